@@ -1,0 +1,125 @@
+-- racesim trace database, schema version 1.
+--
+-- racesim creates a database from this file (it is embedded in the binary)
+-- and sets PRAGMA user_version = 1.  Every table and column is documented in
+-- reports/README.md.  Ids are integers handed out by SQLite; thread and
+-- object ids inside a run are racesim's own (creation order, from 0).
+
+CREATE TABLE IF NOT EXISTS meta (
+  key   TEXT PRIMARY KEY,     -- 'application' = 'racesim', 'schema' = '1'
+  value TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS explorations (
+  id              INTEGER PRIMARY KEY,
+  script          TEXT NOT NULL,           -- path as given on the command line
+  script_sha256   TEXT NOT NULL,
+  strategy        TEXT NOT NULL,           -- random | pct | dfs | replay
+  params          TEXT NOT NULL DEFAULT '', -- -D NAME=VALUE, space separated
+  base_seed       TEXT NOT NULL,           -- hex, e.g. 0x2a
+  started_at      TEXT NOT NULL,           -- UTC, ISO 8601
+  finished_at     TEXT,
+  runs            INTEGER NOT NULL DEFAULT 0,
+  complete        INTEGER NOT NULL DEFAULT 0, -- 1: dfs explored everything
+  status          TEXT NOT NULL DEFAULT 'running', -- running | done | interrupted | failed
+  mode            TEXT,                    -- threads | async
+  steps           INTEGER NOT NULL DEFAULT 0,
+  pruned          INTEGER NOT NULL DEFAULT 0, -- dfs runs abandoned as redundant
+  options         TEXT,                    -- the exploration's options, JSON
+  racesim_version TEXT
+);
+
+CREATE TABLE IF NOT EXISTS runs (
+  id             INTEGER PRIMARY KEY,
+  exploration_id INTEGER NOT NULL REFERENCES explorations(id),
+  idx            INTEGER NOT NULL,         -- run index in the exploration, from 0
+  seed           TEXT NOT NULL,            -- run seed, hex
+  schedule       TEXT,                     -- schedule token (replay --schedule)
+  steps          INTEGER NOT NULL,         -- scheduling steps
+  status         TEXT NOT NULL CHECK (status IN ('ok', 'finding', 'error')),
+  vtime          REAL NOT NULL,            -- virtual time at the end
+  recorded       INTEGER NOT NULL DEFAULT 0 -- 1: its events are in 'events'
+);
+CREATE INDEX IF NOT EXISTS runs_by_exploration ON runs(exploration_id, idx);
+
+CREATE TABLE IF NOT EXISTS events (
+  run_id     INTEGER NOT NULL REFERENCES runs(id),
+  step       INTEGER NOT NULL,   -- position of the event in the run, from 1
+  thread     INTEGER NOT NULL,   -- threads.tid
+  op         TEXT NOT NULL,      -- acquire, release, read, write, wait, put, ...
+  object     INTEGER,            -- objects.oid, NULL for none
+  value      TEXT,               -- the value read, written, returned
+  vtime      REAL NOT NULL,
+  line       INTEGER,            -- scenario source line
+  transition INTEGER NOT NULL,   -- the scheduling step it belongs to
+  flags      TEXT,               -- timeout, failed, raised, finally, broke
+  PRIMARY KEY (run_id, step)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS threads (
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  tid    INTEGER NOT NULL,
+  name   TEXT NOT NULL,
+  parent INTEGER,                -- the thread that spawned it
+  PRIMARY KEY (run_id, tid)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS objects (
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  oid    INTEGER NOT NULL,
+  kind   TEXT NOT NULL,          -- Lock, RLock, Shared, Queue, Thread, ...
+  name   TEXT NOT NULL,
+  line   INTEGER,                -- where it was created
+  PRIMARY KEY (run_id, oid)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS findings (
+  id        INTEGER PRIMARY KEY,
+  run_id    INTEGER NOT NULL REFERENCES runs(id),
+  kind      TEXT NOT NULL,       -- lost_update, data_race, deadlock, ...
+  signature TEXT NOT NULL,       -- equal for the same bug across runs
+  message   TEXT NOT NULL,
+  step      INTEGER,             -- events.step where it was detected
+  thread    INTEGER,
+  object    INTEGER,
+  details   TEXT                 -- JSON: involved events, replay command
+);
+CREATE INDEX IF NOT EXISTS findings_by_run ON findings(run_id);
+CREATE INDEX IF NOT EXISTS findings_by_signature ON findings(signature);
+
+CREATE TABLE IF NOT EXISTS lock_edges (
+  exploration_id INTEGER NOT NULL REFERENCES explorations(id),
+  from_lock      TEXT NOT NULL,  -- held
+  to_lock        TEXT NOT NULL,  -- acquired while holding from_lock
+  thread         TEXT NOT NULL,
+  line           INTEGER,        -- where to_lock was acquired
+  from_line      INTEGER,        -- where from_lock was acquired
+  first_run      INTEGER,        -- runs.idx of the first run with this edge
+  count          INTEGER NOT NULL DEFAULT 1
+);
+
+-- ---- views ---------------------------------------------------------------
+
+CREATE VIEW IF NOT EXISTS failing_runs AS
+  SELECT r.id AS run_id, r.exploration_id, r.idx, r.seed, r.schedule, r.steps,
+         r.status, x.script, x.strategy,
+         (SELECT group_concat(DISTINCT f.kind) FROM findings f WHERE f.run_id = r.id) AS kinds
+  FROM runs r JOIN explorations x ON x.id = r.exploration_id
+  WHERE r.status <> 'ok';
+
+CREATE VIEW IF NOT EXISTS distinct_findings AS
+  SELECT r.exploration_id, f.kind, f.signature,
+         COUNT(DISTINCT f.run_id) AS runs,
+         MIN(r.idx) AS first_run,
+         (SELECT f2.message FROM findings f2 JOIN runs r2 ON r2.id = f2.run_id
+           WHERE f2.signature = f.signature AND r2.exploration_id = r.exploration_id
+           ORDER BY r2.idx LIMIT 1) AS message
+  FROM findings f JOIN runs r ON r.id = f.run_id
+  GROUP BY r.exploration_id, f.kind, f.signature;
+
+CREATE VIEW IF NOT EXISTS events_readable AS
+  SELECT e.run_id, e.step, e.transition, e.vtime, t.name AS thread, e.op,
+         o.name AS object, o.kind AS object_kind, e.value, e.line, e.flags
+  FROM events e
+  LEFT JOIN threads t ON t.run_id = e.run_id AND t.tid = e.thread
+  LEFT JOIN objects o ON o.run_id = e.run_id AND o.oid = e.object;

@@ -1,0 +1,20 @@
+/*
+** cli.h - the command line of racesim (see cli.c for the exit statuses).
+*/
+#ifndef RACESIM_CLI_H
+#define RACESIM_CLI_H
+
+#include <stdint.h>
+
+int cli_main(int argc, char **argv);
+
+/* A decimal or 0x-hex unsigned number; -1 if malformed. */
+int cli_parse_u64(const char *s, uint64_t *out);
+
+/* Subcommands implemented in their own files. */
+int cli_check(int argc, char **argv);  /* check.c */
+int cli_report(int argc, char **argv); /* report.c */
+int cli_merge(int argc, char **argv);  /* merge.c */
+int cli_new(int argc, char **argv);    /* check.c */
+
+#endif

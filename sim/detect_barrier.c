@@ -1,0 +1,70 @@
+/*
+** detect_barrier.c - barrier breaks.  The barrier marks the operation that
+** broke it (EV_BROKE): a wait that timed out, abort(), reset() while threads
+** waited, or an action that raised.  The finding says which barrier, why,
+** and who was waiting.
+*/
+#include <stdlib.h>
+
+#include "detect.h"
+#include "object.h"
+
+static Detector *bar_create(void) { return util_xcalloc(1, sizeof(Detector)); }
+static void bar_destroy(Detector *d) { free(d); }
+
+/* The threads that the breaking event 'ev' woke (they get the error). */
+static void waiters(const SimRun *r, int32_t ev, int32_t except, StrBuf *b) {
+  int k = 0;
+  for (int32_t i = 0; i < r->nthreads; i++) {
+    const SimThread *t = &r->threads[i];
+    if (i != except && t->woken && t->wake_ev == ev)
+      sb_printf(b, "%s%s", k++ ? ", " : "", thread_name(r, i));
+  }
+  if (!k) sb_puts(b, "nobody");
+}
+
+static void bar_event(Detector *base, SimRun *r, uint32_t ev) {
+  (void)base;
+  const SimEvent *e = &r->events[ev];
+  if (!(e->flags & EV_BROKE)) return;
+  StrBuf b;
+  sb_init(&b);
+  const char *name = obj_name(r, e->obj);
+  const char *who = thread_name(r, e->tid);
+  sb_printf(&b, "Barrier '%s' broke: ", name);
+  uint64_t sig = detect_sig_str(UTIL_FNV_INIT, name);
+  switch (e->op) {
+  case OP_BAR_PASS:
+    sb_printf(&b, "%s's wait timed out at t=%g with %lld thread%s at the barrier", who,
+              e->vtime, (long long)e->value.u.i, e->value.u.i == 1 ? "" : "s");
+    sig = detect_sig_str(sig, "timeout");
+    break;
+  case OP_BAR_ABORT:
+    sb_printf(&b, "%s called abort() with %lld thread%s waiting", who,
+              (long long)e->value.u.i, e->value.u.i == 1 ? "" : "s");
+    sig = detect_sig_str(sig, "abort");
+    break;
+  case OP_BAR_RESET:
+    sb_printf(&b, "%s called reset() while %lld thread%s waited", who,
+              (long long)e->value.u.i, e->value.u.i == 1 ? "" : "s");
+    sig = detect_sig_str(sig, "reset");
+    break;
+  default:
+    sb_printf(&b, "its action raised an error in %s", who);
+    sig = detect_sig_str(sig, "action");
+  }
+  sb_puts(&b, " (at ");
+  run_format_site(r, e->line, &b);
+  sb_puts(&b, "); BrokenBarrierError for: ");
+  waiters(r, (int32_t)ev, e->tid, &b);
+  sig = detect_sig_num(sig, e->line);
+  RunFinding *f = run_finding(r, FIND_BARRIER_BROKEN, (int32_t)ev, e->tid, e->obj,
+                              sig, "%s", b.s);
+  f->evs[0] = (int32_t)ev;
+  sb_free(&b);
+}
+
+const DetectorOps detector_barrier_ops = {
+    "barrier_broken", bar_create, NULL, bar_event, NULL, bar_destroy,
+    DET_OP(OP_BAR_PASS) | DET_OP(OP_BAR_ABORT) | DET_OP(OP_BAR_RESET) |
+        DET_OP(OP_BAR_BREAK)};

@@ -1,0 +1,145 @@
+/*
+** detect_deadlock.c - what went wrong when nothing can proceed.
+**
+** The scheduler ends a run as stalled when no thread is enabled and no
+** timeout is pending.  Each blocked thread waits for an object; when that
+** object has an owner (a lock's holder, a joined thread) the thread waits for
+** that owner.  A cycle in this wait-for graph is a deadlock (a thread waiting
+** for itself, on a Lock it already holds, is a self-deadlock); otherwise the
+** run is stuck: a wait that nobody will satisfy, explained per thread by the
+** object (an event never set, a lost wake-up, a short barrier...).
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect.h"
+#include "object.h"
+
+typedef struct DeadlockDetector {
+  Detector base;
+  int32_t *next;  /* per thread: the thread it waits for, or -1 */
+  uint8_t *mark;
+  size_t cap;
+} DeadlockDetector;
+
+static Detector *dl_create(void) {
+  DeadlockDetector *d = util_xcalloc(1, sizeof *d);
+  return &d->base;
+}
+
+static void dl_destroy(Detector *base) {
+  DeadlockDetector *d = (DeadlockDetector *)base;
+  free(d->next);
+  free(d->mark);
+  free(d);
+}
+
+static int blocked(const SimThread *t) { return t->state == TS_READY; }
+
+static const SimObject *waited_object(const SimRun *r, const SimThread *t) {
+  return t->pend.obj >= 0 ? &r->objs[t->pend.obj] : NULL;
+}
+
+/* "left at x.lua:5 waits to acquire Lock 'b', held by right (taken at ...)" */
+static void describe(const SimRun *r, const SimThread *t, StrBuf *b) {
+  sb_printf(b, "%s at ", thread_name(r, t->id));
+  run_format_site(r, t->pend.line, b);
+  sb_putc(b, ' ');
+  const SimObject *o = waited_object(r, t);
+  if (o && o->cls->explain) o->cls->explain(r, o, t, b);
+  else sb_printf(b, "waits in %s()", op_name(t->pend.op));
+}
+
+static uint64_t wait_sig(const SimRun *r, const SimThread *t) {
+  const SimObject *o = waited_object(r, t);
+  uint64_t h = detect_sig_str(UTIL_FNV_INIT, o ? obj_name(r, o->id) : op_name(t->pend.op));
+  return detect_sig_num(h, t->pend.line);
+}
+
+static void dl_end(Detector *base, SimRun *r) {
+  DeadlockDetector *d = (DeadlockDetector *)base;
+  if (r->end != END_STALL) return;
+  int32_t n = r->nthreads;
+  if (n <= 0) return;
+  if ((size_t)n > d->cap) {
+    d->cap = (size_t)n;
+    d->next = util_xrealloc(d->next, d->cap * sizeof *d->next);
+    d->mark = util_xrealloc(d->mark, d->cap);
+  }
+  for (int32_t i = 0; i < n; i++) {
+    const SimThread *t = &r->threads[i];
+    const SimObject *o = waited_object(r, t);
+    d->next[i] = -1;
+    if (blocked(t) && o && o->cls->waits_for) d->next[i] = o->cls->waits_for(r, o, t);
+    if (d->next[i] >= 0 && !blocked(&r->threads[d->next[i]])) d->next[i] = -1;
+  }
+  /* cycles: follow edges from each thread; 2 = on the current walk */
+  memset(d->mark, 0, (size_t)n);
+  int cycles = 0;
+  for (int32_t s = 0; s < n; s++) {
+    int32_t x = s;
+    while (x >= 0 && d->mark[x] == 0) {
+      d->mark[x] = 2;
+      x = d->next[x];
+    }
+    if (x >= 0 && d->mark[x] == 2) { /* a new cycle through x */
+      StrBuf b;
+      sb_init(&b);
+      uint64_t sig = UTIL_FNV_INIT, sigs[64];
+      int k = 0;
+      int32_t y = x;
+      int self = d->next[x] == x;
+      if (self) sb_puts(&b, "self-deadlock: ");
+      else sb_puts(&b, "deadlock: ");
+      do {
+        if (k) sb_puts(&b, "; ");
+        describe(r, &r->threads[y], &b);
+        if (k < 64) sigs[k] = wait_sig(r, &r->threads[y]);
+        k++;
+        y = d->next[y];
+      } while (y != x);
+      if (self) {
+        const SimObject *o = waited_object(r, &r->threads[x]);
+        if (o && strcmp(o->cls->kind, "Lock") == 0)
+          sb_puts(&b, ". A Lock is not re-entrant: a thread that acquires it twice "
+                      "waits for itself forever (use RLock)");
+      }
+      /* the signature must not depend on where the walk entered the cycle */
+      uint64_t acc = 0;
+      for (int i = 0; i < k && i < 64; i++) acc += sigs[i] * 0x9e3779b97f4a7c15ULL;
+      sig = detect_sig_num(sig, (int64_t)acc);
+      RunFinding *f = run_finding(r, FIND_DEADLOCK, (int32_t)r->nevents - 1, x,
+                                  r->threads[x].pend.obj, sig, "%s", b.s);
+      f->evs[0] = r->threads[x].last_ev;
+      sb_free(&b);
+      cycles++;
+    }
+    for (int32_t z = s; z >= 0 && d->mark[z] == 2; z = d->next[z]) d->mark[z] = 1;
+  }
+  if (cycles) return;
+  /* stuck: list every blocked thread's wait */
+  StrBuf b;
+  sb_init(&b);
+  uint64_t acc = 0;
+  int k = 0;
+  int32_t first = -1;
+  sb_puts(&b, "stuck: no thread can proceed and no timeout is pending: ");
+  for (int32_t i = 0; i < n; i++) {
+    const SimThread *t = &r->threads[i];
+    if (!blocked(t)) continue;
+    if (k++) sb_puts(&b, "; ");
+    describe(r, t, &b);
+    acc += wait_sig(r, t) * 0x9e3779b97f4a7c15ULL;
+    if (first < 0) first = i;
+  }
+  if (k) {
+    RunFinding *f = run_finding(r, FIND_STUCK, (int32_t)r->nevents - 1, first,
+                                r->threads[first].pend.obj,
+                                detect_sig_num(UTIL_FNV_INIT, (int64_t)acc), "%s", b.s);
+    f->evs[0] = r->threads[first].last_ev;
+  }
+  sb_free(&b);
+}
+
+const DetectorOps detector_deadlock_ops = {"deadlock", dl_create, NULL, NULL,
+                                           dl_end,     dl_destroy, 0};

@@ -1,0 +1,287 @@
+/*
+** dpor.c - races and initials for source-DPOR (Abdulla, Aronis, Jonsson,
+** Sagonas, "Optimal Dynamic Partial Order Reduction", POPL 2014,
+** Algorithm 1: source sets with sleep sets).
+**
+** A transition is one scheduling step: the events a thread performed when it
+** was resumed once.  Two transitions are dependent when they touch the same
+** object and at least one writes it (op.h says which operations write);
+** happens-before is the transitive closure of program order, spawn and
+** dependency, kept as vector clocks over transitions.
+**
+** Blocking operations (an acquire of a held lock, a get on an empty queue)
+** need care: the transition that made such an operation possible (the
+** release) is dependent with it but cannot be reordered before it.  As
+** Nidhugg does for mutexes, the race is then looked for further back, with
+** the operation that made it impossible (the acquire that the release ended):
+** walking back over the object's events, an event before which the blocked
+** operation could not have proceeded (ObjClass.enabled_before, or a deadline
+** not yet reached) is skipped without ordering; the first earlier event
+** before which it could have proceeded races with it.  Skipping only ever
+** adds races, so the reduction stays sound; the soundness tests compare it
+** with plain DFS on random scenarios.
+*/
+#include "dpor.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "object.h"
+#include "util.h"
+
+#define MAX_THREADS 64
+#define WALK_LIMIT 100000 /* events walked back per access, at most */
+
+typedef struct Trans {
+  int32_t tid;
+  uint32_t first, nev; /* events */
+  uint32_t pos;        /* its index among its thread's transitions (1-based) */
+  uint32_t prev_same;  /* previous transition of the same thread, or 0 */
+} Trans;
+
+struct Dpor {
+  Trans *tr; /* 1..m */
+  size_t cap_tr;
+  uint32_t *vc; /* (m+1) x T */
+  size_t cap_vc;
+  uint32_t *obj_w; /* per object: last writing transition, 0 none */
+  uint32_t *obj_r; /* per object: T-vector, join of reads since */
+  size_t cap_w, cap_r;
+  uint32_t *spawn_vc; /* per thread: VC of its spawn (T x T) */
+  size_t cap_spawn;
+  uint32_t *first_pos; /* per thread: position of its first transition in v */
+  uint32_t *scratch;   /* a T-vector */
+  uint32_t *pairs;     /* races already reported for the current transition */
+  size_t npairs, cap_pairs;
+  int T;
+};
+
+Dpor *dpor_new(void) { return util_xcalloc(1, sizeof(Dpor)); }
+
+void dpor_free(Dpor *d) {
+  if (!d) return;
+  free(d->tr);
+  free(d->vc);
+  free(d->obj_w);
+  free(d->obj_r);
+  free(d->spawn_vc);
+  free(d->first_pos);
+  free(d->scratch);
+  free(d->pairs);
+  free(d);
+}
+
+static uint32_t *VC(Dpor *d, uint32_t s) { return d->vc + (size_t)s * (size_t)d->T; }
+
+static void join(uint32_t *a, const uint32_t *b, int T) {
+  for (int i = 0; i < T; i++)
+    if (b[i] > a[i]) a[i] = b[i];
+}
+
+static int has_access(const SimEvent *e) {
+  return e->obj >= 0 && !(e->flags & EV_FINALLY) && op_access(e->op) != ACC_NONE;
+}
+
+/* Build transitions and their vector clocks. */
+static void build(Dpor *d, const SimRun *r) {
+  uint32_t m = r->steps;
+  int T = d->T;
+  UTIL_GROW(d->tr, (size_t)m + 1, d->cap_tr);
+  memset(d->tr, 0, sizeof(Trans) * ((size_t)m + 1));
+  for (uint32_t i = 0; i < r->nevents; i++) {
+    const SimEvent *e = &r->events[i];
+    if (e->step < 1 || e->step > m || (e->flags & EV_FINALLY)) continue;
+    Trans *t = &d->tr[e->step];
+    if (t->nev == 0) t->first = i, t->tid = e->tid;
+    t->nev = i - t->first + 1;
+  }
+  UTIL_GROW(d->vc, ((size_t)m + 1) * (size_t)T, d->cap_vc);
+  memset(d->vc, 0, sizeof(uint32_t) * ((size_t)m + 1) * (size_t)T);
+  size_t no = (size_t)r->nobjs;
+  UTIL_GROW(d->obj_w, no + 1, d->cap_w);
+  memset(d->obj_w, 0, sizeof(uint32_t) * (no + 1));
+  UTIL_GROW(d->obj_r, (no + 1) * (size_t)T, d->cap_r);
+  memset(d->obj_r, 0, sizeof(uint32_t) * (no + 1) * (size_t)T);
+  UTIL_GROW(d->spawn_vc, (size_t)T * (size_t)T, d->cap_spawn);
+  memset(d->spawn_vc, 0, sizeof(uint32_t) * (size_t)T * (size_t)T);
+  uint32_t last[MAX_THREADS] = {0}, count[MAX_THREADS] = {0};
+  for (uint32_t s = 1; s <= m; s++) {
+    Trans *t = &d->tr[s];
+    if (t->nev == 0) continue;
+    uint32_t *v = VC(d, s);
+    int tid = t->tid;
+    if (last[tid]) memcpy(v, VC(d, last[tid]), sizeof(uint32_t) * (size_t)T);
+    else memcpy(v, d->spawn_vc + (size_t)tid * (size_t)T, sizeof(uint32_t) * (size_t)T);
+    t->prev_same = last[tid];
+    t->pos = ++count[tid];
+    v[tid] = t->pos;
+    for (uint32_t i = t->first; i < t->first + t->nev; i++) {
+      const SimEvent *e = &r->events[i];
+      if (!has_access(e)) continue;
+      uint32_t w = d->obj_w[e->obj];
+      if (w) join(v, VC(d, w), T);
+      if (op_access(e->op) == ACC_WRITE) join(v, d->obj_r + (size_t)e->obj * (size_t)T, T);
+    }
+    for (uint32_t i = t->first; i < t->first + t->nev; i++) {
+      const SimEvent *e = &r->events[i];
+      if (e->op == OP_SPAWN && e->aux >= 0 && e->aux < T)
+        memcpy(d->spawn_vc + (size_t)e->aux * (size_t)T, v, sizeof(uint32_t) * (size_t)T);
+      if (!has_access(e)) continue;
+      if (op_access(e->op) == ACC_WRITE) {
+        d->obj_w[e->obj] = s;
+        memset(d->obj_r + (size_t)e->obj * (size_t)T, 0, sizeof(uint32_t) * (size_t)T);
+      } else {
+        join(d->obj_r + (size_t)e->obj * (size_t)T, v, T);
+      }
+    }
+    last[tid] = s;
+  }
+}
+
+/* The vector clock of thread 't's state just before transition 's'. */
+static const uint32_t *before(Dpor *d, uint32_t s) {
+  const Trans *t = &d->tr[s];
+  if (t->prev_same) return VC(d, t->prev_same);
+  return d->spawn_vc + (size_t)t->tid * (size_t)d->T;
+}
+
+/* Was the thread of transition 's2' held up by time after event 'e'? */
+static int needs_later_time(Dpor *d, const SimRun *r, uint32_t s1, uint32_t s2,
+                            const SimEvent *e) {
+  for (uint32_t s = s2; s > s1; s = d->tr[s].prev_same) {
+    const SimEvent *f = &r->events[d->tr[s].first];
+    if ((f->op == OP_SLEEP || (f->flags & EV_TIMEOUT)) && f->deadline > e->vtime)
+      return 1;
+    if (!d->tr[s].prev_same) break;
+  }
+  return 0;
+}
+
+/* Could event 'ei' (first of its transition) have happened before 'bi'? */
+static int feasible(const SimRun *r, uint32_t ei, uint32_t bi, int first) {
+  const SimEvent *e = &r->events[ei], *b = &r->events[bi];
+  if (!first || !op_table[e->op].blocking || (e->flags & EV_NOWAIT)) return 1;
+  if (e->deadline <= b->vtime) return 1; /* it could have timed out there */
+  const SimObject *o = &r->objs[e->obj];
+  return !o->cls->enabled_before || o->cls->enabled_before(r->events, ei, bi);
+}
+
+/* Report race (s, s2) once, with the initials of notdep(s).s2. */
+static void report(Dpor *d, const SimRun *r, uint32_t s, uint32_t s2, DporRaceFn fn,
+                   void *ud) {
+  (void)r;
+  for (size_t i = 0; i < d->npairs; i++)
+    if (d->pairs[i] == s) return;
+  UTIL_GROW(d->pairs, d->npairs + 1, d->cap_pairs);
+  d->pairs[d->npairs++] = s;
+  int T = d->T;
+  int ts = d->tr[s].tid;
+  uint32_t ps = d->tr[s].pos;
+  uint64_t seen = 0, initials = 0;
+  for (int i = 0; i < T; i++) d->first_pos[i] = 0;
+  for (uint32_t w = s + 1; w <= s2; w++) {
+    const Trans *t = &d->tr[w];
+    if (t->nev == 0) continue;
+    const uint32_t *vw = VC(d, w);
+    if (w < s2 && vw[ts] >= ps) continue; /* happens after s: not in v */
+    int th = t->tid;
+    if (seen & (UINT64_C(1) << th)) {
+      if (w == s2) break;
+      continue;
+    }
+    int init = 1;
+    for (int x = 0; x < T && init; x++)
+      if (x != th && (seen & (UINT64_C(1) << x)) && vw[x] >= d->first_pos[x]) init = 0;
+    seen |= UINT64_C(1) << th;
+    d->first_pos[th] = t->pos;
+    if (init) initials |= UINT64_C(1) << th;
+  }
+  fn(ud, s, initials);
+}
+
+/* Find the races of every access in transition 's2'. */
+static void races_of(Dpor *d, const SimRun *r, uint32_t s2, DporRaceFn fn, void *ud) {
+  const Trans *t2 = &d->tr[s2];
+  int T = d->T;
+  d->npairs = 0;
+  for (uint32_t i2 = t2->first; i2 < t2->first + t2->nev; i2++) {
+    const SimEvent *e2 = &r->events[i2];
+    if (!has_access(e2)) continue;
+    uint32_t *C = d->scratch;
+    memcpy(C, before(d, s2), sizeof(uint32_t) * (size_t)T);
+    int walked = 0;
+    for (int32_t j = e2->prev_obj; j >= 0 && walked < WALK_LIMIT;
+         j = r->events[j].prev_obj, walked++) {
+      const SimEvent *e = &r->events[j];
+      if (e->flags & EV_FINALLY) continue;
+      uint32_t s = e->step;
+      if (s == s2) continue;
+      int write = op_access(e->op) == ACC_WRITE;
+      const Trans *t = &d->tr[s];
+      if (t->tid == t2->tid) {
+        if (write) break;
+        continue;
+      }
+      if (!op_conflict(e->op, e2->op)) continue;
+      if (t->pos <= C[t->tid]) { /* already ordered before s2's thread */
+        if (write) break;
+        continue;
+      }
+      if (!feasible(r, i2, (uint32_t)j, i2 == t2->first) ||
+          needs_later_time(d, r, s, s2, e))
+        continue; /* e (or time) enabled e2: look further back */
+      report(d, r, s, s2, fn, ud);
+      join(C, VC(d, s), T);
+      if (write) break;
+    }
+  }
+}
+
+int dpor_analyse(Dpor *d, const SimRun *r, DporRaceFn fn, void *ud) {
+  if (r->nthreads > MAX_THREADS) return -1;
+  d->T = r->nthreads ? r->nthreads : 1;
+  d->first_pos = util_xrealloc(d->first_pos, sizeof(uint32_t) * MAX_THREADS);
+  d->scratch = util_xrealloc(d->scratch, sizeof(uint32_t) * MAX_THREADS);
+  build(d, r);
+  for (uint32_t s2 = 1; s2 <= r->steps; s2++)
+    if (d->tr[s2].nev) races_of(d, r, s2, fn, ud);
+  return 0;
+}
+
+/* The first event of step 'step' (events are in step order). */
+static uint32_t first_of_step(const SimRun *r, uint32_t step) {
+  uint32_t lo = 0, hi = r->nevents;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (r->events[mid].step < step) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+void dpor_footprint(const SimRun *r, uint32_t step, FpEntry **out, size_t *n,
+                    size_t *cap) {
+  for (uint32_t i = first_of_step(r, step); i < r->nevents; i++) {
+    const SimEvent *e = &r->events[i];
+    if (e->step != step) break;
+    if (!has_access(e)) continue;
+    UTIL_GROW(*out, *n + 1, *cap);
+    (*out)[*n].key = r->objs[e->obj].key;
+    (*out)[*n].access = (uint8_t)op_access(e->op);
+    (*n)++;
+  }
+}
+
+int dpor_conflicts(const FpEntry *fp, size_t n, const SimRun *r, uint32_t from,
+                   uint32_t to) {
+  for (uint32_t i = from; i < to && i < r->nevents; i++) {
+    const SimEvent *e = &r->events[i];
+    if (!has_access(e)) continue;
+    uint64_t key = r->objs[e->obj].key;
+    int acc = op_access(e->op);
+    for (size_t k = 0; k < n; k++)
+      if (fp[k].key == key && ((fp[k].access | acc) & ACC_WRITE)) return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,48 @@
+/*
+** dpor.h - the partial-order-reduction policy: given the trace of one run,
+** find the races whose reversal may lead to an inequivalent run, and for each
+** the threads that could start that reversal (source-DPOR's initials).
+** Where to explore is decided here; the tree being explored (the path, its
+** backtrack, done and sleep sets) lives in strat_dfs.c.  Plain C over the
+** run's events: no Lua.
+*/
+#ifndef RACESIM_DPOR_H
+#define RACESIM_DPOR_H
+
+#include <stdint.h>
+
+#include "run.h"
+
+/* One footprint entry: an object (by stable key) and how it was accessed. */
+typedef struct FpEntry {
+  uint64_t key;
+  uint8_t access; /* ACC_READ / ACC_WRITE */
+} FpEntry;
+
+typedef struct Dpor Dpor;
+
+Dpor *dpor_new(void);
+void dpor_free(Dpor *d);
+
+/*
+** A race between transition 'step' (the earlier) and a later one: the
+** reversal must be started, in the state just before 'step', by one of the
+** threads in 'initials' (a bit per thread id).
+*/
+typedef void (*DporRaceFn)(void *ud, uint32_t step, uint64_t initials);
+
+/*
+** Analyse a finished run.  Transitions are the run's steps (1..r->steps);
+** returns -1 if the run has threads the analysis cannot track (ids >= 64).
+*/
+int dpor_analyse(Dpor *d, const SimRun *r, DporRaceFn fn, void *ud);
+
+/* Append the footprint of transition 'step' of run 'r' to 'out'. */
+void dpor_footprint(const SimRun *r, uint32_t step, FpEntry **out, size_t *n,
+                    size_t *cap);
+
+/* Does footprint 'fp' conflict with any access of events [from, to) of 'r'? */
+int dpor_conflicts(const FpEntry *fp, size_t n, const SimRun *r, uint32_t from,
+                   uint32_t to);
+
+#endif

@@ -1,0 +1,676 @@
+/*
+** explore.c - the exploration driver: runs, findings, recording, summary.
+**
+** Each run: the strategy prepares it, the scheduler executes it, the
+** strategy learns from it, then its findings are merged by signature (a bug
+** found in 4,000 runs is one finding with a count and its first run) and it
+** is recorded.  The loop ends at the run budget, when the strategy has
+** nothing left (dfs), at the first finding with --stop-first, or on SIGINT or
+** SIGTERM, after the current run: everything completed is committed and
+** summarised, and the exit status says what happened.
+*/
+#include "explore.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "detect.h"
+#include "token.h"
+#include "trace.h"
+#include "util.h"
+
+static volatile sig_atomic_t g_signal;
+
+static void on_signal(int sig) { g_signal = sig; }
+
+typedef struct Explore {
+  const ExploreOptions *o;
+  Sim *sim;
+  Strategy *strat;
+  DetectorSet dets;
+  Trace *trace;
+  int64_t expl_id;
+  FindingStore fs;
+  uint8_t digest[4];
+  StrBuf params_text; /* for tokens: "k=v\n" */
+  StrBuf params_cli;  /* for replay commands: " -D k=v" */
+  StrBuf params_db;   /* for the database: "k=v k=v" */
+  Token token;        /* replay --schedule */
+  int has_token;
+  uint64_t base_seed;
+  uint64_t runs, steps;
+  int complete, interrupted, status;
+  uint8_t mode;
+  char expect[256];
+  double t0, last_progress;
+  int tty, print;
+  uint64_t *seen;
+  size_t nseen, cap_seen;
+  const char **replays;
+  size_t cap_replays;
+  StrBuf listing; /* replay: the run, step by step */
+  StrBuf events_json;
+  char err[1024];
+} Explore;
+
+void explore_options_init(ExploreOptions *o) {
+  memset(o, 0, sizeof *o);
+  o->command = "run";
+  o->strategy = "random";
+  o->runs = 1000;
+  o->depth = 3;
+  o->preemption_bound = -1;
+  o->por = 1;
+  o->db = "racesim.db";
+  o->record = RECORD_FAILING;
+  o->jobs = 1;
+  o->nshards = 1;
+}
+
+static uint64_t random_seed(void) {
+  uint64_t v = 0;
+  int fd = open("/dev/urandom", O_RDONLY);
+  if (fd >= 0) {
+    if (read(fd, &v, sizeof v) != (ssize_t)sizeof v) v = 0;
+    close(fd);
+  }
+  if (!v) v = (uint64_t)getpid() * 0x9e3779b97f4a7c15ULL ^ (uint64_t)(util_now() * 1e9);
+  return v & 0xffffffffffffULL; /* short enough to type */
+}
+
+/* ---- per-run bookkeeping --------------------------------------------- */
+
+static char *replay_command(Explore *x, const SimRun *r, const char *token) {
+  const ExploreOptions *o = x->o;
+  StrBuf b;
+  sb_init(&b);
+  sb_puts(&b, "racesim replay ");
+  sb_shell_word(&b, o->script);
+  int by_seed = strcmp(x->strat->ops->name, "random") == 0;
+  if (by_seed) sb_printf(&b, " --seed 0x%llx", (unsigned long long)r->seed);
+  else sb_printf(&b, " --schedule %s", token);
+  if (by_seed) sb_puts(&b, x->params_cli.s ? x->params_cli.s : "");
+  if (by_seed && o->max_steps && o->max_steps != SIM_DEFAULT_MAX_STEPS)
+    sb_printf(&b, " --max-steps %u", o->max_steps);
+  if (o->max_instructions && o->max_instructions != SIM_DEFAULT_MAX_INSTRUCTIONS)
+    sb_printf(&b, " --max-instructions %llu", (unsigned long long)o->max_instructions);
+  if (o->max_memory && o->max_memory != SIM_DEFAULT_MAX_MEMORY)
+    sb_printf(&b, " --max-memory %zu", o->max_memory >> 20);
+  return sb_take(&b);
+}
+
+static char *run_token(Explore *x, const SimRun *r) {
+  return token_encode(x->digest, r->seed, r->max_steps, x->params_text.s,
+                      r->decisions, r->ndecisions);
+}
+
+static int seen_in_run(Explore *x, uint64_t sig) {
+  for (size_t i = 0; i < x->nseen; i++)
+    if (x->seen[i] == sig) return 1;
+  UTIL_GROW(x->seen, x->nseen + 1, x->cap_seen);
+  x->seen[x->nseen++] = sig;
+  return 0;
+}
+
+/* Merge the run's findings; record it. */
+static int process_run(Explore *x, SimRun *r) {
+  char *token = NULL;
+  x->nseen = 0;
+  UTIL_GROW(x->replays, (size_t)r->nfindings + 1, x->cap_replays);
+  for (uint32_t i = 0; i < r->nfindings; i++) {
+    const RunFinding *f = &r->findings[i];
+    x->replays[i] = NULL;
+    if (seen_in_run(x, f->sig)) continue;
+    Distinct *d = finding_get(&x->fs, f->sig);
+    if (!d) {
+      d = finding_add(&x->fs, f->sig, f->kind);
+      d->first_run = r->index;
+      d->seed = r->seed;
+      d->steps = r->steps;
+      d->preemptions = r->preemptions;
+      d->message = util_xstrdup(run_str(r, f->msg));
+      if (!token) token = run_token(x, r);
+      d->schedule = util_xstrdup(token);
+      d->replay = replay_command(x, r, token);
+    }
+    d->count++;
+    x->replays[i] = d->replay;
+  }
+  if (x->trace) {
+    int failing = r->nfindings > 0 || r->end == END_ABORT;
+    int events = x->o->record == RECORD_ALL || (failing && x->o->record == RECORD_FAILING);
+    if (!token && (x->o->record != RECORD_NONE || failing)) token = run_token(x, r);
+    if (trace_run(x->trace, x->expl_id, r, token, events, x->replays) < 0) {
+      snprintf(x->err, sizeof x->err, "cannot write the trace database: %s",
+               trace_error(x->trace));
+      free(token);
+      return -1;
+    }
+  }
+  free(token);
+  return 0;
+}
+
+/* The scenario failed before any concurrency: a broken script. */
+static void setup_failure(Explore *x, const SimRun *r) {
+  (void)r;
+  snprintf(x->err, sizeof x->err, "the scenario failed before spawning any thread: %s",
+           sched_error(x->sim));
+}
+
+/* ---- output --------------------------------------------------------- */
+
+static void progress(Explore *x, uint64_t budget, int final) {
+  if (!x->tty) return;
+  double now = util_now();
+  if (!final && now - x->last_progress < 0.1) return;
+  x->last_progress = now;
+  if (final) {
+    fprintf(stderr, "\r\033[K");
+    return;
+  }
+  double el = now - x->t0;
+  double rate = el > 0 ? (double)x->runs / el : 0;
+  if (x->strat && strcmp(x->strat->ops->name, "dfs") == 0)
+    fprintf(stderr, "\r\033[K  %llu runs (%llu pruned)  %.0f runs/s  %zu finding%s",
+            (unsigned long long)x->runs, (unsigned long long)x->strat->pruned, rate,
+            x->fs.n, x->fs.n == 1 ? "" : "s");
+  else
+    fprintf(stderr, "\r\033[K  %llu/%llu runs  %.0f runs/s  %zu finding%s",
+            (unsigned long long)x->runs, (unsigned long long)budget, rate, x->fs.n,
+            x->fs.n == 1 ? "" : "s");
+  fflush(stderr);
+}
+
+static const char *mode_name(uint8_t m) { return m == MODE_ASYNC ? "async" : "threads"; }
+
+/* PCT's bound: one run finds a depth-d bug with p >= 1/(n k^(d-1)). */
+static void pct_bound(const Explore *x, double *p1, double *pall, int *n) {
+  const SimRun *r = sched_result(x->sim);
+  *n = r->nthreads > 0 ? r->nthreads : 1;
+  double k = x->strat->cfg.pct_steps ? x->strat->cfg.pct_steps : 1;
+  *p1 = 1.0 / ((double)*n * pow(k, x->strat->cfg.pct_depth - 1));
+  *pall = 1.0 - pow(1.0 - *p1, (double)x->runs);
+}
+
+static void print_human(Explore *x) {
+  const ExploreOptions *o = x->o;
+  double el = util_now() - x->t0;
+  const char *sname = x->strat->ops->name;
+  printf("%s %llu run%s (%llu steps) in %.2f s", x->interrupted ? "interrupted after" : "explored",
+         (unsigned long long)x->runs, x->runs == 1 ? "" : "s", (unsigned long long)x->steps, el);
+  if (el > 0 && x->runs > 1) printf(", %.0f runs/s", (double)x->runs / el);
+  printf("\n");
+  if (strcmp(sname, "dfs") == 0) {
+    if (x->complete)
+      printf("complete: every interleaving%s was explored (%llu runs pruned as redundant)\n",
+             o->preemption_bound >= 0 ? " within the preemption bound" : "",
+             (unsigned long long)x->strat->pruned);
+    else
+      printf("not complete: the exploration stopped before the end (%llu runs pruned); "
+             "raise --runs to go on\n",
+             (unsigned long long)x->strat->pruned);
+  } else if (strcmp(sname, "pct") == 0 && x->runs) {
+    double p1, pall;
+    int n;
+    pct_bound(x, &p1, &pall, &n);
+    printf("pct: depth %d, %u steps: each run finds a given depth-%d bug with probability "
+           ">= 1/(%d * %u^%d) = %.3g; %llu runs: >= %.3g\n",
+           x->strat->cfg.pct_depth, x->strat->cfg.pct_steps, x->strat->cfg.pct_depth, n,
+           x->strat->cfg.pct_steps, x->strat->cfg.pct_depth - 1, p1,
+           (unsigned long long)x->runs, pall);
+  }
+  if (x->fs.n == 0) {
+    printf("no findings\n");
+  } else {
+    printf("%zu distinct finding%s:\n", x->fs.n, x->fs.n == 1 ? "" : "s");
+    for (size_t i = 0; i < x->fs.n; i++) {
+      const Distinct *d = &x->fs.v[i];
+      printf("\n[%zu] %s: in %llu of %llu runs (first: run %llu, %u steps, %u preemptions)\n",
+             i + 1, finding_kind_names[d->kind], (unsigned long long)d->count,
+             (unsigned long long)x->runs, (unsigned long long)d->first_run, d->steps,
+             d->preemptions);
+      printf("    %s\n", d->message);
+      if (d->note) printf("    %s\n", d->note);
+      if (d->shrunk)
+        printf("    shrunk: %u steps, %u preemptions (from %u, %u)\n", d->shrunk_steps,
+               d->shrunk_preemptions, d->steps, d->preemptions);
+      printf("    replay: %s\n", d->replay);
+    }
+  }
+  if (x->trace) printf("\ntrace database: %s (exploration %lld)\n", o->db, (long long)x->expl_id);
+}
+
+static void print_json(Explore *x) {
+  const ExploreOptions *o = x->o;
+  double el = util_now() - x->t0;
+  StrBuf b;
+  sb_init(&b);
+  sb_puts(&b, "{\"script\": ");
+  sb_json_str(&b, o->script);
+  sb_puts(&b, ", \"strategy\": ");
+  sb_json_str(&b, x->strat->ops->name);
+  sb_printf(&b, ", \"mode\": \"%s\", \"base_seed\": \"0x%llx\"", mode_name(x->mode),
+            (unsigned long long)x->base_seed);
+  sb_printf(&b, ", \"runs\": %llu, \"steps\": %llu, \"complete\": %s, \"pruned\": %llu",
+            (unsigned long long)x->runs, (unsigned long long)x->steps,
+            x->complete ? "true" : "false", (unsigned long long)x->strat->pruned);
+  sb_printf(&b, ", \"interrupted\": %s", x->interrupted ? "true" : "false");
+  sb_puts(&b, ", \"params\": {");
+  for (int i = 0; i < o->nparams; i++) {
+    if (i) sb_puts(&b, ", ");
+    sb_json_str(&b, o->params[i].name);
+    sb_puts(&b, ": ");
+    sb_json_str(&b, o->params[i].value);
+  }
+  sb_puts(&b, "}");
+  if (strcmp(x->strat->ops->name, "pct") == 0 && x->runs) {
+    double p1, pall;
+    int n;
+    pct_bound(x, &p1, &pall, &n);
+    sb_printf(&b, ", \"pct\": {\"depth\": %d, \"steps\": %u, \"p_run\": %.6g, \"p_all\": %.6g}",
+              x->strat->cfg.pct_depth, x->strat->cfg.pct_steps, p1, pall);
+  }
+  sb_printf(&b, ", \"elapsed\": %.3f, \"runs_per_second\": %.1f", el,
+            el > 0 ? (double)x->runs / el : 0.0);
+  if (x->trace) {
+    sb_puts(&b, ", \"db\": {\"path\": ");
+    sb_json_str(&b, o->db);
+    sb_printf(&b, ", \"exploration_id\": %lld}", (long long)x->expl_id);
+  }
+  sb_puts(&b, ", \"findings\": [");
+  for (size_t i = 0; i < x->fs.n; i++) {
+    const Distinct *d = &x->fs.v[i];
+    sb_printf(&b, "%s{\"kind\": \"%s\", \"count\": %llu, \"message\": ", i ? ", " : "",
+              finding_kind_names[d->kind], (unsigned long long)d->count);
+    sb_json_str(&b, d->message);
+    sb_printf(&b, ", \"first_run\": %llu, \"seed\": \"0x%llx\", \"steps\": %u, "
+                  "\"preemptions\": %u, \"schedule\": ",
+              (unsigned long long)d->first_run, (unsigned long long)d->seed, d->steps,
+              d->preemptions);
+    sb_json_str(&b, d->schedule);
+    sb_puts(&b, ", \"replay\": ");
+    sb_json_str(&b, d->replay);
+    if (d->shrunk) {
+      sb_printf(&b, ", \"shrunk\": {\"steps\": %u, \"preemptions\": %u, \"schedule\": ",
+                d->shrunk_steps, d->shrunk_preemptions);
+      sb_json_str(&b, d->shrunk_schedule);
+      sb_puts(&b, "}");
+    }
+    if (d->note) {
+      sb_puts(&b, ", \"note\": ");
+      sb_json_str(&b, d->note);
+    }
+    sb_puts(&b, "}");
+  }
+  sb_puts(&b, "]");
+  if (x->events_json.len) {
+    sb_puts(&b, ", \"events\": [");
+    sb_putn(&b, x->events_json.s, x->events_json.len);
+    sb_puts(&b, "]");
+  }
+  sb_puts(&b, "}\n");
+  fputs(b.s, stdout);
+  sb_free(&b);
+}
+
+/* The step-by-step listing of a replayed run (and its JSON form). */
+static void describe_run(Explore *x, const SimRun *r) {
+  StrBuf *L = &x->listing, *J = &x->events_json, v;
+  sb_init(&v);
+  sb_printf(L, "%5s %8s  %-14s %-11s %-18s %-14s %s\n", "step", "time", "thread", "op",
+            "object", "value", "line");
+  for (uint32_t i = 0; i < r->nevents; i++) {
+    const SimEvent *e = &r->events[i];
+    sb_reset(&v);
+    run_format_value(r, &e->value, &v);
+    char flags[64];
+    trace_flags(e->flags, flags, sizeof flags);
+    sb_printf(L, "%5u %8.3f  %-14s %-11s %-18s %-14s", i + 1, e->vtime, thread_name(r, e->tid),
+              op_name(e->op), e->obj >= 0 ? obj_name(r, e->obj) : "", v.s ? v.s : "");
+    if (e->line > 0) {
+      sb_putc(L, ' ');
+      run_format_site(r, e->line, L);
+    }
+    if (flags[0]) sb_printf(L, "  [%s]", flags);
+    sb_putc(L, '\n');
+    sb_printf(J, "%s{\"step\": %u, \"transition\": %u, \"time\": %.6g, \"thread\": ",
+              i ? ", " : "", i + 1, e->step, e->vtime);
+    sb_json_str(J, thread_name(r, e->tid));
+    sb_puts(J, ", \"op\": ");
+    sb_json_str(J, op_name(e->op));
+    sb_puts(J, ", \"object\": ");
+    if (e->obj >= 0) sb_json_str(J, obj_name(r, e->obj));
+    else sb_puts(J, "null");
+    sb_puts(J, ", \"value\": ");
+    if (e->value.tag == VAL_NONE) sb_puts(J, "null");
+    else sb_json_str(J, v.s);
+    sb_printf(J, ", \"line\": %d, \"site\": ", e->line);
+    StrBuf site;
+    sb_init(&site);
+    if (e->line > 0) run_format_site(r, e->line, &site);
+    if (site.s) sb_json_str(J, site.s);
+    else sb_puts(J, "null");
+    sb_free(&site);
+    if (flags[0]) {
+      sb_puts(J, ", \"flags\": ");
+      sb_json_str(J, flags);
+    }
+    sb_puts(J, "}");
+  }
+  sb_free(&v);
+}
+
+/* ---- setup ----------------------------------------------------------- */
+
+static void build_params(Explore *x) {
+  const ExploreOptions *o = x->o;
+  for (int i = 0; i < o->nparams; i++) {
+    sb_printf(&x->params_text, "%s=%s\n", o->params[i].name, o->params[i].value);
+    char kv[512];
+    snprintf(kv, sizeof kv, "%s=%s", o->params[i].name, o->params[i].value);
+    sb_puts(&x->params_cli, " -D ");
+    sb_shell_word(&x->params_cli, kv);
+    sb_printf(&x->params_db, "%s%s", i ? " " : "", kv);
+  }
+}
+
+/* Parameters recorded in a token, for a replay given none on the line. */
+static int params_from_token(const char *text, Param **out) {
+  int n = 0;
+  *out = NULL;
+  for (const char *p = text; p && *p;) {
+    const char *nl = strchr(p, '\n');
+    size_t len = nl ? (size_t)(nl - p) : strlen(p);
+    const char *eq = memchr(p, '=', len);
+    if (eq) {
+      *out = util_xrealloc(*out, sizeof(Param) * (size_t)(n + 1));
+      Param *q = &(*out)[n++];
+      q->name = util_xmalloc((size_t)(eq - p) + 1);
+      memcpy(q->name, p, (size_t)(eq - p));
+      q->name[eq - p] = '\0';
+      q->value = util_xmalloc(len - (size_t)(eq - p));
+      memcpy(q->value, eq + 1, len - (size_t)(eq - p) - 1);
+      q->value[len - (size_t)(eq - p) - 1] = '\0';
+      q->used = 0;
+    }
+    p = nl ? nl + 1 : NULL;
+  }
+  return n;
+}
+
+/* PCT needs k, the length of a run: measure it with a few random runs. */
+static uint32_t measure_steps(Explore *x) {
+  StrategyConfig c;
+  strategy_config_init(&c);
+  c.base_seed = x->base_seed ^ 0x63616c6962ULL;
+  Strategy *rs = strategy_create("random", &c);
+  sched_set_strategy(x->sim, rs);
+  sched_set_detectors(x->sim, NULL);
+  uint32_t k = 1;
+  for (uint64_t i = 0; i < 10; i++) {
+    uint64_t seed;
+    rs->ops->begin_run(rs, i, &seed);
+    sched_run(x->sim, i, seed);
+    rs->ops->end_run(rs, sched_result(x->sim));
+    if (sched_result(x->sim)->steps > k) k = sched_result(x->sim)->steps;
+  }
+  strategy_destroy(rs);
+  sched_set_detectors(x->sim, &x->dets);
+  return k;
+}
+
+static int setup(Explore *x) {
+  const ExploreOptions *o = x->o;
+  ExploreOptions *mo = (ExploreOptions *)o; /* params may come from a token */
+  build_params(x);
+  SimConfig cfg = {0};
+  cfg.script = o->script;
+  cfg.max_steps = o->max_steps;
+  cfg.max_instructions = o->max_instructions;
+  cfg.max_memory = o->max_memory;
+  cfg.echo_print = o->echo;
+  cfg.params = o->params;
+  cfg.nparams = o->nparams;
+  if (o->schedule) {
+    if (token_decode(o->schedule, &x->token, x->err, sizeof x->err) != 0) return -1;
+    x->has_token = 1;
+    if (!o->nparams && x->token.params && *x->token.params) {
+      mo->nparams = params_from_token(x->token.params, &mo->params);
+      cfg.params = o->params;
+      cfg.nparams = o->nparams;
+      sb_reset(&x->params_text);
+      sb_reset(&x->params_cli);
+      sb_reset(&x->params_db);
+      build_params(x);
+    } else if (strcmp(x->token.params ? x->token.params : "", x->params_text.s ? x->params_text.s : "") != 0) {
+      snprintf(x->err, sizeof x->err,
+               "the schedule token was recorded with other parameters (-D): give "
+               "the same ones, or none to use the token's");
+      return -1;
+    }
+    if (!o->max_steps) cfg.max_steps = x->token.max_steps;
+  }
+  x->sim = sched_open(&cfg, x->err, sizeof x->err);
+  if (!x->sim) return -1;
+  size_t srclen;
+  const char *src = sched_source(x->sim, &srclen);
+  token_script_digest(src, srclen, x->digest);
+  if (x->has_token && memcmp(x->digest, x->token.script, 4) != 0) {
+    snprintf(x->err, sizeof x->err,
+             "the schedule token was recorded for another script (or another "
+             "version of '%s'): it cannot be replayed here",
+             o->script);
+    return -1;
+  }
+  if (detect_open(&x->dets, NULL, x->err, sizeof x->err) != 0) return -1;
+  sched_set_detectors(x->sim, &x->dets);
+
+  StrategyConfig c;
+  strategy_config_init(&c);
+  x->base_seed = o->has_seed ? o->seed : random_seed();
+  c.base_seed = x->base_seed;
+  c.pct_depth = o->depth;
+  c.preemption_bound = o->preemption_bound;
+  c.por = o->por;
+  c.shard = o->shard;
+  c.nshards = o->nshards;
+  const char *sname = o->strategy;
+  if (x->has_token) {
+    sname = "replay";
+    c.replay = x->token.dec;
+    c.nreplay = x->token.ndec;
+    c.replay_seed = x->token.seed;
+  } else if (strcmp(o->command, "replay") == 0) {
+    c.has_fixed_seed = 1;
+    c.fixed_seed = o->seed;
+  }
+  if (strcmp(sname, "dfs") == 0) c.max_runs = o->runs;
+  if (strcmp(sname, "pct") == 0) c.pct_steps = o->pct_steps ? o->pct_steps : measure_steps(x);
+  x->strat = strategy_create(sname, &c);
+  if (!x->strat) {
+    snprintf(x->err, sizeof x->err, "unknown strategy '%s' (random, pct or dfs)", sname);
+    return -1;
+  }
+  sched_set_strategy(x->sim, x->strat);
+  return 0;
+}
+
+static int open_trace(Explore *x) {
+  const ExploreOptions *o = x->o;
+  if (!o->db) return 0;
+  x->trace = trace_open(o->db, x->err, sizeof x->err);
+  if (!x->trace) return -1;
+  char seed[24];
+  snprintf(seed, sizeof seed, "0x%llx", (unsigned long long)x->base_seed);
+  StrBuf opts;
+  sb_init(&opts);
+  sb_printf(&opts, "{\"runs\": %llu, \"max_steps\": %u, \"depth\": %d, \"pct_steps\": %u, "
+                   "\"preemption_bound\": %d, \"record\": %d, \"jobs\": %d, \"shard\": \"%u/%u\"}",
+            (unsigned long long)o->runs, o->max_steps ? o->max_steps : SIM_DEFAULT_MAX_STEPS,
+            o->depth, x->strat->cfg.pct_steps, o->preemption_bound, o->record, o->jobs,
+            o->shard + 1, o->nshards);
+  TraceExploration te = {o->script, sched_sha256(x->sim), x->strat->ops->name,
+                         x->params_db.s ? x->params_db.s : "", seed, "threads", opts.s};
+  x->expl_id = trace_begin(x->trace, &te);
+  sb_free(&opts);
+  if (x->expl_id < 0) {
+    snprintf(x->err, sizeof x->err, "cannot write the trace database '%s': %s", o->db,
+             trace_error(x->trace));
+    return -1;
+  }
+  return 0;
+}
+
+/* ---- the loop -------------------------------------------------------- */
+
+static void explore_loop(Explore *x) {
+  const ExploreOptions *o = x->o;
+  int replay = strcmp(o->command, "replay") == 0;
+  uint64_t budget = replay ? 1 : o->runs;
+  int dfs = strcmp(x->strat->ops->name, "dfs") == 0;
+  for (uint64_t i = 0;; i++) {
+    if (!dfs && i >= budget) break;
+    if (g_signal) {
+      x->interrupted = 1;
+      break;
+    }
+    if (o->time_limit > 0 && util_now() - x->t0 > o->time_limit) break;
+    uint64_t seed;
+    if (x->strat->ops->begin_run(x->strat, i, &seed)) break;
+    sched_run(x->sim, i, seed);
+    SimRun *r = sched_result(x->sim);
+    x->strat->ops->end_run(x->strat, r);
+    if (i == 0) {
+      x->mode = r->mode;
+      if (r->expect != UINT32_MAX)
+        snprintf(x->expect, sizeof x->expect, "%s", run_str(r, r->expect));
+    }
+    if (r->end == END_DIVERGED || (replay && x->strat->err[0])) {
+      snprintf(x->err, sizeof x->err, "%s",
+               x->strat->err[0] ? x->strat->err : sched_error(x->sim));
+      x->status = 2;
+      return;
+    }
+    if (r->end == END_SETUP) {
+      setup_failure(x, r);
+      x->status = 2;
+      return;
+    }
+    if (r->end == END_PRUNED) continue;
+    x->runs++;
+    x->steps += r->steps;
+    if (replay) describe_run(x, r);
+    if (process_run(x, r) != 0) {
+      x->status = 2;
+      return;
+    }
+    progress(x, budget, 0);
+    if (o->stop_first && r->nfindings) break;
+  }
+  x->complete = x->strat->complete;
+}
+
+static void finish_trace(Explore *x) {
+  if (!x->trace) return;
+  const char *status = x->interrupted ? "interrupted" : x->status == 2 ? "failed" : "done";
+  trace_end(x->trace, x->expl_id, x->runs, x->steps, x->complete, x->strat ? x->strat->pruned : 0,
+            status, mode_name(x->mode));
+  trace_close(x->trace);
+  x->trace = NULL;
+}
+
+static void explore_free(Explore *x) {
+  if (x->trace) trace_close(x->trace);
+  strategy_destroy(x->strat);
+  sched_close(x->sim);
+  detect_close(&x->dets);
+  finding_free(&x->fs);
+  token_free(&x->token);
+  sb_free(&x->params_text);
+  sb_free(&x->params_cli);
+  sb_free(&x->params_db);
+  sb_free(&x->listing);
+  sb_free(&x->events_json);
+  free(x->seen);
+  free(x->replays);
+}
+
+static int run_exploration(Explore *x) {
+  struct sigaction sa, old_int, old_term;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  g_signal = 0;
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  x->t0 = util_now();
+  x->tty = x->print && !x->o->quiet && !x->o->json && isatty(2);
+  if (setup(x) != 0 || open_trace(x) != 0) {
+    x->status = 2;
+  } else {
+    if (x->print && !x->o->json && !x->o->quiet && strcmp(x->o->command, "replay") != 0)
+      printf("racesim %s: %s, strategy %s, base seed 0x%llx\n", RACESIM_VERSION,
+             x->o->script, x->strat->ops->name, (unsigned long long)x->base_seed);
+    explore_loop(x);
+    progress(x, 0, 1);
+    finding_sort(&x->fs);
+    if (x->status != 2) x->status = x->fs.n ? 1 : 0;
+    if (x->interrupted) x->status = g_signal == SIGTERM ? 143 : 130;
+  }
+  finish_trace(x);
+  sigaction(SIGINT, &old_int, NULL);
+  sigaction(SIGTERM, &old_term, NULL);
+  return x->status;
+}
+
+int explore_main(const ExploreOptions *o) {
+  Explore x;
+  memset(&x, 0, sizeof x);
+  x.o = o;
+  x.print = 1;
+  int st = run_exploration(&x);
+  if (x.err[0] && st == 2 && !x.strat) {
+    fprintf(stderr, "racesim: error: %s\n", x.err);
+  } else {
+    if (x.err[0]) fprintf(stderr, "racesim: error: %s\n", x.err);
+    if (x.strat && (x.runs || st != 2)) {
+      if (o->json) print_json(&x);
+      else {
+        if (strcmp(o->command, "replay") == 0 && x.listing.len && !o->quiet)
+          fputs(x.listing.s, stdout);
+        print_human(&x);
+      }
+    }
+  }
+  fflush(stdout);
+  explore_free(&x);
+  return st;
+}
+
+int explore_collect(const ExploreOptions *o, ExploreResult *res) {
+  Explore x;
+  memset(&x, 0, sizeof x);
+  x.o = o;
+  int st = run_exploration(&x);
+  memset(res, 0, sizeof *res);
+  res->runs = x.runs;
+  res->steps = x.steps;
+  res->pruned = x.strat ? x.strat->pruned : 0;
+  res->complete = x.complete;
+  res->interrupted = x.interrupted;
+  res->status = st;
+  snprintf(res->expect, sizeof res->expect, "%s", x.expect);
+  snprintf(res->mode, sizeof res->mode, "%s", mode_name(x.mode));
+  snprintf(res->err, sizeof res->err, "%s", x.err);
+  res->findings = x.fs;
+  finding_init(&x.fs);
+  explore_free(&x);
+  return st;
+}

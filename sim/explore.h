@@ -1,0 +1,66 @@
+/*
+** explore.h - an exploration: many runs of one scenario under a strategy,
+** their findings merged by signature, every run recorded in the trace
+** database, and a summary (human or JSON).  Used by `racesim run`,
+** `racesim replay` and `racesim check`.
+*/
+#ifndef RACESIM_EXPLORE_H
+#define RACESIM_EXPLORE_H
+
+#include <stdint.h>
+
+#include "finding.h"
+#include "sched.h"
+
+enum { RECORD_NONE, RECORD_FAILING, RECORD_ALL };
+
+typedef struct ExploreOptions {
+  const char *command; /* "run" or "replay" (for messages) */
+  const char *script;
+  const char *strategy; /* random, pct, dfs */
+  uint64_t runs;        /* run budget (a cap for dfs) */
+  int has_seed;
+  uint64_t seed;        /* run: the base seed; replay: the run seed */
+  int depth;            /* pct */
+  uint32_t pct_steps;   /* pct: 0 = measure */
+  int preemption_bound; /* dfs: -1 = none */
+  int por;              /* dfs: partial-order reduction */
+  uint32_t max_steps;
+  uint64_t max_instructions;
+  size_t max_memory;
+  double time_limit; /* seconds, 0 = none */
+  const char *db;    /* NULL: no database */
+  int record;
+  int jobs;
+  uint32_t shard, nshards;
+  int stop_first, json, quiet, no_shrink, echo;
+  const char *schedule; /* replay --schedule */
+  const char *lock_graph; /* write the lock-order graph (dot) here */
+  Param *params;
+  int nparams;
+  int max_findings_shown;
+} ExploreOptions;
+
+/* What an exploration found, for callers such as `racesim check`. */
+typedef struct ExploreResult {
+  uint64_t runs, steps, pruned;
+  int complete, interrupted;
+  int status; /* exit status: 0 clean, 1 findings, 2 error, 130/143 signal */
+  char expect[256]; /* the scenario's expect list, "a,b" */
+  char mode[16];
+  FindingStore findings;
+  char err[1024];
+} ExploreResult;
+
+void explore_options_init(ExploreOptions *o);
+
+/* Run the exploration and print its outcome; returns the exit status. */
+int explore_main(const ExploreOptions *o);
+
+/*
+** Run it and fill 'res' without printing (for check); the caller frees
+** res->findings with finding_free.
+*/
+int explore_collect(const ExploreOptions *o, ExploreResult *res);
+
+#endif

@@ -1,0 +1,166 @@
+/*
+** lapi.c - handles, argument checks and error values for the bindings.
+*/
+#include "lapi.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim_int.h"
+
+#define HANDLE_MAGIC 0x52534831u /* "RSH1" */
+
+/* __tostring of every handle: "Lock 'a'" */
+static int handle_tostring(lua_State *L) {
+  SimObject *o = lapi_to_object(L, 1);
+  if (!o) return luaL_error(L, "racesim: stale object handle");
+  SimRun *r = sched_run_of(L);
+  lua_pushfstring(L, "%s '%s'", o->cls->kind, obj_name(r, o->id));
+  return 1;
+}
+
+void lapi_class(lua_State *L, const ObjClass *cls, const luaL_Reg *methods,
+                lua_CFunction getfield) {
+  lua_newtable(L); /* metatable */
+  lua_newtable(L); /* methods */
+  if (methods) luaL_setfuncs(L, methods, 0);
+  if (getfield) {
+    /* __index = function(h, k) return methods[k] or getfield(h, k) end */
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, "__methods");
+    lua_pushcclosure(L, getfield, 1);
+  }
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, handle_tostring);
+  lua_setfield(L, -2, "__tostring");
+  lua_pushfstring(L, "racesim.%s", cls->kind);
+  lua_setfield(L, -2, "__name");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable"); /* scenarios cannot change it */
+  lua_rawsetp(L, LUA_REGISTRYINDEX, cls);
+}
+
+Handle *lapi_push_handle(lua_State *L, const ObjClass *cls, int32_t oid) {
+  Handle *h = lua_newuserdatauv(L, sizeof(Handle), 1);
+  h->magic = HANDLE_MAGIC;
+  h->gen = sched_sim(L)->gen;
+  h->oid = oid;
+  lua_rawgetp(L, LUA_REGISTRYINDEX, cls);
+  SIM_CHECK(lua_istable(L, -1));
+  lua_setmetatable(L, -2);
+  return h;
+}
+
+SimObject *lapi_to_object(lua_State *L, int idx) {
+  if (lua_type(L, idx) != LUA_TUSERDATA || lua_rawlen(L, idx) != sizeof(Handle))
+    return NULL;
+  Handle *h = lua_touserdata(L, idx);
+  Sim *s = sched_sim(L);
+  if (h->magic != HANDLE_MAGIC || h->gen != s->gen || h->oid < 0 ||
+      h->oid >= s->run.nobjs)
+    return NULL;
+  return &s->run.objs[h->oid];
+}
+
+static const char *type_of(lua_State *L, int idx) {
+  SimObject *o = lapi_to_object(L, idx);
+  return o ? o->cls->kind : luaL_typename(L, idx);
+}
+
+SimObject *lapi_check(lua_State *L, int idx, const ObjClass *const *cls,
+                      const char *what) {
+  SimObject *o = lapi_to_object(L, idx);
+  if (o)
+    for (int i = 0; cls[i]; i++)
+      if (o->cls == cls[i]) return o;
+  return lapi_raise(L, "TypeError", "%s expected, got %s (call methods with ':')",
+                    what, type_of(L, idx)),
+         NULL;
+}
+
+SimObject *lapi_check1(lua_State *L, int idx, const ObjClass *cls) {
+  const ObjClass *one[2] = {cls, NULL};
+  return lapi_check(L, idx, one, cls->kind);
+}
+
+void lapi_push_error(lua_State *L, const char *type, const char *msg) {
+  lua_createtable(L, 0, 3);
+  lua_pushstring(L, type);
+  lua_setfield(L, -2, "type");
+  lua_pushstring(L, msg);
+  lua_setfield(L, -2, "message");
+  int32_t line = sched_line(L);
+  if (line > 0) {
+    lua_pushinteger(L, line);
+    lua_setfield(L, -2, "line");
+  }
+  luaL_getmetatable(L, "racesim.Error");
+  lua_setmetatable(L, -2);
+}
+
+int lapi_raise(lua_State *L, const char *type, const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  lapi_push_error(L, type, msg);
+  return lua_error(L);
+}
+
+int lapi_type_error(lua_State *L, int arg, const char *fname,
+                    const char *expected) {
+  return lapi_raise(L, "TypeError", "%s: argument %d must be %s, not %s", fname,
+                    arg, expected, type_of(L, arg));
+}
+
+double lapi_timeout(lua_State *L, int idx, const char *fname) {
+  if (lua_isnoneornil(L, idx)) return INFINITY;
+  if (lua_type(L, idx) != LUA_TNUMBER)
+    return lapi_type_error(L, idx, fname, "a number of seconds or nil"), 0;
+  double t = lua_tonumber(L, idx);
+  if (isnan(t) || t < 0)
+    return lapi_raise(L, "ValueError", "%s: timeout value must be a non-negative number",
+                      fname),
+           0;
+  return sched_run_of(L)->vtime + t;
+}
+
+int lapi_optbool(lua_State *L, int idx, int dflt, const char *fname) {
+  if (lua_isnoneornil(L, idx)) return dflt;
+  if (!lua_isboolean(L, idx)) return lapi_type_error(L, idx, fname, "a boolean");
+  return lua_toboolean(L, idx);
+}
+
+const char *lapi_objname(lua_State *L, int idx, const char *kind,
+                         int32_t line, char *buf, size_t buflen) {
+  if (lua_type(L, idx) == LUA_TSTRING) {
+    const char *s = lua_tostring(L, idx);
+    if (*s) return s;
+  }
+  /* Default: Kind@LINE, and Kind@LINE#k for the k-th made at that line. */
+  SimRun *r = sched_run_of(L);
+  int same = 0;
+  size_t klen = strlen(kind);
+  for (int32_t i = 0; i < r->nobjs; i++) {
+    const char *n = run_str(r, r->objs[i].name);
+    if (r->objs[i].line == line && strncmp(n, kind, klen) == 0 && n[klen] == '@')
+      same++;
+  }
+  if (same) snprintf(buf, buflen, "%s@%d#%d", kind, (int)line, same + 1);
+  else snprintf(buf, buflen, "%s@%d", kind, (int)line);
+  return buf;
+}
+
+SimObject *lapi_new_object(lua_State *L, const ObjClass *cls, int nameidx,
+                           int32_t link) {
+  char buf[96];
+  int32_t line = sched_line(L);
+  const char *name = lapi_objname(L, nameidx, cls->kind, line, buf, sizeof buf);
+  SimRun *r = sched_run_of(L);
+  SimObject *o = run_new_object(r, cls, name, line, link);
+  int32_t oid = o->id;
+  lapi_push_handle(L, cls, oid);
+  return &r->objs[oid]; /* re-fetch: pushing may not move objs, but be safe */
+}

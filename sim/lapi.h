@@ -1,0 +1,71 @@
+/*
+** lapi.h - helpers for the Lua bindings of the primitives: object handles,
+** argument checks, and the error values of DESIGN.md section 3.
+**
+** A handle is a small userdata naming an object of the current run by id.
+** Its user value slot 1 holds the object's Lua payload (a Shared variable's
+** value, a Queue's items).  Bindings check every argument before they change
+** any state, then raise error tables {type=..., message=...}.
+*/
+#ifndef RACESIM_LAPI_H
+#define RACESIM_LAPI_H
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "object.h"
+#include "sched.h"
+
+typedef struct Handle {
+  uint32_t magic;
+  uint32_t gen;
+  int32_t oid;
+} Handle;
+
+/*
+** Register a class: its metatable holds the methods (and __index getters
+** for fields such as 'name' or 'parties').  'methods' may be NULL.
+*/
+void lapi_class(lua_State *L, const ObjClass *cls, const luaL_Reg *methods,
+                lua_CFunction getfield);
+
+/* Create a handle for object 'oid' of class 'cls' and push it. */
+Handle *lapi_push_handle(lua_State *L, const ObjClass *cls, int32_t oid);
+
+/* The object named by the handle at 'idx', if its class is one of 'cls'. */
+SimObject *lapi_check(lua_State *L, int idx, const ObjClass *const *cls,
+                      const char *what);
+SimObject *lapi_check1(lua_State *L, int idx, const ObjClass *cls);
+/* The object at 'idx', or NULL if the value is not a racesim handle. */
+SimObject *lapi_to_object(lua_State *L, int idx);
+
+/* Raise an error table of the given Python type.  Never returns. */
+int lapi_raise(lua_State *L, const char *type, const char *fmt, ...);
+/* Push (without raising) an error table. */
+void lapi_push_error(lua_State *L, const char *type, const char *msg);
+
+/* A wrong-type argument: TypeError naming the function and argument. */
+int lapi_type_error(lua_State *L, int arg, const char *fname,
+                    const char *expected);
+
+/*
+** A timeout argument: nil (or absent) means none; otherwise a number >= 0.
+** Returns the absolute deadline in virtual time (INFINITY for none).
+*/
+double lapi_timeout(lua_State *L, int idx, const char *fname);
+
+/* An optional boolean argument (nil/absent -> dflt). */
+int lapi_optbool(lua_State *L, int idx, int dflt, const char *fname);
+
+/*
+** The optional trailing name of a constructor: if the argument at 'idx' is
+** a string it is the name, else a default "<Kind>@<line>" is made.
+*/
+const char *lapi_objname(lua_State *L, int idx, const char *kind,
+                         int32_t line, char *buf, size_t buflen);
+
+/* Create an object of the current run with a handle (pushed). */
+SimObject *lapi_new_object(lua_State *L, const ObjClass *cls, int nameidx,
+                           int32_t link);
+
+#endif

@@ -1,0 +1,184 @@
+/*
+** run.c - the per-run store: threads, objects, events, findings and the
+** text arena.  Reset between runs without giving memory back.
+*/
+#include "run.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "object.h"
+#include "prng.h"
+
+const char *const finding_kind_names[FIND__COUNT] = {
+    "lost_update", "data_race", "deadlock",  "potential_deadlock", "stuck",
+    "barrier_broken", "assertion", "error", "step_limit"};
+
+void run_init(SimRun *r) {
+  memset(r, 0, sizeof *r);
+  sb_init(&r->text);
+  r->cur = -1;
+}
+
+void run_free(SimRun *r) {
+  free(r->threads);
+  free(r->objs);
+  free(r->events);
+  free(r->decisions);
+  free(r->findings);
+  sb_free(&r->text);
+  run_init(r);
+}
+
+void run_reset(SimRun *r) {
+  r->nthreads = r->nobjs = 0;
+  r->nevents = r->ndecisions = r->nfindings = 0;
+  r->steps = 0;
+  r->preemptions = 0;
+  r->vtime = 0;
+  r->cur = -1;
+  r->next_ticket = 0;
+  r->end = END_NONE;
+  r->in_finally = 0;
+  r->mode = MODE_THREADS;
+  sb_reset(&r->text);
+  sb_putc(&r->text, '\0'); /* offset 0 is the empty string */
+  r->scenario_name = r->expect = UINT32_MAX;
+}
+
+uint32_t run_text(SimRun *r, const char *s, size_t n) {
+  uint32_t off = (uint32_t)r->text.len;
+  sb_putn(&r->text, s, n);
+  sb_putc(&r->text, '\0');
+  return off;
+}
+
+uint32_t run_textf(SimRun *r, const char *fmt, ...) {
+  uint32_t off = (uint32_t)r->text.len;
+  va_list ap;
+  va_start(ap, fmt);
+  sb_vprintf(&r->text, fmt, ap);
+  va_end(ap);
+  sb_putc(&r->text, '\0');
+  return off;
+}
+
+SimThread *run_new_thread(SimRun *r, const char *name, int32_t parent) {
+  UTIL_GROW(r->threads, (size_t)r->nthreads + 1, r->cap_threads);
+  SimThread *t = &r->threads[r->nthreads];
+  memset(t, 0, sizeof *t);
+  t->id = r->nthreads++;
+  t->name = run_text(r, name, strlen(name));
+  t->parent = parent;
+  t->state = TS_READY;
+  t->wake_ev = t->last_ev = -1;
+  t->pend.op = OP_START;
+  t->pend.obj = -1;
+  t->pend.deadline = INFINITY;
+  /* Ids follow creation order, which differs between interleavings; keys
+     name a thread by its ancestry (the k-th thread spawned by its parent),
+     which does not.  Partial-order reduction compares keys across runs. */
+  if (parent >= 0) {
+    SimThread *p = &r->threads[parent];
+    t->key = prng_mix(p->key ^ prng_mix(++p->nspawned));
+  } else {
+    t->key = 1;
+  }
+  return t;
+}
+
+SimObject *run_new_object(SimRun *r, const ObjClass *cls, const char *name,
+                          int32_t line, int32_t link) {
+  UTIL_GROW(r->objs, (size_t)r->nobjs + 1, r->cap_objs);
+  SimObject *o = &r->objs[r->nobjs];
+  memset(o, 0, sizeof *o);
+  o->cls = cls;
+  o->id = r->nobjs++;
+  o->name = run_text(r, name, strlen(name));
+  o->line = line;
+  o->creator = r->cur;
+  o->link = link;
+  o->last_ev = -1;
+  if (r->cur >= 0 && r->cur < r->nthreads) {
+    SimThread *c = &r->threads[r->cur];
+    o->key = prng_mix(c->key ^ prng_mix(0x6f626a0000000000ULL + ++c->nmade));
+  } else {
+    o->key = prng_mix(0x74687200ULL + (uint64_t)o->id);
+  }
+  return o;
+}
+
+SimEvent *run_event(SimRun *r, int32_t tid, int op, int32_t obj) {
+  UTIL_GROW(r->events, (size_t)r->nevents + 1, r->cap_events);
+  uint32_t idx = r->nevents++;
+  SimEvent *e = &r->events[idx];
+  e->step = r->steps;
+  e->tid = tid;
+  e->op = (uint16_t)op;
+  e->flags = 0;
+  e->obj = obj;
+  e->line = 0;
+  e->aux = -1;
+  e->snap = 0;
+  e->vtime = r->vtime;
+  e->deadline = INFINITY;
+  e->value.tag = VAL_NONE;
+  e->prev_obj = -1;
+  if (obj >= 0) {
+    SIM_CHECK(obj < r->nobjs);
+    e->prev_obj = r->objs[obj].last_ev;
+    r->objs[obj].last_ev = (int32_t)idx;
+  }
+  if (tid >= 0 && tid < r->nthreads) r->threads[tid].last_ev = (int32_t)idx;
+  return e;
+}
+
+RunFinding *run_finding(SimRun *r, int kind, int32_t ev, int32_t tid,
+                        int32_t obj, uint64_t sig, const char *fmt, ...) {
+  UTIL_GROW(r->findings, (size_t)r->nfindings + 1, r->cap_findings);
+  RunFinding *f = &r->findings[r->nfindings++];
+  f->kind = (uint8_t)kind;
+  f->ev = ev;
+  f->tid = tid;
+  f->obj = obj;
+  f->sig = util_fnv_u64(sig, (uint64_t)kind);
+  f->details = UINT32_MAX;
+  for (int i = 0; i < 4; i++) f->evs[i] = -1;
+  f->msg = (uint32_t)r->text.len;
+  va_list ap;
+  va_start(ap, fmt);
+  sb_vprintf(&r->text, fmt, ap);
+  va_end(ap);
+  sb_putc(&r->text, '\0');
+  return f;
+}
+
+static void format_number(double d, StrBuf *out) {
+  if (d == floor(d) && fabs(d) < 1e15) sb_printf(out, "%.1f", d);
+  else sb_printf(out, "%.14g", d);
+}
+
+void run_format_value(const SimRun *r, const SimValue *v, StrBuf *out) {
+  switch (v->tag) {
+  case VAL_NONE: break;
+  case VAL_NIL: sb_puts(out, "nil"); break;
+  case VAL_BOOL: sb_puts(out, v->u.i ? "true" : "false"); break;
+  case VAL_INT: sb_printf(out, "%lld", (long long)v->u.i); break;
+  case VAL_NUM: format_number(v->u.d, out); break;
+  case VAL_STR:
+    sb_putc(out, '\'');
+    sb_putn(out, r->text.s + v->u.s.off, v->u.s.len);
+    sb_putc(out, '\'');
+    break;
+  case VAL_TABLE: sb_puts(out, "table"); break;
+  case VAL_THREAD: sb_puts(out, thread_name(r, (int32_t)v->u.i)); break;
+  case VAL_OBJ: sb_puts(out, obj_name(r, (int32_t)v->u.i)); break;
+  default: sb_puts(out, "function"); break;
+  }
+}
+
+void run_format_site(const SimRun *r, int32_t line, StrBuf *out) {
+  sb_printf(out, "%s:%d", r->script ? util_basename(r->script) : "?", line);
+}

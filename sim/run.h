@@ -1,0 +1,266 @@
+/*
+** run.h - the state of one run, in plain C: threads, objects, the event
+** trace, the schedule (decisions) and the findings.  Strategies, detectors
+** and the trace recorder read it; only the scheduler (sched.c) and the
+** primitives (sync/) change it.  Everything is referred to by small integer
+** ids handed out in creation order, never by pointer, and every array is
+** owned by the run and reset at its end with its capacity kept.
+*/
+#ifndef RACESIM_RUN_H
+#define RACESIM_RUN_H
+
+#include <stdint.h>
+
+#include "op.h"
+#include "util.h"
+
+struct lua_State;
+struct ObjClass;
+
+enum { MODE_THREADS = 0, MODE_ASYNC = 1 };
+
+/* A value seen by an operation, kept without reference to Lua. */
+enum {
+  VAL_NONE = 0, /* the operation has no value */
+  VAL_NIL,
+  VAL_BOOL,
+  VAL_INT,
+  VAL_NUM,
+  VAL_STR,   /* u.s: a slice of the run's text arena (capped) */
+  VAL_TABLE, /* a Lua table (not shown by content) */
+  VAL_OTHER, /* function, coroutine, userdata */
+  VAL_THREAD, /* u.i: a thread id */
+  VAL_OBJ     /* u.i: an object id */
+};
+
+typedef struct SimValue {
+  uint8_t tag;
+  union {
+    int64_t i;
+    double d;
+    struct {
+      uint32_t off, len;
+    } s;
+  } u;
+} SimValue;
+
+/* One visible operation as it happened: one row of the trace. */
+typedef struct SimEvent {
+  uint32_t step;    /* the scheduling step (transition) it belongs to */
+  int32_t tid;      /* the thread that performed it */
+  uint16_t op;      /* OpCode */
+  uint16_t flags;   /* EV_* */
+  int32_t obj;      /* object id, or -1 */
+  int32_t line;     /* scenario source line, 0 if unknown */
+  int32_t aux;      /* operation-specific: another thread or object, a count */
+  int32_t prev_obj; /* previous event on the same object, or -1 */
+  int64_t snap;     /* the object's state just before (for DPOR), see sync/ */
+  double vtime;     /* virtual time */
+  double deadline;  /* the operation's timeout or wake-up time, or INFINITY */
+  SimValue value;
+} SimEvent;
+
+enum {
+  EV_TIMEOUT = 1 << 0,  /* a blocking call that timed out */
+  EV_FAILED = 1 << 1,   /* a non-blocking attempt that did not succeed */
+  EV_BLOCKED = 1 << 2,  /* the thread waited before this operation proceeded */
+  EV_INLINE = 1 << 3,   /* not a scheduling point (async mode, finally) */
+  EV_RAISED = 1 << 4,   /* the operation raised an error in the thread */
+  EV_FINALLY = 1 << 5,  /* performed by a finally() callback */
+  EV_BROKE = 1 << 6,    /* this operation broke a barrier */
+  EV_NOWAIT = 1 << 7    /* a non-blocking attempt (acquire(false), get_nowait) */
+};
+
+/* The operation a thread will perform when it is next scheduled. */
+typedef struct PendingOp {
+  uint16_t op;
+  uint16_t flags; /* PEND_* */
+  int32_t obj;
+  int64_t a, b;    /* operation arguments (count, blocking, ...) */
+  double deadline; /* virtual time of the timeout; INFINITY when none */
+  int32_t line;
+} PendingOp;
+
+enum {
+  PEND_NOWAIT = 1 << 0,   /* a non-blocking attempt: always enabled */
+  PEND_SELF_TIMED = 1 << 1 /* ready() decides even after the deadline */
+};
+
+enum {
+  TS_UNUSED = 0,
+  TS_READY,   /* has a pending operation (enabled or blocked) */
+  TS_RUNNING, /* being resumed right now */
+  TS_DONE,    /* its function returned */
+  TS_KILLED   /* abandoned (limit exceeded, run aborted) */
+};
+
+typedef struct SimThread {
+  int32_t id;
+  uint32_t name; /* offset in run->text */
+  int32_t parent;
+  uint8_t state;
+  uint8_t daemon;
+  uint8_t woken;      /* pending operation was signalled (notify, set, ...) */
+  uint8_t failed;     /* an error escaped it */
+  PendingOp pend;
+  uint64_t ticket;    /* arrival order of the pending wait (FIFO in async) */
+  int32_t wake_ev;    /* event that signalled the pending operation, or -1 */
+  int32_t last_ev;    /* its latest event, or -1 */
+  int32_t obj;        /* the thread's own object (joined, ended) */
+  uint64_t key;       /* identity stable across interleavings (see run.c) */
+  uint32_t nspawned;  /* threads it has spawned */
+  uint32_t nmade;     /* objects it has created */
+  struct lua_State *co;
+} SimThread;
+
+/* Per-object bookkeeping; 'st' is the primitive's own state (see sync/). */
+typedef struct SimObject {
+  const struct ObjClass *cls;
+  int32_t id;
+  uint32_t name;   /* offset in run->text */
+  int32_t line;    /* creation line */
+  int32_t creator; /* thread id */
+  int32_t link;    /* a related object (a Condition's lock), or -1 */
+  int32_t last_ev; /* latest event on it, or -1 */
+  uint8_t atomic;  /* a location declared atomic: never a data race */
+  uint64_t key;    /* identity stable across interleavings (see run.c) */
+  /* The primitive's own state, laid out by its file in sync/ (the build
+     uses -fno-strict-aliasing so that each can view it as its struct). */
+  _Alignas(8) unsigned char st[64];
+} SimObject;
+
+#define OBJ_STATE(type, o) ((type *)(void *)(o)->st)
+
+enum {
+  FIND_LOST_UPDATE,
+  FIND_DATA_RACE,
+  FIND_DEADLOCK,
+  FIND_POTENTIAL_DEADLOCK,
+  FIND_STUCK,
+  FIND_BARRIER_BROKEN,
+  FIND_ASSERTION,
+  FIND_ERROR,
+  FIND_STEP_LIMIT,
+  FIND__COUNT
+};
+
+extern const char *const finding_kind_names[FIND__COUNT];
+
+/* A finding made in this run. */
+typedef struct RunFinding {
+  uint8_t kind;
+  int32_t ev;       /* the event at which it was detected, or -1 */
+  int32_t tid, obj; /* main thread and object involved, or -1 */
+  uint64_t sig;     /* signature: equal findings across runs share it */
+  uint32_t msg;     /* offset in run->text of the explanation */
+  uint32_t details; /* offset in run->text of a JSON object, or UINT32_MAX */
+  int32_t evs[4];   /* events involved (highlighted in reports), -1 unused */
+} RunFinding;
+
+enum { DEC_THREAD = 0, DEC_DATA = 1 };
+
+/* One decision of the schedule: which thread ran, or which value chose. */
+typedef struct Decision {
+  uint32_t value;
+  uint32_t n; /* number of options (>= 2; single-option points are not kept) */
+  uint8_t kind;
+  uint32_t step;
+} Decision;
+
+enum {
+  END_NONE = 0,
+  END_OK,         /* every thread finished */
+  END_STALL,      /* nothing can proceed: deadlock or stuck */
+  END_STEP_LIMIT, /* too many steps */
+  END_ABORT,      /* a limit or a scenario error stopped the run */
+  END_PRUNED,     /* the strategy abandoned it (redundant interleaving) */
+  END_DIVERGED,   /* a replayed schedule did not fit the run */
+  END_SETUP       /* the scenario failed before any concurrency */
+};
+
+typedef struct SimRun {
+  /* identity */
+  uint64_t index;     /* run index within the exploration */
+  uint64_t seed;      /* run seed (data and math.random streams) */
+  uint8_t mode;       /* MODE_* */
+  uint8_t end;        /* END_* */
+  uint8_t in_finally; /* running finally() callbacks */
+  uint32_t max_steps;
+
+  /* time and steps */
+  double vtime;
+  uint32_t steps; /* scheduling steps taken */
+  uint32_t preemptions; /* switches away from a thread that could go on */
+  int32_t cur;    /* thread being resumed, or -1 */
+  uint64_t next_ticket;
+
+  SimThread *threads;
+  int32_t nthreads;
+  size_t cap_threads;
+  SimObject *objs;
+  int32_t nobjs;
+  size_t cap_objs;
+  SimEvent *events;
+  uint32_t nevents;
+  size_t cap_events;
+  Decision *decisions;
+  uint32_t ndecisions;
+  size_t cap_decisions;
+  RunFinding *findings;
+  uint32_t nfindings;
+  size_t cap_findings;
+
+  StrBuf text; /* names, string values and messages; referred to by offset */
+
+  /* scenario declarations made during the run */
+  uint32_t scenario_name; /* offset, or UINT32_MAX */
+  uint32_t expect;        /* offset of the expect list "a,b", or UINT32_MAX */
+  const char *script;     /* display path of the script (for messages) */
+} SimRun;
+
+/* --- the run's text arena -------------------------------------------- */
+
+/* Append a NUL-terminated copy of s[0..n) and return its offset. */
+uint32_t run_text(SimRun *r, const char *s, size_t n);
+uint32_t run_textf(SimRun *r, const char *fmt, ...) UTIL_PRINTF(2, 3);
+static inline const char *run_str(const SimRun *r, uint32_t off) {
+  return r->text.s + off;
+}
+static inline const char *thread_name(const SimRun *r, int32_t tid) {
+  return tid >= 0 && tid < r->nthreads ? r->text.s + r->threads[tid].name : "?";
+}
+static inline const char *obj_name(const SimRun *r, int32_t oid) {
+  return oid >= 0 && oid < r->nobjs ? r->text.s + r->objs[oid].name : "-";
+}
+
+/* --- lifecycle ---------------------------------------------------------- */
+
+void run_init(SimRun *r);
+void run_free(SimRun *r);
+/* Empty every array (capacity kept) before a new run. */
+void run_reset(SimRun *r);
+
+SimThread *run_new_thread(SimRun *r, const char *name, int32_t parent);
+SimObject *run_new_object(SimRun *r, const struct ObjClass *cls,
+                          const char *name, int32_t line, int32_t link);
+
+/* Append an event for thread 'tid' (fills step, vtime, prev_obj). */
+SimEvent *run_event(SimRun *r, int32_t tid, int op, int32_t obj);
+
+/* Record a finding; the message is formatted into the run's text. */
+RunFinding *run_finding(SimRun *r, int kind, int32_t ev, int32_t tid,
+                        int32_t obj, uint64_t sig, const char *fmt, ...)
+    UTIL_PRINTF(7, 8);
+
+/* Append the display form of a value ("nil", "3", "'abc'", ...). */
+void run_format_value(const SimRun *r, const SimValue *v, StrBuf *out);
+
+/* Source position "script:LINE" of a line (script basename). */
+void run_format_site(const SimRun *r, int32_t line, StrBuf *out);
+
+/* Is the thread alive (not finished or killed)? */
+static inline int thread_alive(const SimThread *t) {
+  return t->state == TS_READY || t->state == TS_RUNNING;
+}
+
+#endif

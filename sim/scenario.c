@@ -1,0 +1,761 @@
+/*
+** scenario.c - the sandbox and the scenario-level globals.
+**
+** The scenario is compiled once.  Each run gets a fresh globals table whose
+** metatable points (read-only) at a shared 'base' table built here: the safe
+** parts of Lua's standard library, deterministic replacements for pairs,
+** next, tostring and math.random, and the racesim API.  Library tables are
+** read-only proxies, so nothing a run does can leak into the next one.
+** Things a scenario may not have (io, os, debug, coroutine, ...) raise an
+** error that says so instead of being a plain nil.
+*/
+#include <lauxlib.h>
+#include <lualib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lapi.h"
+#include "sim_int.h"
+#include "../sync/sync.h"
+
+/* ---- error values ------------------------------------------------------ */
+
+static int error_tostring(lua_State *L) {
+  lua_getfield(L, 1, "type");
+  lua_getfield(L, 1, "message");
+  const char *m = lua_tostring(L, -1);
+  if (m && *m) lua_pushfstring(L, "%s: %s", lua_tostring(L, -2), m);
+  else lua_pushvalue(L, -2);
+  return 1;
+}
+
+/* ---- forbidden capabilities ------------------------------------------- */
+
+static const struct {
+  const char *name, *why;
+} forbidden[] = {
+    {"io", "scenarios cannot reach files"},
+    {"os", "scenarios cannot reach the clock, processes or the environment; "
+           "use now() for virtual time"},
+    {"debug", "it could break the sandbox"},
+    {"package", "scenarios cannot load modules"},
+    {"require", "scenarios cannot load modules"},
+    {"dofile", "scenarios cannot read files"},
+    {"loadfile", "scenarios cannot read files"},
+    {"coroutine", "threads belong to the scheduler; use spawn()"},
+    {"loadstring", "use load(text)"},
+    {"setfenv", "use _ENV"},
+    {"getfenv", "use _ENV"},
+    {"unpack", "use table.unpack"},
+    {"dump", "binary chunks are not available"},
+    {NULL, NULL}};
+
+/* __index of 'base' and of the library copies: explain what is missing. */
+static int missing_index(lua_State *L) {
+  const char *k = lua_tostring(L, 2);
+  if (k && lua_type(L, 2) == LUA_TSTRING)
+    for (int i = 0; forbidden[i].name; i++)
+      if (strcmp(k, forbidden[i].name) == 0)
+        return luaL_error(L, "'%s' is not available in a racesim scenario: %s",
+                          k, forbidden[i].why);
+  return 0;
+}
+
+static int readonly_newindex(lua_State *L) {
+  return luaL_error(L, "cannot change the read-only library table '%s'",
+                    lua_tostring(L, lua_upvalueindex(1)));
+}
+
+/* __pairs of a library proxy: iterate the real table (sorted). */
+static int l_pairs(lua_State *L);
+static int proxy_pairs(lua_State *L) {
+  lua_pushcfunction(L, l_pairs);
+  lua_getmetatable(L, 1);
+  lua_getfield(L, -1, "__index");
+  lua_remove(L, -2);
+  lua_call(L, 1, 3);
+  return 3;
+}
+
+/*
+** Replace the table on top of the stack (a copy of a library) by a read-only
+** proxy of it; the copy itself answers missing names with missing_index.
+*/
+static void make_proxy(lua_State *L, const char *name) {
+  lua_newtable(L); /* metatable of the copy */
+  lua_pushcfunction(L, missing_index);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
+  lua_newtable(L);     /* proxy */
+  lua_newtable(L);     /* its metatable */
+  lua_pushvalue(L, -3);
+  lua_setfield(L, -2, "__index");
+  lua_pushstring(L, name);
+  lua_pushcclosure(L, readonly_newindex, 1);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushcfunction(L, proxy_pairs);
+  lua_setfield(L, -2, "__pairs");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, -2);
+  lua_remove(L, -2); /* the copy stays reachable through the proxy only */
+  /* remember it as frozen, for rawset */
+  lua_getfield(L, LUA_REGISTRYINDEX, "racesim.frozen");
+  lua_pushvalue(L, -2);
+  lua_pushboolean(L, 1);
+  lua_rawset(L, -3);
+  lua_pop(L, 1);
+}
+
+/* Copy the fields of the table at 'src' into a new table, minus 'skip'. */
+static void copy_table(lua_State *L, int src, const char *const *skip) {
+  src = lua_absindex(L, src);
+  lua_newtable(L);
+  lua_pushnil(L);
+  while (lua_next(L, src)) {
+    int drop = 0;
+    if (skip && lua_type(L, -2) == LUA_TSTRING)
+      for (int i = 0; skip[i]; i++)
+        if (strcmp(lua_tostring(L, -2), skip[i]) == 0) drop = 1;
+    if (drop) {
+      lua_pop(L, 1);
+      continue;
+    }
+    lua_pushvalue(L, -2);
+    lua_insert(L, -2);
+    lua_rawset(L, -4);
+  }
+}
+
+/* ---- deterministic iteration ------------------------------------------ */
+
+/* A key of a table, reduced to what ordering needs. */
+typedef struct Key {
+  int rank; /* 0 false, 1 true, 2 number, 3 string, 4 racesim object */
+  int isint;
+  lua_Integer i;
+  lua_Number n;
+  const char *s;
+  size_t len;
+  int pos; /* position in the keys table (1-based) */
+} Key;
+
+static int key_cmp(const void *pa, const void *pb) {
+  const Key *a = pa, *b = pb;
+  if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
+  if (a->rank == 2) {
+    if (a->isint && b->isint) return (a->i > b->i) - (a->i < b->i);
+    lua_Number x = a->isint ? (lua_Number)a->i : a->n;
+    lua_Number y = b->isint ? (lua_Number)b->i : b->n;
+    return (x > y) - (x < y);
+  }
+  if (a->rank == 3) {
+    size_t m = a->len < b->len ? a->len : b->len;
+    int c = memcmp(a->s, b->s, m);
+    if (c) return c;
+    return (a->len > b->len) - (a->len < b->len);
+  }
+  if (a->rank == 4) return (a->i > b->i) - (a->i < b->i);
+  return 0;
+}
+
+/*
+** Push a table of the keys of table 't' in deterministic order (booleans,
+** numbers, strings, racesim objects by id).  Lua's own order depends on the
+** per-process string hash seed and on addresses, so it is never used.
+*/
+static int sorted_keys(lua_State *L, int t, const char *who) {
+  t = lua_absindex(L, t);
+  int n = 0;
+  lua_newtable(L); /* keys, in Lua's order first */
+  int keys = lua_gettop(L);
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    lua_pop(L, 1);
+    int tp = lua_type(L, -1);
+    if (tp != LUA_TBOOLEAN && tp != LUA_TNUMBER && tp != LUA_TSTRING &&
+        !(tp == LUA_TUSERDATA && lapi_to_object(L, -1)))
+      return luaL_error(L,
+                        "%s(): a key of type %s has no deterministic order; key "
+                        "the table by strings or numbers, or keep an array",
+                        who, luaL_typename(L, -1));
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, keys, ++n);
+  }
+  Key *k = lua_newuserdatauv(L, sizeof(Key) * (size_t)(n ? n : 1), 0);
+  for (int i = 0; i < n; i++) {
+    lua_rawgeti(L, keys, i + 1);
+    Key *x = &k[i];
+    memset(x, 0, sizeof *x);
+    x->pos = i + 1;
+    switch (lua_type(L, -1)) {
+    case LUA_TBOOLEAN: x->rank = lua_toboolean(L, -1); break;
+    case LUA_TNUMBER:
+      x->rank = 2;
+      x->isint = lua_isinteger(L, -1);
+      if (x->isint) x->i = lua_tointeger(L, -1);
+      else x->n = lua_tonumber(L, -1);
+      break;
+    case LUA_TSTRING:
+      x->rank = 3;
+      x->s = lua_tolstring(L, -1, &x->len); /* kept alive by 'keys' */
+      break;
+    default:
+      x->rank = 4;
+      x->i = lapi_to_object(L, -1)->id;
+    }
+    lua_pop(L, 1);
+  }
+  qsort(k, (size_t)n, sizeof(Key), key_cmp);
+  lua_createtable(L, n, 0); /* sorted */
+  for (int i = 0; i < n; i++) {
+    lua_rawgeti(L, keys, k[i].pos);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_replace(L, keys);
+  lua_pop(L, 1); /* the Key array */
+  return n;
+}
+
+/* Iterator of pairs(): upvalues: sorted keys, the table, position. */
+static int pairs_iter(lua_State *L) {
+  lua_Integer i = lua_tointeger(L, lua_upvalueindex(3));
+  for (;;) {
+    i++;
+    if (lua_rawgeti(L, lua_upvalueindex(1), i) == LUA_TNIL) return 0;
+    lua_pushvalue(L, -1);
+    if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL) break;
+    lua_pop(L, 2); /* removed while iterating: skip it */
+  }
+  lua_pushinteger(L, i);
+  lua_replace(L, lua_upvalueindex(3));
+  return 2;
+}
+
+static int l_pairs(lua_State *L) {
+  if (luaL_getmetafield(L, 1, "__pairs") != LUA_TNIL) {
+    lua_pushvalue(L, 1);
+    lua_call(L, 1, 3);
+    return 3;
+  }
+  luaL_checktype(L, 1, LUA_TTABLE);
+  sorted_keys(L, 1, "pairs");
+  lua_pushvalue(L, 1);
+  lua_pushinteger(L, 0);
+  lua_pushcclosure(L, pairs_iter, 3);
+  lua_pushvalue(L, 1);
+  lua_pushnil(L);
+  return 3;
+}
+
+/* next(t, k) in the same deterministic order (costs a sort per call). */
+static int l_next(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 2);
+  int n = sorted_keys(L, 1, "next");
+  int at = 0;
+  if (!lua_isnil(L, 2)) {
+    for (int i = 1; i <= n && !at; i++) {
+      lua_rawgeti(L, 3, i);
+      if (lua_rawequal(L, -1, 2)) at = i;
+      lua_pop(L, 1);
+    }
+    if (!at) return luaL_error(L, "invalid key to 'next'");
+  }
+  if (at >= n) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_rawgeti(L, 3, at + 1);
+  lua_pushvalue(L, -1);
+  lua_rawget(L, 1);
+  return 2;
+}
+
+/* tostring without addresses: "table", "function" (addresses vary by run). */
+static int l_tostring(lua_State *L) {
+  luaL_checkany(L, 1);
+  int tp = lua_type(L, 1);
+  if ((tp == LUA_TTABLE || tp == LUA_TFUNCTION || tp == LUA_TTHREAD ||
+       tp == LUA_TUSERDATA || tp == LUA_TLIGHTUSERDATA) &&
+      luaL_getmetafield(L, 1, "__tostring") == LUA_TNIL) {
+    lua_pushstring(L, lua_typename(L, tp));
+    return 1;
+  }
+  lua_settop(L, 1);
+  luaL_tolstring(L, 1, NULL);
+  return 1;
+}
+
+static int l_setmetatable(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  if (lua_istable(L, 2)) {
+    static const char *const bad[] = {"__gc", "__mode", NULL};
+    for (int i = 0; bad[i]; i++) {
+      if (lua_getfield(L, 2, bad[i]) != LUA_TNIL)
+        return luaL_error(L,
+                          "setmetatable: %s is not available in a scenario (it "
+                          "depends on garbage-collection timing, which is not "
+                          "deterministic)",
+                          bad[i]);
+      lua_pop(L, 1);
+    }
+  }
+  lua_settop(L, 2);
+  lua_getglobal(L, "setmetatable"); /* the real one */
+  lua_insert(L, 1);
+  lua_call(L, 2, 1);
+  return 1;
+}
+
+static int l_rawset(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_getfield(L, LUA_REGISTRYINDEX, "racesim.frozen");
+  lua_pushvalue(L, 1);
+  if (lua_rawget(L, -2) != LUA_TNIL)
+    return luaL_error(L, "rawset: library tables are read-only");
+  lua_settop(L, 3);
+  lua_rawset(L, 1);
+  return 1;
+}
+
+/* load(text [, name [, mode [, env]]]): text only, the run's globals. */
+static int l_load(lua_State *L) {
+  Sim *s = sched_sim(L);
+  const char *mode = luaL_optstring(L, 3, "t");
+  if (strchr(mode, 'b'))
+    return luaL_error(L, "load: binary chunks are not available in a scenario");
+  size_t n;
+  const char *text = lua_tolstring(L, 1, &n);
+  if (!text)
+    return luaL_error(L, "load: only a string of Lua source can be loaded here");
+  const char *name = luaL_optstring(L, 2, "=(load)");
+  int st = luaL_loadbufferx(L, text, n, name, "t");
+  if (st != LUA_OK) {
+    lua_pushnil(L);
+    lua_insert(L, -2);
+    return 2;
+  }
+  if (!lua_isnone(L, 4)) lua_pushvalue(L, 4);
+  else {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_runtab);
+    lua_rawgeti(L, -1, RT_ENV);
+    lua_remove(L, -2);
+  }
+  lua_setupvalue(L, -2, 1);
+  return 1;
+}
+
+static int l_collectgarbage(lua_State *L) {
+  const char *opt = luaL_optstring(L, 1, "collect");
+  if (strcmp(opt, "collect") && strcmp(opt, "step"))
+    return luaL_error(L,
+                      "collectgarbage('%s') is not available in a scenario (its "
+                      "results depend on the process, not the run)",
+                      opt);
+  lua_pushinteger(L, 0);
+  return 1;
+}
+
+/* ---- math.random: one deterministic stream per thread ----------------- */
+
+static int l_random(lua_State *L) {
+  Prng *p = sched_rng(L);
+  lua_Integer lo, hi;
+  switch (lua_gettop(L)) {
+  case 0: lua_pushnumber(L, prng_double(p)); return 1;
+  case 1:
+    lo = 1;
+    hi = luaL_checkinteger(L, 1);
+    if (hi == 0) {
+      lua_pushinteger(L, (lua_Integer)prng_next(p));
+      return 1;
+    }
+    break;
+  case 2:
+    lo = luaL_checkinteger(L, 1);
+    hi = luaL_checkinteger(L, 2);
+    break;
+  default: return luaL_error(L, "wrong number of arguments");
+  }
+  luaL_argcheck(L, lo <= hi, lua_gettop(L), "interval is empty");
+  uint64_t span = (uint64_t)hi - (uint64_t)lo;
+  uint64_t v = span == UINT64_MAX ? prng_next(p) : prng_below(p, span + 1);
+  lua_pushinteger(L, (lua_Integer)((uint64_t)lo + v));
+  return 1;
+}
+
+static int l_randomseed(lua_State *L) {
+  Prng *p = sched_rng(L);
+  uint64_t seed = 0;
+  if (lua_isinteger(L, 1)) seed = (uint64_t)lua_tointeger(L, 1);
+  else if (!lua_isnoneornil(L, 1)) {
+    lua_Number x = luaL_checknumber(L, 1);
+    memcpy(&seed, &x, sizeof seed);
+  } else seed = sched_run_of(L)->seed;
+  prng_seed(p, prng_mix(seed));
+  return 0;
+}
+
+/* ---- scenario-level API ---------------------------------------------- */
+
+static int l_scenario(lua_State *L) {
+  SimRun *r = sched_run_of(L);
+  Sim *s = sched_sim(L);
+  if (!lua_istable(L, 1))
+    return lapi_type_error(L, 1, "scenario", "a table like scenario{ name = ... }");
+  if (s->spawned || r->scenario_name != UINT32_MAX || r->expect != UINT32_MAX)
+    return luaL_error(L, "scenario{} must be called once, before any spawn()");
+  lua_pushnil(L);
+  while (lua_next(L, 1)) {
+    const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+    if (strcmp(k, "name") == 0) {
+      r->scenario_name = run_text(r, luaL_checkstring(L, -1), lua_rawlen(L, -1));
+    } else if (strcmp(k, "mode") == 0) {
+      const char *m = luaL_checkstring(L, -1);
+      if (strcmp(m, "threads") == 0) r->mode = MODE_THREADS;
+      else if (strcmp(m, "async") == 0) r->mode = MODE_ASYNC;
+      else return luaL_error(L, "scenario{}: mode must be \"threads\" or \"async\", not \"%s\"", m);
+    } else if (strcmp(k, "expect") == 0) {
+      StrBuf b;
+      sb_init(&b);
+      if (lua_type(L, -1) == LUA_TSTRING) sb_puts(&b, lua_tostring(L, -1));
+      else if (lua_istable(L, -1)) {
+        for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TSTRING; i++) {
+          sb_printf(&b, "%s%s", i > 1 ? "," : "", lua_tostring(L, -1));
+          lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+      } else {
+        sb_free(&b);
+        return luaL_error(L, "scenario{}: expect must be a string or a list of strings");
+      }
+      r->expect = run_text(r, b.s ? b.s : "", b.len);
+      sb_free(&b);
+    } else if (strcmp(k, "description") != 0) {
+      return luaL_error(L, "scenario{}: unknown field '%s' (known: name, mode, expect, description)", k);
+    }
+    lua_pop(L, 1);
+  }
+  return 0;
+}
+
+/* check(cond, [fmt, ...]): a failed check is an 'assertion' finding. */
+static int l_check(lua_State *L) {
+  if (lua_gettop(L) < 1) return lapi_raise(L, "TypeError", "check: missing condition");
+  if (lua_toboolean(L, 1)) return 0;
+  SimRun *r = sched_run_of(L);
+  SimThread *t = sched_self(L);
+  int32_t line = sched_line(L);
+  const char *msg = "check failed";
+  int n = lua_gettop(L);
+  if (n >= 2) {
+    lua_getglobal(L, "string"); /* the real library */
+    lua_getfield(L, -1, "format");
+    for (int i = 2; i <= n; i++) lua_pushvalue(L, i);
+    if (lua_pcall(L, n - 1, 1, 0) == LUA_OK && lua_isstring(L, -1))
+      msg = lua_tostring(L, -1);
+    else if (lua_isstring(L, 2))
+      msg = lua_tostring(L, 2);
+  }
+  SimEvent *e = run_event(r, t->id, OP_CHECK, -1);
+  e->line = line;
+  if (r->in_finally) e->flags |= EV_FINALLY;
+  size_t mlen = strlen(msg);
+  if (mlen > 200) mlen = 200;
+  e->value.tag = VAL_STR;
+  e->value.u.s.off = run_text(r, msg, mlen);
+  e->value.u.s.len = (uint32_t)mlen;
+  int32_t ev = (int32_t)r->nevents - 1;
+  StrBuf site;
+  sb_init(&site);
+  run_format_site(r, line, &site);
+  RunFinding *f = run_finding(
+      r, FIND_ASSERTION, ev, t->id, -1, detect_sig_num(UTIL_FNV_INIT, line),
+      "check failed at %s in %s%s: %s", site.s, thread_name(r, t->id),
+      r->in_finally ? " (finally)" : "", run_str(r, e->value.u.s.off));
+  f->evs[0] = ev;
+  sb_free(&site);
+  return 0;
+}
+
+static int l_finally(lua_State *L) {
+  Sim *s = sched_sim(L);
+  if (lua_type(L, 1) != LUA_TFUNCTION)
+    return lapi_type_error(L, 1, "finally", "a function");
+  lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_runtab);
+  lua_rawgeti(L, -1, RT_FINALLY);
+  lua_pushvalue(L, 1);
+  lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+  return 0;
+}
+
+static int l_choose(lua_State *L) {
+  if (!lua_isinteger(L, 1) || lua_tointeger(L, 1) < 1)
+    return lapi_type_error(L, 1, "choose", "an integer >= 1");
+  lua_Integer n = lua_tointeger(L, 1);
+  if (n > 1000000) return lapi_raise(L, "ValueError", "choose: n is too large (at most 1000000)");
+  uint32_t v = sched_choose(L, (uint32_t)n);
+  SimRun *r = sched_run_of(L);
+  SimEvent *e = run_event(r, sched_self(L)->id, OP_CHOOSE, -1);
+  e->line = sched_line(L);
+  e->value.tag = VAL_INT;
+  e->value.u.i = (int64_t)v + 1;
+  e->aux = (int32_t)n;
+  lua_pushinteger(L, (lua_Integer)v + 1);
+  return 1;
+}
+
+static int l_param(lua_State *L) {
+  const char *name = luaL_checkstring(L, 1);
+  const char *v = sched_param(L, name);
+  if (!v) {
+    lua_settop(L, 2);
+    return 1;
+  }
+  switch (lua_type(L, 2)) {
+  case LUA_TNUMBER: {
+    if (!lua_stringtonumber(L, v))
+      return luaL_error(L, "param '%s': -D %s=%s is not a number", name, name, v);
+    return 1;
+  }
+  case LUA_TBOOLEAN:
+    if (!strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "yes")) lua_pushboolean(L, 1);
+    else if (!strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "no")) lua_pushboolean(L, 0);
+    else return luaL_error(L, "param '%s': -D %s=%s is not a boolean", name, name, v);
+    return 1;
+  default: lua_pushstring(L, v); return 1;
+  }
+}
+
+static int l_print(lua_State *L) {
+  Sim *s = sched_sim(L);
+  SimRun *r = &s->run;
+  luaL_Buffer b;
+  int n = lua_gettop(L);
+  luaL_buffinit(L, &b);
+  for (int i = 1; i <= n; i++) {
+    lua_pushcfunction(L, l_tostring);
+    lua_pushvalue(L, i);
+    lua_call(L, 1, 1);
+    if (i > 1) luaL_addchar(&b, '\t');
+    luaL_addvalue(&b);
+  }
+  luaL_pushresult(&b);
+  size_t len;
+  const char *msg = lua_tolstring(L, -1, &len);
+  if (len > 200) len = 200;
+  int32_t tid = r->cur >= 0 ? r->cur : 0;
+  SimEvent *e = run_event(r, tid, OP_PRINT, -1);
+  e->line = sched_line(L);
+  if (r->in_finally) e->flags |= EV_FINALLY;
+  e->value.tag = VAL_STR;
+  e->value.u.s.off = run_text(r, msg, len);
+  e->value.u.s.len = (uint32_t)len;
+  if (s->cfg.echo_print) {
+    printf("[%s] %s\n", thread_name(r, tid), lua_tostring(L, -1));
+    fflush(stdout);
+  }
+  return 0;
+}
+
+/* ---- thread bodies ---------------------------------------------------- */
+
+/* Message handler: turn any error into {type, message, line, traceback}. */
+static int errh(lua_State *L) {
+  int32_t line = sched_line(L);
+  if (lua_istable(L, 1) && lua_getfield(L, 1, "type") == LUA_TSTRING) {
+    lua_pop(L, 1);
+    if (lua_getfield(L, 1, "line") == LUA_TNIL && line > 0) {
+      lua_pushinteger(L, line);
+      lua_setfield(L, 1, "line");
+    }
+    lua_settop(L, 1);
+    return 1;
+  }
+  lua_settop(L, 1);
+  lua_createtable(L, 0, 4);
+  lua_pushstring(L, "error");
+  lua_setfield(L, -2, "type");
+  if (lua_istable(L, 1) && lua_getfield(L, 1, "message") == LUA_TSTRING) {
+    lua_setfield(L, -2, "message");
+  } else {
+    if (lua_istable(L, 1)) lua_pop(L, 1);
+    lua_pushcfunction(L, l_tostring);
+    lua_pushvalue(L, 1);
+    lua_call(L, 1, 1);
+    lua_setfield(L, -2, "message");
+  }
+  if (line > 0) {
+    lua_pushinteger(L, line);
+    lua_setfield(L, -2, "line");
+  }
+  return 1;
+}
+
+static int thread_main_k(lua_State *L, int status, lua_KContext ctx) {
+  (void)ctx;
+  if (status != LUA_OK && status != LUA_YIELD) sched_thread_error(L, -1);
+  return 0;
+}
+
+/* thread_main(fn, ...): the body of every simulated thread. */
+static int thread_main(lua_State *L) {
+  int nargs = lua_gettop(L) - 1;
+  lua_pushcfunction(L, errh);
+  lua_insert(L, 1);
+  return thread_main_k(L, lua_pcallk(L, nargs, 0, 1, 0, thread_main_k), 0);
+}
+
+/* run_finally(list): call each finally() callback in order. */
+static int run_finally(lua_State *L) {
+  lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_pushcfunction(L, errh);
+    lua_rawgeti(L, 1, i);
+    if (lua_pcall(L, 0, 0, -2) != LUA_OK) sched_thread_error(L, -1);
+    lua_settop(L, 1);
+  }
+  return 0;
+}
+
+/* ---- setup ------------------------------------------------------------ */
+
+static const char *const base_names[] = {
+    "assert", "error",  "getmetatable", "ipairs", "pcall",  "rawequal",
+    "rawget", "rawlen", "select",       "tonumber", "type", "xpcall",
+    "_VERSION", NULL};
+
+static void add_libs(lua_State *L, int base) {
+  static const char *const no_dump[] = {"dump", NULL};
+  static const char *const no_rand[] = {"random", "randomseed", NULL};
+  /* string: the copy also serves as the strings' metatable __index */
+  lua_getglobal(L, "string");
+  copy_table(L, -1, no_dump);
+  lua_remove(L, -2);
+  lua_pushliteral(L, "");
+  lua_getmetatable(L, -1);
+  lua_pushvalue(L, -3);
+  lua_setfield(L, -2, "__index");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 2);
+  make_proxy(L, "string");
+  lua_setfield(L, base, "string");
+
+  lua_getglobal(L, "table");
+  copy_table(L, -1, NULL);
+  lua_remove(L, -2);
+  make_proxy(L, "table");
+  lua_setfield(L, base, "table");
+
+  lua_getglobal(L, "utf8");
+  copy_table(L, -1, NULL);
+  lua_remove(L, -2);
+  make_proxy(L, "utf8");
+  lua_setfield(L, base, "utf8");
+
+  lua_getglobal(L, "math");
+  copy_table(L, -1, no_rand);
+  lua_remove(L, -2);
+  lua_pushcfunction(L, l_random);
+  lua_setfield(L, -2, "random");
+  lua_pushcfunction(L, l_randomseed);
+  lua_setfield(L, -2, "randomseed");
+  make_proxy(L, "math");
+  lua_setfield(L, base, "math");
+}
+
+int scenario_setup(Sim *s, char *err, size_t errlen) {
+  lua_State *L = s->L;
+  luaL_openlibs(L); /* into the real globals, which scenarios never see */
+  lua_newtable(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, "racesim.frozen");
+
+  luaL_newmetatable(L, "racesim.Error");
+  lua_pushcfunction(L, error_tostring);
+  lua_setfield(L, -2, "__tostring");
+  lua_pop(L, 1);
+
+  lua_newtable(L); /* base */
+  int base = lua_gettop(L);
+  for (int i = 0; base_names[i]; i++) {
+    lua_getglobal(L, base_names[i]);
+    lua_setfield(L, base, base_names[i]);
+  }
+  static const luaL_Reg wrapped[] = {
+      {"pairs", l_pairs},       {"next", l_next},
+      {"tostring", l_tostring}, {"setmetatable", l_setmetatable},
+      {"rawset", l_rawset},     {"load", l_load},
+      {"collectgarbage", l_collectgarbage},
+      {"scenario", l_scenario}, {"check", l_check},
+      {"finally", l_finally},   {"choose", l_choose},
+      {"param", l_param},       {"print", l_print},
+      {NULL, NULL}};
+  luaL_setfuncs(L, wrapped, 0);
+  add_libs(L, base);
+  sync_open(L, base);
+
+  lua_newtable(L); /* base's metatable */
+  lua_pushcfunction(L, missing_index);
+  lua_setfield(L, -2, "__index");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, base);
+
+  lua_newtable(L); /* each run's globals: __index = base */
+  lua_pushvalue(L, base);
+  lua_setfield(L, -2, "__index");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  s->ref_env_meta = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_pop(L, 1); /* base */
+
+  lua_pushboolean(L, 0);
+  s->ref_runtab = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_newtable(L);
+  s->ref_pool = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_pushcfunction(L, thread_main);
+  s->ref_thread_main = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_pushcfunction(L, run_finally);
+  s->ref_run_finally = luaL_ref(L, LUA_REGISTRYINDEX);
+
+  /* the scenario, compiled once */
+  StrBuf name;
+  sb_init(&name);
+  sb_printf(&name, "@%s", s->cfg.script);
+  int st = luaL_loadbufferx(L, s->source, s->source_len, name.s, "t");
+  sb_free(&name);
+  if (st != LUA_OK) {
+    const char *m = lua_tostring(L, -1);
+    if (st == LUA_ERRSYNTAX)
+      snprintf(err, errlen, "syntax error: %s", m ? m : "?");
+    else snprintf(err, errlen, "cannot load the script: %s", m ? m : "?");
+    lua_pop(L, 1);
+    return -1;
+  }
+  lua_Debug ar;
+  lua_pushvalue(L, -1);
+  lua_getinfo(L, ">S", &ar);
+  s->chunk_source = ar.source;
+  s->ref_chunk = luaL_ref(L, LUA_REGISTRYINDEX);
+  return 0;
+}
+
+void scenario_begin_run(Sim *s) {
+  lua_State *L = s->L;
+  lua_createtable(L, 0, 8); /* the run's globals */
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -2, "_G");
+  lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_env_meta);
+  lua_setmetatable(L, -2);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_runtab);
+  lua_pushvalue(L, -2);
+  lua_rawseti(L, -2, RT_ENV);
+  lua_pop(L, 1);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_chunk);
+  lua_insert(L, -2);
+  SIM_CHECK(lua_setupvalue(L, -2, 1) != NULL); /* _ENV */
+}

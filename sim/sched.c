@@ -1,0 +1,758 @@
+/*
+** sched.c - the scheduler.  One run: a fresh globals table, the scenario's
+** chunk as the main thread, then a loop that picks an enabled thread and
+** resumes its coroutine until the coroutine yields its next visible
+** operation.  Virtual time jumps to the earliest deadline when nothing is
+** enabled; when nothing is enabled and no deadline is pending the run has
+** stalled (deadlock or stuck, which the detectors tell apart).
+**
+** Invariants: only this file resumes coroutines; r->cur names the thread
+** being resumed (or -1 between steps); every thread is TS_READY with a
+** pending operation, TS_RUNNING while resumed, or finished.
+*/
+#include "sched.h"
+
+#include <lauxlib.h>
+#include <lualib.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lapi.h"
+#include "sha256.h"
+#include "sim_int.h"
+
+#define HOOK_EVERY 1000 /* instructions between budget checks */
+
+/* ---- memory: every Lua allocation goes through here -------------------- */
+
+static void *sim_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  Sim *s = ud;
+  if (!ptr) osize = 0; /* then 'osize' is a type tag */
+  if (nsize == 0) {
+    free(ptr);
+    s->mem_used -= osize;
+    return NULL;
+  }
+  if (nsize > osize && s->cap_active &&
+      s->mem_used + (nsize - osize) > s->cfg.max_memory) {
+    s->mem_refused++; /* Lua collects garbage and retries once */
+    return NULL;
+  }
+  void *p = realloc(ptr, nsize);
+  if (!p) return NULL;
+  s->mem_used = s->mem_used - osize + nsize;
+  if (s->mem_used > s->mem_peak) s->mem_peak = s->mem_used;
+  return p;
+}
+
+static int sim_panic(lua_State *L) {
+  fprintf(stderr, "racesim: internal error: unprotected Lua error: %s\n",
+          lua_tostring(L, -1) ? lua_tostring(L, -1) : "?");
+  abort();
+}
+
+/*
+** Instruction budget: called every HOOK_EVERY instructions.  A thread over
+** budget is stopped by yielding out of the hook (the scheduler then ends the
+** run); where it cannot yield, an error is raised instead, and raised again
+** at every later check, so that a pcall loop cannot swallow it.
+*/
+static void count_hook(lua_State *L, lua_Debug *ar) {
+  Sim *s = sched_sim(L);
+  if (++s->ticks <= s->max_ticks) return;
+  if (!s->runaway) {
+    s->runaway = 1;
+    if (lua_getinfo(L, "l", ar)) s->runaway_line = ar->currentline;
+  }
+  if (lua_isyieldable(L)) lua_yield(L, 0);
+  luaL_error(L, "racesim: instruction budget exceeded");
+}
+
+/* ---- engine lifecycle ------------------------------------------------- */
+
+Sim *sched_sim(lua_State *L) { return *(Sim **)lua_getextraspace(L); }
+SimRun *sched_run_of(lua_State *L) { return &sched_sim(L)->run; }
+
+SimThread *sched_self(lua_State *L) {
+  SimRun *r = sched_run_of(L);
+  SIM_CHECK(r->cur >= 0 && r->cur < r->nthreads);
+  return &r->threads[r->cur];
+}
+
+Sim *sched_open(const SimConfig *cfg, char *err, size_t errlen) {
+  Sim *s = util_xcalloc(1, sizeof *s);
+  s->cfg = *cfg;
+  if (!s->cfg.max_steps) s->cfg.max_steps = SIM_DEFAULT_MAX_STEPS;
+  if (!s->cfg.max_instructions)
+    s->cfg.max_instructions = SIM_DEFAULT_MAX_INSTRUCTIONS;
+  if (!s->cfg.max_memory) s->cfg.max_memory = SIM_DEFAULT_MAX_MEMORY;
+  s->max_ticks = s->cfg.max_instructions / HOOK_EVERY + 1;
+  run_init(&s->run);
+  s->run.script = cfg->script;
+  s->prev = -1;
+
+  s->source = util_read_file(cfg->script, &s->source_len);
+  if (!s->source) {
+    snprintf(err, errlen, "cannot read script '%s': %s", cfg->script,
+             strerror(errno ? errno : ENOENT));
+    goto fail;
+  }
+  sha256_hex(s->source, s->source_len, s->sha);
+
+  s->L = lua_newstate(sim_alloc, s);
+  if (!s->L) {
+    snprintf(err, errlen, "cannot create a Lua state");
+    goto fail;
+  }
+  *(Sim **)lua_getextraspace(s->L) = s; /* copied into every coroutine */
+  lua_atpanic(s->L, sim_panic);
+  lua_gc(s->L, LUA_GCGEN, 0, 0);
+  if (scenario_setup(s, err, errlen) != 0) goto fail;
+  lua_sethook(s->L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+  return s;
+fail:
+  sched_close(s);
+  return NULL;
+}
+
+void sched_close(Sim *s) {
+  if (!s) return;
+  if (s->L) lua_close(s->L);
+  run_free(&s->run);
+  free(s->enabled);
+  free(s->rng);
+  free(s->rng_ready);
+  free(s->source);
+  free(s);
+}
+
+void sched_set_strategy(Sim *s, Strategy *strat) { s->strat = strat; }
+
+void sched_register_thread_class(lua_State *L, const ObjClass *cls) {
+  sched_sim(L)->thread_class = cls;
+}
+void sched_set_detectors(Sim *s, DetectorSet *dets) { s->dets = dets; }
+SimRun *sched_result(Sim *s) { return &s->run; }
+size_t sched_mem_peak(const Sim *s) { return s->mem_peak; }
+const char *sched_error(const Sim *s) { return s->err; }
+const char *sched_sha256(const Sim *s) { return s->sha; }
+
+const char *sched_source(const Sim *s, size_t *len) {
+  if (len) *len = s->source_len;
+  return s->source;
+}
+
+/* ---- threads ---------------------------------------------------------- */
+
+/* Push the run table's slot 'slot'. */
+static void push_rt(lua_State *L, Sim *s, int slot) {
+  lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_runtab);
+  lua_rawgeti(L, -1, slot);
+  lua_remove(L, -2);
+}
+
+/* A coroutine for a new thread: a reset one from the pool, or a new one. */
+static lua_State *new_coroutine(lua_State *L, Sim *s) {
+  lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_pool);
+  lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+  if (n > 0) {
+    lua_rawgeti(L, -1, n);
+    lua_pushnil(L);
+    lua_rawseti(L, -3, n);
+    lua_remove(L, -2);
+    return lua_tothread(L, -1);
+  }
+  lua_pop(L, 1);
+  return lua_newthread(L);
+}
+
+/*
+** Create a thread running the function below 'nargs' arguments on top of L's
+** stack (both popped).  Returns the new thread id.
+*/
+int32_t sched_spawn(lua_State *L, const char *name, int nargs, int daemon) {
+  Sim *s = sched_sim(L);
+  SimRun *r = &s->run;
+  char buf[32];
+  if (!name) {
+    snprintf(buf, sizeof buf, r->mode == MODE_ASYNC ? "Task-%d" : "Thread-%d",
+             (int)r->nthreads);
+    name = buf;
+  }
+  SimThread *t = run_new_thread(r, name, r->cur);
+  int32_t tid = t->id;
+  t->daemon = (uint8_t)daemon;
+  SimObject *o = run_new_object(r, s->thread_class, name, sched_line(L), tid);
+  o->key = prng_mix(r->threads[tid].key ^ 0x7468726561640000ULL);
+  t = &r->threads[tid];
+  t->obj = o->id;
+  t->pend.a = nargs + 1; /* arguments of thread_main at the first resume */
+
+  lua_State *co = new_coroutine(L, s); /* pushed on L */
+  t->co = co;
+  push_rt(L, s, RT_COS);
+  lua_pushvalue(L, -2);
+  lua_rawseti(L, -2, tid + 1); /* keep the coroutine alive for the run */
+  lua_pop(L, 2);
+  lua_rawgeti(co, LUA_REGISTRYINDEX, s->ref_thread_main);
+  lua_xmove(L, co, nargs + 1); /* fn and its arguments */
+  if (tid > 0) s->spawned = 1;
+  return tid;
+}
+
+void sched_push_thread_handle(lua_State *L, int32_t tid) {
+  Sim *s = sched_sim(L);
+  push_rt(L, s, RT_HANDLES);
+  if (lua_rawgeti(L, -1, tid + 1) == LUA_TNIL) {
+    lua_pop(L, 1);
+    lapi_push_handle(L, s->thread_class, s->run.threads[tid].obj);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, -3, tid + 1);
+  }
+  lua_remove(L, -2);
+}
+
+/* ---- operations (the interface of sync/) ------------------------------ */
+
+int32_t sched_line(lua_State *L) {
+  lua_Debug ar;
+  for (int lv = 1; lua_getstack(L, lv, &ar); lv++) {
+    lua_getinfo(L, "l", &ar);
+    if (ar.currentline > 0) return ar.currentline;
+  }
+  return 0;
+}
+
+/* Can 't's pending operation proceed now (by object state or by time)? */
+static int pending_enabled(const SimRun *r, const SimThread *t) {
+  const PendingOp *p = &t->pend;
+  if (!op_table[p->op].blocking || (p->flags & PEND_NOWAIT)) return 1;
+  if (p->op == OP_SLEEP) return r->vtime >= p->deadline;
+  const SimObject *o = &r->objs[p->obj];
+  if (r->vtime >= p->deadline && !(p->flags & PEND_SELF_TIMED)) return 1;
+  return o->cls->ready ? o->cls->ready(r, o, t) : 1;
+}
+
+/* Must the calling thread yield to the scheduler for its pending op? */
+static int must_suspend(const SimRun *r, const SimThread *t) {
+  if (r->in_finally) return 0;
+  if (r->mode == MODE_THREADS) return 1;
+  int op = t->pend.op;
+  if (op == OP_YIELD || op == OP_SLEEP) return 1;
+  return op_table[op].blocking && !pending_enabled(r, t);
+}
+
+int sched_op(lua_State *L, const PendingOp *op, lua_KFunction k,
+             lua_KContext ctx) {
+  Sim *s = sched_sim(L);
+  SimRun *r = &s->run;
+  SimThread *t = sched_self(L);
+  t->pend = *op;
+  if (!t->pend.line) t->pend.line = sched_line(L);
+  if (!must_suspend(r, t)) {
+    if (r->in_finally && !pending_enabled(r, t)) {
+      if (isinf(t->pend.deadline))
+        return lapi_raise(L, "RuntimeError",
+                          "%s would wait forever: finally() runs after every "
+                          "thread has finished",
+                          op_name(t->pend.op));
+      r->vtime = t->pend.deadline; /* time passes; the wait times out */
+    }
+    return k(L, LUA_OK, ctx);
+  }
+  if (!lua_isyieldable(L))
+    return lapi_raise(L, "RuntimeError",
+                      "'%s' is a visible operation and cannot run inside a "
+                      "callback that cannot yield (a table.sort comparator, a "
+                      "string.gsub function, a __tostring metamethod)",
+                      op_name(t->pend.op));
+  t->woken = 0;
+  t->wake_ev = -1;
+  t->ticket = r->next_ticket++;
+  return lua_yieldk(L, 0, ctx, k);
+}
+
+int sched_timed_out(lua_State *L) {
+  SimRun *r = sched_run_of(L);
+  return r->vtime >= sched_self(L)->pend.deadline;
+}
+
+SimEvent *sched_event(lua_State *L, int op, int32_t obj) {
+  SimRun *r = sched_run_of(L);
+  SimThread *t = sched_self(L);
+  SimEvent *e = run_event(r, t->id, op, obj);
+  e->line = t->pend.line;
+  e->deadline = t->pend.deadline;
+  if (t->pend.flags & PEND_NOWAIT) e->flags |= EV_NOWAIT;
+  if (r->in_finally) e->flags |= EV_FINALLY;
+  return e;
+}
+
+SimEvent *sched_event_here(lua_State *L, int op, int32_t obj) {
+  SimRun *r = sched_run_of(L);
+  int32_t tid = r->cur >= 0 ? r->cur : 0;
+  SimEvent *e = run_event(r, tid, op, obj);
+  e->line = sched_line(L);
+  if (r->in_finally) e->flags |= EV_FINALLY;
+  return e;
+}
+
+void sched_wake(SimRun *r, SimThread *t, int32_t ev) {
+  (void)r;
+  t->woken = 1;
+  t->wake_ev = ev;
+}
+
+uint32_t sched_choose(lua_State *L, uint32_t n) {
+  Sim *s = sched_sim(L);
+  SimRun *r = &s->run;
+  if (n <= 1) return 0;
+  if (s->abort_end) return 0; /* the run is being abandoned */
+  int64_t v = s->strat->ops->choose(s->strat, r, n);
+  if (v < 0 || v >= (int64_t)n) {
+    s->abort_end = v == -2 ? END_DIVERGED : END_PRUNED;
+    if (v == -2) snprintf(s->err, sizeof s->err, "%s", s->strat->err);
+    return 0;
+  }
+  UTIL_GROW(r->decisions, (size_t)r->ndecisions + 1, r->cap_decisions);
+  Decision *d = &r->decisions[r->ndecisions++];
+  d->kind = DEC_DATA, d->value = (uint32_t)v, d->n = n, d->step = r->steps;
+  return (uint32_t)v;
+}
+
+Prng *sched_rng(lua_State *L) {
+  Sim *s = sched_sim(L);
+  SimRun *r = &s->run;
+  int32_t tid = r->cur < 0 ? 0 : r->cur;
+  if ((size_t)tid >= s->cap_rng) {
+    size_t old = s->cap_rng, cap = old;
+    UTIL_GROW(s->rng, (size_t)tid + 1, cap);
+    s->rng_ready = util_xrealloc(s->rng_ready, cap);
+    memset(s->rng_ready + old, 0, cap - old);
+    s->cap_rng = cap;
+  }
+  if (!s->rng_ready[tid]) {
+    prng_seed(&s->rng[tid], prng_mix(r->seed ^ prng_mix((uint64_t)tid + 1)));
+    s->rng_ready[tid] = 1;
+  }
+  return &s->rng[tid];
+}
+
+void sched_value(lua_State *L, int idx, SimValue *out) {
+  switch (lua_type(L, idx)) {
+  case LUA_TNONE:
+  case LUA_TNIL: out->tag = VAL_NIL; break;
+  case LUA_TBOOLEAN:
+    out->tag = VAL_BOOL;
+    out->u.i = lua_toboolean(L, idx);
+    break;
+  case LUA_TNUMBER:
+    if (lua_isinteger(L, idx)) {
+      out->tag = VAL_INT;
+      out->u.i = (int64_t)lua_tointeger(L, idx);
+    } else {
+      out->tag = VAL_NUM;
+      out->u.d = lua_tonumber(L, idx);
+    }
+    break;
+  case LUA_TSTRING: {
+    size_t n;
+    const char *str = lua_tolstring(L, idx, &n);
+    if (n > 60) n = 60;
+    out->tag = VAL_STR;
+    out->u.s.off = run_text(sched_run_of(L), str, n);
+    out->u.s.len = (uint32_t)n;
+    break;
+  }
+  case LUA_TTABLE: out->tag = VAL_TABLE; break;
+  case LUA_TUSERDATA: {
+    SimObject *o = lapi_to_object(L, idx);
+    if (o) {
+      out->tag = VAL_OBJ;
+      out->u.i = o->id;
+      break;
+    }
+  }
+  /* fallthrough */
+  default: out->tag = VAL_OTHER; break;
+  }
+}
+
+const char *sched_param(lua_State *L, const char *name) {
+  Sim *s = sched_sim(L);
+  for (int i = 0; i < s->cfg.nparams; i++)
+    if (strcmp(s->cfg.params[i].name, name) == 0) {
+      s->cfg.params[i].used = 1;
+      return s->cfg.params[i].value;
+    }
+  return NULL;
+}
+
+/* ---- errors escaping threads ------------------------------------------ */
+
+/*
+** Called (from the prelude's thread_main, inside the thread) with the error
+** that escaped the thread's function.  Records an 'error' finding; memory
+** exhaustion ends the run.
+*/
+void sched_thread_error(lua_State *L, int idx) {
+  Sim *s = sched_sim(L);
+  SimRun *r = &s->run;
+  SimThread *t = sched_self(L);
+  t->failed = 1;
+  idx = lua_absindex(L, idx);
+  const char *type = "error", *msg = NULL;
+  int32_t line = 0;
+  if (lua_istable(L, idx)) {
+    lua_getfield(L, idx, "type");
+    lua_getfield(L, idx, "message");
+    lua_getfield(L, idx, "line");
+    type = lua_tostring(L, -3) ? lua_tostring(L, -3) : "error";
+    msg = lua_tostring(L, -2);
+    line = (int32_t)lua_tointeger(L, -1);
+  } else {
+    msg = lua_tostring(L, idx);
+  }
+  if (!msg) msg = luaL_typename(L, idx);
+  if (s->mem_refused && strstr(msg, "not enough memory")) {
+    run_finding(r, FIND_ERROR, -1, t->id, -1,
+                detect_sig_str(UTIL_FNV_INIT, "MemoryError"),
+                "MemoryError: %s exceeded the memory limit of %zu MiB "
+                "(--max-memory)",
+                thread_name(r, t->id), s->cfg.max_memory >> 20);
+    s->abort_end = END_ABORT;
+    return;
+  }
+  if (!s->spawned && !r->in_finally && t->id == 0) {
+    /* Before any concurrency: the scenario itself is broken. */
+    snprintf(s->err, sizeof s->err, "%s%s%s", strcmp(type, "error") ? type : "",
+             strcmp(type, "error") ? ": " : "", msg);
+    if (line > 0) {
+      char pre[64];
+      snprintf(pre, sizeof pre, "%s:%d: ", util_basename(r->script), (int)line);
+      if (!strstr(msg, pre)) {
+        StrBuf b;
+        sb_init(&b);
+        sb_printf(&b, "%s%s", pre, s->err);
+        snprintf(s->err, sizeof s->err, "%s", b.s);
+        sb_free(&b);
+      }
+    }
+    s->abort_end = END_SETUP;
+    return;
+  }
+  SimEvent *e = run_event(r, t->id, OP_ERROR, -1);
+  e->line = line;
+  e->flags |= EV_RAISED | (r->in_finally ? EV_FINALLY : 0);
+  e->value.tag = VAL_STR;
+  size_t n = strlen(msg);
+  if (n > 200) n = 200;
+  e->value.u.s.off = run_text(r, msg, n);
+  e->value.u.s.len = (uint32_t)n;
+  uint32_t ev = r->nevents - 1;
+  StrBuf site;
+  sb_init(&site);
+  if (line > 0) run_format_site(r, line, &site);
+  uint64_t sig = detect_sig_str(UTIL_FNV_INIT, type);
+  sig = detect_sig_num(sig, line);
+  if (line <= 0) sig = detect_sig_str(sig, msg);
+  if (strcmp(type, "error") == 0)
+    run_finding(r, FIND_ERROR, (int32_t)ev, t->id, -1, sig,
+                "error in %s%s%s: %s", thread_name(r, t->id),
+                r->in_finally ? " (finally)" : "", "", msg);
+  else
+    run_finding(r, FIND_ERROR, (int32_t)ev, t->id, -1, sig,
+                "%s escaped %s%s%s%s: %s", type, thread_name(r, t->id),
+                r->in_finally ? " (finally)" : "", line > 0 ? " at " : "",
+                line > 0 ? site.s : "", msg);
+  sb_free(&site);
+}
+
+/* ---- the run loop ----------------------------------------------------- */
+
+static void dispatch_events(Sim *s) {
+  SimRun *r = &s->run;
+  for (; s->dispatched < r->nevents; s->dispatched++)
+    if (s->dets) detect_event(s->dets, r, s->dispatched);
+}
+
+static void push_decision(SimRun *r, int kind, uint32_t value, uint32_t n) {
+  UTIL_GROW(r->decisions, (size_t)r->ndecisions + 1, r->cap_decisions);
+  Decision *d = &r->decisions[r->ndecisions++];
+  d->kind = (uint8_t)kind, d->value = value, d->n = n, d->step = r->steps;
+}
+
+static int collect_enabled(Sim *s) {
+  SimRun *r = &s->run;
+  UTIL_GROW(s->enabled, (size_t)r->nthreads + 1, s->cap_enabled);
+  int n = 0;
+  for (int32_t i = 0; i < r->nthreads; i++) {
+    SimThread *t = &r->threads[i];
+    if (t->state == TS_READY && pending_enabled(r, t)) s->enabled[n++] = i;
+  }
+  return n;
+}
+
+/* The earliest deadline still ahead of the clock. */
+static double next_deadline(const SimRun *r) {
+  double d = INFINITY;
+  for (int32_t i = 0; i < r->nthreads; i++) {
+    const SimThread *t = &r->threads[i];
+    if (t->state == TS_READY && t->pend.deadline > r->vtime &&
+        t->pend.deadline < d)
+      d = t->pend.deadline;
+  }
+  return d;
+}
+
+/* Only daemon threads (or none) are left. */
+static int only_daemons_left(const SimRun *r) {
+  for (int32_t i = 0; i < r->nthreads; i++)
+    if (thread_alive(&r->threads[i]) && !r->threads[i].daemon) return 0;
+  return 1;
+}
+
+static void finish_thread(Sim *s, SimThread *t) {
+  SimRun *r = &s->run;
+  int32_t tid = t->id;
+  SimEvent *e = run_event(r, tid, OP_END, t->obj);
+  e->line = t->pend.line;
+  e->snap = 0; /* alive before */
+  r->threads[tid].state = TS_DONE;
+}
+
+static void step_limit(Sim *s) {
+  SimRun *r = &s->run;
+  StrBuf b;
+  sb_init(&b);
+  int shown = 0;
+  for (int32_t i = 0; i < r->nthreads && shown < 4; i++) {
+    const SimThread *t = &r->threads[i];
+    if (!thread_alive(t)) continue;
+    sb_printf(&b, "%s%s at ", shown++ ? ", " : "", thread_name(r, i));
+    run_format_site(r, t->pend.line, &b);
+    sb_printf(&b, " (%s)", op_name(t->pend.op));
+  }
+  run_finding(r, FIND_STEP_LIMIT, (int32_t)r->nevents - 1, -1, -1,
+              UTIL_FNV_INIT,
+              "the run exceeded %u steps (--max-steps): a livelock or an "
+              "unbounded loop? Still running: %s",
+              r->max_steps, b.s ? b.s : "-");
+  sb_free(&b);
+  r->end = END_STEP_LIMIT;
+}
+
+static void runaway(Sim *s, SimThread *t) {
+  SimRun *r = &s->run;
+  StrBuf site;
+  sb_init(&site);
+  run_format_site(r, s->runaway_line, &site);
+  run_finding(r, FIND_STEP_LIMIT, -1, t->id, -1,
+              detect_sig_num(detect_sig_str(UTIL_FNV_INIT, "runaway"),
+                             s->runaway_line),
+              "%s ran more than %llu Lua instructions without a visible "
+              "operation, at %s (an infinite loop?)",
+              thread_name(r, t->id), (unsigned long long)s->cfg.max_instructions,
+              site.s);
+  sb_free(&site);
+  t->state = TS_KILLED;
+  r->end = END_ABORT;
+}
+
+/* Resume thread 'tid' for one step.  Returns 0 when the run is over. */
+static int step(Sim *s, int32_t tid) {
+  SimRun *r = &s->run;
+  SimThread *t = &r->threads[tid];
+  s->prev = tid;
+  if (t->pend.op == OP_END) {
+    finish_thread(s, t);
+    return 1;
+  }
+  int nargs = 0;
+  if (t->pend.op == OP_START) {
+    nargs = (int)t->pend.a;
+    SimEvent *e = run_event(r, tid, OP_START, -1);
+    e->line = 0;
+  }
+  r->cur = tid;
+  t->state = TS_RUNNING;
+  s->ticks = 0;
+  s->cap_active = 1;
+  int nres = 0;
+  int st = lua_resume(t->co, s->L, nargs, &nres);
+  s->cap_active = 0;
+  r->cur = -1;
+  t = &r->threads[tid];
+  if (s->runaway) {
+    runaway(s, t);
+    return 0;
+  }
+  if (st == LUA_YIELD) {
+    lua_pop(t->co, nres);
+    t->state = TS_READY;
+  } else if (st == LUA_OK) {
+    lua_pop(t->co, nres);
+    t->state = TS_READY;
+    t->pend.op = OP_END;
+    t->pend.obj = -1;
+    t->pend.deadline = INFINITY;
+    t->pend.line = 0;
+    if (r->mode == MODE_ASYNC) finish_thread(s, t); /* not a scheduling point */
+  } else {
+    /* thread_main catches errors; this is memory exhaustion in it */
+    r->cur = tid;
+    sched_thread_error(t->co, -1);
+    r->cur = -1;
+    t->state = TS_KILLED;
+    if (!s->abort_end) s->abort_end = END_ABORT;
+  }
+  if (s->abort_end) {
+    r->end = s->abort_end;
+    return 0;
+  }
+  return 1;
+}
+
+static void loop(Sim *s) {
+  SimRun *r = &s->run;
+  for (;;) {
+    int n = collect_enabled(s);
+    if (n == 0) {
+      double d = next_deadline(r);
+      if (d < INFINITY) {
+        r->vtime = d;
+        continue;
+      }
+      r->end = only_daemons_left(r) ? END_OK : END_STALL;
+      return;
+    }
+    if (r->steps >= r->max_steps) {
+      step_limit(s);
+      return;
+    }
+    int32_t tid = s->enabled[0];
+    if (n > 1) {
+      SchedView v = {r, s->enabled, n, s->prev};
+      tid = s->strat->ops->pick(s->strat, &v);
+      if (tid < 0) {
+        r->end = tid == -2 ? END_DIVERGED : END_PRUNED;
+        if (tid == -2) snprintf(s->err, sizeof s->err, "%s", s->strat->err);
+        return;
+      }
+      int ok = 0, prev_enabled = 0;
+      for (int i = 0; i < n; i++) {
+        ok |= s->enabled[i] == tid;
+        prev_enabled |= s->enabled[i] == s->prev;
+      }
+      SIM_CHECK(ok);
+      if (prev_enabled && tid != s->prev) r->preemptions++;
+      push_decision(r, DEC_THREAD, (uint32_t)tid, (uint32_t)n);
+    }
+    r->steps++;
+    if (!step(s, tid)) return;
+    dispatch_events(s);
+  }
+}
+
+/* Run the finally() callbacks as the main thread, inline. */
+static void run_finally(Sim *s) {
+  lua_State *L = s->L;
+  SimRun *r = &s->run;
+  push_rt(L, s, RT_FINALLY);
+  if (lua_rawlen(L, -1) == 0) {
+    lua_pop(L, 1);
+    return;
+  }
+  lua_State *co = new_coroutine(L, s);
+  lua_rawgeti(co, LUA_REGISTRYINDEX, s->ref_run_finally);
+  lua_pushvalue(L, -2);
+  lua_xmove(L, co, 1);
+  r->in_finally = 1;
+  r->cur = 0;
+  s->ticks = 0;
+  s->cap_active = 1;
+  int nres;
+  int st = lua_resume(co, L, 1, &nres);
+  s->cap_active = 0;
+  r->cur = -1;
+  r->in_finally = 0;
+  if (s->runaway) runaway(s, &r->threads[0]);
+  else if (st != LUA_OK && st != LUA_YIELD) {
+    r->cur = 0;
+    sched_thread_error(co, -1);
+    r->cur = -1;
+  }
+  if (s->abort_end) r->end = s->abort_end;
+  lua_pop(L, 2); /* coroutine, list */
+}
+
+/* Return finished coroutines to the pool; drop the run table. */
+static void end_run(Sim *s) {
+  lua_State *L = s->L;
+  SimRun *r = &s->run;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_pool);
+  lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+  for (int32_t i = 0; i < r->nthreads; i++) {
+    SimThread *t = &r->threads[i];
+    if (t->state == TS_DONE && t->co && lua_status(t->co) == LUA_OK &&
+        lua_gettop(t->co) == 0 && n < 256) {
+      lua_resetthread(t->co);
+      push_rt(L, s, RT_COS);
+      lua_rawgeti(L, -1, i + 1);
+      lua_rawseti(L, -3, ++n);
+      lua_pop(L, 1);
+    }
+    t->co = NULL;
+  }
+  lua_pop(L, 1);
+  lua_pushnil(L);
+  lua_rawseti(L, LUA_REGISTRYINDEX, s->ref_runtab);
+}
+
+static void begin_run(Sim *s, uint64_t index, uint64_t seed) {
+  lua_State *L = s->L;
+  SimRun *r = &s->run;
+  run_reset(r);
+  r->index = index;
+  r->seed = seed;
+  r->max_steps = s->cfg.max_steps;
+  s->gen++;
+  s->dispatched = 0;
+  s->prev = -1;
+  s->runaway = 0;
+  s->mem_refused = 0;
+  s->abort_end = 0;
+  s->spawned = 0;
+  s->err[0] = '\0';
+  s->mem_peak = s->mem_used;
+  if (s->rng_ready) memset(s->rng_ready, 0, s->cap_rng);
+
+  lua_createtable(L, RT_SIZE, 0);
+  for (int i = 1; i <= RT_SIZE; i++) {
+    lua_newtable(L);
+    lua_rawseti(L, -2, i);
+  }
+  lua_rawseti(L, LUA_REGISTRYINDEX, s->ref_runtab);
+
+  scenario_begin_run(s); /* pushes the chunk with fresh globals */
+  sched_spawn(L, "MainThread", 0, 0);
+}
+
+void sched_run(Sim *s, uint64_t index, uint64_t seed) {
+  SimRun *r = &s->run;
+  begin_run(s, index, seed);
+  if (s->dets) detect_begin_run(s->dets, r);
+  loop(s);
+  dispatch_events(s);
+  if (r->end == END_OK) {
+    run_finally(s);
+    dispatch_events(s);
+  }
+  if (s->dets && r->end != END_PRUNED && r->end != END_DIVERGED &&
+      r->end != END_SETUP)
+    detect_end_run(s->dets, r);
+  end_run(s);
+}

@@ -1,0 +1,129 @@
+/*
+** sched.h - the scheduler: runs a scenario once under a strategy.  Each
+** simulated thread is a Lua coroutine; before every visible operation it
+** yields here with a description of that operation (a PendingOp), and the
+** scheduler picks one enabled thread to perform its operation.  Only this
+** module resumes coroutines.
+**
+** The second half of this header is the interface of the primitives in
+** sync/: perform a visible operation, record its event, wake a thread, make
+** a data choice.
+*/
+#ifndef RACESIM_SCHED_H
+#define RACESIM_SCHED_H
+
+#include <lua.h>
+#include <stdint.h>
+
+#include "detect.h"
+#include "object.h"
+#include "prng.h"
+#include "run.h"
+#include "strategy.h"
+
+typedef struct Param {
+  char *name, *value;
+  int used;
+} Param;
+
+/* Everything that shapes a run, besides the strategy's choices. */
+typedef struct SimConfig {
+  const char *script;     /* path as the user gave it */
+  uint32_t max_steps;     /* per run */
+  uint64_t max_instructions; /* Lua instructions per step */
+  size_t max_memory;      /* bytes of Lua memory */
+  int echo_print;         /* print() writes to stdout (replay) */
+  Param *params;          /* -D NAME=VALUE */
+  int nparams;
+} SimConfig;
+
+#define SIM_DEFAULT_MAX_STEPS 100000u
+#define SIM_DEFAULT_MAX_INSTRUCTIONS 10000000u
+#define SIM_DEFAULT_MAX_MEMORY ((size_t)256 << 20)
+
+typedef struct Sim Sim;
+
+/*
+** Load and compile the scenario, build the sandbox.  On failure returns NULL
+** and a message in 'err' (a syntax error says file:line).
+*/
+Sim *sched_open(const SimConfig *cfg, char *err, size_t errlen);
+void sched_close(Sim *s);
+
+void sched_set_strategy(Sim *s, Strategy *strat);
+void sched_set_detectors(Sim *s, DetectorSet *dets);
+
+/*
+** Execute run 'index' with run seed 'seed' under the current strategy.  The
+** result is in sched_result(s): its trace, decisions, findings and end.
+*/
+void sched_run(Sim *s, uint64_t index, uint64_t seed);
+SimRun *sched_result(Sim *s);
+
+/* The script's text and digest. */
+const char *sched_source(const Sim *s, size_t *len);
+const char *sched_sha256(const Sim *s);
+
+/* Peak Lua memory of the last run, bytes. */
+size_t sched_mem_peak(const Sim *s);
+
+/* A message for END_SETUP / END_DIVERGED runs. */
+const char *sched_error(const Sim *s);
+
+/* ---- interface for the primitives (sync/) ----------------------------- */
+
+/* The engine driving the calling Lua state. */
+Sim *sched_sim(lua_State *L);
+SimRun *sched_run_of(lua_State *L);
+/* The thread performing the current operation. */
+SimThread *sched_self(lua_State *L);
+
+/*
+** Perform a visible operation of the calling thread.  In threads mode (and
+** in async mode when the operation must wait, or is a yield or sleep) the
+** thread yields to the scheduler and 'k' runs once the scheduler has picked
+** it; otherwise 'k' runs at once.  The operation's object must be able to
+** say whether 'op' can proceed (ObjClass.ready).  Returns what 'k' returns.
+*/
+int sched_op(lua_State *L, const PendingOp *op, lua_KFunction k,
+             lua_KContext ctx);
+
+/* Inside 'k': did the operation proceed only because its deadline passed? */
+int sched_timed_out(lua_State *L);
+
+/* Record an event of the calling thread at its operation's source line. */
+SimEvent *sched_event(lua_State *L, int op, int32_t obj);
+/* Record an event that is not the thread's pending operation (inline). */
+SimEvent *sched_event_here(lua_State *L, int op, int32_t obj);
+
+/* Mark 't's pending operation as signalled by event 'ev' (notify, set...). */
+void sched_wake(SimRun *r, SimThread *t, int32_t ev);
+
+/* A data choice in [0, n): the strategy decides and the schedule records it. */
+uint32_t sched_choose(lua_State *L, uint32_t n);
+
+/* The scenario source line the calling thread is at (0 if unknown). */
+int32_t sched_line(lua_State *L);
+
+/* The math.random stream of the calling thread. */
+Prng *sched_rng(lua_State *L);
+
+/* The class of thread objects (registered by sync/thread.c). */
+void sched_register_thread_class(lua_State *L, const ObjClass *cls);
+
+/* Push the handle of thread 'tid' (the same handle every time in a run). */
+void sched_push_thread_handle(lua_State *L, int32_t tid);
+
+/*
+** Create a thread running the function below 'nargs' arguments on top of the
+** stack (both popped); 'name' NULL gives Thread-N (Task-N in async mode).
+*/
+int32_t sched_spawn(lua_State *L, const char *name, int nargs, int daemon);
+
+/* Turn the Lua value at 'idx' into a SimValue (strings are copied, capped). */
+void sched_value(lua_State *L, int idx, SimValue *out);
+
+/* Scenario parameter lookup (-D): NULL if not given. */
+const char *sched_param(lua_State *L, const char *name);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+** sim_int.h - the engine's private state, shared by sched.c (which runs the
+** coroutines) and scenario.c (which builds the sandbox and the globals).
+** Nothing outside sim/ includes it.
+*/
+#ifndef RACESIM_SIM_INT_H
+#define RACESIM_SIM_INT_H
+
+#include "sched.h"
+
+/* Slots of the per-run Lua table (the "run table"). */
+enum { RT_COS = 1, RT_HANDLES = 2, RT_FINALLY = 3, RT_ENV = 4, RT_SIZE = 4 };
+
+struct Sim {
+  lua_State *L;
+  SimConfig cfg;
+  SimRun run;
+  Strategy *strat;
+  DetectorSet *dets;
+  const ObjClass *thread_class;
+
+  char *source; /* the script */
+  size_t source_len;
+  char sha[65];
+  const char *chunk_source; /* lua_Debug.source of the scenario's functions */
+
+  /* registry references */
+  int ref_chunk;       /* the compiled scenario */
+  int ref_env_meta;    /* metatable of each run's globals: __index = base */
+  int ref_runtab;      /* the current run table */
+  int ref_pool;        /* finished coroutines, reset for reuse */
+  int ref_thread_main; /* prelude: function(fn, ...) run a thread */
+  int ref_run_finally; /* prelude: function(list) run finally callbacks */
+  int ref_mt_handle;   /* metatable of thread handles */
+
+  int32_t *enabled;
+  size_t cap_enabled;
+  uint32_t dispatched; /* events already given to the detectors */
+  int32_t prev;        /* thread of the previous step */
+
+  /* memory cap */
+  size_t mem_used, mem_peak;
+  int cap_active;   /* the cap applies (scenario code is running) */
+  int mem_refused;  /* allocations refused in this run */
+
+  /* instruction budget */
+  uint64_t ticks, max_ticks;
+  int runaway;       /* a thread exceeded the budget */
+  int32_t runaway_line;
+
+  /* per-thread math.random streams */
+  Prng *rng;
+  uint8_t *rng_ready;
+  size_t cap_rng;
+
+  uint32_t gen;       /* run generation, stamped in handles */
+  uint8_t spawned;    /* a second thread exists in this run */
+  uint8_t abort_end;  /* END_* requested from inside an operation */
+  uint32_t step_line_end; /* unused */
+  char err[1024];
+};
+
+/* scenario.c */
+int scenario_setup(Sim *s, char *err, size_t errlen);
+/* Push a fresh globals table for a run and point the chunk's _ENV at it. */
+void scenario_begin_run(Sim *s);
+
+/* sched.c, for scenario.c: an error escaped a thread's function. */
+void sched_thread_error(lua_State *L, int idx);
+
+#endif

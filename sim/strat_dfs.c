@@ -1,0 +1,326 @@
+/*
+** strat_dfs.c - exhaustive, stateless depth-first exploration.
+**
+** The tree: each node is a decision of a run (a pick among two or more
+** enabled threads, or a data choice).  The path is the decisions of the
+** current run; the next run replays a prefix of it and takes a new branch at
+** its last node.  With partial-order reduction (the default), a thread node
+** explores only the threads its backtrack set asks for: the first one, then
+** those source-DPOR adds when a later run shows a race (dpor.c); sleep sets
+** prune the runs that would only reorder independent steps (Abdulla et al.,
+** POPL 2014).  Data choices are always explored in full.
+**
+** With --preemption-bound K the reduction is off and every schedule with at
+** most K preemptions is explored (iterative context bounding, Musuvathi and
+** Qadeer, PLDI 2007); a preemption is switching away from a thread that could
+** have gone on.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dpor.h"
+#include "strategy.h"
+#include "util.h"
+
+#define BIT(t) (UINT64_C(1) << (t))
+
+typedef struct SleepFp {
+  int32_t tid;
+  uint32_t off, len; /* in the node's fp array */
+} SleepFp;
+
+typedef struct Node {
+  uint8_t kind;      /* DEC_THREAD or DEC_DATA */
+  uint32_t step;     /* the step this node's decision starts */
+  uint32_t ev;       /* index of that step's first event */
+  uint32_t n, value; /* data: options and choice; thread: chosen thread */
+  uint64_t enabled, backtrack, done, sleep;
+  int32_t prev;      /* thread of the previous step */
+  uint32_t preempt;  /* preemptions before this decision */
+  FpEntry *fp;       /* footprints of the threads in done and sleep */
+  size_t nfp, cap_fp;
+  SleepFp *sf;
+  size_t nsf, cap_sf;
+} Node;
+
+typedef struct DfsStrategy {
+  Strategy base;
+  Node *path;
+  size_t npath, cap_path;
+  size_t ndec;       /* decisions taken in the current run */
+  uint64_t runs;
+  int finished;
+  Dpor *dpor;
+  uint64_t fallbacks; /* races whose initials were not enabled */
+} DfsStrategy;
+
+static Strategy *dfs_create(const StrategyConfig *cfg) {
+  (void)cfg;
+  DfsStrategy *s = util_xcalloc(1, sizeof *s);
+  s->dpor = dpor_new();
+  return &s->base;
+}
+
+static void dfs_destroy(Strategy *base) {
+  DfsStrategy *s = (DfsStrategy *)base;
+  for (size_t i = 0; i < s->cap_path; i++) {
+    free(s->path[i].fp);
+    free(s->path[i].sf);
+  }
+  free(s->path);
+  dpor_free(s->dpor);
+  free(s);
+}
+
+static int por(const DfsStrategy *s) {
+  return s->base.cfg.por && s->base.cfg.preemption_bound < 0;
+}
+
+/* ---- footprints of done and sleeping threads, per node -------------- */
+
+static const SleepFp *fp_get(const Node *n, int32_t tid) {
+  for (size_t i = 0; i < n->nsf; i++)
+    if (n->sf[i].tid == tid) return &n->sf[i];
+  return NULL;
+}
+
+static void fp_put(Node *n, int32_t tid, const FpEntry *fp, size_t len) {
+  if (fp_get(n, tid)) return;
+  UTIL_GROW(n->fp, n->nfp + len, n->cap_fp);
+  if (len) memcpy(n->fp + n->nfp, fp, len * sizeof *fp);
+  UTIL_GROW(n->sf, n->nsf + 1, n->cap_sf);
+  n->sf[n->nsf++] = (SleepFp){tid, (uint32_t)n->nfp, (uint32_t)len};
+  n->nfp += len;
+}
+
+static Node *push_node(DfsStrategy *s) {
+  if (s->npath == s->cap_path) {
+    size_t old = s->cap_path;
+    UTIL_GROW(s->path, s->npath + 1, s->cap_path);
+    memset(s->path + old, 0, (s->cap_path - old) * sizeof(Node));
+  }
+  Node *n = &s->path[s->npath++];
+  FpEntry *fp = n->fp;
+  SleepFp *sf = n->sf;
+  size_t cf = n->cap_fp, cs = n->cap_sf;
+  memset(n, 0, sizeof *n);
+  n->fp = fp, n->sf = sf, n->cap_fp = cf, n->cap_sf = cs; /* keep memory */
+  n->prev = -1;
+  return n;
+}
+
+/* The thread node before index 'i' of the path, or NULL. */
+static Node *thread_node_before(DfsStrategy *s, size_t i) {
+  while (i-- > 0)
+    if (s->path[i].kind == DEC_THREAD) return &s->path[i];
+  return NULL;
+}
+
+/*
+** The sleep set of a new node: the threads asleep or already explored at
+** the previous thread node, minus those whose next step conflicts with
+** anything run since.
+*/
+static void inherit_sleep(DfsStrategy *s, Node *n, const SimRun *r) {
+  Node *p = thread_node_before(s, s->npath - 1);
+  if (!p) return;
+  uint64_t cand = p->sleep | (p->done & ~BIT(p->value));
+  for (int t = 0; t < 64 && cand; t++) {
+    if (!(cand & BIT(t))) continue;
+    cand &= ~BIT(t);
+    const SleepFp *f = fp_get(p, t);
+    if (!f) continue; /* footprint unknown: cannot keep it asleep */
+    const FpEntry *fp = p->fp + f->off;
+    if (dpor_conflicts(fp, f->len, r, p->ev, r->nevents)) continue;
+    /* p may be reallocated by fp_put on n (different node): copy first */
+    fp_put(n, t, fp, f->len);
+    n->sleep |= BIT(t);
+  }
+}
+
+static uint32_t preemptions_after(const Node *n, int32_t choice) {
+  int preempt = n->prev >= 0 && choice != n->prev && (n->enabled & BIT(n->prev));
+  return n->preempt + (uint32_t)preempt;
+}
+
+/* ---- the strategy ----------------------------------------------------- */
+
+static int dfs_begin_run(Strategy *base, uint64_t index, uint64_t *seed) {
+  DfsStrategy *s = (DfsStrategy *)base;
+  (void)index;
+  if (s->finished) return 1;
+  if (base->cfg.max_runs && s->runs >= base->cfg.max_runs) return 1;
+  s->ndec = 0;
+  *seed = base->cfg.base_seed;
+  return 0;
+}
+
+static int nondeterministic(DfsStrategy *s, uint32_t step) {
+  snprintf(s->base.err, sizeof s->base.err,
+           "the scenario is not deterministic: replaying the same decisions "
+           "gave a different run at step %u",
+           step);
+  return -2;
+}
+
+static int32_t dfs_pick(Strategy *base, const SchedView *v) {
+  DfsStrategy *s = (DfsStrategy *)base;
+  const SimRun *r = v->run;
+  uint64_t en = 0;
+  for (int i = 0; i < v->nenabled; i++) {
+    if (v->enabled[i] >= 64) {
+      snprintf(base->err, sizeof base->err,
+               "--strategy dfs explores scenarios of up to 64 threads; this one "
+               "has more: use --strategy random or pct");
+      return -2;
+    }
+    en |= BIT(v->enabled[i]);
+  }
+  if (s->ndec < s->npath) { /* replaying the prefix */
+    Node *n = &s->path[s->ndec++];
+    if (n->kind != DEC_THREAD || n->enabled != en || n->step != r->steps + 1)
+      return nondeterministic(s, r->steps + 1);
+    return (int32_t)n->value;
+  }
+  Node *n = push_node(s);
+  s->ndec++;
+  n->kind = DEC_THREAD;
+  n->step = r->steps + 1;
+  n->ev = r->nevents;
+  n->enabled = en;
+  n->prev = v->prev;
+  Node *p = thread_node_before(s, s->npath - 1);
+  n->preempt = p ? preemptions_after(p, (int32_t)p->value) : 0;
+  if (por(s)) inherit_sleep(s, n, r);
+  uint64_t avail = en & ~n->sleep;
+  if (!avail) { /* every choice here is redundant: abandon the run */
+    s->npath--;
+    s->ndec--;
+    return -1;
+  }
+  int32_t pick;
+  if (v->prev >= 0 && (avail & BIT(v->prev))) pick = v->prev;
+  else pick = __builtin_ctzll(avail);
+  n->value = (uint32_t)pick;
+  n->backtrack = BIT(pick);
+  return pick;
+}
+
+static int64_t dfs_choose(Strategy *base, const SimRun *r, uint32_t n) {
+  DfsStrategy *s = (DfsStrategy *)base;
+  if (s->ndec < s->npath) {
+    Node *d = &s->path[s->ndec++];
+    if (d->kind != DEC_DATA || d->n != n) return nondeterministic(s, r->steps);
+    return d->value;
+  }
+  Node *d = push_node(s);
+  s->ndec++;
+  d->kind = DEC_DATA;
+  d->step = r->steps;
+  d->ev = r->nevents;
+  d->n = n;
+  d->value = 0;
+  return 0;
+}
+
+/* The thread node whose decision starts step 'step', or NULL. */
+static Node *node_at_step(DfsStrategy *s, uint32_t step) {
+  size_t lo = 0, hi = s->ndec;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (s->path[mid].step < step) lo = mid + 1;
+    else hi = mid;
+  }
+  for (; lo < s->ndec && s->path[lo].step == step; lo++)
+    if (s->path[lo].kind == DEC_THREAD) return &s->path[lo];
+  return NULL;
+}
+
+/* A race: source-DPOR's rule for the node just before transition 'step'. */
+static void on_race(void *ud, uint32_t step, uint64_t initials) {
+  DfsStrategy *s = ud;
+  Node *n = node_at_step(s, step);
+  if (!n) return; /* only one thread could run there */
+  uint64_t init_en = initials & n->enabled;
+  if (!init_en) { /* cannot start the reversal here: try everything */
+    n->backtrack |= n->enabled;
+    s->fallbacks++;
+    return;
+  }
+  if (initials & (n->backtrack | n->done | n->sleep)) return;
+  uint64_t awake = init_en & ~n->sleep;
+  if (awake) n->backtrack |= BIT(__builtin_ctzll(awake));
+}
+
+static void dfs_end_run(Strategy *base, const SimRun *r) {
+  DfsStrategy *s = (DfsStrategy *)base;
+  s->runs++;
+  if (r->end == END_DIVERGED) { /* nondeterminism or too many threads */
+    s->finished = 1;
+    return;
+  }
+  if (r->end == END_PRUNED) base->pruned++;
+  /* the footprints of this run's choices, for the sleep sets of later runs */
+  FpEntry *tmp = NULL;
+  size_t ntmp = 0, cap = 0;
+  for (size_t i = 0; i < s->ndec && i < s->npath; i++) {
+    Node *n = &s->path[i];
+    if (n->kind != DEC_THREAD || n->step > r->steps) continue;
+    if (!fp_get(n, (int32_t)n->value)) {
+      ntmp = 0;
+      dpor_footprint(r, n->step, &tmp, &ntmp, &cap);
+      fp_put(n, (int32_t)n->value, tmp, ntmp);
+    }
+  }
+  free(tmp);
+  if (por(s) && r->end != END_PRUNED) {
+    if (dpor_analyse(s->dpor, r, on_race, s) != 0) {
+      snprintf(base->err, sizeof base->err,
+               "--strategy dfs explores scenarios of up to 64 threads");
+      s->finished = 1;
+      return;
+    }
+  }
+  /* the path of this run ends at its last decision */
+  if (s->npath > s->ndec) s->npath = s->ndec;
+  for (size_t i = 0; i < s->npath; i++)
+    if (s->path[i].kind == DEC_THREAD) s->path[i].done |= BIT(s->path[i].value);
+  /* backtrack to the deepest node with something left to explore */
+  int bound = base->cfg.preemption_bound;
+  while (s->npath > 0) {
+    Node *n = &s->path[s->npath - 1];
+    if (n->kind == DEC_DATA) {
+      if (n->value + 1 < n->n) {
+        n->value++;
+        break;
+      }
+    } else {
+      uint64_t cand = (por(s) ? n->backtrack : n->enabled) & n->enabled & ~n->done & ~n->sleep;
+      if (bound >= 0)
+        for (int t = 0; t < 64; t++)
+          if ((cand & BIT(t)) && preemptions_after(n, t) > (uint32_t)bound) cand &= ~BIT(t);
+      if (cand) {
+        int32_t t = (n->prev >= 0 && (cand & BIT(n->prev))) ? n->prev : __builtin_ctzll(cand);
+        n->value = (uint32_t)t;
+        n->backtrack |= BIT(t);
+        break;
+      }
+    }
+    s->npath--;
+  }
+  if (s->npath == 0) {
+    s->finished = 1;
+    base->complete = 1;
+  }
+}
+
+const StrategyOps strategy_dfs_ops = {"dfs",         dfs_create,  dfs_begin_run,
+                                      dfs_pick,      dfs_choose,  dfs_end_run,
+                                      dfs_destroy};
+
+/* Runs needing a reversal whose initials were not enabled (diagnostics). */
+uint64_t strategy_dfs_fallbacks(const Strategy *base);
+uint64_t strategy_dfs_fallbacks(const Strategy *base) {
+  return ((const DfsStrategy *)base)->fallbacks;
+}

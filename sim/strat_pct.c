@@ -1,0 +1,105 @@
+/*
+** strat_pct.c - PCT, probabilistic concurrency testing (Burckhardt,
+** Kothari, Musuvathi, Nagarakatte, "A Randomized Scheduler with
+** Probabilistic Guarantees of Finding Bugs", ASPLOS 2010).
+**
+** Every thread gets a random priority >= d when it first appears; d-1
+** change points are drawn uniformly from steps 1..k; the highest-priority
+** enabled thread always runs; at the i-th change point the running thread
+** drops to priority i (below every initial priority).  A bug of depth d in a
+** program of n threads and k steps is found by one run with probability at
+** least 1/(n k^(d-1)).
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "prng.h"
+#include "strategy.h"
+#include "util.h"
+
+#define PCT_MAX_DEPTH 16
+
+typedef struct PctStrategy {
+  Strategy base;
+  Prng rng;
+  double *prio; /* per thread id; 0 = not seen yet */
+  size_t cap;
+  uint32_t change[PCT_MAX_DEPTH]; /* change point steps, d-1 of them */
+  int nchange, fired;
+} PctStrategy;
+
+static Strategy *pct_create(const StrategyConfig *cfg) {
+  (void)cfg;
+  PctStrategy *s = util_xcalloc(1, sizeof *s);
+  return &s->base;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return (x > y) - (x < y);
+}
+
+static int pct_begin_run(Strategy *base, uint64_t index, uint64_t *seed) {
+  PctStrategy *s = (PctStrategy *)base;
+  const StrategyConfig *c = &base->cfg;
+  if (c->has_fixed_seed && index > 0) return 1;
+  uint64_t rs = c->has_fixed_seed ? c->fixed_seed : prng_run_seed(c->base_seed, index);
+  prng_seed(&s->rng, rs ^ 0x706374ULL);
+  *seed = rs;
+  if (s->cap) memset(s->prio, 0, s->cap * sizeof *s->prio);
+  int d = c->pct_depth < 1 ? 1 : c->pct_depth > PCT_MAX_DEPTH ? PCT_MAX_DEPTH : c->pct_depth;
+  uint32_t k = c->pct_steps ? c->pct_steps : 100;
+  s->nchange = d - 1;
+  for (int i = 0; i < s->nchange; i++) s->change[i] = 1 + (uint32_t)prng_below(&s->rng, k);
+  qsort(s->change, (size_t)s->nchange, sizeof(uint32_t), cmp_u32);
+  s->fired = 0;
+  return 0;
+}
+
+static double *prio_of(PctStrategy *s, int32_t tid) {
+  if ((size_t)tid >= s->cap) {
+    size_t old = s->cap;
+    UTIL_GROW(s->prio, (size_t)tid + 1, s->cap);
+    memset(s->prio + old, 0, (s->cap - old) * sizeof *s->prio);
+  }
+  double *p = &s->prio[tid];
+  if (*p == 0) /* a new thread: a random rank among the initial priorities */
+    *p = (double)s->base.cfg.pct_depth + 1.0 + prng_double(&s->rng);
+  return p;
+}
+
+static int32_t pct_pick(Strategy *base, const SchedView *v) {
+  PctStrategy *s = (PctStrategy *)base;
+  uint32_t step = v->run->steps + 1;
+  /* change points that fell on this or earlier steps lower the thread that
+     was running then */
+  while (s->fired < s->nchange && s->change[s->fired] <= step) {
+    if (v->prev >= 0) *prio_of(s, v->prev) = (double)(s->fired + 1) / 2.0;
+    s->fired++;
+  }
+  int32_t best = v->enabled[0];
+  double bp = *prio_of(s, best);
+  for (int i = 1; i < v->nenabled; i++) {
+    double p = *prio_of(s, v->enabled[i]);
+    if (p > bp) bp = p, best = v->enabled[i];
+  }
+  return best;
+}
+
+static int64_t pct_choose(Strategy *base, const SimRun *r, uint32_t n) {
+  (void)r;
+  PctStrategy *s = (PctStrategy *)base;
+  return (int64_t)prng_below(&s->rng, n);
+}
+
+static void pct_end_run(Strategy *base, const SimRun *r) { (void)base, (void)r; }
+
+static void pct_destroy(Strategy *base) {
+  PctStrategy *s = (PctStrategy *)base;
+  free(s->prio);
+  free(s);
+}
+
+const StrategyOps strategy_pct_ops = {"pct",         pct_create,  pct_begin_run,
+                                      pct_pick,      pct_choose,  pct_end_run,
+                                      pct_destroy};

@@ -1,0 +1,381 @@
+/*
+** trace.c - the SQLite trace recorder (see trace.h).
+*/
+#include "trace.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "object.h"
+#include "util.h"
+
+extern const char reports_schema_sql[];
+extern const unsigned long reports_schema_sql_len;
+
+enum { S_RUN, S_EVENT, S_THREAD, S_OBJECT, S_FINDING, S_EDGE, S__COUNT };
+
+static const char *const sql_of[S__COUNT] = {
+    "INSERT INTO runs(exploration_id, idx, seed, schedule, steps, status, vtime, recorded)"
+    " VALUES (?,?,?,?,?,?,?,?)",
+    "INSERT INTO events(run_id, step, thread, op, object, value, vtime, line,"
+    " transition, flags) VALUES (?,?,?,?,?,?,?,?,?,?)",
+    "INSERT INTO threads(run_id, tid, name, parent) VALUES (?,?,?,?)",
+    "INSERT INTO objects(run_id, oid, kind, name, line) VALUES (?,?,?,?,?)",
+    "INSERT INTO findings(run_id, kind, signature, message, step, thread, object,"
+    " details) VALUES (?,?,?,?,?,?,?,?)",
+    "INSERT INTO lock_edges(exploration_id, from_lock, to_lock, thread, line,"
+    " from_line, first_run, count) VALUES (?,?,?,?,?,?,?,?)"};
+
+struct Trace {
+  sqlite3 *db;
+  sqlite3_stmt *st[S__COUNT];
+  int in_tx;
+  double tx_started;
+  char err[512];
+};
+
+static int exec(Trace *t, const char *sql) {
+  char *msg = NULL;
+  if (sqlite3_exec(t->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    snprintf(t->err, sizeof t->err, "%s", msg ? msg : sqlite3_errmsg(t->db));
+    sqlite3_free(msg);
+    return -1;
+  }
+  return 0;
+}
+
+static int begin_tx(Trace *t) {
+  if (t->in_tx) return 0;
+  if (exec(t, "BEGIN IMMEDIATE") != 0) return -1;
+  t->in_tx = 1;
+  t->tx_started = util_now();
+  return 0;
+}
+
+int trace_flush(Trace *t, int force) {
+  if (!t || !t->in_tx) return 0;
+  if (!force && util_now() - t->tx_started < 1.0) return 0;
+  t->in_tx = 0;
+  return exec(t, "COMMIT");
+}
+
+const char *trace_error(const Trace *t) { return t->err; }
+
+/* Query a single integer; -1 if there is none. */
+static int64_t query_int(Trace *t, const char *sql, int *rc) {
+  sqlite3_stmt *st;
+  int64_t v = -1;
+  *rc = sqlite3_prepare_v2(t->db, sql, -1, &st, NULL);
+  if (*rc != SQLITE_OK) return -1;
+  *rc = sqlite3_step(st);
+  if (*rc == SQLITE_ROW) v = sqlite3_column_int64(st, 0), *rc = SQLITE_OK;
+  else if (*rc == SQLITE_DONE) *rc = SQLITE_OK;
+  sqlite3_finalize(st);
+  return v;
+}
+
+/* Is the open database ours, empty, or something else? */
+static int check_identity(Trace *t, const char *path) {
+  int rc;
+  int64_t tables = query_int(t, "SELECT count(*) FROM sqlite_master", &rc);
+  if (rc != SQLITE_OK) {
+    if (rc == SQLITE_NOTADB)
+      snprintf(t->err, sizeof t->err, "'%s' is not a racesim trace database (not an SQLite file)",
+               path);
+    else
+      snprintf(t->err, sizeof t->err, "cannot read '%s': %s", path, sqlite3_errstr(rc));
+    return -1;
+  }
+  int64_t version = query_int(t, "PRAGMA user_version", &rc);
+  if (tables == 0 && version == 0) return 1; /* empty: make it ours */
+  int64_t ours = query_int(
+      t, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'", &rc);
+  if (ours > 0)
+    ours = query_int(t, "SELECT count(*) FROM meta WHERE key='application' AND value='racesim'",
+                     &rc);
+  if (ours <= 0) {
+    snprintf(t->err, sizeof t->err,
+             "'%s' is an SQLite database but not a racesim trace database; choose "
+             "another file with --db",
+             path);
+    return -1;
+  }
+  if (version != TRACE_SCHEMA_VERSION) {
+    snprintf(t->err, sizeof t->err,
+             "'%s' is a racesim trace database of schema version %lld; this racesim "
+             "(%s) reads version %d: use a new file with --db",
+             path, (long long)version, RACESIM_VERSION, TRACE_SCHEMA_VERSION);
+    return -1;
+  }
+  return 0;
+}
+
+static int create_schema(Trace *t) {
+  StrBuf b;
+  sb_init(&b);
+  sb_puts(&b, "BEGIN;");
+  sb_putn(&b, reports_schema_sql, reports_schema_sql_len);
+  sb_printf(&b,
+            ";INSERT OR REPLACE INTO meta VALUES('application','racesim');"
+            "INSERT OR REPLACE INTO meta VALUES('schema','%d');"
+            "PRAGMA user_version=%d;COMMIT;",
+            TRACE_SCHEMA_VERSION, TRACE_SCHEMA_VERSION);
+  int rc = exec(t, b.s);
+  sb_free(&b);
+  return rc;
+}
+
+Trace *trace_open(const char *path, char *err, size_t errlen) {
+  Trace *t = util_xcalloc(1, sizeof *t);
+  struct stat sb;
+  if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    snprintf(err, errlen, "cannot use '%s' as a trace database: it is a directory", path);
+    free(t);
+    return NULL;
+  }
+  int rc = sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc != SQLITE_OK) {
+    snprintf(err, errlen, "cannot open the trace database '%s': %s", path,
+             t->db ? sqlite3_errmsg(t->db) : sqlite3_errstr(rc));
+    goto fail;
+  }
+  sqlite3_busy_timeout(t->db, 10000);
+  int id = check_identity(t, path);
+  if (id < 0) {
+    snprintf(err, errlen, "%s", t->err);
+    goto fail;
+  }
+  if (exec(t, "PRAGMA journal_mode=WAL") != 0 || exec(t, "PRAGMA synchronous=NORMAL") != 0) {
+    snprintf(err, errlen, "cannot write the trace database '%s': %s", path, t->err);
+    goto fail;
+  }
+  if (id == 1 && create_schema(t) != 0) {
+    snprintf(err, errlen, "cannot create the trace database '%s': %s", path, t->err);
+    goto fail;
+  }
+  for (int i = 0; i < S__COUNT; i++)
+    if (sqlite3_prepare_v2(t->db, sql_of[i], -1, &t->st[i], NULL) != SQLITE_OK) {
+      snprintf(err, errlen, "the trace database '%s' is damaged: %s", path,
+               sqlite3_errmsg(t->db));
+      goto fail;
+    }
+  return t;
+fail:
+  for (int i = 0; i < S__COUNT; i++) sqlite3_finalize(t->st[i]);
+  if (t->db) sqlite3_close(t->db);
+  free(t);
+  return NULL;
+}
+
+void trace_close(Trace *t) {
+  if (!t) return;
+  trace_flush(t, 1);
+  for (int i = 0; i < S__COUNT; i++) sqlite3_finalize(t->st[i]);
+  sqlite3_close(t->db);
+  free(t);
+}
+
+int64_t trace_begin(Trace *t, const TraceExploration *x) {
+  trace_flush(t, 1);
+  sqlite3_stmt *st;
+  char now[32];
+  util_utc_stamp(now);
+  if (sqlite3_prepare_v2(t->db,
+                         "INSERT INTO explorations(script, script_sha256, strategy, params,"
+                         " base_seed, started_at, mode, options, racesim_version)"
+                         " VALUES (?,?,?,?,?,?,?,?,?)",
+                         -1, &st, NULL) != SQLITE_OK) {
+    snprintf(t->err, sizeof t->err, "%s", sqlite3_errmsg(t->db));
+    return -1;
+  }
+  sqlite3_bind_text(st, 1, x->script, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 2, x->sha256, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 3, x->strategy, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 4, x->params ? x->params : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 5, x->base_seed, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 6, now, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 7, x->mode ? x->mode : "threads", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 8, x->options ? x->options : "{}", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 9, RACESIM_VERSION, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) {
+    snprintf(t->err, sizeof t->err, "%s", sqlite3_errmsg(t->db));
+    return -1;
+  }
+  return sqlite3_last_insert_rowid(t->db);
+}
+
+const char *trace_run_status(const SimRun *r) {
+  if (r->end == END_ABORT || r->end == END_SETUP || r->end == END_DIVERGED) return "error";
+  return r->nfindings ? "finding" : "ok";
+}
+
+void trace_flags(uint16_t flags, char *out, size_t n) {
+  static const struct {
+    uint16_t bit;
+    const char *name;
+  } names[] = {{EV_TIMEOUT, "timeout"}, {EV_FAILED, "failed"},  {EV_RAISED, "raised"},
+               {EV_FINALLY, "finally"}, {EV_BROKE, "broke"},    {EV_NOWAIT, "nowait"}};
+  out[0] = '\0';
+  size_t len = 0;
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (flags & names[i].bit)
+      len += (size_t)snprintf(out + len, len < n ? n - len : 0, "%s%s", len ? "," : "",
+                              names[i].name);
+}
+
+static int step_done(Trace *t, sqlite3_stmt *st) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  if (rc != SQLITE_DONE) {
+    snprintf(t->err, sizeof t->err, "%s", sqlite3_errmsg(t->db));
+    return -1;
+  }
+  return 0;
+}
+
+static int record_events(Trace *t, int64_t run, const SimRun *r) {
+  sqlite3_stmt *st = t->st[S_THREAD];
+  for (int32_t i = 0; i < r->nthreads; i++) {
+    sqlite3_bind_int64(st, 1, run);
+    sqlite3_bind_int(st, 2, i);
+    sqlite3_bind_text(st, 3, thread_name(r, i), -1, SQLITE_STATIC);
+    if (r->threads[i].parent >= 0) sqlite3_bind_int(st, 4, r->threads[i].parent);
+    if (step_done(t, st)) return -1;
+  }
+  st = t->st[S_OBJECT];
+  for (int32_t i = 0; i < r->nobjs; i++) {
+    sqlite3_bind_int64(st, 1, run);
+    sqlite3_bind_int(st, 2, i);
+    sqlite3_bind_text(st, 3, r->objs[i].cls->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, obj_name(r, i), -1, SQLITE_STATIC);
+    if (r->objs[i].line > 0) sqlite3_bind_int(st, 5, r->objs[i].line);
+    if (step_done(t, st)) return -1;
+  }
+  st = t->st[S_EVENT];
+  StrBuf v;
+  sb_init(&v);
+  char flags[64];
+  for (uint32_t i = 0; i < r->nevents; i++) {
+    const SimEvent *e = &r->events[i];
+    sqlite3_bind_int64(st, 1, run);
+    sqlite3_bind_int64(st, 2, (int64_t)i + 1);
+    sqlite3_bind_int(st, 3, e->tid);
+    sqlite3_bind_text(st, 4, op_name(e->op), -1, SQLITE_STATIC);
+    if (e->obj >= 0) sqlite3_bind_int(st, 5, e->obj);
+    if (e->value.tag != VAL_NONE) {
+      sb_reset(&v);
+      run_format_value(r, &e->value, &v);
+      sqlite3_bind_text(st, 6, v.s, (int)v.len, SQLITE_STATIC);
+    }
+    sqlite3_bind_double(st, 7, e->vtime);
+    if (e->line > 0) sqlite3_bind_int(st, 8, e->line);
+    sqlite3_bind_int64(st, 9, e->step);
+    trace_flags(e->flags, flags, sizeof flags);
+    if (flags[0]) sqlite3_bind_text(st, 10, flags, -1, SQLITE_STATIC);
+    if (step_done(t, st)) {
+      sb_free(&v);
+      return -1;
+    }
+  }
+  sb_free(&v);
+  return 0;
+}
+
+int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token,
+                  int events, const char *const *replay) {
+  if (begin_tx(t) != 0) return -1;
+  char seed[24];
+  snprintf(seed, sizeof seed, "0x%llx", (unsigned long long)r->seed);
+  sqlite3_stmt *st = t->st[S_RUN];
+  sqlite3_bind_int64(st, 1, expl);
+  sqlite3_bind_int64(st, 2, (int64_t)r->index);
+  sqlite3_bind_text(st, 3, seed, -1, SQLITE_TRANSIENT);
+  if (token) sqlite3_bind_text(st, 4, token, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 5, r->steps);
+  sqlite3_bind_text(st, 6, trace_run_status(r), -1, SQLITE_STATIC);
+  sqlite3_bind_double(st, 7, r->vtime);
+  sqlite3_bind_int(st, 8, events);
+  if (step_done(t, st)) return -1;
+  int64_t run = sqlite3_last_insert_rowid(t->db);
+  if (events && record_events(t, run, r) != 0) return -1;
+  st = t->st[S_FINDING];
+  StrBuf d;
+  sb_init(&d);
+  for (uint32_t i = 0; i < r->nfindings; i++) {
+    const RunFinding *f = &r->findings[i];
+    char sig[24];
+    snprintf(sig, sizeof sig, "%016llx", (unsigned long long)f->sig);
+    sb_reset(&d);
+    sb_puts(&d, "{\"events\":[");
+    int k = 0;
+    for (int j = 0; j < 4; j++)
+      if (f->evs[j] >= 0) sb_printf(&d, "%s%d", k++ ? "," : "", f->evs[j] + 1);
+    sb_puts(&d, "]");
+    if (replay && replay[i]) {
+      sb_puts(&d, ",\"replay\":");
+      sb_json_str(&d, replay[i]);
+    }
+    sb_puts(&d, "}");
+    sqlite3_bind_int64(st, 1, run);
+    sqlite3_bind_text(st, 2, finding_kind_names[f->kind], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, sig, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, run_str(r, f->msg), -1, SQLITE_STATIC);
+    if (f->ev >= 0) sqlite3_bind_int64(st, 5, (int64_t)f->ev + 1);
+    if (f->tid >= 0) sqlite3_bind_int(st, 6, f->tid);
+    if (f->obj >= 0) sqlite3_bind_int(st, 7, f->obj);
+    sqlite3_bind_text(st, 8, d.s, (int)d.len, SQLITE_TRANSIENT);
+    if (step_done(t, st)) {
+      sb_free(&d);
+      return -1;
+    }
+  }
+  sb_free(&d);
+  if (trace_flush(t, 0) != 0) return -1;
+  return run;
+}
+
+void trace_lock_edge(Trace *t, int64_t expl, const char *from, const char *to,
+                     const char *thread, int32_t line, int32_t from_line,
+                     uint64_t first_run, uint64_t count) {
+  if (begin_tx(t) != 0) return;
+  sqlite3_stmt *st = t->st[S_EDGE];
+  sqlite3_bind_int64(st, 1, expl);
+  sqlite3_bind_text(st, 2, from, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 3, to, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 4, thread, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int(st, 5, line);
+  sqlite3_bind_int(st, 6, from_line);
+  sqlite3_bind_int64(st, 7, (int64_t)first_run);
+  sqlite3_bind_int64(st, 8, (int64_t)count);
+  step_done(t, st);
+}
+
+void trace_end(Trace *t, int64_t expl, uint64_t runs, uint64_t steps, int complete,
+               uint64_t pruned, const char *status, const char *mode) {
+  if (begin_tx(t) != 0) return;
+  sqlite3_stmt *st;
+  char now[32];
+  util_utc_stamp(now);
+  if (sqlite3_prepare_v2(t->db,
+                         "UPDATE explorations SET finished_at=?, runs=?, steps=?, complete=?,"
+                         " pruned=?, status=?, mode=? WHERE id=?",
+                         -1, &st, NULL) != SQLITE_OK)
+    return;
+  sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 2, (int64_t)runs);
+  sqlite3_bind_int64(st, 3, (int64_t)steps);
+  sqlite3_bind_int(st, 4, complete);
+  sqlite3_bind_int64(st, 5, (int64_t)pruned);
+  sqlite3_bind_text(st, 6, status, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 7, mode, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 8, expl);
+  sqlite3_step(st);
+  sqlite3_finalize(st);
+  trace_flush(t, 1);
+}

@@ -1,0 +1,63 @@
+/*
+** trace.h - the trace database (SQLite).  The schema is reports/schema.sql,
+** embedded at build time; PRAGMA user_version carries its version.  Writes
+** are batched: one transaction spans many runs and is committed every
+** second (and at the end), so an interrupted exploration leaves a valid
+** database holding every committed run.  Plain C: no Lua.
+*/
+#ifndef RACESIM_TRACE_H
+#define RACESIM_TRACE_H
+
+#include <stdint.h>
+
+#include "run.h"
+
+#define TRACE_SCHEMA_VERSION 1
+
+typedef struct Trace Trace;
+
+typedef struct TraceExploration {
+  const char *script, *sha256, *strategy, *params, *base_seed, *mode, *options;
+} TraceExploration;
+
+/*
+** Open (creating if needed) the database at 'path'.  A file that is not a
+** racesim database, or one of another schema version, is refused with a
+** message in 'err'.
+*/
+Trace *trace_open(const char *path, char *err, size_t errlen);
+/* Commit what is pending and close. */
+void trace_close(Trace *t);
+
+/* Start an exploration (committed at once, so it is visible). */
+int64_t trace_begin(Trace *t, const TraceExploration *x);
+
+/*
+** Record a run: its row, and with 'events' its threads, objects and events.
+** Its findings are always recorded (with 'replay' per finding, may be NULL).
+** Returns the run id, or -1 on a write error (see trace_error).
+*/
+int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token,
+                  int events, const char *const *replay);
+
+/* Record an edge of the lock-order graph. */
+void trace_lock_edge(Trace *t, int64_t expl, const char *from, const char *to,
+                     const char *thread, int32_t line, int32_t from_line,
+                     uint64_t first_run, uint64_t count);
+
+/* Finish an exploration; 'status' is done, interrupted or failed. */
+void trace_end(Trace *t, int64_t expl, uint64_t runs, uint64_t steps, int complete,
+               uint64_t pruned, const char *status, const char *mode);
+
+/* Commit now if a batch has been pending for a while (or 'force'). */
+int trace_flush(Trace *t, int force);
+
+const char *trace_error(const Trace *t);
+
+/* The status of a run as the database says it: ok, finding or error. */
+const char *trace_run_status(const SimRun *r);
+
+/* Render event flags as text ("timeout,raised"); empty string for none. */
+void trace_flags(uint16_t flags, char *out, size_t n);
+
+#endif

@@ -1,0 +1,216 @@
+/*
+** util.c - checked allocation, internal assertions, string buffers.
+*/
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+_Noreturn void util_internal_error(const char *file, int line, const char *what) {
+  fprintf(stderr,
+          "racesim: internal error at %s:%d: %s\n"
+          "This is a bug in racesim, not in your scenario; please report it.\n",
+          file, line, what);
+  abort();
+}
+
+static _Noreturn void out_of_memory(size_t n) {
+  fprintf(stderr, "racesim: out of memory (allocating %zu bytes)\n", n);
+  exit(2);
+}
+
+void *util_xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p) out_of_memory(n);
+  return p;
+}
+
+void *util_xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size ? size : 1);
+  if (!p) out_of_memory(n * size);
+  return p;
+}
+
+void *util_xrealloc(void *p, size_t n) {
+  void *q = realloc(p, n ? n : 1);
+  if (!q) out_of_memory(n);
+  return q;
+}
+
+char *util_xstrdup(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *d = util_xmalloc(n);
+  memcpy(d, s, n);
+  return d;
+}
+
+void sb_init(StrBuf *b) { b->s = NULL, b->len = b->cap = 0; }
+
+void sb_free(StrBuf *b) {
+  free(b->s);
+  sb_init(b);
+}
+
+static void reserve(StrBuf *b, size_t extra) {
+  size_t need = b->len + extra + 1;
+  if (need > b->cap) {
+    size_t c = b->cap ? b->cap : 64;
+    while (c < need) c *= 2;
+    b->s = util_xrealloc(b->s, c);
+    b->cap = c;
+  }
+}
+
+void sb_reset(StrBuf *b) {
+  b->len = 0;
+  if (b->s) b->s[0] = '\0';
+}
+
+void sb_putc(StrBuf *b, char c) {
+  reserve(b, 1);
+  b->s[b->len++] = c;
+  b->s[b->len] = '\0';
+}
+
+void sb_putn(StrBuf *b, const char *s, size_t n) {
+  reserve(b, n);
+  memcpy(b->s + b->len, s, n);
+  b->len += n;
+  b->s[b->len] = '\0';
+}
+
+void sb_puts(StrBuf *b, const char *s) { sb_putn(b, s, strlen(s)); }
+
+void sb_vprintf(StrBuf *b, const char *fmt, va_list ap) {
+  va_list ap2;
+  va_copy(ap2, ap);
+  reserve(b, 64);
+  int n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+  if (n < 0) n = 0;
+  if ((size_t)n >= b->cap - b->len) {
+    reserve(b, (size_t)n);
+    vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap2);
+  }
+  va_end(ap2);
+  b->len += (size_t)n;
+}
+
+void sb_printf(StrBuf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  sb_vprintf(b, fmt, ap);
+  va_end(ap);
+}
+
+void sb_json_strn(StrBuf *b, const char *s, size_t n) {
+  sb_putc(b, '"');
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    switch (c) {
+    case '"': sb_puts(b, "\\\""); break;
+    case '\\': sb_puts(b, "\\\\"); break;
+    case '\n': sb_puts(b, "\\n"); break;
+    case '\r': sb_puts(b, "\\r"); break;
+    case '\t': sb_puts(b, "\\t"); break;
+    default:
+      if (c < 0x20 || c == 0x7f) sb_printf(b, "\\u%04x", c);
+      else sb_putc(b, (char)c);
+    }
+  }
+  sb_putc(b, '"');
+}
+
+void sb_json_str(StrBuf *b, const char *s) { sb_json_strn(b, s, strlen(s)); }
+
+void sb_shell_word(StrBuf *b, const char *s) {
+  int plain = *s != '\0';
+  for (const char *p = s; *p; p++)
+    if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                "0123456789_-./=:,+@%",
+                *p))
+      plain = 0;
+  if (plain) {
+    sb_puts(b, s);
+    return;
+  }
+  sb_putc(b, '\'');
+  for (const char *p = s; *p; p++) {
+    if (*p == '\'') sb_puts(b, "'\\''");
+    else sb_putc(b, *p);
+  }
+  sb_putc(b, '\'');
+}
+
+void sb_html(StrBuf *b, const char *s) {
+  for (; *s; s++) {
+    switch (*s) {
+    case '<': sb_puts(b, "&lt;"); break;
+    case '>': sb_puts(b, "&gt;"); break;
+    case '&': sb_puts(b, "&amp;"); break;
+    case '"': sb_puts(b, "&quot;"); break;
+    case '\'': sb_puts(b, "&#39;"); break;
+    default: sb_putc(b, *s);
+    }
+  }
+}
+
+char *sb_take(StrBuf *b) {
+  char *s = b->s ? b->s : util_xstrdup("");
+  sb_init(b);
+  return s;
+}
+
+char *util_read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  StrBuf b;
+  sb_init(&b);
+  char buf[8192];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) sb_putn(&b, buf, n);
+  int err = ferror(f);
+  fclose(f);
+  if (err) {
+    sb_free(&b);
+    errno = EIO;
+    return NULL;
+  }
+  if (len) *len = b.len;
+  return sb_take(&b);
+}
+
+const char *util_basename(const char *path) {
+  const char *s = strrchr(path, '/');
+  return s ? s + 1 : path;
+}
+
+double util_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void util_utc_stamp(char out[32]) {
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+uint64_t util_fnv(uint64_t h, const void *p, size_t n) {
+  const unsigned char *s = p;
+  for (size_t i = 0; i < n; i++) {
+    h ^= s[i];
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+uint64_t util_fnv_u64(uint64_t h, uint64_t v) {
+  unsigned char b[8];
+  for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
+  return util_fnv(h, b, 8);
+}

@@ -1,0 +1,344 @@
+/*
+** barrier.c - Barrier(parties, [action], [timeout], [name]): Python's
+** threading.Barrier, state machine and all (filling, draining, resetting,
+** broken).  wait([timeout]) returns the arrival index 0..parties-1; the last
+** arrival runs the action (if any) before the others are released.  A
+** timeout, abort(), reset() while threads wait, or an action that raises
+** breaks the barrier: the waiters get BrokenBarrierError, as do later
+** arrivals until reset().
+**
+** wait() is made of visible operations: "wait" (arrive: blocks while the
+** previous generation drains), then "pass" for the early arrivals (blocks
+** until released or broken), or "trip" for the last one (after the action).
+** The Lua part of wait() is in sync/prelude.lua.
+*/
+#include <lauxlib.h>
+#include <math.h>
+#include <string.h>
+
+#include "../sim/lapi.h"
+#include "sync.h"
+
+enum { B_FILLING = 0, B_DRAINING = 1, B_RESETTING = -1, B_BROKEN = -2, B_TRIPPING = 2 };
+
+typedef struct BarrierState {
+  int32_t parties;
+  int32_t count;  /* threads inside wait() */
+  int32_t state;  /* B_* */
+  int32_t broke_ev; /* the event that broke it last, or -1 */
+  double timeout; /* default timeout, INFINITY for none */
+} BarrierState;
+
+_Static_assert(sizeof(BarrierState) <= sizeof(((SimObject *)0)->st), "BarrierState");
+#define BS(o) OBJ_STATE(BarrierState, o)
+
+/* ---- semantics -------------------------------------------------------- */
+
+static int barrier_ready(const SimRun *r, const SimObject *o, const SimThread *t) {
+  const BarrierState *b = BS(o);
+  if (t->pend.op == OP_BAR_WAIT) return b->state == B_FILLING || b->state == B_BROKEN;
+  /* pass: released, broken or reset; or timed out while still filling */
+  if (b->state == B_FILLING) return r->vtime >= t->pend.deadline;
+  return b->state != B_TRIPPING;
+}
+
+static void barrier_explain(const SimRun *r, const SimObject *o, const SimThread *t,
+                            StrBuf *out) {
+  const BarrierState *b = BS(o);
+  if (t->pend.op == OP_BAR_WAIT)
+    sb_printf(out, "waits to enter Barrier '%s', whose previous round never drains",
+              obj_name(r, o->id));
+  else
+    sb_printf(out,
+              "waits at Barrier '%s' with %d of %d parties: nobody else is "
+              "coming",
+              obj_name(r, o->id), (int)b->count, (int)b->parties);
+}
+
+static int barrier_enabled_before(const SimEvent *ev, uint32_t e, uint32_t before) {
+  if (ev[e].op == OP_BAR_WAIT) return ev[before].snap == B_FILLING || ev[before].snap == B_BROKEN;
+  return ev[e].aux >= 0 && (uint32_t)ev[e].aux < before;
+}
+
+const ObjClass barrier_class = {"Barrier", barrier_ready, NULL, barrier_explain,
+                                barrier_enabled_before, 0, 0};
+
+/* Wake every thread waiting to pass. */
+static void wake_all(SimRun *r, SimObject *o, int32_t ev) {
+  for (int32_t i = 0; i < r->nthreads; i++) {
+    SimThread *w = &r->threads[i];
+    if (w->state == TS_READY && w->pend.obj == o->id &&
+        (w->pend.op == OP_BAR_PASS || w->pend.op == OP_BAR_WAIT) && !w->woken)
+      sched_wake(r, w, ev);
+  }
+}
+
+/* A thread leaves wait(); the last one out ends draining or resetting. */
+static void leave(BarrierState *b) {
+  b->count--;
+  if (b->count == 0 && (b->state == B_RESETTING || b->state == B_DRAINING))
+    b->state = B_FILLING;
+}
+
+static int broken_error(lua_State *L) {
+  return lapi_raise(L, "BrokenBarrierError", "");
+}
+
+/* ---- operations ------------------------------------------------------- */
+
+static SimEvent *bar_event(lua_State *L, int op, SimObject *o) {
+  SimEvent *e = sched_event(L, op, o->id);
+  e->snap = BS(o)->state;
+  return e;
+}
+
+/* arrive: returns index, is_last */
+static int arrive_k(lua_State *L, int status, lua_KContext ctx) {
+  (void)status;
+  SimRun *r = sched_run_of(L);
+  SimObject *o = &r->objs[ctx];
+  BarrierState *b = BS(o);
+  SimEvent *e = bar_event(L, OP_BAR_WAIT, o);
+  if (b->state == B_BROKEN) {
+    e->flags |= EV_RAISED;
+    return broken_error(L);
+  }
+  int32_t index = b->count++;
+  e->value.tag = VAL_INT;
+  e->value.u.i = index;
+  e->aux = b->parties;
+  int last = index + 1 == b->parties;
+  if (last) b->state = B_TRIPPING;
+  lua_pushinteger(L, index);
+  lua_pushboolean(L, last);
+  return 2;
+}
+
+/* B_arrive(barrier, timeout) */
+static int B_arrive(lua_State *L) {
+  SimObject *o = lapi_check1(L, 1, &barrier_class);
+  lapi_timeout(L, 2, "wait"); /* check it now, before any state changes */
+  PendingOp op = {.op = OP_BAR_WAIT, .obj = o->id, .deadline = INFINITY};
+  return sched_op(L, &op, arrive_k, o->id);
+}
+
+static int pass_k(lua_State *L, int status, lua_KContext ctx) {
+  (void)status;
+  SimRun *r = sched_run_of(L);
+  SimObject *o = &r->objs[ctx];
+  SimThread *t = sched_self(L);
+  BarrierState *b = BS(o);
+  SimEvent *e = bar_event(L, OP_BAR_PASS, o);
+  e->aux = t->woken ? t->wake_ev : -1;
+  int32_t ev = (int32_t)(r->nevents - 1);
+  if (b->state == B_FILLING) { /* timed out: break it */
+    e->flags |= EV_TIMEOUT | EV_BROKE | EV_RAISED;
+    e->value.tag = VAL_INT;
+    e->value.u.i = b->count;
+    b->state = B_BROKEN;
+    b->broke_ev = ev;
+    wake_all(r, o, ev);
+    leave(b);
+    return broken_error(L);
+  }
+  int ok = b->state == B_DRAINING;
+  leave(b);
+  if (!ok) {
+    r->events[ev].flags |= EV_RAISED;
+    return broken_error(L);
+  }
+  return 0;
+}
+
+/* B_pass(barrier, timeout) */
+static int B_pass(lua_State *L) {
+  SimObject *o = lapi_check1(L, 1, &barrier_class);
+  double deadline = lua_isnoneornil(L, 2) ? sched_run_of(L)->vtime + BS(o)->timeout
+                                          : lapi_timeout(L, 2, "wait");
+  PendingOp op = {.op = OP_BAR_PASS, .flags = PEND_SELF_TIMED, .obj = o->id,
+                  .deadline = deadline};
+  return sched_op(L, &op, pass_k, o->id);
+}
+
+/* ctx: object id | broke << 32 (the action raised) */
+static int trip_k(lua_State *L, int status, lua_KContext ctx) {
+  (void)status;
+  SimRun *r = sched_run_of(L);
+  int broke = (int)(ctx >> 32);
+  SimObject *o = &r->objs[ctx & 0xffffffff];
+  BarrierState *b = BS(o);
+  SimEvent *e = bar_event(L, broke ? OP_BAR_BREAK : OP_BAR_TRIP, o);
+  int32_t ev = (int32_t)(r->nevents - 1);
+  e->value.tag = VAL_INT;
+  e->value.u.i = b->count - 1;
+  if (broke) {
+    e->flags |= EV_BROKE;
+    b->broke_ev = ev;
+  }
+  b->state = broke ? B_BROKEN : B_DRAINING;
+  wake_all(r, o, ev);
+  leave(b);
+  return 0;
+}
+
+static int B_trip(lua_State *L) {
+  SimObject *o = lapi_check1(L, 1, &barrier_class);
+  int broke = lua_toboolean(L, 2);
+  PendingOp op = {.op = broke ? OP_BAR_BREAK : OP_BAR_TRIP, .obj = o->id,
+                  .deadline = INFINITY};
+  return sched_op(L, &op, trip_k, (lua_KContext)o->id | (lua_KContext)broke << 32);
+}
+
+static int B_action(lua_State *L) {
+  lapi_check1(L, 1, &barrier_class);
+  lua_getiuservalue(L, 1, 1);
+  return 1;
+}
+
+static int reset_k(lua_State *L, int status, lua_KContext ctx) {
+  (void)status;
+  SimRun *r = sched_run_of(L);
+  SimObject *o = &r->objs[ctx];
+  BarrierState *b = BS(o);
+  SimEvent *e = bar_event(L, OP_BAR_RESET, o);
+  int32_t ev = (int32_t)(r->nevents - 1);
+  e->value.tag = VAL_INT;
+  e->value.u.i = b->count;
+  if (b->count > 0) {
+    if (b->state == B_FILLING) {
+      e->flags |= EV_BROKE; /* the waiters get BrokenBarrierError */
+      b->broke_ev = ev;
+      b->state = B_RESETTING;
+    } else if (b->state == B_BROKEN) {
+      b->state = B_RESETTING;
+    }
+  } else {
+    b->state = B_FILLING;
+  }
+  wake_all(r, o, ev);
+  return 0;
+}
+
+static int abort_k(lua_State *L, int status, lua_KContext ctx) {
+  (void)status;
+  SimRun *r = sched_run_of(L);
+  SimObject *o = &r->objs[ctx];
+  BarrierState *b = BS(o);
+  SimEvent *e = bar_event(L, OP_BAR_ABORT, o);
+  int32_t ev = (int32_t)(r->nevents - 1);
+  e->value.tag = VAL_INT;
+  e->value.u.i = b->count;
+  if (b->state != B_BROKEN) {
+    e->flags |= EV_BROKE;
+    b->broke_ev = ev;
+  }
+  b->state = B_BROKEN;
+  wake_all(r, o, ev);
+  return 0;
+}
+
+static int simple(lua_State *L, int opcode, lua_KFunction k) {
+  SimObject *o = lapi_check1(L, 1, &barrier_class);
+  PendingOp op = {.op = (uint16_t)opcode, .obj = o->id, .deadline = INFINITY};
+  return sched_op(L, &op, k, o->id);
+}
+
+static int Barrier_reset(lua_State *L) { return simple(L, OP_BAR_RESET, reset_k); }
+static int Barrier_abort(lua_State *L) { return simple(L, OP_BAR_ABORT, abort_k); }
+
+static int read_k(lua_State *L, int status, lua_KContext ctx) {
+  (void)status;
+  SimRun *r = sched_run_of(L);
+  int broken = (int)(ctx >> 32);
+  SimObject *o = &r->objs[ctx & 0xffffffff];
+  BarrierState *b = BS(o);
+  SimEvent *e = bar_event(L, broken ? OP_BAR_BROKEN : OP_BAR_N_WAITING, o);
+  if (broken) {
+    lua_pushboolean(L, b->state == B_BROKEN);
+    e->value.tag = VAL_BOOL;
+    e->value.u.i = b->state == B_BROKEN;
+  } else {
+    int32_t n = b->state == B_FILLING ? b->count : 0;
+    lua_pushinteger(L, n);
+    e->value.tag = VAL_INT;
+    e->value.u.i = n;
+  }
+  return 1;
+}
+
+/* Fields: parties (constant), n_waiting and broken (visible reads). */
+static int Barrier_index(lua_State *L) {
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1;
+  SimObject *o = lapi_check1(L, 1, &barrier_class);
+  const char *k = lua_tostring(L, 2);
+  if (!k) return 0;
+  if (strcmp(k, "parties") == 0) {
+    lua_pushinteger(L, BS(o)->parties);
+    return 1;
+  }
+  if (strcmp(k, "name") == 0) {
+    lua_pushstring(L, obj_name(sched_run_of(L), o->id));
+    return 1;
+  }
+  int broken = strcmp(k, "broken") == 0;
+  if (!broken && strcmp(k, "n_waiting") != 0) return 0;
+  PendingOp op = {.op = broken ? OP_BAR_BROKEN : OP_BAR_N_WAITING, .obj = o->id,
+                  .deadline = INFINITY};
+  return sched_op(L, &op, read_k, (lua_KContext)o->id | (lua_KContext)broken << 32);
+}
+
+/* Barrier(parties, [action], [timeout], [name]) */
+static int l_Barrier(lua_State *L) {
+  if (!lua_isinteger(L, 1)) return lapi_type_error(L, 1, "Barrier", "an integer (parties)");
+  lua_Integer parties = lua_tointeger(L, 1);
+  if (parties < 1) return lapi_raise(L, "ValueError", "parties must be >= 1");
+  if (parties > 100000) return lapi_raise(L, "ValueError", "parties is too large");
+  int top = lua_gettop(L), nameidx = 0, action = 0;
+  double timeout = INFINITY;
+  for (int i = 2; i <= top; i++) {
+    int tp = lua_type(L, i);
+    if (tp == LUA_TFUNCTION && !action && i == 2) action = i;
+    else if (tp == LUA_TNUMBER && i <= 3) {
+      timeout = lua_tonumber(L, i);
+      if (isnan(timeout) || timeout < 0)
+        return lapi_raise(L, "ValueError", "Barrier: timeout must be a non-negative number");
+    } else if (tp == LUA_TSTRING && i == top) nameidx = i;
+    else if (tp != LUA_TNIL)
+      return lapi_type_error(L, i, "Barrier", "Barrier(parties, [action], [timeout], [name])");
+  }
+  if (!nameidx) {
+    lua_pushnil(L);
+    nameidx = lua_gettop(L);
+  }
+  SimObject *o = lapi_new_object(L, &barrier_class, nameidx, -1);
+  BarrierState *b = BS(o);
+  b->parties = (int32_t)parties;
+  b->timeout = timeout;
+  b->broke_ev = -1;
+  if (action) {
+    lua_pushvalue(L, action);
+    lua_setiuservalue(L, -2, 1);
+  }
+  return 1;
+}
+
+void barrier_open(lua_State *L, int base) {
+  static const luaL_Reg methods[] = {{"reset", Barrier_reset},
+                                     {"abort", Barrier_abort},
+                                     {NULL, NULL}};
+  lapi_class(L, &barrier_class, methods, Barrier_index);
+  lua_pushcfunction(L, l_Barrier);
+  lua_setfield(L, base, "Barrier");
+  /* primitives for prelude.lua's Barrier:wait */
+  lua_getfield(L, LUA_REGISTRYINDEX, "racesim.prelude_args");
+  lua_pushcfunction(L, B_arrive);
+  lua_setfield(L, -2, "barrier_arrive");
+  lua_pushcfunction(L, B_pass);
+  lua_setfield(L, -2, "barrier_pass");
+  lua_pushcfunction(L, B_trip);
+  lua_setfield(L, -2, "barrier_trip");
+  lua_pushcfunction(L, B_action);
+  lua_setfield(L, -2, "barrier_action");
+  lua_pop(L, 1);
+}

@@ -1,0 +1,458 @@
+/*
+** lock.c - Lock, RLock, Semaphore and BoundedSemaphore on one counting
+** core (as shuttle builds its Mutex and RwLock on one batch semaphore).
+**
+** Python semantics (threading; asyncio in async mode):
+**   Lock       value 1/0; release of an unlocked lock raises RuntimeError;
+**              any thread may release it (Python's Lock has no owner), but
+**              the holder is tracked for deadlock reports.
+**   RLock      owner and recursion count; release by a thread that does not
+**              own it raises RuntimeError.
+**   Semaphore  value >= 0 (a negative initial value raises ValueError);
+**              release(n) with n < 1 raises ValueError.
+**   BoundedSemaphore  release beyond the initial value raises ValueError.
+** Which waiter wins a released lock or semaphore: in threads mode every
+** blocked acquirer becomes enabled and the scheduler picks (Python promises
+** no fairness); in async mode the release hands it to the first waiter, as
+** asyncio does, and an uncontended acquire does not suspend.
+*/
+#include <lauxlib.h>
+#include <math.h>
+#include <string.h>
+
+#include "../sim/lapi.h"
+#include "sync.h"
+
+enum { LK_LOCK, LK_RLOCK, LK_SEM, LK_BSEM };
+
+typedef struct LockState {
+  int32_t flavor;     /* LK_* */
+  int32_t value;      /* permits (Lock and RLock: 1 free, 0 held) */
+  int32_t bound;      /* BoundedSemaphore: the initial value */
+  int32_t owner;      /* Lock/RLock: the holder, or -1 */
+  int32_t count;      /* RLock: recursion depth */
+  int32_t owner_line; /* where the holder took it */
+  int32_t owner_ev;   /* the event of that acquire */
+} LockState;
+
+_Static_assert(sizeof(LockState) <= sizeof(((SimObject *)0)->st), "LockState");
+#define LS(o) OBJ_STATE(LockState, o)
+
+/* ---- semantics -------------------------------------------------------- */
+
+/* The state an event saw before it happened, for partial-order reduction. */
+static int64_t snapshot(const LockState *s) {
+  return (int64_t)(uint16_t)s->value | (int64_t)(uint16_t)(s->owner + 1) << 16 |
+         (int64_t)s->flavor << 32;
+}
+
+static int can_take_state(int flavor, int32_t value, int32_t owner, int32_t tid) {
+  if (flavor == LK_RLOCK && owner == tid) return 1;
+  return value > 0;
+}
+
+int lock_can_take(const SimRun *r, const SimObject *o, int32_t tid) {
+  (void)r;
+  const LockState *s = LS(o);
+  return can_take_state(s->flavor, s->value, s->owner, tid);
+}
+
+int lock_is_owned(const SimObject *o, int32_t tid) {
+  const LockState *s = LS(o);
+  if (s->flavor == LK_RLOCK) return s->owner == tid;
+  return s->value == 0; /* Python: a Lock that cannot be taken is "owned" */
+}
+
+/* Another thread already waits for 'o' (async FIFO). */
+static int has_waiter(const SimRun *r, const SimObject *o) {
+  for (int32_t i = 0; i < r->nthreads; i++) {
+    const SimThread *w = &r->threads[i];
+    if (w->state == TS_READY && w->pend.op == OP_ACQUIRE && w->pend.obj == o->id &&
+        !(w->pend.flags & PEND_NOWAIT))
+      return 1;
+  }
+  return 0;
+}
+
+static int lock_ready(const SimRun *r, const SimObject *o, const SimThread *t) {
+  if (r->mode == MODE_ASYNC) {
+    if (t->woken) return 1; /* handed over by a release */
+    return lock_can_take(r, o, t->id) && !has_waiter(r, o);
+  }
+  return lock_can_take(r, o, t->id);
+}
+
+static int32_t lock_waits_for(const SimRun *r, const SimObject *o,
+                              const SimThread *t) {
+  (void)r, (void)t;
+  const LockState *s = LS(o);
+  return s->flavor <= LK_RLOCK ? s->owner : -1;
+}
+
+static void lock_explain(const SimRun *r, const SimObject *o, const SimThread *t,
+                         StrBuf *out) {
+  const LockState *s = LS(o);
+  sb_printf(out, "waits to acquire %s '%s'", o->cls->kind, obj_name(r, o->id));
+  if (s->flavor <= LK_RLOCK && s->owner >= 0) {
+    if (s->owner == t->id) sb_puts(out, ", which it already holds");
+    else sb_printf(out, ", held by %s", thread_name(r, s->owner));
+    if (s->owner_line > 0) {
+      sb_puts(out, " (taken at ");
+      run_format_site(r, s->owner_line, out);
+      sb_puts(out, ")");
+    }
+  } else if (s->flavor >= LK_SEM) {
+    sb_puts(out, ", whose value is 0 and which nobody will release");
+  }
+}
+
+static int lock_enabled_before(const SimEvent *ev, uint32_t ei, uint32_t bi) {
+  const SimEvent *e = &ev[ei];
+  if (e->op != OP_ACQUIRE) return 1;
+  int64_t sn = ev[bi].snap;
+  int flavor = (int)(sn >> 32);
+  int32_t value = (int32_t)(sn & 0xffff), owner = (int32_t)((sn >> 16) & 0xffff) - 1;
+  return can_take_state(flavor, value, owner, e->tid);
+}
+
+const ObjClass lock_class = {"Lock", lock_ready, lock_waits_for, lock_explain,
+                             lock_enabled_before, 1, 0};
+const ObjClass rlock_class = {"RLock", lock_ready, lock_waits_for, lock_explain,
+                              lock_enabled_before, 1, 0};
+const ObjClass semaphore_class = {"Semaphore", lock_ready, lock_waits_for,
+                                  lock_explain, lock_enabled_before, 1, 0};
+const ObjClass bounded_semaphore_class = {"BoundedSemaphore", lock_ready,
+                                          lock_waits_for, lock_explain,
+                                          lock_enabled_before, 1, 0};
+const ObjClass *const lock_family[] = {&lock_class, &rlock_class, &semaphore_class,
+                                       &bounded_semaphore_class, NULL};
+
+static void take(LockState *s, int32_t tid) {
+  if (s->flavor == LK_RLOCK && s->owner == tid) {
+    s->count++;
+    return;
+  }
+  s->value--;
+  if (s->flavor <= LK_RLOCK) s->owner = tid, s->count = 1;
+}
+
+/*
+** Give back 'n' permits.  In async mode they go to the first waiters
+** (asyncio's FIFO hand-over): the waiter is woken with the permit already
+** its own.
+*/
+static void give(lua_State *L, SimObject *o, int32_t n, int32_t ev) {
+  SimRun *r = sched_run_of(L);
+  LockState *s = LS(o);
+  if (s->flavor <= LK_RLOCK) s->owner = -1, s->count = 0;
+  s->value += n;
+  if (r->mode != MODE_ASYNC) return;
+  while (s->value > 0) {
+    SimThread *first = NULL;
+    for (int32_t i = 0; i < r->nthreads; i++) {
+      SimThread *w = &r->threads[i];
+      if (w->state == TS_READY && w->pend.op == OP_ACQUIRE && w->pend.obj == o->id &&
+          !w->woken && !(w->pend.flags & PEND_NOWAIT) &&
+          (!first || w->ticket < first->ticket))
+        first = w;
+    }
+    if (!first) break;
+    take(s, first->id);
+    sched_wake(r, first, ev);
+  }
+}
+
+/* ---- operations (shared with Condition) ------------------------------- */
+
+/* Record an acquire by the current thread; 'got' says whether it succeeded. */
+static int finish_acquire(lua_State *L, SimObject *o, int got, int64_t snap) {
+  SimThread *t = sched_self(L);
+  SimRun *r = sched_run_of(L);
+  SimEvent *e = sched_event(L, OP_ACQUIRE, o->id);
+  e->snap = snap;
+  e->value.tag = VAL_BOOL;
+  e->value.u.i = got;
+  if (!got) e->flags |= (t->pend.flags & PEND_NOWAIT) ? EV_FAILED : EV_TIMEOUT;
+  if (got) {
+    LockState *s = LS(o);
+    s->owner_line = e->line;
+    s->owner_ev = (int32_t)(r->nevents - 1);
+    e->aux = s->count;
+  }
+  return got;
+}
+
+/* ctx: the lock-core object id */
+static int acquire_k(lua_State *L, int status, lua_KContext ctx) {
+  (void)status;
+  SimRun *r = sched_run_of(L);
+  SimObject *o = &r->objs[ctx];
+  SimThread *t = sched_self(L);
+  LockState *s = LS(o);
+  int64_t snap = snapshot(s);
+  int got = 0;
+  if (r->mode == MODE_ASYNC && t->woken) got = 1; /* handed over already */
+  else if (lock_can_take(r, o, t->id) &&
+           (r->mode != MODE_ASYNC || (t->pend.flags & PEND_NOWAIT) || !has_waiter(r, o)))
+    take(s, t->id), got = 1;
+  lua_pushboolean(L, finish_acquire(L, o, got, snap));
+  return 1;
+}
+
+/* ctx: object id | n << 32 */
+static int release_k(lua_State *L, int status, lua_KContext ctx) {
+  (void)status;
+  SimRun *r = sched_run_of(L);
+  SimObject *o = &r->objs[ctx & 0xffffffff];
+  int32_t n = (int32_t)(ctx >> 32);
+  SimThread *t = sched_self(L);
+  LockState *s = LS(o);
+  int64_t snap = snapshot(s);
+  const char *err = NULL, *etype = "RuntimeError";
+  if (s->flavor == LK_LOCK && s->value > 0)
+    err = r->mode == MODE_ASYNC ? "Lock is not acquired." : "release unlocked lock";
+  else if (s->flavor == LK_RLOCK && s->owner != t->id)
+    err = "cannot release un-acquired lock";
+  else if (s->flavor == LK_BSEM && s->value + n > s->bound)
+    err = "Semaphore released too many times", etype = "ValueError";
+  SimEvent *e = sched_event(L, OP_RELEASE, o->id);
+  e->snap = snap;
+  e->aux = n;
+  int32_t ev = (int32_t)(r->nevents - 1);
+  if (err) {
+    e->flags |= EV_RAISED;
+    return lapi_raise(L, etype, "%s", err);
+  }
+  if (s->flavor == LK_RLOCK && s->count > 1) {
+    s->count--;
+    e->value.tag = VAL_INT;
+    e->value.u.i = s->count;
+    return 0;
+  }
+  give(L, o, n, ev);
+  return 0;
+}
+
+/* Acquire the lock-core object 'o' for the calling thread (a visible op). */
+static int do_acquire(lua_State *L, SimObject *o, int blocking, double deadline) {
+  PendingOp op = {.op = OP_ACQUIRE, .obj = o->id, .deadline = deadline};
+  if (!blocking) op.flags |= PEND_NOWAIT;
+  return sched_op(L, &op, acquire_k, o->id);
+}
+
+static int do_release(lua_State *L, SimObject *o, int32_t n) {
+  PendingOp op = {.op = OP_RELEASE, .obj = o->id, .a = n, .deadline = INFINITY};
+  return sched_op(L, &op, release_k, (lua_KContext)o->id | (lua_KContext)n << 32);
+}
+
+int32_t lock_release_all(lua_State *L, SimObject *o, int op_flags) {
+  SimRun *r = sched_run_of(L);
+  LockState *s = LS(o);
+  int64_t snap = snapshot(s);
+  int32_t count = s->flavor == LK_RLOCK ? s->count : 1;
+  SimEvent *e = sched_event(L, OP_RELEASE, o->id);
+  e->snap = snap;
+  e->flags |= (uint16_t)op_flags;
+  e->aux = count;
+  give(L, o, 1, (int32_t)(r->nevents - 1));
+  return count;
+}
+
+void lock_take_count(lua_State *L, SimObject *o, int32_t count, int op_flags) {
+  SimThread *t = sched_self(L);
+  LockState *s = LS(o);
+  int64_t snap = snapshot(s);
+  SimRun *r = sched_run_of(L);
+  if (!(r->mode == MODE_ASYNC && t->woken && s->owner == t->id)) take(s, t->id);
+  if (s->flavor == LK_RLOCK) s->count = count;
+  finish_acquire(L, o, 1, snap);
+  r->events[r->nevents - 1].flags |= (uint16_t)op_flags;
+}
+
+/* ---- bindings --------------------------------------------------------- */
+
+/* The lock-core object behind a lock-like handle (a Condition's lock). */
+static SimObject *core_of(lua_State *L, int idx) {
+  SimObject *o = lapi_to_object(L, idx);
+  if (o && o->cls == &condition_class) return &sched_run_of(L)->objs[o->link];
+  static const ObjClass *const fam[] = {&lock_class, &rlock_class, &semaphore_class,
+                                        &bounded_semaphore_class, &condition_class,
+                                        NULL};
+  o = lapi_check(L, idx, fam, "a Lock, RLock, Semaphore or Condition");
+  if (o->cls == &condition_class) o = &sched_run_of(L)->objs[o->link];
+  return o;
+}
+
+/* acquire([blocking=true], [timeout]) -> boolean */
+static int Lock_acquire(lua_State *L) {
+  SimObject *o = core_of(L, 1);
+  LockState *s = LS(o);
+  if (!lua_isnoneornil(L, 2) && !lua_isboolean(L, 2))
+    return lapi_raise(L, "TypeError",
+                      "acquire: argument 1 is 'blocking' (a boolean); give the "
+                      "timeout second: acquire(true, %s)",
+                      lua_tostring(L, 2) ? lua_tostring(L, 2) : "seconds");
+  int blocking = lapi_optbool(L, 2, 1, "acquire");
+  int has_timeout = !lua_isnoneornil(L, 3) &&
+                    !(s->flavor <= LK_RLOCK && lua_type(L, 3) == LUA_TNUMBER &&
+                      lua_tonumber(L, 3) == -1);
+  if (!blocking && has_timeout)
+    return lapi_raise(L, "ValueError", s->flavor >= LK_SEM
+                                           ? "can't specify timeout for non-blocking acquire"
+                                           : "can't specify a timeout for a non-blocking call");
+  double deadline = has_timeout ? lapi_timeout(L, 3, "acquire") : INFINITY;
+  return do_acquire(L, o, blocking, deadline);
+}
+
+/* release([n=1]) */
+static int Lock_release(lua_State *L) {
+  SimObject *o = core_of(L, 1);
+  int32_t n = 1;
+  if (!lua_isnoneornil(L, 2)) {
+    if (LS(o)->flavor < LK_SEM)
+      return lapi_raise(L, "TypeError", "release() takes no arguments for a %s",
+                        o->cls->kind);
+    if (!lua_isinteger(L, 2)) return lapi_type_error(L, 2, "release", "an integer");
+    lua_Integer v = lua_tointeger(L, 2);
+    if (v < 1) return lapi_raise(L, "ValueError", "n must be one or more");
+    if (v > 1000000) return lapi_raise(L, "ValueError", "n is too large");
+    n = (int32_t)v;
+  }
+  return do_release(L, o, n);
+}
+
+/* __close: release, ignoring the error argument Lua passes. */
+static int Lock_close(lua_State *L) {
+  SimObject *o = core_of(L, 1);
+  return do_release(L, o, 1);
+}
+
+/* hold(): acquire and return self, for `local _ <close> = lock:hold()`. */
+static int hold_k(lua_State *L, int status, lua_KContext ctx) {
+  acquire_k(L, status, ctx);
+  lua_pushvalue(L, 1);
+  return 1;
+}
+
+static int Lock_hold(lua_State *L) {
+  SimObject *o = core_of(L, 1);
+  lua_settop(L, 1);
+  PendingOp op = {.op = OP_ACQUIRE, .obj = o->id, .deadline = INFINITY};
+  return sched_op(L, &op, hold_k, o->id);
+}
+
+static int locked_k(lua_State *L, int status, lua_KContext ctx) {
+  (void)status;
+  SimRun *r = sched_run_of(L);
+  SimObject *o = &r->objs[ctx];
+  LockState *s = LS(o);
+  SimEvent *e = sched_event(L, OP_LOCKED, o->id);
+  e->snap = snapshot(s);
+  e->value.tag = VAL_BOOL;
+  e->value.u.i = s->value == 0;
+  lua_pushboolean(L, s->value == 0);
+  return 1;
+}
+
+static int Lock_locked(lua_State *L) {
+  SimObject *o = core_of(L, 1);
+  PendingOp op = {.op = OP_LOCKED, .obj = o->id, .deadline = INFINITY};
+  return sched_op(L, &op, locked_k, o->id);
+}
+
+/* Fields: name, and for semaphores the current value ('_value' in Python). */
+static int Lock_index(lua_State *L) {
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1;
+  SimObject *o = lapi_to_object(L, 1);
+  const char *k = lua_tostring(L, 2);
+  if (o && k && strcmp(k, "name") == 0) {
+    lua_pushstring(L, obj_name(sched_run_of(L), o->id));
+    return 1;
+  }
+  return 0;
+}
+
+static int make_lock(lua_State *L, const ObjClass *cls, int flavor, int32_t value) {
+  int nameidx = lua_gettop(L); /* the last argument, if a string */
+  SimObject *o = lapi_new_object(L, cls, nameidx, -1);
+  LockState *s = LS(o);
+  s->flavor = flavor;
+  s->value = s->bound = value;
+  s->owner = -1;
+  return 1;
+}
+
+static int l_Lock(lua_State *L) { return make_lock(L, &lock_class, LK_LOCK, 1); }
+static int l_RLock(lua_State *L) { return make_lock(L, &rlock_class, LK_RLOCK, 1); }
+
+static int make_sem(lua_State *L, const ObjClass *cls, int flavor) {
+  lua_Integer v = 1;
+  if (lua_type(L, 1) == LUA_TNUMBER) {
+    if (!lua_isinteger(L, 1)) return lapi_type_error(L, 1, cls->kind, "an integer value");
+    v = lua_tointeger(L, 1);
+    if (v < 0) return lapi_raise(L, "ValueError", "semaphore initial value must be >= 0");
+    if (v > 30000) return lapi_raise(L, "ValueError", "semaphore initial value is too large (at most 30000)");
+  } else if (!lua_isnoneornil(L, 1) && lua_type(L, 1) != LUA_TSTRING) {
+    return lapi_type_error(L, 1, cls->kind, "an integer value");
+  }
+  return make_lock(L, cls, flavor, (int32_t)v);
+}
+
+static int l_Semaphore(lua_State *L) { return make_sem(L, &semaphore_class, LK_SEM); }
+static int l_BoundedSemaphore(lua_State *L) {
+  return make_sem(L, &bounded_semaphore_class, LK_BSEM);
+}
+
+void sync_methods(lua_State *L, const ObjClass *cls) {
+  lua_rawgetp(L, LUA_REGISTRYINDEX, cls);
+  if (lua_getfield(L, -1, "__methods") == LUA_TNIL) {
+    lua_pop(L, 1);
+    lua_getfield(L, -1, "__index");
+  }
+  lua_remove(L, -2);
+}
+
+const luaL_Reg lock_methods[] = {{"acquire", Lock_acquire},
+                                 {"release", Lock_release},
+                                 {"locked", Lock_locked},
+                                 {"hold", Lock_hold},
+                                 {NULL, NULL}};
+
+/* Give class 'cls' the lock methods and the __close of hold(). */
+void lock_register(lua_State *L, const ObjClass *cls, const luaL_Reg *extra) {
+  lapi_class(L, cls, lock_methods, Lock_index);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, cls);
+  lua_pushcfunction(L, Lock_close);
+  lua_setfield(L, -2, "__close");
+  if (extra) {
+    lua_getfield(L, -1, "__methods");
+    luaL_setfuncs(L, extra, 0);
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+}
+
+SimObject *lock_new_internal(lua_State *L, const char *name, int reentrant) {
+  SimRun *r = sched_run_of(L);
+  SimObject *o = run_new_object(r, reentrant ? &rlock_class : &lock_class, name,
+                                sched_line(L), -1);
+  LockState *s = LS(o);
+  s->flavor = reentrant ? LK_RLOCK : LK_LOCK;
+  s->value = s->bound = 1;
+  s->owner = -1;
+  return o;
+}
+
+void lock_open(lua_State *L, int base) {
+  for (int i = 0; lock_family[i]; i++) lock_register(L, lock_family[i], NULL);
+  static const luaL_Reg globals[] = {{"Lock", l_Lock},
+                                     {"RLock", l_RLock},
+                                     {"Semaphore", l_Semaphore},
+                                     {"BoundedSemaphore", l_BoundedSemaphore},
+                                     {NULL, NULL}};
+  lua_pushvalue(L, base);
+  luaL_setfuncs(L, globals, 0);
+  lua_pop(L, 1);
+}
+

@@ -1,0 +1,427 @@
+/*
+** queue.c - Queue, LifoQueue and PriorityQueue ([maxsize=0], [name]):
+** Python's queue module (asyncio.Queue in async mode).
+**
+** put(item, [block=true], [timeout]) blocks while a bounded queue is full;
+** get([block=true], [timeout]) while it is empty.  A non-blocking or timed
+** out put raises Full, get raises Empty.  nil is a valid item (as None is in
+** Python).  Every put counts an unfinished task; task_done() finishes one
+** (too many raise ValueError) and join() waits until none is left.
+** PriorityQueue pops the smallest item: numbers, strings, or arrays compared
+** element by element like Python tuples ({1, "low"} < {2, "high"}).
+*/
+#include <lauxlib.h>
+#include <math.h>
+#include <string.h>
+
+#include "../sim/lapi.h"
+#include "sync.h"
+
+enum { Q_FIFO, Q_LIFO, Q_PRIO };
+
+typedef struct QueueState {
+  int32_t kind;
+  int32_t maxsize; /* <= 0: unbounded */
+  int32_t size;
+  int32_t head; /* FIFO: index of the first item */
+  int32_t unfinished;
+} QueueState;
+
+#define QS(o) OBJ_STATE(QueueState, o)
+
+static const char *const qkinds[] = {"Queue", "LifoQueue", "PriorityQueue"};
+
+/* ---- semantics -------------------------------------------------------- */
+
+static int full(const QueueState *q) { return q->maxsize > 0 && q->size >= q->maxsize; }
+
+static int queue_ready(const SimRun *r, const SimObject *o, const SimThread *t) {
+  const QueueState *q = QS(o);
+  int ok;
+  switch (t->pend.op) {
+  case OP_Q_GET: ok = q->size > 0; break;
+  case OP_Q_PUT: ok = !full(q); break;
+  default: return q->unfinished == 0; /* join */
+  }
+  /* asyncio: a suspended getter or putter runs only once woken */
+  if (r->mode == MODE_ASYNC && t->state == TS_READY && !t->woken) return 0;
+  return ok;
+}
+
+static void queue_explain(const SimRun *r, const SimObject *o, const SimThread *t,
+                          StrBuf *out) {
+  const QueueState *q = QS(o);
+  const char *n = obj_name(r, o->id);
+  switch (t->pend.op) {
+  case OP_Q_GET:
+    sb_printf(out, "waits in get() on %s '%s', which stays empty: no live thread will put()",
+              qkinds[q->kind], n);
+    break;
+  case OP_Q_PUT:
+    sb_printf(out, "waits in put() on %s '%s', full at %d items: no live thread will get()",
+              qkinds[q->kind], n, (int)q->maxsize);
+    break;
+  default:
+    sb_printf(out, "waits in join() on %s '%s' for %d task_done() call%s that never come%s",
+              qkinds[q->kind], n, (int)q->unfinished, q->unfinished == 1 ? "" : "s",
+              q->unfinished == 1 ? "s" : "");
+  }
+}
+
+static int64_t snapshot(const QueueState *q) {
+  return (int64_t)(uint16_t)q->size | (int64_t)(uint16_t)q->maxsize << 16 |
+         (int64_t)q->unfinished << 32;
+}
+
+static int queue_enabled_before(const SimEvent *ev, uint32_t e, uint32_t before) {
+  int64_t sn = ev[before].snap;
+  int32_t size = (int32_t)(sn & 0xffff), maxsize = (int16_t)((sn >> 16) & 0xffff);
+  int32_t unfinished = (int32_t)(sn >> 32);
+  switch (ev[e].op) {
+  case OP_Q_GET: return size > 0;
+  case OP_Q_PUT: return maxsize <= 0 || size < maxsize;
+  case OP_Q_JOIN: return unfinished == 0;
+  default: return 1;
+  }
+}
+
+const ObjClass queue_class = {"Queue", queue_ready, NULL, queue_explain,
+                              queue_enabled_before, 0, 0};
+
+/* Async mode: wake the oldest not-yet-woken waiter doing 'op'. */
+static void wake_next(SimRun *r, SimObject *o, int op, int32_t ev) {
+  if (r->mode != MODE_ASYNC && op != OP_Q_JOIN) return;
+  SimThread *first = NULL;
+  for (int32_t i = 0; i < r->nthreads; i++) {
+    SimThread *w = &r->threads[i];
+    if (w->state == TS_READY && w->pend.op == op && w->pend.obj == o->id && !w->woken) {
+      if (op == OP_Q_JOIN) {
+        sched_wake(r, w, ev);
+        continue;
+      }
+      if (!first || w->ticket < first->ticket) first = w;
+    }
+  }
+  if (first) sched_wake(r, first, ev);
+}
+
+/* Compare two items like Python: numbers, strings, arrays element-wise. */
+static int item_less(lua_State *L, int a, int b, int depth) {
+  a = lua_absindex(L, a), b = lua_absindex(L, b);
+  int ta = lua_type(L, a), tb = lua_type(L, b);
+  if (ta == LUA_TNUMBER && tb == LUA_TNUMBER) return lua_compare(L, a, b, LUA_OPLT);
+  if (ta == LUA_TSTRING && tb == LUA_TSTRING) return lua_compare(L, a, b, LUA_OPLT);
+  if (ta == LUA_TTABLE && tb == LUA_TTABLE && depth < 8) {
+    for (lua_Integer i = 1;; i++) {
+      int ea = lua_rawgeti(L, a, i), eb = lua_rawgeti(L, b, i);
+      if (ea == LUA_TNIL || eb == LUA_TNIL) {
+        lua_pop(L, 2);
+        return ea == LUA_TNIL && eb != LUA_TNIL;
+      }
+      if (item_less(L, -2, -1, depth + 1)) {
+        lua_pop(L, 2);
+        return 1;
+      }
+      if (item_less(L, -1, -2, depth + 1)) {
+        lua_pop(L, 2);
+        return 0;
+      }
+      lua_pop(L, 2);
+    }
+  }
+  return lapi_raise(L, "TypeError", "'<' not supported between instances of '%s' and '%s'",
+                    luaL_typename(L, a), luaL_typename(L, b));
+}
+
+/* items table at 'it'; the item to add on top of the stack (popped). */
+static void push_item(lua_State *L, QueueState *q, int it) {
+  if (q->kind == Q_FIFO) {
+    lua_rawseti(L, it, q->head + q->size);
+  } else if (q->kind == Q_LIFO) {
+    lua_rawseti(L, it, q->size + 1);
+  } else { /* sift up */
+    int i = q->size + 1;
+    while (i > 1) {
+      int p = i / 2;
+      lua_rawgeti(L, it, p);
+      if (!item_less(L, -2, -1, 0)) {
+        lua_pop(L, 1);
+        break;
+      }
+      lua_rawseti(L, it, i);
+      i = p;
+    }
+    lua_rawseti(L, it, i);
+  }
+  q->size++;
+}
+
+/* Pop the next item onto the stack. */
+static void pop_item(lua_State *L, QueueState *q, int it) {
+  if (q->kind == Q_FIFO) {
+    lua_rawgeti(L, it, q->head);
+    lua_pushnil(L);
+    lua_rawseti(L, it, q->head);
+    q->head++;
+    q->size--;
+    if (q->size == 0) q->head = 1;
+  } else if (q->kind == Q_LIFO) {
+    lua_rawgeti(L, it, q->size);
+    lua_pushnil(L);
+    lua_rawseti(L, it, q->size);
+    q->size--;
+  } else { /* heap: take the root, sift the last item down */
+    lua_rawgeti(L, it, 1);
+    int n = q->size;
+    lua_rawgeti(L, it, n); /* x */
+    lua_pushnil(L);
+    lua_rawseti(L, it, n);
+    n--;
+    q->size = n;
+    if (n == 0) {
+      lua_pop(L, 1);
+      return;
+    }
+    int i = 1;
+    for (;;) {
+      int c = 2 * i;
+      if (c > n) break;
+      lua_rawgeti(L, it, c);
+      if (c + 1 <= n) {
+        lua_rawgeti(L, it, c + 1);
+        if (item_less(L, -1, -2, 0)) {
+          lua_remove(L, -2);
+          c++;
+        } else {
+          lua_pop(L, 1);
+        }
+      }
+      if (!item_less(L, -1, -2, 0)) {
+        lua_pop(L, 1);
+        break;
+      }
+      lua_rawseti(L, it, i);
+      i = c;
+    }
+    lua_rawseti(L, it, i);
+  }
+}
+
+/* ---- operations ------------------------------------------------------- */
+
+/* ctx: queue id.  Stack: queue, item, ... */
+static int put_k(lua_State *L, int status, lua_KContext ctx) {
+  (void)status;
+  SimRun *r = sched_run_of(L);
+  SimObject *o = &r->objs[ctx];
+  QueueState *q = QS(o);
+  SimThread *t = sched_self(L);
+  SimEvent *e = sched_event(L, OP_Q_PUT, o->id);
+  e->snap = snapshot(q);
+  sched_value(L, 2, &r->events[r->nevents - 1].value);
+  int32_t ev = (int32_t)(r->nevents - 1);
+  if (full(q)) {
+    r->events[ev].flags |= ((t->pend.flags & PEND_NOWAIT) ? EV_FAILED : EV_TIMEOUT) | EV_RAISED;
+    return lapi_raise(L, "Full", "");
+  }
+  lua_getiuservalue(L, 1, 1);
+  lua_pushvalue(L, 2);
+  push_item(L, q, lua_gettop(L) - 1);
+  q->unfinished++;
+  r->events[ev].aux = q->size;
+  wake_next(r, o, OP_Q_GET, ev);
+  return 0;
+}
+
+static int get_k(lua_State *L, int status, lua_KContext ctx) {
+  (void)status;
+  SimRun *r = sched_run_of(L);
+  SimObject *o = &r->objs[ctx];
+  QueueState *q = QS(o);
+  SimThread *t = sched_self(L);
+  sched_event(L, OP_Q_GET, o->id);
+  int32_t ev = (int32_t)(r->nevents - 1);
+  r->events[ev].snap = snapshot(q);
+  if (q->size == 0) {
+    r->events[ev].flags |= ((t->pend.flags & PEND_NOWAIT) ? EV_FAILED : EV_TIMEOUT) | EV_RAISED;
+    return lapi_raise(L, "Empty", "");
+  }
+  lua_getiuservalue(L, 1, 1);
+  pop_item(L, q, lua_gettop(L));
+  sched_value(L, -1, &r->events[ev].value);
+  r->events[ev].aux = q->size;
+  wake_next(r, o, OP_Q_PUT, ev);
+  return 1;
+}
+
+/* put(item, [block], [timeout]) */
+static int Queue_put(lua_State *L) {
+  SimObject *o = lapi_check1(L, 1, &queue_class);
+  if (lua_gettop(L) < 2)
+    return lapi_raise(L, "TypeError", "put() missing 1 required argument: 'item' (nil is a valid item: put(nil))");
+  int block = lapi_optbool(L, 3, 1, "put");
+  double deadline = lapi_timeout(L, 4, "put");
+  lua_settop(L, 2);
+  PendingOp op = {.op = OP_Q_PUT, .obj = o->id, .deadline = deadline};
+  if (!block) op.flags |= PEND_NOWAIT;
+  return sched_op(L, &op, put_k, o->id);
+}
+
+static int Queue_put_nowait(lua_State *L) {
+  lapi_check1(L, 1, &queue_class);
+  if (lua_gettop(L) < 2) return lapi_raise(L, "TypeError", "put_nowait() missing 1 required argument: 'item'");
+  lua_settop(L, 2);
+  lua_pushboolean(L, 0);
+  return Queue_put(L);
+}
+
+/* get([block], [timeout]) */
+static int Queue_get(lua_State *L) {
+  SimObject *o = lapi_check1(L, 1, &queue_class);
+  int block = lapi_optbool(L, 2, 1, "get");
+  double deadline = lapi_timeout(L, 3, "get");
+  lua_settop(L, 1);
+  PendingOp op = {.op = OP_Q_GET, .obj = o->id, .deadline = deadline};
+  if (!block) op.flags |= PEND_NOWAIT;
+  return sched_op(L, &op, get_k, o->id);
+}
+
+static int Queue_get_nowait(lua_State *L) {
+  lua_settop(L, 1);
+  lua_pushboolean(L, 0);
+  return Queue_get(L);
+}
+
+static int task_done_k(lua_State *L, int status, lua_KContext ctx) {
+  (void)status;
+  SimRun *r = sched_run_of(L);
+  SimObject *o = &r->objs[ctx];
+  QueueState *q = QS(o);
+  SimEvent *e = sched_event(L, OP_Q_TASK_DONE, o->id);
+  e->snap = snapshot(q);
+  int32_t ev = (int32_t)(r->nevents - 1);
+  if (q->unfinished <= 0) {
+    e->flags |= EV_RAISED;
+    return lapi_raise(L, "ValueError", "task_done() called too many times");
+  }
+  q->unfinished--;
+  e->value.tag = VAL_INT;
+  e->value.u.i = q->unfinished;
+  if (q->unfinished == 0) wake_next(r, o, OP_Q_JOIN, ev);
+  return 0;
+}
+
+static int join_k(lua_State *L, int status, lua_KContext ctx) {
+  (void)status;
+  SimRun *r = sched_run_of(L);
+  SimObject *o = &r->objs[ctx];
+  SimEvent *e = sched_event(L, OP_Q_JOIN, o->id);
+  e->snap = snapshot(QS(o));
+  return 0;
+}
+
+static int read_k(lua_State *L, int status, lua_KContext ctx) {
+  (void)status;
+  SimRun *r = sched_run_of(L);
+  int which = (int)(ctx >> 32);
+  SimObject *o = &r->objs[ctx & 0xffffffff];
+  QueueState *q = QS(o);
+  SimEvent *e = sched_event(L, which, o->id);
+  e->snap = snapshot(q);
+  if (which == OP_Q_QSIZE) {
+    lua_pushinteger(L, q->size);
+    e->value.tag = VAL_INT;
+    e->value.u.i = q->size;
+  } else {
+    int v = which == OP_Q_EMPTY ? q->size == 0 : full(q);
+    lua_pushboolean(L, v);
+    e->value.tag = VAL_BOOL;
+    e->value.u.i = v;
+  }
+  return 1;
+}
+
+static int simple(lua_State *L, int opcode, lua_KFunction k, int which) {
+  SimObject *o = lapi_check1(L, 1, &queue_class);
+  PendingOp op = {.op = (uint16_t)opcode, .obj = o->id, .deadline = INFINITY};
+  return sched_op(L, &op, k, (lua_KContext)o->id | (lua_KContext)which << 32);
+}
+
+static int Queue_task_done(lua_State *L) { return simple(L, OP_Q_TASK_DONE, task_done_k, 0); }
+static int Queue_join(lua_State *L) { return simple(L, OP_Q_JOIN, join_k, 0); }
+static int Queue_qsize(lua_State *L) { return simple(L, OP_Q_QSIZE, read_k, OP_Q_QSIZE); }
+static int Queue_empty(lua_State *L) { return simple(L, OP_Q_EMPTY, read_k, OP_Q_EMPTY); }
+static int Queue_full(lua_State *L) { return simple(L, OP_Q_FULL, read_k, OP_Q_FULL); }
+
+static int Queue_index(lua_State *L) {
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1;
+  SimObject *o = lapi_check1(L, 1, &queue_class);
+  const char *k = lua_tostring(L, 2);
+  if (k && strcmp(k, "maxsize") == 0) {
+    lua_pushinteger(L, QS(o)->maxsize);
+    return 1;
+  }
+  if (k && strcmp(k, "name") == 0) {
+    lua_pushstring(L, obj_name(sched_run_of(L), o->id));
+    return 1;
+  }
+  return 0;
+}
+
+static int make_queue(lua_State *L, int kind) {
+  lua_Integer maxsize = 0;
+  int nameidx = 0;
+  if (lua_type(L, 1) == LUA_TNUMBER) {
+    if (!lua_isinteger(L, 1)) return lapi_type_error(L, 1, qkinds[kind], "an integer maxsize");
+    maxsize = lua_tointeger(L, 1);
+    if (maxsize > 30000) return lapi_raise(L, "ValueError", "maxsize is too large (at most 30000)");
+    if (lua_type(L, 2) == LUA_TSTRING) nameidx = 2;
+  } else if (lua_type(L, 1) == LUA_TSTRING) {
+    nameidx = 1;
+  } else if (!lua_isnoneornil(L, 1)) {
+    return lapi_type_error(L, 1, qkinds[kind], "an integer maxsize");
+  }
+  if (!nameidx) {
+    lua_pushnil(L);
+    nameidx = lua_gettop(L);
+  }
+  char buf[96];
+  int32_t line = sched_line(L);
+  const char *name = lapi_objname(L, nameidx, qkinds[kind], line, buf, sizeof buf);
+  SimRun *r = sched_run_of(L);
+  SimObject *o = run_new_object(r, &queue_class, name, line, -1);
+  QueueState *q = QS(o);
+  q->kind = kind;
+  q->maxsize = (int32_t)(maxsize < 0 ? 0 : maxsize);
+  q->head = 1;
+  lapi_push_handle(L, &queue_class, o->id);
+  lua_newtable(L);
+  lua_setiuservalue(L, -2, 1);
+  return 1;
+}
+
+static int l_Queue(lua_State *L) { return make_queue(L, Q_FIFO); }
+static int l_LifoQueue(lua_State *L) { return make_queue(L, Q_LIFO); }
+static int l_PriorityQueue(lua_State *L) { return make_queue(L, Q_PRIO); }
+
+void queue_open(lua_State *L, int base) {
+  static const luaL_Reg methods[] = {{"put", Queue_put},
+                                     {"put_nowait", Queue_put_nowait},
+                                     {"get", Queue_get},
+                                     {"get_nowait", Queue_get_nowait},
+                                     {"task_done", Queue_task_done},
+                                     {"join", Queue_join},
+                                     {"qsize", Queue_qsize},
+                                     {"empty", Queue_empty},
+                                     {"full", Queue_full},
+                                     {NULL, NULL}};
+  lapi_class(L, &queue_class, methods, Queue_index);
+  static const luaL_Reg globals[] = {{"Queue", l_Queue},
+                                     {"LifoQueue", l_LifoQueue},
+                                     {"PriorityQueue", l_PriorityQueue},
+                                     {NULL, NULL}};
+  lua_pushvalue(L, base);
+  luaL_setfuncs(L, globals, 0);
+  lua_pop(L, 1);
+}

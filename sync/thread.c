@@ -1,0 +1,191 @@
+/*
+** thread.c - threads and time: spawn, join, is_alive, yield, sleep, now,
+** current_thread.  Python's threading.Thread semantics: join(timeout)
+** returns nothing (check is_alive() afterwards); joining oneself raises
+** RuntimeError.  Each thread has an object of this class (its 'link' is the
+** thread id), on which its end and every join are recorded.
+*/
+#include <lauxlib.h>
+#include <math.h>
+#include <string.h>
+
+#include "../sim/lapi.h"
+#include "sync.h"
+
+/* ---- semantics -------------------------------------------------------- */
+
+static int32_t target_of(const SimObject *o) { return o->link; }
+
+static int finished(const SimRun *r, const SimObject *o) {
+  const SimThread *t = &r->threads[target_of(o)];
+  return t->state == TS_DONE || t->state == TS_KILLED;
+}
+
+static int thread_ready(const SimRun *r, const SimObject *o, const SimThread *t) {
+  (void)t;
+  return finished(r, o);
+}
+
+static int32_t thread_waits_for(const SimRun *r, const SimObject *o,
+                                const SimThread *t) {
+  (void)r, (void)t;
+  return target_of(o);
+}
+
+static void thread_explain(const SimRun *r, const SimObject *o,
+                           const SimThread *t, StrBuf *out) {
+  (void)t;
+  sb_printf(out, "waits in join() for %s, which never finishes",
+            thread_name(r, target_of(o)));
+}
+
+/* A join could proceed before 'before' only if the thread had ended. */
+static int thread_enabled_before(const SimEvent *ev, uint32_t e, uint32_t before) {
+  (void)e;
+  return ev[before].op != OP_END && ev[before].snap != 0;
+}
+
+const ObjClass thread_class = {"Thread", thread_ready, thread_waits_for,
+                               thread_explain, thread_enabled_before, 0, 0};
+
+/* ---- bindings ------------------------------------------------------- */
+
+static int spawn_k(lua_State *L, int status, lua_KContext ctx) {
+  (void)status;
+  int fn = (int)ctx; /* index of the function */
+  const char *name = fn == 2 ? lua_tostring(L, 1) : NULL;
+  int nargs = lua_gettop(L) - fn;
+  int32_t tid = sched_spawn(L, name, nargs, 0);
+  SimEvent *e = sched_event(L, OP_SPAWN, -1);
+  e->aux = tid;
+  e->value.tag = VAL_THREAD;
+  e->value.u.i = tid;
+  sched_push_thread_handle(L, tid);
+  return 1;
+}
+
+/* spawn([name,] fn, ...) -> Thread */
+static int l_spawn(lua_State *L) {
+  int fn = 1;
+  if (lua_type(L, 1) == LUA_TSTRING) fn = 2;
+  if (lua_type(L, fn) != LUA_TFUNCTION)
+    return lapi_type_error(L, fn, "spawn", "a function (spawn([name,] fn, ...))");
+  PendingOp op = {.op = OP_SPAWN, .obj = -1, .deadline = INFINITY};
+  return sched_op(L, &op, spawn_k, fn);
+}
+
+static int join_k(lua_State *L, int status, lua_KContext ctx) {
+  (void)status, (void)ctx;
+  SimObject *o = lapi_check1(L, 1, &thread_class);
+  SimRun *r = sched_run_of(L);
+  int done = finished(r, o);
+  SimEvent *e = sched_event(L, OP_JOIN, o->id);
+  e->aux = target_of(o);
+  e->snap = done;
+  e->value.tag = VAL_BOOL;
+  e->value.u.i = done;
+  if (!done) e->flags |= EV_TIMEOUT;
+  return 0;
+}
+
+/* t:join([timeout]) */
+static int Thread_join(lua_State *L) {
+  SimObject *o = lapi_check1(L, 1, &thread_class);
+  double deadline = lapi_timeout(L, 2, "join");
+  if (target_of(o) == sched_self(L)->id)
+    return lapi_raise(L, "RuntimeError", "cannot join current thread");
+  PendingOp op = {.op = OP_JOIN, .obj = o->id, .deadline = deadline};
+  return sched_op(L, &op, join_k, 0);
+}
+
+static int is_alive_k(lua_State *L, int status, lua_KContext ctx) {
+  (void)status, (void)ctx;
+  SimObject *o = lapi_check1(L, 1, &thread_class);
+  int alive = !finished(sched_run_of(L), o);
+  SimEvent *e = sched_event(L, OP_IS_ALIVE, o->id);
+  e->value.tag = VAL_BOOL;
+  e->value.u.i = alive;
+  e->snap = !alive;
+  lua_pushboolean(L, alive);
+  return 1;
+}
+
+static int Thread_is_alive(lua_State *L) {
+  SimObject *o = lapi_check1(L, 1, &thread_class);
+  PendingOp op = {.op = OP_IS_ALIVE, .obj = o->id, .deadline = INFINITY};
+  return sched_op(L, &op, is_alive_k, 0);
+}
+
+/* Fields: name, ident, daemon (methods come from upvalue 1). */
+static int Thread_index(lua_State *L) {
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1;
+  SimObject *o = lapi_check1(L, 1, &thread_class);
+  SimRun *r = sched_run_of(L);
+  const char *k = lua_tostring(L, 2);
+  if (!k) return 0;
+  if (strcmp(k, "name") == 0) lua_pushstring(L, thread_name(r, target_of(o)));
+  else if (strcmp(k, "ident") == 0) lua_pushinteger(L, target_of(o));
+  else if (strcmp(k, "daemon") == 0)
+    lua_pushboolean(L, r->threads[target_of(o)].daemon);
+  else return 0;
+  return 1;
+}
+
+static int yield_k(lua_State *L, int status, lua_KContext ctx) {
+  (void)status, (void)ctx;
+  sched_event(L, OP_YIELD, -1);
+  return 0;
+}
+
+static int l_yield(lua_State *L) {
+  PendingOp op = {.op = OP_YIELD, .obj = -1, .deadline = INFINITY};
+  return sched_op(L, &op, yield_k, 0);
+}
+
+static int sleep_k(lua_State *L, int status, lua_KContext ctx) {
+  (void)status, (void)ctx;
+  SimEvent *e = sched_event(L, OP_SLEEP, -1);
+  e->value.tag = VAL_NUM;
+  e->value.u.d = lua_tonumber(L, 1);
+  return 0;
+}
+
+/* sleep(seconds): virtual time; sleep(0) just yields. */
+static int l_sleep(lua_State *L) {
+  if (lua_type(L, 1) != LUA_TNUMBER)
+    return lapi_type_error(L, 1, "sleep", "a number of seconds");
+  double t = lua_tonumber(L, 1);
+  if (isnan(t) || t < 0)
+    return lapi_raise(L, "ValueError", "sleep length must be non-negative");
+  PendingOp op = {.op = OP_SLEEP, .obj = -1,
+                  .deadline = sched_run_of(L)->vtime + t};
+  return sched_op(L, &op, sleep_k, 0);
+}
+
+static int l_now(lua_State *L) {
+  lua_pushnumber(L, sched_run_of(L)->vtime);
+  return 1;
+}
+
+static int l_current_thread(lua_State *L) {
+  sched_push_thread_handle(L, sched_self(L)->id);
+  return 1;
+}
+
+void thread_open(lua_State *L, int base) {
+  static const luaL_Reg methods[] = {{"join", Thread_join},
+                                     {"is_alive", Thread_is_alive},
+                                     {NULL, NULL}};
+  lapi_class(L, &thread_class, methods, Thread_index);
+  sched_register_thread_class(L, &thread_class);
+  static const luaL_Reg globals[] = {{"spawn", l_spawn},
+                                     {"yield", l_yield},
+                                     {"sleep", l_sleep},
+                                     {"now", l_now},
+                                     {"current_thread", l_current_thread},
+                                     {NULL, NULL}};
+  lua_pushvalue(L, base);
+  luaL_setfuncs(L, globals, 0);
+  lua_pop(L, 1);
+}
