@@ -9,10 +9,11 @@
 extern const DetectorOps detector_lost_update_ops;
 extern const DetectorOps detector_deadlock_ops;
 extern const DetectorOps detector_barrier_ops;
+extern const DetectorOps detector_lockorder_ops;
 
 static const DetectorOps *const registry[] = {
     &detector_lost_update_ops, &detector_deadlock_ops, &detector_barrier_ops,
-    NULL};
+    &detector_lockorder_ops, NULL};
 
 static const char *names[sizeof registry / sizeof registry[0]];
 
@@ -79,3 +80,9 @@ uint64_t detect_sig_str(uint64_t h, const char *s) {
 }
 
 uint64_t detect_sig_num(uint64_t h, int64_t v) { return util_fnv_u64(h, (uint64_t)v); }
+
+Detector *detect_find(DetectorSet *set, const char *name) {
+  for (int i = 0; i < set->n; i++)
+    if (strcmp(set->d[i]->ops->name, name) == 0) return set->d[i];
+  return NULL;
+}

@@ -31,6 +31,7 @@
 #include "util.h"
 
 #define MAX_THREADS 64
+#define NFACETS 3 /* F_MAIN/F_ITEMS, F_TASKS, F_TAIL */
 #define WALK_LIMIT 100000 /* events walked back per access, at most */
 
 typedef struct Trans {
@@ -45,8 +46,8 @@ struct Dpor {
   size_t cap_tr;
   uint32_t *vc; /* (m+1) x T */
   size_t cap_vc;
-  uint32_t *obj_w; /* per object: last writing transition, 0 none */
-  uint32_t *obj_r; /* per object: T-vector, join of reads since */
+  uint32_t *obj_w; /* per object facet: last writing transition, 0 none */
+  uint32_t *obj_r; /* per object facet: T-vector, join of reads since */
   size_t cap_w, cap_r;
   uint32_t *spawn_vc; /* per thread: VC of its spawn (T x T) */
   size_t cap_spawn;
@@ -80,7 +81,22 @@ static void join(uint32_t *a, const uint32_t *b, int T) {
 }
 
 static int has_access(const SimEvent *e) {
-  return e->obj >= 0 && !(e->flags & EV_FINALLY) && op_access(e->op) != ACC_NONE;
+  return e->obj >= 0 && !(e->flags & EV_FINALLY) && (e->frd | e->fwr);
+}
+
+static int ev_conflict(const SimEvent *a, const SimEvent *b) {
+  return facets_conflict(a->frd, a->fwr, b->frd, b->fwr);
+}
+
+/* Does 'a' write every facet 'b' touches? */
+static int ev_covers(const SimEvent *a, const SimEvent *b) {
+  int t = b->frd | b->fwr;
+  return (a->fwr & t) == t;
+}
+
+/* Index of facet bit 'f' of object 'obj' in the per-facet arrays. */
+static size_t facet(int32_t obj, int f) {
+  return (size_t)obj * NFACETS + (f == F_TASKS ? 1 : f == F_TAIL ? 2 : 0);
 }
 
 /* Build transitions and their vector clocks. */
@@ -98,11 +114,11 @@ static void build(Dpor *d, const SimRun *r) {
   }
   UTIL_GROW(d->vc, ((size_t)m + 1) * (size_t)T, d->cap_vc);
   memset(d->vc, 0, sizeof(uint32_t) * ((size_t)m + 1) * (size_t)T);
-  size_t no = (size_t)r->nobjs;
-  UTIL_GROW(d->obj_w, no + 1, d->cap_w);
-  memset(d->obj_w, 0, sizeof(uint32_t) * (no + 1));
-  UTIL_GROW(d->obj_r, (no + 1) * (size_t)T, d->cap_r);
-  memset(d->obj_r, 0, sizeof(uint32_t) * (no + 1) * (size_t)T);
+  size_t no = ((size_t)r->nobjs + 1) * NFACETS;
+  UTIL_GROW(d->obj_w, no, d->cap_w);
+  memset(d->obj_w, 0, sizeof(uint32_t) * no);
+  UTIL_GROW(d->obj_r, no * (size_t)T, d->cap_r);
+  memset(d->obj_r, 0, sizeof(uint32_t) * no * (size_t)T);
   UTIL_GROW(d->spawn_vc, (size_t)T * (size_t)T, d->cap_spawn);
   memset(d->spawn_vc, 0, sizeof(uint32_t) * (size_t)T * (size_t)T);
   uint32_t last[MAX_THREADS] = {0}, count[MAX_THREADS] = {0};
@@ -119,20 +135,28 @@ static void build(Dpor *d, const SimRun *r) {
     for (uint32_t i = t->first; i < t->first + t->nev; i++) {
       const SimEvent *e = &r->events[i];
       if (!has_access(e)) continue;
-      uint32_t w = d->obj_w[e->obj];
-      if (w) join(v, VC(d, w), T);
-      if (op_access(e->op) == ACC_WRITE) join(v, d->obj_r + (size_t)e->obj * (size_t)T, T);
+      int rd = e->frd, wr = e->fwr;
+      for (int f = 1; f <= F_TAIL; f <<= 1) {
+        if (!((rd | wr) & f)) continue;
+        uint32_t w = d->obj_w[facet(e->obj, f)];
+        if (w) join(v, VC(d, w), T);
+        if (wr & f) join(v, d->obj_r + facet(e->obj, f) * (size_t)T, T);
+      }
     }
     for (uint32_t i = t->first; i < t->first + t->nev; i++) {
       const SimEvent *e = &r->events[i];
       if (e->op == OP_SPAWN && e->aux >= 0 && e->aux < T)
         memcpy(d->spawn_vc + (size_t)e->aux * (size_t)T, v, sizeof(uint32_t) * (size_t)T);
       if (!has_access(e)) continue;
-      if (op_access(e->op) == ACC_WRITE) {
-        d->obj_w[e->obj] = s;
-        memset(d->obj_r + (size_t)e->obj * (size_t)T, 0, sizeof(uint32_t) * (size_t)T);
-      } else {
-        join(d->obj_r + (size_t)e->obj * (size_t)T, v, T);
+      int rd = e->frd, wr = e->fwr;
+      for (int f = 1; f <= F_TAIL; f <<= 1) {
+        size_t k = facet(e->obj, f);
+        if (wr & f) {
+          d->obj_w[k] = s;
+          memset(d->obj_r + k * (size_t)T, 0, sizeof(uint32_t) * (size_t)T);
+        } else if (rd & f) {
+          join(d->obj_r + k * (size_t)T, v, T);
+        }
       }
     }
     last[tid] = s;
@@ -217,13 +241,13 @@ static void races_of(Dpor *d, const SimRun *r, uint32_t s2, DporRaceFn fn, void 
       if (e->flags & EV_FINALLY) continue;
       uint32_t s = e->step;
       if (s == s2) continue;
-      int write = op_access(e->op) == ACC_WRITE;
+      int write = ev_covers(e, e2); /* all before it is before e */
       const Trans *t = &d->tr[s];
       if (t->tid == t2->tid) {
         if (write) break;
         continue;
       }
-      if (!op_conflict(e->op, e2->op)) continue;
+      if (!ev_conflict(e, e2)) continue;
       if (t->pos <= C[t->tid]) { /* already ordered before s2's thread */
         if (write) break;
         continue;
@@ -268,7 +292,8 @@ void dpor_footprint(const SimRun *r, uint32_t step, FpEntry **out, size_t *n,
     if (!has_access(e)) continue;
     UTIL_GROW(*out, *n + 1, *cap);
     (*out)[*n].key = r->objs[e->obj].key;
-    (*out)[*n].access = (uint8_t)op_access(e->op);
+    (*out)[*n].rd = e->frd;
+    (*out)[*n].wr = e->fwr;
     (*n)++;
   }
 }
@@ -279,9 +304,9 @@ int dpor_conflicts(const FpEntry *fp, size_t n, const SimRun *r, uint32_t from,
     const SimEvent *e = &r->events[i];
     if (!has_access(e)) continue;
     uint64_t key = r->objs[e->obj].key;
-    int acc = op_access(e->op);
+    int rd = e->frd, wr = e->fwr;
     for (size_t k = 0; k < n; k++)
-      if (fp[k].key == key && ((fp[k].access | acc) & ACC_WRITE)) return 1;
+      if (fp[k].key == key && facets_conflict(fp[k].rd, fp[k].wr, rd, wr)) return 1;
   }
   return 0;
 }

@@ -13,10 +13,10 @@
 
 #include "run.h"
 
-/* One footprint entry: an object (by stable key) and how it was accessed. */
+/* One footprint entry: an object (by stable key) and the facets accessed. */
 typedef struct FpEntry {
   uint64_t key;
-  uint8_t access; /* ACC_READ / ACC_WRITE */
+  uint8_t rd, wr; /* facets read and written (op.h) */
 } FpEntry;
 
 typedef struct Dpor Dpor;

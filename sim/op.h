@@ -13,53 +13,54 @@
 #include <stdint.h>
 
 enum { ACC_NONE = 0, ACC_READ = 1, ACC_WRITE = 2 };
+enum { F_MAIN = 1, F_ITEMS = 1, F_TASKS = 2, F_TAIL = 4 };
 
-/*   code          name          access     blocking */
+/*   code            name          reads    writes             blocking */
 #define OP_LIST(X)                                                             \
-  X(START, "start", ACC_NONE, 0)                                               \
-  X(END, "end", ACC_WRITE, 0)                                                  \
-  X(SPAWN, "spawn", ACC_NONE, 0)                                               \
-  X(JOIN, "join", ACC_READ, 1)                                                 \
-  X(IS_ALIVE, "is_alive", ACC_READ, 0)                                         \
-  X(YIELD, "yield", ACC_NONE, 0)                                               \
-  X(SLEEP, "sleep", ACC_NONE, 1)                                               \
-  X(CHOOSE, "choose", ACC_NONE, 0)                                             \
-  X(PRINT, "print", ACC_NONE, 0)                                               \
-  X(CHECK, "check", ACC_NONE, 0)                                               \
-  X(ERROR, "error", ACC_NONE, 0)                                               \
-  X(NEW, "new", ACC_WRITE, 0)                                                  \
-  X(READ, "read", ACC_READ, 0)                                                 \
-  X(WRITE, "write", ACC_WRITE, 0)                                              \
-  X(ADD, "add", ACC_WRITE, 0)                                                  \
-  X(ACQUIRE, "acquire", ACC_WRITE, 1)                                          \
-  X(RELEASE, "release", ACC_WRITE, 0)                                          \
-  X(LOCKED, "locked", ACC_READ, 0)                                             \
-  X(CV_WAIT, "wait", ACC_WRITE, 0)                                             \
-  X(CV_WAKE, "wake", ACC_WRITE, 1)                                             \
-  X(NOTIFY, "notify", ACC_WRITE, 0)                                            \
-  X(NOTIFY_ALL, "notify_all", ACC_WRITE, 0)                                    \
-  X(EV_SET, "set", ACC_WRITE, 0)                                               \
-  X(EV_CLEAR, "clear", ACC_WRITE, 0)                                           \
-  X(EV_IS_SET, "is_set", ACC_READ, 0)                                          \
-  X(EV_WAIT, "wait", ACC_READ, 1)                                              \
-  X(BAR_WAIT, "wait", ACC_WRITE, 1)                                            \
-  X(BAR_PASS, "pass", ACC_WRITE, 1)                                            \
-  X(BAR_TRIP, "trip", ACC_WRITE, 0)                                            \
-  X(BAR_BREAK, "break", ACC_WRITE, 0)                                          \
-  X(BAR_RESET, "reset", ACC_WRITE, 0)                                          \
-  X(BAR_ABORT, "abort", ACC_WRITE, 0)                                          \
-  X(BAR_N_WAITING, "n_waiting", ACC_READ, 0)                                   \
-  X(BAR_BROKEN, "broken", ACC_READ, 0)                                         \
-  X(Q_PUT, "put", ACC_WRITE, 1)                                                \
-  X(Q_GET, "get", ACC_WRITE, 1)                                                \
-  X(Q_TASK_DONE, "task_done", ACC_WRITE, 0)                                    \
-  X(Q_JOIN, "join", ACC_READ, 1)                                               \
-  X(Q_QSIZE, "qsize", ACC_READ, 0)                                             \
-  X(Q_EMPTY, "empty", ACC_READ, 0)                                             \
-  X(Q_FULL, "full", ACC_READ, 0)
+  X(START, "start", 0, 0, 0)                                                   \
+  X(END, "end", 0, F_MAIN, 0)                                                  \
+  X(SPAWN, "spawn", 0, 0, 0)                                                   \
+  X(JOIN, "join", F_MAIN, 0, 1)                                                \
+  X(IS_ALIVE, "is_alive", F_MAIN, 0, 0)                                        \
+  X(YIELD, "yield", 0, 0, 0)                                                   \
+  X(SLEEP, "sleep", 0, 0, 1)                                                   \
+  X(CHOOSE, "choose", 0, 0, 0)                                                 \
+  X(PRINT, "print", 0, 0, 0)                                                   \
+  X(CHECK, "check", 0, 0, 0)                                                   \
+  X(ERROR, "error", 0, 0, 0)                                                   \
+  X(NEW, "new", 0, F_MAIN, 0)                                                  \
+  X(READ, "read", F_MAIN, 0, 0)                                                \
+  X(WRITE, "write", 0, F_MAIN, 0)                                              \
+  X(ADD, "add", 0, F_MAIN, 0)                                                  \
+  X(ACQUIRE, "acquire", 0, F_MAIN, 1)                                          \
+  X(RELEASE, "release", 0, F_MAIN, 0)                                          \
+  X(LOCKED, "locked", F_MAIN, 0, 0)                                            \
+  X(CV_WAIT, "wait", 0, F_MAIN, 0)                                             \
+  X(CV_WAKE, "wake", 0, F_MAIN, 1)                                             \
+  X(NOTIFY, "notify", 0, F_MAIN, 0)                                            \
+  X(NOTIFY_ALL, "notify_all", 0, F_MAIN, 0)                                    \
+  X(EV_SET, "set", 0, F_MAIN, 0)                                               \
+  X(EV_CLEAR, "clear", 0, F_MAIN, 0)                                           \
+  X(EV_IS_SET, "is_set", F_MAIN, 0, 0)                                         \
+  X(EV_WAIT, "wait", F_MAIN, 0, 1)                                             \
+  X(BAR_WAIT, "wait", 0, F_MAIN, 1)                                            \
+  X(BAR_PASS, "pass", 0, F_MAIN, 1)                                            \
+  X(BAR_TRIP, "trip", 0, F_MAIN, 0)                                            \
+  X(BAR_BREAK, "break", 0, F_MAIN, 0)                                          \
+  X(BAR_RESET, "reset", 0, F_MAIN, 0)                                          \
+  X(BAR_ABORT, "abort", 0, F_MAIN, 0)                                          \
+  X(BAR_N_WAITING, "n_waiting", F_MAIN, 0, 0)                                  \
+  X(BAR_BROKEN, "broken", F_MAIN, 0, 0)                                        \
+  X(Q_PUT, "put", F_ITEMS, F_ITEMS|F_TAIL|F_TASKS, 1)                          \
+  X(Q_GET, "get", 0, F_ITEMS|F_TAIL, 1)                                        \
+  X(Q_TASK_DONE, "task_done", 0, F_TASKS, 0)                                   \
+  X(Q_JOIN, "join", F_TASKS, 0, 1)                                             \
+  X(Q_QSIZE, "qsize", F_ITEMS|F_TAIL, 0, 0)                                           \
+  X(Q_EMPTY, "empty", F_ITEMS|F_TAIL, 0, 0)                                           \
+  X(Q_FULL, "full", F_ITEMS|F_TAIL, 0, 0)
 
 typedef enum OpCode {
-#define OP_ENUM(c, n, a, b) OP_##c,
+#define OP_ENUM(c, n, r, w, b) OP_##c,
   OP_LIST(OP_ENUM)
 #undef OP_ENUM
       OP__COUNT
@@ -67,18 +68,31 @@ typedef enum OpCode {
 
 typedef struct OpInfo {
   const char *name;
-  uint8_t access;
+  uint8_t rd, wr; /* facets read and written */
   uint8_t blocking;
 } OpInfo;
 
 extern const OpInfo op_table[OP__COUNT];
 
 static inline const char *op_name(int op) { return op_table[op].name; }
-static inline int op_access(int op) { return op_table[op].access; }
-
-/* Does the pair conflict (same object assumed)?  Two reads never do. */
-static inline int op_conflict(int a, int b) {
-  return (op_table[a].access | op_table[b].access) & ACC_WRITE;
+static inline int op_access(int op) {
+  return op_table[op].wr ? ACC_WRITE : op_table[op].rd ? ACC_READ : ACC_NONE;
 }
+
+/* Do two operations on the same object conflict (not commute)? */
+static inline int facets_conflict(int rd1, int wr1, int rd2, int wr2) {
+  return (wr1 & (rd2 | wr2)) || (wr2 & (rd1 | wr1));
+}
+static inline int op_conflict(int a, int b) {
+  return facets_conflict(op_table[a].rd, op_table[a].wr, op_table[b].rd, op_table[b].wr);
+}
+/* Does 'a' write every facet 'b' touches (so that whatever conflicts with
+   b also conflicts with a)? */
+static inline int op_covers(int a, int b) {
+  int t = op_table[b].rd | op_table[b].wr;
+  return (op_table[a].wr & t) == t;
+}
+
+_Static_assert(OP__COUNT <= 64, "detector op masks are 64-bit");
 
 #endif

@@ -118,6 +118,8 @@ SimEvent *run_event(SimRun *r, int32_t tid, int op, int32_t obj) {
   e->tid = tid;
   e->op = (uint16_t)op;
   e->flags = 0;
+  e->frd = op_table[op].rd;
+  e->fwr = op_table[op].wr;
   e->obj = obj;
   e->line = 0;
   e->aux = -1;

@@ -50,6 +50,7 @@ typedef struct SimEvent {
   int32_t tid;      /* the thread that performed it */
   uint16_t op;      /* OpCode */
   uint16_t flags;   /* EV_* */
+  uint8_t frd, fwr; /* facets read and written (op.h; the op's by default) */
   int32_t obj;      /* object id, or -1 */
   int32_t line;     /* scenario source line, 0 if unknown */
   int32_t aux;      /* operation-specific: another thread or object, a count */

@@ -218,10 +218,17 @@ static int put_k(lua_State *L, int status, lua_KContext ctx) {
   SimThread *t = sched_self(L);
   SimEvent *e = sched_event(L, OP_Q_PUT, o->id);
   e->snap = snapshot(q);
+  /* A FIFO put touches the tail; the head too only if it was empty (its
+     item is the one the next get takes): then it commutes with a get. */
+  if (q->kind == Q_FIFO) {
+    e->frd = 0;
+    e->fwr = F_TAIL | F_TASKS | (q->size == 0 ? F_ITEMS : 0);
+  }
   sched_value(L, 2, &r->events[r->nevents - 1].value);
   int32_t ev = (int32_t)(r->nevents - 1);
   if (full(q)) {
     r->events[ev].flags |= ((t->pend.flags & PEND_NOWAIT) ? EV_FAILED : EV_TIMEOUT) | EV_RAISED;
+    r->events[ev].frd = F_TAIL, r->events[ev].fwr = 0; /* it saw a full queue */
     return lapi_raise(L, "Full", "");
   }
   lua_getiuservalue(L, 1, 1);
@@ -239,11 +246,18 @@ static int get_k(lua_State *L, int status, lua_KContext ctx) {
   SimObject *o = &r->objs[ctx];
   QueueState *q = QS(o);
   SimThread *t = sched_self(L);
-  sched_event(L, OP_Q_GET, o->id);
+  SimEvent *e = sched_event(L, OP_Q_GET, o->id);
   int32_t ev = (int32_t)(r->nevents - 1);
-  r->events[ev].snap = snapshot(q);
+  e->snap = snapshot(q);
+  /* A FIFO get touches the head; the tail too only if it was full (it
+     frees the room a blocked put waits for). */
+  if (q->kind == Q_FIFO) {
+    e->frd = 0;
+    e->fwr = F_ITEMS | (full(q) ? F_TAIL : 0);
+  }
   if (q->size == 0) {
     r->events[ev].flags |= ((t->pend.flags & PEND_NOWAIT) ? EV_FAILED : EV_TIMEOUT) | EV_RAISED;
+    r->events[ev].frd = F_ITEMS, r->events[ev].fwr = 0; /* it saw an empty queue */
     return lapi_raise(L, "Empty", "");
   }
   lua_getiuservalue(L, 1, 1);
