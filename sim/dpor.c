@@ -41,6 +41,16 @@ typedef struct Trans {
   uint32_t prev_same;  /* previous transition of the same thread, or 0 */
 } Trans;
 
+/*
+** A thread still blocked when the run ended (a deadlock, a stuck wait) never
+** performed its pending operation; it is added at the end of the trace as a
+** virtual transition, so that its races (with the acquire that took the lock
+** it waits for) are found like any other.
+*/
+typedef struct Virtual {
+  SimEvent ev;
+} Virtual;
+
 struct Dpor {
   Trans *tr; /* 1..m */
   size_t cap_tr;
@@ -55,6 +65,9 @@ struct Dpor {
   uint32_t *scratch;   /* a T-vector */
   uint32_t *pairs;     /* races already reported for the current transition */
   size_t npairs, cap_pairs;
+  Virtual virt[MAX_THREADS]; /* pending operations of blocked threads */
+  int nvirt;
+  uint32_t m;                /* real transitions: 1..m */
   int T;
 };
 
@@ -103,8 +116,9 @@ static size_t facet(int32_t obj, int f) {
 static void build(Dpor *d, const SimRun *r) {
   uint32_t m = r->steps;
   int T = d->T;
-  UTIL_GROW(d->tr, (size_t)m + 1, d->cap_tr);
-  memset(d->tr, 0, sizeof(Trans) * ((size_t)m + 1));
+  size_t slots = (size_t)m + 1 + MAX_THREADS;
+  UTIL_GROW(d->tr, slots, d->cap_tr);
+  memset(d->tr, 0, sizeof(Trans) * slots);
   for (uint32_t i = 0; i < r->nevents; i++) {
     const SimEvent *e = &r->events[i];
     if (e->step < 1 || e->step > m || (e->flags & EV_FINALLY)) continue;
@@ -112,8 +126,8 @@ static void build(Dpor *d, const SimRun *r) {
     if (t->nev == 0) t->first = i, t->tid = e->tid;
     t->nev = i - t->first + 1;
   }
-  UTIL_GROW(d->vc, ((size_t)m + 1) * (size_t)T, d->cap_vc);
-  memset(d->vc, 0, sizeof(uint32_t) * ((size_t)m + 1) * (size_t)T);
+  UTIL_GROW(d->vc, slots * (size_t)T, d->cap_vc);
+  memset(d->vc, 0, sizeof(uint32_t) * slots * (size_t)T);
   size_t no = ((size_t)r->nobjs + 1) * NFACETS;
   UTIL_GROW(d->obj_w, no, d->cap_w);
   memset(d->obj_w, 0, sizeof(uint32_t) * no);
@@ -161,6 +175,45 @@ static void build(Dpor *d, const SimRun *r) {
     }
     last[tid] = s;
   }
+  /* the pending operations of threads still blocked at the end */
+  d->m = m;
+  d->nvirt = 0;
+  for (int32_t i = 0; i < r->nthreads; i++) {
+    const SimThread *th = &r->threads[i];
+    const PendingOp *p = &th->pend;
+    if (th->state != TS_READY || p->obj < 0 || p->op == OP_END || p->op == OP_START) continue;
+    if (!(op_table[p->op].rd | op_table[p->op].wr)) continue;
+    Virtual *x = &d->virt[d->nvirt];
+    uint32_t s = m + 1 + (uint32_t)d->nvirt++;
+    SimEvent *e = &x->ev;
+    memset(e, 0, sizeof *e);
+    e->step = s, e->tid = i, e->op = p->op, e->obj = p->obj, e->line = p->line;
+    e->aux = th->woken ? th->wake_ev : -1;
+    e->prev_obj = r->objs[p->obj].last_ev;
+    e->vtime = r->vtime, e->deadline = p->deadline;
+    e->frd = op_table[p->op].rd, e->fwr = op_table[p->op].wr;
+    if (p->flags & PEND_NOWAIT) e->flags |= EV_NOWAIT;
+    Trans *t = &d->tr[s];
+    t->tid = i, t->nev = 1, t->first = UINT32_MAX;
+    t->prev_same = last[i];
+    t->pos = count[i] + 1;
+    uint32_t *v = VC(d, s);
+    if (last[i]) memcpy(v, VC(d, last[i]), sizeof(uint32_t) * (size_t)T);
+    else memcpy(v, d->spawn_vc + (size_t)i * (size_t)T, sizeof(uint32_t) * (size_t)T);
+    v[i] = t->pos;
+    for (int f = 1; f <= F_TAIL; f <<= 1) {
+      if (!((e->frd | e->fwr) & f)) continue;
+      uint32_t w = d->obj_w[facet(e->obj, f)];
+      if (w) join(v, VC(d, w), T);
+      if (e->fwr & f) join(v, d->obj_r + facet(e->obj, f) * (size_t)T, T);
+    }
+  }
+}
+
+/* The first event of transition 's' (a virtual one's pending operation). */
+static const SimEvent *first_event(Dpor *d, const SimRun *r, uint32_t s) {
+  if (s > d->m) return &d->virt[s - d->m - 1].ev;
+  return &r->events[d->tr[s].first];
 }
 
 /* The vector clock of thread 't's state just before transition 's'. */
@@ -174,7 +227,7 @@ static const uint32_t *before(Dpor *d, uint32_t s) {
 static int needs_later_time(Dpor *d, const SimRun *r, uint32_t s1, uint32_t s2,
                             const SimEvent *e) {
   for (uint32_t s = s2; s > s1; s = d->tr[s].prev_same) {
-    const SimEvent *f = &r->events[d->tr[s].first];
+    const SimEvent *f = first_event(d, r, s);
     if ((f->op == OP_SLEEP || (f->flags & EV_TIMEOUT)) && f->deadline > e->vtime)
       return 1;
     if (!d->tr[s].prev_same) break;
@@ -182,13 +235,13 @@ static int needs_later_time(Dpor *d, const SimRun *r, uint32_t s1, uint32_t s2,
   return 0;
 }
 
-/* Could event 'ei' (first of its transition) have happened before 'bi'? */
-static int feasible(const SimRun *r, uint32_t ei, uint32_t bi, int first) {
-  const SimEvent *e = &r->events[ei], *b = &r->events[bi];
+/* Could event 'e' (first of its transition) have happened before event 'bi'? */
+static int feasible(const SimRun *r, const SimEvent *e, uint32_t bi, int first) {
+  const SimEvent *b = &r->events[bi];
   if (!first || !op_table[e->op].blocking || (e->flags & EV_NOWAIT)) return 1;
   if (e->deadline <= b->vtime) return 1; /* it could have timed out there */
   const SimObject *o = &r->objs[e->obj];
-  return !o->cls->enabled_before || o->cls->enabled_before(r->events, ei, bi);
+  return !o->cls->enabled_before || o->cls->enabled_before(e, r->events, bi);
 }
 
 /* Report race (s, s2) once, with the initials of notdep(s).s2. */
@@ -205,6 +258,7 @@ static void report(Dpor *d, const SimRun *r, uint32_t s, uint32_t s2, DporRaceFn
   uint64_t seen = 0, initials = 0;
   for (int i = 0; i < T; i++) d->first_pos[i] = 0;
   for (uint32_t w = s + 1; w <= s2; w++) {
+    if (w > d->m && w < s2) w = s2; /* other blocked threads' pending ops */
     const Trans *t = &d->tr[w];
     if (t->nev == 0) continue;
     const uint32_t *vw = VC(d, w);
@@ -221,44 +275,49 @@ static void report(Dpor *d, const SimRun *r, uint32_t s, uint32_t s2, DporRaceFn
     d->first_pos[th] = t->pos;
     if (init) initials |= UINT64_C(1) << th;
   }
-  fn(ud, s, initials);
+  fn(ud, s, initials, d->tr[s2].tid, s2 > d->m);
+}
+
+/* Find the races of event 'e2' of transition 's2' (first: it starts it). */
+static void races_of_event(Dpor *d, const SimRun *r, const SimEvent *e2, uint32_t s2,
+                           int first, DporRaceFn fn, void *ud) {
+  const Trans *t2 = &d->tr[s2];
+  int T = d->T;
+  uint32_t *C = d->scratch;
+  memcpy(C, before(d, s2), sizeof(uint32_t) * (size_t)T);
+  int walked = 0;
+  for (int32_t j = e2->prev_obj; j >= 0 && walked < WALK_LIMIT;
+       j = r->events[j].prev_obj, walked++) {
+    const SimEvent *e = &r->events[j];
+    if (e->flags & EV_FINALLY) continue;
+    uint32_t s = e->step;
+    if (s == s2) continue;
+    int write = ev_covers(e, e2); /* all before it is before e */
+    const Trans *t = &d->tr[s];
+    if (t->tid == t2->tid) {
+      if (write) break;
+      continue;
+    }
+    if (!ev_conflict(e, e2)) continue;
+    if (t->pos <= C[t->tid]) { /* already ordered before s2's thread */
+      if (write) break;
+      continue;
+    }
+    if (!feasible(r, e2, (uint32_t)j, first) || needs_later_time(d, r, s, s2, e))
+      continue; /* e (or time) enabled e2: look further back */
+    report(d, r, s, s2, fn, ud);
+    join(C, VC(d, s), T);
+    if (write) break;
+  }
 }
 
 /* Find the races of every access in transition 's2'. */
 static void races_of(Dpor *d, const SimRun *r, uint32_t s2, DporRaceFn fn, void *ud) {
   const Trans *t2 = &d->tr[s2];
-  int T = d->T;
   d->npairs = 0;
   for (uint32_t i2 = t2->first; i2 < t2->first + t2->nev; i2++) {
     const SimEvent *e2 = &r->events[i2];
-    if (!has_access(e2)) continue;
-    uint32_t *C = d->scratch;
-    memcpy(C, before(d, s2), sizeof(uint32_t) * (size_t)T);
-    int walked = 0;
-    for (int32_t j = e2->prev_obj; j >= 0 && walked < WALK_LIMIT;
-         j = r->events[j].prev_obj, walked++) {
-      const SimEvent *e = &r->events[j];
-      if (e->flags & EV_FINALLY) continue;
-      uint32_t s = e->step;
-      if (s == s2) continue;
-      int write = ev_covers(e, e2); /* all before it is before e */
-      const Trans *t = &d->tr[s];
-      if (t->tid == t2->tid) {
-        if (write) break;
-        continue;
-      }
-      if (!ev_conflict(e, e2)) continue;
-      if (t->pos <= C[t->tid]) { /* already ordered before s2's thread */
-        if (write) break;
-        continue;
-      }
-      if (!feasible(r, i2, (uint32_t)j, i2 == t2->first) ||
-          needs_later_time(d, r, s, s2, e))
-        continue; /* e (or time) enabled e2: look further back */
-      report(d, r, s, s2, fn, ud);
-      join(C, VC(d, s), T);
-      if (write) break;
-    }
+    if (has_access(e2)) races_of_event(d, r, e2, s2, i2 == t2->first, fn, ud);
   }
 }
 
@@ -270,6 +329,10 @@ int dpor_analyse(Dpor *d, const SimRun *r, DporRaceFn fn, void *ud) {
   build(d, r);
   for (uint32_t s2 = 1; s2 <= r->steps; s2++)
     if (d->tr[s2].nev) races_of(d, r, s2, fn, ud);
+  for (int k = 0; k < d->nvirt; k++) {
+    d->npairs = 0;
+    races_of_event(d, r, &d->virt[k].ev, d->m + 1 + (uint32_t)k, 1, fn, ud);
+  }
   return 0;
 }
 

@@ -25,11 +25,15 @@ Dpor *dpor_new(void);
 void dpor_free(Dpor *d);
 
 /*
-** A race between transition 'step' (the earlier) and a later one: the
-** reversal must be started, in the state just before 'step', by one of the
-** threads in 'initials' (a bit per thread id).
+** A race between transition 'step' (the earlier) and a later one of thread
+** 'tid2': the reversal must be started, in the state just before 'step', by
+** one of the threads in 'initials' (a bit per thread id).  'pending' says the
+** later one is the pending operation of a thread still blocked when the run
+** ended: what that thread would do afterwards was never seen, so the
+** reversal should start with that thread itself where it can.
 */
-typedef void (*DporRaceFn)(void *ud, uint32_t step, uint64_t initials);
+typedef void (*DporRaceFn)(void *ud, uint32_t step, uint64_t initials, int32_t tid2,
+                           int pending);
 
 /*
 ** Analyse a finished run.  Transitions are the run's steps (1..r->steps);

@@ -28,11 +28,13 @@ typedef struct ObjClass {
 
   /*
   ** Partial-order reduction: could the blocking operation of event 'e' have
-  ** proceeded just before event 'before' (an earlier event on the same
-  ** object), judging by the state 'before' recorded in its 'snap' and by
-  ** what 'e' recorded of its wake-up in 'aux'?  NULL means yes.
+  ** proceeded just before event ev[before] (an earlier event on the same
+  ** object), judging by the state that event recorded in its 'snap' and by
+  ** what 'e' recorded of its wake-up in 'aux' (the index of the event that
+  ** signalled it, or -1)?  'e' may be a pending operation that never
+  ** happened (a thread still blocked when the run ended).  NULL means yes.
   */
-  int (*enabled_before)(const SimEvent *ev, uint32_t e, uint32_t before);
+  int (*enabled_before)(const SimEvent *e, const SimEvent *ev, uint32_t before);
 
   uint8_t lock_like; /* acquire/release ownership (lock-order graph) */
   uint8_t location;  /* a shared memory location (data races, lost updates) */

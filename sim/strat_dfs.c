@@ -238,10 +238,14 @@ static Node *node_at_step(DfsStrategy *s, uint32_t step) {
 }
 
 /* A race: source-DPOR's rule for the node just before transition 'step'. */
-static void on_race(void *ud, uint32_t step, uint64_t initials) {
+static void on_race(void *ud, uint32_t step, uint64_t initials, int32_t tid2, int pending) {
   DfsStrategy *s = ud;
   Node *n = node_at_step(s, step);
   if (!n) return; /* only one thread could run there */
+  /* a blocked thread's later steps were never seen: do not rely on another
+     initial (possibly asleep) to cover them; start with that thread too */
+  if (pending && (n->enabled & BIT(tid2)) && !(n->sleep & BIT(tid2)))
+    n->backtrack |= BIT(tid2);
   uint64_t init_en = initials & n->enabled;
   if (!init_en) { /* cannot start the reversal here: try everything */
     n->backtrack |= n->enabled;

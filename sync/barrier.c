@@ -55,9 +55,9 @@ static void barrier_explain(const SimRun *r, const SimObject *o, const SimThread
               obj_name(r, o->id), (int)b->count, (int)b->parties);
 }
 
-static int barrier_enabled_before(const SimEvent *ev, uint32_t e, uint32_t before) {
-  if (ev[e].op == OP_BAR_WAIT) return ev[before].snap == B_FILLING || ev[before].snap == B_BROKEN;
-  return ev[e].aux >= 0 && (uint32_t)ev[e].aux < before;
+static int barrier_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t before) {
+  if (e->op == OP_BAR_WAIT) return ev[before].snap == B_FILLING || ev[before].snap == B_BROKEN;
+  return e->aux >= 0 && (uint32_t)e->aux < before;
 }
 
 const ObjClass barrier_class = {"Barrier", barrier_ready, NULL, barrier_explain,

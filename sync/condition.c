@@ -55,8 +55,9 @@ static void cond_explain(const SimRun *r, const SimObject *c, const SimThread *t
 }
 
 /* A wake could come before 'before' only if its notify was earlier. */
-static int cond_enabled_before(const SimEvent *ev, uint32_t e, uint32_t before) {
-  return ev[e].aux >= 0 && (uint32_t)ev[e].aux < before;
+static int cond_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t before) {
+  (void)ev;
+  return e->aux >= 0 && (uint32_t)e->aux < before;
 }
 
 const ObjClass condition_class = {"Condition", cond_ready, cond_waits_for,

@@ -38,9 +38,9 @@ static void event_explain(const SimRun *r, const SimObject *o, const SimThread *
 
 /* A wait could come before 'before' if the flag was set then, or a set()
    that woke it came earlier. */
-static int event_enabled_before(const SimEvent *ev, uint32_t e, uint32_t before) {
+static int event_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t before) {
   if (ev[before].snap) return 1;
-  return ev[e].aux >= 0 && (uint32_t)ev[e].aux < before;
+  return e->aux >= 0 && (uint32_t)e->aux < before;
 }
 
 const ObjClass event_class = {"Event", event_ready, NULL, event_explain,

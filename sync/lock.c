@@ -106,8 +106,7 @@ static void lock_explain(const SimRun *r, const SimObject *o, const SimThread *t
   }
 }
 
-static int lock_enabled_before(const SimEvent *ev, uint32_t ei, uint32_t bi) {
-  const SimEvent *e = &ev[ei];
+static int lock_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t bi) {
   if (e->op != OP_ACQUIRE) return 1;
   int64_t sn = ev[bi].snap;
   int flavor = (int)(sn >> 32);

@@ -73,11 +73,11 @@ static int64_t snapshot(const QueueState *q) {
          (int64_t)q->unfinished << 32;
 }
 
-static int queue_enabled_before(const SimEvent *ev, uint32_t e, uint32_t before) {
+static int queue_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t before) {
   int64_t sn = ev[before].snap;
   int32_t size = (int32_t)(sn & 0xffff), maxsize = (int16_t)((sn >> 16) & 0xffff);
   int32_t unfinished = (int32_t)(sn >> 32);
-  switch (ev[e].op) {
+  switch (e->op) {
   case OP_Q_GET: return size > 0;
   case OP_Q_PUT: return maxsize <= 0 || size < maxsize;
   case OP_Q_JOIN: return unfinished == 0;

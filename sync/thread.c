@@ -40,7 +40,7 @@ static void thread_explain(const SimRun *r, const SimObject *o,
 }
 
 /* A join could proceed before 'before' only if the thread had ended. */
-static int thread_enabled_before(const SimEvent *ev, uint32_t e, uint32_t before) {
+static int thread_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t before) {
   (void)e;
   return ev[before].op != OP_END && ev[before].snap != 0;
 }
@@ -50,12 +50,13 @@ const ObjClass thread_class = {"Thread", thread_ready, thread_waits_for,
 
 /* ---- bindings ------------------------------------------------------- */
 
+/* ctx: index of the function | daemon << 8 */
 static int spawn_k(lua_State *L, int status, lua_KContext ctx) {
   (void)status;
-  int fn = (int)ctx; /* index of the function */
+  int fn = (int)(ctx & 0xff), daemon = (int)(ctx >> 8);
   const char *name = fn == 2 ? lua_tostring(L, 1) : NULL;
   int nargs = lua_gettop(L) - fn;
-  int32_t tid = sched_spawn(L, name, nargs, 0);
+  int32_t tid = sched_spawn(L, name, nargs, daemon);
   SimEvent *e = sched_event(L, OP_SPAWN, -1);
   e->aux = tid;
   e->value.tag = VAL_THREAD;
@@ -64,14 +65,47 @@ static int spawn_k(lua_State *L, int status, lua_KContext ctx) {
   return 1;
 }
 
-/* spawn([name,] fn, ...) -> Thread */
+/*
+** spawn{fn, arg..., name = "x", daemon = true}: the table form, like
+** Python's Thread(target=..., args=..., name=..., daemon=...).  Rewrites the
+** stack into the positional form: [name,] fn, args.
+*/
+static int spawn_table(lua_State *L, int *daemon) {
+  luaL_checkstack(L, 64, "spawn");
+  lua_settop(L, 1);
+  static const char *const known[] = {"name", "daemon", NULL};
+  lua_pushnil(L);
+  while (lua_next(L, 1)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) == LUA_TSTRING) {
+      int ok = 0;
+      for (int i = 0; known[i]; i++) ok |= !strcmp(lua_tostring(L, -1), known[i]);
+      if (!ok)
+        return lapi_raise(L, "TypeError", "spawn{}: unknown field '%s' (name, daemon)",
+                          lua_tostring(L, -1));
+    }
+  }
+  lua_getfield(L, 1, "daemon");
+  *daemon = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  int has_name = lua_getfield(L, 1, "name") == LUA_TSTRING;
+  if (!has_name) lua_pop(L, 1);
+  lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+  if (n > 60) return lapi_raise(L, "ValueError", "spawn{}: too many arguments");
+  for (lua_Integer i = 1; i <= n; i++) lua_rawgeti(L, 1, i);
+  lua_remove(L, 1);
+  return has_name ? 2 : 1;
+}
+
+/* spawn([name,] fn, ...) or spawn{fn, ..., name=, daemon=} -> Thread */
 static int l_spawn(lua_State *L) {
-  int fn = 1;
-  if (lua_type(L, 1) == LUA_TSTRING) fn = 2;
+  int fn = 1, daemon = 0;
+  if (lua_type(L, 1) == LUA_TTABLE) fn = spawn_table(L, &daemon);
+  else if (lua_type(L, 1) == LUA_TSTRING) fn = 2;
   if (lua_type(L, fn) != LUA_TFUNCTION)
     return lapi_type_error(L, fn, "spawn", "a function (spawn([name,] fn, ...))");
   PendingOp op = {.op = OP_SPAWN, .obj = -1, .deadline = INFINITY};
-  return sched_op(L, &op, spawn_k, fn);
+  return sched_op(L, &op, spawn_k, fn | daemon << 8);
 }
 
 static int join_k(lua_State *L, int status, lua_KContext ctx) {

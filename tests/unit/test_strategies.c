@@ -1,0 +1,519 @@
+/*
+** test_strategies.c - the exploration strategies on a synthetic scheduler,
+** without Lua: small programs of reads, writes, locks and data choices are
+** executed by a tiny interpreter that produces the same SimRun trace the
+** real scheduler does.
+**
+** - exact dfs run counts for programs whose Mazurkiewicz trace count is
+**   known;
+** - soundness: on hundreds of random programs, dfs with partial-order
+**   reduction reaches exactly the outcomes (every value read, the final
+**   state, deadlocks) that plain dfs over all interleavings reaches;
+** - random and pct are deterministic per seed; pct with depth 1 never
+**   preempts; replay reproduces a run and reports a divergence.
+*/
+#include "../../sim/object.h"
+#include "../../sim/prng.h"
+#include "../../sim/strategy.h"
+#include "test.h"
+
+#include <math.h>
+
+#define MAXT 4
+#define MAXOPS 8
+
+enum { P_READ, P_WRITE, P_LOCK, P_UNLOCK, P_CHOOSE };
+
+typedef struct Op {
+  int kind, obj, n;
+} Op;
+
+typedef struct Prog {
+  int nthreads, nvars, nlocks;
+  Op ops[MAXT][MAXOPS];
+  int nops[MAXT];
+} Prog;
+
+/* ---- fake object classes -------------------------------------------- */
+
+static int lock_free_snap(const SimEvent *e, const SimEvent *ev, uint32_t before) {
+  (void)e;
+  return ev[before].snap == 1; /* snap: 1 when the lock was free before */
+}
+
+static const ObjClass var_class = {"Shared", NULL, NULL, NULL, NULL, 0, 1};
+static const ObjClass lock_class = {"Lock", NULL, NULL, NULL, lock_free_snap, 1, 0};
+
+/* ---- the interpreter -------------------------------------------------- */
+
+typedef struct Exec {
+  SimRun r;
+  int vals[8];
+  int owner[8];
+  int pc[MAXT];
+  char reads[MAXT][128]; /* per thread: the values it read, in order */
+  char outcome[1024];
+} Exec;
+
+/* Run 'p' once under 's'; the outcome string says what happened. */
+static int exec_run(Exec *x, const Prog *p, Strategy *s, uint64_t index) {
+  SimRun *r = &x->r;
+  uint64_t seed;
+  if (s->ops->begin_run(s, index, &seed)) return 0;
+  run_reset(r);
+  r->index = index;
+  r->seed = seed;
+  r->max_steps = 10000;
+  for (int t = 0; t < p->nthreads; t++) run_new_thread(r, "t", -1), x->pc[t] = 0, x->reads[t][0] = 0;
+  int var0 = r->nobjs;
+  for (int v = 0; v < p->nvars; v++) run_new_object(r, &var_class, "v", 0, -1), x->vals[v] = 0;
+  int lock0 = r->nobjs;
+  for (int l = 0; l < p->nlocks; l++) run_new_object(r, &lock_class, "l", 0, -1), x->owner[l] = -1;
+  int len = 0, prev = -1;
+  x->outcome[0] = '\0';
+  static const int opcode[] = {OP_READ, OP_WRITE, OP_ACQUIRE, OP_RELEASE, OP_WRITE};
+  for (;;) {
+    /* like the scheduler: every live thread has a pending operation */
+    for (int t = 0; t < p->nthreads; t++) {
+      SimThread *th = &r->threads[t];
+      if (x->pc[t] >= p->nops[t]) {
+        th->state = TS_DONE;
+        continue;
+      }
+      const Op *op = &p->ops[t][x->pc[t]];
+      th->pend.op = (uint16_t)opcode[op->kind];
+      th->pend.obj = (op->kind == P_LOCK || op->kind == P_UNLOCK ? lock0 : var0) + op->obj;
+      th->pend.deadline = INFINITY;
+    }
+    int32_t en[MAXT];
+    int n = 0;
+    for (int t = 0; t < p->nthreads; t++) {
+      if (x->pc[t] >= p->nops[t]) continue;
+      const Op *op = &p->ops[t][x->pc[t]];
+      if (op->kind == P_LOCK && x->owner[op->obj] >= 0) continue;
+      en[n++] = t;
+    }
+    if (n == 0) {
+      int stuck = 0;
+      for (int t = 0; t < p->nthreads; t++) stuck |= x->pc[t] < p->nops[t];
+      r->end = stuck ? END_STALL : END_OK;
+      break;
+    }
+    int32_t t = en[0];
+    if (n > 1) {
+      SchedView v = {r, en, n, prev};
+      t = s->ops->pick(s, &v);
+      if (t < 0) {
+        r->end = t == -1 ? END_PRUNED : END_DIVERGED;
+        break;
+      }
+      UTIL_GROW(r->decisions, (size_t)r->ndecisions + 1, r->cap_decisions);
+      r->decisions[r->ndecisions++] = (Decision){(uint32_t)t, (uint32_t)n, DEC_THREAD, r->steps};
+    }
+    r->steps++;
+    prev = t;
+    const Op *op = &p->ops[t][x->pc[t]++];
+    SimEvent *e;
+    switch (op->kind) {
+    case P_READ:
+      e = run_event(r, t, OP_READ, var0 + op->obj);
+      snprintf(x->reads[t] + strlen(x->reads[t]), sizeof x->reads[t] - strlen(x->reads[t]),
+               "%d,", x->vals[op->obj]);
+      break;
+    case P_WRITE:
+      e = run_event(r, t, OP_WRITE, var0 + op->obj);
+      x->vals[op->obj] = t * 10 + x->pc[t];
+      break;
+    case P_LOCK:
+      e = run_event(r, t, OP_ACQUIRE, lock0 + op->obj);
+      e->snap = 1;
+      x->owner[op->obj] = t;
+      break;
+    case P_UNLOCK:
+      e = run_event(r, t, OP_RELEASE, lock0 + op->obj);
+      x->owner[op->obj] = -1;
+      break;
+    default: { /* a data choice: the chosen value is written */
+      int64_t c = s->ops->choose(s, r, (uint32_t)op->n);
+      UTIL_GROW(r->decisions, (size_t)r->ndecisions + 1, r->cap_decisions);
+      r->decisions[r->ndecisions++] = (Decision){(uint32_t)c, (uint32_t)op->n, DEC_DATA, r->steps};
+      e = run_event(r, t, OP_WRITE, var0 + op->obj);
+      x->vals[op->obj] = 100 + (int)c;
+    }
+    }
+    (void)e;
+  }
+  if (r->end != END_PRUNED) {
+    for (int t = 0; t < p->nthreads; t++)
+      len += snprintf(x->outcome + len, sizeof x->outcome - (size_t)len, "t%d:%s ", t,
+                      x->reads[t]);
+    for (int v = 0; v < p->nvars; v++)
+      len += snprintf(x->outcome + len, sizeof x->outcome - (size_t)len, "v%d=%d ", v,
+                      x->vals[v]);
+    if (r->end == END_STALL) snprintf(x->outcome + len, sizeof x->outcome - (size_t)len, "STUCK");
+  }
+  s->ops->end_run(s, r);
+  return 1;
+}
+
+/* A set of outcome strings. */
+typedef struct Set {
+  char **v;
+  size_t n, cap;
+} Set;
+
+static void set_add(Set *s, const char *x) {
+  for (size_t i = 0; i < s->n; i++)
+    if (!strcmp(s->v[i], x)) return;
+  UTIL_GROW(s->v, s->n + 1, s->cap);
+  s->v[s->n++] = util_xstrdup(x);
+}
+
+static void set_free(Set *s) {
+  for (size_t i = 0; i < s->n; i++) free(s->v[i]);
+  free(s->v);
+  memset(s, 0, sizeof *s);
+}
+
+/* Explore 'p' exhaustively; returns the runs explored (pruned excluded). */
+static uint64_t explore(const Prog *p, int por, Set *out, uint64_t *pruned) {
+  StrategyConfig c;
+  strategy_config_init(&c);
+  c.por = por;
+  c.max_runs = 2000000;
+  Strategy *s = strategy_create("dfs", &c);
+  Exec x;
+  run_init(&x.r);
+  uint64_t runs = 0;
+  int dbg = getenv("DPOR_DEBUG") != NULL && por;
+  for (uint64_t i = 0; exec_run(&x, p, s, i); i++) {
+    if (dbg) {
+      static const char *on[] = {"R", "W", "L", "U"};
+      fprintf(stderr, "run %llu%s:", (unsigned long long)i, x.r.end == END_PRUNED ? " (pruned)" : "");
+      for (uint32_t k = 0; k < x.r.nevents; k++) {
+        int o = x.r.events[k].op;
+        fprintf(stderr, " %d%s%d", x.r.events[k].tid,
+                o == OP_READ ? on[0] : o == OP_WRITE ? on[1] : o == OP_ACQUIRE ? on[2] : on[3],
+                x.r.events[k].obj);
+      }
+      fprintf(stderr, "  => %s\n", x.outcome);
+    }
+    if (x.r.end == END_PRUNED) continue;
+    runs++;
+    if (out) set_add(out, x.outcome);
+  }
+  CHECK(s->complete);
+  if (pruned) *pruned = s->pruned;
+  strategy_destroy(s);
+  run_free(&x.r);
+  return runs;
+}
+
+/* ---- exact counts ------------------------------------------------------ */
+
+static void test_exact_counts(void) {
+  /* N threads each writing the same variable: the writes can come in any
+     order, so N! traces (2, 6, 24). */
+  static const uint64_t fact[] = {1, 1, 2, 6, 24};
+  for (int n = 2; n <= 4; n++) {
+    Prog p = {n, 1, 0, {{{0}}}, {0}};
+    for (int t = 0; t < n; t++) p.ops[t][0] = (Op){P_WRITE, 0, 0}, p.nops[t] = 1;
+    CHECK_EQ_INT(explore(&p, 1, NULL, NULL), fact[n]);
+  }
+  /* N threads each writing its own variable, then reading a shared one that
+     nobody writes: every pair of steps commutes, 1 trace. */
+  for (int n = 2; n <= 4; n++) {
+    Prog p = {n, n + 1, 0, {{{0}}}, {0}};
+    for (int t = 0; t < n; t++) {
+      p.ops[t][0] = (Op){P_WRITE, t + 1, 0};
+      p.ops[t][1] = (Op){P_READ, 0, 0};
+      p.nops[t] = 2;
+    }
+    CHECK_EQ_INT(explore(&p, 1, NULL, NULL), 1);
+  }
+  /* N threads incrementing a variable under one lock: what differs is only
+     the order in which they take the lock, N! traces (2, 6, 24), where
+     plain dfs needs every interleaving of the critical sections. */
+  for (int n = 2; n <= 4; n++) {
+    Prog p = {n, 1, 1, {{{0}}}, {0}};
+    for (int t = 0; t < n; t++) {
+      p.ops[t][0] = (Op){P_LOCK, 0, 0};
+      p.ops[t][1] = (Op){P_READ, 0, 0};
+      p.ops[t][2] = (Op){P_WRITE, 0, 0};
+      p.ops[t][3] = (Op){P_UNLOCK, 0, 0};
+      p.nops[t] = 4;
+    }
+    CHECK_EQ_INT(explore(&p, 1, NULL, NULL), fact[n]);
+  }
+  /* N threads each reading then writing one variable (a racy counter): the
+     order of the writes (N!) times where each read falls, (N!)^2 traces:
+     4 and 36. */
+  for (int n = 2; n <= 3; n++) {
+    Prog p = {n, 1, 0, {{{0}}}, {0}};
+    for (int t = 0; t < n; t++) {
+      p.ops[t][0] = (Op){P_READ, 0, 0};
+      p.ops[t][1] = (Op){P_WRITE, 0, 0};
+      p.nops[t] = 2;
+    }
+    CHECK_EQ_INT(explore(&p, 1, NULL, NULL), fact[n] * fact[n]);
+  }
+  /* A data choice of 3 values in one thread, independent of another
+     thread's write: 3 runs, one per value. */
+  {
+    Prog p = {2, 2, 0, {{{0}}}, {0}};
+    p.ops[0][0] = (Op){P_CHOOSE, 0, 3};
+    p.nops[0] = 1;
+    p.ops[1][0] = (Op){P_WRITE, 1, 0};
+    p.nops[1] = 1;
+    CHECK_EQ_INT(explore(&p, 1, NULL, NULL), 3);
+  }
+}
+
+/* ---- soundness against plain dfs --------------------------------------- */
+
+static void random_prog(Prng *g, Prog *p) {
+  memset(p, 0, sizeof *p);
+  p->nthreads = 2 + (int)prng_below(g, 2);
+  p->nvars = 1 + (int)prng_below(g, 2);
+  p->nlocks = (int)prng_below(g, 3);
+  for (int t = 0; t < p->nthreads; t++) {
+    int n = 0, held = -1;
+    int len = 2 + (int)prng_below(g, 3);
+    while (n < len && n < MAXOPS - 1) {
+      uint64_t k = prng_below(g, 10);
+      if (held < 0 && p->nlocks && k < 3) {
+        held = (int)prng_below(g, (uint64_t)p->nlocks);
+        p->ops[t][n++] = (Op){P_LOCK, held, 0};
+      } else if (held >= 0 && k < 3) {
+        p->ops[t][n++] = (Op){P_UNLOCK, held, 0};
+        held = -1;
+      } else if (k == 9) {
+        p->ops[t][n++] = (Op){P_CHOOSE, (int)prng_below(g, (uint64_t)p->nvars), 2};
+      } else {
+        p->ops[t][n++] = (Op){k < 6 ? P_READ : P_WRITE, (int)prng_below(g, (uint64_t)p->nvars), 0};
+      }
+    }
+    /* sometimes keep a lock held to the end: a deadlock becomes possible */
+    if (held >= 0 && prng_below(g, 3)) p->ops[t][n++] = (Op){P_UNLOCK, held, 0};
+    p->nops[t] = n;
+  }
+}
+
+static void test_soundness(void) {
+  Prng g;
+  prng_seed(&g, getenv("DPOR_SEED") ? (uint64_t)atoll(getenv("DPOR_SEED")) : 2026);
+  int nprog = getenv("DPOR_COUNT") ? atoi(getenv("DPOR_COUNT")) : 400;
+  int bad = 0;
+  uint64_t por_runs = 0, plain_runs = 0;
+  const char *only = getenv("DPOR_PROGRAM");
+  for (int i = 0; i < nprog; i++) {
+    Prog p;
+    random_prog(&g, &p);
+    if (only && atoi(only) != i) continue;
+    Set a = {0}, b = {0};
+    por_runs += explore(&p, 1, &a, NULL);
+    plain_runs += explore(&p, 0, &b, NULL);
+    int same = a.n == b.n;
+    for (size_t k = 0; k < b.n && same; k++) {
+      int found = 0;
+      for (size_t j = 0; j < a.n; j++) found |= !strcmp(a.v[j], b.v[k]);
+      same = found;
+    }
+    if (!same && bad++ < 3) {
+      fprintf(stderr, "program %d: dpor reached %zu outcomes, plain dfs %zu\n", i, a.n, b.n);
+      static const char *kn[] = {"R", "W", "L", "U", "C"};
+      for (int t = 0; t < p.nthreads; t++) {
+        fprintf(stderr, "  t%d:", t);
+        for (int k = 0; k < p.nops[t]; k++)
+          fprintf(stderr, " %s%d", kn[p.ops[t][k].kind], p.ops[t][k].obj);
+        fprintf(stderr, "\n");
+      }
+      for (size_t k = 0; k < b.n; k++) {
+        int found = 0;
+        for (size_t j = 0; j < a.n; j++) found |= !strcmp(a.v[j], b.v[k]);
+        if (!found) fprintf(stderr, "  missed: %s\n", b.v[k]);
+      }
+    }
+    set_free(&a);
+    set_free(&b);
+  }
+  CHECK_EQ_INT(bad, 0);
+  CHECK(por_runs < plain_runs);
+  printf("soundness: %d programs, dpor %llu runs, plain dfs %llu runs\n", nprog,
+         (unsigned long long)por_runs, (unsigned long long)plain_runs);
+}
+
+/* ---- random, pct, replay --------------------------------------------- */
+
+static void collect(Strategy *s, const Prog *p, uint64_t runs, char *out, size_t n) {
+  Exec x;
+  run_init(&x.r);
+  size_t len = 0;
+  out[0] = '\0';
+  for (uint64_t i = 0; i < runs && exec_run(&x, p, s, i); i++)
+    for (uint32_t k = 0; k < x.r.ndecisions && len + 4 < n; k++)
+      len += (size_t)snprintf(out + len, n - len, "%u", x.r.decisions[k].value);
+  run_free(&x.r);
+}
+
+static Prog three_writers(void) {
+  Prog p = {3, 1, 0, {{{0}}}, {0}};
+  for (int t = 0; t < 3; t++) {
+    p.ops[t][0] = (Op){P_WRITE, 0, 0};
+    p.ops[t][1] = (Op){P_READ, 0, 0};
+    p.ops[t][2] = (Op){P_WRITE, 0, 0};
+    p.nops[t] = 3;
+  }
+  return p;
+}
+
+static void test_random_and_pct_deterministic(void) {
+  Prog p = three_writers();
+  const char *names[] = {"random", "pct"};
+  for (int k = 0; k < 2; k++) {
+    char a[4096], b[4096], c[4096];
+    StrategyConfig cfg;
+    strategy_config_init(&cfg);
+    cfg.base_seed = 42;
+    cfg.pct_steps = 9;
+    Strategy *s1 = strategy_create(names[k], &cfg), *s2 = strategy_create(names[k], &cfg);
+    collect(s1, &p, 50, a, sizeof a);
+    collect(s2, &p, 50, b, sizeof b);
+    CHECK_EQ_STR(a, b);
+    cfg.base_seed = 43;
+    Strategy *s3 = strategy_create(names[k], &cfg);
+    collect(s3, &p, 50, c, sizeof c);
+    CHECK(strcmp(a, c) != 0);
+    strategy_destroy(s1);
+    strategy_destroy(s2);
+    strategy_destroy(s3);
+  }
+}
+
+/* With depth 1 there is no change point: the highest-priority thread runs
+   to its end, then the next: never a preemption. */
+static void test_pct_depth1_never_preempts(void) {
+  Prog p = three_writers();
+  StrategyConfig cfg;
+  strategy_config_init(&cfg);
+  cfg.base_seed = 7;
+  cfg.pct_depth = 1;
+  cfg.pct_steps = 9;
+  Strategy *s = strategy_create("pct", &cfg);
+  Exec x;
+  run_init(&x.r);
+  for (uint64_t i = 0; i < 100 && exec_run(&x, &p, s, i); i++) {
+    int switches = 0, prev = -1;
+    for (uint32_t e = 0; e < x.r.nevents; e++) {
+      if (prev >= 0 && x.r.events[e].tid != prev) switches++;
+      prev = x.r.events[e].tid;
+    }
+    CHECK_EQ_INT(switches, 2); /* three threads, one after another */
+  }
+  run_free(&x.r);
+  strategy_destroy(s);
+}
+
+/* Depth 2 finds an ordering bug that needs one preemption (thread 0's two
+   writes with thread 1's read in between) with about the paper's
+   probability 1/(n k) or better. */
+static void test_pct_depth2_bound(void) {
+  Prog p = {2, 1, 0, {{{0}}}, {0}};
+  p.ops[0][0] = (Op){P_WRITE, 0, 0};
+  p.ops[0][1] = (Op){P_WRITE, 0, 0};
+  p.nops[0] = 2;
+  p.ops[1][0] = (Op){P_READ, 0, 0};
+  p.nops[1] = 1;
+  StrategyConfig cfg;
+  strategy_config_init(&cfg);
+  cfg.base_seed = 1;
+  cfg.pct_depth = 2;
+  cfg.pct_steps = 3;
+  Strategy *s = strategy_create("pct", &cfg);
+  Exec x;
+  run_init(&x.r);
+  int hits = 0, runs = 3000;
+  for (int i = 0; i < runs && exec_run(&x, &p, s, (uint64_t)i); i++)
+    hits += strstr(x.outcome, "t1:1, ") != NULL; /* the read saw the first write */
+  double bound = 1.0 / (2.0 * 3.0);
+  CHECK((double)hits / runs >= bound * 0.8);
+  run_free(&x.r);
+  strategy_destroy(s);
+}
+
+static void test_replay_and_divergence(void) {
+  Prog p = three_writers();
+  StrategyConfig cfg;
+  strategy_config_init(&cfg);
+  cfg.base_seed = 99;
+  Strategy *rs = strategy_create("random", &cfg);
+  Exec x;
+  run_init(&x.r);
+  exec_run(&x, &p, rs, 5);
+  char want[1024];
+  snprintf(want, sizeof want, "%s", x.outcome);
+  uint32_t n = x.r.ndecisions;
+  Decision *dec = util_xmalloc(sizeof(Decision) * (n ? n : 1));
+  memcpy(dec, x.r.decisions, sizeof(Decision) * n);
+  strategy_destroy(rs);
+
+  strategy_config_init(&cfg);
+  cfg.replay = dec;
+  cfg.nreplay = n;
+  Strategy *rp = strategy_create("replay", &cfg);
+  exec_run(&x, &p, rp, 0);
+  CHECK_EQ_STR(x.outcome, want);
+  CHECK_EQ_STR(rp->err, "");
+  strategy_destroy(rp);
+
+  Decision first = dec[0];
+  dec[0].value = 3; /* a thread that does not exist */
+  rp = strategy_create("replay", &cfg);
+  exec_run(&x, &p, rp, 0);
+  CHECK_EQ_INT(x.r.end, END_DIVERGED);
+  CHECK_CONTAINS(rp->err, "diverged");
+  strategy_destroy(rp);
+
+  dec[0] = first;
+  cfg.nreplay = n - 1; /* the schedule runs out before the run ends */
+  rp = strategy_create("replay", &cfg);
+  exec_run(&x, &p, rp, 0);
+  CHECK_CONTAINS(rp->err, "diverged");
+  strategy_destroy(rp);
+  free(dec);
+  run_free(&x.r);
+}
+
+/* A preemption bound of 0 explores exactly the serial schedules: 3! = 6
+   orders of three threads. */
+static void test_preemption_bound(void) {
+  Prog p = three_writers();
+  StrategyConfig c;
+  strategy_config_init(&c);
+  c.preemption_bound = 0;
+  Strategy *s = strategy_create("dfs", &c);
+  Exec x;
+  run_init(&x.r);
+  uint64_t runs = 0;
+  for (uint64_t i = 0; exec_run(&x, &p, s, i); i++) runs++;
+  CHECK_EQ_INT(runs, 6);
+  CHECK(s->complete);
+  strategy_destroy(s);
+  run_free(&x.r);
+}
+
+int main(void) {
+  test_begin(120);
+  if (getenv("DPOR_PROGRAM") || getenv("DPOR_COUNT")) { /* soundness only */
+    RUN_TEST(test_soundness);
+    return test_end("test_strategies");
+  }
+  RUN_TEST(test_exact_counts);
+  RUN_TEST(test_soundness);
+  RUN_TEST(test_random_and_pct_deterministic);
+  RUN_TEST(test_pct_depth1_never_preempts);
+  RUN_TEST(test_pct_depth2_bound);
+  RUN_TEST(test_replay_and_divergence);
+  RUN_TEST(test_preemption_bound);
+  return test_end("test_strategies");
+}
