@@ -10,10 +10,11 @@ extern const DetectorOps detector_lost_update_ops;
 extern const DetectorOps detector_deadlock_ops;
 extern const DetectorOps detector_barrier_ops;
 extern const DetectorOps detector_lockorder_ops;
+extern const DetectorOps detector_race_ops;
 
 static const DetectorOps *const registry[] = {
-    &detector_lost_update_ops, &detector_deadlock_ops, &detector_barrier_ops,
-    &detector_lockorder_ops, NULL};
+    &detector_lost_update_ops, &detector_race_ops,     &detector_deadlock_ops,
+    &detector_barrier_ops,     &detector_lockorder_ops, NULL};
 
 static const char *names[sizeof registry / sizeof registry[0]];
 

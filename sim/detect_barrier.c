@@ -12,15 +12,17 @@
 static Detector *bar_create(void) { return util_xcalloc(1, sizeof(Detector)); }
 static void bar_destroy(Detector *d) { free(d); }
 
-/* The threads that the breaking event 'ev' woke (they get the error). */
-static void waiters(const SimRun *r, int32_t ev, int32_t except, StrBuf *b) {
+/* The threads that get BrokenBarrierError from event 'ev': those it woke,
+   and the one whose wait timed out. */
+static void waiters(const SimRun *r, const SimEvent *e, int32_t ev, StrBuf *b) {
   int k = 0;
+  if (e->op == OP_BAR_PASS) sb_printf(b, "%s", thread_name(r, e->tid)), k++;
   for (int32_t i = 0; i < r->nthreads; i++) {
     const SimThread *t = &r->threads[i];
-    if (i != except && t->woken && t->wake_ev == ev)
+    if (i != e->tid && t->woken && t->wake_ev == ev)
       sb_printf(b, "%s%s", k++ ? ", " : "", thread_name(r, i));
   }
-  if (!k) sb_puts(b, "nobody");
+  if (!k) sb_puts(b, "nobody was waiting");
 }
 
 static void bar_event(Detector *base, SimRun *r, uint32_t ev) {
@@ -56,7 +58,7 @@ static void bar_event(Detector *base, SimRun *r, uint32_t ev) {
   sb_puts(&b, " (at ");
   run_format_site(r, e->line, &b);
   sb_puts(&b, "); BrokenBarrierError for: ");
-  waiters(r, (int32_t)ev, e->tid, &b);
+  waiters(r, e, (int32_t)ev, &b);
   sig = detect_sig_num(sig, e->line);
   RunFinding *f = run_finding(r, FIND_BARRIER_BROKEN, (int32_t)ev, e->tid, e->obj,
                               sig, "%s", b.s);

@@ -1,0 +1,272 @@
+/*
+** check.c - `racesim check PATH...`: run every scenario under PATH and
+** compare what it finds with its `expect`; and `racesim new NAME`.
+**
+** Each scenario is explored exhaustively (dfs) when that completes within a
+** budget; otherwise with random and pct runs (fixed seeds, so that check is
+** reproducible).  `expect = "clean"` passes when nothing is found (and, if
+** dfs completed, nothing can be); `expect = {"a", "b"}` passes when each
+** listed kind is found.  One line per scenario, then "N passed, N failed";
+** exit status 1 if any expectation failed.
+*/
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "explore.h"
+#include "util.h"
+
+typedef struct PathList {
+  char **v;
+  size_t n, cap;
+} PathList;
+
+static void add(PathList *l, const char *p) {
+  UTIL_GROW(l->v, l->n + 1, l->cap);
+  l->v[l->n++] = util_xstrdup(p);
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collect the .lua files under 'path' (sorted, recursively). */
+static int collect(const char *path, PathList *out) {
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    fprintf(stderr, "racesim check: cannot read '%s': %s\n", path, strerror(errno));
+    return -1;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    add(out, path);
+    return 0;
+  }
+  DIR *d = opendir(path);
+  if (!d) {
+    fprintf(stderr, "racesim check: cannot read directory '%s': %s\n", path, strerror(errno));
+    return -1;
+  }
+  PathList here = {0};
+  struct dirent *de;
+  while ((de = readdir(d)) != NULL) {
+    if (de->d_name[0] == '.') continue;
+    StrBuf b;
+    sb_init(&b);
+    sb_printf(&b, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", de->d_name);
+    struct stat s2;
+    if (stat(b.s, &s2) == 0 &&
+        (S_ISDIR(s2.st_mode) || (strlen(de->d_name) > 4 &&
+                                 !strcmp(de->d_name + strlen(de->d_name) - 4, ".lua"))))
+      add(&here, b.s);
+    sb_free(&b);
+  }
+  closedir(d);
+  qsort(here.v, here.n, sizeof(char *), cmp_str);
+  int rc = 0;
+  for (size_t i = 0; i < here.n; i++) {
+    if (collect(here.v[i], out) != 0) rc = -1;
+    free(here.v[i]);
+  }
+  free(here.v);
+  return rc;
+}
+
+/* Is 'kind' in the comma list 'list'? */
+static int in_list(const char *list, const char *kind) {
+  size_t n = strlen(kind);
+  for (const char *p = list; (p = strstr(p, kind)) != NULL; p += n)
+    if ((p == list || p[-1] == ',') && (p[n] == '\0' || p[n] == ',')) return 1;
+  return 0;
+}
+
+static void kinds_of(const FindingStore *fs, char *out, size_t n) {
+  out[0] = '\0';
+  size_t len = 0;
+  for (int k = 0; k < FIND__COUNT; k++)
+    for (size_t i = 0; i < fs->n; i++)
+      if (fs->v[i].kind == k) {
+        len += (size_t)snprintf(out + len, len < n ? n - len : 0, "%s%s", len ? ", " : "",
+                                finding_kind_names[k]);
+        break;
+      }
+}
+
+static void merge(FindingStore *into, FindingStore *from) {
+  for (size_t i = 0; i < from->n; i++) {
+    Distinct *d = &from->v[i];
+    if (finding_get(into, d->sig)) continue;
+    Distinct *x = finding_add(into, d->sig, d->kind);
+    x->message = d->message, d->message = NULL;
+    x->replay = d->replay, d->replay = NULL;
+  }
+}
+
+typedef struct CheckOptions {
+  uint64_t dfs_runs, runs;
+  double time_limit;
+  int verbose;
+} CheckOptions;
+
+/* Check one scenario; returns 1 passed, 0 failed, -1 skipped. */
+static int check_one(const char *path, const CheckOptions *co) {
+  ExploreOptions o;
+  explore_options_init(&o);
+  o.command = "check";
+  o.script = path;
+  o.db = NULL;
+  o.no_shrink = 1;
+  o.has_seed = 1;
+  o.seed = 7;
+  o.strategy = "dfs";
+  o.runs = co->dfs_runs;
+  o.time_limit = co->time_limit;
+  ExploreResult res, extra;
+  int st = explore_collect(&o, &res);
+  if (st == 2) {
+    printf("FAIL  %s: %s\n", path, res.err[0] ? res.err : "error");
+    finding_free(&res.findings);
+    return 0;
+  }
+  char detail[128];
+  snprintf(detail, sizeof detail, "dfs, %llu runs, complete", (unsigned long long)res.runs);
+  if (!res.complete) { /* too big to finish: sample it instead */
+    static const char *const strategies[] = {"random", "pct"};
+    for (int i = 0; i < 2; i++) {
+      o.strategy = strategies[i];
+      o.runs = co->runs;
+      explore_collect(&o, &extra);
+      merge(&res.findings, &extra.findings);
+      finding_free(&extra.findings);
+    }
+    snprintf(detail, sizeof detail, "dfs incomplete after %llu runs; random and pct, %llu runs each",
+             (unsigned long long)res.runs, (unsigned long long)co->runs);
+  }
+  char found[256];
+  kinds_of(&res.findings, found, sizeof found);
+  int ok;
+  if (!res.expect[0]) {
+    printf("skip  %s: no expect field (found [%s])\n", path, found);
+    finding_free(&res.findings);
+    return -1;
+  }
+  if (!strcmp(res.expect, "clean")) {
+    ok = res.findings.n == 0;
+  } else {
+    char buf[256];
+    char plain[256] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < res.findings.n; i++)
+      len += (size_t)snprintf(plain + len, len < sizeof plain ? sizeof plain - len : 0, "%s%s",
+                              len ? "," : "", finding_kind_names[res.findings.v[i].kind]);
+    ok = 1;
+    snprintf(buf, sizeof buf, "%s", res.expect);
+    for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) ok &= in_list(plain, t);
+  }
+  printf("%s  %s: expects [%s], found [%s] (%s)\n", ok ? "ok  " : "FAIL", path, res.expect, found,
+         detail);
+  if (!ok || co->verbose)
+    for (size_t i = 0; i < res.findings.n; i++)
+      printf("        %s: %s\n", finding_kind_names[res.findings.v[i].kind],
+             res.findings.v[i].message);
+  finding_free(&res.findings);
+  return ok;
+}
+
+int cli_check(int argc, char **argv) {
+  CheckOptions co = {100000, 3000, 30.0, 0};
+  PathList paths = {0};
+  int rc = 0;
+  for (int i = 0; i < argc; i++) {
+    uint64_t u;
+    if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v")) co.verbose = 1;
+    else if (!strncmp(argv[i], "--runs=", 7) && !cli_parse_u64(argv[i] + 7, &u) && u) co.runs = u;
+    else if (!strncmp(argv[i], "--dfs-runs=", 11) && !cli_parse_u64(argv[i] + 11, &u) && u)
+      co.dfs_runs = u;
+    else if (argv[i][0] == '-') {
+      fprintf(stderr, "racesim check: unknown option '%s' (--verbose, --runs=N, --dfs-runs=N)\n",
+              argv[i]);
+      rc = 2;
+    } else if (collect(argv[i], &paths) != 0) rc = 2;
+  }
+  if (!rc && paths.n == 0) {
+    fprintf(stderr, "racesim check: give the scenarios to check (files or directories)\n");
+    rc = 2;
+  }
+  int passed = 0, failed = 0, skipped = 0;
+  for (size_t i = 0; !rc && i < paths.n; i++) {
+    int r = check_one(paths.v[i], &co);
+    if (r > 0) passed++;
+    else if (r == 0) failed++;
+    else skipped++;
+    fflush(stdout);
+  }
+  for (size_t i = 0; i < paths.n; i++) free(paths.v[i]);
+  free(paths.v);
+  if (rc) return rc;
+  printf("%d passed, %d failed", passed, failed);
+  if (skipped) printf(" (%d skipped: no expect)", skipped);
+  printf("\n");
+  return failed ? 1 : 0;
+}
+
+static const char starter[] =
+    "-- %s.lua - a racesim scenario.\n"
+    "--\n"
+    "-- Run it:      racesim run %s.lua\n"
+    "-- Exhaustive:  racesim run %s.lua --strategy dfs\n"
+    "-- Each finding comes with the command that replays it step by step.\n"
+    "\n"
+    "-- expect: what racesim should find (\"clean\", or finding kinds such as\n"
+    "-- \"lost_update\", \"data_race\", \"deadlock\"); racesim check compares.\n"
+    "scenario{ name = \"%s\", mode = \"threads\", expect = \"lost_update\" }\n"
+    "\n"
+    "-- Shared state must be declared to be tracked.\n"
+    "local counter = shared(\"counter\", 0)\n"
+    "local lock = Lock(\"counter_lock\")\n"
+    "\n"
+    "for i = 1, 2 do\n"
+    "  spawn(\"worker\" .. i, function()\n"
+    "    -- a read-modify-write: another thread can run between get and set.\n"
+    "    -- Wrap it in lock:with(function() ... end) to make it atomic.\n"
+    "    local v = counter:get()\n"
+    "    counter:set(v + 1)\n"
+    "  end)\n"
+    "end\n"
+    "\n"
+    "-- Runs after every thread has finished: check invariants here.\n"
+    "finally(function()\n"
+    "  check(counter:get() == 2, \"expected 2, got %%d\", counter:get())\n"
+    "end)\n";
+
+int cli_new(int argc, char **argv) {
+  if (argc != 1 || argv[0][0] == '-') {
+    fprintf(stderr, "racesim new: usage: racesim new NAME (writes NAME.lua)\n");
+    return 2;
+  }
+  StrBuf path;
+  sb_init(&path);
+  const char *name = argv[0];
+  size_t n = strlen(name);
+  char *base = util_xstrdup(name);
+  if (n > 4 && !strcmp(name + n - 4, ".lua")) base[n - 4] = '\0';
+  sb_printf(&path, "%s.lua", base);
+  FILE *f = fopen(path.s, "wx");
+  if (!f) {
+    fprintf(stderr, "racesim new: cannot create '%s': %s\n", path.s,
+            errno == EEXIST ? "it already exists" : strerror(errno));
+    free(base);
+    sb_free(&path);
+    return 2;
+  }
+  const char *short_name = util_basename(base);
+  fprintf(f, starter, short_name, base, base, short_name);
+  fclose(f);
+  printf("wrote %s: try `racesim run %s`\n", path.s, path.s);
+  free(base);
+  sb_free(&path);
+  return 0;
+}

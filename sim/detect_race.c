@@ -1,0 +1,204 @@
+/*
+** detect_race.c - data races by happens-before, with vector clocks
+** (FastTrack: Flanagan and Freund, "FastTrack: Efficient and Precise
+** Dynamic Race Detection", PLDI 2009).
+**
+** Two accesses to a shared location race when they come from different
+** threads, at least one writes, and nothing orders them.  Happens-before
+** comes from program order, spawn (the child starts after its spawn) and
+** every operation on a primitive: as in Python, where each primitive guards
+** its state with an internal lock, an operation on an object happens after
+** every earlier operation on it (lock release -> acquire, set -> wait,
+** notify -> wake, put -> get, task_done -> join, barrier arrivals, a thread's
+** end -> join).  finally() happens after every thread.  Atomic variables and
+** add() synchronize instead of racing.  In async mode a task is never
+** interrupted between awaits, so there are no data races to report (lost
+** updates still are).
+**
+** Per location: the last write as an epoch (thread, clock) and the reads
+** since, one epoch per thread.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect.h"
+#include "object.h"
+#include "vclock.h"
+
+typedef struct Access {
+  int32_t tid;
+  uint32_t clock;
+  int32_t ev;
+} Access;
+
+typedef struct Loc {
+  Access w;      /* last write; tid -1 when none */
+  Access *reads; /* reads since the last write, one per thread */
+  uint32_t nreads, cap;
+} Loc;
+
+typedef struct RaceDetector {
+  Detector base;
+  VClock *tc; /* per thread */
+  size_t ntc;
+  VClock *oc; /* per object: the clock of its synchronization */
+  size_t noc;
+  Loc *loc;
+  size_t nloc;
+  int joined; /* finally: every thread's clock joined into the main thread */
+  uint64_t sigs[32];
+  int nsigs;
+} RaceDetector;
+
+static Detector *race_create(void) {
+  RaceDetector *d = util_xcalloc(1, sizeof *d);
+  return &d->base;
+}
+
+static void race_destroy(Detector *base) {
+  RaceDetector *d = (RaceDetector *)base;
+  for (size_t i = 0; i < d->ntc; i++) vc_free(&d->tc[i]);
+  for (size_t i = 0; i < d->noc; i++) vc_free(&d->oc[i]);
+  for (size_t i = 0; i < d->nloc; i++) free(d->loc[i].reads);
+  free(d->tc);
+  free(d->oc);
+  free(d->loc);
+  free(d);
+}
+
+static void race_begin(Detector *base, SimRun *r) {
+  (void)r;
+  RaceDetector *d = (RaceDetector *)base;
+  for (size_t i = 0; i < d->ntc; i++) vc_clear(&d->tc[i]);
+  for (size_t i = 0; i < d->noc; i++) vc_clear(&d->oc[i]);
+  for (size_t i = 0; i < d->nloc; i++) d->loc[i].w.tid = -1, d->loc[i].nreads = 0;
+  d->joined = 0;
+  d->nsigs = 0;
+}
+
+/* Grow an array of VClocks to hold index i. */
+static VClock *clock_at(VClock **v, size_t *n, int32_t i) {
+  if ((size_t)i >= *n) {
+    size_t cap = *n ? *n : 8;
+    while (cap <= (size_t)i) cap *= 2;
+    *v = util_xrealloc(*v, cap * sizeof **v);
+    for (size_t k = *n; k < cap; k++) vc_init(&(*v)[k]);
+    *n = cap;
+  }
+  return &(*v)[i];
+}
+
+static VClock *thread_clock(RaceDetector *d, int32_t t) {
+  VClock *c = clock_at(&d->tc, &d->ntc, t);
+  if (vc_get(c, t) == 0) vc_set(c, t, 1);
+  return c;
+}
+
+static Loc *loc_at(RaceDetector *d, int32_t obj) {
+  if ((size_t)obj >= d->nloc) {
+    size_t cap = d->nloc ? d->nloc : 16;
+    while (cap <= (size_t)obj) cap *= 2;
+    d->loc = util_xrealloc(d->loc, cap * sizeof *d->loc);
+    for (size_t k = d->nloc; k < cap; k++) {
+      memset(&d->loc[k], 0, sizeof(Loc));
+      d->loc[k].w.tid = -1;
+    }
+    d->nloc = cap;
+  }
+  return &d->loc[obj];
+}
+
+static const char *verb(const SimEvent *e, int past) {
+  if (e->op == OP_READ) return past ? "read" : "reads";
+  return past ? "wrote" : "writes";
+}
+
+static void report(RaceDetector *d, SimRun *r, int32_t obj, int32_t first, int32_t second) {
+  const SimEvent *a = &r->events[first], *b = &r->events[second];
+  int32_t la = a->line, lb = b->line;
+  uint64_t sig = detect_sig_str(UTIL_FNV_INIT, obj_name(r, obj));
+  sig = detect_sig_num(sig, la < lb ? la : lb);
+  sig = detect_sig_num(sig, la < lb ? lb : la);
+  sig = detect_sig_num(sig, (a->op == OP_READ) + (b->op == OP_READ));
+  for (int i = 0; i < d->nsigs; i++)
+    if (d->sigs[i] == sig) return;
+  if (d->nsigs < 32) d->sigs[d->nsigs++] = sig;
+  StrBuf m;
+  sb_init(&m);
+  sb_printf(&m, "data race on '%s': %s %s ", obj_name(r, obj), thread_name(r, a->tid),
+            verb(a, 1));
+  run_format_value(r, &a->value, &m);
+  sb_puts(&m, " at ");
+  run_format_site(r, la, &m);
+  sb_printf(&m, ", and %s %s ", thread_name(r, b->tid), verb(b, 0));
+  if (b->op == OP_READ) sb_puts(&m, "it");
+  else run_format_value(r, &b->value, &m);
+  sb_puts(&m, " at ");
+  run_format_site(r, lb, &m);
+  sb_puts(&m, ", with nothing ordering the two (no lock, event, queue, join or barrier "
+              "between them)");
+  RunFinding *f = run_finding(r, FIND_DATA_RACE, second, b->tid, obj, sig, "%s", m.s);
+  f->evs[0] = first, f->evs[1] = second;
+  sb_free(&m);
+}
+
+/* FastTrack's read and write rules. */
+static void access(RaceDetector *d, SimRun *r, const SimEvent *e, uint32_t ev) {
+  Loc *l = loc_at(d, e->obj);
+  VClock *c = thread_clock(d, e->tid);
+  int32_t t = e->tid;
+  if (l->w.tid >= 0 && l->w.tid != t && !vc_epoch_leq(l->w.clock, l->w.tid, c))
+    report(d, r, e->obj, l->w.ev, (int32_t)ev);
+  if (e->op == OP_READ) {
+    for (uint32_t i = 0; i < l->nreads; i++)
+      if (l->reads[i].tid == t) {
+        l->reads[i] = (Access){t, vc_get(c, t), (int32_t)ev};
+        return;
+      }
+    UTIL_GROW(l->reads, (size_t)l->nreads + 1, l->cap);
+    l->reads[l->nreads++] = (Access){t, vc_get(c, t), (int32_t)ev};
+    return;
+  }
+  for (uint32_t i = 0; i < l->nreads; i++) {
+    const Access *x = &l->reads[i];
+    if (x->tid != t && !vc_epoch_leq(x->clock, x->tid, c)) report(d, r, e->obj, x->ev, (int32_t)ev);
+  }
+  l->nreads = 0;
+  l->w = (Access){t, vc_get(c, t), (int32_t)ev};
+}
+
+static void race_event(Detector *base, SimRun *r, uint32_t ev) {
+  RaceDetector *d = (RaceDetector *)base;
+  const SimEvent *e = &r->events[ev];
+  if (r->mode == MODE_ASYNC || e->tid < 0) return;
+  if ((e->flags & EV_FINALLY) && !d->joined) { /* finally runs after everyone */
+    VClock *main = thread_clock(d, 0);
+    for (int32_t i = 1; i < r->nthreads; i++) vc_join(main, thread_clock(d, i));
+    d->joined = 1;
+  }
+  VClock *c = thread_clock(d, e->tid);
+  if (e->op == OP_SPAWN && e->aux >= 0) { /* the child starts after this */
+    VClock *child = clock_at(&d->tc, &d->ntc, e->aux);
+    c = &d->tc[e->tid]; /* clock_at may have moved the array */
+    vc_copy(child, c);
+    vc_set(child, e->aux, 1);
+    vc_tick(c, e->tid);
+    return;
+  }
+  if (e->obj < 0 || !(e->frd | e->fwr)) return;
+  const SimObject *o = &r->objs[e->obj];
+  if (o->cls->location && !o->atomic &&
+      (e->op == OP_READ || e->op == OP_WRITE || e->op == OP_NEW)) {
+    access(d, r, e, ev);
+    return;
+  }
+  /* an operation on a primitive (or an atomic access): synchronize */
+  VClock *oc = clock_at(&d->oc, &d->noc, e->obj);
+  c = thread_clock(d, e->tid);
+  vc_join(c, oc);
+  vc_join(oc, c);
+  vc_tick(c, e->tid);
+}
+
+const DetectorOps detector_race_ops = {"data_race", race_create, race_begin, race_event,
+                                       NULL, race_destroy, ~UINT64_C(0)};

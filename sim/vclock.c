@@ -1,0 +1,54 @@
+/*
+** vclock.c - vector clocks (see vclock.h).
+*/
+#include "vclock.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void vc_init(VClock *v) { v->c = NULL, v->n = v->cap = 0; }
+
+void vc_free(VClock *v) {
+  free(v->c);
+  vc_init(v);
+}
+
+void vc_clear(VClock *v) {
+  if (v->c) memset(v->c, 0, v->cap * sizeof *v->c);
+  v->n = 0;
+}
+
+static void grow(VClock *v, uint32_t n) {
+  if (n <= v->cap) return;
+  uint32_t cap = v->cap ? v->cap : 8;
+  while (cap < n) cap *= 2;
+  v->c = util_xrealloc(v->c, cap * sizeof *v->c);
+  memset(v->c + v->cap, 0, (cap - v->cap) * sizeof *v->c);
+  v->cap = cap;
+}
+
+uint32_t vc_get(const VClock *v, int32_t t) {
+  return t >= 0 && (uint32_t)t < v->n ? v->c[t] : 0;
+}
+
+void vc_set(VClock *v, int32_t t, uint32_t x) {
+  grow(v, (uint32_t)t + 1);
+  if ((uint32_t)t >= v->n) v->n = (uint32_t)t + 1;
+  v->c[t] = x;
+}
+
+void vc_tick(VClock *v, int32_t t) { vc_set(v, t, vc_get(v, t) + 1); }
+
+void vc_join(VClock *a, const VClock *b) {
+  grow(a, b->n);
+  if (b->n > a->n) a->n = b->n;
+  for (uint32_t i = 0; i < b->n; i++)
+    if (b->c[i] > a->c[i]) a->c[i] = b->c[i];
+}
+
+void vc_copy(VClock *dst, const VClock *src) {
+  vc_clear(dst);
+  vc_join(dst, src);
+}

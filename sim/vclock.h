@@ -1,0 +1,33 @@
+/*
+** vclock.h - vector clocks: happens-before as one small reusable piece.
+** A clock is a growable array of per-thread counters; synchronizing through
+** an object is vc_join on the way in and vc_join into the object's clock on
+** the way out (loom's sync_acq / sync_rel).  Plain C.
+*/
+#ifndef RACESIM_VCLOCK_H
+#define RACESIM_VCLOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct VClock {
+  uint32_t *c;
+  uint32_t n;   /* entries in use (threads 0..n-1) */
+  uint32_t cap;
+} VClock;
+
+void vc_init(VClock *v);
+void vc_free(VClock *v);
+void vc_clear(VClock *v); /* all zero, capacity kept */
+uint32_t vc_get(const VClock *v, int32_t t);
+void vc_set(VClock *v, int32_t t, uint32_t x);
+void vc_tick(VClock *v, int32_t t);
+/* a := a join b */
+void vc_join(VClock *a, const VClock *b);
+void vc_copy(VClock *dst, const VClock *src);
+/* Does epoch (t, clock) happen before (or at) v? */
+static inline int vc_epoch_leq(uint32_t clock, int32_t t, const VClock *v) {
+  return clock <= vc_get(v, t);
+}
+
+#endif
