@@ -1,0 +1,109 @@
+/*
+** test_trace.c - the trace database: creation with the schema and its
+** version, recording runs with events and findings, and the refusals: a
+** file that is not a database, someone else's database, another schema
+** version, a directory.
+*/
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include "../../sim/object.h"
+#include "../../sim/trace.h"
+#include "test.h"
+
+static const ObjClass loc = {"Shared", NULL, NULL, NULL, NULL, 0, 1};
+
+static int64_t scalar(const char *db, const char *sql) {
+  sqlite3 *h;
+  sqlite3_stmt *st;
+  int64_t v = -1;
+  if (sqlite3_open(db, &h) != SQLITE_OK) return -2;
+  if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+    v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  return v;
+}
+
+static void exec_sql(const char *db, const char *sql) {
+  sqlite3 *h;
+  sqlite3_open(db, &h);
+  sqlite3_exec(h, sql, NULL, NULL, NULL);
+  sqlite3_close(h);
+}
+
+static void test_create_and_record(void) {
+  char err[512];
+  remove("t1.db");
+  Trace *t = trace_open("t1.db", err, sizeof err);
+  CHECK(t != NULL);
+  TraceExploration x = {"s.lua", "abc", "random", "", "0x1", "threads", "{}"};
+  int64_t e = trace_begin(t, &x);
+  CHECK(e > 0);
+  SimRun r;
+  run_init(&r);
+  run_reset(&r);
+  r.script = "s.lua";
+  run_new_thread(&r, "MainThread", -1);
+  int32_t o = run_new_object(&r, &loc, "counter", 3, -1)->id;
+  r.steps = 1;
+  SimEvent *ev = run_event(&r, 0, OP_WRITE, o);
+  ev->value.tag = VAL_INT, ev->value.u.i = 7, ev->line = 4;
+  run_finding(&r, FIND_ASSERTION, 0, 0, -1, 42, "check failed");
+  const char *replay[] = {"racesim replay s.lua --seed 0x1"};
+  CHECK(trace_run(t, e, &r, "TOKEN", 1, replay) > 0);
+  run_reset(&r);
+  CHECK(trace_run(t, e, &r, NULL, 0, NULL) > 0);
+  trace_end(t, e, 2, 1, 0, 0, "done", "threads");
+  trace_close(t);
+  CHECK_EQ_INT(scalar("t1.db", "PRAGMA user_version"), TRACE_SCHEMA_VERSION);
+  CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM runs"), 2);
+  CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM events"), 1);
+  CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM findings WHERE kind='assertion'"), 1);
+  CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM events_readable WHERE object='counter' AND value='7'"), 1);
+  CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM failing_runs"), 1);
+  CHECK_EQ_INT(scalar("t1.db", "SELECT runs FROM distinct_findings"), 1);
+  CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM explorations WHERE status='done'"), 1);
+  /* opening it again appends */
+  t = trace_open("t1.db", err, sizeof err);
+  CHECK(t != NULL);
+  CHECK(trace_begin(t, &x) > e);
+  trace_close(t);
+  run_free(&r);
+}
+
+static void test_refusals(void) {
+  char err[512];
+  FILE *f = fopen("t2.db", "w");
+  fputs("this is not a database, just text that is long enough to look like a header\n", f);
+  fclose(f);
+  CHECK(trace_open("t2.db", err, sizeof err) == NULL);
+  CHECK_CONTAINS(err, "not a racesim trace database");
+
+  remove("t3.db");
+  exec_sql("t3.db", "CREATE TABLE other(x)");
+  CHECK(trace_open("t3.db", err, sizeof err) == NULL);
+  CHECK_CONTAINS(err, "not a racesim trace database");
+
+  remove("t4.db");
+  Trace *t = trace_open("t4.db", err, sizeof err);
+  trace_close(t);
+  exec_sql("t4.db", "PRAGMA user_version=99");
+  CHECK(trace_open("t4.db", err, sizeof err) == NULL);
+  CHECK_CONTAINS(err, "schema version 99");
+
+  mkdir("t5.db", 0755);
+  CHECK(trace_open("t5.db", err, sizeof err) == NULL);
+  CHECK_CONTAINS(err, "directory");
+  rmdir("t5.db");
+
+  CHECK(trace_open("no/such/dir/t.db", err, sizeof err) == NULL);
+  CHECK_CONTAINS(err, "cannot open");
+}
+
+int main(void) {
+  test_begin(60);
+  RUN_TEST(test_create_and_record);
+  RUN_TEST(test_refusals);
+  return test_end("test_trace");
+}
