@@ -50,6 +50,7 @@ static const char usage_text[] =
     "  --stop-first             stop at the first finding\n"
     "  --no-shrink              do not look for shorter failing schedules\n"
     "  --lock-graph FILE.dot    write the lock-order graph for Graphviz\n"
+    "  --detectors LIST         only these detectors (comma list), or none\n"
     "  --schedule TOKEN         replay: the schedule to replay\n"
     "  --json                   print one JSON object instead of the summary\n"
     "  --quiet                  print only the summary\n"
@@ -157,7 +158,7 @@ static int parse_run_options(const char *cmd, int argc, char **argv, ExploreOpti
         "--strategy",  "--runs",      "--seed",      "--depth",     "--pct-steps",
         "--preemption-bound", "--max-steps", "--max-instructions", "--max-memory",
         "--time-limit", "--max-runs", "--db",        "--record",    "--jobs",
-        "--shard",     "--schedule",  "--lock-graph", NULL};
+        "--shard",     "--schedule",  "--lock-graph", "--detectors", NULL};
     int known = 0;
     for (int k = 0; valued[k]; k++) known |= strcmp(name, valued[k]) == 0;
     if (!known) {
@@ -267,6 +268,8 @@ static int parse_run_options(const char *cmd, int argc, char **argv, ExploreOpti
       o->schedule = val;
     } else if (!strcmp(name, "--lock-graph")) {
       o->lock_graph = val;
+    } else if (!strcmp(name, "--detectors")) {
+      o->detectors = val;
     }
   }
   if (!script) {

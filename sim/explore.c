@@ -54,6 +54,7 @@ typedef struct Explore {
   size_t nseen, cap_seen;
   const char **replays;
   size_t cap_replays;
+  int recorded;   /* a trace database was written (x->trace is closed by then) */
   StrBuf listing; /* replay: the run, step by step */
   StrBuf events_json;
   char err[1024];
@@ -244,7 +245,7 @@ static void print_human(Explore *x) {
       printf("    replay: %s\n", d->replay);
     }
   }
-  if (x->trace) printf("\ntrace database: %s (exploration %lld)\n", o->db, (long long)x->expl_id);
+  if (x->recorded) printf("\ntrace database: %s (exploration %lld)\n", o->db, (long long)x->expl_id);
 }
 
 static void print_json(Explore *x) {
@@ -279,7 +280,7 @@ static void print_json(Explore *x) {
   }
   sb_printf(&b, ", \"elapsed\": %.3f, \"runs_per_second\": %.1f", el,
             el > 0 ? (double)x->runs / el : 0.0);
-  if (x->trace) {
+  if (x->recorded) {
     sb_puts(&b, ", \"db\": {\"path\": ");
     sb_json_str(&b, o->db);
     sb_printf(&b, ", \"exploration_id\": %lld}", (long long)x->expl_id);
@@ -469,7 +470,9 @@ static int setup(Explore *x) {
              o->script);
     return -1;
   }
-  if (detect_open(&x->dets, NULL, x->err, sizeof x->err) != 0) return -1;
+  const char *only = o->detectors && !strcmp(o->detectors, "none") ? "" : o->detectors;
+  if (detect_open(&x->dets, only, x->err, sizeof x->err) != 0) return -1;
+  if (o->detectors && !strcmp(o->detectors, "none")) detect_close(&x->dets);
   sched_set_detectors(x->sim, &x->dets);
 
   StrategyConfig c;
@@ -577,13 +580,53 @@ static void explore_loop(Explore *x) {
   x->complete = x->strat->complete;
 }
 
+/* The lock-order graph: into the database, and as Graphviz for --lock-graph. */
+static void lock_graph(Explore *x) {
+  Detector *d = detect_find(&x->dets, "potential_deadlock");
+  if (!d) return;
+  FILE *dot = NULL;
+  if (x->o->lock_graph) {
+    dot = fopen(x->o->lock_graph, "w");
+    if (!dot) {
+      fprintf(stderr, "racesim: cannot write %s: %s\n", x->o->lock_graph, strerror(errno));
+    } else {
+      fprintf(dot, "// lock-order graph of %s: A -> B when a thread took B while holding A\n",
+              x->o->script);
+      fprintf(dot, "digraph lock_order {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n");
+    }
+  }
+  const char *from, *to, *thread;
+  int32_t line, from_line;
+  uint64_t first, count;
+  size_t n = detect_lockorder_edges(d, &from, &to, &thread, &line, &from_line, &first, &count, 0);
+  for (size_t i = 0; i < n; i++) {
+    detect_lockorder_edges(d, &from, &to, &thread, &line, &from_line, &first, &count, i);
+    if (x->trace)
+      trace_lock_edge(x->trace, x->expl_id, from, to, thread, line, from_line, first, count);
+    if (dot) {
+      StrBuf b;
+      sb_init(&b);
+      sb_printf(&b, "  \"%s\" -> \"%s\" [label=\"%s: %s:%d\"];\n", from, to, thread,
+                util_basename(x->o->script), (int)line);
+      fputs(b.s, dot);
+      sb_free(&b);
+    }
+  }
+  if (dot) {
+    fprintf(dot, "}\n");
+    fclose(dot);
+  }
+}
+
 static void finish_trace(Explore *x) {
+  if (x->strat) lock_graph(x);
   if (!x->trace) return;
   const char *status = x->interrupted ? "interrupted" : x->status == 2 ? "failed" : "done";
   trace_end(x->trace, x->expl_id, x->runs, x->steps, x->complete, x->strat ? x->strat->pruned : 0,
             status, mode_name(x->mode));
   trace_close(x->trace);
   x->trace = NULL;
+  x->recorded = 1;
 }
 
 static void explore_free(Explore *x) {

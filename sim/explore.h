@@ -36,6 +36,7 @@ typedef struct ExploreOptions {
   int stop_first, json, quiet, no_shrink, echo;
   const char *schedule; /* replay --schedule */
   const char *lock_graph; /* write the lock-order graph (dot) here */
+  const char *detectors;  /* comma list of detectors, "none", or NULL for all */
   Param *params;
   int nparams;
   int max_findings_shown;

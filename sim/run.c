@@ -49,6 +49,13 @@ void run_reset(SimRun *r) {
 }
 
 uint32_t run_text(SimRun *r, const char *s, size_t n) {
+  if (r->text.s && s >= r->text.s && s < r->text.s + r->text.cap) {
+    char *copy = util_xmalloc(n + 1); /* from the arena itself, which may move */
+    memcpy(copy, s, n);
+    uint32_t off = run_text(r, copy, n);
+    free(copy);
+    return off;
+  }
   uint32_t off = (uint32_t)r->text.len;
   sb_putn(&r->text, s, n);
   sb_putc(&r->text, '\0');
@@ -56,12 +63,14 @@ uint32_t run_text(SimRun *r, const char *s, size_t n) {
 }
 
 uint32_t run_textf(SimRun *r, const char *fmt, ...) {
-  uint32_t off = (uint32_t)r->text.len;
+  StrBuf b; /* aside: the arguments may point into r->text */
+  sb_init(&b);
   va_list ap;
   va_start(ap, fmt);
-  sb_vprintf(&r->text, fmt, ap);
+  sb_vprintf(&b, fmt, ap);
   va_end(ap);
-  sb_putc(&r->text, '\0');
+  uint32_t off = run_text(r, b.s ? b.s : "", b.len);
+  sb_free(&b);
   return off;
 }
 
@@ -148,12 +157,16 @@ RunFinding *run_finding(SimRun *r, int kind, int32_t ev, int32_t tid,
   f->sig = util_fnv_u64(sig, (uint64_t)kind);
   f->details = UINT32_MAX;
   for (int i = 0; i < 4; i++) f->evs[i] = -1;
-  f->msg = (uint32_t)r->text.len;
+  /* Format aside first: the arguments may point into r->text (names),
+     which appending could move. */
+  StrBuf b;
+  sb_init(&b);
   va_list ap;
   va_start(ap, fmt);
-  sb_vprintf(&r->text, fmt, ap);
+  sb_vprintf(&b, fmt, ap);
   va_end(ap);
-  sb_putc(&r->text, '\0');
+  f->msg = run_text(r, b.s ? b.s : "", b.len);
+  sb_free(&b);
   return f;
 }
 

@@ -359,6 +359,42 @@ static int l_collectgarbage(lua_State *L) {
   return 1;
 }
 
+/*
+** string.format without addresses: %s of a table, function or thread shows
+** its type (as tostring does here), and %p is refused.  Upvalue 1 is the
+** real string.format.
+*/
+static int l_format(lua_State *L) {
+  size_t flen;
+  const char *f = luaL_checklstring(L, 1, &flen);
+  int arg = 1, top = lua_gettop(L);
+  for (size_t i = 0; i < flen; i++) {
+    if (f[i] != '%') continue;
+    if (++i < flen && f[i] == '%') continue;
+    while (i < flen && strchr("-+ #0123456789.", f[i])) i++;
+    if (i >= flen) break;
+    arg++;
+    if (f[i] == 'p')
+      return luaL_error(L, "string.format: '%%p' is not available in a scenario "
+                           "(addresses differ from run to run)");
+    if (f[i] == 's' && arg <= top) {
+      int tp = lua_type(L, arg);
+      if ((tp == LUA_TTABLE || tp == LUA_TFUNCTION || tp == LUA_TTHREAD ||
+           tp == LUA_TUSERDATA || tp == LUA_TLIGHTUSERDATA) &&
+          luaL_getmetafield(L, arg, "__tostring") == LUA_TNIL) {
+        lua_pushstring(L, lua_typename(L, tp));
+        lua_replace(L, arg);
+      } else if (tp == LUA_TTABLE || tp == LUA_TUSERDATA) {
+        lua_pop(L, 1); /* the __tostring pushed by luaL_getmetafield */
+      }
+    }
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, top, 1);
+  return 1;
+}
+
 /* ---- math.random: one deterministic stream per thread ----------------- */
 
 static int l_random(lua_State *L) {
@@ -452,8 +488,7 @@ static int l_check(lua_State *L) {
   const char *msg = "check failed";
   int n = lua_gettop(L);
   if (n >= 2) {
-    lua_getglobal(L, "string"); /* the real library */
-    lua_getfield(L, -1, "format");
+    lua_getfield(L, LUA_REGISTRYINDEX, "racesim.format"); /* without addresses */
     for (int i = 2; i <= n; i++) lua_pushvalue(L, i);
     if (lua_pcall(L, n - 1, 1, 0) == LUA_OK && lua_isstring(L, -1))
       msg = lua_tostring(L, -1);
@@ -635,6 +670,11 @@ static void add_libs(lua_State *L, int base) {
   lua_getglobal(L, "string");
   copy_table(L, -1, no_dump);
   lua_remove(L, -2);
+  lua_getfield(L, -1, "format");
+  lua_pushcclosure(L, l_format, 1);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, "racesim.format"); /* for check() */
+  lua_setfield(L, -2, "format");
   lua_pushliteral(L, "");
   lua_getmetatable(L, -1);
   lua_pushvalue(L, -3);

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lapi.h"
 #include "sha256.h"
@@ -94,6 +95,11 @@ Sim *sched_open(const SimConfig *cfg, char *err, size_t errlen) {
   s->run.script = cfg->script;
   s->prev = -1;
 
+  struct stat st;
+  if (stat(cfg->script, &st) == 0 && S_ISDIR(st.st_mode)) {
+    snprintf(err, errlen, "cannot read script '%s': it is a directory", cfg->script);
+    goto fail;
+  }
   s->source = util_read_file(cfg->script, &s->source_len);
   if (!s->source) {
     snprintf(err, errlen, "cannot read script '%s': %s", cfg->script,
@@ -403,6 +409,7 @@ void sched_thread_error(lua_State *L, int idx) {
   SimRun *r = &s->run;
   SimThread *t = sched_self(L);
   t->failed = 1;
+  if (s->runaway) return; /* our instruction budget, not the scenario's error */
   idx = lua_absindex(L, idx);
   const char *type = "error", *msg = NULL;
   int32_t line = 0;

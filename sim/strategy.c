@@ -10,12 +10,13 @@ extern const StrategyOps strategy_random_ops;
 extern const StrategyOps strategy_pct_ops;
 extern const StrategyOps strategy_dfs_ops;
 extern const StrategyOps strategy_replay_ops;
+extern const StrategyOps strategy_guided_ops;
 
 static const StrategyOps *const registry[] = {
-    &strategy_random_ops, &strategy_pct_ops, &strategy_dfs_ops,
-    &strategy_replay_ops, NULL};
+    &strategy_random_ops, &strategy_pct_ops,    &strategy_dfs_ops,
+    &strategy_replay_ops, &strategy_guided_ops, NULL};
 
-static const char *const names[] = {"random", "pct", "dfs", "replay", NULL};
+static const char *const names[] = {"random", "pct", "dfs", "replay", "guided", NULL};
 
 void strategy_config_init(StrategyConfig *cfg) {
   memset(cfg, 0, sizeof *cfg);
@@ -23,6 +24,7 @@ void strategy_config_init(StrategyConfig *cfg) {
   cfg->preemption_bound = -1;
   cfg->por = 1;
   cfg->nshards = 1;
+  cfg->deviate_at = -1;
 }
 
 Strategy *strategy_create(const char *name, const StrategyConfig *cfg) {

@@ -34,6 +34,7 @@ typedef struct StrategyConfig {
   const Decision *replay; /* replay: the decisions of a schedule */
   uint32_t nreplay;
   uint64_t replay_seed;  /* replay: the run seed recorded in the token */
+  int64_t deviate_at;    /* guided: the decision where not to preempt, -1 */
   /* dfs sharding/splitting: explore only the subtrees of this shard */
   uint32_t shard, nshards;
 } StrategyConfig;
@@ -77,5 +78,8 @@ const char *const *strategy_names(void);
 
 /* Default-initialised configuration. */
 void strategy_config_init(StrategyConfig *cfg);
+
+/* The guided strategy (shrinking): where its last run preempted. */
+uint32_t strategy_guided_preemptions(const Strategy *s, const uint32_t **idx);
 
 #endif

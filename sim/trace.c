@@ -136,6 +136,19 @@ Trace *trace_open(const char *path, char *err, size_t errlen) {
     free(t);
     return NULL;
   }
+  char *dir = util_xstrdup(path);
+  char *slash = strrchr(dir, '/');
+  if (slash) {
+    *slash = '\0';
+    if (*dir && stat(dir, &sb) != 0) {
+      snprintf(err, errlen, "cannot create the trace database '%s': directory '%s' does not exist",
+               path, dir);
+      free(dir);
+      free(t);
+      return NULL;
+    }
+  }
+  free(dir);
   int rc = sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc != SQLITE_OK) {
     snprintf(err, errlen, "cannot open the trace database '%s': %s", path,
