@@ -136,6 +136,9 @@ static int process_run(Explore *x, SimRun *r) {
       d->steps = r->steps;
       d->preemptions = r->preemptions;
       d->message = util_xstrdup(run_str(r, f->msg));
+      d->ndec = r->ndecisions;
+      d->dec = util_xmalloc(sizeof(Decision) * (r->ndecisions ? r->ndecisions : 1));
+      memcpy(d->dec, r->decisions, sizeof(Decision) * r->ndecisions);
       if (!token) token = run_token(x, r);
       d->schedule = util_xstrdup(token);
       d->replay = replay_command(x, r, token);
@@ -163,6 +166,112 @@ static void setup_failure(Explore *x, const SimRun *r) {
   (void)r;
   snprintf(x->err, sizeof x->err, "the scenario failed before spawning any thread: %s",
            sched_error(x->sim));
+}
+
+/* ---- shrinking ------------------------------------------------------ */
+
+typedef struct Attempt {
+  int found;
+  uint32_t steps, preemptions;
+  Decision *dec;
+  uint32_t ndec;
+  uint32_t *pre; /* where it preempted (decision indices) */
+  uint32_t npre;
+} Attempt;
+
+static void attempt_free(Attempt *a) {
+  free(a->dec);
+  free(a->pre);
+  memset(a, 0, sizeof *a);
+}
+
+/* Run 'base' loosely, not preempting at decision 'deviate'; fill 'a'. */
+static void guided_run(Explore *x, const Distinct *d, const Decision *base, uint32_t nbase,
+                       int64_t deviate, Attempt *a) {
+  StrategyConfig c;
+  strategy_config_init(&c);
+  c.replay = base;
+  c.nreplay = nbase;
+  c.replay_seed = d->seed;
+  c.deviate_at = deviate;
+  Strategy *g = strategy_create("guided", &c);
+  sched_set_strategy(x->sim, g);
+  uint64_t seed;
+  g->ops->begin_run(g, 0, &seed);
+  sched_run(x->sim, d->first_run, seed);
+  SimRun *r = sched_result(x->sim);
+  g->ops->end_run(g, r);
+  memset(a, 0, sizeof *a);
+  for (uint32_t i = 0; i < r->nfindings; i++) a->found |= r->findings[i].sig == d->sig;
+  a->steps = r->steps;
+  a->preemptions = r->preemptions;
+  a->ndec = r->ndecisions;
+  a->dec = util_xmalloc(sizeof(Decision) * (r->ndecisions ? r->ndecisions : 1));
+  memcpy(a->dec, r->decisions, sizeof(Decision) * r->ndecisions);
+  const uint32_t *pre;
+  a->npre = strategy_guided_preemptions(g, &pre);
+  a->pre = util_xmalloc(sizeof(uint32_t) * (a->npre ? a->npre : 1));
+  memcpy(a->pre, pre, sizeof(uint32_t) * a->npre);
+  strategy_destroy(g);
+  sched_set_strategy(x->sim, x->strat);
+}
+
+/*
+** Look for a simpler run showing finding 'd': remove one preemption at a
+** time (keep the running thread there, follow the old schedule after) and
+** keep every change that still shows the same finding with fewer
+** preemptions, or as many and fewer steps.
+*/
+static void shrink_one(Explore *x, Distinct *d, double deadline) {
+  Attempt best, cand;
+  guided_run(x, d, d->dec, d->ndec, -1, &best);
+  if (!best.found) {
+    attempt_free(&best);
+    return;
+  }
+  int improved = 1, budget = 80;
+  while (improved && budget > 0 && util_now() < deadline) {
+    improved = 0;
+    for (uint32_t k = 0; k < best.npre && budget > 0 && util_now() < deadline; k++, budget--) {
+      guided_run(x, d, best.dec, best.ndec, best.pre[k], &cand);
+      if (cand.found && (cand.preemptions < best.preemptions ||
+                         (cand.preemptions == best.preemptions && cand.steps < best.steps))) {
+        attempt_free(&best);
+        best = cand;
+        improved = 1;
+        break;
+      }
+      attempt_free(&cand);
+    }
+  }
+  if (best.preemptions < d->preemptions ||
+      (best.preemptions == d->preemptions && best.steps < d->steps)) {
+    d->shrunk = 1;
+    d->shrunk_steps = best.steps;
+    d->shrunk_preemptions = best.preemptions;
+    d->shrunk_schedule = token_encode(x->digest, d->seed, sched_result(x->sim)->max_steps,
+                                      x->params_text.s, best.dec, best.ndec);
+    d->original_schedule = d->schedule;
+    d->schedule = util_xstrdup(d->shrunk_schedule);
+    free(d->replay);
+    StrBuf b;
+    sb_init(&b);
+    sb_puts(&b, "racesim replay ");
+    sb_shell_word(&b, x->o->script);
+    sb_printf(&b, " --schedule %s", d->shrunk_schedule);
+    d->replay = sb_take(&b);
+  }
+  attempt_free(&best);
+}
+
+static void shrink(Explore *x) {
+  if (x->o->no_shrink || strcmp(x->o->command, "run") || x->status == 2) return;
+  double deadline = util_now() + 10.0;
+  for (size_t i = 0; i < x->fs.n && util_now() < deadline; i++) {
+    Distinct *d = &x->fs.v[i];
+    if (d->kind == FIND_POTENTIAL_DEADLOCK || d->preemptions == 0 || g_signal) continue;
+    shrink_one(x, d, deadline);
+  }
 }
 
 /* ---- output --------------------------------------------------------- */
@@ -299,9 +408,10 @@ static void print_json(Explore *x) {
     sb_puts(&b, ", \"replay\": ");
     sb_json_str(&b, d->replay);
     if (d->shrunk) {
-      sb_printf(&b, ", \"shrunk\": {\"steps\": %u, \"preemptions\": %u, \"schedule\": ",
-                d->shrunk_steps, d->shrunk_preemptions);
-      sb_json_str(&b, d->shrunk_schedule);
+      sb_printf(&b, ", \"shrunk\": {\"steps\": %u, \"preemptions\": %u, \"from_steps\": %u, "
+                    "\"from_preemptions\": %u, \"original_schedule\": ",
+                d->shrunk_steps, d->shrunk_preemptions, d->steps, d->preemptions);
+      sb_json_str(&b, d->original_schedule);
       sb_puts(&b, "}");
     }
     if (d->note) {
@@ -619,7 +729,6 @@ static void lock_graph(Explore *x) {
 }
 
 static void finish_trace(Explore *x) {
-  if (x->strat) lock_graph(x);
   if (!x->trace) return;
   const char *status = x->interrupted ? "interrupted" : x->status == 2 ? "failed" : "done";
   trace_end(x->trace, x->expl_id, x->runs, x->steps, x->complete, x->strat ? x->strat->pruned : 0,
@@ -663,6 +772,8 @@ static int run_exploration(Explore *x) {
              x->o->script, x->strat->ops->name, (unsigned long long)x->base_seed);
     explore_loop(x);
     progress(x, 0, 1);
+    lock_graph(x);
+    if (!x->interrupted) shrink(x);
     finding_sort(&x->fs);
     if (x->status != 2) x->status = x->fs.n ? 1 : 0;
     if (x->interrupted) x->status = g_signal == SIGTERM ? 143 : 130;

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "run.h"
+
 typedef struct Distinct {
   uint64_t sig;
   uint8_t kind;
@@ -25,6 +27,9 @@ typedef struct Distinct {
   uint32_t shrunk_steps, shrunk_preemptions;
   char *shrunk_schedule;
   char *note;         /* extra line for the summary (directed search), or NULL */
+  Decision *dec;      /* the first run's decisions (for shrinking) */
+  uint32_t ndec;
+  char *original_schedule; /* before shrinking */
 } Distinct;
 
 typedef struct FindingStore {

@@ -52,7 +52,12 @@ static int32_t guided_pick(Strategy *base, const SchedView *v) {
     pick = v->prev;
   } else {
     uint32_t p = s->pos;
-    while (p < c->nreplay && c->replay[p].kind != DEC_THREAD) p++;
+    /* skip recorded picks of threads that have finished since */
+    while (p < c->nreplay &&
+           (c->replay[p].kind != DEC_THREAD ||
+            ((int32_t)c->replay[p].value < v->run->nthreads &&
+             !thread_alive(&v->run->threads[c->replay[p].value]))))
+      p++;
     if (p < c->nreplay && enabled(v, (int32_t)c->replay[p].value)) {
       pick = (int32_t)c->replay[p].value;
       s->pos = p + 1;
