@@ -251,8 +251,6 @@ static void shrink_one(Explore *x, Distinct *d, double deadline) {
     d->shrunk_preemptions = best.preemptions;
     d->shrunk_schedule = token_encode(x->digest, d->seed, sched_result(x->sim)->max_steps,
                                       x->params_text.s, best.dec, best.ndec);
-    d->original_schedule = d->schedule;
-    d->schedule = util_xstrdup(d->shrunk_schedule);
     free(d->replay);
     StrBuf b;
     sb_init(&b);
@@ -269,7 +267,11 @@ static void shrink(Explore *x) {
   double deadline = util_now() + 10.0;
   for (size_t i = 0; i < x->fs.n && util_now() < deadline; i++) {
     Distinct *d = &x->fs.v[i];
-    if (d->kind == FIND_POTENTIAL_DEADLOCK || d->preemptions == 0 || g_signal) continue;
+    /* a potential deadlock is reported once per exploration; a step limit
+       costs --max-steps per attempt */
+    if (d->kind == FIND_POTENTIAL_DEADLOCK || d->kind == FIND_STEP_LIMIT ||
+        d->preemptions == 0 || g_signal)
+      continue;
     shrink_one(x, d, deadline);
   }
 }
@@ -408,10 +410,9 @@ static void print_json(Explore *x) {
     sb_puts(&b, ", \"replay\": ");
     sb_json_str(&b, d->replay);
     if (d->shrunk) {
-      sb_printf(&b, ", \"shrunk\": {\"steps\": %u, \"preemptions\": %u, \"from_steps\": %u, "
-                    "\"from_preemptions\": %u, \"original_schedule\": ",
-                d->shrunk_steps, d->shrunk_preemptions, d->steps, d->preemptions);
-      sb_json_str(&b, d->original_schedule);
+      sb_printf(&b, ", \"shrunk\": {\"steps\": %u, \"preemptions\": %u, \"schedule\": ",
+                d->shrunk_steps, d->shrunk_preemptions);
+      sb_json_str(&b, d->shrunk_schedule);
       sb_puts(&b, "}");
     }
     if (d->note) {

@@ -18,7 +18,6 @@ void finding_free(FindingStore *fs) {
     free(fs->v[i].shrunk_schedule);
     free(fs->v[i].note);
     free(fs->v[i].dec);
-    free(fs->v[i].original_schedule);
   }
   free(fs->v);
   finding_init(fs);

@@ -21,7 +21,7 @@ typedef struct Distinct {
   uint32_t preemptions;
   char *message;
   char *schedule;     /* that run's schedule token */
-  char *replay;       /* the command that replays it */
+  char *replay;       /* the command that replays it (the shrunk run, if any) */
   /* shrinking: a shorter schedule with the same finding, if one was found */
   int shrunk;
   uint32_t shrunk_steps, shrunk_preemptions;
@@ -29,7 +29,6 @@ typedef struct Distinct {
   char *note;         /* extra line for the summary (directed search), or NULL */
   Decision *dec;      /* the first run's decisions (for shrinking) */
   uint32_t ndec;
-  char *original_schedule; /* before shrinking */
 } Distinct;
 
 typedef struct FindingStore {
