@@ -49,15 +49,6 @@ const char *const *detect_names(void);
 /* The member named 'name', or NULL. */
 Detector *detect_find(DetectorSet *set, const char *name);
 
-/*
-** The lock-order graph of an exploration (detect_lockorder.c): edge 'i'
-** (from -> to: 'thread' took 'to' at 'line' holding 'from', taken at
-** 'from_line').  Returns the number of edges; fills nothing past the end.
-*/
-size_t detect_lockorder_edges(const Detector *d, const char **from, const char **to,
-                              const char **thread, int32_t *line, int32_t *from_line,
-                              uint64_t *first_run, uint64_t *count, size_t i);
-
 /* Signature helpers: mix a string / a number into a finding signature. */
 uint64_t detect_sig_str(uint64_t h, const char *s);
 uint64_t detect_sig_num(uint64_t h, int64_t v);

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "detect.h"
+#include "lockgraph.h"
 #include "token.h"
 #include "trace.h"
 #include "util.h"
@@ -55,6 +57,9 @@ typedef struct Explore {
   const char **replays;
   size_t cap_replays;
   int recorded;   /* a trace database was written (x->trace is closed by then) */
+  LockGraph *lg;   /* the lock-order graph, fed in run-index order */
+  SimConfig cfg;   /* for the workers' own engines */
+  int stop; /* workers: no more runs (read and written under a worker's lock) */
   StrBuf listing; /* replay: the run, step by step */
   StrBuf events_json;
   char err[1024];
@@ -159,13 +164,6 @@ static int process_run(Explore *x, SimRun *r) {
   }
   free(token);
   return 0;
-}
-
-/* The scenario failed before any concurrency: a broken script. */
-static void setup_failure(Explore *x, const SimRun *r) {
-  (void)r;
-  snprintf(x->err, sizeof x->err, "the scenario failed before spawning any thread: %s",
-           sched_error(x->sim));
 }
 
 /* ---- shrinking ------------------------------------------------------ */
@@ -569,6 +567,7 @@ static int setup(Explore *x) {
     }
     if (!o->max_steps) cfg.max_steps = x->token.max_steps;
   }
+  x->cfg = cfg;
   x->sim = sched_open(&cfg, x->err, sizeof x->err);
   if (!x->sim) return -1;
   size_t srclen;
@@ -584,6 +583,7 @@ static int setup(Explore *x) {
   const char *only = o->detectors && !strcmp(o->detectors, "none") ? "" : o->detectors;
   if (detect_open(&x->dets, only, x->err, sizeof x->err) != 0) return -1;
   if (o->detectors && !strcmp(o->detectors, "none")) detect_close(&x->dets);
+  if (detect_find(&x->dets, "potential_deadlock")) x->lg = lockgraph_new();
   sched_set_detectors(x->sim, &x->dets);
 
   StrategyConfig c;
@@ -644,57 +644,210 @@ static int open_trace(Explore *x) {
 
 /* ---- the loop -------------------------------------------------------- */
 
+/*
+** What a run means for the exploration: merge it and record it.  'err' is
+** the message of a divergence or of a scenario broken before any thread.
+** Returns 0 to go on, 1 to stop (--stop-first), -1 on an error.
+*/
+static int handle_run(Explore *x, SimRun *r, const char *err, uint64_t budget) {
+  const ExploreOptions *o = x->o;
+  int replay = strcmp(o->command, "replay") == 0;
+  if (r->index == 0) {
+    x->mode = r->mode;
+    if (r->expect != UINT32_MAX) snprintf(x->expect, sizeof x->expect, "%s", run_str(r, r->expect));
+  }
+  if (r->end == END_DIVERGED || (replay && err[0] && r->end != END_SETUP)) {
+    snprintf(x->err, sizeof x->err, "%s", err);
+    return -1;
+  }
+  if (r->end == END_SETUP) {
+    snprintf(x->err, sizeof x->err, "the scenario failed before spawning any thread: %s", err);
+    return -1;
+  }
+  if (r->end == END_PRUNED) return 0;
+  x->runs++;
+  x->steps += r->steps;
+  if (x->lg) lockgraph_add_run(x->lg, r);
+  if (replay) describe_run(x, r);
+  if (process_run(x, r) != 0) return -1;
+  progress(x, budget, 0);
+  return o->stop_first && r->nfindings ? 1 : 0;
+}
+
+/* Should the exploration stop before the next run? */
+static int should_stop(Explore *x) {
+  if (g_signal) {
+    x->interrupted = 1;
+    return 1;
+  }
+  return x->o->time_limit > 0 && util_now() - x->t0 > x->o->time_limit;
+}
+
 static void explore_loop(Explore *x) {
   const ExploreOptions *o = x->o;
   int replay = strcmp(o->command, "replay") == 0;
   uint64_t budget = replay ? 1 : o->runs;
   int dfs = strcmp(x->strat->ops->name, "dfs") == 0;
-  for (uint64_t i = 0;; i++) {
-    if (!dfs && i >= budget) break;
-    if (g_signal) {
-      x->interrupted = 1;
-      break;
-    }
-    if (o->time_limit > 0 && util_now() - x->t0 > o->time_limit) break;
+  uint64_t step = dfs ? 1 : o->nshards;
+  for (uint64_t i = dfs ? 0 : o->shard; dfs || i < budget; i += step) {
+    if (should_stop(x)) break;
     uint64_t seed;
     if (x->strat->ops->begin_run(x->strat, i, &seed)) break;
     sched_run(x->sim, i, seed);
     SimRun *r = sched_result(x->sim);
     x->strat->ops->end_run(x->strat, r);
-    if (i == 0) {
-      x->mode = r->mode;
-      if (r->expect != UINT32_MAX)
-        snprintf(x->expect, sizeof x->expect, "%s", run_str(r, r->expect));
-    }
-    if (r->end == END_DIVERGED || (replay && x->strat->err[0])) {
-      snprintf(x->err, sizeof x->err, "%s",
-               x->strat->err[0] ? x->strat->err : sched_error(x->sim));
-      x->status = 2;
-      return;
-    }
-    if (r->end == END_SETUP) {
-      setup_failure(x, r);
-      x->status = 2;
-      return;
-    }
-    if (r->end == END_PRUNED) continue;
-    x->runs++;
-    x->steps += r->steps;
-    if (replay) describe_run(x, r);
-    if (process_run(x, r) != 0) {
-      x->status = 2;
-      return;
-    }
-    progress(x, budget, 0);
-    if (o->stop_first && r->nfindings) break;
+    const char *err = x->strat->err[0] ? x->strat->err : sched_error(x->sim);
+    int st = handle_run(x, r, err, budget);
+    if (st < 0) x->status = 2;
+    if (st) break;
   }
   x->complete = x->strat->complete;
 }
 
+/* ---- parallel runs (--jobs) ------------------------------------------ */
+
+/*
+** Worker w runs the runs w, w+J, w+2J... (random and pct: each run depends
+** only on its index) in its own Lua state and hands each finished run to
+** the main thread through a small ring; the main thread takes them strictly
+** in index order, so everything merged and recorded is as with one job.
+*/
+#define RING 4
+
+typedef struct Slot {
+  SimRun run;
+  char err[256];
+} Slot;
+
+typedef struct Worker {
+  Explore *x;
+  int id, jobs;
+  pthread_t th;
+  Sim *sim;
+  Strategy *strat;
+  DetectorSet dets;
+  Slot ring[RING];
+  int head, count; /* ring: next to take, how many ready */
+  int done;        /* no more runs will come */
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+} Worker;
+
+static void *worker_main(void *arg) {
+  Worker *w = arg;
+  Explore *x = w->x;
+  uint64_t stride = (uint64_t)w->jobs * x->o->nshards;
+  for (uint64_t i = x->o->shard + (uint64_t)w->id * x->o->nshards; i < x->o->runs; i += stride) {
+    pthread_mutex_lock(&w->mu);
+    while (w->count == RING && !x->stop) pthread_cond_wait(&w->cv, &w->mu);
+    int stop = x->stop || g_signal;
+    int at = (w->head + w->count) % RING; /* a free slot: only this thread fills it */
+    pthread_mutex_unlock(&w->mu);
+    if (stop) break;
+    uint64_t seed;
+    if (w->strat->ops->begin_run(w->strat, i, &seed)) break;
+    sched_run(w->sim, i, seed);
+    SimRun *r = sched_result(w->sim);
+    w->strat->ops->end_run(w->strat, r);
+    Slot *slot = &w->ring[at];
+    run_copy(&slot->run, r);
+    snprintf(slot->err, sizeof slot->err, "%s",
+             w->strat->err[0] ? w->strat->err : sched_error(w->sim));
+    pthread_mutex_lock(&w->mu);
+    w->count++;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+  }
+  pthread_mutex_lock(&w->mu);
+  w->done = 1;
+  pthread_cond_broadcast(&w->cv);
+  pthread_mutex_unlock(&w->mu);
+  return NULL;
+}
+
+static int worker_open(Explore *x, Worker *w, int id, int jobs) {
+  memset(w, 0, sizeof *w);
+  w->x = x, w->id = id, w->jobs = jobs;
+  for (int k = 0; k < RING; k++) run_init(&w->ring[k].run);
+  pthread_mutex_init(&w->mu, NULL);
+  pthread_cond_init(&w->cv, NULL);
+  SimConfig cfg = x->cfg;
+  w->sim = sched_open(&cfg, x->err, sizeof x->err);
+  if (!w->sim) return -1;
+  const char *only = x->o->detectors && !strcmp(x->o->detectors, "none") ? "" : x->o->detectors;
+  if (detect_open(&w->dets, only, x->err, sizeof x->err) != 0) return -1;
+  if (x->o->detectors && !strcmp(x->o->detectors, "none")) detect_close(&w->dets);
+  sched_set_detectors(w->sim, &w->dets);
+  w->strat = strategy_create(x->strat->ops->name, &x->strat->cfg);
+  sched_set_strategy(w->sim, w->strat);
+  return 0;
+}
+
+static void worker_close(Worker *w) {
+  strategy_destroy(w->strat);
+  sched_close(w->sim);
+  detect_close(&w->dets);
+  for (int k = 0; k < RING; k++) run_free(&w->ring[k].run);
+  pthread_mutex_destroy(&w->mu);
+  pthread_cond_destroy(&w->cv);
+}
+
+static void parallel_loop(Explore *x, int jobs) {
+  Worker *ws = util_xcalloc((size_t)jobs, sizeof(Worker));
+  int started = 0;
+  for (; started < jobs; started++) {
+    if (worker_open(x, &ws[started], started, jobs) != 0) {
+      worker_close(&ws[started]);
+      x->status = 2;
+      break;
+    }
+    pthread_create(&ws[started].th, NULL, worker_main, &ws[started]);
+  }
+  for (uint64_t k = 0; x->status != 2; k++) {
+    uint64_t i = x->o->shard + k * x->o->nshards; /* the k-th run of this shard */
+    if (i >= x->o->runs || should_stop(x)) break;
+    Worker *w = &ws[k % (uint64_t)jobs];
+    pthread_mutex_lock(&w->mu);
+    while (w->count == 0 && !w->done) pthread_cond_wait(&w->cv, &w->mu);
+    int have = w->count > 0;
+    pthread_mutex_unlock(&w->mu);
+    if (!have) break;
+    Slot *slot = &w->ring[w->head];
+    int st = handle_run(x, &slot->run, slot->err, x->o->runs);
+    pthread_mutex_lock(&w->mu);
+    w->head = (w->head + 1) % RING;
+    w->count--;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    if (st < 0) x->status = 2;
+    if (st) break;
+  }
+  for (int k = 0; k < started; k++) {
+    pthread_mutex_lock(&ws[k].mu);
+    x->stop = 1; /* read by the workers under their lock */
+    pthread_cond_broadcast(&ws[k].cv);
+    pthread_mutex_unlock(&ws[k].mu);
+  }
+  for (int k = 0; k < started; k++) {
+    pthread_join(ws[k].th, NULL);
+    worker_close(&ws[k]);
+  }
+  free(ws);
+}
+
+/* A Graphviz quoted string. */
+static void dot_id(StrBuf *b, const char *s) {
+  sb_putc(b, '"');
+  for (; *s; s++) {
+    if (*s == '"' || *s == '\\') sb_putc(b, '\\');
+    sb_putc(b, *s);
+  }
+  sb_putc(b, '"');
+}
+
 /* The lock-order graph: into the database, and as Graphviz for --lock-graph. */
 static void lock_graph(Explore *x) {
-  Detector *d = detect_find(&x->dets, "potential_deadlock");
-  if (!d) return;
+  if (!x->lg) return;
   FILE *dot = NULL;
   if (x->o->lock_graph) {
     dot = fopen(x->o->lock_graph, "w");
@@ -709,16 +862,25 @@ static void lock_graph(Explore *x) {
   const char *from, *to, *thread;
   int32_t line, from_line;
   uint64_t first, count;
-  size_t n = detect_lockorder_edges(d, &from, &to, &thread, &line, &from_line, &first, &count, 0);
+  size_t n = lockgraph_edge(x->lg, 0, &from, &to, &thread, &line, &from_line, &first, &count);
   for (size_t i = 0; i < n; i++) {
-    detect_lockorder_edges(d, &from, &to, &thread, &line, &from_line, &first, &count, i);
+    lockgraph_edge(x->lg, i, &from, &to, &thread, &line, &from_line, &first, &count);
     if (x->trace)
       trace_lock_edge(x->trace, x->expl_id, from, to, thread, line, from_line, first, count);
     if (dot) {
       StrBuf b;
       sb_init(&b);
-      sb_printf(&b, "  \"%s\" -> \"%s\" [label=\"%s: %s:%d\"];\n", from, to, thread,
-                util_basename(x->o->script), (int)line);
+      sb_puts(&b, "  ");
+      dot_id(&b, from);
+      sb_puts(&b, " -> ");
+      dot_id(&b, to);
+      sb_puts(&b, " [label=");
+      StrBuf l;
+      sb_init(&l);
+      sb_printf(&l, "%s: %s:%d", thread, util_basename(x->o->script), (int)line);
+      dot_id(&b, l.s);
+      sb_free(&l);
+      sb_puts(&b, "];\n");
       fputs(b.s, dot);
       sb_free(&b);
     }
@@ -753,6 +915,7 @@ static void explore_free(Explore *x) {
   sb_free(&x->events_json);
   free(x->seen);
   free(x->replays);
+  lockgraph_free(x->lg);
 }
 
 static int run_exploration(Explore *x) {
@@ -771,7 +934,11 @@ static int run_exploration(Explore *x) {
     if (x->print && !x->o->json && !x->o->quiet && strcmp(x->o->command, "replay") != 0)
       printf("racesim %s: %s, strategy %s, base seed 0x%llx\n", RACESIM_VERSION,
              x->o->script, x->strat->ops->name, (unsigned long long)x->base_seed);
-    explore_loop(x);
+    int jobs = x->o->jobs;
+    if (strcmp(x->strat->ops->name, "random") && strcmp(x->strat->ops->name, "pct")) jobs = 1;
+    if (strcmp(x->o->command, "replay") == 0) jobs = 1;
+    if (jobs > 1) parallel_loop(x, jobs);
+    else explore_loop(x);
     progress(x, 0, 1);
     lock_graph(x);
     if (!x->interrupted) shrink(x);

@@ -28,13 +28,14 @@ void run_free(SimRun *r) {
   free(r->events);
   free(r->decisions);
   free(r->findings);
+  free(r->ledges);
   sb_free(&r->text);
   run_init(r);
 }
 
 void run_reset(SimRun *r) {
   r->nthreads = r->nobjs = 0;
-  r->nevents = r->ndecisions = r->nfindings = 0;
+  r->nevents = r->ndecisions = r->nfindings = r->nledges = 0;
   r->steps = 0;
   r->preemptions = 0;
   r->vtime = 0;
@@ -46,6 +47,34 @@ void run_reset(SimRun *r) {
   sb_reset(&r->text);
   sb_putc(&r->text, '\0'); /* offset 0 is the empty string */
   r->scenario_name = r->expect = UINT32_MAX;
+}
+
+#define COPY_ARRAY(field, n, cap)                                              \
+  do {                                                                         \
+    UTIL_GROW(dst->field, (size_t)src->n + 1, dst->cap);                       \
+    if (src->n) memcpy(dst->field, src->field, sizeof(*src->field) * (size_t)src->n); \
+    dst->n = src->n;                                                           \
+  } while (0)
+
+void run_copy(SimRun *dst, const SimRun *src) {
+  SimRun keep = *dst; /* dst's own arrays */
+  *dst = *src;
+  dst->threads = keep.threads, dst->cap_threads = keep.cap_threads;
+  dst->objs = keep.objs, dst->cap_objs = keep.cap_objs;
+  dst->events = keep.events, dst->cap_events = keep.cap_events;
+  dst->decisions = keep.decisions, dst->cap_decisions = keep.cap_decisions;
+  dst->findings = keep.findings, dst->cap_findings = keep.cap_findings;
+  dst->ledges = keep.ledges, dst->cap_ledges = keep.cap_ledges;
+  dst->text = keep.text;
+  COPY_ARRAY(threads, nthreads, cap_threads);
+  COPY_ARRAY(objs, nobjs, cap_objs);
+  COPY_ARRAY(events, nevents, cap_events);
+  COPY_ARRAY(decisions, ndecisions, cap_decisions);
+  COPY_ARRAY(findings, nfindings, cap_findings);
+  COPY_ARRAY(ledges, nledges, cap_ledges);
+  for (int32_t i = 0; i < dst->nthreads; i++) dst->threads[i].co = NULL;
+  sb_reset(&dst->text);
+  if (src->text.len) sb_putn(&dst->text, src->text.s, src->text.len);
 }
 
 uint32_t run_text(SimRun *r, const char *s, size_t n) {

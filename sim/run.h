@@ -158,6 +158,20 @@ typedef struct RunFinding {
   int32_t evs[4];   /* events involved (highlighted in reports), -1 unused */
 } RunFinding;
 
+/*
+** A lock-order edge seen in this run: thread 'tid' took 'to' (a blocking
+** acquire without timeout) while it held 'from' and the locks in 'held'
+** (stable keys).  Filled by the lock-order detector; the exploration keeps
+** the graph across runs (lockgraph.c).
+*/
+#define LOCKEDGE_MAX_HELD 16
+typedef struct LockEdge {
+  int32_t from, to, tid;     /* objects and thread of this run */
+  int32_t from_line, to_line;
+  uint64_t held[LOCKEDGE_MAX_HELD];
+  int nheld;
+} LockEdge;
+
 enum { DEC_THREAD = 0, DEC_DATA = 1 };
 
 /* One decision of the schedule: which thread ran, or which value chose. */
@@ -211,6 +225,10 @@ typedef struct SimRun {
   uint32_t nfindings;
   size_t cap_findings;
 
+  LockEdge *ledges;
+  uint32_t nledges;
+  size_t cap_ledges;
+
   StrBuf text; /* names, string values and messages; referred to by offset */
 
   /* scenario declarations made during the run */
@@ -240,6 +258,10 @@ void run_init(SimRun *r);
 void run_free(SimRun *r);
 /* Empty every array (capacity kept) before a new run. */
 void run_reset(SimRun *r);
+
+/* Make 'dst' a copy of 'src' (no Lua state: thread coroutines are not
+   copied); dst's arrays keep their capacity. */
+void run_copy(SimRun *dst, const SimRun *src);
 
 SimThread *run_new_thread(SimRun *r, const char *name, int32_t parent);
 SimObject *run_new_object(SimRun *r, const struct ObjClass *cls,

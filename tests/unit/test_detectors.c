@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "../../sim/detect.h"
+#include "../../sim/lockgraph.h"
 #include "../../sim/object.h"
 #include "test.h"
 
@@ -264,7 +265,17 @@ static void test_deadlock_and_stuck(void) {
 static void acq(World *w, int32_t tid, int32_t o, int32_t line) { ev(w, tid, OP_ACQUIRE, o, 1, line); }
 static void rel(World *w, int32_t tid, int32_t o) { eva(w, tid, OP_RELEASE, o, 0, 0, 1); }
 
+/* The lock-order detector records each run's edges; the exploration's graph
+   (lockgraph.c) finds the cycles across runs. */
+static LockGraph *graph;
+static void end_lock_run(World *w) {
+  w->r.end = END_OK;
+  detect_end_run(&w->dets, &w->r);
+  lockgraph_add_run(graph, &w->r);
+}
+
 static void test_lock_order(void) {
+  graph = lockgraph_new();
   World w;
   world_open(&w, "potential_deadlock");
   /* opposite orders in two threads, never at the same time: reported */
@@ -272,8 +283,7 @@ static void test_lock_order(void) {
   int32_t a = obj(&w, &lock_cls, "a"), b = obj(&w, &lock_cls, "b");
   acq(&w, 1, a, 5), acq(&w, 1, b, 6), rel(&w, 1, b), rel(&w, 1, a);
   acq(&w, 2, b, 9), acq(&w, 2, a, 10), rel(&w, 2, a), rel(&w, 2, b);
-  w.r.end = END_OK;
-  detect_end_run(&w.dets, &w.r);
+  end_lock_run(&w);
   CHECK_EQ_INT(count(&w, FIND_POTENTIAL_DEADLOCK), 1);
   const char *m = message(&w, FIND_POTENTIAL_DEADLOCK);
   CHECK_CONTAINS(m, "T1 takes 'b' at t.lua:6 while holding 'a' (taken at t.lua:5)");
@@ -283,46 +293,49 @@ static void test_lock_order(void) {
   a = obj(&w, &lock_cls, "a"), b = obj(&w, &lock_cls, "b");
   acq(&w, 1, a, 5), acq(&w, 1, b, 6), rel(&w, 1, b), rel(&w, 1, a);
   acq(&w, 2, b, 9), acq(&w, 2, a, 10), rel(&w, 2, a), rel(&w, 2, b);
-  w.r.end = END_OK;
-  detect_end_run(&w.dets, &w.r);
+  end_lock_run(&w);
   CHECK_EQ_INT(count(&w, FIND_POTENTIAL_DEADLOCK), 0);
   world_close(&w);
 
   /* under a common gate lock: not reported */
+  lockgraph_free(graph);
+  graph = lockgraph_new();
   world_open(&w, "potential_deadlock");
   world_begin(&w, 3);
   int32_t g = obj(&w, &lock_cls, "gate");
   a = obj(&w, &lock_cls, "a"), b = obj(&w, &lock_cls, "b");
   acq(&w, 1, g, 1), acq(&w, 1, a, 2), acq(&w, 1, b, 3), rel(&w, 1, b), rel(&w, 1, a), rel(&w, 1, g);
   acq(&w, 2, g, 1), acq(&w, 2, b, 4), acq(&w, 2, a, 5), rel(&w, 2, a), rel(&w, 2, b), rel(&w, 2, g);
-  w.r.end = END_OK;
-  detect_end_run(&w.dets, &w.r);
+  end_lock_run(&w);
   CHECK_EQ_INT(count(&w, FIND_POTENTIAL_DEADLOCK), 0);
   world_close(&w);
 
   /* a cycle within one thread only: not reported */
+  lockgraph_free(graph);
+  graph = lockgraph_new();
   world_open(&w, "potential_deadlock");
   world_begin(&w, 2);
   a = obj(&w, &lock_cls, "a"), b = obj(&w, &lock_cls, "b");
   acq(&w, 1, a, 1), acq(&w, 1, b, 2), rel(&w, 1, b), rel(&w, 1, a);
   acq(&w, 1, b, 3), acq(&w, 1, a, 4), rel(&w, 1, a), rel(&w, 1, b);
-  w.r.end = END_OK;
-  detect_end_run(&w.dets, &w.r);
+  end_lock_run(&w);
   CHECK_EQ_INT(count(&w, FIND_POTENTIAL_DEADLOCK), 0);
   world_close(&w);
 
   /* RLock re-entry adds no edge: r -> r is no cycle, and a later a -> r
      with r -> a from re-entry would be a false alarm */
+  lockgraph_free(graph);
+  graph = lockgraph_new();
   world_open(&w, "potential_deadlock");
   world_begin(&w, 3);
   int32_t r = obj(&w, &rlock_cls, "r");
   a = obj(&w, &lock_cls, "a");
   acq(&w, 1, r, 1), acq(&w, 1, r, 2), rel(&w, 1, r), rel(&w, 1, r);
   acq(&w, 2, r, 3), acq(&w, 2, a, 4), acq(&w, 2, r, 5), rel(&w, 2, r), rel(&w, 2, a), rel(&w, 2, r);
-  w.r.end = END_OK;
-  detect_end_run(&w.dets, &w.r);
+  end_lock_run(&w);
   CHECK_EQ_INT(count(&w, FIND_POTENTIAL_DEADLOCK), 0);
   world_close(&w);
+  lockgraph_free(graph);
 }
 
 /* ---- barrier breaks ----------------------------------------------------- */
