@@ -26,7 +26,9 @@ CREATE TABLE IF NOT EXISTS explorations (
   steps           INTEGER NOT NULL DEFAULT 0,
   pruned          INTEGER NOT NULL DEFAULT 0, -- dfs runs abandoned as redundant
   options         TEXT,                    -- the exploration's options, JSON
-  racesim_version TEXT
+  racesim_version TEXT,
+  shard           TEXT NOT NULL DEFAULT '1/1', -- I/N: the part of the exploration run here
+  jobs            INTEGER NOT NULL DEFAULT 1
 );
 
 CREATE TABLE IF NOT EXISTS runs (
@@ -98,6 +100,16 @@ CREATE TABLE IF NOT EXISTS lock_edges (
   count          INTEGER NOT NULL DEFAULT 1
 );
 
+CREATE TABLE IF NOT EXISTS coverage (
+  exploration_id INTEGER NOT NULL REFERENCES explorations(id),
+  object         TEXT NOT NULL,  -- the primitive's name
+  kind           TEXT NOT NULL,  -- acquisition_order | timeout | barrier | wakeup_order | outcome
+  item           TEXT NOT NULL,  -- e.g. 'worker2 > worker1' or 'timed out at line 12'
+  runs           INTEGER NOT NULL, -- runs in which it was seen
+  first_run      INTEGER NOT NULL, -- runs.idx of the first
+  PRIMARY KEY (exploration_id, object, kind, item)
+) WITHOUT ROWID;
+
 -- ---- views ---------------------------------------------------------------
 
 CREATE VIEW IF NOT EXISTS failing_runs AS
@@ -123,3 +135,9 @@ CREATE VIEW IF NOT EXISTS events_readable AS
   FROM events e
   LEFT JOIN threads t ON t.run_id = e.run_id AND t.tid = e.thread
   LEFT JOIN objects o ON o.run_id = e.run_id AND o.oid = e.object;
+
+CREATE VIEW IF NOT EXISTS sync_coverage AS
+  SELECT x.script, c.exploration_id, c.object, c.kind, c.item, c.runs, c.first_run,
+         round(100.0 * c.runs / x.runs, 1) AS percent_of_runs
+  FROM coverage c JOIN explorations x ON x.id = c.exploration_id
+  ORDER BY c.exploration_id, c.object, c.kind, c.runs DESC;

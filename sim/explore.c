@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "detect.h"
+#include "coverage.h"
 #include "lockgraph.h"
 #include "token.h"
 #include "trace.h"
@@ -58,6 +59,7 @@ typedef struct Explore {
   size_t cap_replays;
   int recorded;   /* a trace database was written (x->trace is closed by then) */
   LockGraph *lg;   /* the lock-order graph, fed in run-index order */
+  Coverage *cov;   /* synchronization coverage (with a database only) */
   SimConfig cfg;   /* for the workers' own engines */
   int stop; /* workers: no more runs (read and written under a worker's lock) */
   StrBuf listing; /* replay: the run, step by step */
@@ -630,8 +632,11 @@ static int open_trace(Explore *x) {
             (unsigned long long)o->runs, o->max_steps ? o->max_steps : SIM_DEFAULT_MAX_STEPS,
             o->depth, x->strat->cfg.pct_steps, o->preemption_bound, o->record, o->jobs,
             o->shard + 1, o->nshards);
+  char shard[32];
+  snprintf(shard, sizeof shard, "%u/%u", o->shard + 1, o->nshards);
   TraceExploration te = {o->script, sched_sha256(x->sim), x->strat->ops->name,
-                         x->params_db.s ? x->params_db.s : "", seed, "threads", opts.s};
+                         x->params_db.s ? x->params_db.s : "", seed, "threads", opts.s,
+                         shard, o->jobs};
   x->expl_id = trace_begin(x->trace, &te);
   sb_free(&opts);
   if (x->expl_id < 0) {
@@ -639,6 +644,7 @@ static int open_trace(Explore *x) {
              trace_error(x->trace));
     return -1;
   }
+  x->cov = coverage_new();
   return 0;
 }
 
@@ -668,6 +674,7 @@ static int handle_run(Explore *x, SimRun *r, const char *err, uint64_t budget) {
   x->runs++;
   x->steps += r->steps;
   if (x->lg) lockgraph_add_run(x->lg, r);
+  if (x->cov) coverage_add_run(x->cov, r);
   if (replay) describe_run(x, r);
   if (process_run(x, r) != 0) return -1;
   progress(x, budget, 0);
@@ -893,6 +900,13 @@ static void lock_graph(Explore *x) {
 
 static void finish_trace(Explore *x) {
   if (!x->trace) return;
+  const char *object, *kind, *item;
+  uint64_t runs, first;
+  size_t n = x->cov ? coverage_item(x->cov, 0, &object, &kind, &item, &runs, &first) : 0;
+  for (size_t i = 0; i < n; i++) {
+    coverage_item(x->cov, i, &object, &kind, &item, &runs, &first);
+    trace_coverage(x->trace, x->expl_id, object, kind, item, runs, first);
+  }
   const char *status = x->interrupted ? "interrupted" : x->status == 2 ? "failed" : "done";
   trace_end(x->trace, x->expl_id, x->runs, x->steps, x->complete, x->strat ? x->strat->pruned : 0,
             status, mode_name(x->mode));
@@ -916,6 +930,7 @@ static void explore_free(Explore *x) {
   free(x->seen);
   free(x->replays);
   lockgraph_free(x->lg);
+  coverage_free(x->cov);
 }
 
 static int run_exploration(Explore *x) {

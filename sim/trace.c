@@ -198,8 +198,8 @@ int64_t trace_begin(Trace *t, const TraceExploration *x) {
   util_utc_stamp(now);
   if (sqlite3_prepare_v2(t->db,
                          "INSERT INTO explorations(script, script_sha256, strategy, params,"
-                         " base_seed, started_at, mode, options, racesim_version)"
-                         " VALUES (?,?,?,?,?,?,?,?,?)",
+                         " base_seed, started_at, mode, options, racesim_version, shard, jobs)"
+                         " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                          -1, &st, NULL) != SQLITE_OK) {
     snprintf(t->err, sizeof t->err, "%s", sqlite3_errmsg(t->db));
     return -1;
@@ -213,6 +213,8 @@ int64_t trace_begin(Trace *t, const TraceExploration *x) {
   sqlite3_bind_text(st, 7, x->mode ? x->mode : "threads", -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 8, x->options ? x->options : "{}", -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 9, RACESIM_VERSION, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 10, x->shard ? x->shard : "1/1", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int(st, 11, x->jobs > 0 ? x->jobs : 1);
   int rc = sqlite3_step(st);
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) {
@@ -367,6 +369,56 @@ void trace_lock_edge(Trace *t, int64_t expl, const char *from, const char *to,
   sqlite3_bind_int64(st, 7, (int64_t)first_run);
   sqlite3_bind_int64(st, 8, (int64_t)count);
   step_done(t, st);
+}
+
+void trace_coverage(Trace *t, int64_t expl, const char *object, const char *kind,
+                    const char *item, uint64_t runs, uint64_t first_run) {
+  if (begin_tx(t) != 0) return;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(t->db,
+                         "INSERT OR REPLACE INTO coverage(exploration_id, object, kind, item,"
+                         " runs, first_run) VALUES (?,?,?,?,?,?)",
+                         -1, &st, NULL) != SQLITE_OK)
+    return;
+  sqlite3_bind_int64(st, 1, expl);
+  sqlite3_bind_text(st, 2, object, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 3, kind, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 4, item, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 5, (int64_t)runs);
+  sqlite3_bind_int64(st, 6, (int64_t)first_run);
+  sqlite3_step(st);
+  sqlite3_finalize(st);
+}
+
+void trace_late_finding(Trace *t, int64_t expl, uint64_t idx, const char *kind, uint64_t sig,
+                        const char *message, const char *replay) {
+  if (begin_tx(t) != 0) return;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(t->db,
+                         "INSERT INTO findings(run_id, kind, signature, message, details)"
+                         " SELECT id, ?, ?, ?, ? FROM runs WHERE exploration_id = ? AND idx = ?"
+                         " LIMIT 1",
+                         -1, &st, NULL) != SQLITE_OK)
+    return;
+  char sigs[24];
+  snprintf(sigs, sizeof sigs, "%016llx", (unsigned long long)sig);
+  StrBuf d;
+  sb_init(&d);
+  sb_puts(&d, "{\"events\":[]");
+  if (replay) {
+    sb_puts(&d, ",\"replay\":");
+    sb_json_str(&d, replay);
+  }
+  sb_puts(&d, "}");
+  sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, sigs, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 3, message, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 4, d.s, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 5, expl);
+  sqlite3_bind_int64(st, 6, (int64_t)idx);
+  sqlite3_step(st);
+  sqlite3_finalize(st);
+  sb_free(&d);
 }
 
 void trace_end(Trace *t, int64_t expl, uint64_t runs, uint64_t steps, int complete,

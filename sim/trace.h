@@ -18,6 +18,8 @@ typedef struct Trace Trace;
 
 typedef struct TraceExploration {
   const char *script, *sha256, *strategy, *params, *base_seed, *mode, *options;
+  const char *shard; /* "I/N" */
+  int jobs;
 } TraceExploration;
 
 /*
@@ -44,6 +46,14 @@ int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token,
 void trace_lock_edge(Trace *t, int64_t expl, const char *from, const char *to,
                      const char *thread, int32_t line, int32_t from_line,
                      uint64_t first_run, uint64_t count);
+
+/* Record one synchronization-coverage item (coverage.h). */
+void trace_coverage(Trace *t, int64_t expl, const char *object, const char *kind,
+                    const char *item, uint64_t runs, uint64_t first_run);
+
+/* Record a finding made at the end of an exploration for run 'idx'. */
+void trace_late_finding(Trace *t, int64_t expl, uint64_t idx, const char *kind, uint64_t sig,
+                        const char *message, const char *replay);
 
 /* Finish an exploration; 'status' is done, interrupted or failed. */
 void trace_end(Trace *t, int64_t expl, uint64_t runs, uint64_t steps, int complete,

@@ -1,0 +1,175 @@
+/*
+** merge.c - `racesim merge OUT.db IN.db...`: combine trace databases, such
+** as the shards of one exploration run on several machines.
+**
+** Every exploration, run, event, thread, object, finding, lock edge and
+** coverage item of the inputs is copied into OUT with new ids.  The shards
+** of one exploration (same script digest, strategy, parameters and base
+** seed, different --shard I/N) become one exploration in OUT: their runs keep
+** their run indices (which are disjoint), so the distinct_findings view
+** counts every finding over all shards, as one unsharded exploration would.
+*/
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "trace.h"
+#include "util.h"
+
+static int exec(sqlite3 *db, const char *sql, char *err, size_t n) {
+  char *msg = NULL;
+  if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    snprintf(err, n, "%s", msg ? msg : sqlite3_errmsg(db));
+    sqlite3_free(msg);
+    return -1;
+  }
+  return 0;
+}
+
+/* Is 'path' a racesim database of our schema version? */
+static int check_input(const char *path, char *err, size_t n) {
+  sqlite3 *db;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    snprintf(err, n, "cannot open '%s': %s", path, db ? sqlite3_errmsg(db) : "?");
+    sqlite3_close(db);
+    return -1;
+  }
+  sqlite3_stmt *st;
+  int ok = 0;
+  long long version = -1;
+  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW) version = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+  }
+  if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='application'", -1, &st, NULL) ==
+      SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW)
+      ok = !strcmp((const char *)sqlite3_column_text(st, 0), "racesim");
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  if (!ok) {
+    snprintf(err, n, "'%s' is not a racesim trace database", path);
+    return -1;
+  }
+  if (version != TRACE_SCHEMA_VERSION) {
+    snprintf(err, n, "'%s' has schema version %lld; this racesim reads version %d", path,
+             version, TRACE_SCHEMA_VERSION);
+    return -1;
+  }
+  return 0;
+}
+
+static const char merge_sql[] =
+    /* explorations: a shard joins its exploration if OUT already has it */
+    "CREATE TEMP TABLE IF NOT EXISTS xmap(old INTEGER PRIMARY KEY, new INTEGER, existed INTEGER);"
+    "DELETE FROM temp.xmap;"
+    "CREATE TEMP TABLE IF NOT EXISTS rmap(old INTEGER PRIMARY KEY, new INTEGER);"
+    "DELETE FROM temp.rmap;"
+    "INSERT INTO temp.xmap SELECT s.id, (SELECT o.id FROM main.explorations o"
+    "  WHERE o.script_sha256 = s.script_sha256 AND o.strategy = s.strategy"
+    "    AND o.params = s.params AND o.base_seed = s.base_seed AND o.shard <> '1/1'"
+    "    AND s.shard <> '1/1' ORDER BY o.id LIMIT 1), 0 FROM src.explorations s;"
+    "UPDATE temp.xmap SET existed = new IS NOT NULL;"
+    "INSERT INTO main.explorations(script, script_sha256, strategy, params, base_seed,"
+    "  started_at, finished_at, runs, complete, status, mode, steps, pruned, options,"
+    "  racesim_version, shard, jobs)"
+    "  SELECT script, script_sha256, strategy, params, base_seed, started_at, finished_at,"
+    "  runs, complete, status, mode, steps, pruned, options, racesim_version, shard, jobs"
+    "  FROM src.explorations s WHERE (SELECT new FROM temp.xmap WHERE old = s.id) IS NULL"
+    "  ORDER BY s.id;"
+    /* the ids of those just inserted: the newest rows that match */
+    "UPDATE temp.xmap SET new = (SELECT o.id FROM main.explorations o"
+    "  JOIN src.explorations s ON s.id = temp.xmap.old"
+    "  WHERE o.script_sha256 = s.script_sha256 AND o.started_at = s.started_at"
+    "    AND o.base_seed = s.base_seed AND o.shard = s.shard AND o.strategy = s.strategy"
+    "  ORDER BY o.id DESC LIMIT 1) WHERE new IS NULL;"
+    /* a shard merged into its exploration adds its counts */
+    "UPDATE main.explorations SET"
+    "  runs = runs + (SELECT sum(s.runs) FROM src.explorations s JOIN temp.xmap m"
+    "    ON m.old = s.id WHERE m.new = main.explorations.id AND m.existed),"
+    "  steps = steps + (SELECT sum(s.steps) FROM src.explorations s JOIN temp.xmap m"
+    "    ON m.old = s.id WHERE m.new = main.explorations.id AND m.existed),"
+    "  pruned = pruned + (SELECT sum(s.pruned) FROM src.explorations s JOIN temp.xmap m"
+    "    ON m.old = s.id WHERE m.new = main.explorations.id AND m.existed),"
+    "  complete = complete AND (SELECT min(s.complete) FROM src.explorations s JOIN temp.xmap m"
+    "    ON m.old = s.id WHERE m.new = main.explorations.id AND m.existed),"
+    "  shard = 'merged'"
+    "  WHERE id IN (SELECT new FROM temp.xmap WHERE existed);"
+    /* runs and what hangs off them */
+    "INSERT INTO main.runs(exploration_id, idx, seed, schedule, steps, status, vtime, recorded)"
+    "  SELECT m.new, r.idx, r.seed, r.schedule, r.steps, r.status, r.vtime, r.recorded"
+    "  FROM src.runs r JOIN temp.xmap m ON m.old = r.exploration_id ORDER BY r.id;"
+    "INSERT INTO temp.rmap SELECT r.id, (SELECT o.id FROM main.runs o"
+    "  WHERE o.exploration_id = m.new AND o.idx = r.idx ORDER BY o.id DESC LIMIT 1)"
+    "  FROM src.runs r JOIN temp.xmap m ON m.old = r.exploration_id;"
+    "INSERT INTO main.events SELECT m.new, e.step, e.thread, e.op, e.object, e.value, e.vtime,"
+    "  e.line, e.transition, e.flags FROM src.events e JOIN temp.rmap m ON m.old = e.run_id;"
+    "INSERT INTO main.threads SELECT m.new, t.tid, t.name, t.parent"
+    "  FROM src.threads t JOIN temp.rmap m ON m.old = t.run_id;"
+    "INSERT INTO main.objects SELECT m.new, o.oid, o.kind, o.name, o.line"
+    "  FROM src.objects o JOIN temp.rmap m ON m.old = o.run_id;"
+    "INSERT INTO main.findings(run_id, kind, signature, message, step, thread, object, details)"
+    "  SELECT m.new, f.kind, f.signature, f.message, f.step, f.thread, f.object, f.details"
+    "  FROM src.findings f JOIN temp.rmap m ON m.old = f.run_id ORDER BY f.id;"
+    "INSERT INTO main.lock_edges SELECT m.new, l.from_lock, l.to_lock, l.thread, l.line,"
+    "  l.from_line, l.first_run, l.count FROM src.lock_edges l"
+    "  JOIN temp.xmap m ON m.old = l.exploration_id;"
+    "INSERT INTO main.coverage SELECT m.new, c.object, c.kind, c.item, c.runs, c.first_run"
+    "  FROM src.coverage c JOIN temp.xmap m ON m.old = c.exploration_id WHERE 1"
+    "  ON CONFLICT(exploration_id, object, kind, item) DO UPDATE SET"
+    "  runs = runs + excluded.runs, first_run = min(first_run, excluded.first_run);";
+
+int cli_merge(int argc, char **argv) {
+  if (argc < 2 || argv[0][0] == '-') {
+    fprintf(stderr, "racesim merge: usage: racesim merge OUT.db IN.db...\n");
+    return 2;
+  }
+  char err[1024];
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], argv[0])) {
+      fprintf(stderr, "racesim merge: '%s' is both the output and an input\n", argv[0]);
+      return 2;
+    }
+    if (check_input(argv[i], err, sizeof err) != 0) {
+      fprintf(stderr, "racesim merge: %s\n", err);
+      return 2;
+    }
+  }
+  Trace *t = trace_open(argv[0], err, sizeof err); /* creates or checks OUT */
+  if (!t) {
+    fprintf(stderr, "racesim merge: %s\n", err);
+    return 2;
+  }
+  trace_close(t);
+  sqlite3 *db;
+  if (sqlite3_open(argv[0], &db) != SQLITE_OK) {
+    fprintf(stderr, "racesim merge: cannot open '%s'\n", argv[0]);
+    return 2;
+  }
+  sqlite3_busy_timeout(db, 10000);
+  int rc = 0;
+  long long runs = 0;
+  for (int i = 1; i < argc && !rc; i++) {
+    char *attach = sqlite3_mprintf("ATTACH DATABASE %Q AS src", argv[i]);
+    if (exec(db, attach, err, sizeof err) || exec(db, "BEGIN IMMEDIATE", err, sizeof err) ||
+        exec(db, merge_sql, err, sizeof err) || exec(db, "COMMIT", err, sizeof err)) {
+      fprintf(stderr, "racesim merge: merging '%s' failed: %s\n", argv[i], err);
+      exec(db, "ROLLBACK", err, sizeof err);
+      rc = 2;
+    }
+    sqlite3_free(attach);
+    sqlite3_stmt *st;
+    if (!rc && sqlite3_prepare_v2(db, "SELECT count(*) FROM src.runs", -1, &st, NULL) == SQLITE_OK) {
+      if (sqlite3_step(st) == SQLITE_ROW) runs += sqlite3_column_int64(st, 0);
+      sqlite3_finalize(st);
+    }
+    exec(db, "DETACH DATABASE src", err, sizeof err);
+  }
+  sqlite3_close(db);
+  if (!rc) printf("merged %d database%s (%lld runs) into %s\n", argc - 1, argc == 2 ? "" : "s", runs,
+                  argv[0]);
+  return rc;
+}
