@@ -103,6 +103,7 @@ typedef struct SimThread {
   uint8_t daemon;
   uint8_t woken;      /* pending operation was signalled (notify, set, ...) */
   uint8_t failed;     /* an error escaped it */
+  uint8_t waited;     /* its pending operation was blocked at some step */
   PendingOp pend;
   uint64_t ticket;    /* arrival order of the pending wait (FIFO in async) */
   int32_t wake_ev;    /* event that signalled the pending operation, or -1 */

@@ -293,6 +293,7 @@ SimEvent *sched_event(lua_State *L, int op, int32_t obj) {
   e->line = t->pend.line;
   e->deadline = t->pend.deadline;
   if (t->pend.flags & PEND_NOWAIT) e->flags |= EV_NOWAIT;
+  if (t->waited) e->flags |= EV_BLOCKED, t->waited = 0;
   if (r->in_finally) e->flags |= EV_FINALLY;
   return e;
 }
@@ -498,7 +499,9 @@ static int collect_enabled(Sim *s) {
   int n = 0;
   for (int32_t i = 0; i < r->nthreads; i++) {
     SimThread *t = &r->threads[i];
-    if (t->state == TS_READY && pending_enabled(r, t)) s->enabled[n++] = i;
+    if (t->state != TS_READY) continue;
+    if (pending_enabled(r, t)) s->enabled[n++] = i;
+    else t->waited = 1;
   }
   return n;
 }

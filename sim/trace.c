@@ -234,7 +234,8 @@ void trace_flags(uint16_t flags, char *out, size_t n) {
     uint16_t bit;
     const char *name;
   } names[] = {{EV_TIMEOUT, "timeout"}, {EV_FAILED, "failed"},  {EV_RAISED, "raised"},
-               {EV_FINALLY, "finally"}, {EV_BROKE, "broke"},    {EV_NOWAIT, "nowait"}};
+               {EV_FINALLY, "finally"}, {EV_BROKE, "broke"},    {EV_NOWAIT, "nowait"},
+               {EV_BLOCKED, "waited"}};
   out[0] = '\0';
   size_t len = 0;
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)

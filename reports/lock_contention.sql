@@ -1,0 +1,15 @@
+-- lock_contention.sql: per lock-like object, over the recorded runs: how
+-- often it was acquired, how often the acquirer had to wait first, how often
+-- an acquire timed out or a non-blocking attempt failed.
+--   sqlite3 -header -column racesim.db < reports/lock_contention.sql
+SELECT object, object_kind AS kind,
+       count(*) AS acquires,
+       sum(flags LIKE '%waited%') AS waited,
+       round(100.0 * sum(flags LIKE '%waited%') / count(*), 1) AS percent_waited,
+       sum(flags LIKE '%timeout%') AS timed_out,
+       sum(flags LIKE '%failed%') AS failed_attempts,
+       count(DISTINCT run_id) AS runs
+FROM (SELECT object, object_kind, run_id, coalesce(flags, '') AS flags
+      FROM events_readable WHERE op = 'acquire')
+GROUP BY object, object_kind
+ORDER BY waited DESC, acquires DESC;
