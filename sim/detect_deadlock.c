@@ -110,7 +110,12 @@ static void dl_end(Detector *base, SimRun *r) {
       sig = detect_sig_num(sig, (int64_t)acc);
       RunFinding *f = run_finding(r, FIND_DEADLOCK, (int32_t)r->nevents - 1, x,
                                   r->threads[x].pend.obj, sig, "%s", b.s);
-      f->evs[0] = r->threads[x].last_ev;
+      int h = 0; /* each thread's last step: where it took what it holds */
+      y = x;
+      do {
+        if (h < 4) f->evs[h++] = r->threads[y].last_ev;
+        y = d->next[y];
+      } while (y != x);
       sb_free(&b);
       cycles++;
     }

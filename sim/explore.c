@@ -476,6 +476,17 @@ static void describe_run(Explore *x, const SimRun *r) {
     }
     sb_puts(J, "}");
   }
+  for (int32_t i = 0; r->end == END_STALL && i < r->nthreads; i++) {
+    const SimThread *t = &r->threads[i];
+    if (t->state != TS_READY || t->pend.op == OP_END) continue;
+    sb_printf(L, "%5s %8.3f  %-14s %-11s %-18s %-14s", "-", r->vtime, thread_name(r, i),
+              op_name(t->pend.op), t->pend.obj >= 0 ? obj_name(r, t->pend.obj) : "", "");
+    if (t->pend.line > 0) {
+      sb_putc(L, ' ');
+      run_format_site(r, t->pend.line, L);
+    }
+    sb_puts(L, "  [blocked: never proceeds]\n");
+  }
   sb_free(&v);
 }
 

@@ -409,8 +409,9 @@ static void html_lock_graph(Report *r, long long expl) {
     sb_printf(o, "<path d=\"M%.1f,%.1f Q%.1f,%.1f %.1f,%.1f\" fill=\"none\" stroke=\"#a00\" "
                  "marker-end=\"url(#arrow)\"/>",
               sx, sy, (x1 + x2) / 2 + nx, (y1 + y2) / 2 + ny, ex, ey);
-    sb_printf(o, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"middle\">",
-              (x1 + x2) / 2 + nx, (y1 + y2) / 2 + ny - 3);
+    sb_printf(o, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"%s\">",
+              (x1 + x2) / 2 + nx * 1.3, (y1 + y2) / 2 + ny * 1.3 + 4,
+              nx > 1 ? "start" : nx < -1 ? "end" : "middle");
     sb_html(o, es[k].label);
     sb_puts(o, "</text>\n");
   }

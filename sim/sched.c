@@ -258,6 +258,11 @@ int sched_op(lua_State *L, const PendingOp *op, lua_KFunction k,
   SimThread *t = sched_self(L);
   t->pend = *op;
   if (!t->pend.line) t->pend.line = sched_line(L);
+  /* a new pending operation: nothing has signalled it yet */
+  t->woken = 0;
+  t->wake_ev = -1;
+  t->waited = 0;
+  t->ticket = r->next_ticket++;
   if (!must_suspend(r, t)) {
     if (r->in_finally && !pending_enabled(r, t)) {
       if (isinf(t->pend.deadline))
@@ -275,9 +280,6 @@ int sched_op(lua_State *L, const PendingOp *op, lua_KFunction k,
                       "callback that cannot yield (a table.sort comparator, a "
                       "string.gsub function, a __tostring metamethod)",
                       op_name(t->pend.op));
-  t->woken = 0;
-  t->wake_ev = -1;
-  t->ticket = r->next_ticket++;
   return lua_yieldk(L, 0, ctx, k);
 }
 

@@ -299,6 +299,25 @@ static int record_events(Trace *t, int64_t run, const SimRun *r) {
       return -1;
     }
   }
+  /* a stalled run: where each thread is still waiting, as a last row */
+  uint32_t k = r->nevents;
+  for (int32_t i = 0; r->end == END_STALL && i < r->nthreads; i++) {
+    const SimThread *th = &r->threads[i];
+    if (th->state != TS_READY || th->pend.op == OP_END) continue;
+    sqlite3_bind_int64(st, 1, run);
+    sqlite3_bind_int64(st, 2, (int64_t)++k);
+    sqlite3_bind_int(st, 3, i);
+    sqlite3_bind_text(st, 4, op_name(th->pend.op), -1, SQLITE_STATIC);
+    if (th->pend.obj >= 0) sqlite3_bind_int(st, 5, th->pend.obj);
+    sqlite3_bind_double(st, 7, r->vtime);
+    if (th->pend.line > 0) sqlite3_bind_int(st, 8, th->pend.line);
+    sqlite3_bind_int64(st, 9, r->steps + 1);
+    sqlite3_bind_text(st, 10, "blocked", -1, SQLITE_STATIC);
+    if (step_done(t, st)) {
+      sb_free(&v);
+      return -1;
+    }
+  }
   sb_free(&v);
   return 0;
 }
