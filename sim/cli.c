@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "explore.h"
+#include "sched.h"
 #include "util.h"
 
 static const char usage_text[] =
@@ -341,6 +342,20 @@ int cli_main(int argc, char **argv) {
   if (!strcmp(cmd, "report")) return cli_report(argc - 2, argv + 2);
   if (!strcmp(cmd, "merge")) return cli_merge(argc - 2, argv + 2);
   if (!strcmp(cmd, "new")) return cli_new(argc - 2, argv + 2);
+  if (!strcmp(cmd, "api")) { /* undocumented: the scenario API, for tests */
+    SimConfig cfg = {0};
+    cfg.script = "/dev/null";
+    char err[256];
+    Sim *s = sched_open(&cfg, err, sizeof err);
+    if (!s) return 2;
+    StrBuf b;
+    sb_init(&b);
+    sched_list_api(s, &b);
+    fputs(b.s ? b.s : "", stdout);
+    sb_free(&b);
+    sched_close(s);
+    return 0;
+  }
   fprintf(stderr, "racesim: unknown command '%s' (run, replay, check, report, merge, new)\n", cmd);
   return 2;
 }

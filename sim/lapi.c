@@ -38,7 +38,18 @@ void lapi_class(lua_State *L, const ObjClass *cls, const luaL_Reg *methods,
   lua_setfield(L, -2, "__name");
   lua_pushboolean(L, 0);
   lua_setfield(L, -2, "__metatable"); /* scenarios cannot change it */
+  lua_pushvalue(L, -1);
   lua_rawsetp(L, LUA_REGISTRYINDEX, cls);
+  /* remember the class by name, for the API listing */
+  if (lua_getfield(L, LUA_REGISTRYINDEX, "racesim.classes") != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, "racesim.classes");
+  }
+  lua_insert(L, -2);
+  lua_setfield(L, -2, cls->kind);
+  lua_pop(L, 1);
 }
 
 Handle *lapi_push_handle(lua_State *L, const ObjClass *cls, int32_t oid) {

@@ -799,3 +799,42 @@ void scenario_begin_run(Sim *s) {
   lua_insert(L, -2);
   SIM_CHECK(lua_setupvalue(L, -2, 1) != NULL); /* _ENV */
 }
+
+/* Append "prefix" + each string key of the table at 'idx', sorted. */
+static void list_keys(lua_State *L, int idx, const char *prefix, StrBuf *out) {
+  idx = lua_absindex(L, idx);
+  int n = sorted_keys(L, idx, "api");
+  for (int i = 1; i <= n; i++) {
+    lua_rawgeti(L, -1, i);
+    if (lua_type(L, -1) == LUA_TSTRING && lua_tostring(L, -1)[0] != '_')
+      sb_printf(out, "%s%s\n", prefix, lua_tostring(L, -1));
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+}
+
+void scenario_list_api(Sim *s, StrBuf *out) {
+  lua_State *L = s->L;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_env_meta);
+  lua_getfield(L, -1, "__index"); /* base */
+  list_keys(L, -1, "global ", out);
+  lua_pop(L, 2);
+  lua_getfield(L, LUA_REGISTRYINDEX, "racesim.classes");
+  int n = sorted_keys(L, -1, "api");
+  for (int i = 1; i <= n; i++) {
+    lua_rawgeti(L, -1, i);
+    const char *cls = lua_tostring(L, -1);
+    lua_gettable(L, -3); /* the metatable */
+    if (lua_getfield(L, -1, "__methods") != LUA_TTABLE) {
+      lua_pop(L, 1);
+      lua_getfield(L, -1, "__index");
+    }
+    if (lua_istable(L, -1)) {
+      char prefix[96];
+      snprintf(prefix, sizeof prefix, "method %s:", cls);
+      list_keys(L, -1, prefix, out);
+    }
+    lua_pop(L, 2);
+  }
+  lua_pop(L, 2);
+}

@@ -144,6 +144,7 @@ void sched_set_detectors(Sim *s, DetectorSet *dets) { s->dets = dets; }
 SimRun *sched_result(Sim *s) { return &s->run; }
 size_t sched_mem_peak(const Sim *s) { return s->mem_peak; }
 const char *sched_error(const Sim *s) { return s->err; }
+void sched_list_api(Sim *s, StrBuf *out) { scenario_list_api(s, out); }
 const char *sched_sha256(const Sim *s) { return s->sha; }
 
 const char *sched_source(const Sim *s, size_t *len) {

@@ -67,6 +67,10 @@ const char *sched_sha256(const Sim *s);
 /* Peak Lua memory of the last run, bytes. */
 size_t sched_mem_peak(const Sim *s);
 
+/* The scenario API, one line per global and method (for the editor
+   definitions' test). */
+void sched_list_api(Sim *s, StrBuf *out);
+
 /* A message for END_SETUP / END_DIVERGED runs. */
 const char *sched_error(const Sim *s);
 

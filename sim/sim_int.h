@@ -64,6 +64,9 @@ struct Sim {
 int scenario_setup(Sim *s, char *err, size_t errlen);
 /* Push a fresh globals table for a run and point the chunk's _ENV at it. */
 void scenario_begin_run(Sim *s);
+/* Every global of the sandbox and every method of every class, one per line
+   ("global spawn", "method Lock:acquire"), sorted. */
+void scenario_list_api(Sim *s, StrBuf *out);
 
 /* sched.c, for scenario.c: an error escaped a thread's function. */
 void sched_thread_error(lua_State *L, int idx);
