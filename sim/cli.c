@@ -94,11 +94,23 @@ static int parse_double(const char *s, double *out) {
   return 0;
 }
 
+void cli_free_options(ExploreOptions *o) {
+  for (int i = 0; i < o->nparams; i++) {
+    free(o->params[i].name);
+    free(o->params[i].value);
+  }
+  free(o->params);
+  o->params = NULL;
+  o->nparams = 0;
+}
+
 /* Parse run/replay options into 'o'.  Returns 0, or 2 after an error. */
-static int parse_run_options(const char *cmd, int argc, char **argv, ExploreOptions *o) {
+int cli_parse_run_options(const char *cmd, int argc, char **argv, ExploreOptions *o) {
   const char *script = NULL;
-  static Param params[64];
+  Param *params = util_xcalloc(64, sizeof(Param));
   int np = 0;
+  o->params = params; /* freed by cli_free_options, also after an error */
+  o->nparams = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     const char *val = NULL;
@@ -127,7 +139,7 @@ static int parse_run_options(const char *cmd, int argc, char **argv, ExploreOpti
       params[np].name[eq - val] = '\0';
       params[np].value = util_xstrdup(eq + 1);
       params[np].used = 0;
-      np++;
+      o->nparams = ++np;
       continue;
     }
     snprintf(name, sizeof name, "%s", a);
@@ -278,8 +290,6 @@ static int parse_run_options(const char *cmd, int argc, char **argv, ExploreOpti
     return 2;
   }
   o->script = script;
-  o->params = params;
-  o->nparams = np;
   return 0;
 }
 
@@ -287,34 +297,38 @@ static int cmd_run(int argc, char **argv) {
   ExploreOptions o;
   explore_options_init(&o);
   o.command = "run";
-  if (parse_run_options("run", argc, argv, &o)) return 2;
-  if (o.schedule) {
+  int rc = cli_parse_run_options("run", argc, argv, &o);
+  if (!rc && o.schedule) {
     usage_error("run", "--schedule belongs to racesim replay");
-    return 2;
+    rc = 2;
   }
-  return explore_main(&o);
+  if (!rc) rc = explore_main(&o);
+  cli_free_options(&o);
+  return rc;
 }
 
 static int cmd_replay(int argc, char **argv) {
   ExploreOptions o;
   explore_options_init(&o);
   o.command = "replay";
-  if (parse_run_options("replay", argc, argv, &o)) return 2;
-  if (!o.schedule && !o.has_seed) {
+  int rc = cli_parse_run_options("replay", argc, argv, &o);
+  if (!rc && !o.schedule && !o.has_seed) {
     usage_error("replay", "give the run to replay: --seed S or --schedule TOKEN");
-    return 2;
-  }
-  if (o.schedule && o.has_seed) {
+    rc = 2;
+  } else if (!rc && o.schedule && o.has_seed) {
     usage_error("replay", "give --seed or --schedule, not both");
-    return 2;
-  }
-  if (!strcmp(o.strategy, "dfs")) {
+    rc = 2;
+  } else if (!rc && !strcmp(o.strategy, "dfs")) {
     usage_error("replay", "a dfs run is replayed with --schedule TOKEN");
-    return 2;
+    rc = 2;
   }
-  o.runs = 1;
-  o.no_shrink = 1;
-  return explore_main(&o);
+  if (!rc) {
+    o.runs = 1;
+    o.no_shrink = 1;
+    rc = explore_main(&o);
+  }
+  cli_free_options(&o);
+  return rc;
 }
 
 int cli_main(int argc, char **argv) {

@@ -11,6 +11,15 @@ int cli_main(int argc, char **argv);
 /* A decimal or 0x-hex unsigned number; -1 if malformed. */
 int cli_parse_u64(const char *s, uint64_t *out);
 
+/*
+** Parse the options of `run` or `replay` (argv without the command) into
+** 'o' (an ExploreOptions); returns 0, or 2 after printing a usage error.
+** cli_free_options frees what parsing allocated.
+*/
+struct ExploreOptions;
+int cli_parse_run_options(const char *cmd, int argc, char **argv, struct ExploreOptions *o);
+void cli_free_options(struct ExploreOptions *o);
+
 /* Subcommands implemented in their own files. */
 int cli_check(int argc, char **argv);  /* check.c */
 int cli_report(int argc, char **argv); /* report.c */

@@ -565,6 +565,7 @@ static int setup(Explore *x) {
     if (token_decode(o->schedule, &x->token, x->err, sizeof x->err) != 0) return -1;
     x->has_token = 1;
     if (!o->nparams && x->token.params && *x->token.params) {
+      free(mo->params); /* the parser's empty array */
       mo->nparams = params_from_token(x->token.params, &mo->params);
       cfg.params = o->params;
       cfg.nparams = o->nparams;

@@ -96,11 +96,16 @@ Sim *sched_open(const SimConfig *cfg, char *err, size_t errlen) {
   s->prev = -1;
 
   struct stat st;
-  if (stat(cfg->script, &st) == 0 && S_ISDIR(st.st_mode)) {
+  if (cfg->source) { /* given as text (tests, fuzzing) */
+    s->source = util_xmalloc(cfg->source_len + 1);
+    memcpy(s->source, cfg->source, cfg->source_len);
+    s->source[cfg->source_len] = '\0';
+    s->source_len = cfg->source_len;
+  } else if (stat(cfg->script, &st) == 0 && S_ISDIR(st.st_mode)) {
     snprintf(err, errlen, "cannot read script '%s': it is a directory", cfg->script);
     goto fail;
   }
-  s->source = util_read_file(cfg->script, &s->source_len);
+  if (!s->source) s->source = util_read_file(cfg->script, &s->source_len);
   if (!s->source) {
     snprintf(err, errlen, "cannot read script '%s': %s", cfg->script,
              strerror(errno ? errno : ENOENT));

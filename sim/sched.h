@@ -29,6 +29,8 @@ typedef struct Param {
 /* Everything that shapes a run, besides the strategy's choices. */
 typedef struct SimConfig {
   const char *script;     /* path as the user gave it */
+  const char *source;     /* the scenario's text, if not read from 'script' */
+  size_t source_len;
   uint32_t max_steps;     /* per run */
   uint64_t max_instructions; /* Lua instructions per step */
   size_t max_memory;      /* bytes of Lua memory */

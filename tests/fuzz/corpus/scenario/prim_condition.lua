@@ -1,0 +1,37 @@
+-- Condition: wait/notify need the lock; wait releases and re-acquires it;
+-- wait(timeout) returns false; wait_for re-checks its predicate; notify(n),
+-- notify_all; a Condition on a given Lock.
+scenario{ name = "Condition semantics", expect = "clean" }
+local c = Condition(nil, "c")
+local ok, e = pcall(c.wait, c)
+check(not ok and e.type == "RuntimeError" and e.message == "cannot wait on un-acquired lock")
+ok, e = pcall(c.notify, c)
+check(not ok and e.type == "RuntimeError" and e.message == "cannot notify on un-acquired lock")
+c:acquire()
+check(c:wait(0.25) == false and now() == 0.25, "wait(timeout) times out")
+c:release()
+local items = shared("items", 0)
+local woke = shared("woke", 0, { atomic = true })
+for i = 1, 3 do
+  spawn("consumer" .. i, function()
+    c:with(function()
+      check(c:wait_for(function() return items:get() > 0 end) == true)
+      items:set(items:get() - 1)
+      woke:add(1)
+    end)
+  end)
+end
+spawn("producer", function()
+  c:with(function() items:set(1); c:notify() end)
+  c:with(function() items:set(items:get() + 2); c:notify(2) end)
+end)
+local lk = Lock("given")
+local c2 = Condition(lk)
+c2:acquire()
+check(lk:locked(), "Condition(lock) uses the given lock")
+check(c2:wait_for(function() return false end, 1) == false and now() >= 1)
+c2:release()
+finally(function()
+  check(woke:get() == 3, "woke %d", woke:get())
+  check(items:get() == 0, "items %d", items:get())
+end)

@@ -1,0 +1,37 @@
+-- Semaphore and BoundedSemaphore: counting, release(n), the ValueErrors.
+scenario{ name = "Semaphore semantics", expect = "clean" }
+local ok, e = pcall(Semaphore, -1)
+check(not ok and e.type == "ValueError" and e.message == "semaphore initial value must be >= 0")
+local s = Semaphore(2, "s")
+check(s:acquire() and s:acquire())
+check(s:acquire(false) == false, "no permit left")
+check(s:acquire(true, 1) == false and now() == 1, "timed out")
+ok, e = pcall(s.acquire, s, false, 1)
+check(not ok and e.type == "ValueError")
+ok, e = pcall(s.release, s, 0)
+check(not ok and e.type == "ValueError" and e.message == "n must be one or more")
+s:release(2)
+check(s:acquire() and s:acquire() and not s:acquire(false))
+s:release(3) -- a plain Semaphore may go above its initial value
+check(s:acquire() and s:acquire() and s:acquire())
+local b = BoundedSemaphore(1, "b")
+b:acquire()
+b:release()
+ok, e = pcall(b.release, b)
+check(not ok and e.type == "ValueError" and e.message == "Semaphore released too many times")
+-- at most 2 holders at once
+local pool = Semaphore(2)
+local inside = shared("inside", 0, { atomic = true })
+local peak = shared("peak", 0)
+local peak_lock = Lock("peak_lock")
+for i = 1, 3 do
+  spawn(function()
+    pool:with(function()
+      local n = inside:add(1)
+      peak_lock:with(function() if n > peak:get() then peak:set(n) end end)
+      yield()
+      inside:add(-1)
+    end)
+  end)
+end
+finally(function() check(peak:get() <= 2, "peak %d", peak:get()) end)
