@@ -476,9 +476,21 @@ static void describe_run(Explore *x, const SimRun *r) {
     }
     sb_puts(J, "}");
   }
+  uint32_t k = r->nevents;
   for (int32_t i = 0; r->end == END_STALL && i < r->nthreads; i++) {
     const SimThread *t = &r->threads[i];
     if (t->state != TS_READY || t->pend.op == OP_END) continue;
+    /* where it waits, as the trace database records it */
+    sb_printf(J, "%s{\"step\": %u, \"transition\": %u, \"time\": %.6g, \"thread\": ", k ? ", " : "",
+              k + 1, r->steps + 1, r->vtime);
+    k++;
+    sb_json_str(J, thread_name(r, i));
+    sb_puts(J, ", \"op\": ");
+    sb_json_str(J, op_name(t->pend.op));
+    sb_puts(J, ", \"object\": ");
+    if (t->pend.obj >= 0) sb_json_str(J, obj_name(r, t->pend.obj));
+    else sb_puts(J, "null");
+    sb_printf(J, ", \"value\": null, \"line\": %d, \"flags\": \"blocked\"}", t->pend.line);
     sb_printf(L, "%5s %8.3f  %-14s %-11s %-18s %-14s", "-", r->vtime, thread_name(r, i),
               op_name(t->pend.op), t->pend.obj >= 0 ? obj_name(r, t->pend.obj) : "", "");
     if (t->pend.line > 0) {
