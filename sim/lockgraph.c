@@ -31,10 +31,16 @@ typedef struct Edge {
   uint64_t first_run, count;
 } Edge;
 
+typedef struct Cycle {
+  uint64_t sig;
+  size_t edge[MAX_CYCLE];
+  int len;
+} Cycle;
+
 struct LockGraph {
   Edge *e;
   size_t ne, cap;
-  uint64_t *reported; /* signatures of the cycles reported */
+  Cycle *reported; /* the cycles reported */
   size_t nrep, cap_rep;
 };
 
@@ -100,9 +106,12 @@ static uint64_t cycle_sig(const LockGraph *g, const size_t *path, int len) {
 static void report(LockGraph *g, SimRun *r, const size_t *path, int len) {
   uint64_t sig = cycle_sig(g, path, len);
   for (size_t i = 0; i < g->nrep; i++)
-    if (g->reported[i] == sig) return;
+    if (g->reported[i].sig == sig) return;
   UTIL_GROW(g->reported, g->nrep + 1, g->cap_rep);
-  g->reported[g->nrep++] = sig;
+  Cycle *c = &g->reported[g->nrep++];
+  c->sig = sig;
+  c->len = len;
+  for (int i = 0; i < len; i++) c->edge[i] = path[i];
   StrBuf b;
   sb_init(&b);
   sb_puts(&b, "potential deadlock: lock-order cycle ");
@@ -172,6 +181,21 @@ void lockgraph_add_run(LockGraph *g, SimRun *r) {
       }
     }
   }
+}
+
+int lockgraph_cycle(const LockGraph *g, uint64_t sig, const char **to, int32_t *line, int max) {
+  for (size_t i = 0; i < g->nrep; i++) {
+    const Cycle *c = &g->reported[i];
+    /* findings carry the signature mixed with the kind (run_finding) */
+    if (c->sig != sig && util_fnv_u64(c->sig, FIND_POTENTIAL_DEADLOCK) != sig) continue;
+    int n = 0;
+    for (int k = 0; k < c->len && n < max; k++, n++) {
+      to[n] = g->e[c->edge[k]].to_name;
+      line[n] = g->e[c->edge[k]].to_line;
+    }
+    return n;
+  }
+  return 0;
 }
 
 size_t lockgraph_edge(const LockGraph *g, size_t i, const char **from, const char **to,

@@ -23,6 +23,12 @@ void lockgraph_free(LockGraph *g);
 */
 void lockgraph_add_run(LockGraph *g, SimRun *r);
 
+/*
+** The second acquisitions of the cycle reported with signature 'sig' (the
+** lock taken and where): up to 'max'; returns how many.
+*/
+int lockgraph_cycle(const LockGraph *g, uint64_t sig, const char **to, int32_t *line, int max);
+
 /* Edge i of the graph; returns the number of edges. */
 size_t lockgraph_edge(const LockGraph *g, size_t i, const char **from, const char **to,
                       const char **thread, int32_t *line, int32_t *from_line,

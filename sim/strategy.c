@@ -11,12 +11,13 @@ extern const StrategyOps strategy_pct_ops;
 extern const StrategyOps strategy_dfs_ops;
 extern const StrategyOps strategy_replay_ops;
 extern const StrategyOps strategy_guided_ops;
+extern const StrategyOps strategy_directed_ops;
 
 static const StrategyOps *const registry[] = {
     &strategy_random_ops, &strategy_pct_ops,    &strategy_dfs_ops,
-    &strategy_replay_ops, &strategy_guided_ops, NULL};
+    &strategy_replay_ops, &strategy_guided_ops, &strategy_directed_ops, NULL};
 
-static const char *const names[] = {"random", "pct", "dfs", "replay", "guided", NULL};
+static const char *const names[] = {"random", "pct", "dfs", "replay", "guided", "directed", NULL};
 
 void strategy_config_init(StrategyConfig *cfg) {
   memset(cfg, 0, sizeof *cfg);

@@ -35,6 +35,10 @@ typedef struct StrategyConfig {
   uint32_t nreplay;
   uint64_t replay_seed;  /* replay: the run seed recorded in the token */
   int64_t deviate_at;    /* guided: the decision where not to preempt, -1 */
+  /* directed: the acquisitions to hold back (lock name and line) */
+  const char *const *target_names;
+  const int32_t *target_lines;
+  int ntargets;
   /* dfs sharding/splitting: explore only the subtrees of this shard */
   uint32_t shard, nshards;
 } StrategyConfig;
