@@ -53,6 +53,7 @@ typedef struct DfsStrategy {
   int finished;
   Dpor *dpor;
   uint64_t fallbacks; /* races whose initials were not enabled */
+  int truncated;      /* a run was cut short (step limit): not complete */
 } DfsStrategy;
 
 static Strategy *dfs_create(const StrategyConfig *cfg) {
@@ -278,6 +279,24 @@ static void dfs_end_run(Strategy *base, const SimRun *r) {
     }
   }
   free(tmp);
+  if (r->end == END_STEP_LIMIT || r->end == END_ABORT) {
+    /* Cut short: what the threads left waiting would have done was never
+       seen.  Give each thread that could run but never did since a node a
+       turn at the first such node (a fairness backtrack), and never claim
+       completeness. */
+    s->truncated = 1;
+    for (int32_t t = 0; t < r->nthreads && t < 64; t++) {
+      if (!thread_alive(&r->threads[t])) continue;
+      uint32_t last = r->threads[t].last_ev >= 0 ? r->events[r->threads[t].last_ev].step : 0;
+      for (size_t i = 0; i < s->ndec && i < s->npath; i++) {
+        Node *n = &s->path[i];
+        if (n->kind == DEC_THREAD && n->step > last && (n->enabled & BIT(t))) {
+          n->backtrack |= BIT(t);
+          break;
+        }
+      }
+    }
+  }
   if (por(s) && r->end != END_PRUNED) {
     if (dpor_analyse(s->dpor, r, on_race, s) != 0) {
       snprintf(base->err, sizeof base->err,
@@ -315,7 +334,7 @@ static void dfs_end_run(Strategy *base, const SimRun *r) {
   }
   if (s->npath == 0) {
     s->finished = 1;
-    base->complete = 1;
+    base->complete = !s->truncated;
   }
 }
 
