@@ -58,6 +58,7 @@ typedef struct Explore {
   const char **replays;
   size_t cap_replays;
   int recorded;   /* a trace database was written (x->trace is closed by then) */
+  int truncated;  /* a run was cut short by a limit */
   LockGraph *lg;   /* the lock-order graph, fed in run-index order */
   Coverage *cov;   /* synchronization coverage (with a database only) */
   SimConfig cfg;   /* for the workers' own engines */
@@ -262,6 +263,78 @@ static void shrink_one(Explore *x, Distinct *d, double deadline) {
   attempt_free(&best);
 }
 
+/*
+** A potential deadlock that no run deadlocked on: steer a directed search
+** toward it, and say whether it was reached (with a replay command).
+*/
+#define DIRECTED_RUNS 300
+
+static void confirm_one(Explore *x, Distinct *d) {
+  const char *names[8];
+  int32_t lines[8];
+  int n = lockgraph_cycle(x->lg, d->sig, names, lines, 8);
+  if (n == 0) return;
+  StrategyConfig c;
+  strategy_config_init(&c);
+  c.base_seed = x->base_seed;
+  c.target_names = names;
+  c.target_lines = lines;
+  c.ntargets = n;
+  Strategy *g = strategy_create("directed", &c);
+  sched_set_strategy(x->sim, g);
+  uint64_t i;
+  int found = 0;
+  for (i = 0; i < DIRECTED_RUNS && !found && !g_signal; i++) {
+    uint64_t seed;
+    g->ops->begin_run(g, i, &seed);
+    sched_run(x->sim, i, seed);
+    SimRun *r = sched_result(x->sim);
+    g->ops->end_run(g, r);
+    for (uint32_t k = 0; k < r->nfindings && !found; k++) {
+      const RunFinding *f = &r->findings[k];
+      if (f->kind != FIND_DEADLOCK || f->obj < 0) continue;
+      for (int t = 0; t < n; t++) found |= !strcmp(obj_name(r, f->obj), names[t]);
+    }
+    if (found) {
+      char *tok = run_token(x, r);
+      StrBuf b;
+      sb_init(&b);
+      sb_printf(&b, "confirmed: a directed search deadlocked on it in %llu run%s: racesim replay ",
+                (unsigned long long)i + 1, i ? "s" : "");
+      sb_shell_word(&b, x->o->script);
+      sb_printf(&b, " --schedule %s", tok);
+      d->note = sb_take(&b);
+      free(tok);
+    }
+  }
+  if (!found) {
+    StrBuf b;
+    sb_init(&b);
+    sb_printf(&b, "not reached in %d directed runs: the threads may never hold these locks at "
+                  "the same time (something else orders them)",
+              DIRECTED_RUNS);
+    d->note = sb_take(&b);
+  }
+  strategy_destroy(g);
+  sched_set_strategy(x->sim, x->strat);
+}
+
+/* Confirm each potential deadlock that no run of the exploration showed. */
+static void confirm(Explore *x) {
+  if (!x->lg || strcmp(x->o->command, "run") || x->status == 2) return;
+  int deadlocked = 0;
+  for (size_t i = 0; i < x->fs.n; i++) deadlocked |= x->fs.v[i].kind == FIND_DEADLOCK;
+  for (size_t i = 0; i < x->fs.n; i++) {
+    Distinct *d = &x->fs.v[i];
+    if (d->kind != FIND_POTENTIAL_DEADLOCK) continue;
+    if (deadlocked) {
+      d->note = util_xstrdup("confirmed: runs of this exploration deadlocked (see the deadlock finding)");
+      continue;
+    }
+    confirm_one(x, d);
+  }
+}
+
 static void shrink(Explore *x) {
   if (x->o->no_shrink || strcmp(x->o->command, "run") || x->status == 2) return;
   double deadline = util_now() + 10.0;
@@ -324,6 +397,10 @@ static void print_human(Explore *x) {
       printf("complete: every interleaving%s was explored (%llu runs pruned as redundant)\n",
              o->preemption_bound >= 0 ? " within the preemption bound" : "",
              (unsigned long long)x->strat->pruned);
+    else if (x->strat->complete == 0 && x->truncated)
+      printf("not complete: some runs hit --max-steps, so what they would have done next was "
+             "not explored (%llu runs pruned)\n",
+             (unsigned long long)x->strat->pruned);
     else
       printf("not complete: the exploration stopped before the end (%llu runs pruned); "
              "raise --runs to go on\n",
@@ -332,11 +409,14 @@ static void print_human(Explore *x) {
     double p1, pall;
     int n;
     pct_bound(x, &p1, &pall, &n);
+    char all[48];
+    if (pall > 0.999999) snprintf(all, sizeof all, "> 0.999999");
+    else snprintf(all, sizeof all, ">= %.4g", pall);
     printf("pct: depth %d, %u steps: each run finds a given depth-%d bug with probability "
-           ">= 1/(%d * %u^%d) = %.3g; %llu runs: >= %.3g\n",
+           ">= 1/(%d * %u^%d) = %.3g; %llu runs: %s\n",
            x->strat->cfg.pct_depth, x->strat->cfg.pct_steps, x->strat->cfg.pct_depth, n,
            x->strat->cfg.pct_steps, x->strat->cfg.pct_depth - 1, p1,
-           (unsigned long long)x->runs, pall);
+           (unsigned long long)x->runs, all);
   }
   if (x->fs.n == 0) {
     printf("no findings\n");
@@ -695,6 +775,7 @@ static int handle_run(Explore *x, SimRun *r, const char *err, uint64_t budget) {
     return -1;
   }
   if (r->end == END_PRUNED) return 0;
+  if (r->end == END_STEP_LIMIT || r->end == END_ABORT) x->truncated = 1;
   x->runs++;
   x->steps += r->steps;
   if (x->lg) lockgraph_add_run(x->lg, r);
@@ -980,6 +1061,7 @@ static int run_exploration(Explore *x) {
     else explore_loop(x);
     progress(x, 0, 1);
     lock_graph(x);
+    if (!x->interrupted) confirm(x);
     if (!x->interrupted) shrink(x);
     finding_sort(&x->fs);
     if (x->status != 2) x->status = x->fs.n ? 1 : 0;

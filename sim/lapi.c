@@ -120,6 +120,18 @@ int lapi_raise(lua_State *L, const char *type, const char *fmt, ...) {
   return lua_error(L);
 }
 
+int lapi_arg_error(lua_State *L, const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  lapi_push_error(L, "ValueError", msg);
+  lua_pushboolean(L, 1);
+  lua_setfield(L, -2, "argument");
+  return lua_error(L);
+}
+
 int lapi_type_error(lua_State *L, int arg, const char *fname,
                     const char *expected) {
   return lapi_raise(L, "TypeError", "%s: argument %d must be %s, not %s", fname,
@@ -132,7 +144,7 @@ double lapi_timeout(lua_State *L, int idx, const char *fname) {
     return lapi_type_error(L, idx, fname, "a number of seconds or nil"), 0;
   double t = lua_tonumber(L, idx);
   if (isnan(t) || t < 0)
-    return lapi_raise(L, "ValueError", "%s: timeout value must be a non-negative number",
+    return lapi_arg_error(L, "%s: timeout value must be a non-negative number",
                       fname),
            0;
   return sched_run_of(L)->vtime + t;

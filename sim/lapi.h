@@ -15,6 +15,7 @@
 
 #include "object.h"
 #include "sched.h"
+#include "util.h"
 
 typedef struct Handle {
   uint32_t magic;
@@ -40,7 +41,13 @@ SimObject *lapi_check1(lua_State *L, int idx, const ObjClass *cls);
 SimObject *lapi_to_object(lua_State *L, int idx);
 
 /* Raise an error table of the given Python type.  Never returns. */
-int lapi_raise(lua_State *L, const char *type, const char *fmt, ...);
+int lapi_raise(lua_State *L, const char *type, const char *fmt, ...) UTIL_PRINTF(3, 4);
+/*
+** Raise ValueError for a bad argument value (Semaphore(-1), sleep(-1)...):
+** before the first spawn it means the scenario is broken (exit 2), where a
+** ValueError the program raises by its own doing is a finding.
+*/
+int lapi_arg_error(lua_State *L, const char *fmt, ...) UTIL_PRINTF(2, 3);
 /* Push (without raising) an error table. */
 void lapi_push_error(lua_State *L, const char *type, const char *msg);
 

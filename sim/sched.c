@@ -422,13 +422,16 @@ void sched_thread_error(lua_State *L, int idx) {
   idx = lua_absindex(L, idx);
   const char *type = "error", *msg = NULL;
   int32_t line = 0;
+  int argument = 0;
   if (lua_istable(L, idx)) {
     lua_getfield(L, idx, "type");
     lua_getfield(L, idx, "message");
     lua_getfield(L, idx, "line");
-    type = lua_tostring(L, -3) ? lua_tostring(L, -3) : "error";
-    msg = lua_tostring(L, -2);
-    line = (int32_t)lua_tointeger(L, -1);
+    lua_getfield(L, idx, "argument");
+    type = lua_tostring(L, -4) ? lua_tostring(L, -4) : "error";
+    msg = lua_tostring(L, -3);
+    line = (int32_t)lua_tointeger(L, -2);
+    argument = lua_toboolean(L, -1);
   } else {
     msg = lua_tostring(L, idx);
   }
@@ -442,8 +445,12 @@ void sched_thread_error(lua_State *L, int idx) {
     s->abort_end = END_ABORT;
     return;
   }
-  if (!s->spawned && !r->in_finally && t->id == 0) {
-    /* Before any concurrency: the scenario itself is broken. */
+  if (!s->spawned && !r->in_finally && t->id == 0 &&
+      (!strcmp(type, "error") || !strcmp(type, "TypeError") || argument)) {
+    /* A Lua error or a wrong argument before any concurrency: the scenario
+       itself is broken.  (A RuntimeError, or a ValueError like "released too
+       many times", is the program's own behaviour: a finding, as in any
+       thread.) */
     snprintf(s->err, sizeof s->err, "%s%s%s", strcmp(type, "error") ? type : "",
              strcmp(type, "error") ? ": " : "", msg);
     if (line > 0) {

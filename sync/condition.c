@@ -48,9 +48,10 @@ static void cond_explain(const SimRun *r, const SimObject *c, const SimThread *t
     return;
   }
   sb_printf(out,
-            "waits on Condition '%s' and nobody is left to notify it (a "
-            "notify() that came before the wait() is lost: re-check the "
-            "condition in a loop, or use wait_for)",
+            "waits on Condition '%s' and nobody is left to notify it (a lost "
+            "wake-up: a notify() that came before this wait(), or one that woke "
+            "a waiter who could not proceed; re-check the condition in a loop, "
+            "use notify_all(), or one Condition per predicate)",
             obj_name(r, c->id));
 }
 
@@ -190,6 +191,8 @@ static int l_Condition(lua_State *L) {
     static const ObjClass *const locks[] = {&lock_class, &rlock_class, NULL};
     lock = lapi_check(L, 1, locks, "a Lock or RLock")->id;
     nameidx = 2;
+  } else if (lua_isnil(L, 1)) {
+    nameidx = 2; /* Condition(nil, "name") */
   }
   lua_settop(L, nameidx > lua_gettop(L) ? lua_gettop(L) : nameidx);
   SimObject *c = lapi_new_object(L, &condition_class, nameidx, lock);

@@ -95,6 +95,8 @@ static void lock_explain(const SimRun *r, const SimObject *o, const SimThread *t
   sb_printf(out, "waits to acquire %s '%s'", o->cls->kind, obj_name(r, o->id));
   if (s->flavor <= LK_RLOCK && s->owner >= 0) {
     if (s->owner == t->id) sb_puts(out, ", which it already holds");
+    else if (!thread_alive(&r->threads[s->owner]))
+      sb_printf(out, ", held by %s, which ended without releasing it", thread_name(r, s->owner));
     else sb_printf(out, ", held by %s", thread_name(r, s->owner));
     if (s->owner_line > 0) {
       sb_puts(out, " (taken at ");
@@ -296,10 +298,14 @@ static int Lock_acquire(lua_State *L) {
                     !(s->flavor <= LK_RLOCK && lua_type(L, 3) == LUA_TNUMBER &&
                       lua_tonumber(L, 3) == -1);
   if (!blocking && has_timeout)
-    return lapi_raise(L, "ValueError", s->flavor >= LK_SEM
+    return lapi_arg_error(L, s->flavor >= LK_SEM
                                            ? "can't specify timeout for non-blocking acquire"
                                            : "can't specify a timeout for a non-blocking call");
-  double deadline = has_timeout ? lapi_timeout(L, 3, "acquire") : INFINITY;
+  double deadline;
+  if (has_timeout && s->flavor >= LK_SEM && lua_type(L, 3) == LUA_TNUMBER &&
+      lua_tonumber(L, 3) < 0)
+    deadline = sched_run_of(L)->vtime; /* Python: a negative timeout gives up at once */
+  else deadline = has_timeout ? lapi_timeout(L, 3, "acquire") : INFINITY;
   return do_acquire(L, o, blocking, deadline);
 }
 
@@ -313,8 +319,8 @@ static int Lock_release(lua_State *L) {
                         o->cls->kind);
     if (!lua_isinteger(L, 2)) return lapi_type_error(L, 2, "release", "an integer");
     lua_Integer v = lua_tointeger(L, 2);
-    if (v < 1) return lapi_raise(L, "ValueError", "n must be one or more");
-    if (v > 1000000) return lapi_raise(L, "ValueError", "n is too large");
+    if (v < 1) return lapi_arg_error(L, "n must be one or more");
+    if (v > 1000000) return lapi_arg_error(L, "n is too large");
     n = (int32_t)v;
   }
   return do_release(L, o, n);
@@ -390,8 +396,8 @@ static int make_sem(lua_State *L, const ObjClass *cls, int flavor) {
   if (lua_type(L, 1) == LUA_TNUMBER) {
     if (!lua_isinteger(L, 1)) return lapi_type_error(L, 1, cls->kind, "an integer value");
     v = lua_tointeger(L, 1);
-    if (v < 0) return lapi_raise(L, "ValueError", "semaphore initial value must be >= 0");
-    if (v > 30000) return lapi_raise(L, "ValueError", "semaphore initial value is too large (at most 30000)");
+    if (v < 0) return lapi_arg_error(L, "semaphore initial value must be >= 0");
+    if (v > 30000) return lapi_arg_error(L, "semaphore initial value is too large (at most 30000)");
   } else if (!lua_isnoneornil(L, 1) && lua_type(L, 1) != LUA_TSTRING) {
     return lapi_type_error(L, 1, cls->kind, "an integer value");
   }

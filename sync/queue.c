@@ -229,7 +229,7 @@ static int put_k(lua_State *L, int status, lua_KContext ctx) {
   if (full(q)) {
     r->events[ev].flags |= ((t->pend.flags & PEND_NOWAIT) ? EV_FAILED : EV_TIMEOUT) | EV_RAISED;
     r->events[ev].frd = F_TAIL, r->events[ev].fwr = 0; /* it saw a full queue */
-    return lapi_raise(L, "Full", "");
+    return lapi_raise(L, "Full", "%s", "");
   }
   lua_getiuservalue(L, 1, 1);
   lua_pushvalue(L, 2);
@@ -258,7 +258,7 @@ static int get_k(lua_State *L, int status, lua_KContext ctx) {
   if (q->size == 0) {
     r->events[ev].flags |= ((t->pend.flags & PEND_NOWAIT) ? EV_FAILED : EV_TIMEOUT) | EV_RAISED;
     r->events[ev].frd = F_ITEMS, r->events[ev].fwr = 0; /* it saw an empty queue */
-    return lapi_raise(L, "Empty", "");
+    return lapi_raise(L, "Empty", "%s", "");
   }
   lua_getiuservalue(L, 1, 1);
   pop_item(L, q, lua_gettop(L));
@@ -389,7 +389,7 @@ static int make_queue(lua_State *L, int kind) {
   if (lua_type(L, 1) == LUA_TNUMBER) {
     if (!lua_isinteger(L, 1)) return lapi_type_error(L, 1, qkinds[kind], "an integer maxsize");
     maxsize = lua_tointeger(L, 1);
-    if (maxsize > 30000) return lapi_raise(L, "ValueError", "maxsize is too large (at most 30000)");
+    if (maxsize > 30000) return lapi_arg_error(L, "maxsize is too large (at most 30000)");
     if (lua_type(L, 2) == LUA_TSTRING) nameidx = 2;
   } else if (lua_type(L, 1) == LUA_TSTRING) {
     nameidx = 1;

@@ -91,7 +91,7 @@ static int spawn_table(lua_State *L, int *daemon) {
   int has_name = lua_getfield(L, 1, "name") == LUA_TSTRING;
   if (!has_name) lua_pop(L, 1);
   lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
-  if (n > 60) return lapi_raise(L, "ValueError", "spawn{}: too many arguments");
+  if (n > 60) return lapi_arg_error(L, "spawn{}: too many arguments");
   for (lua_Integer i = 1; i <= n; i++) lua_rawgeti(L, 1, i);
   lua_remove(L, 1);
   return has_name ? 2 : 1;
@@ -191,7 +191,7 @@ static int l_sleep(lua_State *L) {
     return lapi_type_error(L, 1, "sleep", "a number of seconds");
   double t = lua_tonumber(L, 1);
   if (isnan(t) || t < 0)
-    return lapi_raise(L, "ValueError", "sleep length must be non-negative");
+    return lapi_arg_error(L, "sleep length must be non-negative");
   PendingOp op = {.op = OP_SLEEP, .obj = -1,
                   .deadline = sched_run_of(L)->vtime + t};
   return sched_op(L, &op, sleep_k, 0);
