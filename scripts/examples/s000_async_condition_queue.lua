@@ -8,13 +8,18 @@
 -- (maxsize 1, 2 items each), and racesim finds that it can hang: producers
 -- and consumers wait on the same condition, so a notify() meant for a
 -- consumer can wake a producer (or the reverse), which finds its own
--- condition false and waits again -- the wake-up is lost.  One interleaving:
+-- condition false and waits again -- the wake-up is lost.  The first
+-- interleaving dfs tries (no preemption at all) already hangs:
 --   consumer1, consumer2 wait (queue empty);
---   producer1 puts item 1, notify() wakes consumer1;
---   producer2 and producer1 find the queue full and wait;
---   consumer1 takes item 1, notify() wakes consumer2 (not a producer!),
+--   producer1 puts item 1, notify() wakes consumer1; producer1's second
+--   put finds the queue full and waits;
+--   consumer1 takes item 1, notify() wakes consumer2 (not producer1!);
 --   consumer1 comes back for its second item and waits;
---   consumer2 finds the queue empty and waits: everybody waits -> stuck.
+--   consumer2 finds the queue empty and waits again;
+--   producer2 puts, notify() wakes producer1; producer2's second put waits;
+--   producer1 finds the queue full and waits: all four wait -> stuck.
+-- CPython agrees: this class with gather(consumer(), consumer(),
+-- producer(1), producer(2)) hangs forever under asyncio.run().
 -- Expect "stuck".  The fix is notify_all() (or two conditions, not_full and
 -- not_empty): see scripts/classic/bounded_buffer_notify_all.lua.
 --
