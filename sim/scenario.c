@@ -531,7 +531,7 @@ static int l_choose(lua_State *L) {
   if (!lua_isinteger(L, 1) || lua_tointeger(L, 1) < 1)
     return lapi_type_error(L, 1, "choose", "an integer >= 1");
   lua_Integer n = lua_tointeger(L, 1);
-  if (n > 1000000) return lapi_raise(L, "ValueError", "choose: n is too large (at most 1000000)");
+  if (n > 1000000) return lapi_arg_error(L, "choose: n is too large (at most 1000000)");
   uint32_t v = sched_choose(L, (uint32_t)n);
   SimRun *r = sched_run_of(L);
   SimEvent *e = run_event(r, sched_self(L)->id, OP_CHOOSE, -1);
