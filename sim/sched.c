@@ -675,6 +675,12 @@ static void loop(Sim *s) {
       SIM_CHECK(ok);
       if (prev_enabled && tid != s->prev) r->preemptions++;
       push_decision(r, DEC_THREAD, (uint32_t)tid, (uint32_t)n);
+    } else if (s->strat->pick_single) { /* not a decision: may the run go on? */
+      SchedView v = {r, s->enabled, 1, s->prev};
+      if (s->strat->ops->pick(s->strat, &v) < 0) {
+        r->end = END_PRUNED;
+        return;
+      }
     }
     r->steps++;
     if (!step(s, tid)) return;

@@ -14,6 +14,11 @@
 ** most K preemptions is explored (iterative context bounding, Musuvathi and
 ** Qadeer, PLDI 2007); a preemption is switching away from a thread that could
 ** have gone on.
+**
+** Splitting (dfs_split, for --jobs and --shard): a probe explores the first
+** D levels in full and stops every run at level D; each path it reaches,
+** with its sleep sets and footprints, becomes a task, and a task strategy
+** starts from that path frozen: it never backtracks into it.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,23 +49,72 @@ typedef struct Node {
   size_t nsf, cap_sf;
 } Node;
 
+struct DfsTask {
+  Node *nodes; /* the frozen path, each with its own fp and sf arrays */
+  size_t n;
+};
+
 typedef struct DfsStrategy {
   Strategy base;
   Node *path;
   size_t npath, cap_path;
+  size_t nfrozen;    /* task: the first nodes, explored by others */
   size_t ndec;       /* decisions taken in the current run */
   uint64_t runs;
   int finished;
   Dpor *dpor;
   uint64_t fallbacks; /* races whose initials were not enabled */
+  /* where only one thread can run: is it asleep?  (checked incrementally) */
+  size_t chk_node;    /* the thread node it was asleep at, + 1; 0 = none */
+  int32_t chk_tid;
+  uint32_t chk_ev;    /* the events before this were checked */
+  int chk_woken;      /* a conflict woke chk_tid */
   int truncated;      /* a run was cut short (step limit): not complete */
+  /* probe: the tasks found, and whether this run stopped at level D */
+  DfsTask **tasks;
+  size_t ntasks, cap_tasks;
+  int at_frontier;
 } DfsStrategy;
 
+static void node_copy(Node *dst, const Node *src) {
+  FpEntry *fp = dst->fp;
+  SleepFp *sf = dst->sf;
+  size_t cf = dst->cap_fp, cs = dst->cap_sf;
+  *dst = *src;
+  dst->fp = fp, dst->sf = sf, dst->cap_fp = cf, dst->cap_sf = cs;
+  UTIL_GROW(dst->fp, src->nfp, dst->cap_fp);
+  if (src->nfp) memcpy(dst->fp, src->fp, src->nfp * sizeof *src->fp);
+  UTIL_GROW(dst->sf, src->nsf, dst->cap_sf);
+  if (src->nsf) memcpy(dst->sf, src->sf, src->nsf * sizeof *src->sf);
+}
+
+static void grow_path(DfsStrategy *s, size_t n) {
+  if (n <= s->cap_path) return;
+  size_t old = s->cap_path;
+  UTIL_GROW(s->path, n, s->cap_path);
+  memset(s->path + old, 0, (s->cap_path - old) * sizeof(Node));
+}
+
 static Strategy *dfs_create(const StrategyConfig *cfg) {
-  (void)cfg;
   DfsStrategy *s = util_xcalloc(1, sizeof *s);
   s->dpor = dpor_new();
+  s->base.pick_single = cfg->por && cfg->preemption_bound < 0;
+  const DfsTask *t = cfg->dfs_task;
+  if (t) { /* start from the task's path, frozen */
+    grow_path(s, t->n);
+    for (size_t i = 0; i < t->n; i++) node_copy(&s->path[i], &t->nodes[i]);
+    s->npath = s->nfrozen = t->n;
+  }
   return &s->base;
+}
+
+static void task_free(DfsTask *t) {
+  for (size_t i = 0; i < t->n; i++) {
+    free(t->nodes[i].fp);
+    free(t->nodes[i].sf);
+  }
+  free(t->nodes);
+  free(t);
 }
 
 static void dfs_destroy(Strategy *base) {
@@ -70,6 +124,8 @@ static void dfs_destroy(Strategy *base) {
     free(s->path[i].sf);
   }
   free(s->path);
+  for (size_t i = 0; i < s->ntasks; i++) task_free(s->tasks[i]);
+  free(s->tasks);
   dpor_free(s->dpor);
   free(s);
 }
@@ -96,11 +152,7 @@ static void fp_put(Node *n, int32_t tid, const FpEntry *fp, size_t len) {
 }
 
 static Node *push_node(DfsStrategy *s) {
-  if (s->npath == s->cap_path) {
-    size_t old = s->cap_path;
-    UTIL_GROW(s->path, s->npath + 1, s->cap_path);
-    memset(s->path + old, 0, (s->cap_path - old) * sizeof(Node));
-  }
+  grow_path(s, s->npath + 1);
   Node *n = &s->path[s->npath++];
   FpEntry *fp = n->fp;
   SleepFp *sf = n->sf;
@@ -153,8 +205,18 @@ static int dfs_begin_run(Strategy *base, uint64_t index, uint64_t *seed) {
   if (s->finished) return 1;
   if (base->cfg.max_runs && s->runs >= base->cfg.max_runs) return 1;
   s->ndec = 0;
+  s->at_frontier = 0;
+  s->chk_node = 0;
   *seed = base->cfg.base_seed;
   return 0;
+}
+
+/* Probing: has the run reached level D?  Then it stops here. */
+static int frontier(DfsStrategy *s) {
+  if (s->base.cfg.dfs_probe_depth <= 0 || s->ndec < (size_t)s->base.cfg.dfs_probe_depth)
+    return 0;
+  s->at_frontier = 1;
+  return 1;
 }
 
 static int nondeterministic(DfsStrategy *s, uint32_t step) {
@@ -165,9 +227,35 @@ static int nondeterministic(DfsStrategy *s, uint32_t step) {
   return -2;
 }
 
+/*
+** Only thread v->enabled[0] can run, and no decision is made: but if it is
+** asleep (explored from an earlier node, and nothing since conflicts with
+** its next step), everything that follows was seen already: abandon.
+*/
+static int32_t pick_single(DfsStrategy *s, const SchedView *v) {
+  int32_t t = v->enabled[0];
+  const SimRun *r = v->run;
+  Node *p = thread_node_before(s, s->ndec);
+  if (!p || t >= 64) return t;
+  size_t at = (size_t)(p - s->path) + 1;
+  if (s->chk_node != at || s->chk_tid != t) {
+    if (!((p->sleep | (p->done & ~BIT(p->value))) & BIT(t)) || !fp_get(p, t)) return t;
+    s->chk_node = at, s->chk_tid = t, s->chk_ev = p->ev, s->chk_woken = 0;
+  }
+  if (s->chk_woken) return t;
+  const SleepFp *f = fp_get(p, t);
+  if (dpor_conflicts(p->fp + f->off, f->len, r, s->chk_ev, r->nevents)) {
+    s->chk_woken = 1;
+    return t;
+  }
+  s->chk_ev = r->nevents;
+  return -1;
+}
+
 static int32_t dfs_pick(Strategy *base, const SchedView *v) {
   DfsStrategy *s = (DfsStrategy *)base;
   const SimRun *r = v->run;
+  if (v->nenabled == 1) return pick_single(s, v);
   uint64_t en = 0;
   for (int i = 0; i < v->nenabled; i++) {
     if (v->enabled[i] >= 64) {
@@ -184,6 +272,7 @@ static int32_t dfs_pick(Strategy *base, const SchedView *v) {
       return nondeterministic(s, r->steps + 1);
     return (int32_t)n->value;
   }
+  if (frontier(s)) return -1;
   Node *n = push_node(s);
   s->ndec++;
   n->kind = DEC_THREAD;
@@ -215,6 +304,7 @@ static int64_t dfs_choose(Strategy *base, const SimRun *r, uint32_t n) {
     if (d->kind != DEC_DATA || d->n != n) return nondeterministic(s, r->steps);
     return d->value;
   }
+  /* (never stop a probe here, inside a step: its footprint would be cut) */
   Node *d = push_node(s);
   s->ndec++;
   d->kind = DEC_DATA;
@@ -243,6 +333,7 @@ static void on_race(void *ud, uint32_t step, uint64_t initials, int32_t tid2, in
   DfsStrategy *s = ud;
   Node *n = node_at_step(s, step);
   if (!n) return; /* only one thread could run there */
+  if ((size_t)(n - s->path) < s->nfrozen) return; /* tried in full (dfs_split) */
   /* a blocked thread's later steps were never seen: do not rely on another
      initial (possibly asleep) to cover them; start with that thread too */
   if (pending && (n->enabled & BIT(tid2)) && !(n->sleep & BIT(tid2)))
@@ -258,6 +349,16 @@ static void on_race(void *ud, uint32_t step, uint64_t initials, int32_t tid2, in
   if (awake) n->backtrack |= BIT(__builtin_ctzll(awake));
 }
 
+/* Probing: the path of this run (to level D, or all of it) is a task. */
+static void take_task(DfsStrategy *s) {
+  DfsTask *t = util_xcalloc(1, sizeof *t);
+  t->n = s->npath;
+  t->nodes = util_xcalloc(t->n ? t->n : 1, sizeof(Node));
+  for (size_t i = 0; i < t->n; i++) node_copy(&t->nodes[i], &s->path[i]);
+  UTIL_GROW(s->tasks, s->ntasks + 1, s->cap_tasks);
+  s->tasks[s->ntasks++] = t;
+}
+
 static void dfs_end_run(Strategy *base, const SimRun *r) {
   DfsStrategy *s = (DfsStrategy *)base;
   s->runs++;
@@ -265,7 +366,8 @@ static void dfs_end_run(Strategy *base, const SimRun *r) {
     s->finished = 1;
     return;
   }
-  if (r->end == END_PRUNED) base->pruned++;
+  int probe = base->cfg.dfs_probe_depth > 0;
+  if (r->end == END_PRUNED && !s->at_frontier) base->pruned++;
   /* the footprints of this run's choices, for the sleep sets of later runs */
   FpEntry *tmp = NULL;
   size_t ntmp = 0, cap = 0;
@@ -279,7 +381,7 @@ static void dfs_end_run(Strategy *base, const SimRun *r) {
     }
   }
   free(tmp);
-  if (r->end == END_STEP_LIMIT || r->end == END_ABORT) {
+  if (!probe && (r->end == END_STEP_LIMIT || r->end == END_ABORT)) {
     /* Cut short: what the threads left waiting would have done was never
        seen.  Give each thread that could run but never did since a node a
        turn at the first such node (a fairness backtrack), and never claim
@@ -288,7 +390,7 @@ static void dfs_end_run(Strategy *base, const SimRun *r) {
     for (int32_t t = 0; t < r->nthreads && t < 64; t++) {
       if (!thread_alive(&r->threads[t])) continue;
       uint32_t last = r->threads[t].last_ev >= 0 ? r->events[r->threads[t].last_ev].step : 0;
-      for (size_t i = 0; i < s->ndec && i < s->npath; i++) {
+      for (size_t i = s->nfrozen; i < s->ndec && i < s->npath; i++) {
         Node *n = &s->path[i];
         if (n->kind == DEC_THREAD && n->step > last && (n->enabled & BIT(t))) {
           n->backtrack |= BIT(t);
@@ -297,7 +399,7 @@ static void dfs_end_run(Strategy *base, const SimRun *r) {
       }
     }
   }
-  if (por(s) && r->end != END_PRUNED) {
+  if (por(s) && !probe) { /* a pruned run too: the races of its prefix count */
     if (dpor_analyse(s->dpor, r, on_race, s) != 0) {
       snprintf(base->err, sizeof base->err,
                "--strategy dfs explores scenarios of up to 64 threads");
@@ -309,9 +411,10 @@ static void dfs_end_run(Strategy *base, const SimRun *r) {
   if (s->npath > s->ndec) s->npath = s->ndec;
   for (size_t i = 0; i < s->npath; i++)
     if (s->path[i].kind == DEC_THREAD) s->path[i].done |= BIT(s->path[i].value);
+  if (probe && (s->at_frontier || r->end != END_PRUNED)) take_task(s);
   /* backtrack to the deepest node with something left to explore */
   int bound = base->cfg.preemption_bound;
-  while (s->npath > 0) {
+  while (s->npath > s->nfrozen) {
     Node *n = &s->path[s->npath - 1];
     if (n->kind == DEC_DATA) {
       if (n->value + 1 < n->n) {
@@ -319,7 +422,8 @@ static void dfs_end_run(Strategy *base, const SimRun *r) {
         break;
       }
     } else {
-      uint64_t cand = (por(s) ? n->backtrack : n->enabled) & n->enabled & ~n->done & ~n->sleep;
+      uint64_t cand = (por(s) && !probe ? n->backtrack : n->enabled) & n->enabled & ~n->done &
+                      ~n->sleep;
       if (bound >= 0)
         for (int t = 0; t < 64; t++)
           if ((cand & BIT(t)) && preemptions_after(n, t) > (uint32_t)bound) cand &= ~BIT(t);
@@ -332,7 +436,7 @@ static void dfs_end_run(Strategy *base, const SimRun *r) {
     }
     s->npath--;
   }
-  if (s->npath == 0) {
+  if (s->npath == s->nfrozen) {
     s->finished = 1;
     base->complete = !s->truncated;
   }
@@ -342,8 +446,70 @@ const StrategyOps strategy_dfs_ops = {"dfs",         dfs_create,  dfs_begin_run,
                                       dfs_pick,      dfs_choose,  dfs_end_run,
                                       dfs_destroy};
 
-/* Runs needing a reversal whose initials were not enabled (diagnostics). */
-uint64_t strategy_dfs_fallbacks(const Strategy *base);
 uint64_t strategy_dfs_fallbacks(const Strategy *base) {
   return ((const DfsStrategy *)base)->fallbacks;
+}
+
+/*
+** Each node below the frozen ones splits what is left of the fraction
+** between the branches it will try (those known so far): the branches
+** already done count in full.  An estimate: backtrack sets grow.
+*/
+double strategy_dfs_fraction(const Strategy *base) {
+  const DfsStrategy *s = (const DfsStrategy *)base;
+  if (s->finished) return 1.0;
+  double f = 0, w = 1;
+  for (size_t i = s->nfrozen; i < s->npath && w > 1e-9; i++) {
+    const Node *n = &s->path[i];
+    uint32_t k, before;
+    if (n->kind == DEC_DATA) {
+      k = n->n, before = n->value;
+    } else {
+      uint64_t all = (por(s) ? n->backtrack : n->enabled) & ~n->sleep;
+      uint64_t done = n->done & ~BIT(n->value);
+      k = (uint32_t)__builtin_popcountll(all | done | BIT(n->value));
+      before = (uint32_t)__builtin_popcountll(done);
+    }
+    if (k == 0) break;
+    f += w * before / k;
+    w /= k;
+  }
+  return f;
+}
+
+/* ---- splitting -------------------------------------------------------- */
+
+void dfs_tasks_free(DfsTasks *t) {
+  for (size_t i = 0; i < t->n; i++) task_free(t->v[i]);
+  free(t->v);
+  memset(t, 0, sizeof *t);
+}
+
+#define SPLIT_MAX_DEPTH 16
+
+int dfs_split(const StrategyConfig *cfg, size_t want, DfsRunFn run, void *ud, DfsTasks *out) {
+  memset(out, 0, sizeof *out);
+  for (int depth = 1;; depth++) {
+    StrategyConfig c = *cfg;
+    c.dfs_task = NULL;
+    c.dfs_probe_depth = depth;
+    c.max_runs = 0;
+    DfsStrategy *s = (DfsStrategy *)strategy_create("dfs", &c);
+    int rc, deeper = 0;
+    uint64_t i = 0;
+    while ((rc = run(ud, &s->base, i++)) == 1) deeper |= s->at_frontier;
+    out->probes += i - 1;
+    if (rc < 0) {
+      strategy_destroy(&s->base);
+      return -1;
+    }
+    if (s->ntasks >= want || !deeper || depth == SPLIT_MAX_DEPTH) {
+      out->v = s->tasks, out->n = s->ntasks, out->depth = depth;
+      out->pruned = s->base.pruned;
+      s->tasks = NULL, s->ntasks = 0;
+      strategy_destroy(&s->base);
+      return 0;
+    }
+    strategy_destroy(&s->base);
+  }
 }

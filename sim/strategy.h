@@ -41,6 +41,10 @@ typedef struct StrategyConfig {
   int ntargets;
   /* dfs sharding/splitting: explore only the subtrees of this shard */
   uint32_t shard, nshards;
+  /* dfs: explore only this subtree (see dfs_split), or NULL for all */
+  const struct DfsTask *dfs_task;
+  /* dfs, internal: > 0 probes the first levels of the tree (dfs_split) */
+  int dfs_probe_depth;
 } StrategyConfig;
 
 typedef struct Strategy Strategy;
@@ -71,6 +75,7 @@ struct Strategy {
   StrategyConfig cfg;
   int complete;     /* exhaustive exploration finished within its bounds */
   uint64_t pruned;  /* runs abandoned as redundant */
+  int pick_single;  /* call pick() also where only one thread can run */
   char err[256];    /* why a replay diverged */
 };
 
@@ -82,6 +87,37 @@ const char *const *strategy_names(void);
 
 /* Default-initialised configuration. */
 void strategy_config_init(StrategyConfig *cfg);
+
+/*
+** Splitting dfs into subtrees, for --jobs and --shard.  The first levels of
+** the tree (the first D decisions of every run) are explored in full, each
+** thread a branch, with the sleep sets of the branches explored before it:
+** every path through them is a subtree, a DfsTask, that a dfs strategy
+** explores on its own (cfg.dfs_task).  Races found inside a subtree never
+** need a backtrack point above it (those levels try every thread already),
+** so the subtrees are independent: explored one after another or at the
+** same time, in any order, they give the same runs.  D is the smallest
+** depth with at least 'want' subtrees (or the whole tree).
+**
+** 'run' makes one run of the strategy it is given, as run 'index'
+** (begin_run, the run, end_run) and returns 1, 0 if begin_run had nothing
+** left, or -1 to stop (an error: the run's end and the strategy's err tell).
+*/
+typedef struct DfsTask DfsTask;
+typedef int (*DfsRunFn)(void *ud, Strategy *s, uint64_t index);
+typedef struct DfsTasks {
+  DfsTask **v;
+  size_t n;
+  int depth;       /* D */
+  uint64_t probes; /* runs made to find them */
+  uint64_t pruned; /* redundant paths within the first D levels */
+} DfsTasks;
+int dfs_split(const StrategyConfig *cfg, size_t want, DfsRunFn run, void *ud, DfsTasks *out);
+void dfs_tasks_free(DfsTasks *t);
+/* An estimate of the fraction of its tree (or subtree) dfs has explored. */
+double strategy_dfs_fraction(const Strategy *s);
+/* Races whose reversal could not start where they were (diagnostics). */
+uint64_t strategy_dfs_fallbacks(const Strategy *s);
 
 /* The guided strategy (shrinking): where its last run preempted. */
 uint32_t strategy_guided_preemptions(const Strategy *s, const uint32_t **idx);

@@ -109,6 +109,12 @@ static int exec_run(Exec *x, const Prog *p, Strategy *s, uint64_t index) {
       }
       UTIL_GROW(r->decisions, (size_t)r->ndecisions + 1, r->cap_decisions);
       r->decisions[r->ndecisions++] = (Decision){(uint32_t)t, (uint32_t)n, DEC_THREAD, r->steps};
+    } else if (s->pick_single) {
+      SchedView v = {r, en, 1, prev};
+      if (s->ops->pick(s, &v) < 0) {
+        r->end = END_PRUNED;
+        break;
+      }
     }
     r->steps++;
     prev = t;
@@ -135,6 +141,10 @@ static int exec_run(Exec *x, const Prog *p, Strategy *s, uint64_t index) {
       break;
     default: { /* a data choice: the chosen value is written */
       int64_t c = s->ops->choose(s, r, (uint32_t)op->n);
+      if (c < 0) {
+        r->end = c == -1 ? END_PRUNED : END_DIVERGED;
+        break;
+      }
       UTIL_GROW(r->decisions, (size_t)r->ndecisions + 1, r->cap_decisions);
       r->decisions[r->ndecisions++] = (Decision){(uint32_t)c, (uint32_t)op->n, DEC_DATA, r->steps};
       e = run_event(r, t, OP_WRITE, var0 + op->obj);
@@ -142,6 +152,7 @@ static int exec_run(Exec *x, const Prog *p, Strategy *s, uint64_t index) {
     }
     }
     (void)e;
+    if (r->end == END_PRUNED || r->end == END_DIVERGED) break;
   }
   if (r->end != END_PRUNED) {
     for (int t = 0; t < p->nthreads; t++)
@@ -209,7 +220,58 @@ static uint64_t explore(const Prog *p, int por, Set *out, uint64_t *pruned) {
   return runs;
 }
 
+/*
+** The same, split into subtrees (dfs_split with at least 'want' of them),
+** explored one after another in reverse order: the order must not matter.
+*/
+typedef struct SplitCtx {
+  Exec *x;
+  const Prog *p;
+} SplitCtx;
+
+static int split_run(void *ud, Strategy *s, uint64_t index) {
+  SplitCtx *c = ud;
+  return exec_run(c->x, c->p, s, index);
+}
+
+static uint64_t explore_split(const Prog *p, int por, size_t want, Set *out, uint64_t *pruned) {
+  StrategyConfig c;
+  strategy_config_init(&c);
+  c.por = por;
+  Exec x;
+  run_init(&x.r);
+  SplitCtx ctx = {&x, p};
+  DfsTasks tasks;
+  CHECK_EQ_INT(dfs_split(&c, want, split_run, &ctx, &tasks), 0);
+  uint64_t runs = 0, pr = tasks.pruned;
+  for (size_t k = tasks.n; k-- > 0;) {
+    c.dfs_task = tasks.v[k];
+    Strategy *s = strategy_create("dfs", &c);
+    for (uint64_t i = 0; exec_run(&x, p, s, i); i++) {
+      if (x.r.end == END_PRUNED) continue;
+      runs++;
+      if (out) set_add(out, x.outcome);
+    }
+    CHECK(s->complete);
+    pr += s->pruned;
+    strategy_destroy(s);
+  }
+  if (pruned) *pruned = pr;
+  dfs_tasks_free(&tasks);
+  run_free(&x.r);
+  return runs;
+}
+
 /* ---- exact counts ------------------------------------------------------ */
+
+/* The count, unsplit and split at a few depths: all the same. */
+static uint64_t count_all(const Prog *p) {
+  uint64_t n = explore(p, 1, NULL, NULL);
+  static const size_t wants[] = {1, 2, 5, 64};
+  for (size_t i = 0; i < sizeof wants / sizeof *wants; i++)
+    CHECK_EQ_INT(explore_split(p, 1, wants[i], NULL, NULL), n);
+  return n;
+}
 
 static void test_exact_counts(void) {
   /* N threads each writing the same variable: the writes can come in any
@@ -218,7 +280,7 @@ static void test_exact_counts(void) {
   for (int n = 2; n <= 4; n++) {
     Prog p = {n, 1, 0, {{{0}}}, {0}};
     for (int t = 0; t < n; t++) p.ops[t][0] = (Op){P_WRITE, 0, 0}, p.nops[t] = 1;
-    CHECK_EQ_INT(explore(&p, 1, NULL, NULL), fact[n]);
+    CHECK_EQ_INT(count_all(&p), fact[n]);
   }
   /* N threads each writing its own variable, then reading a shared one that
      nobody writes: every pair of steps commutes, 1 trace. */
@@ -229,7 +291,7 @@ static void test_exact_counts(void) {
       p.ops[t][1] = (Op){P_READ, 0, 0};
       p.nops[t] = 2;
     }
-    CHECK_EQ_INT(explore(&p, 1, NULL, NULL), 1);
+    CHECK_EQ_INT(count_all(&p), 1);
   }
   /* N threads incrementing a variable under one lock: what differs is only
      the order in which they take the lock, N! traces (2, 6, 24), where
@@ -243,7 +305,7 @@ static void test_exact_counts(void) {
       p.ops[t][3] = (Op){P_UNLOCK, 0, 0};
       p.nops[t] = 4;
     }
-    CHECK_EQ_INT(explore(&p, 1, NULL, NULL), fact[n]);
+    CHECK_EQ_INT(count_all(&p), fact[n]);
   }
   /* N threads each reading then writing one variable (a racy counter): the
      order of the writes (N!) times where each read falls, (N!)^2 traces:
@@ -255,7 +317,7 @@ static void test_exact_counts(void) {
       p.ops[t][1] = (Op){P_WRITE, 0, 0};
       p.nops[t] = 2;
     }
-    CHECK_EQ_INT(explore(&p, 1, NULL, NULL), fact[n] * fact[n]);
+    CHECK_EQ_INT(count_all(&p), fact[n] * fact[n]);
   }
   /* A data choice of 3 values in one thread, independent of another
      thread's write: 3 runs, one per value. */
@@ -265,7 +327,7 @@ static void test_exact_counts(void) {
     p.nops[0] = 1;
     p.ops[1][0] = (Op){P_WRITE, 1, 0};
     p.nops[1] = 1;
-    CHECK_EQ_INT(explore(&p, 1, NULL, NULL), 3);
+    CHECK_EQ_INT(count_all(&p), 3);
   }
 }
 
@@ -304,23 +366,30 @@ static void test_soundness(void) {
   prng_seed(&g, getenv("DPOR_SEED") ? (uint64_t)atoll(getenv("DPOR_SEED")) : 2026);
   int nprog = getenv("DPOR_COUNT") ? atoi(getenv("DPOR_COUNT")) : 400;
   int bad = 0;
-  uint64_t por_runs = 0, plain_runs = 0;
+  uint64_t por_runs = 0, plain_runs = 0, split_runs = 0;
   const char *only = getenv("DPOR_PROGRAM");
   for (int i = 0; i < nprog; i++) {
     Prog p;
     random_prog(&g, &p);
     if (only && atoi(only) != i) continue;
-    Set a = {0}, b = {0};
+    Set a = {0}, b = {0}, c = {0};
     por_runs += explore(&p, 1, &a, NULL);
     plain_runs += explore(&p, 0, &b, NULL);
-    int same = a.n == b.n;
+    split_runs += explore_split(&p, 1, 1 + (size_t)(i % 8) * 3, &c, NULL);
+    int same = a.n == b.n && c.n == b.n;
+    for (size_t k = 0; k < b.n && same; k++) {
+      int found = 0;
+      for (size_t j = 0; j < c.n; j++) found |= !strcmp(c.v[j], b.v[k]);
+      same = found;
+    }
     for (size_t k = 0; k < b.n && same; k++) {
       int found = 0;
       for (size_t j = 0; j < a.n; j++) found |= !strcmp(a.v[j], b.v[k]);
       same = found;
     }
     if (!same && bad++ < 3) {
-      fprintf(stderr, "program %d: dpor reached %zu outcomes, plain dfs %zu\n", i, a.n, b.n);
+      fprintf(stderr, "program %d: dpor reached %zu outcomes, split %zu, plain dfs %zu\n", i,
+              a.n, c.n, b.n);
       static const char *kn[] = {"R", "W", "L", "U", "C"};
       for (int t = 0; t < p.nthreads; t++) {
         fprintf(stderr, "  t%d:", t);
@@ -336,11 +405,14 @@ static void test_soundness(void) {
     }
     set_free(&a);
     set_free(&b);
+    set_free(&c);
   }
   CHECK_EQ_INT(bad, 0);
   CHECK(por_runs < plain_runs);
-  printf("soundness: %d programs, dpor %llu runs, plain dfs %llu runs\n", nprog,
-         (unsigned long long)por_runs, (unsigned long long)plain_runs);
+  printf("soundness: %d programs, dpor %llu runs (split into subtrees: %llu), plain dfs %llu "
+         "runs\n",
+         nprog, (unsigned long long)por_runs, (unsigned long long)split_runs,
+         (unsigned long long)plain_runs);
 }
 
 /* ---- random, pct, replay --------------------------------------------- */
