@@ -43,17 +43,21 @@ static uint64_t hash3(const char *a, const char *b, const char *d) {
   return util_fnv(h, d, strlen(d) + 1);
 }
 
-static void rehash(Coverage *c) {
-  size_t n = c->nslots ? c->nslots * 2 : 64;
-  free(c->slots);
-  c->slots = util_xmalloc(n * sizeof *c->slots);
+static void reindex(Coverage *c) {
+  size_t n = c->nslots;
   for (size_t i = 0; i < n; i++) c->slots[i] = UINT32_MAX;
-  c->nslots = n;
   for (size_t k = 0; k < c->n; k++) {
     size_t at = hash3(c->v[k].object, c->v[k].kind, c->v[k].item) & (n - 1);
     while (c->slots[at] != UINT32_MAX) at = (at + 1) & (n - 1);
     c->slots[at] = (uint32_t)k;
   }
+}
+
+static void rehash(Coverage *c) {
+  c->nslots = c->nslots ? c->nslots * 2 : 64;
+  free(c->slots);
+  c->slots = util_xmalloc(c->nslots * sizeof *c->slots);
+  reindex(c);
 }
 
 /* Count 'item' once for run 'run'. */
@@ -147,4 +151,18 @@ size_t coverage_item(const Coverage *c, size_t i, const char **object, const cha
   *object = x->object, *kind = x->kind, *item = x->item;
   *runs = x->runs, *first_run = x->first_run;
   return c->n;
+}
+
+static int by_first(const void *a, const void *b) {
+  const Item *x = a, *y = b;
+  if (x->first_run != y->first_run) return x->first_run < y->first_run ? -1 : 1;
+  int c = strcmp(x->object, y->object);
+  if (!c) c = strcmp(x->kind, y->kind);
+  return c ? c : strcmp(x->item, y->item);
+}
+
+void coverage_finish(Coverage *c, uint64_t (*fn)(void *ud, uint64_t idx), void *ud) {
+  for (size_t i = 0; fn && i < c->n; i++) c->v[i].first_run = fn(ud, c->v[i].first_run);
+  qsort(c->v, c->n, sizeof *c->v, by_first);
+  reindex(c); /* the index pointed at the old places */
 }

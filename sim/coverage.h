@@ -19,6 +19,12 @@ Coverage *coverage_new(void);
 void coverage_free(Coverage *c);
 /* Add what run 'r' exercised (from its events). */
 void coverage_add_run(Coverage *c, const SimRun *r);
+/*
+** The exploration is over: renumber the first runs with 'fn' (if not NULL:
+** dfs subtrees) and order the items by first run, then name, so that the
+** order does not depend on the order the runs came in.
+*/
+void coverage_finish(Coverage *c, uint64_t (*fn)(void *ud, uint64_t idx), void *ud);
 /* Item i: returns the number of items. */
 size_t coverage_item(const Coverage *c, size_t i, const char **object, const char **kind,
                      const char **item, uint64_t *runs, uint64_t *first_run);

@@ -10,6 +10,7 @@
 ** summarised, and the exit status says what happened.
 */
 #include "explore.h"
+#include "explore_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,41 +33,6 @@ static volatile sig_atomic_t g_signal;
 
 static void on_signal(int sig) { g_signal = sig; }
 
-typedef struct Explore {
-  const ExploreOptions *o;
-  Sim *sim;
-  Strategy *strat;
-  DetectorSet dets;
-  Trace *trace;
-  int64_t expl_id;
-  FindingStore fs;
-  uint8_t digest[4];
-  StrBuf params_text; /* for tokens: "k=v\n" */
-  StrBuf params_cli;  /* for replay commands: " -D k=v" */
-  StrBuf params_db;   /* for the database: "k=v k=v" */
-  Token token;        /* replay --schedule */
-  int has_token;
-  uint64_t base_seed;
-  uint64_t runs, steps;
-  int complete, interrupted, status;
-  uint8_t mode;
-  char expect[256];
-  double t0, last_progress;
-  int tty, print;
-  uint64_t *seen;
-  size_t nseen, cap_seen;
-  const char **replays;
-  size_t cap_replays;
-  int recorded;   /* a trace database was written (x->trace is closed by then) */
-  int truncated;  /* a run was cut short by a limit */
-  LockGraph *lg;   /* the lock-order graph, fed in run-index order */
-  Coverage *cov;   /* synchronization coverage (with a database only) */
-  SimConfig cfg;   /* for the workers' own engines */
-  int stop; /* workers: no more runs (read and written under a worker's lock) */
-  StrBuf listing; /* replay: the run, step by step */
-  StrBuf events_json;
-  char err[1024];
-} Explore;
 
 void explore_options_init(ExploreOptions *o) {
   memset(o, 0, sizeof *o);
@@ -78,7 +44,7 @@ void explore_options_init(ExploreOptions *o) {
   o->por = 1;
   o->db = "racesim.db";
   o->record = RECORD_FAILING;
-  o->jobs = 1;
+  o->jobs = 0; /* one per core */
   o->nshards = 1;
 }
 
@@ -95,14 +61,14 @@ static uint64_t random_seed(void) {
 
 /* ---- per-run bookkeeping --------------------------------------------- */
 
-static char *replay_command(Explore *x, const SimRun *r, const char *token) {
+static char *replay_command(Explore *x, uint64_t seed, const char *token) {
   const ExploreOptions *o = x->o;
   StrBuf b;
   sb_init(&b);
   sb_puts(&b, "racesim replay ");
   sb_shell_word(&b, o->script);
   int by_seed = strcmp(x->strat->ops->name, "random") == 0;
-  if (by_seed) sb_printf(&b, " --seed 0x%llx", (unsigned long long)r->seed);
+  if (by_seed) sb_printf(&b, " --seed 0x%llx", (unsigned long long)seed);
   else sb_printf(&b, " --schedule %s", token);
   if (by_seed) sb_puts(&b, x->params_cli.s ? x->params_cli.s : "");
   if (by_seed && o->max_steps && o->max_steps != SIM_DEFAULT_MAX_STEPS)
@@ -119,6 +85,19 @@ static char *run_token(Explore *x, const SimRun *r) {
                       r->decisions, r->ndecisions);
 }
 
+static void free_own(char **own, uint32_t n) {
+  if (!own) return;
+  for (uint32_t i = 0; i < n; i++) free(own[i]);
+  free(own);
+}
+
+/* Is finding i of 'r' a repeat of an earlier one in the same run? */
+static int seen_in_run_before(const SimRun *r, uint32_t i) {
+  for (uint32_t k = 0; k < i; k++)
+    if (r->findings[k].sig == r->findings[i].sig) return 1;
+  return 0;
+}
+
 static int seen_in_run(Explore *x, uint64_t sig) {
   for (size_t i = 0; i < x->nseen; i++)
     if (x->seen[i] == sig) return 1;
@@ -127,7 +106,30 @@ static int seen_in_run(Explore *x, uint64_t sig) {
   return 0;
 }
 
-/* Merge the run's findings; record it. */
+/* Make run 'r' (the one with the lowest index) the one 'd' shows. */
+static void show_run(Explore *x, Distinct *d, const SimRun *r, const RunFinding *f,
+                     char **token) {
+  d->first_run = r->index;
+  d->seed = r->seed;
+  d->steps = r->steps;
+  d->preemptions = r->preemptions;
+  free(d->message);
+  d->message = util_xstrdup(run_str(r, f->msg));
+  free(d->dec);
+  d->ndec = r->ndecisions;
+  d->dec = util_xmalloc(sizeof(Decision) * (r->ndecisions ? r->ndecisions : 1));
+  memcpy(d->dec, r->decisions, sizeof(Decision) * r->ndecisions);
+  if (!*token) *token = run_token(x, r);
+  free(d->schedule);
+  d->schedule = util_xstrdup(*token);
+  free(d->replay);
+  d->replay = replay_command(x, r->seed, *token);
+}
+
+/*
+** Merge the run's findings; record it.  Runs may come in any order (dfs
+** subtrees): a finding shows the run with the lowest index.
+*/
 static int process_run(Explore *x, SimRun *r) {
   char *token = NULL;
   x->nseen = 0;
@@ -139,20 +141,22 @@ static int process_run(Explore *x, SimRun *r) {
     Distinct *d = finding_get(&x->fs, f->sig);
     if (!d) {
       d = finding_add(&x->fs, f->sig, f->kind);
-      d->first_run = r->index;
-      d->seed = r->seed;
-      d->steps = r->steps;
-      d->preemptions = r->preemptions;
-      d->message = util_xstrdup(run_str(r, f->msg));
-      d->ndec = r->ndecisions;
-      d->dec = util_xmalloc(sizeof(Decision) * (r->ndecisions ? r->ndecisions : 1));
-      memcpy(d->dec, r->decisions, sizeof(Decision) * r->ndecisions);
-      if (!token) token = run_token(x, r);
-      d->schedule = util_xstrdup(token);
-      d->replay = replay_command(x, r, token);
+      show_run(x, d, r, f, &token);
+    } else if (r->index < d->first_run) {
+      show_run(x, d, r, f, &token);
     }
     d->count++;
-    x->replays[i] = d->replay;
+    x->replays[i] = d->first_run == r->index ? d->replay : NULL;
+  }
+  char **own = NULL; /* the other runs' replay commands, for the database */
+  if (x->trace) {
+    for (uint32_t i = 0; i < r->nfindings; i++) {
+      if (x->replays[i] || seen_in_run_before(r, i)) continue;
+      if (!own) own = util_xcalloc(r->nfindings, sizeof *own);
+      if (!token) token = run_token(x, r);
+      own[i] = replay_command(x, r->seed, token);
+      x->replays[i] = own[i];
+    }
   }
   if (x->trace) {
     int failing = r->nfindings > 0 || r->end == END_ABORT;
@@ -161,10 +165,12 @@ static int process_run(Explore *x, SimRun *r) {
     if (trace_run(x->trace, x->expl_id, r, token, events, x->replays) < 0) {
       snprintf(x->err, sizeof x->err, "cannot write the trace database: %s",
                trace_error(x->trace));
+      free_own(own, r->nfindings);
       free(token);
       return -1;
     }
   }
+  free_own(own, r->nfindings);
   free(token);
   return 0;
 }
@@ -264,6 +270,37 @@ static void shrink_one(Explore *x, Distinct *d, double deadline) {
 }
 
 /*
+** The potential deadlocks: the cycles of the lock-order graph, each a
+** finding of the run that completed it (recorded late in the database).
+*/
+static void report_cycles(Explore *x) {
+  if (!x->lg) return;
+  size_t n = lockgraph_cycles(x->lg, x->o->script);
+  for (size_t i = 0; i < n; i++) {
+    uint64_t sig, run;
+    const LockGraphRun *how;
+    const char *msg = lockgraph_cycle_info(x->lg, i, &sig, &run, &how);
+    Distinct *d = finding_get(&x->fs, sig);
+    if (d) continue;
+    d = finding_add(&x->fs, sig, FIND_POTENTIAL_DEADLOCK);
+    d->count = 1;
+    d->first_run = run;
+    d->seed = how->seed;
+    d->steps = how->steps;
+    d->preemptions = how->preemptions;
+    d->message = util_xstrdup(msg);
+    d->ndec = how->ndec;
+    d->dec = util_xmalloc(sizeof(Decision) * (how->ndec ? how->ndec : 1));
+    memcpy(d->dec, how->dec, sizeof(Decision) * how->ndec);
+    d->schedule = token_encode(x->digest, how->seed, how->max_steps, x->params_text.s, how->dec,
+                               how->ndec);
+    d->replay = replay_command(x, how->seed, d->schedule);
+    if (x->trace)
+      trace_late_finding(x->trace, x->expl_id, run, "potential_deadlock", sig, msg, d->replay);
+  }
+}
+
+/*
 ** A potential deadlock that no run deadlocked on: steer a directed search
 ** toward it, and say whether it was reached (with a replay command).
 */
@@ -351,7 +388,7 @@ static void shrink(Explore *x) {
 
 /* ---- output --------------------------------------------------------- */
 
-static void progress(Explore *x, uint64_t budget, int final) {
+void explore_progress(Explore *x, uint64_t budget, int final) {
   if (!x->tty) return;
   double now = util_now();
   if (!final && now - x->last_progress < 0.1) return;
@@ -363,9 +400,9 @@ static void progress(Explore *x, uint64_t budget, int final) {
   double el = now - x->t0;
   double rate = el > 0 ? (double)x->runs / el : 0;
   if (x->strat && strcmp(x->strat->ops->name, "dfs") == 0)
-    fprintf(stderr, "\r\033[K  %llu runs (%llu pruned)  %.0f runs/s  %zu finding%s",
-            (unsigned long long)x->runs, (unsigned long long)x->strat->pruned, rate,
-            x->fs.n, x->fs.n == 1 ? "" : "s");
+    fprintf(stderr, "\r\033[K  %llu runs  %.0f runs/s  %zu finding%s  ~%.1f%% explored (%u subtrees)",
+            (unsigned long long)x->runs, rate, x->fs.n, x->fs.n == 1 ? "" : "s",
+            100.0 * x->dfs_frac, x->dfs_subtrees);
   else
     fprintf(stderr, "\r\033[K  %llu/%llu runs  %.0f runs/s  %zu finding%s",
             (unsigned long long)x->runs, (unsigned long long)budget, rate, x->fs.n,
@@ -393,18 +430,31 @@ static void print_human(Explore *x) {
   if (el > 0 && x->runs > 1) printf(", %.0f runs/s", (double)x->runs / el);
   printf("\n");
   if (strcmp(sname, "dfs") == 0) {
+    char part[96] = "";
+    if (o->nshards > 1)
+      snprintf(part, sizeof part, " of shard %u/%u (%u of the %u subtrees)", o->shard + 1,
+               o->nshards, (x->dfs_subtrees + o->nshards - 1 - o->shard) / o->nshards,
+               x->dfs_subtrees);
     if (x->complete)
-      printf("complete: every interleaving%s was explored (%llu runs pruned as redundant)\n",
-             o->preemption_bound >= 0 ? " within the preemption bound" : "",
+      printf("complete: every interleaving%s%s was explored (%llu runs pruned as redundant)\n",
+             part, o->preemption_bound >= 0 ? " within the preemption bound" : "",
              (unsigned long long)x->strat->pruned);
     else if (x->strat->complete == 0 && x->truncated)
       printf("not complete: some runs hit --max-steps, so what they would have done next was "
              "not explored (%llu runs pruned)\n",
              (unsigned long long)x->strat->pruned);
+    else if (x->timed_out)
+      printf("not complete: --time-limit ran out with about %.0f%%%s explored (%llu runs "
+             "pruned)\n",
+             100.0 * x->dfs_frac, part, (unsigned long long)x->strat->pruned);
+    else if (x->interrupted || x->status == 2 || o->stop_first)
+      printf("not complete: the exploration stopped before the end (about %.0f%%%s explored, "
+             "%llu runs pruned)\n",
+             100.0 * x->dfs_frac, part, (unsigned long long)x->strat->pruned);
     else
-      printf("not complete: the exploration stopped before the end (%llu runs pruned); "
-             "raise --runs to go on\n",
-             (unsigned long long)x->strat->pruned);
+      printf("not complete: the run budget ran out with about %.0f%%%s explored (%llu runs "
+             "pruned); raise --runs to go on\n",
+             100.0 * x->dfs_frac, part, (unsigned long long)x->strat->pruned);
   } else if (strcmp(sname, "pct") == 0 && x->runs) {
     double p1, pall;
     int n;
@@ -424,10 +474,14 @@ static void print_human(Explore *x) {
     printf("%zu distinct finding%s:\n", x->fs.n, x->fs.n == 1 ? "" : "s");
     for (size_t i = 0; i < x->fs.n; i++) {
       const Distinct *d = &x->fs.v[i];
-      printf("\n[%zu] %s: in %llu of %llu runs (first: run %llu, %u steps, %u preemptions)\n",
+      char first[48];
+      if (x->dfs_keyed) /* a dfs shard: subtree and run within it */
+        snprintf(first, sizeof first, "%llu:%llu", (unsigned long long)(d->first_run >> 32),
+                 (unsigned long long)(d->first_run & UINT32_MAX));
+      else snprintf(first, sizeof first, "%llu", (unsigned long long)d->first_run);
+      printf("\n[%zu] %s: in %llu of %llu runs (first: run %s, %u steps, %u preemptions)\n",
              i + 1, finding_kind_names[d->kind], (unsigned long long)d->count,
-             (unsigned long long)x->runs, (unsigned long long)d->first_run, d->steps,
-             d->preemptions);
+             (unsigned long long)x->runs, first, d->steps, d->preemptions);
       printf("    %s\n", d->message);
       if (d->note) printf("    %s\n", d->note);
       if (d->shrunk)
@@ -453,7 +507,11 @@ static void print_json(Explore *x) {
   sb_printf(&b, ", \"runs\": %llu, \"steps\": %llu, \"complete\": %s, \"pruned\": %llu",
             (unsigned long long)x->runs, (unsigned long long)x->steps,
             x->complete ? "true" : "false", (unsigned long long)x->strat->pruned);
-  sb_printf(&b, ", \"interrupted\": %s", x->interrupted ? "true" : "false");
+  sb_printf(&b, ", \"interrupted\": %s, \"jobs\": %d", x->interrupted ? "true" : "false",
+            x->jobs);
+  if (x->dfs_subtrees)
+    sb_printf(&b, ", \"subtrees\": %u, \"explored\": %.4f", x->dfs_subtrees,
+              x->complete ? 1.0 : x->dfs_frac);
   sb_puts(&b, ", \"params\": {");
   for (int i = 0; i < o->nparams; i++) {
     if (i) sb_puts(&b, ", ");
@@ -719,6 +777,13 @@ static int setup(Explore *x) {
     return -1;
   }
   sched_set_strategy(x->sim, x->strat);
+  /* --jobs: one worker per core by default; one for a replay, and for dfs
+     with --stop-first (which finding comes first must not depend on
+     timing) */
+  x->jobs = o->jobs > 0 ? o->jobs : util_cores();
+  if (!strcmp(o->command, "replay") || x->has_token ||
+      (o->stop_first && !strcmp(sname, "dfs")))
+    x->jobs = 1;
   return 0;
 }
 
@@ -734,13 +799,13 @@ static int open_trace(Explore *x) {
   sb_printf(&opts, "{\"runs\": %llu, \"max_steps\": %u, \"depth\": %d, \"pct_steps\": %u, "
                    "\"preemption_bound\": %d, \"record\": %d, \"jobs\": %d, \"shard\": \"%u/%u\"}",
             (unsigned long long)o->runs, o->max_steps ? o->max_steps : SIM_DEFAULT_MAX_STEPS,
-            o->depth, x->strat->cfg.pct_steps, o->preemption_bound, o->record, o->jobs,
+            o->depth, x->strat->cfg.pct_steps, o->preemption_bound, o->record, x->jobs,
             o->shard + 1, o->nshards);
   char shard[32];
   snprintf(shard, sizeof shard, "%u/%u", o->shard + 1, o->nshards);
   TraceExploration te = {o->script, sched_sha256(x->sim), x->strat->ops->name,
                          x->params_db.s ? x->params_db.s : "", seed, "threads", opts.s,
-                         shard, o->jobs};
+                         shard, x->jobs};
   x->expl_id = trace_begin(x->trace, &te);
   sb_free(&opts);
   if (x->expl_id < 0) {
@@ -759,10 +824,11 @@ static int open_trace(Explore *x) {
 ** the message of a divergence or of a scenario broken before any thread.
 ** Returns 0 to go on, 1 to stop (--stop-first), -1 on an error.
 */
-static int handle_run(Explore *x, SimRun *r, const char *err, uint64_t budget) {
+int explore_handle_run(Explore *x, SimRun *r, const char *err, uint64_t budget) {
   const ExploreOptions *o = x->o;
   int replay = strcmp(o->command, "replay") == 0;
-  if (r->index == 0) {
+  if (!x->have_first && r->end != END_PRUNED && r->end != END_DIVERGED) {
+    x->have_first = 1;
     x->mode = r->mode;
     if (r->expect != UINT32_MAX) snprintf(x->expect, sizeof x->expect, "%s", run_str(r, r->expect));
   }
@@ -782,36 +848,39 @@ static int handle_run(Explore *x, SimRun *r, const char *err, uint64_t budget) {
   if (x->cov) coverage_add_run(x->cov, r);
   if (replay) describe_run(x, r);
   if (process_run(x, r) != 0) return -1;
-  progress(x, budget, 0);
+  explore_progress(x, budget, 0);
   return o->stop_first && r->nfindings ? 1 : 0;
 }
 
 /* Should the exploration stop before the next run? */
-static int should_stop(Explore *x) {
+int explore_should_stop(Explore *x) {
   if (g_signal) {
     x->interrupted = 1;
     return 1;
   }
-  return x->o->time_limit > 0 && util_now() - x->t0 > x->o->time_limit;
+  if (x->o->time_limit > 0 && util_now() - x->t0 > x->o->time_limit) x->timed_out = 1;
+  return x->timed_out;
 }
 
+/* One run, on the main thread's engine: 0 go on, 1 stop. */
+static int run_here(Explore *x, uint64_t i, uint64_t budget) {
+  uint64_t seed;
+  if (x->strat->ops->begin_run(x->strat, i, &seed)) return 1;
+  sched_run(x->sim, i, seed);
+  SimRun *r = sched_result(x->sim);
+  x->strat->ops->end_run(x->strat, r);
+  const char *err = x->strat->err[0] ? x->strat->err : sched_error(x->sim);
+  int st = explore_handle_run(x, r, err, budget);
+  if (st < 0) x->status = 2;
+  return st != 0;
+}
+
+/* random, pct and replay on this thread: runs shard, shard + N, ... */
 static void explore_loop(Explore *x) {
   const ExploreOptions *o = x->o;
-  int replay = strcmp(o->command, "replay") == 0;
-  uint64_t budget = replay ? 1 : o->runs;
-  int dfs = strcmp(x->strat->ops->name, "dfs") == 0;
-  uint64_t step = dfs ? 1 : o->nshards;
-  for (uint64_t i = dfs ? 0 : o->shard; dfs || i < budget; i += step) {
-    if (should_stop(x)) break;
-    uint64_t seed;
-    if (x->strat->ops->begin_run(x->strat, i, &seed)) break;
-    sched_run(x->sim, i, seed);
-    SimRun *r = sched_result(x->sim);
-    x->strat->ops->end_run(x->strat, r);
-    const char *err = x->strat->err[0] ? x->strat->err : sched_error(x->sim);
-    int st = handle_run(x, r, err, budget);
-    if (st < 0) x->status = 2;
-    if (st) break;
+  uint64_t budget = strcmp(o->command, "replay") == 0 ? 1 : o->runs;
+  for (uint64_t i = o->shard; i < budget; i += o->nshards) {
+    if (explore_should_stop(x) || run_here(x, i, budget)) break;
   }
   x->complete = x->strat->complete;
 }
@@ -824,40 +893,35 @@ static void explore_loop(Explore *x) {
 ** the main thread through a small ring; the main thread takes them strictly
 ** in index order, so everything merged and recorded is as with one job.
 */
-#define RING 4
-
-typedef struct Slot {
-  SimRun run;
-  char err[256];
-} Slot;
-
-typedef struct Worker {
-  Explore *x;
-  int id, jobs;
-  pthread_t th;
-  Sim *sim;
-  Strategy *strat;
-  DetectorSet dets;
-  Slot ring[RING];
-  int head, count; /* ring: next to take, how many ready */
-  int done;        /* no more runs will come */
-  pthread_mutex_t mu;
-  pthread_cond_t cv;
-} Worker;
 
 static void *worker_main(void *arg) {
   Worker *w = arg;
   Explore *x = w->x;
+  /* the engine is made here, so that its memory comes from this thread's
+     malloc arena: shared with the main thread's, every allocation would
+     contend for one lock */
+  if (explore_worker_engine(w) != 0) {
+    pthread_mutex_lock(&w->mu);
+    w->done = w->failed = 1;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+  }
   uint64_t stride = (uint64_t)w->jobs * x->o->nshards;
   for (uint64_t i = x->o->shard + (uint64_t)w->id * x->o->nshards; i < x->o->runs; i += stride) {
     pthread_mutex_lock(&w->mu);
-    while (w->count == RING && !x->stop) pthread_cond_wait(&w->cv, &w->mu);
+    while (w->count == RING && !x->stop) {
+      w->waiting = 1;
+      pthread_cond_wait(&w->cv, &w->mu);
+      w->waiting = 0;
+    }
     int stop = x->stop || g_signal;
     int at = (w->head + w->count) % RING; /* a free slot: only this thread fills it */
     pthread_mutex_unlock(&w->mu);
     if (stop) break;
     uint64_t seed;
     if (w->strat->ops->begin_run(w->strat, i, &seed)) break;
+    double t0 = util_now();
     sched_run(w->sim, i, seed);
     SimRun *r = sched_result(w->sim);
     w->strat->ops->end_run(w->strat, r);
@@ -867,7 +931,9 @@ static void *worker_main(void *arg) {
              w->strat->err[0] ? w->strat->err : sched_error(w->sim));
     pthread_mutex_lock(&w->mu);
     w->count++;
-    pthread_cond_broadcast(&w->cv);
+    /* wake the main thread for a batch, not for every run */
+    if (w->main_waiting && (w->count >= RING / 2 || util_now() - t0 > WAKE_AFTER))
+      pthread_cond_broadcast(&w->cv);
     pthread_mutex_unlock(&w->mu);
   }
   pthread_mutex_lock(&w->mu);
@@ -877,17 +943,22 @@ static void *worker_main(void *arg) {
   return NULL;
 }
 
-static int worker_open(Explore *x, Worker *w, int id, int jobs) {
+int explore_worker_open(Explore *x, Worker *w, int id, int jobs) {
   memset(w, 0, sizeof *w);
   w->x = x, w->id = id, w->jobs = jobs;
   for (int k = 0; k < RING; k++) run_init(&w->ring[k].run);
   pthread_mutex_init(&w->mu, NULL);
   pthread_cond_init(&w->cv, NULL);
+  return 0;
+}
+
+int explore_worker_engine(Worker *w) {
+  Explore *x = w->x;
   SimConfig cfg = x->cfg;
-  w->sim = sched_open(&cfg, x->err, sizeof x->err);
+  w->sim = sched_open(&cfg, w->err, sizeof w->err);
   if (!w->sim) return -1;
   const char *only = x->o->detectors && !strcmp(x->o->detectors, "none") ? "" : x->o->detectors;
-  if (detect_open(&w->dets, only, x->err, sizeof x->err) != 0) return -1;
+  if (detect_open(&w->dets, only, w->err, sizeof w->err) != 0) return -1;
   if (x->o->detectors && !strcmp(x->o->detectors, "none")) detect_close(&w->dets);
   sched_set_detectors(w->sim, &w->dets);
   w->strat = strategy_create(x->strat->ops->name, &x->strat->cfg);
@@ -895,7 +966,7 @@ static int worker_open(Explore *x, Worker *w, int id, int jobs) {
   return 0;
 }
 
-static void worker_close(Worker *w) {
+void explore_worker_close(Worker *w) {
   strategy_destroy(w->strat);
   sched_close(w->sim);
   detect_close(&w->dets);
@@ -904,12 +975,17 @@ static void worker_close(Worker *w) {
   pthread_cond_destroy(&w->cv);
 }
 
+/*
+** The main thread makes every jobs-th run itself and takes the others from
+** the workers' rings, all in index order.
+*/
 static void parallel_loop(Explore *x, int jobs) {
-  Worker *ws = util_xcalloc((size_t)jobs, sizeof(Worker));
+  int nw = jobs - 1;
+  Worker *ws = util_xcalloc((size_t)nw, sizeof(Worker));
   int started = 0;
-  for (; started < jobs; started++) {
-    if (worker_open(x, &ws[started], started, jobs) != 0) {
-      worker_close(&ws[started]);
+  for (; started < nw; started++) {
+    if (explore_worker_open(x, &ws[started], started + 1, jobs) != 0) {
+      explore_worker_close(&ws[started]);
       x->status = 2;
       break;
     }
@@ -917,19 +993,33 @@ static void parallel_loop(Explore *x, int jobs) {
   }
   for (uint64_t k = 0; x->status != 2; k++) {
     uint64_t i = x->o->shard + k * x->o->nshards; /* the k-th run of this shard */
-    if (i >= x->o->runs || should_stop(x)) break;
-    Worker *w = &ws[k % (uint64_t)jobs];
+    if (i >= x->o->runs || explore_should_stop(x)) break;
+    if (k % (uint64_t)jobs == 0) {
+      if (run_here(x, i, x->o->runs)) break;
+      continue;
+    }
+    Worker *w = &ws[k % (uint64_t)jobs - 1];
     pthread_mutex_lock(&w->mu);
-    while (w->count == 0 && !w->done) pthread_cond_wait(&w->cv, &w->mu);
+    int stop = 0;
+    while (w->count == 0 && !w->done && !stop) {
+      w->main_waiting = 1;
+      util_cond_wait_ms(&w->cv, &w->mu, 50); /* and look at signals */
+      w->main_waiting = 0;
+      stop = explore_should_stop(x);
+    }
     int have = w->count > 0;
     pthread_mutex_unlock(&w->mu);
-    if (!have) break;
+    if (!have && w->failed) {
+      snprintf(x->err, sizeof x->err, "%s", w->err);
+      x->status = 2;
+    }
+    if (!have || stop) break;
     Slot *slot = &w->ring[w->head];
-    int st = handle_run(x, &slot->run, slot->err, x->o->runs);
+    int st = explore_handle_run(x, &slot->run, slot->err, x->o->runs);
     pthread_mutex_lock(&w->mu);
     w->head = (w->head + 1) % RING;
     w->count--;
-    pthread_cond_broadcast(&w->cv);
+    if (w->waiting) pthread_cond_broadcast(&w->cv);
     pthread_mutex_unlock(&w->mu);
     if (st < 0) x->status = 2;
     if (st) break;
@@ -942,7 +1032,7 @@ static void parallel_loop(Explore *x, int jobs) {
   }
   for (int k = 0; k < started; k++) {
     pthread_join(ws[k].th, NULL);
-    worker_close(&ws[k]);
+    explore_worker_close(&ws[k]);
   }
   free(ws);
 }
@@ -1054,12 +1144,12 @@ static int run_exploration(Explore *x) {
     if (x->print && !x->o->json && !x->o->quiet && strcmp(x->o->command, "replay") != 0)
       printf("racesim %s: %s, strategy %s, base seed 0x%llx\n", RACESIM_VERSION,
              x->o->script, x->strat->ops->name, (unsigned long long)x->base_seed);
-    int jobs = x->o->jobs;
-    if (strcmp(x->strat->ops->name, "random") && strcmp(x->strat->ops->name, "pct")) jobs = 1;
-    if (strcmp(x->o->command, "replay") == 0) jobs = 1;
-    if (jobs > 1) parallel_loop(x, jobs);
+    if (!strcmp(x->strat->ops->name, "dfs")) explore_dfs(x, x->jobs);
+    else if (x->jobs > 1) parallel_loop(x, x->jobs);
     else explore_loop(x);
-    progress(x, 0, 1);
+    explore_progress(x, 0, 1);
+    if (x->cov && !x->dfs_subtrees) coverage_finish(x->cov, NULL, NULL);
+    if (!x->interrupted && x->status != 2) report_cycles(x);
     lock_graph(x);
     if (!x->interrupted) confirm(x);
     if (!x->interrupted) shrink(x);

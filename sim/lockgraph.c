@@ -11,6 +11,12 @@
 ** distinct threads, no two of which held a lock in common (a gate lock), is a
 ** potential deadlock: reported once, even if no run deadlocked.  Cycles
 ** within one thread and cycles under a common gate lock are not reported.
+**
+** Runs may come in any order (dfs subtrees explored in parallel): an edge
+** keeps the lowest run index that showed it, and the cycles are searched at
+** the end, adding the edges in the order of their first runs -- as if the
+** runs had come one after another -- so what is reported, and in which run,
+** does not depend on the order.
 */
 #include "lockgraph.h"
 
@@ -29,22 +35,31 @@ typedef struct Edge {
   int32_t from_line, to_line;
   char *from_name, *to_name, *thread_name;
   uint64_t first_run, count;
+  uint32_t ordinal; /* its place among the first run's edges */
+  LockGraphRun run; /* that run, to replay it */
 } Edge;
 
 typedef struct Cycle {
-  uint64_t sig;
+  uint64_t sig; /* as a finding's signature */
   size_t edge[MAX_CYCLE];
   int len;
+  size_t closing; /* the edge whose first run completed the cycle */
+  char *message;
 } Cycle;
 
 struct LockGraph {
   Edge *e;
   size_t ne, cap;
-  Cycle *reported; /* the cycles reported */
-  size_t nrep, cap_rep;
+  Cycle *cyc;
+  size_t ncyc, cap_cyc;
 };
 
 LockGraph *lockgraph_new(void) { return util_xcalloc(1, sizeof(LockGraph)); }
+
+static void free_cycles(LockGraph *g) {
+  for (size_t i = 0; i < g->ncyc; i++) free(g->cyc[i].message);
+  g->ncyc = 0;
+}
 
 void lockgraph_free(LockGraph *g) {
   if (!g) return;
@@ -52,9 +67,11 @@ void lockgraph_free(LockGraph *g) {
     free(g->e[i].from_name);
     free(g->e[i].to_name);
     free(g->e[i].thread_name);
+    free(g->e[i].run.dec);
   }
   free(g->e);
-  free(g->reported);
+  free_cycles(g);
+  free(g->cyc);
   free(g);
 }
 
@@ -67,6 +84,8 @@ static int share_lock(const Edge *a, const Edge *b) {
 
 typedef struct Search {
   const LockGraph *g;
+  const size_t *order; /* the edges added so far, in first-run order */
+  size_t nadded;
   size_t path[MAX_CYCLE];
   int len;
   uint64_t target; /* the lock the cycle must return to */
@@ -76,7 +95,8 @@ typedef struct Search {
 static int extend(Search *s, uint64_t at, int maxlen) {
   if (s->len > 0 && at == s->target) return 1;
   if (s->len >= maxlen) return 0;
-  for (size_t k = 0; k < s->g->ne; k++) {
+  for (size_t j = 0; j < s->nadded; j++) {
+    size_t k = s->order[j];
     const Edge *x = &s->g->e[k];
     if (x->from != at) continue;
     int ok = 1;
@@ -100,18 +120,20 @@ static uint64_t cycle_sig(const LockGraph *g, const size_t *path, int len) {
     const Edge *x = &g->e[path[i]];
     acc += util_fnv_u64(util_fnv_u64(UTIL_FNV_INIT, x->from), x->to) * 0x9e3779b97f4a7c15ULL;
   }
-  return acc;
+  /* as run_finding mixes a finding's kind in */
+  return util_fnv_u64(acc, (uint64_t)FIND_POTENTIAL_DEADLOCK);
 }
 
-static void report(LockGraph *g, SimRun *r, const size_t *path, int len) {
+static void site(StrBuf *b, const char *script, int32_t line) {
+  sb_printf(b, "%s:%d", script ? util_basename(script) : "?", (int)line);
+}
+
+static void report(LockGraph *g, const char *script, const size_t *path, int len,
+                   size_t closing) {
   uint64_t sig = cycle_sig(g, path, len);
-  for (size_t i = 0; i < g->nrep; i++)
-    if (g->reported[i].sig == sig) return;
-  UTIL_GROW(g->reported, g->nrep + 1, g->cap_rep);
-  Cycle *c = &g->reported[g->nrep++];
-  c->sig = sig;
-  c->len = len;
-  for (int i = 0; i < len; i++) c->edge[i] = path[i];
+  for (size_t i = 0; i < g->ncyc; i++)
+    if (g->cyc[i].sig == sig) return;
+  uint64_t run = g->e[closing].first_run;
   StrBuf b;
   sb_init(&b);
   sb_puts(&b, "potential deadlock: lock-order cycle ");
@@ -122,11 +144,11 @@ static void report(LockGraph *g, SimRun *r, const size_t *path, int len) {
     const Edge *x = &g->e[path[i]];
     if (i) sb_puts(&b, "; ");
     sb_printf(&b, "%s takes '%s' at ", x->thread_name, x->to_name);
-    run_format_site(r, x->to_line, &b);
+    site(&b, script, x->to_line);
     sb_printf(&b, " while holding '%s' (taken at ", x->from_name);
-    run_format_site(r, x->from_line, &b);
+    site(&b, script, x->from_line);
     sb_puts(&b, ")");
-    if (x->first_run != r->index) {
+    if (x->first_run != run) {
       sb_printf(&b, " [seen in run %llu]", (unsigned long long)x->first_run);
       other_runs = 1;
     }
@@ -135,12 +157,30 @@ static void report(LockGraph *g, SimRun *r, const size_t *path, int len) {
                            "would deadlock (the orders were seen in different runs)"
                          : ". Threads taking these locks in these orders at the same time "
                            "would deadlock, even where this run did not");
-  run_finding(r, FIND_POTENTIAL_DEADLOCK, -1, -1, -1, sig, "%s", b.s);
-  sb_free(&b);
+  UTIL_GROW(g->cyc, g->ncyc + 1, g->cap_cyc);
+  Cycle *c = &g->cyc[g->ncyc++];
+  c->sig = sig;
+  c->len = len;
+  for (int i = 0; i < len; i++) c->edge[i] = path[i];
+  c->closing = closing;
+  c->message = sb_take(&b);
 }
 
-void lockgraph_add_run(LockGraph *g, SimRun *r) {
-  size_t first_new = g->ne;
+static void keep_run(Edge *x, const SimRun *r, uint32_t ordinal) {
+  x->first_run = r->index;
+  x->ordinal = ordinal;
+  LockGraphRun *k = &x->run;
+  k->seed = r->seed;
+  k->steps = r->steps;
+  k->preemptions = r->preemptions;
+  k->max_steps = r->max_steps;
+  free(k->dec);
+  k->ndec = r->ndecisions;
+  k->dec = util_xmalloc(sizeof(Decision) * (r->ndecisions ? r->ndecisions : 1));
+  if (r->ndecisions) memcpy(k->dec, r->decisions, sizeof(Decision) * r->ndecisions);
+}
+
+void lockgraph_add_run(LockGraph *g, const SimRun *r) {
   for (uint32_t i = 0; i < r->nledges; i++) {
     const LockEdge *le = &r->ledges[i];
     uint64_t from = r->objs[le->from].key, to = r->objs[le->to].key;
@@ -155,6 +195,7 @@ void lockgraph_add_run(LockGraph *g, SimRun *r) {
     }
     if (found) {
       found->count++;
+      if (r->index < found->first_run) keep_run(found, r, i);
       continue;
     }
     UTIL_GROW(g->e, g->ne + 1, g->cap);
@@ -167,27 +208,57 @@ void lockgraph_add_run(LockGraph *g, SimRun *r) {
     x->from_name = util_xstrdup(obj_name(r, le->from));
     x->to_name = util_xstrdup(obj_name(r, le->to));
     x->thread_name = util_xstrdup(thread_name(r, le->tid));
-    x->first_run = r->index;
     x->count = 1;
+    keep_run(x, r, i);
   }
-  /* the cycles through the new edges, shortest first */
-  for (size_t k = first_new; k < g->ne; k++) {
+}
+
+void lockgraph_remap(LockGraph *g, uint64_t (*fn)(void *ud, uint64_t idx), void *ud) {
+  for (size_t i = 0; i < g->ne; i++) g->e[i].first_run = fn(ud, g->e[i].first_run);
+}
+
+static int by_first_run(const void *a, const void *b) {
+  const Edge *x = a, *y = b;
+  if (x->first_run != y->first_run) return x->first_run < y->first_run ? -1 : 1;
+  return x->ordinal < y->ordinal ? -1 : x->ordinal > y->ordinal;
+}
+
+size_t lockgraph_cycles(LockGraph *g, const char *script) {
+  free_cycles(g);
+  /* the edges in the order of their first runs, for good (lockgraph_edge) */
+  qsort(g->e, g->ne, sizeof *g->e, by_first_run);
+  size_t *order = util_xmalloc(sizeof(size_t) * (g->ne ? g->ne : 1));
+  for (size_t i = 0; i < g->ne; i++) order[i] = i;
+  /* add the edges one by one; the cycles through each new one, shortest
+     first */
+  for (size_t j = 0; j < g->ne; j++) {
+    size_t k = order[j];
     for (int maxlen = 2; maxlen <= MAX_CYCLE; maxlen++) {
-      Search s = {g, {0}, 0, g->e[k].from};
+      Search s = {g, order, j + 1, {0}, 0, g->e[k].from};
       s.path[s.len++] = k;
       if (extend(&s, g->e[k].to, maxlen)) {
-        report(g, r, s.path, s.len);
+        report(g, script, s.path, s.len, k);
         break;
       }
     }
   }
+  free(order);
+  return g->ncyc;
+}
+
+const char *lockgraph_cycle_info(const LockGraph *g, size_t i, uint64_t *sig, uint64_t *run,
+                                 const LockGraphRun **how) {
+  const Cycle *c = &g->cyc[i];
+  *sig = c->sig;
+  *run = g->e[c->closing].first_run;
+  *how = &g->e[c->closing].run;
+  return c->message;
 }
 
 int lockgraph_cycle(const LockGraph *g, uint64_t sig, const char **to, int32_t *line, int max) {
-  for (size_t i = 0; i < g->nrep; i++) {
-    const Cycle *c = &g->reported[i];
-    /* findings carry the signature mixed with the kind (run_finding) */
-    if (c->sig != sig && util_fnv_u64(c->sig, FIND_POTENTIAL_DEADLOCK) != sig) continue;
+  for (size_t i = 0; i < g->ncyc; i++) {
+    const Cycle *c = &g->cyc[i];
+    if (c->sig != sig) continue;
     int n = 0;
     for (int k = 0; k < c->len && n < max; k++, n++) {
       to[n] = g->e[c->edge[k]].to_name;

@@ -1,31 +1,53 @@
 /*
 ** lockgraph.h - the lock-order graph of an exploration (Goodlock).  Runs
-** are added in run-index order (whatever worker executed them), so the
-** potential deadlocks found, and the run each is reported in, do not depend
-** on --jobs.  Plain C.
+** may be added in any order: the potential deadlocks found, and the run
+** each is reported in, depend only on the set of runs (lockgraph.c).
+** Plain C.
 */
 #ifndef RACESIM_LOCKGRAPH_H
 #define RACESIM_LOCKGRAPH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "run.h"
 
 typedef struct LockGraph LockGraph;
 
+/* A run kept to replay: the first run that showed an edge. */
+typedef struct LockGraphRun {
+  uint64_t seed;
+  uint32_t steps, preemptions, max_steps;
+  Decision *dec;
+  uint32_t ndec;
+} LockGraphRun;
+
 LockGraph *lockgraph_new(void);
 void lockgraph_free(LockGraph *g);
 
-/*
-** Add the lock edges of run 'r' (r->ledges); every new cycle (edges from
-** distinct threads, no lock held in common by two of them) is reported once,
-** as a potential_deadlock finding in 'r'.
-*/
-void lockgraph_add_run(LockGraph *g, SimRun *r);
+/* Add the lock edges of run 'r' (r->ledges). */
+void lockgraph_add_run(LockGraph *g, const SimRun *r);
+
+/* Renumber the runs (dfs subtrees: see explore_dfs.c). */
+void lockgraph_remap(LockGraph *g, uint64_t (*fn)(void *ud, uint64_t idx), void *ud);
 
 /*
-** The second acquisitions of the cycle reported with signature 'sig' (the
-** lock taken and where): up to 'max'; returns how many.
+** Search the cycles (edges from distinct threads, no lock held in common by
+** two of them): each is a potential deadlock.  Returns how many; 'script'
+** names the file in the messages.  Sorts the edges by first run.
+*/
+size_t lockgraph_cycles(LockGraph *g, const char *script);
+
+/*
+** Cycle i: its message; its finding signature, the run that completed it
+** and how to replay that run.
+*/
+const char *lockgraph_cycle_info(const LockGraph *g, size_t i, uint64_t *sig, uint64_t *run,
+                                 const LockGraphRun **how);
+
+/*
+** The second acquisitions of the cycle with signature 'sig' (the lock taken
+** and where): up to 'max'; returns how many.
 */
 int lockgraph_cycle(const LockGraph *g, uint64_t sig, const char **to, int32_t *line, int max);
 

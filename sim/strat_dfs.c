@@ -446,6 +446,8 @@ const StrategyOps strategy_dfs_ops = {"dfs",         dfs_create,  dfs_begin_run,
                                       dfs_pick,      dfs_choose,  dfs_end_run,
                                       dfs_destroy};
 
+int strategy_dfs_finished(const Strategy *base) { return ((const DfsStrategy *)base)->finished; }
+
 uint64_t strategy_dfs_fallbacks(const Strategy *base) {
   return ((const DfsStrategy *)base)->fallbacks;
 }

@@ -114,6 +114,8 @@ typedef struct DfsTasks {
 } DfsTasks;
 int dfs_split(const StrategyConfig *cfg, size_t want, DfsRunFn run, void *ud, DfsTasks *out);
 void dfs_tasks_free(DfsTasks *t);
+/* Has dfs explored all of its tree (or subtree)? */
+int strategy_dfs_finished(const Strategy *s);
 /* An estimate of the fraction of its tree (or subtree) dfs has explored. */
 double strategy_dfs_fraction(const Strategy *s);
 /* Races whose reversal could not start where they were (diagnostics). */

@@ -441,6 +441,29 @@ void trace_late_finding(Trace *t, int64_t expl, uint64_t idx, const char *kind, 
   sb_free(&d);
 }
 
+int trace_renumber(Trace *t, int64_t expl, uint64_t lo, uint64_t hi, uint64_t to) {
+  if (begin_tx(t) != 0) return -1;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(t->db,
+                         "UPDATE runs SET idx = idx - ?1 + ?2"
+                         " WHERE exploration_id = ?3 AND idx >= ?1 AND idx < ?4",
+                         -1, &st, NULL) != SQLITE_OK) {
+    snprintf(t->err, sizeof t->err, "%s", sqlite3_errmsg(t->db));
+    return -1;
+  }
+  sqlite3_bind_int64(st, 1, (int64_t)lo);
+  sqlite3_bind_int64(st, 2, (int64_t)to);
+  sqlite3_bind_int64(st, 3, expl);
+  sqlite3_bind_int64(st, 4, (int64_t)hi);
+  int rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) {
+    snprintf(t->err, sizeof t->err, "%s", sqlite3_errmsg(t->db));
+    return -1;
+  }
+  return 0;
+}
+
 void trace_end(Trace *t, int64_t expl, uint64_t runs, uint64_t steps, int complete,
                uint64_t pruned, const char *status, const char *mode) {
   if (begin_tx(t) != 0) return;

@@ -55,6 +55,9 @@ void trace_coverage(Trace *t, int64_t expl, const char *object, const char *kind
 void trace_late_finding(Trace *t, int64_t expl, uint64_t idx, const char *kind, uint64_t sig,
                         const char *message, const char *replay);
 
+/* Renumber runs lo <= idx < hi of an exploration to start at 'to'. */
+int trace_renumber(Trace *t, int64_t expl, uint64_t lo, uint64_t hi, uint64_t to);
+
 /* Finish an exploration; 'status' is done, interrupted or failed. */
 void trace_end(Trace *t, int64_t expl, uint64_t runs, uint64_t steps, int complete,
                uint64_t pruned, const char *status, const char *mode);

@@ -5,6 +5,7 @@
 #ifndef RACESIM_UTIL_H
 #define RACESIM_UTIL_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -79,6 +80,10 @@ const char *util_basename(const char *path);
 
 /* Seconds on a monotonic clock, for rates and progress only (never in a run). */
 double util_now(void);
+/* pthread_cond_timedwait for at most 'ms' milliseconds. */
+void util_cond_wait_ms(pthread_cond_t *cv, pthread_mutex_t *mu, int ms);
+/* Online processors (at least 1, at most 64). */
+int util_cores(void);
 
 /* Wall-clock time as "YYYY-MM-DDTHH:MM:SSZ" (for the trace database only). */
 void util_utc_stamp(char out[32]);

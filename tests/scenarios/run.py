@@ -7,8 +7,8 @@ Usage: run.py PATH/TO/racesim
    scripts/classic/: every scenario meets its `expect` (exhaustively where
    dfs completes, sampled otherwise).
 2. Replay round trip: for every scenario with findings, each finding's replay
-   command (by seed) and its schedule token reproduce it, and two replays in
-   separate processes give the same event stream.
+   command (by seed, or the shrunk schedule) and its schedule token reproduce
+   it, and two replays in separate processes give the same event stream.
 3. Determinism: the same seed in two processes gives the same JSON.
 """
 import json
@@ -75,21 +75,35 @@ def main():
             if argv[:2] != ["racesim", "replay"]:
                 fail("%s: malformed replay command %r" % (script, f["replay"]))
                 continue
+            # the replay command (the shrunk run, if shrinking found one) twice,
+            # then the first run's own schedule token: the command shows the
+            # same kind of finding, the same way both times; the token shows
+            # exactly the finding reported
+            shrunk = f.get("shrunk")
             streams = []
-            for cmd in ([racesim] + argv[1:] + ["--json", "--no-db"],
-                        [racesim] + argv[1:] + ["--json", "--no-db"],
-                        [racesim, "replay", script, "--schedule", f["schedule"], "--json", "--no-db"]):
+            for k, cmd in enumerate(([racesim] + argv[1:] + ["--json", "--no-db"],
+                                     [racesim] + argv[1:] + ["--json", "--no-db"],
+                                     [racesim, "replay", script, "--schedule", f["schedule"],
+                                      "--json", "--no-db"])):
                 c, o, e = run(cmd)
                 try:
                     r = json.loads(o)
                 except ValueError:
                     fail("%s: replay gave no JSON (exit %d): %s" % (script, c, e.strip()[:200]))
                     break
-                if not any(g["kind"] == f["kind"] and g["message"] == f["message"] for g in r["findings"]):
+                exact = k == 2 or not shrunk
+                if not any(g["kind"] == f["kind"] and (not exact or g["message"] == f["message"])
+                           for g in r["findings"]):
                     fail("%s: replay of %s did not reproduce it: %s" % (script, f["kind"], cmd))
+                if k < 2 and shrunk and r["steps"] != shrunk["steps"]:
+                    fail("%s: the shrunk replay of %s took %d steps, not %d" %
+                         (script, f["kind"], r["steps"], shrunk["steps"]))
                 streams.append(r.get("events"))
-            if len(streams) == 3 and not (streams[0] == streams[1] == streams[2]):
-                fail("%s: replays of %s gave different event streams" % (script, f["kind"]))
+            if len(streams) == 3 and streams[0] != streams[1]:
+                fail("%s: two replays of %s gave different event streams" % (script, f["kind"]))
+            if len(streams) == 3 and not shrunk and streams[0] != streams[2]:
+                fail("%s: the replay command and the schedule token of %s gave different runs" %
+                     (script, f["kind"]))
         print("ok    %s: %d findings replayed" % (script, min(4, len(res["findings"]))), flush=True)
 
     print("%d failures" % len(failures))

@@ -266,36 +266,73 @@ static void acq(World *w, int32_t tid, int32_t o, int32_t line) { ev(w, tid, OP_
 static void rel(World *w, int32_t tid, int32_t o) { eva(w, tid, OP_RELEASE, o, 0, 0, 1); }
 
 /* The lock-order detector records each run's edges; the exploration's graph
-   (lockgraph.c) finds the cycles across runs. */
+   (lockgraph.c) finds the cycles across runs, at the end. */
 static LockGraph *graph;
-static void end_lock_run(World *w) {
+static void end_lock_run(World *w, uint64_t index) {
   w->r.end = END_OK;
+  w->r.index = index;
   detect_end_run(&w->dets, &w->r);
   lockgraph_add_run(graph, &w->r);
 }
 
+/* The cycles now; the first one's message, signature and run. */
+static size_t cycles(const char **msg, uint64_t *sig, uint64_t *run) {
+  size_t n = lockgraph_cycles(graph, "t.lua");
+  const LockGraphRun *how;
+  *msg = n ? lockgraph_cycle_info(graph, 0, sig, run, &how) : "";
+  return n;
+}
+
+static void two_orders(World *w, int both) {
+  world_begin(w, 3);
+  int32_t a = obj(w, &lock_cls, "a"), b = obj(w, &lock_cls, "b");
+  acq(w, 1, a, 5), acq(w, 1, b, 6), rel(w, 1, b), rel(w, 1, a);
+  if (both) acq(w, 2, b, 9), acq(w, 2, a, 10), rel(w, 2, a), rel(w, 2, b);
+}
+
+static void one_order(World *w) {
+  world_begin(w, 3);
+  int32_t a = obj(w, &lock_cls, "a"), b = obj(w, &lock_cls, "b");
+  acq(w, 2, b, 9), acq(w, 2, a, 10), rel(w, 2, a), rel(w, 2, b);
+}
+
 static void test_lock_order(void) {
+  const char *m;
+  uint64_t sig, run, sig2, run2;
   graph = lockgraph_new();
   World w;
   world_open(&w, "potential_deadlock");
   /* opposite orders in two threads, never at the same time: reported */
-  world_begin(&w, 3);
-  int32_t a = obj(&w, &lock_cls, "a"), b = obj(&w, &lock_cls, "b");
-  acq(&w, 1, a, 5), acq(&w, 1, b, 6), rel(&w, 1, b), rel(&w, 1, a);
-  acq(&w, 2, b, 9), acq(&w, 2, a, 10), rel(&w, 2, a), rel(&w, 2, b);
-  end_lock_run(&w);
-  CHECK_EQ_INT(count(&w, FIND_POTENTIAL_DEADLOCK), 1);
-  const char *m = message(&w, FIND_POTENTIAL_DEADLOCK);
+  two_orders(&w, 1);
+  end_lock_run(&w, 0);
+  CHECK_EQ_INT(cycles(&m, &sig, &run), 1);
   CHECK_CONTAINS(m, "T1 takes 'b' at t.lua:6 while holding 'a' (taken at t.lua:5)");
   CHECK_CONTAINS(m, "T2 takes 'a' at t.lua:10 while holding 'b' (taken at t.lua:9)");
+  CHECK_EQ_INT(run, 0);
   /* the same cycle again (next run): reported once per exploration */
-  world_begin(&w, 3);
-  a = obj(&w, &lock_cls, "a"), b = obj(&w, &lock_cls, "b");
-  acq(&w, 1, a, 5), acq(&w, 1, b, 6), rel(&w, 1, b), rel(&w, 1, a);
-  acq(&w, 2, b, 9), acq(&w, 2, a, 10), rel(&w, 2, a), rel(&w, 2, b);
-  end_lock_run(&w);
-  CHECK_EQ_INT(count(&w, FIND_POTENTIAL_DEADLOCK), 0);
+  two_orders(&w, 1);
+  end_lock_run(&w, 1);
+  CHECK_EQ_INT(cycles(&m, &sig2, &run), 1);
+  CHECK_EQ_INT(sig2, sig);
+  CHECK_EQ_INT(run, 0);
   world_close(&w);
+
+  /* the two orders in different runs: the cycle is the second run's, and it
+     says where the other order was seen -- whichever run is added first */
+  for (int reverse = 0; reverse < 2; reverse++) {
+    lockgraph_free(graph);
+    graph = lockgraph_new();
+    world_open(&w, "potential_deadlock");
+    if (reverse) one_order(&w), end_lock_run(&w, 7);
+    two_orders(&w, 0);
+    end_lock_run(&w, 3);
+    if (!reverse) one_order(&w), end_lock_run(&w, 7);
+    CHECK_EQ_INT(cycles(&m, &sig2, &run2), 1);
+    CHECK_EQ_INT(sig2, sig);
+    CHECK_EQ_INT(run2, 7);
+    CHECK_CONTAINS(m, "[seen in run 3]");
+    world_close(&w);
+  }
 
   /* under a common gate lock: not reported */
   lockgraph_free(graph);
@@ -303,11 +340,11 @@ static void test_lock_order(void) {
   world_open(&w, "potential_deadlock");
   world_begin(&w, 3);
   int32_t g = obj(&w, &lock_cls, "gate");
-  a = obj(&w, &lock_cls, "a"), b = obj(&w, &lock_cls, "b");
+  int32_t a = obj(&w, &lock_cls, "a"), b = obj(&w, &lock_cls, "b");
   acq(&w, 1, g, 1), acq(&w, 1, a, 2), acq(&w, 1, b, 3), rel(&w, 1, b), rel(&w, 1, a), rel(&w, 1, g);
   acq(&w, 2, g, 1), acq(&w, 2, b, 4), acq(&w, 2, a, 5), rel(&w, 2, a), rel(&w, 2, b), rel(&w, 2, g);
-  end_lock_run(&w);
-  CHECK_EQ_INT(count(&w, FIND_POTENTIAL_DEADLOCK), 0);
+  end_lock_run(&w, 0);
+  CHECK_EQ_INT(cycles(&m, &sig, &run), 0);
   world_close(&w);
 
   /* a cycle within one thread only: not reported */
@@ -318,8 +355,8 @@ static void test_lock_order(void) {
   a = obj(&w, &lock_cls, "a"), b = obj(&w, &lock_cls, "b");
   acq(&w, 1, a, 1), acq(&w, 1, b, 2), rel(&w, 1, b), rel(&w, 1, a);
   acq(&w, 1, b, 3), acq(&w, 1, a, 4), rel(&w, 1, a), rel(&w, 1, b);
-  end_lock_run(&w);
-  CHECK_EQ_INT(count(&w, FIND_POTENTIAL_DEADLOCK), 0);
+  end_lock_run(&w, 0);
+  CHECK_EQ_INT(cycles(&m, &sig, &run), 0);
   world_close(&w);
 
   /* RLock re-entry adds no edge: r -> r is no cycle, and a later a -> r
@@ -332,8 +369,8 @@ static void test_lock_order(void) {
   a = obj(&w, &lock_cls, "a");
   acq(&w, 1, r, 1), acq(&w, 1, r, 2), rel(&w, 1, r), rel(&w, 1, r);
   acq(&w, 2, r, 3), acq(&w, 2, a, 4), acq(&w, 2, r, 5), rel(&w, 2, r), rel(&w, 2, a), rel(&w, 2, r);
-  end_lock_run(&w);
-  CHECK_EQ_INT(count(&w, FIND_POTENTIAL_DEADLOCK), 0);
+  end_lock_run(&w, 0);
+  CHECK_EQ_INT(cycles(&m, &sig, &run), 0);
   world_close(&w);
   lockgraph_free(graph);
 }

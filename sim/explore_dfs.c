@@ -1,0 +1,400 @@
+/*
+** explore_dfs.c - dfs over subtrees: how --jobs and --shard split the
+** exhaustive strategy.
+**
+** dfs_split (strat_dfs.c) cuts the tree into independent subtrees; shard
+** I/N takes every N-th.  They are explored in rounds: each round gives every
+** unfinished subtree an equal share of what is left of the run budget, so a
+** budget spreads over the whole tree instead of its first corner, and
+** nothing depends on how many workers there are.  Workers take subtrees
+** from the round's list and hand their runs to the main thread as they
+** finish.  Run k of subtree s is numbered s << 32 | k while exploring; at
+** the end the runs are renumbered in subtree order (0, 1, 2... as if one
+** thread had explored the subtrees one after another).  Findings, the lock
+** graph and coverage keep the lowest run number they saw, so merging runs
+** in any order gives one result: the same findings, counts and completeness
+** for any --jobs.  A shard keeps the s << 32 | k numbers, so that the
+** shards' databases merge into one order.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "explore_int.h"
+
+#define SUBTREES 64 /* at least this many, if the tree has them */
+
+typedef struct Sub {
+  DfsTask *task;
+  uint32_t id;      /* among all the subtrees (every shard's) */
+  Strategy *strat;  /* created when first explored */
+  uint64_t made;    /* runs made, pruned ones too (the budget counts them) */
+  uint64_t kept;    /* runs not pruned: the next run's number */
+  uint64_t quota;   /* this round: go on while made < quota */
+  int finished;
+} Sub;
+
+typedef struct Drive {
+  Explore *x;
+  Sub *sub;
+  size_t nsub;
+  double *frac;     /* per subtree (main thread) */
+  size_t *round;    /* this round's subtrees */
+  size_t nround, next;
+  int stop;
+  int main_waiting; /* for a run (signal it when one comes) */
+  uint64_t generation; /* the round: workers start when it changes */
+  int quit;
+  pthread_mutex_t mu; /* workers: next, stop, generation, quit, the rings */
+  pthread_cond_t cv;
+} Drive;
+
+/* ---- one run --------------------------------------------------------- */
+
+static Strategy *sub_strategy(Explore *x, Sub *s) {
+  if (!s->strat) {
+    StrategyConfig c = x->strat->cfg;
+    c.max_runs = 0; /* the rounds keep the budget */
+    c.dfs_task = s->task;
+    s->strat = strategy_create("dfs", &c);
+  }
+  return s->strat;
+}
+
+/* The next run of subtree 's' on 'sim', or NULL if it is explored. */
+static SimRun *next_run(Sub *s, Sim *sim) {
+  uint64_t seed, index = (uint64_t)s->id << 32 | s->kept;
+  sched_set_strategy(sim, s->strat);
+  if (s->strat->ops->begin_run(s->strat, index, &seed)) {
+    s->finished = 1;
+    return NULL;
+  }
+  sched_run(sim, index, seed);
+  SimRun *r = sched_result(sim);
+  s->strat->ops->end_run(s->strat, r);
+  s->made++;
+  if (r->end != END_PRUNED) s->kept++;
+  if (strategy_dfs_finished(s->strat) || s->kept == UINT32_MAX) s->finished = 1;
+  return r;
+}
+
+static const char *run_error(const Sub *s, Sim *sim) {
+  return s->strat->err[0] ? s->strat->err : sched_error(sim);
+}
+
+static void set_progress(Drive *d, const Sub *s, double frac) {
+  Explore *x = d->x;
+  d->frac[s - d->sub] = frac;
+  double sum = 0;
+  for (size_t i = 0; i < d->nsub; i++) sum += d->frac[i];
+  x->dfs_frac = d->nsub ? sum / (double)d->nsub : 1.0;
+}
+
+/* Merge a run (main thread); 1: stop everything (an error, --stop-first). */
+static int merge(Drive *d, SimRun *r, const char *err) {
+  Explore *x = d->x;
+  int st = explore_handle_run(x, r, err, x->o->runs);
+  if (st < 0) x->status = 2;
+  return st || explore_should_stop(x);
+}
+
+/* ---- workers -------------------------------------------------------- */
+
+/* The next subtree of this round to explore, or NULL (d->mu held). */
+static Sub *take_sub(Drive *d) {
+  return !d->stop && d->next < d->nround ? &d->sub[d->round[d->next++]] : NULL;
+}
+
+/*
+** A worker lives for the whole exploration: it makes its engine on its own
+** thread (its memory then comes from this thread's malloc arena), then
+** explores the subtrees it takes, round after round, handing each run to
+** the main thread through its ring.
+*/
+static void *worker_main(void *arg) {
+  Worker *w = arg;
+  Drive *d = w->ctx;
+  int failed = explore_worker_engine(w) != 0;
+  uint64_t seen = 0; /* the last round worked on */
+  pthread_mutex_lock(&d->mu);
+  w->failed = failed;
+  for (;;) {
+    while (!d->quit && (d->generation == seen || failed)) pthread_cond_wait(&d->cv, &d->mu);
+    if (d->quit) break;
+    seen = d->generation;
+    Sub *s;
+    while ((s = take_sub(d)) != NULL) {
+      pthread_mutex_unlock(&d->mu);
+      sub_strategy(w->x, s);
+      pthread_mutex_lock(&d->mu);
+      while (!s->finished && s->made < s->quota && !d->stop) {
+        while (w->count == RING && !d->stop) {
+          w->waiting = 1;
+          pthread_cond_wait(&d->cv, &d->mu);
+          w->waiting = 0;
+        }
+        if (d->stop) break;
+        int at = (w->head + w->count) % RING; /* free: only this thread fills it */
+        pthread_mutex_unlock(&d->mu);
+        double t0 = util_now();
+        SimRun *r = next_run(s, w->sim);
+        int keep = r && r->end != END_PRUNED;
+        if (keep) {
+          Slot *slot = &w->ring[at];
+          run_copy(&slot->run, r);
+          snprintf(slot->err, sizeof slot->err, "%s", run_error(s, w->sim));
+          slot->sub = (uint32_t)(s - d->sub);
+          slot->frac = strategy_dfs_fraction(s->strat);
+        }
+        pthread_mutex_lock(&d->mu);
+        if (!r) break;
+        if (!keep) continue;
+        w->count++;
+        /* wake the main thread for a batch, not for every run */
+        if (d->main_waiting && (w->count >= RING / 2 || util_now() - t0 > WAKE_AFTER))
+          pthread_cond_broadcast(&d->cv);
+      }
+    }
+    w->round_done = seen; /* this round, as far as this worker goes */
+    pthread_cond_broadcast(&d->cv);
+  }
+  pthread_mutex_unlock(&d->mu);
+  return NULL;
+}
+
+/* Merge the runs waiting in the rings (main thread; d->mu not held). */
+static void drain(Drive *d, Worker *ws, int nw) {
+  for (int k = 0; k < nw && !d->stop; k++) {
+    Worker *w = &ws[k];
+    pthread_mutex_lock(&d->mu);
+    int n = w->count; /* take them all: one lock for many runs */
+    pthread_mutex_unlock(&d->mu);
+    int stop = 0;
+    for (int i = 0; i < n && !stop; i++) {
+      Slot *slot = &w->ring[(w->head + i) % RING];
+      set_progress(d, &d->sub[slot->sub], slot->frac);
+      stop = merge(d, &slot->run, slot->err);
+    }
+    pthread_mutex_lock(&d->mu);
+    w->head = (w->head + n) % RING;
+    w->count -= n;
+    d->stop |= stop;
+    if (w->waiting || stop) pthread_cond_broadcast(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+  }
+}
+
+/*
+** A round: the main thread explores subtrees too, and between its runs
+** merges the workers' (waiting for them when it has nothing of its own).
+*/
+static void run_round(Drive *d, Worker *ws, int nw) {
+  Explore *x = d->x;
+  pthread_mutex_lock(&d->mu);
+  d->generation++;
+  pthread_cond_broadcast(&d->cv);
+  pthread_mutex_unlock(&d->mu);
+  Sub *mine = NULL;
+  for (;;) {
+    drain(d, ws, nw);
+    if (!d->stop && (!mine || mine->finished || mine->made >= mine->quota)) {
+      pthread_mutex_lock(&d->mu);
+      mine = take_sub(d);
+      pthread_mutex_unlock(&d->mu);
+      if (mine) sub_strategy(x, mine);
+    }
+    if (mine && !d->stop) {
+      SimRun *r = next_run(mine, x->sim);
+      if (!r) continue;
+      set_progress(d, mine, strategy_dfs_fraction(mine->strat));
+      int stop = r->end != END_PRUNED ? merge(d, r, run_error(mine, x->sim))
+                                       : explore_should_stop(x);
+      if (stop) {
+        pthread_mutex_lock(&d->mu);
+        d->stop = 1;
+        pthread_cond_broadcast(&d->cv);
+        pthread_mutex_unlock(&d->mu);
+      }
+      continue;
+    }
+    /* nothing of its own: wait for the workers to finish the round */
+    pthread_mutex_lock(&d->mu);
+    int busy = 0, ready = 0;
+    for (int k = 0; k < nw; k++) {
+      busy += !ws[k].failed && ws[k].round_done != d->generation;
+      ready += ws[k].count > 0;
+    }
+    if (!busy && (!ready || d->stop)) { /* (after a stop, what is left is dropped) */
+      pthread_mutex_unlock(&d->mu);
+      break;
+    }
+    if (!ready) {
+      d->main_waiting = 1;
+      util_cond_wait_ms(&d->cv, &d->mu, 50); /* and look at signals */
+      d->main_waiting = 0;
+    }
+    if (explore_should_stop(x) && !d->stop) {
+      d->stop = 1;
+      pthread_cond_broadcast(&d->cv);
+    }
+    pthread_mutex_unlock(&d->mu);
+  }
+  for (int k = 0; k < nw; k++) ws[k].head = ws[k].count = 0; /* left after a stop */
+}
+
+/* ---- the rounds ------------------------------------------------------ */
+
+/*
+** Give each unfinished subtree an equal share of the budget left (at least
+** one run each, to the first ones, when less is left than there are
+** subtrees); returns how many subtrees get a turn.
+*/
+static size_t plan_round(Drive *d, uint64_t budget) {
+  uint64_t used = 0;
+  size_t open = 0;
+  for (size_t i = 0; i < d->nsub; i++) {
+    used += d->sub[i].made;
+    open += !d->sub[i].finished;
+  }
+  d->nround = d->next = 0;
+  if (!open || used >= budget) return 0;
+  uint64_t left = budget - used, share = left / open;
+  for (size_t i = 0; i < d->nsub; i++) {
+    Sub *s = &d->sub[i];
+    if (s->finished) continue;
+    uint64_t q = share ? share : (d->nround < left ? 1 : 0);
+    if (!q) break;
+    s->quota = s->made + q;
+    d->round[d->nround++] = i;
+  }
+  return d->nround;
+}
+
+/* ---- renumbering ------------------------------------------------------ */
+
+typedef struct Renumber {
+  uint64_t *start; /* per subtree id: its first run's final number */
+  size_t n;
+} Renumber;
+
+static uint64_t renumber(void *ud, uint64_t idx) {
+  const Renumber *m = ud;
+  uint64_t s = idx >> 32;
+  return s < m->n ? m->start[s] + (idx & UINT32_MAX) : idx;
+}
+
+/* The final run numbers: subtree after subtree. */
+static void renumber_all(Drive *d) {
+  Explore *x = d->x;
+  Renumber m = {util_xcalloc(d->nsub + 1, sizeof(uint64_t)), d->nsub};
+  for (size_t i = 0; i < d->nsub; i++) m.start[i + 1] = m.start[i] + d->sub[i].kept;
+  for (size_t i = 0; i < x->fs.n; i++) x->fs.v[i].first_run = renumber(&m, x->fs.v[i].first_run);
+  if (x->lg) lockgraph_remap(x->lg, renumber, &m);
+  if (x->cov) coverage_finish(x->cov, renumber, &m);
+  for (size_t i = 1; x->trace && i < d->nsub; i++) {
+    uint64_t lo = (uint64_t)i << 32;
+    if (d->sub[i].kept && trace_renumber(x->trace, x->expl_id, lo, lo + d->sub[i].kept,
+                                         m.start[i]) != 0) {
+      snprintf(x->err, sizeof x->err, "cannot write the trace database: %s",
+               trace_error(x->trace));
+      x->status = 2;
+      break;
+    }
+  }
+  free(m.start);
+}
+
+/* ---- the driver ------------------------------------------------------ */
+
+/* dfs_split's runs: on the main engine; an error stops it. */
+static int probe_run(void *ud, Strategy *s, uint64_t index) {
+  Explore *x = ud;
+  if (explore_should_stop(x)) return -1;
+  uint64_t seed;
+  if (s->ops->begin_run(s, index, &seed)) return 0;
+  sched_set_strategy(x->sim, s);
+  sched_run(x->sim, index, seed);
+  SimRun *r = sched_result(x->sim);
+  s->ops->end_run(s, r);
+  if (r->end == END_DIVERGED || r->end == END_SETUP) {
+    explore_handle_run(x, r, s->err[0] ? s->err : sched_error(x->sim), 0);
+    x->status = 2;
+    return -1;
+  }
+  return 1;
+}
+
+void explore_dfs(Explore *x, int jobs) {
+  const ExploreOptions *o = x->o;
+  DfsTasks tasks;
+  int split = dfs_split(&x->strat->cfg, SUBTREES, probe_run, x, &tasks);
+  sched_set_strategy(x->sim, x->strat);
+  if (split != 0) { /* an error (x->status 2), a signal or --time-limit */
+    x->complete = 0;
+    return;
+  }
+  Drive d;
+  memset(&d, 0, sizeof d);
+  d.x = x;
+  pthread_mutex_init(&d.mu, NULL);
+  pthread_cond_init(&d.cv, NULL);
+  /* this shard's subtrees */
+  d.sub = util_xcalloc(tasks.n ? tasks.n : 1, sizeof(Sub));
+  for (size_t i = o->shard; i < tasks.n; i += o->nshards) {
+    Sub *s = &d.sub[d.nsub++];
+    s->task = tasks.v[i];
+    s->id = (uint32_t)d.nsub - 1;
+  }
+  /* a shard keeps the ids of the whole split: they order its runs among the
+     other shards' */
+  if (o->nshards > 1)
+    for (size_t k = 0; k < d.nsub; k++) d.sub[k].id = (uint32_t)(o->shard + k * o->nshards);
+  d.frac = util_xcalloc(d.nsub ? d.nsub : 1, sizeof(double));
+  d.round = util_xcalloc(d.nsub ? d.nsub : 1, sizeof(size_t));
+  x->dfs_subtrees = (uint32_t)tasks.n;
+  x->dfs_depth = (uint32_t)tasks.depth;
+  x->dfs_keyed = o->nshards > 1;
+  /* the budget: --runs over all shards */
+  uint64_t budget = o->runs / o->nshards + (o->shard < o->runs % o->nshards);
+
+  /* jobs - 1 workers; the main thread is one too */
+  int nw = jobs - 1;
+  Worker *ws = util_xcalloc(nw > 0 ? (size_t)nw : 1, sizeof(Worker));
+  for (int k = 0; k < nw; k++) {
+    explore_worker_open(x, &ws[k], k + 1, jobs);
+    ws[k].ctx = &d;
+    pthread_create(&ws[k].th, NULL, worker_main, &ws[k]);
+  }
+  while (!d.stop && plan_round(&d, budget)) run_round(&d, ws, nw);
+  pthread_mutex_lock(&d.mu);
+  d.quit = 1;
+  pthread_cond_broadcast(&d.cv);
+  pthread_mutex_unlock(&d.mu);
+  for (int k = 0; k < nw; k++) {
+    pthread_join(ws[k].th, NULL);
+    if (ws[k].failed && !x->err[0]) /* the others did its share */
+      fprintf(stderr, "racesim: warning: worker %d: %s\n", k + 1, ws[k].err);
+    explore_worker_close(&ws[k]);
+  }
+  free(ws);
+  sched_set_strategy(x->sim, x->strat);
+
+  int complete = !d.stop && x->status != 2 && !x->interrupted;
+  uint64_t pruned = o->shard == 0 ? tasks.pruned : 0;
+  for (size_t i = 0; i < d.nsub; i++) {
+    Sub *s = &d.sub[i];
+    complete &= s->finished && s->strat && s->strat->complete;
+    if (s->strat) pruned += s->strat->pruned;
+    strategy_destroy(s->strat);
+  }
+  x->strat->pruned = pruned;
+  x->strat->complete = x->complete = complete;
+  if (!x->dfs_keyed) renumber_all(&d);
+  else if (x->cov) coverage_finish(x->cov, NULL, NULL);
+  free(d.sub);
+  free(d.frac);
+  free(d.round);
+  dfs_tasks_free(&tasks);
+  pthread_mutex_destroy(&d.mu);
+  pthread_cond_destroy(&d.cv);
+}

@@ -1,0 +1,118 @@
+/*
+** explore_int.h - what explore.c shares with explore_dfs.c: the state of an
+** exploration and the worker threads of --jobs.
+*/
+#ifndef RACESIM_EXPLORE_INT_H
+#define RACESIM_EXPLORE_INT_H
+
+#include <pthread.h>
+
+#include "detect.h"
+#include "explore.h"
+#include "lockgraph.h"
+#include "coverage.h"
+#include "strategy.h"
+#include "token.h"
+#include "trace.h"
+#include "util.h"
+
+typedef struct Explore {
+  const ExploreOptions *o;
+  Sim *sim;
+  Strategy *strat;
+  DetectorSet dets;
+  Trace *trace;
+  int64_t expl_id;
+  FindingStore fs;
+  uint8_t digest[4];
+  StrBuf params_text; /* for tokens: "k=v\n" */
+  StrBuf params_cli;  /* for replay commands: " -D k=v" */
+  StrBuf params_db;   /* for the database: "k=v k=v" */
+  Token token;        /* replay --schedule */
+  int has_token;
+  uint64_t base_seed;
+  uint64_t runs, steps;
+  int complete, interrupted, status;
+  uint8_t mode;
+  char expect[256];
+  double t0, last_progress;
+  int tty, print;
+  uint64_t *seen;
+  size_t nseen, cap_seen;
+  const char **replays;
+  size_t cap_replays;
+  int recorded;   /* a trace database was written (x->trace is closed by then) */
+  int truncated;  /* a run was cut short by a limit */
+  LockGraph *lg;   /* the lock-order graph, fed in run-index order */
+  Coverage *cov;   /* synchronization coverage (with a database only) */
+  SimConfig cfg;   /* for the workers' own engines */
+  int stop; /* workers: no more runs (read and written under a worker's lock) */
+  int have_first; /* a run has been merged (mode and expect are known) */
+  int jobs;       /* worker threads */
+  int timed_out;  /* --time-limit ran out (written by the main thread only) */
+  /* dfs (explore_dfs.c): subtrees, the fraction explored, and whether run
+     indices are still subtree << 32 | run (a shard keeps them so) */
+  uint32_t dfs_subtrees, dfs_depth;
+  double dfs_frac;
+  int dfs_keyed;
+  StrBuf listing; /* replay: the run, step by step */
+  StrBuf events_json;
+  char err[1024];
+} Explore;
+
+/*
+** A worker: its own engine (Lua state, detectors) and a small ring of
+** finished runs for the main thread.
+*/
+#define RING 64
+/*
+** A worker wakes a waiting main thread when its ring is half full, or at
+** once after a run this long (seconds): slow runs are not held back.
+*/
+#define WAKE_AFTER 0.0005
+
+typedef struct Slot {
+  SimRun run;
+  char err[256];
+  uint32_t sub; /* dfs: the subtree, and the fraction of it explored */
+  double frac;
+} Slot;
+
+typedef struct Worker {
+  Explore *x;
+  int id, jobs;
+  pthread_t th;
+  Sim *sim;
+  Strategy *strat;
+  DetectorSet dets;
+  void *ctx;       /* explore_dfs.c's state */
+  Slot ring[RING];
+  int head, count; /* ring: next to take, how many ready */
+  int done;        /* no more runs will come */
+  int waiting;     /* for a free slot (signal it when one frees) */
+  int main_waiting; /* the main thread, for a run of this worker */
+  int failed;      /* the engine could not be made: err says why */
+  uint64_t round_done; /* dfs: the last round this worker has finished */
+  char err[512];
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+} Worker;
+
+/*
+** Merge and record one run (main thread).  'err' explains a divergence or
+** a scenario broken before any thread.  Returns 0 to go on, 1 to stop
+** (--stop-first), -1 on an error.
+*/
+int explore_handle_run(Explore *x, SimRun *r, const char *err, uint64_t budget);
+/* Should the exploration stop now (a signal, --time-limit)? */
+int explore_should_stop(Explore *x);
+void explore_progress(Explore *x, uint64_t budget, int final);
+int explore_worker_open(Explore *x, Worker *w, int id, int jobs);
+/* Make the worker's engine: on the worker's own thread.  -1: see w->err. */
+int explore_worker_engine(Worker *w);
+void explore_worker_close(Worker *w);
+
+/* dfs over subtrees with 'jobs' workers (explore_dfs.c). */
+void explore_dfs(Explore *x, int jobs);
+
+#endif
