@@ -8,6 +8,10 @@
 ** seed, different --shard I/N) become one exploration in OUT: their runs keep
 ** their run indices (which are disjoint), so the distinct_findings view
 ** counts every finding over all shards, as one unsharded exploration would.
+** Their lock edges are summed, and a potential deadlock that several shards
+** reported is kept once, in the lowest run.  (A lock-order cycle whose two
+** orders only ever showed in different shards is not found: the database
+** keeps no held-lock sets to search the merged graph with.)
 */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -117,6 +121,24 @@ static const char merge_sql[] =
     "INSERT INTO main.lock_edges SELECT m.new, l.from_lock, l.to_lock, l.thread, l.line,"
     "  l.from_line, l.first_run, l.count FROM src.lock_edges l"
     "  JOIN temp.xmap m ON m.old = l.exploration_id;"
+    /* a shard's lock edges join its exploration's: one row per edge */
+    "CREATE TEMP TABLE IF NOT EXISTS le AS SELECT * FROM main.lock_edges WHERE 0;"
+    "DELETE FROM temp.le;"
+    "INSERT INTO temp.le SELECT exploration_id, from_lock, to_lock, thread, line, from_line,"
+    "  min(first_run), sum(count) FROM main.lock_edges"
+    "  WHERE exploration_id IN (SELECT new FROM temp.xmap WHERE existed)"
+    "  GROUP BY exploration_id, from_lock, to_lock, thread, line, from_line;"
+    "DELETE FROM main.lock_edges WHERE exploration_id IN (SELECT new FROM temp.xmap WHERE existed);"
+    "INSERT INTO main.lock_edges SELECT * FROM temp.le;"
+    /* a potential deadlock is one per exploration, though each shard saw it:
+       keep the one of the lowest run */
+    "DELETE FROM main.findings WHERE id IN (SELECT f.id FROM main.findings f"
+    "  JOIN main.runs r ON r.id = f.run_id"
+    "  WHERE f.kind = 'potential_deadlock'"
+    "    AND r.exploration_id IN (SELECT new FROM temp.xmap WHERE existed)"
+    "    AND EXISTS (SELECT 1 FROM main.findings g JOIN main.runs q ON q.id = g.run_id"
+    "      WHERE q.exploration_id = r.exploration_id AND g.kind = f.kind"
+    "        AND g.signature = f.signature AND (q.idx < r.idx OR (q.idx = r.idx AND g.id < f.id))));"
     "INSERT INTO main.coverage SELECT m.new, c.object, c.kind, c.item, c.runs, c.first_run"
     "  FROM src.coverage c JOIN temp.xmap m ON m.old = c.exploration_id WHERE 1"
     "  ON CONFLICT(exploration_id, object, kind, item) DO UPDATE SET"

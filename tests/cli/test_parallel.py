@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""--jobs and --shard give one exploration, whatever the split.
+
+Usage: test_parallel.py PATH/TO/racesim
+
+- for random, pct and dfs (whole trees, and trees cut short by --runs),
+  --jobs 1, 2 and 3 give the same JSON summary (runs, steps, pruned,
+  complete, every finding with its count, first run, message, schedule and
+  replay) and the same trace database (runs, findings, lock edges,
+  coverage);
+- dfs and random shards merged with `racesim merge` find what one unsharded
+  exploration finds, with the same counts;
+- a dfs shard explores only its subtrees: the shards' runs add up to the
+  unsharded count.
+"""
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+RACESIM = None
+
+# Two locks in opposite orders, a racy counter and a condition wait: every
+# kind of merge (findings, lock graph, coverage) has something to do.
+MIXED = """scenario{ name = "mixed" }
+local a, b = Lock("a"), Lock("b")
+local c = shared("counter", 0)
+local cv = Condition(nil, "cv")
+local ready = shared("ready", false)
+spawn("left", function()
+  a:acquire(); b:acquire(); c:set(c:get() + 1); b:release(); a:release()
+  cv:acquire(); ready:set(true); cv:notify(); cv:release()
+end)
+spawn("right", function()
+  b:acquire(); a:acquire(); a:release(); b:release()
+  c:set(c:get() + 1)
+end)
+spawn("waiter", function()
+  cv:acquire()
+  if not ready:get() then cv:wait(1.0) end
+  cv:release()
+end)
+"""
+
+SCENARIOS = {
+    "mixed.lua": MIXED,
+}
+
+
+def racesim(*args, timeout=300):
+    p = subprocess.run([RACESIM] + list(args), capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+def summary(obj):
+    """What must not depend on --jobs: all but timing and the job count."""
+    keep = ("strategy", "runs", "steps", "pruned", "complete", "subtrees", "mode", "base_seed")
+    out = {k: obj.get(k) for k in keep}
+    out["findings"] = [{k: f.get(k) for k in ("kind", "count", "first_run", "message", "seed",
+                                              "steps", "preemptions", "schedule", "replay",
+                                              "shrunk")}
+                       for f in obj["findings"]]
+    return out
+
+
+def database(path):
+    con = sqlite3.connect(path)
+    try:
+        q = lambda sql: con.execute(sql).fetchall()
+        return {
+            "runs": q("SELECT idx, seed, schedule, steps, status, vtime, recorded FROM runs"
+                      " ORDER BY idx"),
+            "findings": q("SELECT r.idx, f.kind, f.signature, f.message FROM findings f"
+                          " JOIN runs r ON r.id = f.run_id ORDER BY r.idx, f.kind, f.signature,"
+                          " f.message"),
+            "events": q("SELECT r.idx, count(*) FROM events e JOIN runs r ON r.id = e.run_id"
+                        " GROUP BY r.idx ORDER BY r.idx"),
+            "lock_edges": q("SELECT from_lock, to_lock, thread, line, from_line, first_run, count"
+                            " FROM lock_edges ORDER BY 1, 2, 3, 4, 5"),
+            "coverage": q("SELECT object, kind, item, runs, first_run FROM coverage"
+                          " ORDER BY 1, 2, 3"),
+            "exploration": q("SELECT runs, steps, complete, pruned, status FROM explorations"),
+        }
+    finally:
+        con.close()
+
+
+class Base(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="racesim-parallel-")
+        for name, text in SCENARIOS.items():
+            with open(self.path(name), "w") as f:
+                f.write(text)
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def script(self, name):
+        return self.path(name) if name in SCENARIOS else os.path.join(ROOT, name)
+
+    def explore(self, script, jobs, *extra, db=None):
+        args = ["run", self.script(script), "--json", "--jobs", str(jobs), "--seed", "11"]
+        args += ["--db", db] if db else ["--no-db"]
+        code, out, err = racesim(*(args + list(extra)))
+        self.assertIn(code, (0, 1), "%s --jobs %d: %s" % (script, jobs, err))
+        return json.loads(out)
+
+
+class SameForAnyJobs(Base):
+    CASES = [
+        ("mixed.lua", ["--strategy", "random", "--runs", "400"]),
+        ("mixed.lua", ["--strategy", "pct", "--runs", "300"]),
+        ("mixed.lua", ["--strategy", "dfs", "--runs", "100000"]),
+        ("mixed.lua", ["--strategy", "dfs", "--runs", "150"]),  # a budget: rounds
+        ("scripts/classic/philosophers_deadlock.lua", ["--strategy", "dfs", "--runs", "3000"]),
+        ("scripts/classic/bounded_buffer_notify.lua", ["--strategy", "dfs", "--runs", "2000"]),
+        ("scripts/classic/bank_transfer_deadlock.lua", ["--strategy", "random", "--runs", "500"]),
+    ]
+
+    def test_summary(self):
+        for script, extra in self.CASES:
+            with self.subTest(script=script, args=" ".join(extra)):
+                one = summary(self.explore(script, 1, *extra))
+                self.assertTrue(one["runs"] > 0)
+                for jobs in (2, 3):
+                    self.assertEqual(summary(self.explore(script, jobs, *extra)), one,
+                                     "--jobs %d differs from --jobs 1" % jobs)
+
+    def test_database(self):
+        for script, extra in self.CASES[:4]:
+            with self.subTest(script=script, args=" ".join(extra)):
+                dbs = []
+                for jobs in (1, 2):
+                    db = self.path("j%d.db" % jobs)
+                    self.explore(script, jobs, "--record", "all", *extra, db=db)
+                    dbs.append(database(db))
+                    os.remove(db)
+                self.assertTrue(dbs[0]["runs"])
+                for table in dbs[0]:
+                    self.assertEqual(dbs[1][table], dbs[0][table], table)
+
+    def test_dfs_counts_are_the_trees(self):
+        # a budget large enough: complete, whatever the jobs
+        obj = self.explore("mixed.lua", 2, "--strategy", "dfs", "--runs", "100000")
+        self.assertTrue(obj["complete"])
+        self.assertGreater(obj["subtrees"], 1)
+        # run numbers are 0..runs-1, in subtree order
+        db = self.path("n.db")
+        self.explore("mixed.lua", 2, "--strategy", "dfs", "--runs", "100000", db=db)
+        con = sqlite3.connect(db)
+        idx = [r[0] for r in con.execute("SELECT idx FROM runs ORDER BY idx")]
+        con.close()
+        self.assertEqual(idx, list(range(obj["runs"])))
+
+
+class Shards(Base):
+    def distinct(self, db, with_first=True):
+        con = sqlite3.connect(db)
+        try:
+            cols = "kind, signature, runs" + (", first_run" if with_first else "")
+            return sorted(con.execute("SELECT %s FROM distinct_findings" % cols).fetchall())
+        finally:
+            con.close()
+
+    def shard_and_merge(self, script, extra, n):
+        dbs, runs = [], 0
+        for i in range(1, n + 1):
+            db = self.path("s%d.db" % i)
+            obj = self.explore(script, 2, "--shard", "%d/%d" % (i, n), *extra, db=db)
+            runs += obj["runs"]
+            dbs.append((db, obj))
+        code, _, err = racesim("merge", self.path("m.db"), *[d for d, _ in dbs])
+        self.assertEqual(code, 0, err)
+        return dbs, runs
+
+    def test_dfs_shards_merge_like_one(self):
+        extra = ["--strategy", "dfs", "--runs", "100000"]
+        one = self.explore("mixed.lua", 1, *extra, db=self.path("one.db"))
+        self.assertTrue(one["complete"])
+        shards, runs = self.shard_and_merge("mixed.lua", extra, 3)
+        self.assertEqual(runs, one["runs"])  # disjoint subtrees, all of them
+        for _, obj in shards:
+            self.assertTrue(obj["complete"])
+        # the same findings with the same counts (run numbers differ: a shard
+        # numbers its runs subtree << 32 | run)
+        self.assertEqual(self.distinct(self.path("m.db"), False),
+                         self.distinct(self.path("one.db"), False))
+        con = sqlite3.connect(self.path("m.db"))
+        self.assertEqual(con.execute("SELECT count(*), sum(runs) FROM explorations").fetchone(),
+                         (1, one["runs"]))
+        con.close()
+
+    def test_random_shards_merge_like_one(self):
+        extra = ["--strategy", "random", "--runs", "300"]
+        self.explore("mixed.lua", 1, *extra, db=self.path("one.db"))
+        self.shard_and_merge("mixed.lua", extra, 3)
+        self.assertEqual(self.distinct(self.path("m.db")), self.distinct(self.path("one.db")))
+
+
+if __name__ == "__main__":
+    RACESIM = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)
