@@ -189,9 +189,11 @@ static void build(Dpor *d, const SimRun *r) {
     memset(e, 0, sizeof *e);
     e->step = s, e->tid = i, e->op = p->op, e->obj = p->obj, e->line = p->line;
     e->aux = th->woken ? th->wake_ev : -1;
-    e->prev_obj = r->objs[p->obj].last_ev;
+    if (p->op == OP_CV_WAKE && th->woken && r->objs[p->obj].link >= 0)
+      e->op = OP_ACQUIRE, e->obj = r->objs[p->obj].link; /* notified: the lock holds it up */
+    e->prev_obj = r->objs[e->obj].last_ev;
     e->vtime = r->vtime, e->deadline = p->deadline;
-    e->frd = op_table[p->op].rd, e->fwr = op_table[p->op].wr;
+    e->frd = op_table[e->op].rd, e->fwr = op_table[e->op].wr;
     if (p->flags & PEND_NOWAIT) e->flags |= EV_NOWAIT;
     Trans *t = &d->tr[s];
     t->tid = i, t->nev = 1, t->first = UINT32_MAX;
@@ -223,13 +225,16 @@ static const uint32_t *before(Dpor *d, uint32_t s) {
   return d->spawn_vc + (size_t)t->tid * (size_t)d->T;
 }
 
-/* Was the thread of transition 's2' held up by time after event 'e'? */
+/*
+** Was the thread of transition 's2' held up by time after event 'e' (a
+** sleep that ended later)?  A timeout is not such a hold-up: the operation
+** that timed out could have succeeded earlier, and that is the reversal.
+*/
 static int needs_later_time(Dpor *d, const SimRun *r, uint32_t s1, uint32_t s2,
                             const SimEvent *e) {
   for (uint32_t s = s2; s > s1; s = d->tr[s].prev_same) {
     const SimEvent *f = first_event(d, r, s);
-    if ((f->op == OP_SLEEP || (f->flags & EV_TIMEOUT)) && f->deadline > e->vtime)
-      return 1;
+    if (f->op == OP_SLEEP && f->deadline > e->vtime) return 1;
     if (!d->tr[s].prev_same) break;
   }
   return 0;
@@ -311,13 +316,20 @@ static void races_of_event(Dpor *d, const SimRun *r, const SimEvent *e2, uint32_
   }
 }
 
-/* Find the races of every access in transition 's2'. */
+/*
+** Find the races of every access in transition 's2'.  An event counts as
+** its transition's first (where the thread may have been held up) if only
+** wake-ups come before it: a notified Condition waiter resumes with a wake
+** and then takes the lock back, and it is the lock that held it up.
+*/
 static void races_of(Dpor *d, const SimRun *r, uint32_t s2, DporRaceFn fn, void *ud) {
   const Trans *t2 = &d->tr[s2];
   d->npairs = 0;
+  int first = 1;
   for (uint32_t i2 = t2->first; i2 < t2->first + t2->nev; i2++) {
     const SimEvent *e2 = &r->events[i2];
-    if (has_access(e2)) races_of_event(d, r, e2, s2, i2 == t2->first, fn, ud);
+    if (has_access(e2)) races_of_event(d, r, e2, s2, first, fn, ud);
+    first &= e2->op == OP_CV_WAKE;
   }
 }
 

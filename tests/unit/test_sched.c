@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "../../sim/sched.h"
+#include "../../sim/strategy.h"
 #include "test.h"
 
 static char path[256];
@@ -37,6 +38,32 @@ static SimRun *run_once(Sim *s, Strategy **strat, DetectorSet *d, uint64_t seed)
   sched_run(s, 0, rs);
   (*strat)->ops->end_run(*strat, sched_result(s));
   return sched_result(s);
+}
+
+/*
+** dfs over a whole scenario, unsplit (the strategy as it is): runs explored
+** and how many showed a finding of 'kind'.
+*/
+static uint64_t dfs_all(Sim *s, int kind, uint64_t *with) {
+  StrategyConfig c;
+  strategy_config_init(&c);
+  Strategy *st = strategy_create("dfs", &c);
+  sched_set_strategy(s, st);
+  uint64_t runs = 0, seed;
+  *with = 0;
+  for (uint64_t i = 0; !st->ops->begin_run(st, i, &seed); i++) {
+    sched_run(s, i, seed);
+    SimRun *r = sched_result(s);
+    st->ops->end_run(st, r);
+    if (r->end == END_PRUNED) continue;
+    runs++;
+    int found = 0;
+    for (uint32_t k = 0; k < r->nfindings; k++) found |= r->findings[k].kind == kind;
+    *with += (uint64_t)found;
+  }
+  CHECK(st->complete);
+  strategy_destroy(st);
+  return runs;
 }
 
 static int find_op(const SimRun *r, int op, int32_t tid, int from) {
@@ -134,6 +161,148 @@ static void test_setup_error(void) {
   CHECK_CONTAINS(err, "syntax error");
 }
 
+/*
+** A notified Condition waiter takes its lock back when it resumes: whether
+** it does so before or after another thread takes the lock are different
+** runs, and partial-order reduction must try both.  Here the waiter checks
+** its predicate a third time only if it beats w2 to the lock.
+*/
+static void test_dfs_condition_reacquire(void) {
+  Sim *s = open_script(
+      "local lk = Lock('lk')\n"
+      "local arrival = Condition(lk, 'arrival')\n"
+      "local arrived = shared('arrived', 0)\n"
+      "local evals = 0\n"
+      "spawn('w1', function() lk:acquire(); arrived:set(arrived:get() + 1); arrival:notify(); "
+      "lk:release() end)\n"
+      "spawn('w2', function() lk:acquire(); arrived:set(arrived:get() + 1); arrival:notify(); "
+      "lk:release() end)\n"
+      "spawn('n', function() lk:acquire(); arrival:wait_for(function() evals = evals + 1; "
+      "return arrived:get() == 2 end); lk:release() end)\n"
+      "finally(function() check(evals < 3, 'checked %d times', evals) end)\n");
+  uint64_t failing;
+  uint64_t runs = dfs_all(s, FIND_ASSERTION, &failing);
+  CHECK_EQ_INT(runs, 8);
+  CHECK(failing >= 1);
+  sched_close(s);
+}
+
+/* ---- partial-order reduction against plain dfs, on real primitives ---- */
+
+/* Every outcome (what finally() printed) of a whole dfs; returns runs. */
+static uint64_t outcomes(Sim *s, int por, char out[][160], int *n, int max) {
+  StrategyConfig c;
+  strategy_config_init(&c);
+  c.por = por;
+  c.max_runs = 3000000;
+  /* plain: every schedule with at most 3 preemptions (enough for these
+     outcomes, and the whole of some of the trees would take minutes) */
+  if (!por) c.preemption_bound = 3;
+  Strategy *st = strategy_create("dfs", &c);
+  sched_set_strategy(s, st);
+  uint64_t runs = 0, seed;
+  *n = 0;
+  for (uint64_t i = 0; !st->ops->begin_run(st, i, &seed); i++) {
+    sched_run(s, i, seed);
+    SimRun *r = sched_result(s);
+    st->ops->end_run(st, r);
+    if (r->end == END_PRUNED) continue;
+    runs++;
+    char o[160] = "";
+    for (uint32_t k = 0; k < r->nevents; k++)
+      if (r->events[k].op == OP_PRINT && r->events[k].value.tag == VAL_STR)
+        snprintf(o, sizeof o, "%.*s", (int)r->events[k].value.u.s.len,
+                 run_str(r, r->events[k].value.u.s.off));
+    if (r->end == END_STALL) snprintf(o + strlen(o), sizeof o - strlen(o), " STUCK");
+    int seen = 0;
+    for (int k = 0; k < *n && !seen; k++) seen = !strcmp(out[k], o);
+    if (!seen && *n < max) snprintf(out[(*n)++], 160, "%s", o);
+  }
+  CHECK(st->complete);
+  strategy_destroy(st);
+  return runs;
+}
+
+/*
+** Small scenarios over every blocking primitive: dfs with partial-order
+** reduction must reach every outcome plain dfs reaches (all interleavings
+** with up to 3 preemptions), and no other.
+** Each thread logs what it saw in a plain Lua table (no events), printed at
+** the end.
+*/
+static void test_por_sound_on_primitives(void) {
+  /* L(i, v): thread i logs v (per thread, so that the log itself does not
+     depend on the order of independent steps) */
+#define LOGS "local L = {{}, {}, {}}; local function log(i, v) local t = L[i]; t[#t + 1] = v end\n"
+#define PRINT "finally(function() print(table.concat(L[1], ',') .. '|' .. table.concat(L[2], ',') " \
+              ".. '|' .. table.concat(L[3], ',')) end)\n"
+  static const char *const progs[] = {
+      /* Condition: wake-up order and lock re-acquire */
+      LOGS "local lk = Lock(); local cv = Condition(lk); local x = shared('x', 0)\n"
+      "spawn(function() lk:acquire(); x:set(1); cv:notify(); lk:release() end)\n"
+      "spawn(function() lk:acquire(); local v = x:get(); log(2, v); lk:release() end)\n"
+      "spawn(function() lk:acquire(); cv:wait_for(function() local v = x:get(); log(3, v); "
+      "return v > 0 end); lk:release() end)\n" PRINT,
+      /* Condition wait with a timeout against a notify */
+      LOGS "local cv = Condition()\n"
+      "spawn(function() cv:acquire(); local v = cv:wait(1); log(1, tostring(v)); cv:release() end)\n"
+      "spawn(function() sleep(0.5); cv:acquire(); cv:notify(); cv:release() end)\n" PRINT,
+      /* Event: set, clear, wait */
+      LOGS "local e = Event(); local x = shared('x', 0)\n"
+      "spawn(function() x:set(1); e:set() end)\n"
+      "spawn(function() e:wait(); local v = x:get(); log(2, v) end)\n"
+      "spawn(function() e:clear(); local v = e:is_set(); log(3, tostring(v)) end)\n" PRINT,
+      /* Semaphore(1) as a lock, and a non-blocking try */
+      LOGS "local s = Semaphore(1); local x = shared('x', 0)\n"
+      "spawn(function() s:acquire(); x:set(1); s:release() end)\n"
+      "spawn(function() if s:acquire(false) then local v = x:get(); log(2, v); s:release() "
+      "else log(2, 'busy') end end)\n"
+      "spawn(function() s:acquire(); local v = x:get(); log(3, v); s:release() end)\n" PRINT,
+      /* Queue of one slot: put blocks, get blocks */
+      LOGS "local q = Queue(1)\n"
+      "spawn(function() q:put(1); q:put(2) end)\n"
+      "spawn(function() local v = q:get(); log(2, v) end)\n"
+      "spawn(function() local v = q:get(); log(3, v) end)\n" PRINT,
+      /* Barrier of two, and a read around it */
+      LOGS "local b = Barrier(2); local x = shared('x', 0)\n"
+      "spawn(function() x:set(1); local i = b:wait(); log(1, i) end)\n"
+      "spawn(function() local v = x:get(); log(2, v); b:wait(); v = x:get(); log(2, v) end)\n"
+      PRINT,
+      /* a lock with a timeout, in virtual time */
+      LOGS "local lk = Lock()\n"
+      "spawn(function() lk:acquire(); sleep(1); lk:release() end)\n"
+      "spawn(function() local v = lk:acquire(true, 0.5); log(2, tostring(v)) end)\n" PRINT,
+      /* join and a shared write */
+      LOGS "local x = shared('x', 0)\n"
+      "local t = spawn(function() x:set(1) end)\n"
+      "spawn(function() local v = x:get(); log(2, v); t:join(); v = x:get(); log(2, v) end)\n"
+      PRINT,
+      /* async mode: first come, first served locks */
+      "scenario{ name = 'a', mode = 'async' }\n" LOGS "local lk = Lock(); local n = shared('n', 0)\n"
+      "for i = 1, 3 do spawn(function() lk:acquire(); local v = n:get(); n:set(v + 1); log(i, v); "
+      "yield(); lk:release() end) end\n" PRINT,
+  };
+#undef LOGS
+#undef PRINT
+  for (size_t i = 0; i < sizeof progs / sizeof *progs; i++) {
+    static char a[64][160], b[64][160];
+    int na, nb;
+    Sim *s = open_script(progs[i]);
+    uint64_t por = outcomes(s, 1, a, &na, 64);
+    uint64_t plain = outcomes(s, 0, b, &nb, 64);
+    for (int k = 0; k < nb; k++) {
+      int found = 0;
+      for (int j = 0; j < na; j++) found |= !strcmp(a[j], b[k]);
+      if (!found) fprintf(stderr, "program %zu: dfs missed outcome '%s'\n", i, b[k]);
+      CHECK(found);
+    }
+    CHECK_EQ_INT(na, nb);
+    CHECK(por <= plain);
+    if (getenv("POR_VERBOSE")) fprintf(stderr, "program %zu: %llu runs with reduction, %llu without\n", i, (unsigned long long)por, (unsigned long long)plain);
+    sched_close(s);
+  }
+}
+
 int main(void) {
   test_begin(120);
   RUN_TEST(test_event_stream);
@@ -141,6 +310,8 @@ int main(void) {
   RUN_TEST(test_step_limit);
   RUN_TEST(test_fresh_state_each_run);
   RUN_TEST(test_setup_error);
+  RUN_TEST(test_dfs_condition_reacquire);
+  RUN_TEST(test_por_sound_on_primitives);
   remove(path);
   return test_end("test_sched");
 }
