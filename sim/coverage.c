@@ -163,6 +163,6 @@ static int by_first(const void *a, const void *b) {
 
 void coverage_finish(Coverage *c, uint64_t (*fn)(void *ud, uint64_t idx), void *ud) {
   for (size_t i = 0; fn && i < c->n; i++) c->v[i].first_run = fn(ud, c->v[i].first_run);
-  qsort(c->v, c->n, sizeof *c->v, by_first);
+  if (c->n) qsort(c->v, c->n, sizeof *c->v, by_first);
   reindex(c); /* the index pointed at the old places */
 }

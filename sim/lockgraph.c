@@ -226,7 +226,7 @@ static int by_first_run(const void *a, const void *b) {
 size_t lockgraph_cycles(LockGraph *g, const char *script) {
   free_cycles(g);
   /* the edges in the order of their first runs, for good (lockgraph_edge) */
-  qsort(g->e, g->ne, sizeof *g->e, by_first_run);
+  if (g->ne) qsort(g->e, g->ne, sizeof *g->e, by_first_run);
   size_t *order = util_xmalloc(sizeof(size_t) * (g->ne ? g->ne : 1));
   for (size_t i = 0; i < g->ne; i++) order[i] = i;
   /* add the edges one by one; the cycles through each new one, shortest
