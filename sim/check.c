@@ -65,7 +65,7 @@ static int collect(const char *path, PathList *out) {
     sb_free(&b);
   }
   closedir(d);
-  qsort(here.v, here.n, sizeof(char *), cmp_str);
+  if (here.n > 1) qsort(here.v, here.n, sizeof(char *), cmp_str);
   int rc = 0;
   for (size_t i = 0; i < here.n; i++) {
     if (collect(here.v[i], out) != 0) rc = -1;

@@ -118,7 +118,7 @@ static void show_run(Explore *x, Distinct *d, const SimRun *r, const RunFinding 
   free(d->dec);
   d->ndec = r->ndecisions;
   d->dec = util_xmalloc(sizeof(Decision) * (r->ndecisions ? r->ndecisions : 1));
-  memcpy(d->dec, r->decisions, sizeof(Decision) * r->ndecisions);
+  if (r->ndecisions) memcpy(d->dec, r->decisions, sizeof(Decision) * r->ndecisions);
   if (!*token) *token = run_token(x, r);
   free(d->schedule);
   d->schedule = util_xstrdup(*token);
@@ -214,11 +214,11 @@ static void guided_run(Explore *x, const Distinct *d, const Decision *base, uint
   a->preemptions = r->preemptions;
   a->ndec = r->ndecisions;
   a->dec = util_xmalloc(sizeof(Decision) * (r->ndecisions ? r->ndecisions : 1));
-  memcpy(a->dec, r->decisions, sizeof(Decision) * r->ndecisions);
+  if (r->ndecisions) memcpy(a->dec, r->decisions, sizeof(Decision) * r->ndecisions);
   const uint32_t *pre;
   a->npre = strategy_guided_preemptions(g, &pre);
   a->pre = util_xmalloc(sizeof(uint32_t) * (a->npre ? a->npre : 1));
-  memcpy(a->pre, pre, sizeof(uint32_t) * a->npre);
+  if (a->npre) memcpy(a->pre, pre, sizeof(uint32_t) * a->npre);
   strategy_destroy(g);
   sched_set_strategy(x->sim, x->strat);
 }
@@ -291,7 +291,7 @@ static void report_cycles(Explore *x) {
     d->message = util_xstrdup(msg);
     d->ndec = how->ndec;
     d->dec = util_xmalloc(sizeof(Decision) * (how->ndec ? how->ndec : 1));
-    memcpy(d->dec, how->dec, sizeof(Decision) * how->ndec);
+    if (how->ndec) memcpy(d->dec, how->dec, sizeof(Decision) * how->ndec);
     d->schedule = token_encode(x->digest, how->seed, how->max_steps, x->params_text.s, how->dec,
                                how->ndec);
     d->replay = replay_command(x, how->seed, d->schedule);

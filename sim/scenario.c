@@ -208,7 +208,7 @@ static int sorted_keys(lua_State *L, int t, const char *who) {
     }
     lua_pop(L, 1);
   }
-  qsort(k, (size_t)n, sizeof(Key), key_cmp);
+  if (n > 1) qsort(k, (size_t)n, sizeof(Key), key_cmp);
   lua_createtable(L, n, 0); /* sorted */
   for (int i = 0; i < n; i++) {
     lua_rawgeti(L, keys, k[i].pos);

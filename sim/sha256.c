@@ -52,7 +52,7 @@ void sha256(const void *data, size_t len, uint8_t out[32]) {
   size_t n = len;
   for (; n >= 64; n -= 64, p += 64) block(h, p);
   uint8_t tail[128] = {0};
-  memcpy(tail, p, n);
+  if (n) memcpy(tail, p, n);
   tail[n] = 0x80;
   size_t tl = n + 9 <= 64 ? 64 : 128;
   uint64_t bits = (uint64_t)len * 8;

@@ -78,7 +78,7 @@ void sb_putc(StrBuf *b, char c) {
 
 void sb_putn(StrBuf *b, const char *s, size_t n) {
   reserve(b, n);
-  memcpy(b->s + b->len, s, n);
+  if (n) memcpy(b->s + b->len, s, n);
   b->len += n;
   b->s[b->len] = '\0';
 }
