@@ -47,8 +47,12 @@ typedef struct Trans {
 ** virtual transition, so that its races (with the acquire that took the lock
 ** it waits for) are found like any other.
 */
+/* How an event starts its transition (see feasible) */
+enum { FIRST_OP = 1, FIRST_WAKE = 2 };
+
 typedef struct Virtual {
   SimEvent ev;
+  int first; /* FIRST_OP, or FIRST_WAKE: it waits to re-take a Condition's lock */
 } Virtual;
 
 struct Dpor {
@@ -65,6 +69,14 @@ struct Dpor {
   uint32_t *scratch;   /* a T-vector */
   uint32_t *pairs;     /* races already reported for the current transition */
   size_t npairs, cap_pairs;
+  uint32_t *arrivals; /* per wake-up (r->wakes): the waiter's step before, 0 none */
+  size_t cap_arrivals;
+  uint32_t *producer; /* per event: an EV_CONSUME's item came from this step */
+  size_t cap_producer;
+  int32_t *prod;      /* EV_PRODUCE events not yet consumed, a list per object: */
+  size_t cap_prod;    /* prod[2k] the step, prod[2k+1] the next in the list */
+  int32_t *plist;     /* per object: first unconsumed and last entry, or -1 */
+  size_t cap_plist, nprod;
   Virtual virt[MAX_THREADS]; /* pending operations of blocked threads */
   int nvirt;
   uint32_t m;                /* real transitions: 1..m */
@@ -83,6 +95,10 @@ void dpor_free(Dpor *d) {
   free(d->first_pos);
   free(d->scratch);
   free(d->pairs);
+  free(d->arrivals);
+  free(d->producer);
+  free(d->prod);
+  free(d->plist);
   free(d);
 }
 
@@ -112,6 +128,34 @@ static size_t facet(int32_t obj, int f) {
   return (size_t)obj * NFACETS + (f == F_TASKS ? 1 : f == F_TAIL ? 2 : 0);
 }
 
+/*
+** A FIFO queue's facets let a put into a non-empty queue commute with a get
+** (the get takes an older item).  That holds for the pair, but not for the
+** get that later takes this put's item: it could only come after the put.
+** So each EV_CONSUME is ordered after the EV_PRODUCE whose item it took (k-th
+** get, k-th put), and races with it (races_of_event).
+*/
+static void reads_from(Dpor *d, const SimRun *r, uint32_t i, uint32_t s, uint32_t *v) {
+  const SimEvent *e = &r->events[i];
+  int32_t *pl = d->plist + 2 * (size_t)e->obj;
+  if (e->flags & EV_PRODUCE) {
+    size_t n = d->nprod++;
+    UTIL_GROW(d->prod, 2 * n + 2, d->cap_prod);
+    d->prod[2 * n] = (int32_t)s, d->prod[2 * n + 1] = -1;
+    if (pl[1] >= 0) d->prod[2 * (size_t)pl[1] + 1] = (int32_t)n;
+    if (pl[0] < 0) pl[0] = (int32_t)n;
+    pl[1] = (int32_t)n;
+    return;
+  }
+  d->producer[i] = 0;
+  if (pl[0] < 0) return; /* cannot happen: a get of an item nobody put */
+  uint32_t sp = (uint32_t)d->prod[2 * (size_t)pl[0]];
+  pl[0] = d->prod[2 * (size_t)pl[0] + 1];
+  if (pl[0] < 0) pl[1] = -1;
+  d->producer[i] = sp;
+  if (sp != s) join(v, VC(d, sp), d->T);
+}
+
 /* Build transitions and their vector clocks. */
 static void build(Dpor *d, const SimRun *r) {
   uint32_t m = r->steps;
@@ -135,9 +179,19 @@ static void build(Dpor *d, const SimRun *r) {
   memset(d->obj_r, 0, sizeof(uint32_t) * no * (size_t)T);
   UTIL_GROW(d->spawn_vc, (size_t)T * (size_t)T, d->cap_spawn);
   memset(d->spawn_vc, 0, sizeof(uint32_t) * (size_t)T * (size_t)T);
+  UTIL_GROW(d->producer, (size_t)r->nevents + 1, d->cap_producer);
+  UTIL_GROW(d->plist, 2 * ((size_t)r->nobjs + 1), d->cap_plist);
+  for (size_t k = 0; k < 2 * ((size_t)r->nobjs + 1); k++) d->plist[k] = -1;
+  d->nprod = 0;
   uint32_t last[MAX_THREADS] = {0}, count[MAX_THREADS] = {0};
+  UTIL_GROW(d->arrivals, (size_t)r->nwakes + 1, d->cap_arrivals);
+  uint32_t wk = 0;
   for (uint32_t s = 1; s <= m; s++) {
     Trans *t = &d->tr[s];
+    for (; wk < r->nwakes && r->events[r->wakes[wk].ev].step <= s; wk++) {
+      int32_t w = r->wakes[wk].tid; /* woken in step s: waiting since its last step */
+      d->arrivals[wk] = w >= 0 && w < T && w != t->tid ? last[w] : 0;
+    }
     if (t->nev == 0) continue;
     uint32_t *v = VC(d, s);
     int tid = t->tid;
@@ -149,6 +203,7 @@ static void build(Dpor *d, const SimRun *r) {
     for (uint32_t i = t->first; i < t->first + t->nev; i++) {
       const SimEvent *e = &r->events[i];
       if (!has_access(e)) continue;
+      if (e->flags & (EV_PRODUCE | EV_CONSUME)) reads_from(d, r, i, s, v);
       int rd = e->frd, wr = e->fwr;
       for (int f = 1; f <= F_TAIL; f <<= 1) {
         if (!((rd | wr) & f)) continue;
@@ -189,10 +244,15 @@ static void build(Dpor *d, const SimRun *r) {
     memset(e, 0, sizeof *e);
     e->step = s, e->tid = i, e->op = p->op, e->obj = p->obj, e->line = p->line;
     e->aux = th->woken ? th->wake_ev : -1;
-    if (p->op == OP_CV_WAKE && th->woken && r->objs[p->obj].link >= 0)
-      e->op = OP_ACQUIRE, e->obj = r->objs[p->obj].link; /* notified: the lock holds it up */
-    e->prev_obj = r->objs[e->obj].last_ev;
     e->vtime = r->vtime, e->deadline = p->deadline;
+    int wake = 0;
+    if (p->op == OP_CV_WAKE && (th->woken || p->deadline <= r->vtime) &&
+        r->objs[p->obj].link >= 0) { /* notified or timed out: the lock holds it up */
+      e->op = OP_ACQUIRE, e->obj = r->objs[p->obj].link;
+      wake = 1;
+    }
+    x->first = wake ? FIRST_WAKE : FIRST_OP;
+    e->prev_obj = r->objs[e->obj].last_ev;
     e->frd = op_table[e->op].rd, e->fwr = op_table[e->op].wr;
     if (p->flags & PEND_NOWAIT) e->flags |= EV_NOWAIT;
     Trans *t = &d->tr[s];
@@ -240,11 +300,16 @@ static int needs_later_time(Dpor *d, const SimRun *r, uint32_t s1, uint32_t s2,
   return 0;
 }
 
-/* Could event 'e' (first of its transition) have happened before event 'bi'? */
+/*
+** Could event 'e' have happened before event 'bi'?  'first': 'e' starts its
+** transition (FIRST_WAKE: it re-takes a Condition's lock after a wake-up,
+** which no timeout lets it skip).
+*/
 static int feasible(const SimRun *r, const SimEvent *e, uint32_t bi, int first) {
   const SimEvent *b = &r->events[bi];
   if (!first || !op_table[e->op].blocking || (e->flags & EV_NOWAIT)) return 1;
-  if (e->deadline <= b->vtime) return 1; /* it could have timed out there */
+  /* it could have timed out there (a barrier's pass only while it filled) */
+  if (first == FIRST_OP && e->deadline <= b->vtime && e->op != OP_BAR_PASS) return 1;
   const SimObject *o = &r->objs[e->obj];
   return !o->cls->enabled_before || o->cls->enabled_before(e, r->events, bi);
 }
@@ -290,6 +355,19 @@ static void races_of_event(Dpor *d, const SimRun *r, const SimEvent *e2, uint32_
   int T = d->T;
   uint32_t *C = d->scratch;
   memcpy(C, before(d, s2), sizeof(uint32_t) * (size_t)T);
+  if ((e2->flags & EV_CONSUME) && s2 <= d->m) {
+    uint32_t sp = d->producer[e2 - r->events];
+    const Trans *tp = &d->tr[sp];
+    if (sp && sp != s2 && tp->tid != t2->tid && tp->pos > C[tp->tid]) {
+      const SimEvent *p = first_event(d, r, sp);
+      for (uint32_t i = tp->first; i < tp->first + tp->nev; i++)
+        if (r->events[i].flags & EV_PRODUCE && r->events[i].obj == e2->obj) p = &r->events[i];
+      if (feasible(r, e2, (uint32_t)(p - r->events), first) && !needs_later_time(d, r, sp, s2, p)) {
+        report(d, r, sp, s2, fn, ud);
+        join(C, VC(d, sp), T);
+      }
+    }
+  }
   int walked = 0;
   for (int32_t j = e2->prev_obj; j >= 0 && walked < WALK_LIMIT;
        j = r->events[j].prev_obj, walked++) {
@@ -325,11 +403,11 @@ static void races_of_event(Dpor *d, const SimRun *r, const SimEvent *e2, uint32_
 static void races_of(Dpor *d, const SimRun *r, uint32_t s2, DporRaceFn fn, void *ud) {
   const Trans *t2 = &d->tr[s2];
   d->npairs = 0;
-  int first = 1;
+  int first = FIRST_OP;
   for (uint32_t i2 = t2->first; i2 < t2->first + t2->nev; i2++) {
     const SimEvent *e2 = &r->events[i2];
     if (has_access(e2)) races_of_event(d, r, e2, s2, first, fn, ud);
-    first &= e2->op == OP_CV_WAKE;
+    first = first && e2->op == OP_CV_WAKE ? FIRST_WAKE : 0;
   }
 }
 
@@ -343,7 +421,21 @@ int dpor_analyse(Dpor *d, const SimRun *r, DporRaceFn fn, void *ud) {
     if (d->tr[s2].nev) races_of(d, r, s2, fn, ud);
   for (int k = 0; k < d->nvirt; k++) {
     d->npairs = 0;
-    races_of_event(d, r, &d->virt[k].ev, d->m + 1 + (uint32_t)k, 1, fn, ud);
+    races_of_event(d, r, &d->virt[k].ev, d->m + 1 + (uint32_t)k, d->virt[k].first, fn, ud);
+  }
+  /*
+  ** A wake-up depends on the waiter having arrived at its wait: had the
+  ** waker come first, the waiter would have found the state it left (an
+  ** Event set and cleared again, a task count back to zero).  Arriving is
+  ** no event of the waiter's own, so it races here: its step before the
+  ** wait against the waker's step.
+  */
+  for (uint32_t k = 0; k < r->nwakes; k++) {
+    uint32_t sa = d->arrivals[k], sw = r->events[r->wakes[k].ev].step;
+    if (!sa || sw <= sa || sw > d->m || d->tr[sw].nev == 0) continue;
+    if (VC(d, sw)[d->tr[sa].tid] >= d->tr[sa].pos) continue; /* ordered already */
+    d->npairs = 0;
+    report(d, r, sa, sw, fn, ud);
   }
   return 0;
 }
@@ -359,6 +451,49 @@ static uint32_t first_of_step(const SimRun *r, uint32_t step) {
   return lo;
 }
 
+/* Can a thread waiting in 'op' be woken by another thread's operation? */
+static int wakeable(const SimRun *r, int op) {
+  switch (op) {
+  case OP_EV_WAIT:
+  case OP_BAR_WAIT:
+  case OP_BAR_PASS:
+  case OP_Q_JOIN:
+  case OP_CV_WAKE: return 1;
+  case OP_ACQUIRE:
+  case OP_Q_GET:
+  case OP_Q_PUT: return r->mode == MODE_ASYNC;
+  default: return 0;
+  }
+}
+
+static Arrival arrival_of(const SimRun *r, int op, int32_t obj) {
+  Arrival a = {-1, 0, 0};
+  if (obj < 0 || !wakeable(r, op)) return a;
+  a.obj = obj;
+  a.rd = (uint8_t)(op_table[op].rd | op_table[op].wr);
+  if (r->mode == MODE_ASYNC) a.wr = a.rd; /* its place in the line */
+  return a;
+}
+
+void dpor_arrivals(const SimRun *r, Arrival *out) {
+  Arrival next[MAX_THREADS];
+  for (int32_t t = 0; t < MAX_THREADS; t++) {
+    next[t].obj = -1, next[t].rd = next[t].wr = 0;
+    if (t < r->nthreads && r->threads[t].state == TS_READY)
+      next[t] = arrival_of(r, r->threads[t].pend.op, r->threads[t].pend.obj);
+  }
+  const Arrival none = {-1, 0, 0};
+  for (uint32_t s = 0; s <= r->steps; s++) out[s] = none;
+  for (uint32_t i = r->nevents; i-- > 0;) {
+    const SimEvent *e = &r->events[i];
+    if (e->flags & EV_FINALLY || e->step < 1 || e->step > r->steps) continue;
+    if (i > 0 && r->events[i - 1].step == e->step) continue; /* not its first */
+    if (e->tid < 0 || e->tid >= MAX_THREADS) continue;
+    out[e->step] = next[e->tid];
+    next[e->tid] = arrival_of(r, e->op, e->obj);
+  }
+}
+
 void dpor_footprint(const SimRun *r, uint32_t step, FpEntry **out, size_t *n,
                     size_t *cap) {
   for (uint32_t i = first_of_step(r, step); i < r->nevents; i++) {
@@ -367,7 +502,10 @@ void dpor_footprint(const SimRun *r, uint32_t step, FpEntry **out, size_t *n,
     if (!has_access(e)) continue;
     UTIL_GROW(*out, *n + 1, *cap);
     (*out)[*n].key = r->objs[e->obj].key;
-    (*out)[*n].rd = e->frd;
+    /* which facets an operation touches can depend on the state (a put into
+       an empty FIFO queue touches its head): a sleeping thread's next step
+       reads every facet its operation may touch */
+    (*out)[*n].rd = (uint8_t)(e->frd | op_table[e->op].rd | op_table[e->op].wr);
     (*out)[*n].wr = e->fwr;
     (*n)++;
   }
@@ -382,6 +520,16 @@ int dpor_conflicts(const FpEntry *fp, size_t n, const SimRun *r, uint32_t from,
     int rd = e->frd, wr = e->fwr;
     for (size_t k = 0; k < n; k++)
       if (fp[k].key == key && facets_conflict(fp[k].rd, fp[k].wr, rd, wr)) return 1;
+  }
+  /* threads that ran since and now wait where waiting is state (dpor_arrivals) */
+  for (int32_t t = 0; t < r->nthreads; t++) {
+    const SimThread *th = &r->threads[t];
+    if (th->state != TS_READY || th->last_ev < 0 || (uint32_t)th->last_ev < from) continue;
+    Arrival a = arrival_of(r, th->pend.op, th->pend.obj);
+    if (a.obj < 0) continue;
+    uint64_t key = r->objs[a.obj].key;
+    for (size_t k = 0; k < n; k++)
+      if (fp[k].key == key && facets_conflict(fp[k].rd, fp[k].wr, a.rd, a.wr)) return 1;
   }
   return 0;
 }

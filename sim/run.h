@@ -69,7 +69,9 @@ enum {
   EV_RAISED = 1 << 4,   /* the operation raised an error in the thread */
   EV_FINALLY = 1 << 5,  /* performed by a finally() callback */
   EV_BROKE = 1 << 6,    /* this operation broke a barrier */
-  EV_NOWAIT = 1 << 7    /* a non-blocking attempt (acquire(false), get_nowait) */
+  EV_NOWAIT = 1 << 7,   /* a non-blocking attempt (acquire(false), get_nowait) */
+  EV_PRODUCE = 1 << 8,  /* put an item into a FIFO queue */
+  EV_CONSUME = 1 << 9   /* took the oldest item: the one of the oldest unconsumed EV_PRODUCE */
 };
 
 /* The operation a thread will perform when it is next scheduled. */
@@ -194,6 +196,17 @@ enum {
   END_SETUP       /* the scenario failed before any concurrency */
 };
 
+/*
+** A wake-up: event 'ev' (a set(), a notify, a release handing over) woke
+** thread 'tid', which was waiting.  Whether a thread was already waiting is
+** state no event of its own shows (it arrived at its wait at the end of its
+** previous step); the reduction needs it (dpor.c).
+*/
+typedef struct RunWake {
+  int32_t ev;
+  int32_t tid;
+} RunWake;
+
 typedef struct SimRun {
   /* identity */
   uint64_t index;     /* run index within the exploration */
@@ -229,6 +242,9 @@ typedef struct SimRun {
   LockEdge *ledges;
   uint32_t nledges;
   size_t cap_ledges;
+  RunWake *wakes; /* every wake-up of a waiting thread, in order */
+  uint32_t nwakes;
+  size_t cap_wakes;
 
   StrBuf text; /* names, string values and messages; referred to by offset */
 

@@ -316,9 +316,11 @@ SimEvent *sched_event_here(lua_State *L, int op, int32_t obj) {
 }
 
 void sched_wake(SimRun *r, SimThread *t, int32_t ev) {
-  (void)r;
   t->woken = 1;
   t->wake_ev = ev;
+  UTIL_GROW(r->wakes, (size_t)r->nwakes + 1, r->cap_wakes);
+  r->wakes[r->nwakes].ev = ev;
+  r->wakes[r->nwakes++].tid = t->id;
 }
 
 uint32_t sched_choose(lua_State *L, uint32_t n) {

@@ -55,9 +55,14 @@ static void barrier_explain(const SimRun *r, const SimObject *o, const SimThread
               obj_name(r, o->id), (int)b->count, (int)b->parties);
 }
 
+/* Could 'e' have happened just before event 'before'?  A pass could if it
+   was released by then, or if its timeout had come while the barrier was
+   still filling (not once the last party has arrived and it trips). */
 static int barrier_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t before) {
-  if (e->op == OP_BAR_WAIT) return ev[before].snap == B_FILLING || ev[before].snap == B_BROKEN;
-  return e->aux >= 0 && (uint32_t)e->aux < before;
+  int64_t st = ev[before].snap;
+  if (e->op == OP_BAR_WAIT) return st == B_FILLING || st == B_BROKEN;
+  if (e->aux >= 0 && (uint32_t)e->aux < before) return 1;
+  return st == B_FILLING && ev[before].vtime >= e->deadline;
 }
 
 const ObjClass barrier_class = {"Barrier", barrier_ready, NULL, barrier_explain,

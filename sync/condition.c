@@ -84,6 +84,25 @@ static int waiters(const SimRun *r, const SimObject *c, int32_t *out, int max) {
 
 /* ---- operations ------------------------------------------------------- */
 
+/*
+** Does 't' hold the condition's lock?  Python asks the lock (for a plain
+** Lock, "is it locked at all"), so the answer depends on other threads'
+** acquires and releases: an is_owned event on the lock says so, for the
+** reduction and in the trace.  'always' records it even when it holds.
+*/
+static int owner_check(lua_State *L, SimRun *r, const SimObject *c, const SimThread *t,
+                       int always) {
+  const SimObject *lk = lock_of(r, c);
+  int owned = lock_is_owned(lk, t->id);
+  if (always || !owned) {
+    SimEvent *e = sched_event(L, OP_IS_OWNED, lk->id);
+    e->snap = lock_snapshot(lk);
+    e->value.tag = VAL_BOOL;
+    e->value.u.i = owned;
+  }
+  return owned;
+}
+
 /* ctx: condition id */
 static int wake_k(lua_State *L, int status, lua_KContext ctx) {
   (void)status;
@@ -108,11 +127,11 @@ static int wait_k(lua_State *L, int status, lua_KContext ctx) {
   SimObject *c = &r->objs[ctx];
   SimThread *t = sched_self(L);
   double deadline = t->pend.deadline;
-  SimEvent *e = sched_event(L, OP_CV_WAIT, c->id);
-  if (!lock_is_owned(lock_of(r, c), t->id)) {
-    e->flags |= EV_RAISED;
+  if (!owner_check(L, r, c, t, 0)) {
+    sched_event(L, OP_CV_WAIT, c->id)->flags |= EV_RAISED;
     return lapi_raise(L, "RuntimeError", "cannot wait on un-acquired lock");
   }
+  SimEvent *e = sched_event(L, OP_CV_WAIT, c->id);
   if (!isinf(deadline)) {
     e->value.tag = VAL_NUM;
     e->value.u.d = deadline - r->vtime;
@@ -139,9 +158,10 @@ static int notify_k(lua_State *L, int status, lua_KContext ctx) {
   SimObject *c = &r->objs[ctx & 0xffffffff];
   SimThread *t = sched_self(L);
   int64_t n = t->pend.a;
+  int owned = owner_check(L, r, c, t, 1);
   SimEvent *e = sched_event(L, all ? OP_NOTIFY_ALL : OP_NOTIFY, c->id);
   int32_t ev = (int32_t)(r->nevents - 1);
-  if (!lock_is_owned(lock_of(r, c), t->id)) {
+  if (!owned) {
     e->flags |= EV_RAISED;
     return lapi_raise(L, "RuntimeError", "cannot notify on un-acquired lock");
   }

@@ -57,6 +57,8 @@ int lock_can_take(const SimRun *r, const SimObject *o, int32_t tid) {
   return can_take_state(s->flavor, s->value, s->owner, tid);
 }
 
+int64_t lock_snapshot(const SimObject *o) { return snapshot(LS(o)); }
+
 int lock_is_owned(const SimObject *o, int32_t tid) {
   const LockState *s = LS(o);
   if (s->flavor == LK_RLOCK) return s->owner == tid;

@@ -236,6 +236,7 @@ static int put_k(lua_State *L, int status, lua_KContext ctx) {
   push_item(L, q, lua_gettop(L) - 1);
   q->unfinished++;
   r->events[ev].aux = q->size;
+  if (q->kind == Q_FIFO) r->events[ev].flags |= EV_PRODUCE;
   wake_next(r, o, OP_Q_GET, ev);
   return 0;
 }
@@ -264,6 +265,7 @@ static int get_k(lua_State *L, int status, lua_KContext ctx) {
   pop_item(L, q, lua_gettop(L));
   sched_value(L, -1, &r->events[ev].value);
   r->events[ev].aux = q->size;
+  if (q->kind == Q_FIFO) r->events[ev].flags |= EV_CONSUME;
   wake_next(r, o, OP_Q_PUT, ev);
   return 1;
 }

@@ -43,6 +43,8 @@ extern const ObjClass *const lock_family[];
 int lock_can_take(const SimRun *r, const SimObject *o, int32_t tid);
 /* Is 'o' held in the sense of Condition's ownership check? */
 int lock_is_owned(const SimObject *o, int32_t tid);
+/* The state an event on 'o' saw (SimEvent.snap), for partial-order reduction. */
+int64_t lock_snapshot(const SimObject *o);
 /* Release 'o' fully for a Condition wait; returns the recursion count. */
 int32_t lock_release_all(lua_State *L, SimObject *o, int op_flags);
 /* Re-take 'o' with recursion count 'count' (after a Condition wait). */

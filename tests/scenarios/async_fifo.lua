@@ -1,6 +1,10 @@
 -- asyncio: waiters are served first come, first served, and an uncontended
 -- acquire does not suspend.  In every interleaving the lock goes to the
--- tasks in the order they started waiting.
+-- tasks in the order they started waiting, and a new acquire queues behind
+-- them even though the lock is free for an instant.  Which ready task runs first is
+-- a scheduling choice (racesim explores it), so the main task lets each
+-- one queue up before it creates the next: a sleep lets time pass only once
+-- every task that can run has run, here up to its suspending acquire.
 scenario{ name = "async FIFO wake-up", mode = "async", expect = "clean" }
 local lock = Lock("l")
 local order = shared("order", "")
@@ -11,7 +15,10 @@ for i = 1, 3 do
     order:set(order:get() .. i)
     lock:release()
   end)
+  sleep(0.1) -- t<i> is waiting now
 end
-sleep(0.1) -- let all three queue up, in order
+lock:release() -- hands the lock to t1
+lock:acquire() -- waiters: the main task queues behind t3
+order:set(order:get() .. "m")
 lock:release()
-finally(function() check(order:get() == "123", "order %s", order:get()) end)
+finally(function() check(order:get() == "123m", "order %s", order:get()) end)

@@ -1,0 +1,537 @@
+/*
+** test_por_fuzz.c - partial-order reduction against plain dfs on random
+** programs over the real primitives.
+**
+** A seeded generator writes small scenarios: 2 or 3 threads of 2 to 5
+** operations each, drawn from shared-variable accesses, Lock, RLock,
+** Semaphore, Condition, Event, Queue and Barrier operations (with and
+** without timeouts, some raising), sleep, yield and join; one in four in
+** async mode.  Each scenario is
+** explored twice with dfs: plainly, with a preemption bound (every schedule
+** with at most K preemptions: a subset of all schedules, and small), and
+** with source-DPOR and sleep sets.  Every outcome of the first must be an
+** outcome of the second: the reduction may skip a run only if an equivalent
+** one is explored.
+**
+** An outcome is what the threads saw and how the run ended: each thread's
+** print()s in its own order (grouped by thread, so that the order of
+** independent steps does not show), the final state printed by finally(),
+** and whether the run got stuck.  A thread logs a value only after it has
+** computed it into a local: appending to a shared Lua table across a
+** scheduling point would itself be a race the engine cannot see.  (print
+** rather than a Lua table of logs: finally() does not run in a stuck run,
+** and the logs of stuck runs are outcomes too.)
+**
+** POR_FUZZ_SEED, POR_FUZZ_COUNT, POR_FUZZ_FIRST pick the programs (program
+** i is generated from the seed and i alone); POR_FUZZ_BOUND the preemption
+** bound (default 2); POR_FUZZ_VERBOSE=1 prints every program and its counts;
+** POR_FUZZ_FILE=path checks that one scenario instead (to shrink a failure);
+** POR_FUZZ_TRACE=por|plain|all lists every run (thread per step, outcome).
+*/
+#include <stdint.h>
+#include <time.h>
+
+#include "../../sim/prng.h"
+#include "../../sim/sched.h"
+#include "../../sim/strategy.h"
+#include "../../sim/util.h"
+#include "test.h"
+
+#define DEFAULT_COUNT 300
+#define MAX_RUNS_PLAIN 40000 /* a cap per program: the reference is a subset anyway */
+#define MAX_RUNS_POR 40000   /* beyond it the program is skipped (not judged) */
+#define MAX_SHOWN 8          /* missed outcomes printed per program */
+
+/* ---- a set of outcomes ------------------------------------------------- */
+
+typedef struct Outcome {
+  char *text;
+  char *sched; /* the steps' threads of the first run that showed it */
+  uint64_t hash;
+} Outcome;
+
+typedef struct OutSet {
+  Outcome *v; /* open addressing; text NULL = empty slot */
+  size_t n, cap;
+} OutSet;
+
+static uint64_t str_hash(const char *s) {
+  uint64_t h = UINT64_C(1469598103934665603);
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
+  return h;
+}
+
+static Outcome *set_slot(OutSet *set, const char *text, uint64_t h) {
+  size_t i = (size_t)h & (set->cap - 1);
+  while (set->v[i].text && (set->v[i].hash != h || strcmp(set->v[i].text, text)))
+    i = (i + 1) & (set->cap - 1);
+  return &set->v[i];
+}
+
+static const Outcome *set_find(const OutSet *set, const char *text) {
+  if (!set->cap) return NULL;
+  const Outcome *o = set_slot((OutSet *)set, text, str_hash(text));
+  return o->text ? o : NULL;
+}
+
+static void set_grow(OutSet *set) {
+  OutSet big = {util_xcalloc(set->cap ? set->cap * 2 : 64, sizeof(Outcome)), set->n,
+                set->cap ? set->cap * 2 : 64};
+  for (size_t i = 0; i < set->cap; i++)
+    if (set->v[i].text) *set_slot(&big, set->v[i].text, set->v[i].hash) = set->v[i];
+  free(set->v);
+  *set = big;
+}
+
+static void set_add(OutSet *set, const char *text, const char *sched) {
+  if ((set->n + 1) * 2 > set->cap) set_grow(set);
+  uint64_t h = str_hash(text);
+  Outcome *o = set_slot(set, text, h);
+  if (o->text) return;
+  o->text = util_xstrdup(text);
+  o->sched = util_xstrdup(sched);
+  o->hash = h;
+  set->n++;
+}
+
+static void set_clear(OutSet *set) {
+  for (size_t i = 0; i < set->cap; i++) {
+    free(set->v[i].text);
+    free(set->v[i].sched);
+  }
+  free(set->v);
+  memset(set, 0, sizeof *set);
+}
+
+/* ---- outcomes of a dfs exploration -------------------------------------- */
+
+#define MAX_LOGGED 5 /* MainThread and up to 4 others */
+
+/* What run 'r' showed: per-thread prints, the finally() print, the end. */
+static void outcome_of(const SimRun *r, StrBuf *out, StrBuf *logs) {
+  StrBuf fin;
+  sb_init(&fin);
+  for (int t = 0; t < MAX_LOGGED; t++) sb_reset(&logs[t]);
+  for (uint32_t k = 0; k < r->nevents; k++) {
+    const SimEvent *e = &r->events[k];
+    if (e->op != OP_PRINT || e->value.tag != VAL_STR) continue;
+    StrBuf *b = (e->flags & EV_FINALLY) ? &fin : e->tid < MAX_LOGGED ? &logs[e->tid] : NULL;
+    if (!b) continue;
+    if (b->len) sb_putc(b, ',');
+    sb_putn(b, run_str(r, e->value.u.s.off), e->value.u.s.len);
+  }
+  sb_reset(out);
+  for (int t = 0; t < MAX_LOGGED && t < r->nthreads; t++)
+    sb_printf(out, "%s%s", t ? " | " : "", logs[t].len ? logs[t].s : "");
+  sb_printf(out, " || %s", fin.len ? fin.s : "-");
+  if (r->end == END_STALL) sb_puts(out, " STUCK");
+  else if (r->end != END_OK) sb_printf(out, " END%d", (int)r->end);
+  sb_free(&fin);
+}
+
+/* The thread of every step of 'r', for the report of a missed outcome. */
+static void schedule_of(const SimRun *r, StrBuf *out) {
+  sb_reset(out);
+  uint32_t step = 0;
+  for (uint32_t k = 0; k < r->nevents; k++) {
+    const SimEvent *e = &r->events[k];
+    if (e->step == step || (e->flags & EV_FINALLY)) continue;
+    step = e->step;
+    sb_printf(out, "%s%d", out->len ? " " : "", (int)e->tid);
+  }
+}
+
+typedef struct Explored {
+  uint64_t runs;
+  int complete;
+  int lua_error; /* a program bug: an error that is not a racesim error */
+} Explored;
+
+/* dfs over the whole scenario (por, or plain under 'bound'), into 'set'. */
+static Explored explore(Sim *s, int por, int bound, OutSet *set) {
+  StrategyConfig c;
+  strategy_config_init(&c);
+  c.por = por;
+  c.max_runs = por ? MAX_RUNS_POR : MAX_RUNS_PLAIN;
+  if (!por) c.preemption_bound = bound;
+  Strategy *st = strategy_create("dfs", &c);
+  sched_set_strategy(s, st);
+  StrBuf o, sc, logs[MAX_LOGGED];
+  sb_init(&o);
+  sb_init(&sc);
+  for (int t = 0; t < MAX_LOGGED; t++) sb_init(&logs[t]);
+  Explored x = {0, 0, 0};
+  const char *tr = getenv("POR_FUZZ_TRACE"); /* "por", "plain" or "all" */
+  int trace = tr && (!strcmp(tr, "all") || !strcmp(tr, por ? "por" : "plain"));
+  uint64_t seed;
+  for (uint64_t i = 0; !st->ops->begin_run(st, i, &seed); i++) {
+    sched_run(s, i, seed);
+    SimRun *r = sched_result(s);
+    st->ops->end_run(st, r);
+    if (trace) {
+      schedule_of(r, &sc);
+      outcome_of(r, &o, logs);
+      fprintf(stderr, "  %s run %llu: %s%s -> %s\n", por ? "por" : "plain",
+              (unsigned long long)i, sc.s ? sc.s : "", r->end == END_PRUNED ? " (pruned)" : "",
+              o.s);
+    }
+    if (r->end == END_PRUNED) continue;
+    x.runs++;
+    outcome_of(r, &o, logs);
+    if (strstr(o.s, "LUAERR")) x.lua_error = 1;
+    if (!set_find(set, o.s)) {
+      schedule_of(r, &sc);
+      set_add(set, o.s, sc.len ? sc.s : "");
+    }
+  }
+  x.complete = st->complete;
+  strategy_destroy(st);
+  sb_free(&o);
+  sb_free(&sc);
+  for (int t = 0; t < MAX_LOGGED; t++) sb_free(&logs[t]);
+  return x;
+}
+
+/* ---- the generator ------------------------------------------------------ */
+
+enum { P_LOCK, P_RLOCK, P_SEM, P_COND, P_EVENT, P_QUEUE, P_BARRIER, P__COUNT };
+
+typedef struct Gen {
+  Prng p;
+  StrBuf *b;
+  unsigned prims;  /* P_* bits: the primitives this program has */
+  int nthreads;    /* spawned threads, 1..nthreads */
+  int k;           /* the next constant written or put */
+} Gen;
+
+static int below(Gen *g, int n) { return (int)prng_below(&g->p, (uint64_t)n); }
+static int chance(Gen *g, int percent) { return below(g, 100) < percent; }
+static const char *secs(Gen *g) { return below(g, 2) ? "1" : "0.5"; }
+
+/* A timeout argument: ", 0.5" / ", 1", or "" (none) */
+static const char *opt_timeout(Gen *g, int percent) {
+  if (!chance(g, percent)) return "";
+  return below(g, 2) ? ", 1" : ", 0.5";
+}
+
+/* One access to x, as statements (inside a critical section or alone). */
+static void shared_op(Gen *g) {
+  switch (below(g, 3)) {
+  case 0: sb_puts(g->b, "local v = x:get(); log(v)"); break;
+  case 1: sb_printf(g->b, "x:set(%d)", g->k++); break;
+  default: sb_puts(g->b, "local v = x:add(1); log(v)"); break;
+  }
+}
+
+/* What a critical section holds: nothing, or one access to x. */
+static void body(Gen *g) {
+  if (chance(g, 60)) {
+    sb_puts(g->b, "; ");
+    shared_op(g);
+  }
+}
+
+/* Lock, RLock, Semaphore, or a Condition used as its lock: 'o'. */
+static void locklike_op(Gen *g, const char *o, int kind) {
+  StrBuf *b = g->b;
+  switch (below(g, kind == P_RLOCK ? 8 : 7)) {
+  case 0:
+  case 1:
+    sb_printf(b, "%s:acquire()", o);
+    body(g);
+    sb_printf(b, "; %s:release()", o);
+    break;
+  case 2:
+    sb_printf(b, "local ok = %s:acquire(true, %s); log(ok); if ok then yield()", o, secs(g));
+    body(g);
+    sb_printf(b, "; %s:release() end", o);
+    break;
+  case 3:
+    sb_printf(b, "local ok = %s:acquire(false); log(ok); if ok then yield()", o);
+    body(g);
+    sb_printf(b, "; %s:release() end", o);
+    break;
+  case 4: sb_printf(b, "%s:acquire()", o); break; /* never released */
+  case 5: sb_printf(b, "%s:release()", o); break; /* maybe not held: raises */
+  case 6:
+    if (kind == P_SEM) sb_printf(b, "%s:with(function() yield() end)", o);
+    else sb_printf(b, "local v = %s:locked(); log(v)", o);
+    break;
+  default:
+    sb_printf(b, "%s:acquire(); %s:acquire()", o, o);
+    body(g);
+    sb_printf(b, "; %s:release(); %s:release()", o, o);
+    break;
+  }
+}
+
+static void cond_op(Gen *g) {
+  StrBuf *b = g->b;
+  switch (below(g, 7)) {
+  case 0:
+  case 1:
+    sb_printf(b,
+              "cv:acquire(); local r = cv:wait_for(function() local v = x:get(); "
+              "return v >= %d end%s); log(r); cv:release()",
+              1 + below(g, 2), opt_timeout(g, 50));
+    break;
+  case 2:
+    sb_printf(b, "cv:acquire(); local r = cv:wait(%s); log(r); cv:release()",
+              chance(g, 75) ? secs(g) : "");
+    break;
+  case 3:
+  case 4: {
+    static const char *const how[] = {"notify()", "notify_all()", "notify(2)"};
+    sb_puts(b, "cv:acquire(); ");
+    if (below(g, 2)) sb_puts(b, "x:add(1)");
+    else sb_printf(b, "x:set(%d)", g->k++);
+    sb_printf(b, "; cv:%s; cv:release()", how[below(g, 3)]);
+    break;
+  }
+  case 5: sb_puts(b, "cv:notify()"); break; /* maybe without the lock: raises */
+  default: locklike_op(g, "cv", P_COND); break;
+  }
+}
+
+static void event_op(Gen *g) {
+  switch (below(g, 5)) {
+  case 0: sb_puts(g->b, "ev:set()"); break;
+  case 1: sb_puts(g->b, "ev:clear()"); break;
+  case 2:
+  case 3: sb_printf(g->b, "local r = ev:wait(%s); log(r)", chance(g, 60) ? secs(g) : ""); break;
+  default: sb_puts(g->b, "local r = ev:is_set(); log(r)"); break;
+  }
+}
+
+static void queue_op(Gen *g) {
+  StrBuf *b = g->b;
+  switch (below(g, 7)) {
+  case 0: sb_printf(b, "q:put(%d)", g->k++); break;
+  case 1: sb_printf(b, "q:put(%d, true, %s)", g->k++, secs(g)); break;
+  case 2: sb_printf(b, "q:put_nowait(%d)", g->k++); break;
+  case 3: sb_puts(b, "local v = q:get(); log(v)"); break;
+  case 4: sb_printf(b, "local v = q:get(true, %s); log(v)", secs(g)); break;
+  case 5: sb_puts(b, "local v = q:get_nowait(); log(v)"); break;
+  default: sb_puts(b, "local v = q:qsize(); log(v)"); break;
+  }
+}
+
+static void barrier_op(Gen *g) {
+  switch (below(g, 8)) {
+  case 0: sb_puts(g->b, "b:reset()"); break;
+  case 1: sb_puts(g->b, "b:abort()"); break;
+  case 2: sb_puts(g->b, "local v = b.n_waiting; log(v)"); break;
+  default: sb_printf(g->b, "local v = b:wait(%s); log(v)", chance(g, 60) ? secs(g) : ""); break;
+  }
+}
+
+/* sleep, yield, or a join of an earlier thread (thread i, 0 = main). */
+static void thread_op(Gen *g, int i) {
+  int can_join = i != 1;
+  switch (below(g, can_join ? 5 : 3)) {
+  case 0: sb_printf(g->b, "sleep(%s)", secs(g)); break;
+  case 1: sb_puts(g->b, "yield()"); break;
+  case 2: sb_puts(g->b, "local v = now(); log(v)"); break;
+  default: {
+    int j = 1 + below(g, i ? i - 1 : g->nthreads);
+    if (below(g, 2)) sb_printf(g->b, "T[%d]:join()", j);
+    else sb_printf(g->b, "T[%d]:join(%s); local a = T[%d]:is_alive(); log(a)", j, secs(g), j);
+    break;
+  }
+  }
+}
+
+/* One operation of thread i, wrapped so that an error is logged. */
+static void gen_op(Gen *g, int i) {
+  int prims[P__COUNT], n = 0;
+  for (int k = 0; k < P__COUNT; k++)
+    if (g->prims & (1u << k)) prims[n++] = k;
+  sb_puts(g->b, "  op(function() ");
+  int w = below(g, 2 + 1 + 3 * n); /* x: 2, threads and time: 1, each primitive: 3 */
+  if (w < 2) shared_op(g);
+  else if (w < 3) thread_op(g, i);
+  else switch (prims[(w - 3) / 3]) {
+    case P_LOCK: locklike_op(g, "lk", P_LOCK); break;
+    case P_RLOCK: locklike_op(g, "rl", P_RLOCK); break;
+    case P_SEM: locklike_op(g, "sm", P_SEM); break;
+    case P_COND: cond_op(g); break;
+    case P_EVENT: event_op(g); break;
+    case P_QUEUE: queue_op(g); break;
+    default: barrier_op(g); break;
+    }
+  sb_puts(g->b, " end)\n");
+}
+
+/* Program 'idx' of the run with 'seed', into 'b'. */
+static void generate(uint64_t seed, uint64_t idx, StrBuf *b) {
+  Gen g;
+  prng_seed(&g.p, prng_run_seed(seed, idx));
+  g.b = b;
+  g.k = 1;
+  g.prims = 0;
+  int nprims = 1 + below(&g, 2) + (chance(&g, 25) ? 1 : 0);
+  while (__builtin_popcount(g.prims) < nprims) g.prims |= 1u << below(&g, P__COUNT);
+  g.nthreads = 2 + below(&g, 2);
+  sb_reset(b);
+  sb_puts(b, "local x = shared('x', 0)\n"
+             "local function log(v) print(tostring(v)) end\n"
+             "local function op(f)\n"
+             "  local ok, e = pcall(f)\n"
+             "  if not ok then log(type(e) == 'table' and e.type or 'LUAERR ' .. tostring(e)) end\n"
+             "end\n");
+  if (g.prims & (1u << P_LOCK)) sb_puts(b, "local lk = Lock()\n");
+  if (g.prims & (1u << P_RLOCK)) sb_puts(b, "local rl = RLock()\n");
+  if (g.prims & (1u << P_SEM)) sb_printf(b, "local sm = Semaphore(%d)\n", 1 + below(&g, 2));
+  if (g.prims & (1u << P_COND))
+    sb_puts(b, (g.prims & (1u << P_LOCK)) && below(&g, 2) ? "local cv = Condition(lk)\n"
+                                                           : "local cv = Condition()\n");
+  if (g.prims & (1u << P_EVENT)) sb_puts(b, "local ev = Event()\n");
+  if (g.prims & (1u << P_QUEUE)) sb_printf(b, "local q = Queue(%d)\n", chance(&g, 80) ? 1 : 0);
+  if (g.prims & (1u << P_BARRIER)) sb_puts(b, "local b = Barrier(2)\n");
+  sb_puts(b, "local T = {}\n");
+  for (int i = 1; i <= g.nthreads; i++) {
+    g.k = 10 * i + 1;
+    sb_printf(b, "T[%d] = spawn(function()\n", i);
+    int nops = 2 + below(&g, 4);
+    for (int j = 0; j < nops; j++) gen_op(&g, i);
+    sb_puts(b, "end)\n");
+  }
+  if (chance(&g, 25)) { /* the main thread does something too */
+    g.k = 1;
+    gen_op(&g, 0);
+  }
+  sb_puts(b, "finally(function()\n  print('x=' .. tostring(x:get()) .. ' t=' .. now()");
+  if (g.prims & (1u << P_LOCK)) sb_puts(b, " .. ' lk=' .. tostring(lk:locked())");
+  if (g.prims & (1u << P_RLOCK)) sb_puts(b, " .. ' rl=' .. tostring(rl:locked())");
+  if (g.prims & (1u << P_EVENT)) sb_puts(b, " .. ' ev=' .. tostring(ev:is_set())");
+  if (g.prims & (1u << P_QUEUE)) sb_puts(b, " .. ' q=' .. q:qsize()");
+  if (g.prims & (1u << P_BARRIER))
+    sb_puts(b, " .. ' b=' .. b.n_waiting .. tostring(b.broken)");
+  sb_puts(b, ")\n");
+  if (g.prims & (1u << P_SEM))
+    sb_puts(b, "  local n = 0; while n < 5 and sm:acquire(false) do n = n + 1 end; "
+               "print('sm=' .. n)\n");
+  sb_puts(b, "end)\n");
+  /* one program in four runs in async mode: first-come first-served
+     waiters, no suspension where nothing waits (drawn last, so that the
+     threads-mode programs of a seed stay what they were) */
+  if (chance(&g, 25)) {
+    StrBuf a;
+    sb_init(&a);
+    sb_puts(&a, "scenario{ mode = 'async' }\n");
+    sb_putn(&a, b->s, b->len);
+    sb_reset(b);
+    sb_putn(b, a.s, a.len);
+    sb_free(&a);
+  }
+}
+
+/* ---- the test ---------------------------------------------------------- */
+
+static uint64_t env_u64(const char *name, uint64_t dflt) {
+  const char *v = getenv(name);
+  return v && *v ? strtoull(v, NULL, 0) : dflt;
+}
+
+typedef struct Totals {
+  uint64_t programs, mismatched, skipped, plain_runs, por_runs, missed;
+} Totals;
+
+/* Explore one program both ways and compare; returns 1 if it mismatched. */
+static int check_program(const char *src, uint64_t seed, uint64_t idx, int bound, Totals *tot) {
+  SimConfig cfg = {0};
+  cfg.script = "por_fuzz.lua";
+  cfg.source = src;
+  cfg.source_len = strlen(src);
+  char err[512];
+  Sim *s = sched_open(&cfg, err, sizeof err);
+  if (!s) {
+    fprintf(stderr, "program %llu: sched_open: %s\n%s", (unsigned long long)idx, err, src);
+    CHECK(s != NULL);
+    return 1;
+  }
+  OutSet plain = {0}, por = {0};
+  Explored xp = explore(s, 0, bound, &plain);
+  Explored xr = explore(s, 1, -1, &por);
+  sched_close(s);
+  tot->programs++;
+  tot->plain_runs += xp.runs;
+  tot->por_runs += xr.runs;
+  if (xp.lua_error || xr.lua_error) { /* the generator wrote a bad program */
+    fprintf(stderr, "program %llu raised a Lua error:\n%s", (unsigned long long)idx, src);
+    CHECK(!xp.lua_error && !xr.lua_error);
+  }
+  if (getenv("POR_FUZZ_VERBOSE"))
+    fprintf(stderr, "program %llu: %llu runs plain (%zu outcomes%s), %llu with reduction (%zu)\n%s\n",
+            (unsigned long long)idx, (unsigned long long)xp.runs, plain.n,
+            xp.complete ? "" : ", capped", (unsigned long long)xr.runs, por.n, src);
+  int bad = 0;
+  if (!xr.complete) {
+    tot->skipped++;
+  } else {
+    int shown = 0;
+    for (size_t i = 0; i < plain.cap; i++) {
+      const Outcome *o = &plain.v[i];
+      if (!o->text || set_find(&por, o->text)) continue;
+      if (!bad)
+        fprintf(stderr,
+                "\n== program %llu (POR_FUZZ_SEED=%llu POR_FUZZ_FIRST=%llu POR_FUZZ_COUNT=1): "
+                "dfs with reduction (%llu runs) misses outcomes of plain dfs (%llu runs, "
+                "preemption bound %d)\n%s",
+                (unsigned long long)idx, (unsigned long long)seed, (unsigned long long)idx,
+                (unsigned long long)xr.runs, (unsigned long long)xp.runs, bound, src);
+      bad = 1;
+      tot->missed++;
+      if (shown++ < MAX_SHOWN)
+        fprintf(stderr, "  missed: %s\n    (plain schedule, thread per step: %s)\n", o->text,
+                o->sched);
+    }
+    if (shown > MAX_SHOWN) fprintf(stderr, "  ... and %d more\n", shown - MAX_SHOWN);
+  }
+  tot->mismatched += (uint64_t)bad;
+  set_clear(&plain);
+  set_clear(&por);
+  return bad;
+}
+
+static void test_por_fuzz(void) {
+  uint64_t seed = env_u64("POR_FUZZ_SEED", 1);
+  uint64_t count = env_u64("POR_FUZZ_COUNT", DEFAULT_COUNT);
+  uint64_t first = env_u64("POR_FUZZ_FIRST", 0);
+  int bound = (int)env_u64("POR_FUZZ_BOUND", 2);
+  Totals tot = {0};
+  StrBuf src;
+  sb_init(&src);
+  clock_t t0 = clock();
+  const char *file = getenv("POR_FUZZ_FILE");
+  if (file && *file) {
+    size_t len;
+    char *text = util_read_file(file, &len);
+    CHECK(text != NULL);
+    if (text) check_program(text, seed, 0, bound, &tot);
+    free(text);
+    count = 0;
+  }
+  for (uint64_t i = first; i < first + count; i++) {
+    generate(seed, i, &src);
+    check_program(src.s, seed, i, bound, &tot);
+  }
+  sb_free(&src);
+  fprintf(stderr,
+          "por_fuzz: seed %llu, %llu programs: %llu runs plain (bound %d), %llu with "
+          "reduction; %llu skipped (reduction over %d runs); %llu mismatched, %llu "
+          "outcomes missed; %.1f s\n",
+          (unsigned long long)seed, (unsigned long long)tot.programs,
+          (unsigned long long)tot.plain_runs, bound, (unsigned long long)tot.por_runs,
+          (unsigned long long)tot.skipped, MAX_RUNS_POR, (unsigned long long)tot.mismatched,
+          (unsigned long long)tot.missed, (double)(clock() - t0) / CLOCKS_PER_SEC);
+  CHECK_EQ_INT(tot.mismatched, 0);
+  CHECK(tot.skipped * 10 <= tot.programs); /* the cap must not hide most of them */
+}
+
+int main(void) {
+  /* the default run is about a minute; a longer one asked for has no limit */
+  test_begin(env_u64("POR_FUZZ_COUNT", DEFAULT_COUNT) > DEFAULT_COUNT ? 0 : 280);
+  RUN_TEST(test_por_fuzz);
+  return test_end("test_por_fuzz");
+}
