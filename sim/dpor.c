@@ -19,7 +19,14 @@
 ** not yet reached) is skipped without ordering; the first earlier event
 ** before which it could have proceeded races with it.  Skipping only ever
 ** adds races, so the reduction stays sound; the soundness tests compare it
-** with plain DFS on random scenarios.
+** with plain DFS on random scenarios (tests/unit/test_por_fuzz.c).
+**
+** Two more dependencies no single object access shows:
+** - waiting: whether a set() or a trip wakes a thread depends on the thread
+**   having begun to wait; sched.c records a 'waiting' event for it, an
+**   access like any other here;
+** - a FIFO queue's facets let a put and a get on a non-empty queue commute,
+**   but the get that takes a put's item depends on that put (reads_from).
 */
 #include "dpor.h"
 
@@ -69,8 +76,6 @@ struct Dpor {
   uint32_t *scratch;   /* a T-vector */
   uint32_t *pairs;     /* races already reported for the current transition */
   size_t npairs, cap_pairs;
-  uint32_t *arrivals; /* per wake-up (r->wakes): the waiter's step before, 0 none */
-  size_t cap_arrivals;
   uint32_t *producer; /* per event: an EV_CONSUME's item came from this step */
   size_t cap_producer;
   int32_t *prod;      /* EV_PRODUCE events not yet consumed, a list per object: */
@@ -95,7 +100,6 @@ void dpor_free(Dpor *d) {
   free(d->first_pos);
   free(d->scratch);
   free(d->pairs);
-  free(d->arrivals);
   free(d->producer);
   free(d->prod);
   free(d->plist);
@@ -184,14 +188,8 @@ static void build(Dpor *d, const SimRun *r) {
   for (size_t k = 0; k < 2 * ((size_t)r->nobjs + 1); k++) d->plist[k] = -1;
   d->nprod = 0;
   uint32_t last[MAX_THREADS] = {0}, count[MAX_THREADS] = {0};
-  UTIL_GROW(d->arrivals, (size_t)r->nwakes + 1, d->cap_arrivals);
-  uint32_t wk = 0;
   for (uint32_t s = 1; s <= m; s++) {
     Trans *t = &d->tr[s];
-    for (; wk < r->nwakes && r->events[r->wakes[wk].ev].step <= s; wk++) {
-      int32_t w = r->wakes[wk].tid; /* woken in step s: waiting since its last step */
-      d->arrivals[wk] = w >= 0 && w < T && w != t->tid ? last[w] : 0;
-    }
     if (t->nev == 0) continue;
     uint32_t *v = VC(d, s);
     int tid = t->tid;
@@ -423,20 +421,6 @@ int dpor_analyse(Dpor *d, const SimRun *r, DporRaceFn fn, void *ud) {
     d->npairs = 0;
     races_of_event(d, r, &d->virt[k].ev, d->m + 1 + (uint32_t)k, d->virt[k].first, fn, ud);
   }
-  /*
-  ** A wake-up depends on the waiter having arrived at its wait: had the
-  ** waker come first, the waiter would have found the state it left (an
-  ** Event set and cleared again, a task count back to zero).  Arriving is
-  ** no event of the waiter's own, so it races here: its step before the
-  ** wait against the waker's step.
-  */
-  for (uint32_t k = 0; k < r->nwakes; k++) {
-    uint32_t sa = d->arrivals[k], sw = r->events[r->wakes[k].ev].step;
-    if (!sa || sw <= sa || sw > d->m || d->tr[sw].nev == 0) continue;
-    if (VC(d, sw)[d->tr[sa].tid] >= d->tr[sa].pos) continue; /* ordered already */
-    d->npairs = 0;
-    report(d, r, sa, sw, fn, ud);
-  }
   return 0;
 }
 
@@ -449,49 +433,6 @@ static uint32_t first_of_step(const SimRun *r, uint32_t step) {
     else hi = mid;
   }
   return lo;
-}
-
-/* Can a thread waiting in 'op' be woken by another thread's operation? */
-static int wakeable(const SimRun *r, int op) {
-  switch (op) {
-  case OP_EV_WAIT:
-  case OP_BAR_WAIT:
-  case OP_BAR_PASS:
-  case OP_Q_JOIN:
-  case OP_CV_WAKE: return 1;
-  case OP_ACQUIRE:
-  case OP_Q_GET:
-  case OP_Q_PUT: return r->mode == MODE_ASYNC;
-  default: return 0;
-  }
-}
-
-static Arrival arrival_of(const SimRun *r, int op, int32_t obj) {
-  Arrival a = {-1, 0, 0};
-  if (obj < 0 || !wakeable(r, op)) return a;
-  a.obj = obj;
-  a.rd = (uint8_t)(op_table[op].rd | op_table[op].wr);
-  if (r->mode == MODE_ASYNC) a.wr = a.rd; /* its place in the line */
-  return a;
-}
-
-void dpor_arrivals(const SimRun *r, Arrival *out) {
-  Arrival next[MAX_THREADS];
-  for (int32_t t = 0; t < MAX_THREADS; t++) {
-    next[t].obj = -1, next[t].rd = next[t].wr = 0;
-    if (t < r->nthreads && r->threads[t].state == TS_READY)
-      next[t] = arrival_of(r, r->threads[t].pend.op, r->threads[t].pend.obj);
-  }
-  const Arrival none = {-1, 0, 0};
-  for (uint32_t s = 0; s <= r->steps; s++) out[s] = none;
-  for (uint32_t i = r->nevents; i-- > 0;) {
-    const SimEvent *e = &r->events[i];
-    if (e->flags & EV_FINALLY || e->step < 1 || e->step > r->steps) continue;
-    if (i > 0 && r->events[i - 1].step == e->step) continue; /* not its first */
-    if (e->tid < 0 || e->tid >= MAX_THREADS) continue;
-    out[e->step] = next[e->tid];
-    next[e->tid] = arrival_of(r, e->op, e->obj);
-  }
 }
 
 void dpor_footprint(const SimRun *r, uint32_t step, FpEntry **out, size_t *n,
@@ -520,16 +461,6 @@ int dpor_conflicts(const FpEntry *fp, size_t n, const SimRun *r, uint32_t from,
     int rd = e->frd, wr = e->fwr;
     for (size_t k = 0; k < n; k++)
       if (fp[k].key == key && facets_conflict(fp[k].rd, fp[k].wr, rd, wr)) return 1;
-  }
-  /* threads that ran since and now wait where waiting is state (dpor_arrivals) */
-  for (int32_t t = 0; t < r->nthreads; t++) {
-    const SimThread *th = &r->threads[t];
-    if (th->state != TS_READY || th->last_ev < 0 || (uint32_t)th->last_ev < from) continue;
-    Arrival a = arrival_of(r, th->pend.op, th->pend.obj);
-    if (a.obj < 0) continue;
-    uint64_t key = r->objs[a.obj].key;
-    for (size_t k = 0; k < n; k++)
-      if (fp[k].key == key && facets_conflict(fp[k].rd, fp[k].wr, a.rd, a.wr)) return 1;
   }
   return 0;
 }

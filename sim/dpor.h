@@ -41,27 +41,11 @@ typedef void (*DporRaceFn)(void *ud, uint32_t step, uint64_t initials, int32_t t
 */
 int dpor_analyse(Dpor *d, const SimRun *r, DporRaceFn fn, void *ud);
 
-/*
-** What each transition left its thread waiting in, where that waiting is
-** itself state another thread's operation depends on (an Event.wait that a
-** set() will wake; in async mode the first-come first-served line of a
-** Lock or Queue): out[step] for steps 1..r->steps, {-1, 0} where none.
-*/
-typedef struct Arrival {
-  int32_t obj;
-  uint8_t rd, wr; /* as a footprint: facets read and written */
-} Arrival;
-void dpor_arrivals(const SimRun *r, Arrival *out);
-
 /* Append the footprint of transition 'step' of run 'r' to 'out'. */
 void dpor_footprint(const SimRun *r, uint32_t step, FpEntry **out, size_t *n,
                     size_t *cap);
 
-/*
-** Does footprint 'fp' conflict with any access of events [from, to) of 'r',
-** or with a thread that has run since 'from' and now waits where waiting is
-** state (dpor_arrivals)?  'r' is the run in progress.
-*/
+/* Does footprint 'fp' conflict with any access of events [from, to) of 'r'? */
 int dpor_conflicts(const FpEntry *fp, size_t n, const SimRun *r, uint32_t from,
                    uint32_t to);
 

@@ -36,6 +36,7 @@ enum { F_MAIN = 1, F_ITEMS = 1, F_TASKS = 2, F_TAIL = 4 };
   X(RELEASE, "release", 0, F_MAIN, 0)                                          \
   X(LOCKED, "locked", F_MAIN, 0, 0)                                            \
   X(IS_OWNED, "is_owned", F_MAIN, 0, 0)                                        \
+  X(WAITING, "waiting", F_MAIN, 0, 0)                                          \
   X(CV_WAIT, "wait", 0, F_MAIN, 0)                                             \
   X(CV_WAKE, "wake", 0, F_MAIN, 1)                                             \
   X(NOTIFY, "notify", 0, F_MAIN, 0)                                            \

@@ -29,14 +29,13 @@ void run_free(SimRun *r) {
   free(r->decisions);
   free(r->findings);
   free(r->ledges);
-  free(r->wakes);
   sb_free(&r->text);
   run_init(r);
 }
 
 void run_reset(SimRun *r) {
   r->nthreads = r->nobjs = 0;
-  r->nevents = r->ndecisions = r->nfindings = r->nledges = r->nwakes = 0;
+  r->nevents = r->ndecisions = r->nfindings = r->nledges = 0;
   r->steps = 0;
   r->preemptions = 0;
   r->vtime = 0;
@@ -66,7 +65,6 @@ void run_copy(SimRun *dst, const SimRun *src) {
   dst->decisions = keep.decisions, dst->cap_decisions = keep.cap_decisions;
   dst->findings = keep.findings, dst->cap_findings = keep.cap_findings;
   dst->ledges = keep.ledges, dst->cap_ledges = keep.cap_ledges;
-  dst->wakes = keep.wakes, dst->cap_wakes = keep.cap_wakes;
   dst->text = keep.text;
   COPY_ARRAY(threads, nthreads, cap_threads);
   COPY_ARRAY(objs, nobjs, cap_objs);
@@ -74,7 +72,6 @@ void run_copy(SimRun *dst, const SimRun *src) {
   COPY_ARRAY(decisions, ndecisions, cap_decisions);
   COPY_ARRAY(findings, nfindings, cap_findings);
   COPY_ARRAY(ledges, nledges, cap_ledges);
-  COPY_ARRAY(wakes, nwakes, cap_wakes);
   for (int32_t i = 0; i < dst->nthreads; i++) dst->threads[i].co = NULL;
   sb_reset(&dst->text);
   if (src->text.len) sb_putn(&dst->text, src->text.s, src->text.len);

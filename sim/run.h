@@ -196,17 +196,6 @@ enum {
   END_SETUP       /* the scenario failed before any concurrency */
 };
 
-/*
-** A wake-up: event 'ev' (a set(), a notify, a release handing over) woke
-** thread 'tid', which was waiting.  Whether a thread was already waiting is
-** state no event of its own shows (it arrived at its wait at the end of its
-** previous step); the reduction needs it (dpor.c).
-*/
-typedef struct RunWake {
-  int32_t ev;
-  int32_t tid;
-} RunWake;
-
 typedef struct SimRun {
   /* identity */
   uint64_t index;     /* run index within the exploration */
@@ -242,9 +231,6 @@ typedef struct SimRun {
   LockEdge *ledges;
   uint32_t nledges;
   size_t cap_ledges;
-  RunWake *wakes; /* every wake-up of a waiting thread, in order */
-  uint32_t nwakes;
-  size_t cap_wakes;
 
   StrBuf text; /* names, string values and messages; referred to by offset */
 

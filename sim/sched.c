@@ -257,6 +257,39 @@ static int must_suspend(const SimRun *r, const SimThread *t) {
   return op_table[op].blocking && !pending_enabled(r, t);
 }
 
+/*
+** Waiting can be state that another thread's operation depends on: an
+** Event.wait, a Barrier entry or a Queue.join is ended by a set(), a trip or
+** a task_done() only if it has begun, and in async mode a task that must
+** wait for a Lock, Semaphore or Queue takes its place in a first-come
+** first-served line.  A 'waiting' event records that arrival (reading the
+** object, or for a line writing it), so that the reduction orders it
+** against what ends the wait (dpor.c); it belongs to the step that ends
+** with the thread suspended.
+*/
+static void record_arrival(lua_State *L, SimRun *r, const SimThread *t, int suspend) {
+  int op = t->pend.op;
+  uint8_t touch = (uint8_t)(op_table[op].rd | op_table[op].wr);
+  int line = 0;
+  if (r->in_finally || t->pend.obj < 0 || (t->pend.flags & PEND_NOWAIT)) return;
+  if (r->mode == MODE_ASYNC && !suspend) return;
+  switch (op) {
+  case OP_EV_WAIT:
+  case OP_BAR_WAIT:
+  case OP_Q_JOIN: break;
+  case OP_ACQUIRE:
+  case OP_Q_GET:
+  case OP_Q_PUT:
+    if (r->mode != MODE_ASYNC) return;
+    line = 1;
+    break;
+  default: return;
+  }
+  SimEvent *e = sched_event(L, OP_WAITING, t->pend.obj);
+  e->frd = line ? 0 : touch;
+  e->fwr = line ? touch : 0;
+}
+
 int sched_op(lua_State *L, const PendingOp *op, lua_KFunction k,
              lua_KContext ctx) {
   Sim *s = sched_sim(L);
@@ -269,7 +302,9 @@ int sched_op(lua_State *L, const PendingOp *op, lua_KFunction k,
   t->wake_ev = -1;
   t->waited = 0;
   t->ticket = r->next_ticket++;
-  if (!must_suspend(r, t)) {
+  int suspend = must_suspend(r, t);
+  record_arrival(L, r, t, suspend);
+  if (!suspend) {
     if (r->in_finally && !pending_enabled(r, t)) {
       if (isinf(t->pend.deadline))
         return lapi_raise(L, "RuntimeError",
@@ -316,11 +351,9 @@ SimEvent *sched_event_here(lua_State *L, int op, int32_t obj) {
 }
 
 void sched_wake(SimRun *r, SimThread *t, int32_t ev) {
+  (void)r;
   t->woken = 1;
   t->wake_ev = ev;
-  UTIL_GROW(r->wakes, (size_t)r->nwakes + 1, r->cap_wakes);
-  r->wakes[r->nwakes].ev = ev;
-  r->wakes[r->nwakes++].tid = t->id;
 }
 
 uint32_t sched_choose(lua_State *L, uint32_t n) {

@@ -63,8 +63,6 @@ typedef struct DfsStrategy {
   uint64_t runs;
   int finished;
   Dpor *dpor;
-  Arrival *arrivals; /* per step of the last run (dpor_arrivals) */
-  size_t cap_arrivals;
   uint64_t fallbacks; /* races whose initials were not enabled */
   /* where only one thread can run: is it asleep?  (checked incrementally) */
   size_t chk_node;    /* the thread node it was asleep at, + 1; 0 = none */
@@ -129,7 +127,6 @@ static void dfs_destroy(Strategy *base) {
   for (size_t i = 0; i < s->ntasks; i++) task_free(s->tasks[i]);
   free(s->tasks);
   dpor_free(s->dpor);
-  free(s->arrivals);
   free(s);
 }
 
@@ -374,25 +371,12 @@ static void dfs_end_run(Strategy *base, const SimRun *r) {
   /* the footprints of this run's choices, for the sleep sets of later runs */
   FpEntry *tmp = NULL;
   size_t ntmp = 0, cap = 0;
-  int have_arrivals = 0;
   for (size_t i = 0; i < s->ndec && i < s->npath; i++) {
     Node *n = &s->path[i];
     if (n->kind != DEC_THREAD || n->step > r->steps) continue;
     if (!fp_get(n, (int32_t)n->value)) {
-      if (!have_arrivals) { /* a step's footprint includes starting to wait */
-        UTIL_GROW(s->arrivals, (size_t)r->steps + 1, s->cap_arrivals);
-        dpor_arrivals(r, s->arrivals);
-        have_arrivals = 1;
-      }
       ntmp = 0;
       dpor_footprint(r, n->step, &tmp, &ntmp, &cap);
-      const Arrival *a = &s->arrivals[n->step];
-      if (a->obj >= 0) {
-        UTIL_GROW(tmp, ntmp + 1, cap);
-        tmp[ntmp].key = r->objs[a->obj].key;
-        tmp[ntmp].rd = a->rd;
-        tmp[ntmp++].wr = a->wr;
-      }
       fp_put(n, (int32_t)n->value, tmp, ntmp);
     }
   }
