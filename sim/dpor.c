@@ -312,6 +312,17 @@ static int feasible(const SimRun *r, const SimEvent *e, uint32_t bi, int first) 
   return !o->cls->enabled_before || o->cls->enabled_before(e, r->events, bi);
 }
 
+/*
+** The first event of event j's step on j's object.  A reversal puts the
+** later operation before the whole step, so it must have been possible in
+** the state before that (an async step can release and re-take a lock).
+*/
+static uint32_t first_in_step(const SimRun *r, uint32_t j) {
+  while (r->events[j].prev_obj >= 0 && r->events[r->events[j].prev_obj].step == r->events[j].step)
+    j = (uint32_t)r->events[j].prev_obj;
+  return j;
+}
+
 /* Report race (s, s2) once, with the initials of notdep(s).s2. */
 static void report(Dpor *d, const SimRun *r, uint32_t s, uint32_t s2, DporRaceFn fn,
                    void *ud) {
@@ -360,7 +371,8 @@ static void races_of_event(Dpor *d, const SimRun *r, const SimEvent *e2, uint32_
       const SimEvent *p = first_event(d, r, sp);
       for (uint32_t i = tp->first; i < tp->first + tp->nev; i++)
         if (r->events[i].flags & EV_PRODUCE && r->events[i].obj == e2->obj) p = &r->events[i];
-      if (feasible(r, e2, (uint32_t)(p - r->events), first) && !needs_later_time(d, r, sp, s2, p)) {
+      if (feasible(r, e2, first_in_step(r, (uint32_t)(p - r->events)), first) &&
+          !needs_later_time(d, r, sp, s2, p)) {
         report(d, r, sp, s2, fn, ud);
         join(C, VC(d, sp), T);
       }
@@ -384,7 +396,8 @@ static void races_of_event(Dpor *d, const SimRun *r, const SimEvent *e2, uint32_
       if (write) break;
       continue;
     }
-    if (!feasible(r, e2, (uint32_t)j, first) || needs_later_time(d, r, s, s2, e))
+    if (!feasible(r, e2, first_in_step(r, (uint32_t)j), first) ||
+        needs_later_time(d, r, s, s2, e))
       continue; /* e (or time) enabled e2: look further back */
     report(d, r, s, s2, fn, ud);
     join(C, VC(d, s), T);
