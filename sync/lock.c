@@ -112,6 +112,7 @@ static void lock_explain(const SimRun *r, const SimObject *o, const SimThread *t
 
 static int lock_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t bi) {
   if (e->op != OP_ACQUIRE) return 1;
+  if (e->aux >= 0 && (uint32_t)e->aux < bi) return 1; /* handed over by then */
   int64_t sn = ev[bi].snap;
   int flavor = (int)(sn >> 32);
   int32_t value = (int32_t)(sn & 0xffff), owner = (int32_t)((sn >> 16) & 0xffff) - 1;
@@ -176,11 +177,14 @@ static int finish_acquire(lua_State *L, SimObject *o, int got, int64_t snap) {
   e->value.tag = VAL_BOOL;
   e->value.u.i = got;
   if (!got) e->flags |= (t->pend.flags & PEND_NOWAIT) ? EV_FAILED : EV_TIMEOUT;
+  /* aux: the release that handed it over (an async acquire()), for the
+     reduction; a Condition waiter's wake-up is the notify's, not this */
+  e->aux = got && r->mode == MODE_ASYNC && t->woken && t->pend.op == OP_ACQUIRE ? t->wake_ev
+                                                                                : -1;
   if (got) {
     LockState *s = LS(o);
     s->owner_line = e->line;
     s->owner_ev = (int32_t)(r->nevents - 1);
-    e->aux = s->count;
   }
   return got;
 }

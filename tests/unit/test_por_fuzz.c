@@ -516,6 +516,20 @@ static void test_por_fuzz(void) {
     generate(seed, i, &src);
     check_program(src.s, seed, i, bound, &tot);
   }
+  /* programs of other seeds that once found a miss (fixed since) */
+  static const struct {
+    uint64_t seed, idx;
+  } regressions[] = {
+      {3, 65},  /* async: a contended acquire's arrival */
+      {5, 202}, /* async: a step that releases and re-takes a lock */
+      {6, 1},   /* async: a lock handed over to a waiter before a try */
+      {5, 50}, {6, 11}, {6, 133}, {6, 169}, {6, 202}, {7, 21}, {2, 154}, {4, 183},
+  };
+  if (!(file && *file) && !getenv("POR_FUZZ_FIRST"))
+    for (size_t k = 0; k < sizeof regressions / sizeof regressions[0]; k++) {
+      generate(regressions[k].seed, regressions[k].idx, &src);
+      check_program(src.s, regressions[k].seed, regressions[k].idx, bound, &tot);
+    }
   sb_free(&src);
   fprintf(stderr,
           "por_fuzz: seed %llu, %llu programs: %llu runs plain (bound %d), %llu with "
