@@ -260,30 +260,25 @@ static int must_suspend(const SimRun *r, const SimThread *t) {
 /*
 ** Waiting can be state that another thread's operation depends on: an
 ** Event.wait, a Barrier entry or a Queue.join is ended by a set(), a trip or
-** a task_done() only if it has begun, and in async mode a task that must
-** wait for a Lock, Semaphore or Queue takes its place in a first-come
-** first-served line.  A 'waiting' event records that arrival (reading the
-** object, or for a line writing it), so that the reduction orders it
-** against what ends the wait (dpor.c); it belongs to the step that ends
-** with the thread suspended.
+** a task_done() only if it has begun.  In async mode a task suspends only
+** when its operation cannot proceed, a decision that reads the object (a
+** join, a thread still alive), and one that waits for a Lock, Semaphore or
+** Queue takes its place in a first-come first-served line.  A 'waiting'
+** event records that arrival (reading the object, or for a line writing
+** it), so that the reduction orders it against what ends the wait
+** (dpor.c); it belongs to the step that ends with the thread suspended.
+** A Condition's wait and a Barrier's pass begin with an event of their own.
 */
 static void record_arrival(lua_State *L, SimRun *r, const SimThread *t, int suspend) {
   int op = t->pend.op;
   uint8_t touch = (uint8_t)(op_table[op].rd | op_table[op].wr);
   int line = 0;
   if (r->in_finally || t->pend.obj < 0 || (t->pend.flags & PEND_NOWAIT)) return;
-  if (r->mode == MODE_ASYNC && !suspend) return;
-  switch (op) {
-  case OP_EV_WAIT:
-  case OP_BAR_WAIT:
-  case OP_Q_JOIN: break;
-  case OP_ACQUIRE:
-  case OP_Q_GET:
-  case OP_Q_PUT:
-    if (r->mode != MODE_ASYNC) return;
-    line = 1;
-    break;
-  default: return;
+  if (r->mode == MODE_ASYNC) {
+    if (!suspend || !op_table[op].blocking || op == OP_CV_WAKE || op == OP_BAR_PASS) return;
+    line = op == OP_ACQUIRE || op == OP_Q_GET || op == OP_Q_PUT;
+  } else if (op != OP_EV_WAIT && op != OP_BAR_WAIT && op != OP_Q_JOIN) {
+    return;
   }
   SimEvent *e = sched_event(L, OP_WAITING, t->pend.obj);
   e->frd = line ? 0 : touch;

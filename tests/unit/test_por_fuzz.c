@@ -523,6 +523,7 @@ static void test_por_fuzz(void) {
       {3, 65},  /* async: a contended acquire's arrival */
       {5, 202}, /* async: a step that releases and re-takes a lock */
       {6, 1},   /* async: a lock handed over to a waiter before a try */
+      {13, 69}, /* async: a join that suspends reads whether the thread is alive */
       {5, 50}, {6, 11}, {6, 133}, {6, 169}, {6, 202}, {7, 21}, {2, 154}, {4, 183},
   };
   if (!(file && *file) && !getenv("POR_FUZZ_FIRST"))
