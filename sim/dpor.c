@@ -25,8 +25,9 @@
 ** - waiting: whether a set() or a trip wakes a thread depends on the thread
 **   having begun to wait; sched.c records a 'waiting' event for it, an
 **   access like any other here;
-** - a FIFO queue's facets let a put and a get on a non-empty queue commute,
-**   but the get that takes a put's item depends on that put (reads_from).
+** - a FIFO queue's puts and gets depend on each other by identity: a get
+**   on the put whose item it takes, a put on the get that made its room
+**   (fifo_partners).
 */
 #include "dpor.h"
 
@@ -40,6 +41,12 @@
 #define MAX_THREADS 64
 #define NFACETS 3 /* F_MAIN/F_ITEMS, F_TASKS, F_TAIL */
 #define WALK_LIMIT 100000 /* events walked back per access, at most */
+
+/* A FIFO queue's successful puts and gets so far, in order (event indices). */
+typedef struct Fifo {
+  int32_t *put, *get;
+  size_t np, ng, cap_put, cap_get;
+} Fifo;
 
 typedef struct Trans {
   int32_t tid;
@@ -76,12 +83,10 @@ struct Dpor {
   uint32_t *scratch;   /* a T-vector */
   uint32_t *pairs;     /* races already reported for the current transition */
   size_t npairs, cap_pairs;
-  uint32_t *producer; /* per event: an EV_CONSUME's item came from this step */
-  size_t cap_producer;
-  int32_t *prod;      /* EV_PRODUCE events not yet consumed, a list per object: */
-  size_t cap_prod;    /* prod[2k] the step, prod[2k+1] the next in the list */
-  int32_t *plist;     /* per object: first unconsumed and last entry, or -1 */
-  size_t cap_plist, nprod;
+  int32_t *partner;   /* per event: its FIFO partner event (fifo_partners), or -1 */
+  size_t cap_partner;
+  Fifo *fifo;         /* per object: its puts and gets so far */
+  size_t cap_fifo;
   Virtual virt[MAX_THREADS]; /* pending operations of blocked threads */
   int nvirt;
   uint32_t m;                /* real transitions: 1..m */
@@ -100,9 +105,12 @@ void dpor_free(Dpor *d) {
   free(d->first_pos);
   free(d->scratch);
   free(d->pairs);
-  free(d->producer);
-  free(d->prod);
-  free(d->plist);
+  free(d->partner);
+  for (size_t o = 0; o < d->cap_fifo; o++) {
+    free(d->fifo[o].put);
+    free(d->fifo[o].get);
+  }
+  free(d->fifo);
   free(d);
 }
 
@@ -133,31 +141,37 @@ static size_t facet(int32_t obj, int f) {
 }
 
 /*
-** A FIFO queue's facets let a put into a non-empty queue commute with a get
-** (the get takes an older item).  That holds for the pair, but not for the
-** get that later takes this put's item: it could only come after the put.
-** So each EV_CONSUME is ordered after the EV_PRODUCE whose item it took (k-th
-** get, k-th put), and races with it (races_of_event).
+** A FIFO queue's puts and gets depend on each other by identity, not by the
+** queue's state: the k-th put and the j-th get are dependent only when the
+** get takes the put's item (j = k) or frees the room the put needed (k = j
+** + maxsize).  Facets order puts among themselves (the tail) and gets (the
+** head); an attempt that found the queue empty or full reads both.  The
+** k-th get's partner is the k-th put, the k-th put's is the (k - maxsize)-th
+** get: an earlier event it is ordered after and races with.
 */
-static void reads_from(Dpor *d, const SimRun *r, uint32_t i, uint32_t s, uint32_t *v) {
-  const SimEvent *e = &r->events[i];
-  int32_t *pl = d->plist + 2 * (size_t)e->obj;
-  if (e->flags & EV_PRODUCE) {
-    size_t n = d->nprod++;
-    UTIL_GROW(d->prod, 2 * n + 2, d->cap_prod);
-    d->prod[2 * n] = (int32_t)s, d->prod[2 * n + 1] = -1;
-    if (pl[1] >= 0) d->prod[2 * (size_t)pl[1] + 1] = (int32_t)n;
-    if (pl[0] < 0) pl[0] = (int32_t)n;
-    pl[1] = (int32_t)n;
-    return;
+static void fifo_partners(Dpor *d, const SimRun *r) {
+  size_t no = (size_t)r->nobjs + 1, had = d->cap_fifo;
+  UTIL_GROW(d->fifo, no, d->cap_fifo);
+  memset(d->fifo + had, 0, sizeof(Fifo) * (d->cap_fifo - had));
+  for (size_t o = 0; o < no; o++) d->fifo[o].np = d->fifo[o].ng = 0;
+  UTIL_GROW(d->partner, (size_t)r->nevents + 1, d->cap_partner);
+  for (uint32_t i = 0; i < r->nevents; i++) {
+    const SimEvent *e = &r->events[i];
+    d->partner[i] = -1;
+    if (!(e->flags & EV_FIFO) || (e->flags & (EV_FINALLY | EV_RAISED)) || e->obj < 0) continue;
+    Fifo *q = &d->fifo[e->obj];
+    if (e->op == OP_Q_PUT) {
+      int32_t maxsize = (int16_t)((e->snap >> 16) & 0xffff);
+      UTIL_GROW(q->put, q->np + 1, q->cap_put);
+      if (maxsize > 0 && q->np >= (size_t)maxsize && q->np - (size_t)maxsize < q->ng)
+        d->partner[i] = q->get[q->np - (size_t)maxsize];
+      q->put[q->np++] = (int32_t)i;
+    } else if (e->op == OP_Q_GET) {
+      UTIL_GROW(q->get, q->ng + 1, q->cap_get);
+      if (q->ng < q->np) d->partner[i] = q->put[q->ng];
+      q->get[q->ng++] = (int32_t)i;
+    }
   }
-  d->producer[i] = 0;
-  if (pl[0] < 0) return; /* cannot happen: a get of an item nobody put */
-  uint32_t sp = (uint32_t)d->prod[2 * (size_t)pl[0]];
-  pl[0] = d->prod[2 * (size_t)pl[0] + 1];
-  if (pl[0] < 0) pl[1] = -1;
-  d->producer[i] = sp;
-  if (sp != s) join(v, VC(d, sp), d->T);
 }
 
 /* Build transitions and their vector clocks. */
@@ -183,10 +197,7 @@ static void build(Dpor *d, const SimRun *r) {
   memset(d->obj_r, 0, sizeof(uint32_t) * no * (size_t)T);
   UTIL_GROW(d->spawn_vc, (size_t)T * (size_t)T, d->cap_spawn);
   memset(d->spawn_vc, 0, sizeof(uint32_t) * (size_t)T * (size_t)T);
-  UTIL_GROW(d->producer, (size_t)r->nevents + 1, d->cap_producer);
-  UTIL_GROW(d->plist, 2 * ((size_t)r->nobjs + 1), d->cap_plist);
-  for (size_t k = 0; k < 2 * ((size_t)r->nobjs + 1); k++) d->plist[k] = -1;
-  d->nprod = 0;
+  fifo_partners(d, r);
   uint32_t last[MAX_THREADS] = {0}, count[MAX_THREADS] = {0};
   for (uint32_t s = 1; s <= m; s++) {
     Trans *t = &d->tr[s];
@@ -201,7 +212,8 @@ static void build(Dpor *d, const SimRun *r) {
     for (uint32_t i = t->first; i < t->first + t->nev; i++) {
       const SimEvent *e = &r->events[i];
       if (!has_access(e)) continue;
-      if (e->flags & (EV_PRODUCE | EV_CONSUME)) reads_from(d, r, i, s, v);
+      if (d->partner[i] >= 0 && r->events[d->partner[i]].step != s)
+        join(v, VC(d, r->events[d->partner[i]].step), T);
       int rd = e->frd, wr = e->fwr;
       for (int f = 1; f <= F_TAIL; f <<= 1) {
         if (!((rd | wr) & f)) continue;
@@ -364,18 +376,15 @@ static void races_of_event(Dpor *d, const SimRun *r, const SimEvent *e2, uint32_
   int T = d->T;
   uint32_t *C = d->scratch;
   memcpy(C, before(d, s2), sizeof(uint32_t) * (size_t)T);
-  if ((e2->flags & EV_CONSUME) && s2 <= d->m) {
-    uint32_t sp = d->producer[e2 - r->events];
-    const Trans *tp = &d->tr[sp];
-    if (sp && sp != s2 && tp->tid != t2->tid && tp->pos > C[tp->tid]) {
-      const SimEvent *p = first_event(d, r, sp);
-      for (uint32_t i = tp->first; i < tp->first + tp->nev; i++)
-        if (r->events[i].flags & EV_PRODUCE && r->events[i].obj == e2->obj) p = &r->events[i];
-      if (feasible(r, e2, first_in_step(r, (uint32_t)(p - r->events)), first) &&
-          !needs_later_time(d, r, sp, s2, p)) {
-        report(d, r, sp, s2, fn, ud);
-        join(C, VC(d, sp), T);
-      }
+  int32_t pj = s2 <= d->m ? d->partner[e2 - r->events] : -1;
+  if (pj >= 0) { /* its FIFO partner (fifo_partners) */
+    const SimEvent *p = &r->events[pj];
+    const Trans *tp = &d->tr[p->step];
+    if (p->step != s2 && tp->tid != t2->tid && tp->pos > C[tp->tid] &&
+        feasible(r, e2, first_in_step(r, (uint32_t)pj), first) &&
+        !needs_later_time(d, r, p->step, s2, p)) {
+      report(d, r, p->step, s2, fn, ud);
+      join(C, VC(d, p->step), T);
     }
   }
   int walked = 0;
@@ -456,10 +465,7 @@ void dpor_footprint(const SimRun *r, uint32_t step, FpEntry **out, size_t *n,
     if (!has_access(e)) continue;
     UTIL_GROW(*out, *n + 1, *cap);
     (*out)[*n].key = r->objs[e->obj].key;
-    /* which facets an operation touches can depend on the state (a put into
-       an empty FIFO queue touches its head): a sleeping thread's next step
-       reads every facet its operation may touch */
-    (*out)[*n].rd = (uint8_t)(e->frd | op_table[e->op].rd | op_table[e->op].wr);
+    (*out)[*n].rd = e->frd;
     (*out)[*n].wr = e->fwr;
     (*n)++;
   }

@@ -70,8 +70,7 @@ enum {
   EV_FINALLY = 1 << 5,  /* performed by a finally() callback */
   EV_BROKE = 1 << 6,    /* this operation broke a barrier */
   EV_NOWAIT = 1 << 7,   /* a non-blocking attempt (acquire(false), get_nowait) */
-  EV_PRODUCE = 1 << 8,  /* put an item into a FIFO queue */
-  EV_CONSUME = 1 << 9   /* took the oldest item: the one of the oldest unconsumed EV_PRODUCE */
+  EV_FIFO = 1 << 8      /* a put or get on a FIFO queue (see dpor.c) */
 };
 
 /* The operation a thread will perform when it is next scheduled. */

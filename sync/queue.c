@@ -218,17 +218,18 @@ static int put_k(lua_State *L, int status, lua_KContext ctx) {
   SimThread *t = sched_self(L);
   SimEvent *e = sched_event(L, OP_Q_PUT, o->id);
   e->snap = snapshot(q);
-  /* A FIFO put touches the tail; the head too only if it was empty (its
-     item is the one the next get takes): then it commutes with a get. */
+  /* A FIFO put touches the tail: it commutes with a get except the one
+     that takes its item or made its room (dpor.c, fifo_partners). */
   if (q->kind == Q_FIFO) {
     e->frd = 0;
-    e->fwr = F_TAIL | F_TASKS | (q->size == 0 ? F_ITEMS : 0);
+    e->fwr = F_TAIL | F_TASKS;
+    e->flags |= EV_FIFO;
   }
   sched_value(L, 2, &r->events[r->nevents - 1].value);
   int32_t ev = (int32_t)(r->nevents - 1);
   if (full(q)) {
     r->events[ev].flags |= ((t->pend.flags & PEND_NOWAIT) ? EV_FAILED : EV_TIMEOUT) | EV_RAISED;
-    r->events[ev].frd = F_TAIL, r->events[ev].fwr = 0; /* it saw a full queue */
+    r->events[ev].frd = F_TAIL | F_ITEMS, r->events[ev].fwr = 0; /* it saw a full queue */
     return lapi_raise(L, "Full", "%s", "");
   }
   lua_getiuservalue(L, 1, 1);
@@ -236,7 +237,6 @@ static int put_k(lua_State *L, int status, lua_KContext ctx) {
   push_item(L, q, lua_gettop(L) - 1);
   q->unfinished++;
   r->events[ev].aux = q->size;
-  if (q->kind == Q_FIFO) r->events[ev].flags |= EV_PRODUCE;
   wake_next(r, o, OP_Q_GET, ev);
   return 0;
 }
@@ -250,22 +250,21 @@ static int get_k(lua_State *L, int status, lua_KContext ctx) {
   SimEvent *e = sched_event(L, OP_Q_GET, o->id);
   int32_t ev = (int32_t)(r->nevents - 1);
   e->snap = snapshot(q);
-  /* A FIFO get touches the head; the tail too only if it was full (it
-     frees the room a blocked put waits for). */
+  /* A FIFO get touches the head (see put_k). */
   if (q->kind == Q_FIFO) {
     e->frd = 0;
-    e->fwr = F_ITEMS | (full(q) ? F_TAIL : 0);
+    e->fwr = F_ITEMS;
+    e->flags |= EV_FIFO;
   }
   if (q->size == 0) {
     r->events[ev].flags |= ((t->pend.flags & PEND_NOWAIT) ? EV_FAILED : EV_TIMEOUT) | EV_RAISED;
-    r->events[ev].frd = F_ITEMS, r->events[ev].fwr = 0; /* it saw an empty queue */
+    r->events[ev].frd = F_ITEMS | F_TAIL, r->events[ev].fwr = 0; /* it saw an empty queue */
     return lapi_raise(L, "Empty", "%s", "");
   }
   lua_getiuservalue(L, 1, 1);
   pop_item(L, q, lua_gettop(L));
   sched_value(L, -1, &r->events[ev].value);
   r->events[ev].aux = q->size;
-  if (q->kind == Q_FIFO) r->events[ev].flags |= EV_CONSUME;
   wake_next(r, o, OP_Q_PUT, ev);
   return 1;
 }
