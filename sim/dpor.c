@@ -83,6 +83,10 @@ struct Dpor {
   uint32_t *scratch;   /* a T-vector */
   uint32_t *pairs;     /* races already reported for the current transition */
   size_t npairs, cap_pairs;
+  int32_t *prev_w;    /* per event: the previous event on its object that writes */
+  size_t cap_prev_w;
+  int32_t *lastw;     /* per object: its last writing event so far */
+  size_t cap_lastw;
   int32_t *partner;   /* per event: its FIFO partner event (fifo_partners), or -1 */
   size_t cap_partner;
   Fifo *fifo;         /* per object: its puts and gets so far */
@@ -106,6 +110,8 @@ void dpor_free(Dpor *d) {
   free(d->scratch);
   free(d->pairs);
   free(d->partner);
+  free(d->prev_w);
+  free(d->lastw);
   for (size_t o = 0; o < d->cap_fifo; o++) {
     free(d->fifo[o].put);
     free(d->fifo[o].get);
@@ -198,6 +204,15 @@ static void build(Dpor *d, const SimRun *r) {
   UTIL_GROW(d->spawn_vc, (size_t)T * (size_t)T, d->cap_spawn);
   memset(d->spawn_vc, 0, sizeof(uint32_t) * (size_t)T * (size_t)T);
   fifo_partners(d, r);
+  UTIL_GROW(d->prev_w, (size_t)r->nevents + 1, d->cap_prev_w);
+  UTIL_GROW(d->lastw, (size_t)r->nobjs + 1, d->cap_lastw);
+  for (int32_t o = 0; o <= r->nobjs; o++) d->lastw[o] = -1;
+  for (uint32_t i = 0; i < r->nevents; i++) {
+    const SimEvent *e = &r->events[i];
+    if (e->obj < 0 || e->obj >= r->nobjs) continue;
+    d->prev_w[i] = d->lastw[e->obj];
+    if (e->fwr) d->lastw[e->obj] = (int32_t)i;
+  }
   uint32_t last[MAX_THREADS] = {0}, count[MAX_THREADS] = {0};
   for (uint32_t s = 1; s <= m; s++) {
     Trans *t = &d->tr[s];
@@ -387,9 +402,13 @@ static void races_of_event(Dpor *d, const SimRun *r, const SimEvent *e2, uint32_
       join(C, VC(d, p->step), T);
     }
   }
-  int walked = 0;
-  for (int32_t j = e2->prev_obj; j >= 0 && walked < WALK_LIMIT;
-       j = r->events[j].prev_obj, walked++) {
+  /* a read races only with writes: follow the writers (a busy loop's
+     thousands of reads of a flag are not walked again at every read) */
+  int readonly = e2->fwr == 0, walked = 0;
+  int32_t j = e2->prev_obj;
+  if (readonly && j >= 0 && r->events[j].fwr == 0) j = d->prev_w[j];
+  for (; j >= 0 && walked < WALK_LIMIT;
+       j = readonly ? d->prev_w[j] : r->events[j].prev_obj, walked++) {
     const SimEvent *e = &r->events[j];
     if (e->flags & EV_FINALLY) continue;
     uint32_t s = e->step;
