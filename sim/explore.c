@@ -59,6 +59,19 @@ static uint64_t random_seed(void) {
   return v & 0xffffffffffffULL; /* short enough to type */
 }
 
+/*
+** The shards of one exploration must share a base seed; without --seed they
+** agree on one derived from the script and its parameters (and a seed
+** given to one shard must be given to all).
+*/
+static uint64_t shard_seed(const Explore *x) {
+  uint64_t h = UINT64_C(1469598103934665603);
+  const char *parts[] = {sched_sha256(x->sim), x->params_text.s ? x->params_text.s : ""};
+  for (size_t k = 0; k < 2; k++)
+    for (const char *p = parts[k]; *p; p++) h = (h ^ (unsigned char)*p) * UINT64_C(1099511628211);
+  return h & 0xffffffffffffULL;
+}
+
 /* ---- per-run bookkeeping --------------------------------------------- */
 
 static char *replay_command(Explore *x, uint64_t seed, const char *token) {
@@ -752,7 +765,7 @@ static int setup(Explore *x) {
 
   StrategyConfig c;
   strategy_config_init(&c);
-  x->base_seed = o->has_seed ? o->seed : random_seed();
+  x->base_seed = o->has_seed ? o->seed : o->nshards > 1 ? shard_seed(x) : random_seed();
   c.base_seed = x->base_seed;
   c.pct_depth = o->depth;
   c.preemption_bound = o->preemption_bound;

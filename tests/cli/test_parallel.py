@@ -204,6 +204,24 @@ class Shards(Base):
         self.shard_and_merge("mixed.lua", extra, 3)
         self.assertEqual(self.distinct(self.path("m.db")), self.distinct(self.path("one.db")))
 
+    def test_shards_without_seed_agree_on_one(self):
+        # no --seed: the shards derive the same base seed from the script
+        seeds, dbs = set(), []
+        for i in (1, 2):
+            db = self.path("n%d.db" % i)
+            code, out, err = racesim("run", self.script("mixed.lua"), "--json", "--runs", "50",
+                                     "--shard", "%d/2" % i, "--db", db)
+            self.assertIn(code, (0, 1), err)
+            seeds.add(json.loads(out)["base_seed"])
+            dbs.append(db)
+        self.assertEqual(len(seeds), 1)
+        code, _, err = racesim("merge", self.path("nm.db"), *dbs)
+        self.assertEqual(code, 0, err)
+        con = sqlite3.connect(self.path("nm.db"))
+        self.assertEqual(con.execute("SELECT count(*), sum(runs) FROM explorations").fetchone(),
+                         (1, 50))
+        con.close()
+
 
 if __name__ == "__main__":
     RACESIM = os.path.abspath(sys.argv.pop(1))
