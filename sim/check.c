@@ -176,21 +176,57 @@ static int check_one(const char *path, const CheckOptions *co) {
   return ok;
 }
 
+/*
+** Option 'name' at argv[*i], as "--name=V" or "--name V": its value (and
+** *i moved past it), or NULL if argv[*i] is another option.
+*/
+static const char *option_value(int argc, char **argv, int *i, const char *name) {
+  size_t n = strlen(name);
+  if (strncmp(argv[*i], name, n) != 0) return NULL;
+  if (argv[*i][n] == '=') return argv[*i] + n + 1;
+  if (argv[*i][n] != '\0') return NULL;
+  if (*i + 1 >= argc) return "";
+  return argv[++*i];
+}
+
+/* A positive count for option 'name'; 0 after an error message. */
+static uint64_t count_value(const char *name, const char *v) {
+  uint64_t u;
+  if (cli_parse_u64(v, &u) != 0 || u == 0) {
+    fprintf(stderr, "racesim check: %s needs a positive whole number, got '%s'\n", name, v);
+    return 0;
+  }
+  return u;
+}
+
 int cli_check(int argc, char **argv) {
   CheckOptions co = {100000, 3000, 30.0, 0};
   PathList paths = {0};
   int rc = 0;
   for (int i = 0; i < argc; i++) {
-    uint64_t u;
-    if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v")) co.verbose = 1;
-    else if (!strncmp(argv[i], "--runs=", 7) && !cli_parse_u64(argv[i] + 7, &u) && u) co.runs = u;
-    else if (!strncmp(argv[i], "--dfs-runs=", 11) && !cli_parse_u64(argv[i] + 11, &u) && u)
-      co.dfs_runs = u;
-    else if (argv[i][0] == '-') {
-      fprintf(stderr, "racesim check: unknown option '%s' (--verbose, --runs=N, --dfs-runs=N)\n",
+    const char *v;
+    if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v")) {
+      co.verbose = 1;
+    } else if ((v = option_value(argc, argv, &i, "--runs"))) {
+      if (!(co.runs = count_value("--runs", v))) rc = 2;
+    } else if ((v = option_value(argc, argv, &i, "--dfs-runs"))) {
+      if (!(co.dfs_runs = count_value("--dfs-runs", v))) rc = 2;
+    } else if ((v = option_value(argc, argv, &i, "--time-limit"))) {
+      char *end;
+      co.time_limit = strtod(v, &end);
+      if (!*v || *end || !(co.time_limit > 0)) {
+        fprintf(stderr, "racesim check: --time-limit needs seconds > 0, got '%s'\n", v);
+        rc = 2;
+      }
+    } else if (argv[i][0] == '-') {
+      fprintf(stderr,
+              "racesim check: unknown option '%s' (--verbose, --runs N, --dfs-runs N, "
+              "--time-limit S)\n",
               argv[i]);
       rc = 2;
-    } else if (collect(argv[i], &paths) != 0) rc = 2;
+    } else if (collect(argv[i], &paths) != 0) {
+      rc = 2;
+    }
   }
   if (!rc && paths.n == 0) {
     fprintf(stderr, "racesim check: give the scenarios to check (files or directories)\n");

@@ -518,9 +518,9 @@ void sched_thread_error(lua_State *L, int idx) {
                 r->in_finally ? " (finally)" : "", "", msg);
   else
     run_finding(r, FIND_ERROR, (int32_t)ev, t->id, -1, sig,
-                "%s escaped %s%s%s%s: %s", type, thread_name(r, t->id),
+                "%s escaped %s%s%s%s%s%s", type, thread_name(r, t->id),
                 r->in_finally ? " (finally)" : "", line > 0 ? " at " : "",
-                line > 0 ? site.s : "", msg);
+                line > 0 ? site.s : "", *msg ? ": " : "", msg);
   sb_free(&site);
 }
 
