@@ -132,7 +132,8 @@ static int check_one(const char *path, const CheckOptions *co) {
     return 0;
   }
   char detail[128];
-  snprintf(detail, sizeof detail, "dfs, %llu runs, complete", (unsigned long long)res.runs);
+  snprintf(detail, sizeof detail, "dfs, %llu run%s, complete", (unsigned long long)res.runs,
+           res.runs == 1 ? "" : "s");
   if (!res.complete) { /* too big to finish: sample it instead */
     static const char *const strategies[] = {"random", "pct"};
     for (int i = 0; i < 2; i++) {

@@ -434,13 +434,19 @@ static void pct_bound(const Explore *x, double *p1, double *pall, int *n) {
   *pall = 1.0 - pow(1.0 - *p1, (double)x->runs);
 }
 
+/* "s" unless n is one: "1 run", "2 runs" */
+static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
+
 static void print_human(Explore *x) {
   const ExploreOptions *o = x->o;
   double el = util_now() - x->t0;
   const char *sname = x->strat->ops->name;
   printf("%s %llu run%s (%llu steps) in %.2f s", x->interrupted ? "interrupted after" : "explored",
          (unsigned long long)x->runs, x->runs == 1 ? "" : "s", (unsigned long long)x->steps, el);
-  if (el > 0 && x->runs > 1) printf(", %.0f runs/s", (double)x->runs / el);
+  if (el > 0 && x->runs > 1) {
+    double rate = (double)x->runs / el;
+    printf(rate >= 100 ? ", %.0f runs/s" : ", %.3g runs/s", rate);
+  }
   printf("\n");
   if (strcmp(sname, "dfs") == 0) {
     char part[96] = "";
@@ -449,25 +455,28 @@ static void print_human(Explore *x) {
                o->nshards, (x->dfs_subtrees + o->nshards - 1 - o->shard) / o->nshards,
                x->dfs_subtrees);
     if (x->complete)
-      printf("complete: every interleaving%s%s was explored (%llu runs pruned as redundant)\n",
+      printf("complete: every interleaving%s%s was explored (%llu run%s pruned as redundant)\n",
              part, o->preemption_bound >= 0 ? " within the preemption bound" : "",
-             (unsigned long long)x->strat->pruned);
+             (unsigned long long)x->strat->pruned, plural(x->strat->pruned));
     else if (x->strat->complete == 0 && x->truncated)
       printf("not complete: some runs hit --max-steps, so what they would have done next was "
-             "not explored (%llu runs pruned)\n",
-             (unsigned long long)x->strat->pruned);
+             "not explored (%llu run%s pruned)\n",
+             (unsigned long long)x->strat->pruned, plural(x->strat->pruned));
     else if (x->timed_out)
-      printf("not complete: --time-limit ran out with about %.0f%%%s explored (%llu runs "
+      printf("not complete: --time-limit ran out with about %.0f%%%s explored (%llu run%s "
              "pruned)\n",
-             100.0 * x->dfs_frac, part, (unsigned long long)x->strat->pruned);
+             100.0 * x->dfs_frac, part, (unsigned long long)x->strat->pruned,
+             plural(x->strat->pruned));
     else if (x->interrupted || x->status == 2 || o->stop_first)
       printf("not complete: the exploration stopped before the end (about %.0f%%%s explored, "
-             "%llu runs pruned)\n",
-             100.0 * x->dfs_frac, part, (unsigned long long)x->strat->pruned);
+             "%llu run%s pruned)\n",
+             100.0 * x->dfs_frac, part, (unsigned long long)x->strat->pruned,
+             plural(x->strat->pruned));
     else
-      printf("not complete: the run budget ran out with about %.0f%%%s explored (%llu runs "
+      printf("not complete: the run budget ran out with about %.0f%%%s explored (%llu run%s "
              "pruned); raise --runs to go on\n",
-             100.0 * x->dfs_frac, part, (unsigned long long)x->strat->pruned);
+             100.0 * x->dfs_frac, part, (unsigned long long)x->strat->pruned,
+             plural(x->strat->pruned));
   } else if (strcmp(sname, "pct") == 0 && x->runs) {
     double p1, pall;
     int n;
@@ -492,14 +501,16 @@ static void print_human(Explore *x) {
         snprintf(first, sizeof first, "%llu:%llu", (unsigned long long)(d->first_run >> 32),
                  (unsigned long long)(d->first_run & UINT32_MAX));
       else snprintf(first, sizeof first, "%llu", (unsigned long long)d->first_run);
-      printf("\n[%zu] %s: in %llu of %llu runs (first: run %s, %u steps, %u preemptions)\n",
+      printf("\n[%zu] %s: in %llu of %llu run%s (first: run %s, %u step%s, %u preemption%s)\n",
              i + 1, finding_kind_names[d->kind], (unsigned long long)d->count,
-             (unsigned long long)x->runs, first, d->steps, d->preemptions);
+             (unsigned long long)x->runs, plural(x->runs), first, d->steps, plural(d->steps),
+             d->preemptions, plural(d->preemptions));
       printf("    %s\n", d->message);
       if (d->note) printf("    %s\n", d->note);
       if (d->shrunk)
-        printf("    shrunk: %u steps, %u preemptions (from %u, %u)\n", d->shrunk_steps,
-               d->shrunk_preemptions, d->steps, d->preemptions);
+        printf("    shrunk: %u step%s, %u preemption%s (from %u, %u)\n", d->shrunk_steps,
+               plural(d->shrunk_steps), d->shrunk_preemptions, plural(d->shrunk_preemptions),
+               d->steps, d->preemptions);
       printf("    replay: %s\n", d->replay);
     }
   }

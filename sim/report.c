@@ -134,8 +134,9 @@ static int summary(Report *r) {
     } else {
       sb_printf(o, "exploration %lld: %s, strategy %s, base seed %s%s%s\n", id, col(x, 1), col(x, 2),
                 col(x, 3), col(x, 12)[0] ? ", -D " : "", col(x, 12));
-      sb_printf(o, "  %lld runs, %lld steps, %s, %s (%s mode, shard %s, started %s)\n",
-                sqlite3_column_int64(x, 4), sqlite3_column_int64(x, 5),
+      sb_printf(o, "  %lld run%s, %lld steps, %s, %s (%s mode, shard %s, started %s)\n",
+                sqlite3_column_int64(x, 4), sqlite3_column_int64(x, 4) == 1 ? "" : "s",
+                sqlite3_column_int64(x, 5),
                 sqlite3_column_int(x, 6) ? "complete" : "not complete", col(x, 7), col(x, 8),
                 col(x, 9), col(x, 10));
     }
@@ -156,8 +157,9 @@ static int summary(Report *r) {
         else sb_puts(o, "null");
         sb_puts(o, "}");
       } else {
-        sb_printf(o, "  [%d] %s: in %lld runs (first: run %lld)\n      %s\n", k + 1, col(f, 0),
-                  sqlite3_column_int64(f, 2), sqlite3_column_int64(f, 3), col(f, 4));
+        sb_printf(o, "  [%d] %s: in %lld run%s (first: run %lld)\n      %s\n", k + 1, col(f, 0),
+                  sqlite3_column_int64(f, 2), sqlite3_column_int64(f, 2) == 1 ? "" : "s",
+                  sqlite3_column_int64(f, 3), col(f, 4));
         if (replay) sb_printf(o, "      replay: %s\n", replay);
       }
       free(replay);
@@ -484,8 +486,8 @@ static int html(Report *r) {
     html_summary_row(o, "strategy", col(x, 2));
     html_summary_row(o, "base seed", col(x, 3));
     if (col(x, 11)[0]) html_summary_row(o, "parameters", col(x, 11));
-    snprintf(buf, sizeof buf, "%lld runs, %lld steps", sqlite3_column_int64(x, 4),
-             sqlite3_column_int64(x, 5));
+    snprintf(buf, sizeof buf, "%lld run%s, %lld steps", sqlite3_column_int64(x, 4),
+             sqlite3_column_int64(x, 4) == 1 ? "" : "s", sqlite3_column_int64(x, 5));
     html_summary_row(o, "explored", buf);
     html_summary_row(o, "complete", sqlite3_column_int(x, 6) ? "yes: every interleaving" : "no");
     html_summary_row(o, "status", col(x, 7));
@@ -502,8 +504,9 @@ static int html(Report *r) {
       k++;
       sb_printf(o, "<div class=\"finding\" id=\"finding-%lld-%d\"><p><span class=\"kind\">", id, k);
       sb_html(o, col(f, 0));
-      sb_printf(o, "</span> &mdash; in %lld runs, first in run %lld</p><p>",
-                sqlite3_column_int64(f, 2), sqlite3_column_int64(f, 3));
+      sb_printf(o, "</span> &mdash; in %lld run%s, first in run %lld</p><p>",
+                sqlite3_column_int64(f, 2), sqlite3_column_int64(f, 2) == 1 ? "" : "s",
+                sqlite3_column_int64(f, 3));
       sb_html(o, col(f, 4));
       sb_puts(o, "</p>");
       char *replay = replay_of(r, id, col(f, 1));
