@@ -1177,6 +1177,12 @@ static int run_exploration(Explore *x) {
     lock_graph(x);
     if (!x->interrupted) confirm(x);
     if (!x->interrupted) shrink(x);
+    for (int i = 0; x->runs && i < x->o->nparams; i++) {
+      const char *name = sched_unused_param(x->sim, i);
+      if (name)
+        fprintf(stderr, "racesim: warning: -D %s: the scenario never called param(\"%s\")\n",
+                name, name);
+    }
     finding_sort(&x->fs);
     if (x->status != 2) x->status = x->fs.n ? 1 : 0;
     if (x->interrupted) x->status = g_signal == SIGTERM ? 143 : 130;

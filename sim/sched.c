@@ -86,6 +86,13 @@ SimThread *sched_self(lua_State *L) {
 Sim *sched_open(const SimConfig *cfg, char *err, size_t errlen) {
   Sim *s = util_xcalloc(1, sizeof *s);
   s->cfg = *cfg;
+  if (cfg->nparams > 0) { /* engines in other threads mark their own */
+    s->cfg.params = util_xmalloc(sizeof(Param) * (size_t)cfg->nparams);
+    memcpy(s->cfg.params, cfg->params, sizeof(Param) * (size_t)cfg->nparams);
+    for (int i = 0; i < cfg->nparams; i++) s->cfg.params[i].used = 0;
+  } else {
+    s->cfg.params = NULL, s->cfg.nparams = 0;
+  }
   if (!s->cfg.max_steps) s->cfg.max_steps = SIM_DEFAULT_MAX_STEPS;
   if (!s->cfg.max_instructions)
     s->cfg.max_instructions = SIM_DEFAULT_MAX_INSTRUCTIONS;
@@ -137,7 +144,13 @@ void sched_close(Sim *s) {
   free(s->rng);
   free(s->rng_ready);
   free(s->source);
+  free(s->cfg.params);
   free(s);
+}
+
+const char *sched_unused_param(const Sim *s, int i) {
+  if (i < 0 || i >= s->cfg.nparams || s->cfg.params[i].used) return NULL;
+  return s->cfg.params[i].name;
 }
 
 void sched_set_strategy(Sim *s, Strategy *strat) { s->strat = strat; }

@@ -131,5 +131,8 @@ void sched_value(lua_State *L, int idx, SimValue *out);
 
 /* Scenario parameter lookup (-D): NULL if not given. */
 const char *sched_param(lua_State *L, const char *name);
+/* The name of -D parameter i if no run of this engine called param() for
+   it (a typo on the command line?), else NULL. */
+const char *sched_unused_param(const Sim *s, int i);
 
 #endif

@@ -13,7 +13,7 @@ enum { RT_COS = 1, RT_HANDLES = 2, RT_FINALLY = 3, RT_ENV = 4, RT_SIZE = 4 };
 
 struct Sim {
   lua_State *L;
-  SimConfig cfg;
+  SimConfig cfg; /* cfg.params: this engine's own copy (its 'used' flags) */
   SimRun run;
   Strategy *strat;
   DetectorSet *dets;

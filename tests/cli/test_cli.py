@@ -226,6 +226,17 @@ class Basics(RacesimTest):
         self.assertExit(r2, 0)
         self.assertEqual(r2.out, r.out)
 
+    def test_unused_parameter_warns(self):
+        self.write("p.lua", """
+            local n = param("n", 2)
+            for i = 1, n do spawn(function() yield() end) end
+        """)
+        r = self.racesim("run", "p.lua", "--runs", "3", "--no-db", "-D", "n=3", "-D", "nn=4",
+                         "--jobs", "2")
+        self.assertExit(r, 0)
+        self.assertIn('-D nn: the scenario never called param("nn")', r.err)
+        self.assertNotIn("-D n:", r.err)
+
     def test_version(self):
         r = self.racesim("--version")
         self.assertExit(r, 0)
