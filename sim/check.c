@@ -121,11 +121,22 @@ static int check_one(const char *path, const CheckOptions *co) {
   o.no_shrink = 1;
   o.has_seed = 1;
   o.seed = 7;
+  ExploreResult res, extra;
+  /* one run says what it expects: skip a scenario without (a benchmark)
+     before exploring it */
+  o.strategy = "random";
+  o.runs = 1;
+  int st = explore_collect(&o, &res);
+  if (st != 2 && !res.expect[0]) {
+    printf("skip  %s: no expect field\n", path);
+    finding_free(&res.findings);
+    return -1;
+  }
+  finding_free(&res.findings);
   o.strategy = "dfs";
   o.runs = co->dfs_runs;
   o.time_limit = co->time_limit;
-  ExploreResult res, extra;
-  int st = explore_collect(&o, &res);
+  st = explore_collect(&o, &res);
   if (st == 2) {
     printf("FAIL  %s: %s\n", path, res.err[0] ? res.err : "error");
     finding_free(&res.findings);
