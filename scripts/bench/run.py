@@ -158,7 +158,7 @@ class Bench:
                    "--strategy", "dfs", "--runs", "100000000", "--no-db"]),
                  ("dfs bounded buffer (notify)",
                   ["run", os.path.join(ROOT, "scripts", "classic", "bounded_buffer_notify.lua"),
-                   "--strategy", "dfs", "--runs", "60000" if self.quick else "300000",
+                   "-D", "items=2", "--strategy", "dfs", "--runs", "60000" if self.quick else "300000",
                    "--no-db"])]
         out = ["| exploration | runs | --jobs 1 s | --jobs 2 s | speed-up | same result |",
                "|---|---:|---:|---:|---:|---|"]

@@ -11,7 +11,7 @@
 scenario{ name = "bounded buffer, one Condition, notify_all()", expect = "clean" }
 
 local maxsize = param("maxsize", 1)
-local items = param("items", 2)          -- per producer (and per consumer)
+local items = param("items", 1)          -- per producer (and per consumer)
 
 local cond = Condition(nil, "buffer.cond")
 local buf = shared_table("buffer")       -- items buf[head] .. buf[tail - 1]
