@@ -121,7 +121,7 @@ class SameForAnyJobs(Base):
         ("mixed.lua", ["--strategy", "dfs", "--runs", "100000"]),
         ("mixed.lua", ["--strategy", "dfs", "--runs", "150"]),  # a budget: rounds
         ("scripts/classic/philosophers_deadlock.lua", ["--strategy", "dfs", "--runs", "3000"]),
-        ("scripts/classic/bounded_buffer_notify.lua", ["--strategy", "dfs", "--runs", "2000"]),
+        ("scripts/classic/bounded_buffer_notify.lua", ["-D", "items=2", "--strategy", "dfs", "--runs", "2000"]),
         ("scripts/classic/bank_transfer_deadlock.lua", ["--strategy", "random", "--runs", "500"]),
     ]
 
