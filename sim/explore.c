@@ -501,10 +501,17 @@ static void print_human(Explore *x) {
         snprintf(first, sizeof first, "%llu:%llu", (unsigned long long)(d->first_run >> 32),
                  (unsigned long long)(d->first_run & UINT32_MAX));
       else snprintf(first, sizeof first, "%llu", (unsigned long long)d->first_run);
-      printf("\n[%zu] %s: in %llu of %llu run%s (first: run %s, %u step%s, %u preemption%s)\n",
-             i + 1, finding_kind_names[d->kind], (unsigned long long)d->count,
-             (unsigned long long)x->runs, plural(x->runs), first, d->steps, plural(d->steps),
-             d->preemptions, plural(d->preemptions));
+      if (d->kind == FIND_POTENTIAL_DEADLOCK) /* one graph over all runs, not a run's finding */
+        printf("\n[%zu] %s: in the lock-order graph of %llu run%s (cycle complete in run %s, "
+               "%u step%s, %u preemption%s)\n",
+               i + 1, finding_kind_names[d->kind], (unsigned long long)x->runs,
+               plural(x->runs), first, d->steps, plural(d->steps), d->preemptions,
+               plural(d->preemptions));
+      else
+        printf("\n[%zu] %s: in %llu of %llu run%s (first: run %s, %u step%s, %u preemption%s)\n",
+               i + 1, finding_kind_names[d->kind], (unsigned long long)d->count,
+               (unsigned long long)x->runs, plural(x->runs), first, d->steps, plural(d->steps),
+               d->preemptions, plural(d->preemptions));
       printf("    %s\n", d->message);
       if (d->note) printf("    %s\n", d->note);
       if (d->shrunk)
