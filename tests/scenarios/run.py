@@ -3,9 +3,10 @@
 
 Usage: run.py PATH/TO/racesim
 
-1. `racesim check` over tests/scenarios/, scripts/examples/ and
-   scripts/classic/: every scenario meets its `expect` (exhaustively where
-   dfs completes, sampled otherwise).
+1. `racesim check` over tests/scenarios/ and scripts/ (the examples, the
+   classic library; benchmarks have no `expect` and are skipped): every
+   scenario meets its `expect` (exhaustively where dfs completes, sampled
+   otherwise).
 2. Replay round trip: for every scenario with findings, each finding's replay
    command (by seed, or the shrunk schedule) and its schedule token reproduce
    it, and two replays in separate processes give the same event stream.
@@ -53,8 +54,7 @@ def scenarios():
 
 def main():
     racesim = os.path.abspath(sys.argv[1])
-    dirs = [d for d in ("tests/scenarios", "scripts/examples", "scripts/classic")
-            if os.path.isdir(os.path.join(ROOT, d))]
+    dirs = [d for d in ("tests/scenarios", "scripts") if os.path.isdir(os.path.join(ROOT, d))]
     code, out, err = run([racesim, "check"] + dirs, timeout=1800)
     print(out, end="")
     if code != 0:
