@@ -11,9 +11,13 @@ Usage: run.py PATH/TO/racesim
    command (by seed, or the shrunk schedule) and its schedule token reproduce
    it, and two replays in separate processes give the same event stream.
 3. Determinism: the same seed in two processes gives the same JSON.
+4. The classic library: every buggy form's expected findings are found by
+   random or pct within 10,000 runs, and every clean form stays clean under
+   both.
 """
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -59,6 +63,8 @@ def main():
     print(out, end="")
     if code != 0:
         fail("racesim check: exit %d %s" % (code, err.strip()))
+    expects = {m.group(1): set(m.group(2).split(",")) - {""}
+               for m in re.finditer(r"^\S+\s+(\S+\.lua): expects \[([^\]]*)\]", out, re.M)}
 
     for script in scenarios():
         base = [racesim, "run", script, "--json", "--no-db", "--seed", "7", "--runs", "300"]
@@ -105,6 +111,21 @@ def main():
                 fail("%s: the replay command and the schedule token of %s gave different runs" %
                      (script, f["kind"]))
         print("ok    %s: %d findings replayed" % (script, min(4, len(res["findings"]))), flush=True)
+
+    for script in scenarios():
+        if not script.startswith("scripts/classic/") or script not in expects:
+            continue
+        want, found = expects[script] - {"clean"}, set()
+        for strat in ("random", "pct"):
+            code, out, err = run([racesim, "run", script, "--strategy", strat, "--runs", "10000",
+                                  "--seed", "1", "--json", "--no-db", "--no-shrink"])
+            found |= {f["kind"] for f in json.loads(out)["findings"]} if code in (0, 1) else set()
+        if (want and not want <= found) or (not want and found):
+            fail("%s: expects %s, random and pct found %s in 10,000 runs each" %
+                 (script, sorted(want) or "clean", sorted(found)))
+        else:
+            print("ok    %s: random and pct, 10,000 runs each: %s" %
+                  (script, ", ".join(sorted(found)) or "clean"), flush=True)
 
     print("%d failures" % len(failures))
     return 1 if failures else 0
