@@ -27,7 +27,11 @@
 ** bound (default 2); POR_FUZZ_VERBOSE=1 prints every program and its counts;
 ** POR_FUZZ_FILE=path checks that one scenario instead (to shrink a failure);
 ** POR_FUZZ_TRACE=por|plain|all lists every run (thread per step, outcome).
+**
+** Programs that once found a miss are kept in tests/unit/por_regressions/
+** (each fails without the fix named by its file name) and checked too.
 */
+#include <dirent.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -494,6 +498,42 @@ static int check_program(const char *src, uint64_t seed, uint64_t idx, int bound
   return bad;
 }
 
+static int cmp_names(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Check every *.lua program in 'dir', in name order. */
+static void check_directory(const char *dir, int bound, Totals *tot) {
+  DIR *d = opendir(dir);
+  CHECK(d != NULL);
+  if (!d) return;
+  char **names = NULL;
+  size_t n = 0, cap = 0;
+  for (struct dirent *de; (de = readdir(d));) {
+    size_t len = strlen(de->d_name);
+    if (len < 5 || strcmp(de->d_name + len - 4, ".lua") != 0) continue;
+    UTIL_GROW(names, n + 1, cap);
+    names[n++] = util_xstrdup(de->d_name);
+  }
+  closedir(d);
+  if (n > 1) qsort(names, n, sizeof *names, cmp_names);
+  CHECK(n > 0);
+  for (size_t i = 0; i < n; i++) {
+    StrBuf path;
+    sb_init(&path);
+    sb_printf(&path, "%s/%s", dir, names[i]);
+    size_t len;
+    char *text = util_read_file(path.s, &len);
+    CHECK(text != NULL);
+    if (text && check_program(text, 0, i, bound, tot))
+      fprintf(stderr, "  (the program above is %s)\n", path.s);
+    free(text);
+    sb_free(&path);
+    free(names[i]);
+  }
+  free(names);
+}
+
 static void test_por_fuzz(void) {
   uint64_t seed = env_u64("POR_FUZZ_SEED", 1);
   uint64_t count = env_u64("POR_FUZZ_COUNT", DEFAULT_COUNT);
@@ -516,21 +556,20 @@ static void test_por_fuzz(void) {
     generate(seed, i, &src);
     check_program(src.s, seed, i, bound, &tot);
   }
-  /* programs of other seeds that once found a miss (fixed since) */
-  static const struct {
-    uint64_t seed, idx;
-  } regressions[] = {
-      {3, 65},  /* async: a contended acquire's arrival */
-      {5, 202}, /* async: a step that releases and re-takes a lock */
-      {6, 1},   /* async: a lock handed over to a waiter before a try */
-      {13, 69}, /* async: a join that suspends reads whether the thread is alive */
-      {5, 50}, {6, 11}, {6, 133}, {6, 169}, {6, 202}, {7, 21}, {2, 154}, {4, 183},
-  };
-  if (!(file && *file) && !getenv("POR_FUZZ_FIRST"))
+  if (!(file && *file) && !getenv("POR_FUZZ_FIRST")) {
+    /* programs that once found a miss, as files (each fails without its
+       fix), then programs of other seeds that did */
+    check_directory(POR_REGRESSIONS_DIR, bound, &tot);
+    static const struct {
+      uint64_t seed, idx;
+    } regressions[] = {
+        {5, 50}, {6, 11}, {6, 133}, {6, 169}, {6, 202}, {7, 21}, {2, 154}, {4, 183},
+    };
     for (size_t k = 0; k < sizeof regressions / sizeof regressions[0]; k++) {
       generate(regressions[k].seed, regressions[k].idx, &src);
       check_program(src.s, regressions[k].seed, regressions[k].idx, bound, &tot);
     }
+  }
   sb_free(&src);
   fprintf(stderr,
           "por_fuzz: seed %llu, %llu programs: %llu runs plain (bound %d), %llu with "

@@ -1,0 +1,31 @@
+scenario{ mode = 'async' }
+local x = shared('x', 0)
+local function log(v) print(tostring(v)) end
+local function op(f)
+  local ok, e = pcall(f)
+  if not ok then log(type(e) == 'table' and e.type or 'LUAERR ' .. tostring(e)) end
+end
+local cv = Condition()
+local T = {}
+T[1] = spawn(function()
+  op(function() local ok = cv:acquire(true, 0.5); log(ok); if ok then yield(); cv:release() end end)
+  op(function() cv:notify() end)
+  op(function() local v = x:get(); log(v) end)
+  op(function() cv:acquire(); local r = cv:wait_for(function() local v = x:get(); return v >= 1 end, 0.5); log(r); cv:release() end)
+end)
+T[2] = spawn(function()
+  op(function() cv:acquire(); x:set(21); cv:notify(2); cv:release() end)
+  op(function() x:set(22) end)
+  op(function() local v = x:get(); log(v) end)
+  op(function() T[1]:join(0.5); local a = T[1]:is_alive(); log(a) end)
+end)
+T[3] = spawn(function()
+  op(function() local v = x:add(1); log(v) end)
+  op(function() local v = x:get(); log(v) end)
+  op(function() cv:acquire(); local r = cv:wait_for(function() local v = x:get(); return v >= 1 end); log(r); cv:release() end)
+  op(function() cv:acquire(); local r = cv:wait_for(function() local v = x:get(); return v >= 2 end, 0.5); log(r); cv:release() end)
+  op(function() local v = x:add(1); log(v) end)
+end)
+finally(function()
+  print('x=' .. tostring(x:get()) .. ' t=' .. now())
+end)

@@ -1,0 +1,26 @@
+local x = shared('x', 0)
+local function log(v) print(tostring(v)) end
+local function op(f)
+  local ok, e = pcall(f)
+  if not ok then log(type(e) == 'table' and e.type or 'LUAERR ' .. tostring(e)) end
+end
+local sm = Semaphore(1)
+local cv = Condition()
+local T = {}
+T[1] = spawn(function()
+  op(function() local ok = sm:acquire(false); log(ok); if ok then yield(); local v = x:add(1); log(v); sm:release() end end)
+  op(function() local ok = sm:acquire(false); log(ok); if ok then yield(); local v = x:add(1); log(v); sm:release() end end)
+  op(function() cv:acquire(); local r = cv:wait(1); log(r); cv:release() end)
+  op(function() sm:release() end)
+  op(function() local ok = sm:acquire(false); log(ok); if ok then yield(); local v = x:get(); log(v); sm:release() end end)
+end)
+T[2] = spawn(function()
+  op(function() cv:acquire(); local r = cv:wait_for(function() local v = x:get(); return v >= 2 end, 0.5); log(r); cv:release() end)
+  op(function() sleep(0.5) end)
+  op(function() cv:acquire(); x:set(21); cv:notify(2); cv:release() end)
+  op(function() sm:release() end)
+end)
+finally(function()
+  print('x=' .. tostring(x:get()) .. ' t=' .. now())
+  local n = 0; while n < 5 and sm:acquire(false) do n = n + 1 end; print('sm=' .. n)
+end)
