@@ -274,6 +274,7 @@ static void build(Dpor *d, const SimRun *r) {
     if (p->op == OP_CV_WAKE && (th->woken || p->deadline <= r->vtime) &&
         r->objs[p->obj].link >= 0) { /* notified or timed out: the lock holds it up */
       e->op = OP_ACQUIRE, e->obj = r->objs[p->obj].link;
+      e->aux = -1; /* its wake-up was the notify's, no hand-over of the lock */
       wake = 1;
     }
     x->first = wake ? FIRST_WAKE : FIRST_OP;

@@ -1,0 +1,31 @@
+scenario{ mode = 'async' }
+local x = shared('x', 0)
+local function log(v) print(tostring(v)) end
+local function op(f)
+  local ok, e = pcall(f)
+  if not ok then log(type(e) == 'table' and e.type or 'LUAERR ' .. tostring(e)) end
+end
+local lk = Lock()
+local rl = RLock()
+local cv = Condition(lk)
+local T = {}
+T[1] = spawn(function()
+  op(function() cv:acquire() end)
+  op(function() local v = x:get(); log(v) end)
+  op(function() local ok = lk:acquire(true, 0.5); log(ok); if ok then yield(); local v = x:add(1); log(v); lk:release() end end)
+end)
+T[2] = spawn(function()
+  op(function() cv:acquire(); local r = cv:wait(); log(r); cv:release() end)
+  op(function() local v = lk:locked(); log(v) end)
+  op(function() lk:acquire(); x:set(21); lk:release() end)
+  op(function() lk:acquire(); lk:release() end)
+end)
+T[3] = spawn(function()
+  op(function() rl:acquire(); rl:release() end)
+  op(function() cv:acquire(); x:add(1); cv:notify(2); cv:release() end)
+  op(function() cv:acquire(); local r = cv:wait(); log(r); cv:release() end)
+  op(function() yield() end)
+end)
+finally(function()
+  print('x=' .. tostring(x:get()) .. ' t=' .. now() .. ' lk=' .. tostring(lk:locked()) .. ' rl=' .. tostring(rl:locked()))
+end)
