@@ -332,7 +332,19 @@ static Node *node_at_step(DfsStrategy *s, uint32_t step) {
 static void on_race(void *ud, uint32_t step, uint64_t initials, int32_t tid2, int pending) {
   DfsStrategy *s = ud;
   Node *n = node_at_step(s, step);
-  if (!n) return; /* only one thread could run there */
+  if (!n) {
+    /* Only one thread could run there, so the reversal cannot start there:
+       the race analysis judged it possible (dpor.c, feasible) where it was
+       not.  Rather than drop it, reverse at the choice before. */
+    size_t lo = 0, hi = s->ndec;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (s->path[mid].step < step) lo = mid + 1;
+      else hi = mid;
+    }
+    n = thread_node_before(s, lo);
+    if (!n) return;
+  }
   if ((size_t)(n - s->path) < s->nfrozen) return; /* tried in full (dfs_split) */
   /* a blocked thread's later steps were never seen: do not rely on another
      initial (possibly asleep) to cover them; start with that thread too */
