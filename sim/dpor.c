@@ -167,7 +167,7 @@ static void fifo_partners(Dpor *d, const SimRun *r) {
     if (!(e->flags & EV_FIFO) || (e->flags & (EV_FINALLY | EV_RAISED)) || e->obj < 0) continue;
     Fifo *q = &d->fifo[e->obj];
     if (e->op == OP_Q_PUT) {
-      int32_t maxsize = (int16_t)((e->snap >> 16) & 0xffff);
+      int32_t maxsize = e->aux; /* EV_FIFO: a put's aux */
       UTIL_GROW(q->put, q->np + 1, q->cap_put);
       if (maxsize > 0 && q->np >= (size_t)maxsize && q->np - (size_t)maxsize < q->ng)
         d->partner[i] = q->get[q->np - (size_t)maxsize];
@@ -385,6 +385,21 @@ static void report(Dpor *d, const SimRun *r, uint32_t s, uint32_t s2, DporRaceFn
   fn(ud, s, initials, d->tr[s2].tid, s2 > d->m);
 }
 
+/*
+** Event j (of an earlier step s, not ordered before s2) conflicts with e2:
+** if e2 could have gone before all of s, report the race and order
+** everything before s before e2 (d->scratch); return whether it did.
+*/
+static int try_race(Dpor *d, const SimRun *r, const SimEvent *e2, uint32_t s2, uint32_t j,
+                    int first, DporRaceFn fn, void *ud) {
+  uint32_t s = r->events[j].step;
+  if (!feasible(r, e2, first_in_step(r, j), first) || needs_later_time(d, r, s, s2, &r->events[j]))
+    return 0;
+  report(d, r, s, s2, fn, ud);
+  join(d->scratch, VC(d, s), d->T);
+  return 1;
+}
+
 /* Find the races of event 'e2' of transition 's2' (first: it starts it). */
 static void races_of_event(Dpor *d, const SimRun *r, const SimEvent *e2, uint32_t s2,
                            int first, DporRaceFn fn, void *ud) {
@@ -396,12 +411,8 @@ static void races_of_event(Dpor *d, const SimRun *r, const SimEvent *e2, uint32_
   if (pj >= 0) { /* its FIFO partner (fifo_partners) */
     const SimEvent *p = &r->events[pj];
     const Trans *tp = &d->tr[p->step];
-    if (p->step != s2 && tp->tid != t2->tid && tp->pos > C[tp->tid] &&
-        feasible(r, e2, first_in_step(r, (uint32_t)pj), first) &&
-        !needs_later_time(d, r, p->step, s2, p)) {
-      report(d, r, p->step, s2, fn, ud);
-      join(C, VC(d, p->step), T);
-    }
+    if (p->step != s2 && tp->tid != t2->tid && tp->pos > C[tp->tid])
+      try_race(d, r, e2, s2, (uint32_t)pj, first, fn, ud);
   }
   /* a read races only with writes: follow the writers (a busy loop's
      thousands of reads of a flag are not walked again at every read) */
@@ -425,11 +436,8 @@ static void races_of_event(Dpor *d, const SimRun *r, const SimEvent *e2, uint32_
       if (write) break;
       continue;
     }
-    if (!feasible(r, e2, first_in_step(r, (uint32_t)j), first) ||
-        needs_later_time(d, r, s, s2, e))
+    if (!try_race(d, r, e2, s2, (uint32_t)j, first, fn, ud))
       continue; /* e (or time) enabled e2: look further back */
-    report(d, r, s, s2, fn, ud);
-    join(C, VC(d, s), T);
     if (write) break;
   }
 }

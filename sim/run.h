@@ -70,7 +70,8 @@ enum {
   EV_FINALLY = 1 << 5,  /* performed by a finally() callback */
   EV_BROKE = 1 << 6,    /* this operation broke a barrier */
   EV_NOWAIT = 1 << 7,   /* a non-blocking attempt (acquire(false), get_nowait) */
-  EV_FIFO = 1 << 8      /* a put or get on a FIFO queue (see dpor.c) */
+  EV_FIFO = 1 << 8      /* a put or get on a FIFO queue (see dpor.c); a put's
+                           aux is the queue's maxsize (0: unbounded) */
 };
 
 /* The operation a thread will perform when it is next scheduled. */

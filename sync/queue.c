@@ -236,7 +236,7 @@ static int put_k(lua_State *L, int status, lua_KContext ctx) {
   lua_pushvalue(L, 2);
   push_item(L, q, lua_gettop(L) - 1);
   q->unfinished++;
-  r->events[ev].aux = q->size;
+  r->events[ev].aux = q->kind == Q_FIFO && q->maxsize > 0 ? q->maxsize : 0; /* EV_FIFO */
   wake_next(r, o, OP_Q_GET, ev);
   return 0;
 }
@@ -264,7 +264,6 @@ static int get_k(lua_State *L, int status, lua_KContext ctx) {
   lua_getiuservalue(L, 1, 1);
   pop_item(L, q, lua_gettop(L));
   sched_value(L, -1, &r->events[ev].value);
-  r->events[ev].aux = q->size;
   wake_next(r, o, OP_Q_PUT, ev);
   return 1;
 }
