@@ -172,6 +172,7 @@ static void race_event(Detector *base, SimRun *r, uint32_t ev) {
   const SimEvent *e = &r->events[ev];
   if (r->mode == MODE_ASYNC || e->tid < 0) return;
   if ((e->flags & EV_FINALLY) && !d->joined) { /* finally runs after everyone */
+    clock_at(&d->tc, &d->ntc, r->nthreads - 1); /* grow first: 'main' must not move */
     VClock *main = thread_clock(d, 0);
     for (int32_t i = 1; i < r->nthreads; i++) vc_join(main, thread_clock(d, i));
     d->joined = 1;

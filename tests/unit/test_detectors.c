@@ -181,6 +181,29 @@ static void test_data_race(void) {
   ev(&w, 0, OP_READ, x, 2, 7);
   CHECK_EQ_INT(count(&w, FIND_DATA_RACE), 0);
 
+  /* finally runs after every thread: its read is ordered after all the
+     writes.  Threads 4..11 exist but have no events yet (spawned from the
+     finally callback itself, as a fuzzed scenario did): joining them grows
+     the clock array under the main thread's clock (it was a use after
+     free, seen by ASan). */
+  world_begin(&w, 12);
+  int32_t own[4];
+  for (int32_t k = 1; k <= 3; k++) {
+    own[k] = obj(&w, &loc_class, "own");
+    eva(&w, 0, OP_SPAWN, -1, 0, 1, k);
+  }
+  for (int32_t k = 1; k <= 3; k++) ev(&w, k, OP_WRITE, own[k], k, 5);
+  for (int32_t k = 1; k <= 3; k++) {
+    w.r.steps++;
+    SimEvent *fin = run_event(&w.r, 0, OP_READ, own[k]);
+    fin->line = 9;
+    fin->value.tag = VAL_INT;
+    fin->value.u.i = k;
+    fin->flags |= EV_FINALLY;
+    detect_event(&w.dets, &w.r, w.r.nevents - 1);
+  }
+  CHECK_EQ_INT(count(&w, FIND_DATA_RACE), 0);
+
   /* async mode: nothing is reported */
   world_begin(&w, 3);
   w.r.mode = MODE_ASYNC;
