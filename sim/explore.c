@@ -357,7 +357,7 @@ static void confirm_one(Explore *x, Distinct *d) {
       free(tok);
     }
   }
-  if (!found) {
+  if (!found && !g_signal) {
     StrBuf b;
     sb_init(&b);
     sb_printf(&b, "not reached in %d directed runs: the threads may never hold these locks at "
@@ -388,6 +388,7 @@ static void confirm(Explore *x) {
 static void shrink(Explore *x) {
   if (x->o->no_shrink || strcmp(x->o->command, "run") || x->status == 2) return;
   double deadline = util_now() + 10.0;
+  sched_set_cut(x->sim, &g_signal, deadline); /* a cut run shows nothing */
   for (size_t i = 0; i < x->fs.n && util_now() < deadline; i++) {
     Distinct *d = &x->fs.v[i];
     /* a potential deadlock is reported once per exploration; a step limit
@@ -448,6 +449,12 @@ static void print_human(Explore *x) {
     printf(rate >= 100 ? ", %.0f runs/s" : ", %.3g runs/s", rate);
   }
   printf("\n");
+  if (x->cut_run)
+    printf("the run in progress was cut short and dropped (%s)\n",
+           x->interrupted ? "interrupted" : "--time-limit ran out");
+  if (x->timed_out && strcmp(sname, "dfs") != 0)
+    printf("stopped: --time-limit ran out before the run budget (%llu of %llu runs)\n",
+           (unsigned long long)x->runs, (unsigned long long)o->runs);
   if (strcmp(sname, "dfs") == 0) {
     char part[96] = "";
     if (o->nshards > 1)
@@ -765,6 +772,7 @@ static int setup(Explore *x) {
   x->cfg = cfg;
   x->sim = sched_open(&cfg, x->err, sizeof x->err);
   if (!x->sim) return -1;
+  sched_set_cut(x->sim, &g_signal, explore_deadline(x));
   size_t srclen;
   const char *src = sched_source(x->sim, &srclen);
   token_script_digest(src, srclen, x->digest);
@@ -858,7 +866,7 @@ static int open_trace(Explore *x) {
 int explore_handle_run(Explore *x, SimRun *r, const char *err, uint64_t budget) {
   const ExploreOptions *o = x->o;
   int replay = strcmp(o->command, "replay") == 0;
-  if (!x->have_first && r->end != END_PRUNED && r->end != END_DIVERGED) {
+  if (!x->have_first && r->end != END_PRUNED && r->end != END_DIVERGED && r->end != END_CUT) {
     x->have_first = 1;
     x->mode = r->mode;
     if (r->expect != UINT32_MAX) snprintf(x->expect, sizeof x->expect, "%s", run_str(r, r->expect));
@@ -872,6 +880,11 @@ int explore_handle_run(Explore *x, SimRun *r, const char *err, uint64_t budget) 
     return -1;
   }
   if (r->end == END_PRUNED) return 0;
+  if (r->end == END_CUT) { /* a signal or the time limit, mid-run */
+    if (!x->cut_run) x->cut_run = r->index + 1;
+    explore_should_stop(x);
+    return 1;
+  }
   if (r->end == END_STEP_LIMIT || r->end == END_ABORT) x->truncated = 1;
   x->runs++;
   x->steps += r->steps;
@@ -881,6 +894,11 @@ int explore_handle_run(Explore *x, SimRun *r, const char *err, uint64_t budget) 
   if (process_run(x, r) != 0) return -1;
   explore_progress(x, budget, 0);
   return o->stop_first && r->nfindings ? 1 : 0;
+}
+
+/* When --time-limit runs out (util_now seconds), or 0. */
+double explore_deadline(const Explore *x) {
+  return x->o->time_limit > 0 ? x->t0 + x->o->time_limit : 0;
 }
 
 /* Should the exploration stop before the next run? */
@@ -988,6 +1006,7 @@ int explore_worker_engine(Worker *w) {
   SimConfig cfg = x->cfg;
   w->sim = sched_open(&cfg, w->err, sizeof w->err);
   if (!w->sim) return -1;
+  sched_set_cut(w->sim, &g_signal, explore_deadline(x));
   const char *only = x->o->detectors && !strcmp(x->o->detectors, "none") ? "" : x->o->detectors;
   if (detect_open(&w->dets, only, w->err, sizeof w->err) != 0) return -1;
   if (x->o->detectors && !strcmp(x->o->detectors, "none")) detect_close(&w->dets);
@@ -1182,6 +1201,7 @@ static int run_exploration(Explore *x) {
     if (x->cov && !x->dfs_subtrees) coverage_finish(x->cov, NULL, NULL);
     if (!x->interrupted && x->status != 2) report_cycles(x);
     lock_graph(x);
+    sched_set_cut(x->sim, &g_signal, 0); /* confirm and shrink keep their own budgets */
     if (!x->interrupted) confirm(x);
     if (!x->interrupted) shrink(x);
     for (int i = 0; x->runs && i < x->o->nparams; i++) {

@@ -50,6 +50,7 @@ typedef struct Explore {
   int have_first; /* a run has been merged (mode and expect are known) */
   int jobs;       /* worker threads */
   int timed_out;  /* --time-limit ran out (written by the main thread only) */
+  uint64_t cut_run; /* a run cut short mid-way (a signal, --time-limit): its index + 1 */
   /* dfs (explore_dfs.c): subtrees, the fraction explored, and whether run
      indices are still subtree << 32 | run (a shard keeps them so) */
   uint32_t dfs_subtrees, dfs_depth;
@@ -106,6 +107,8 @@ typedef struct Worker {
 int explore_handle_run(Explore *x, SimRun *r, const char *err, uint64_t budget);
 /* Should the exploration stop now (a signal, --time-limit)? */
 int explore_should_stop(Explore *x);
+/* When --time-limit runs out (util_now seconds), or 0 without one. */
+double explore_deadline(const Explore *x);
 void explore_progress(Explore *x, uint64_t budget, int final);
 int explore_worker_open(Explore *x, Worker *w, int id, int jobs);
 /* Make the worker's engine: on the worker's own thread.  -1: see w->err. */

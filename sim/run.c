@@ -224,5 +224,7 @@ void run_format_value(const SimRun *r, const SimValue *v, StrBuf *out) {
 }
 
 void run_format_site(const SimRun *r, int32_t line, StrBuf *out) {
-  sb_printf(out, "%s:%d", r->script ? util_basename(r->script) : "?", line);
+  const char *name = r->script ? util_basename(r->script) : "?";
+  if (line > 0) sb_printf(out, "%s:%d", name, line);
+  else sb_printf(out, "%s:?", name); /* no frame with a line near the top */
 }

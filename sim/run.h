@@ -193,7 +193,8 @@ enum {
   END_ABORT,      /* a limit or a scenario error stopped the run */
   END_PRUNED,     /* the strategy abandoned it (redundant interleaving) */
   END_DIVERGED,   /* a replayed schedule did not fit the run */
-  END_SETUP       /* the scenario failed before any concurrency */
+  END_SETUP,      /* the scenario failed before any concurrency */
+  END_CUT         /* cut short by a signal or a deadline (sched_set_cut) */
 };
 
 typedef struct SimRun {

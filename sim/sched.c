@@ -55,6 +55,14 @@ static int sim_panic(lua_State *L) {
   abort();
 }
 
+/* Is the run to be cut short (sched_set_cut)?  Sticky for the run. */
+static int must_cut(Sim *s) {
+  if (!s->cut && ((s->cut_flag && *s->cut_flag) ||
+                  (s->cut_deadline > 0 && util_now() > s->cut_deadline)))
+    s->cut = 1;
+  return s->cut;
+}
+
 /*
 ** Instruction budget: called every HOOK_EVERY instructions.  A thread over
 ** budget is stopped by yielding out of the hook (the scheduler then ends the
@@ -63,6 +71,10 @@ static int sim_panic(lua_State *L) {
 */
 static void count_hook(lua_State *L, lua_Debug *ar) {
   Sim *s = sched_sim(L);
+  if (must_cut(s)) { /* until the thread yields: pcall may catch this */
+    if (lua_isyieldable(L)) lua_yield(L, 0);
+    luaL_error(L, "racesim: run cut short");
+  }
   if (++s->ticks <= s->max_ticks) return;
   if (!s->runaway) {
     s->runaway = 1;
@@ -146,6 +158,11 @@ void sched_close(Sim *s) {
   free(s->source);
   free(s->cfg.params);
   free(s);
+}
+
+void sched_set_cut(Sim *s, const volatile sig_atomic_t *flag, double deadline) {
+  s->cut_flag = flag;
+  s->cut_deadline = deadline;
 }
 
 const char *sched_unused_param(const Sim *s, int i) {
@@ -242,9 +259,18 @@ void sched_push_thread_handle(lua_State *L, int32_t tid) {
 
 /* ---- operations (the interface of sync/) ------------------------------ */
 
+/*
+** The line of the scenario that made the operation: the nearest frame with
+** a line (the prelude is stripped, C functions have none).  lua_getstack
+** walks from the top for every level, so the search stops at LINE_DEPTH:
+** a chain of tail calls through obj:with() can leave hundreds of frames
+** without a line, and searching them all made every step quadratic.
+*/
+#define LINE_DEPTH 32
+
 int32_t sched_line(lua_State *L) {
   lua_Debug ar;
-  for (int lv = 1; lua_getstack(L, lv, &ar); lv++) {
+  for (int lv = 1; lv <= LINE_DEPTH && lua_getstack(L, lv, &ar); lv++) {
     lua_getinfo(L, "l", &ar);
     if (ar.currentline > 0) return ar.currentline;
   }
@@ -461,7 +487,7 @@ void sched_thread_error(lua_State *L, int idx) {
   SimRun *r = &s->run;
   SimThread *t = sched_self(L);
   t->failed = 1;
-  if (s->runaway) return; /* our instruction budget, not the scenario's error */
+  if (s->runaway || s->cut) return; /* our limits, not the scenario's error */
   idx = lua_absindex(L, idx);
   const char *type = "error", *msg = NULL;
   int32_t line = 0;
@@ -654,6 +680,11 @@ static int step(Sim *s, int32_t tid) {
   s->cap_active = 0;
   r->cur = -1;
   t = &r->threads[tid];
+  if (s->cut) {
+    t->state = TS_KILLED;
+    r->end = END_CUT;
+    return 0;
+  }
   if (s->runaway) {
     runaway(s, t);
     return 0;
@@ -699,6 +730,10 @@ static void loop(Sim *s) {
     }
     if (r->steps >= r->max_steps) {
       step_limit(s);
+      return;
+    }
+    if ((r->steps & 4095) == 4095 && must_cut(s)) {
+      r->end = END_CUT;
       return;
     }
     int32_t tid = s->enabled[0];
@@ -753,7 +788,8 @@ static void run_finally(Sim *s) {
   s->cap_active = 0;
   r->cur = -1;
   r->in_finally = 0;
-  if (s->runaway) runaway(s, &r->threads[0]);
+  if (s->cut) r->end = END_CUT;
+  else if (s->runaway) runaway(s, &r->threads[0]);
   else if (st != LUA_OK && st != LUA_YIELD) {
     r->cur = 0;
     sched_thread_error(co, -1);
@@ -797,6 +833,7 @@ static void begin_run(Sim *s, uint64_t index, uint64_t seed) {
   s->dispatched = 0;
   s->prev = -1;
   s->runaway = 0;
+  s->cut = 0;
   s->mem_refused = 0;
   s->abort_end = 0;
   s->spawned = 0;
@@ -826,7 +863,7 @@ void sched_run(Sim *s, uint64_t index, uint64_t seed) {
     dispatch_events(s);
   }
   if (s->dets && r->end != END_PRUNED && r->end != END_DIVERGED &&
-      r->end != END_SETUP)
+      r->end != END_SETUP && r->end != END_CUT)
     detect_end_run(s->dets, r);
   end_run(s);
 }

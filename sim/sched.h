@@ -13,6 +13,7 @@
 #define RACESIM_SCHED_H
 
 #include <lua.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include "detect.h"
@@ -53,6 +54,15 @@ Sim *sched_open(const SimConfig *cfg, char *err, size_t errlen);
 void sched_close(Sim *s);
 
 void sched_set_strategy(Sim *s, Strategy *strat);
+
+/*
+** Cut a run short when '*flag' becomes non-zero (a signal) or the wall clock
+** (util_now) passes 'deadline' (0: no deadline): checked every thousand Lua
+** instructions and every few thousand steps, so that Ctrl-C or --time-limit
+** stops even a run that would take hours.  The run ends END_CUT: it is not
+** a result, and explorations drop it.
+*/
+void sched_set_cut(Sim *s, const volatile sig_atomic_t *flag, double deadline);
 void sched_set_detectors(Sim *s, DetectorSet *dets);
 
 /*

@@ -6,6 +6,8 @@
 #ifndef RACESIM_SIM_INT_H
 #define RACESIM_SIM_INT_H
 
+#include <signal.h>
+
 #include "sched.h"
 
 /* Slots of the per-run Lua table (the "run table"). */
@@ -48,6 +50,11 @@ struct Sim {
   int runaway;       /* a thread exceeded the budget */
   int32_t runaway_line;
 
+  /* cutting a run short (sched_set_cut) */
+  const volatile sig_atomic_t *cut_flag;
+  double cut_deadline; /* util_now() seconds; 0: none */
+  int cut;             /* this run is being cut */
+
   /* per-thread math.random streams */
   Prng *rng;
   uint8_t *rng_ready;
@@ -56,7 +63,6 @@ struct Sim {
   uint32_t gen;       /* run generation, stamped in handles */
   uint8_t spawned;    /* a second thread exists in this run */
   uint8_t abort_end;  /* END_* requested from inside an operation */
-  uint32_t step_line_end; /* unused */
   char err[1024];
 };
 

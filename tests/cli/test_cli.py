@@ -859,6 +859,20 @@ class Limits(RacesimTest):
         self.assertTrue(errs, r)
         self.assertWords(errs[0], ["stack overflow", "rec", "lim.lua:2"], r)
 
+    def test_deep_tail_calls_through_with(self):
+        # Each step is made from a Lock:with() reached by tail calls only: no
+        # frame near the top has a line.  The search for the scenario's line
+        # is bounded (it walked the whole stack at every step: a run of 2,000
+        # steps took 13 s); the site is then shown as unknown.
+        obj, r = self.limit_run('local r = RLock("r")\n'
+                                'local function rec(n) return r:with(function() return rec(n) end) end\n'
+                                'spawn("deep", function() rec(1) end)\n',
+                                "--max-steps", "3000")
+        self.assertLess(r.elapsed, 5, r)
+        kinds = [k for k, m in self.findings(obj)]
+        self.assertTrue(kinds, r)
+        self.assertNotIn("lim.lua:0", r.out)
+
     def test_livelock(self):
         obj, r = self.limit_run('spawn("a", function()\n  while true do yield() end\nend)\n'
                                 'spawn("b", function()\n  while true do yield() end\nend)\n',
@@ -938,6 +952,60 @@ class Signals(RacesimTest):
         self.assertIs(obj["complete"], False)
         self.assertEqual(obj["findings"], [])
         self.check_interrupted_db(obj["runs"])
+
+    # Two threads that each spend seconds of Lua between visible operations:
+    # one run takes minutes (--max-steps times --max-instructions allows
+    # hours), so stopping "after the current run" must cut that run short.
+    SLOW_RUN = """\
+    scenario{ name = "slow steps" }
+    local x = shared("x", 0)
+    for k = 1, 2 do
+      spawn(function()
+        while true do
+          local s = 0
+          for i = 1, 5000000 do s = s + i end
+          x:add(1)
+        end
+      end)
+    end
+    """
+
+    def start_slow(self, *extra):
+        s = self.write("slow.lua", self.SLOW_RUN)
+        p = subprocess.Popen([RACESIM, "run", s, "--seed", "3", "--db", "sig.db"] + list(extra),
+                             cwd=self.dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             stdin=subprocess.DEVNULL)
+        self.addCleanup(self._reap, p)
+        return p
+
+    def test_sigint_cuts_a_long_run(self):
+        for jobs in ("1", "2"):
+            with self.subTest(jobs=jobs):
+                p = self.start_slow("--jobs", jobs)
+                t0 = time.monotonic()
+                r = self.stop(p, signal.SIGINT, 1.0)
+                self.assertLess(time.monotonic() - t0, 10, "SIGINT did not cut the run\n%r" % r)
+                self.assertExit(r, 130)
+                self.assertWords(r.out, ["interrupted after 0 runs", "cut short"], r)
+                ex, idx = self.db_state()
+                self.assertEqual([(e[1], e[2]) for e in ex][-1], ("interrupted", 0))
+                os.remove(self.path("sig.db"))
+
+    def test_time_limit_cuts_a_long_run(self):
+        for strategy, jobs in (("random", "1"), ("random", "2"), ("pct", "1"), ("dfs", "2")):
+            with self.subTest(strategy=strategy, jobs=jobs):
+                p = self.start_slow("--strategy", strategy, "--jobs", jobs, "--time-limit", "1",
+                                    "--json")
+                try:
+                    out, err = p.communicate(timeout=15)
+                except subprocess.TimeoutExpired:
+                    self.fail("--time-limit 1 did not stop a long run within 15 s")
+                r = Result(p.args[1:], p.returncode, _decode(out), _decode(err), 0)
+                self.assertExit(r, 0)
+                obj = self.json_of(r)
+                self.assertEqual(obj["runs"], 0, r)
+                self.assertIs(obj["complete"], False, r)
+                self.assertEqual(obj["findings"], [], r)
 
     def test_sigkill_leaves_valid_database(self):
         p = self.start_long()
