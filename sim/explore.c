@@ -17,6 +17,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,10 @@
 #include "trace.h"
 #include "util.h"
 
-static volatile sig_atomic_t g_signal;
+/* The signal that stops the exploration: set by the handler, read by every
+   worker's engine (sched_set_cut).  Lock-free, so the handler may store it. */
+static atomic_int g_signal;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "a signal handler must be able to set g_signal");
 
 static void on_signal(int sig) { g_signal = sig; }
 

@@ -160,7 +160,7 @@ void sched_close(Sim *s) {
   free(s);
 }
 
-void sched_set_cut(Sim *s, const volatile sig_atomic_t *flag, double deadline) {
+void sched_set_cut(Sim *s, const atomic_int *flag, double deadline) {
   s->cut_flag = flag;
   s->cut_deadline = deadline;
 }

@@ -13,7 +13,7 @@
 #define RACESIM_SCHED_H
 
 #include <lua.h>
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "detect.h"
@@ -62,7 +62,7 @@ void sched_set_strategy(Sim *s, Strategy *strat);
 ** stops even a run that would take hours.  The run ends END_CUT: it is not
 ** a result, and explorations drop it.
 */
-void sched_set_cut(Sim *s, const volatile sig_atomic_t *flag, double deadline);
+void sched_set_cut(Sim *s, const atomic_int *flag, double deadline);
 void sched_set_detectors(Sim *s, DetectorSet *dets);
 
 /*

@@ -6,7 +6,7 @@
 #ifndef RACESIM_SIM_INT_H
 #define RACESIM_SIM_INT_H
 
-#include <signal.h>
+#include <stdatomic.h>
 
 #include "sched.h"
 
@@ -51,7 +51,7 @@ struct Sim {
   int32_t runaway_line;
 
   /* cutting a run short (sched_set_cut) */
-  const volatile sig_atomic_t *cut_flag;
+  const atomic_int *cut_flag;
   double cut_deadline; /* util_now() seconds; 0: none */
   int cut;             /* this run is being cut */
 
