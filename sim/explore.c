@@ -287,6 +287,47 @@ static void shrink_one(Explore *x, Distinct *d, double deadline) {
 }
 
 /*
+** Replay the run that completed a lock-order cycle (it was recorded without
+** its events unless --record all), and find in it the acquisitions that
+** close the cycle's edges, for the database to show and highlight.  NULL if
+** the replay did not fit (it always should: runs are deterministic).
+*/
+static const SimRun *replay_cycle_run(Explore *x, const LockGraphRun *how, uint64_t run,
+                                      uint64_t sig, int32_t *evs, int *nevs) {
+  const char *names[8];
+  int32_t lines[8];
+  int n = lockgraph_cycle(x->lg, sig, names, lines, 8);
+  StrategyConfig c;
+  strategy_config_init(&c);
+  c.replay = how->dec;
+  c.nreplay = how->ndec;
+  c.replay_seed = how->seed;
+  Strategy *g = strategy_create("replay", &c);
+  sched_set_strategy(x->sim, g);
+  SimRun *r = NULL;
+  uint64_t seed;
+  if (!g->ops->begin_run(g, run, &seed)) {
+    sched_run(x->sim, run, seed);
+    r = sched_result(x->sim);
+    g->ops->end_run(g, r);
+    if (r->end == END_DIVERGED || r->end == END_CUT || g->err[0]) r = NULL;
+  }
+  strategy_destroy(g);
+  sched_set_strategy(x->sim, x->strat);
+  *nevs = 0;
+  for (uint32_t i = 0; r && i < r->nevents && *nevs < n; i++) {
+    const SimEvent *e = &r->events[i];
+    if (e->op != OP_ACQUIRE || e->obj < 0 || e->value.tag != VAL_BOOL || !e->value.u.i) continue;
+    for (int k = 0; k < n; k++)
+      if (lines[k] == e->line && !strcmp(obj_name(r, e->obj), names[k])) {
+        evs[(*nevs)++] = (int32_t)i;
+        break;
+      }
+  }
+  return r;
+}
+
+/*
 ** The potential deadlocks: the cycles of the lock-order graph, each a
 ** finding of the run that completed it (recorded late in the database).
 */
@@ -312,8 +353,13 @@ static void report_cycles(Explore *x) {
     d->schedule = token_encode(x->digest, how->seed, how->max_steps, x->params_text.s, how->dec,
                                how->ndec);
     d->replay = replay_command(x, how->seed, d->schedule);
-    if (x->trace)
-      trace_late_finding(x->trace, x->expl_id, run, "potential_deadlock", sig, msg, d->replay);
+    if (x->trace) {
+      int32_t evs[8];
+      int ne;
+      const SimRun *r = replay_cycle_run(x, how, run, sig, evs, &ne);
+      trace_late_finding(x->trace, x->expl_id, run, "potential_deadlock", sig, msg, d->replay,
+                         r, evs, ne);
+    }
   }
 }
 
@@ -1203,9 +1249,9 @@ static int run_exploration(Explore *x) {
     else explore_loop(x);
     explore_progress(x, 0, 1);
     if (x->cov && !x->dfs_subtrees) coverage_finish(x->cov, NULL, NULL);
+    sched_set_cut(x->sim, &g_signal, 0); /* what follows keeps its own budgets */
     if (!x->interrupted && x->status != 2) report_cycles(x);
     lock_graph(x);
-    sched_set_cut(x->sim, &g_signal, 0); /* confirm and shrink keep their own budgets */
     if (!x->interrupted) confirm(x);
     if (!x->interrupted) shrink(x);
     for (int i = 0; x->runs && i < x->o->nparams; i++) {

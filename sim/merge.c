@@ -139,6 +139,10 @@ static const char merge_sql[] =
     "    AND EXISTS (SELECT 1 FROM main.findings g JOIN main.runs q ON q.id = g.run_id"
     "      WHERE q.exploration_id = r.exploration_id AND g.kind = f.kind"
     "        AND g.signature = f.signature AND (q.idx < r.idx OR (q.idx = r.idx AND g.id < f.id))));"
+    /* a run that showed only such a dropped finding is a passing run again */
+    "UPDATE main.runs SET status = 'ok' WHERE status = 'finding'"
+    "  AND exploration_id IN (SELECT new FROM temp.xmap WHERE existed)"
+    "  AND NOT EXISTS (SELECT 1 FROM main.findings f WHERE f.run_id = runs.id);"
     "INSERT INTO main.coverage SELECT m.new, c.object, c.kind, c.item, c.runs, c.first_run"
     "  FROM src.coverage c JOIN temp.xmap m ON m.old = c.exploration_id WHERE 1"
     "  ON CONFLICT(exploration_id, object, kind, item) DO UPDATE SET"

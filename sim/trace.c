@@ -411,33 +411,56 @@ void trace_coverage(Trace *t, int64_t expl, const char *object, const char *kind
 }
 
 void trace_late_finding(Trace *t, int64_t expl, uint64_t idx, const char *kind, uint64_t sig,
-                        const char *message, const char *replay) {
+                        const char *message, const char *replay, const SimRun *r,
+                        const int32_t *evs, int nevs) {
   if (begin_tx(t) != 0) return;
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(t->db,
-                         "INSERT INTO findings(run_id, kind, signature, message, details)"
-                         " SELECT id, ?, ?, ?, ? FROM runs WHERE exploration_id = ? AND idx = ?"
+                         "SELECT id, recorded FROM runs WHERE exploration_id = ? AND idx = ?"
                          " LIMIT 1",
                          -1, &st, NULL) != SQLITE_OK)
     return;
+  sqlite3_bind_int64(st, 1, expl);
+  sqlite3_bind_int64(st, 2, (int64_t)idx);
+  int64_t run = -1;
+  int recorded = 0;
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    run = sqlite3_column_int64(st, 0);
+    recorded = sqlite3_column_int(st, 1);
+  }
+  sqlite3_finalize(st);
+  if (run < 0) return;
+  if (r && !recorded && record_events(t, run, r) == 0) recorded = 1;
+  if (sqlite3_prepare_v2(t->db,
+                         "UPDATE runs SET recorded = ?, status = CASE status WHEN 'ok'"
+                         " THEN 'finding' ELSE status END WHERE id = ?",
+                         -1, &st, NULL) != SQLITE_OK)
+    return;
+  sqlite3_bind_int(st, 1, recorded);
+  sqlite3_bind_int64(st, 2, run);
+  sqlite3_step(st);
+  sqlite3_finalize(st);
+
   char sigs[24];
   snprintf(sigs, sizeof sigs, "%016llx", (unsigned long long)sig);
   StrBuf d;
   sb_init(&d);
-  sb_puts(&d, "{\"events\":[]");
+  sb_puts(&d, "{\"events\":[");
+  for (int k = 0; recorded && k < nevs; k++) sb_printf(&d, "%s%d", k ? "," : "", evs[k] + 1);
+  sb_puts(&d, "]");
   if (replay) {
     sb_puts(&d, ",\"replay\":");
     sb_json_str(&d, replay);
   }
   sb_puts(&d, "}");
-  sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, sigs, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 3, message, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 4, d.s, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(st, 5, expl);
-  sqlite3_bind_int64(st, 6, (int64_t)idx);
-  sqlite3_step(st);
-  sqlite3_finalize(st);
+  st = t->st[S_FINDING];
+  sqlite3_bind_int64(st, 1, run);
+  sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, sigs, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 4, message, -1, SQLITE_TRANSIENT);
+  if (recorded && nevs > 0) sqlite3_bind_int64(st, 5, (int64_t)evs[nevs - 1] + 1);
+  sqlite3_bind_text(st, 8, d.s, (int)d.len, SQLITE_TRANSIENT);
+  step_done(t, st);
   sb_free(&d);
 }
 

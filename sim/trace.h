@@ -51,9 +51,15 @@ void trace_lock_edge(Trace *t, int64_t expl, const char *from, const char *to,
 void trace_coverage(Trace *t, int64_t expl, const char *object, const char *kind,
                     const char *item, uint64_t runs, uint64_t first_run);
 
-/* Record a finding made at the end of an exploration for run 'idx'. */
+/*
+** Record a finding made at the end of an exploration for run 'idx' (a
+** potential deadlock): the run's status becomes 'finding'.  'r' is that run
+** replayed, or NULL: its events are recorded if they were not; 'evs' (event
+** indices of 'r', from 0) are the ones the finding involves.
+*/
 void trace_late_finding(Trace *t, int64_t expl, uint64_t idx, const char *kind, uint64_t sig,
-                        const char *message, const char *replay);
+                        const char *message, const char *replay, const SimRun *r,
+                        const int32_t *evs, int nevs);
 
 /* Renumber runs lo <= idx < hi of an exploration to start at 'to'. */
 int trace_renumber(Trace *t, int64_t expl, uint64_t lo, uint64_t hi, uint64_t to);

@@ -35,6 +35,19 @@ spawn("left", function() a:acquire(); b:acquire(); b:release(); a:release() end)
 spawn("right", function() b:acquire(); a:acquire(); a:release(); b:release() end)
 """
 
+POTENTIAL = """scenario{ name = "inversion", expect = "potential_deadlock" }
+local a, b = Lock("a"), Lock("b")
+local go = Event("go")
+spawn("t1", function()
+  a:acquire(); b:acquire(); b:release(); a:release()
+  go:set()
+end)
+spawn("t2", function()
+  go:wait()
+  b:acquire(); a:acquire(); a:release(); b:release()
+end)
+"""
+
 EVIL = """scenario{ name = "escaping", expect = "lost_update" }
 local c = shared("<img src=x onerror=alert(1)>", 0)
 spawn("<script>document.title='PWNED'</script>", function() c:set(c:get() + 1) end)
@@ -165,6 +178,52 @@ class ReportCommand(Base):
         code, out, err = racesim("report", self.db, "--run", "999999")
         self.assertEqual(code, 2)
         self.assertIn("no run", err)
+
+    def test_potential_deadlock_run_is_recorded(self):
+        # No run deadlocks (the event orders the two threads), so the finding
+        # is made at the end, from the lock-order graph; its run was recorded
+        # without events (--record failing) and is replayed for them.
+        with open(self.path("inversion.lua"), "w") as f:
+            f.write(POTENTIAL)
+        self.run_into_db("inversion.lua", "--runs", "20", "--seed", "5")
+        rows = self.query("SELECT r.id, r.status, r.recorded, f.step, f.details FROM findings f"
+                          " JOIN runs r ON r.id = f.run_id WHERE f.kind = 'potential_deadlock'")
+        self.assertEqual(len(rows), 1, rows)
+        run, status, recorded, step, details = rows[0]
+        self.assertEqual((status, recorded), ("finding", 1))
+        evs = json.loads(details)["events"]
+        self.assertEqual(len(evs), 2, details)
+        self.assertEqual(step, evs[-1])
+        got = self.query("SELECT e.step, t.name, e.op, o.name, e.line FROM events e"
+                         " JOIN threads t ON t.run_id = e.run_id AND t.tid = e.thread"
+                         " JOIN objects o ON o.run_id = e.run_id AND o.oid = e.object"
+                         " WHERE e.run_id = ? ORDER BY e.step", (run,))
+        hit = sorted((t, op, o, line) for seq, t, op, o, line in got if seq in evs)
+        self.assertEqual(hit, [("t1", "acquire", "b", 5), ("t2", "acquire", "a", 10)])
+        self.assertIn(run, [r for (r,) in self.query("SELECT run_id FROM failing_runs")])
+        # with --record all the events are there already: the same run, the
+        # same events highlighted, and no other run changed
+        os.remove(self.db)
+        self.run_into_db("inversion.lua", "--runs", "20", "--seed", "5", "--record", "all")
+        again = self.query("SELECT r.status, r.recorded, f.details FROM findings f JOIN runs r"
+                           " ON r.id = f.run_id WHERE f.kind = 'potential_deadlock'")
+        self.assertEqual(again, [("finding", 1, details)])
+        self.assertEqual(self.query("SELECT count(*) FROM runs WHERE recorded = 1")[0][0], 20)
+        # shards: each finds it; merged, it is kept once, in the lowest run,
+        # and the other shard's run is a passing run again
+        dbs = []
+        for i in (1, 2):
+            db = self.path("p%d.db" % i)
+            code, _, err = racesim("run", self.path("inversion.lua"), "--db", db, "--runs", "20",
+                                   "--seed", "5", "--shard", "%d/2" % i, "--quiet")
+            self.assertEqual(code, 1, err)
+            dbs.append(db)
+        code, _, err = racesim("merge", self.path("pm.db"), *dbs)
+        self.assertEqual(code, 0, err)
+        self.db = self.path("pm.db")
+        self.assertEqual(self.query("SELECT r.idx FROM findings f JOIN runs r ON r.id = f.run_id"
+                                    " WHERE f.kind = 'potential_deadlock'"), [(0,)])
+        self.assertEqual(self.query("SELECT idx FROM failing_runs"), [(0,)])
 
     def test_bad_databases(self):
         with open(self.path("text.db"), "w") as f:
