@@ -111,7 +111,7 @@ typedef struct CheckOptions {
   int verbose;
 } CheckOptions;
 
-/* Check one scenario; returns 1 passed, 0 failed, -1 skipped. */
+/* Check one scenario; returns 1 passed, 0 failed, -1 skipped, -130/-143 interrupted. */
 static int check_one(const char *path, const CheckOptions *co) {
   ExploreOptions o;
   explore_options_init(&o);
@@ -126,17 +126,27 @@ static int check_one(const char *path, const CheckOptions *co) {
      before exploring it */
   o.strategy = "random";
   o.runs = 1;
+  o.time_limit = co->time_limit;
   int st = explore_collect(&o, &res);
+  if (st == 130 || st == 143) {
+    finding_free(&res.findings);
+    return -st;
+  }
   if (st != 2 && !res.expect[0]) {
     printf("skip  %s: no expect field\n", path);
     finding_free(&res.findings);
     return -1;
   }
+  char expect[sizeof res.expect]; /* the exploration's runs may all be cut short */
+  memcpy(expect, res.expect, sizeof expect);
   finding_free(&res.findings);
   o.strategy = "dfs";
   o.runs = co->dfs_runs;
-  o.time_limit = co->time_limit;
   st = explore_collect(&o, &res);
+  if (st == 130 || st == 143) {
+    finding_free(&res.findings);
+    return -st;
+  }
   if (st == 2) {
     printf("FAIL  %s: %s\n", path, res.err[0] ? res.err : "error");
     finding_free(&res.findings);
@@ -145,17 +155,37 @@ static int check_one(const char *path, const CheckOptions *co) {
   char detail[128];
   snprintf(detail, sizeof detail, "dfs, %llu run%s, complete", (unsigned long long)res.runs,
            res.runs == 1 ? "" : "s");
+  uint64_t total = res.runs;
   if (!res.complete) { /* too big to finish: sample it instead */
     static const char *const strategies[] = {"random", "pct"};
+    uint64_t n[2] = {0, 0};
     for (int i = 0; i < 2; i++) {
       o.strategy = strategies[i];
       o.runs = co->runs;
-      explore_collect(&o, &extra);
+      st = explore_collect(&o, &extra);
       merge(&res.findings, &extra.findings);
       finding_free(&extra.findings);
+      if (st == 130 || st == 143) {
+        finding_free(&res.findings);
+        return -st;
+      }
+      n[i] = extra.runs;
+      total += extra.runs;
     }
-    snprintf(detail, sizeof detail, "dfs incomplete after %llu runs; random and pct, %llu runs each",
-             (unsigned long long)res.runs, (unsigned long long)co->runs);
+    if (n[0] == co->runs && n[1] == co->runs)
+      snprintf(detail, sizeof detail, "dfs incomplete after %llu runs; random and pct, %llu runs each",
+               (unsigned long long)res.runs, (unsigned long long)co->runs);
+    else
+      snprintf(detail, sizeof detail, "dfs incomplete after %llu runs; random %llu and pct %llu runs "
+               "(--time-limit)", (unsigned long long)res.runs, (unsigned long long)n[0],
+               (unsigned long long)n[1]);
+  }
+  if (!res.expect[0]) memcpy(res.expect, expect, sizeof expect);
+  if (total == 0 && res.expect[0]) { /* nothing to judge by */
+    printf("FAIL  %s: no run finished within --time-limit %g s (each run takes longer)\n", path,
+           co->time_limit);
+    finding_free(&res.findings);
+    return 0;
   }
   char found[256];
   kinds_of(&res.findings, found, sizeof found);
@@ -244,12 +274,16 @@ int cli_check(int argc, char **argv) {
     fprintf(stderr, "racesim check: give the scenarios to check (files or directories)\n");
     rc = 2;
   }
-  int passed = 0, failed = 0, skipped = 0;
-  for (size_t i = 0; !rc && i < paths.n; i++) {
+  int passed = 0, failed = 0, skipped = 0, interrupted = 0;
+  for (size_t i = 0; !rc && !interrupted && i < paths.n; i++) {
     int r = check_one(paths.v[i], &co);
     if (r > 0) passed++;
     else if (r == 0) failed++;
-    else skipped++;
+    else if (r == -1) skipped++;
+    else {
+      printf("stop  %s: interrupted\n", paths.v[i]);
+      interrupted = -r; /* 130 or 143: no scenario after this one */
+    }
     fflush(stdout);
   }
   for (size_t i = 0; i < paths.n; i++) free(paths.v[i]);
@@ -257,8 +291,9 @@ int cli_check(int argc, char **argv) {
   if (rc) return rc;
   printf("%d passed, %d failed", passed, failed);
   if (skipped) printf(" (%d skipped: no expect)", skipped);
+  if (interrupted) printf("; interrupted, %zu not checked", paths.n - (size_t)(passed + failed + skipped));
   printf("\n");
-  return failed ? 1 : 0;
+  return interrupted ? interrupted : failed ? 1 : 0;
 }
 
 static const char starter[] =

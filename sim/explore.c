@@ -226,7 +226,8 @@ static void guided_run(Explore *x, const Distinct *d, const Decision *base, uint
   SimRun *r = sched_result(x->sim);
   g->ops->end_run(g, r);
   memset(a, 0, sizeof *a);
-  for (uint32_t i = 0; i < r->nfindings; i++) a->found |= r->findings[i].sig == d->sig;
+  for (uint32_t i = 0; i < r->nfindings && r->end != END_CUT; i++)
+    a->found |= r->findings[i].sig == d->sig; /* a cut run shows nothing */
   a->steps = r->steps;
   a->preemptions = r->preemptions;
   a->ndec = r->ndecisions;
@@ -294,9 +295,9 @@ static void shrink_one(Explore *x, Distinct *d, double deadline) {
 */
 static const SimRun *replay_cycle_run(Explore *x, const LockGraphRun *how, uint64_t run,
                                       uint64_t sig, int32_t *evs, int *nevs) {
-  const char *names[8];
-  int32_t lines[8];
-  int n = lockgraph_cycle(x->lg, sig, names, lines, 8);
+  const char *to[8], *from[8], *thread[8];
+  int32_t line[8];
+  int n = lockgraph_cycle(x->lg, sig, to, line, from, thread, 8);
   StrategyConfig c;
   strategy_config_init(&c);
   c.replay = how->dec;
@@ -306,7 +307,7 @@ static const SimRun *replay_cycle_run(Explore *x, const LockGraphRun *how, uint6
   sched_set_strategy(x->sim, g);
   SimRun *r = NULL;
   uint64_t seed;
-  if (!g->ops->begin_run(g, run, &seed)) {
+  if (!g->ops->begin_run(g, 0, &seed)) { /* the replay's only run, numbered as the original */
     sched_run(x->sim, run, seed);
     r = sched_result(x->sim);
     g->ops->end_run(g, r);
@@ -314,15 +315,23 @@ static const SimRun *replay_cycle_run(Explore *x, const LockGraphRun *how, uint6
   }
   strategy_destroy(g);
   sched_set_strategy(x->sim, x->strat);
+  /* each edge: its thread's first acquisition of 'to' at its line while
+     holding 'from' (a count of that thread's holds of 'from') */
+  int held[8] = {0}, found[8] = {0};
   *nevs = 0;
   for (uint32_t i = 0; r && i < r->nevents && *nevs < n; i++) {
     const SimEvent *e = &r->events[i];
-    if (e->op != OP_ACQUIRE || e->obj < 0 || e->value.tag != VAL_BOOL || !e->value.u.i) continue;
-    for (int k = 0; k < n; k++)
-      if (lines[k] == e->line && !strcmp(obj_name(r, e->obj), names[k])) {
+    int acq = e->op == OP_ACQUIRE && e->value.tag == VAL_BOOL && e->value.u.i;
+    if ((!acq && e->op != OP_RELEASE) || e->obj < 0 || e->tid < 0) continue;
+    const char *obj = obj_name(r, e->obj), *who = thread_name(r, e->tid);
+    for (int k = 0; k < n; k++) {
+      if (strcmp(who, thread[k]) != 0) continue;
+      if (acq && !found[k] && held[k] > 0 && line[k] == e->line && !strcmp(obj, to[k])) {
+        found[k] = 1;
         evs[(*nevs)++] = (int32_t)i;
-        break;
       }
+      if (!strcmp(obj, from[k])) held[k] += acq ? 1 : held[k] > 0 ? -1 : 0;
+    }
   }
   return r;
 }
@@ -355,8 +364,9 @@ static void report_cycles(Explore *x) {
     d->replay = replay_command(x, how->seed, d->schedule);
     if (x->trace) {
       int32_t evs[8];
-      int ne;
-      const SimRun *r = replay_cycle_run(x, how, run, sig, evs, &ne);
+      int ne = 0;
+      const SimRun *r = x->o->record == RECORD_NONE ? NULL
+                                                    : replay_cycle_run(x, how, run, sig, evs, &ne);
       trace_late_finding(x->trace, x->expl_id, run, "potential_deadlock", sig, msg, d->replay,
                          r, evs, ne);
     }
@@ -372,7 +382,7 @@ static void report_cycles(Explore *x) {
 static void confirm_one(Explore *x, Distinct *d) {
   const char *names[8];
   int32_t lines[8];
-  int n = lockgraph_cycle(x->lg, d->sig, names, lines, 8);
+  int n = lockgraph_cycle(x->lg, d->sig, names, lines, NULL, NULL, 8);
   if (n == 0) return;
   StrategyConfig c;
   strategy_config_init(&c);
@@ -921,6 +931,13 @@ int explore_handle_run(Explore *x, SimRun *r, const char *err, uint64_t budget) 
     x->mode = r->mode;
     if (r->expect != UINT32_MAX) snprintf(x->expect, sizeof x->expect, "%s", run_str(r, r->expect));
   }
+  if (r->end == END_CUT) { /* a signal or the time limit, mid-run */
+    if (!x->cut_run) x->cut_run = r->index + 1;
+    if (!x->expect[0] && r->expect != UINT32_MAX) /* (check: what the scenario expects) */
+      snprintf(x->expect, sizeof x->expect, "%s", run_str(r, r->expect));
+    explore_should_stop(x);
+    return 1;
+  }
   if (r->end == END_DIVERGED || (replay && err[0] && r->end != END_SETUP)) {
     snprintf(x->err, sizeof x->err, "%s", err);
     return -1;
@@ -930,11 +947,6 @@ int explore_handle_run(Explore *x, SimRun *r, const char *err, uint64_t budget) 
     return -1;
   }
   if (r->end == END_PRUNED) return 0;
-  if (r->end == END_CUT) { /* a signal or the time limit, mid-run */
-    if (!x->cut_run) x->cut_run = r->index + 1;
-    explore_should_stop(x);
-    return 1;
-  }
   if (r->end == END_STEP_LIMIT || r->end == END_ABORT) x->truncated = 1;
   x->runs++;
   x->steps += r->steps;
@@ -1254,6 +1266,7 @@ static int run_exploration(Explore *x) {
     lock_graph(x);
     if (!x->interrupted) confirm(x);
     if (!x->interrupted) shrink(x);
+    if (g_signal) x->interrupted = 1; /* during the searches after the exploration */
     for (int i = 0; x->runs && i < x->o->nparams; i++) {
       const char *name = sched_unused_param(x->sim, i);
       if (name)

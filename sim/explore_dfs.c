@@ -72,6 +72,7 @@ static SimRun *next_run(Sub *s, Sim *sim) {
   sched_run(sim, index, seed);
   SimRun *r = sched_result(sim);
   s->strat->ops->end_run(s->strat, r);
+  if (r->end == END_CUT) return r; /* dropped: the exploration stops */
   s->made++;
   if (r->end != END_PRUNED) s->kept++;
   if (strategy_dfs_finished(s->strat) || s->kept == UINT32_MAX) s->finished = 1;

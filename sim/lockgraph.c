@@ -255,14 +255,18 @@ const char *lockgraph_cycle_info(const LockGraph *g, size_t i, uint64_t *sig, ui
   return c->message;
 }
 
-int lockgraph_cycle(const LockGraph *g, uint64_t sig, const char **to, int32_t *line, int max) {
+int lockgraph_cycle(const LockGraph *g, uint64_t sig, const char **to, int32_t *line,
+                    const char **from, const char **thread, int max) {
   for (size_t i = 0; i < g->ncyc; i++) {
     const Cycle *c = &g->cyc[i];
     if (c->sig != sig) continue;
     int n = 0;
     for (int k = 0; k < c->len && n < max; k++, n++) {
-      to[n] = g->e[c->edge[k]].to_name;
-      line[n] = g->e[c->edge[k]].to_line;
+      const Edge *x = &g->e[c->edge[k]];
+      to[n] = x->to_name;
+      line[n] = x->to_line;
+      if (from) from[n] = x->from_name;
+      if (thread) thread[n] = x->thread_name;
     }
     return n;
   }

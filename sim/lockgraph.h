@@ -46,10 +46,12 @@ const char *lockgraph_cycle_info(const LockGraph *g, size_t i, uint64_t *sig, ui
                                  const LockGraphRun **how);
 
 /*
-** The second acquisitions of the cycle with signature 'sig' (the lock taken
-** and where): up to 'max'; returns how many.
+** The edges of the cycle with signature 'sig', up to 'max': the lock taken
+** second and where, and (if not NULL) the lock held and the thread.
+** Returns how many.
 */
-int lockgraph_cycle(const LockGraph *g, uint64_t sig, const char **to, int32_t *line, int max);
+int lockgraph_cycle(const LockGraph *g, uint64_t sig, const char **to, int32_t *line,
+                    const char **from, const char **thread, int max);
 
 /* Edge i of the graph; returns the number of edges. */
 size_t lockgraph_edge(const LockGraph *g, size_t i, const char **from, const char **to,

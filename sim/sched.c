@@ -66,22 +66,27 @@ static int must_cut(Sim *s) {
 /*
 ** Instruction budget: called every HOOK_EVERY instructions.  A thread over
 ** budget is stopped by yielding out of the hook (the scheduler then ends the
-** run); where it cannot yield, an error is raised instead, and raised again
-** at every later check, so that a pcall loop cannot swallow it.
+** run).  A hook yields by calling lua_yield and returning: the thread is
+** suspended once the hook is left.  Where the thread cannot yield (inside a
+** metamethod or a C function's callback), an error is raised instead, and
+** raised again at every later check, until it reaches a place that can.
 */
 static void count_hook(lua_State *L, lua_Debug *ar) {
   Sim *s = sched_sim(L);
-  if (must_cut(s)) { /* until the thread yields: pcall may catch this */
-    if (lua_isyieldable(L)) lua_yield(L, 0);
-    luaL_error(L, "racesim: run cut short");
+  const char *why = "racesim: run cut short";
+  if (!must_cut(s)) {
+    if (++s->ticks <= s->max_ticks) return;
+    if (!s->runaway) {
+      s->runaway = 1;
+      if (lua_getinfo(L, "l", ar)) s->runaway_line = ar->currentline;
+    }
+    why = "racesim: instruction budget exceeded";
   }
-  if (++s->ticks <= s->max_ticks) return;
-  if (!s->runaway) {
-    s->runaway = 1;
-    if (lua_getinfo(L, "l", ar)) s->runaway_line = ar->currentline;
+  if (lua_isyieldable(L)) {
+    lua_yield(L, 0);
+    return;
   }
-  if (lua_isyieldable(L)) lua_yield(L, 0);
-  luaL_error(L, "racesim: instruction budget exceeded");
+  luaL_error(L, "%s", why);
 }
 
 /* ---- engine lifecycle ------------------------------------------------- */

@@ -837,6 +837,15 @@ class Limits(RacesimTest):
         obj, r = self.limit_run(self.INFINITE)
         self.assertEqual([k for k, m in self.findings(obj)], ["step_limit"], r)
 
+    def test_infinite_loop_under_pcall(self):
+        # pcall catches errors: the budget must stop the thread by suspending
+        # it, not by an error that the loop around pcall swallows forever.
+        obj, r = self.limit_run('spawn("looper", function()\n  while true do\n'
+                                '    pcall(function() local x = 0; while true do x = x + 1 end end)\n'
+                                '  end\nend)\n')
+        self.assertEqual([k for k, m in self.findings(obj)], ["step_limit"], r)
+        self.assertWords(obj["findings"][0]["message"], ["looper", "lim.lua:3"], r)
+
     def test_memory_bomb(self):
         obj, r = self.limit_run('spawn("hog", function()\n  local s = "x"\n'
                                 '  while true do s = s .. s end\nend)\n', "--max-memory", "64")
@@ -991,6 +1000,43 @@ class Signals(RacesimTest):
                 self.assertEqual([(e[1], e[2]) for e in ex][-1], ("interrupted", 0))
                 os.remove(self.path("sig.db"))
 
+    def test_sigint_cuts_a_run_looping_on_pcall(self):
+        s = self.write("pc.lua", """\
+        spawn("looper", function()
+          while true do
+            pcall(function() for i = 1, 3000 do end; yield() end)
+          end
+        end)
+        spawn("other", function() while true do yield() end end)
+        """)
+        p = subprocess.Popen([RACESIM, "run", s, "--seed", "3", "--db", "sig.db",
+                              "--max-steps", "100000000"], cwd=self.dir,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             stdin=subprocess.DEVNULL)
+        self.addCleanup(self._reap, p)
+        r = self.stop(p, signal.SIGINT, 1.0)
+        self.assertExit(r, 130)
+        self.assertWords(r.out, ["interrupted after 0 runs", "cut short"], r)
+
+    def test_sigint_cuts_a_replay(self):
+        # a replay of a long run by its token, stopped: interrupted (130), not
+        # a divergence (the token's decisions were not all used)
+        s = self.write("slow.lua", self.SLOW_RUN.replace("5000000", "50000000"))
+        budget = ["--max-instructions", "1000000000"]
+        r = self.racesim("run", s, "--runs", "1", "--seed", "3", "--no-db", "--json",
+                         "--max-steps", "20", *budget, timeout=120)
+        obj = self.json_of(r)
+        self.assertEqual([k for k, m in self.findings(obj)], ["step_limit"], r)
+        self.assertGreater(r.elapsed, 2.0, "the run is too short to interrupt its replay")
+        token = obj["findings"][0]["schedule"]
+        p = subprocess.Popen([RACESIM, "replay", s, "--schedule", token, "--no-db"] + budget,
+                             cwd=self.dir, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        self.addCleanup(self._reap, p)
+        r = self.stop(p, signal.SIGINT, 1.0)
+        self.assertExit(r, 130)
+        self.assertNotIn("diverge", r.out + r.err)
+
     def test_time_limit_cuts_a_long_run(self):
         for strategy, jobs in (("random", "1"), ("random", "2"), ("pct", "1"), ("dfs", "2")):
             with self.subTest(strategy=strategy, jobs=jobs):
@@ -1043,6 +1089,46 @@ class CheckAndNew(RacesimTest):
         self.assertIn("1 passed, 1 failed", r.out)
         self.assertEqual(self.files(), ["sc"], "check wrote files")
         self.assertEqual(sorted(os.listdir(self.path("sc"))), ["bad.lua", "good.lua"])
+
+    SLOW_CLEAN = """\
+    scenario{ name = "slow and clean", expect = "clean" }
+    local x = shared("x", 0)
+    spawn(function()
+      while true do
+        local s = 0
+        for i = 1, 5000000 do s = s + i end
+        x:add(1)
+      end
+    end)
+    """
+
+    def test_check_time_limit_with_no_run_finished(self):
+        # Every run takes longer than --time-limit: cut short, so nothing was
+        # explored -- not a pass for "clean".
+        os.mkdir(self.path("sc"))
+        self.write("sc/slow.lua", self.SLOW_CLEAN)
+        r = self.racesim("check", "sc", "--time-limit", "0.5", timeout=30)
+        self.assertExit(r, 1)
+        self.assertWords(r.out, ["FAIL", "slow.lua", "no run finished", "--time-limit"], r)
+        self.assertIn("0 passed, 1 failed", r.out)
+
+    def test_check_sigint_stops_everything(self):
+        os.mkdir(self.path("sc"))
+        for name in ("a", "b", "c"):
+            self.write("sc/%s.lua" % name, self.SLOW_CLEAN)
+        p = subprocess.Popen([RACESIM, "check", "sc"], cwd=self.dir, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        time.sleep(1.0)
+        p.send_signal(signal.SIGINT)
+        try:
+            out, err = p.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.communicate()
+            self.fail("racesim check did not stop within 20 s of SIGINT")
+        r = Result(p.args, p.returncode, _decode(out), _decode(err), 0)
+        self.assertExit(r, 130)
+        self.assertWords(r.out, ["stop", "a.lua", "interrupted", "3 not checked"], r)
 
     def test_check_all_passing(self):
         os.mkdir(self.path("sc"))

@@ -218,6 +218,11 @@ class ReportCommand(Base):
                                    "--seed", "5", "--shard", "%d/2" % i, "--quiet")
             self.assertEqual(code, 1, err)
             dbs.append(db)
+        self.db = dbs[1]  # its runs are 1, 3, 5...: the replay is of run 1
+        rows = self.query("SELECT r.idx, r.recorded, f.details FROM findings f JOIN runs r"
+                          " ON r.id = f.run_id WHERE f.kind = 'potential_deadlock'")
+        self.assertEqual([(i, rec, len(json.loads(d)["events"])) for i, rec, d in rows],
+                         [(1, 1, 2)], rows)
         code, _, err = racesim("merge", self.path("pm.db"), *dbs)
         self.assertEqual(code, 0, err)
         self.db = self.path("pm.db")
