@@ -1,7 +1,8 @@
--- racesim trace database, schema version 1.
+-- racesim trace database, schema version 2 (version 1 is upgraded in place:
+-- every statement here is IF NOT EXISTS, and version 2 only adds).
 --
 -- racesim creates a database from this file (it is embedded in the binary)
--- and sets PRAGMA user_version = 1.  Every table and column is documented in
+-- and sets PRAGMA user_version = 2.  Every table and column is documented in
 -- reports/README.md.  Ids are integers handed out by SQLite; thread and
 -- object ids inside a run are racesim's own (creation order, from 0).
 
@@ -89,6 +90,50 @@ CREATE TABLE IF NOT EXISTS findings (
 CREATE INDEX IF NOT EXISTS findings_by_run ON findings(run_id);
 CREATE INDEX IF NOT EXISTS findings_by_signature ON findings(signature);
 
+-- The bugs of an exploration: its findings grouped, one missing lock being
+-- one bug with its lost update, races and failed check as evidence.
+CREATE TABLE IF NOT EXISTS bugs (
+  id             INTEGER PRIMARY KEY,
+  exploration_id INTEGER NOT NULL REFERENCES explorations(id),
+  rank           INTEGER NOT NULL,   -- 1, 2, ...: the order of the report
+  kind           TEXT NOT NULL,      -- the headline's kind
+  signature      TEXT NOT NULL,      -- the headline's findings.signature
+  message        TEXT NOT NULL,      -- the headline's message and its consequences
+  runs           INTEGER NOT NULL,   -- runs in which the headline was seen
+  first_run      INTEGER,            -- runs.idx of the run that shows the bug whole
+  seed           TEXT,               -- that run's seed and schedule token
+  schedule       TEXT,
+  steps          INTEGER,
+  preemptions    INTEGER,
+  replay         TEXT                -- the command that replays it (shrunk, if it was)
+);
+CREATE INDEX IF NOT EXISTS bugs_by_exploration ON bugs(exploration_id, rank);
+
+-- Each distinct finding (signature) of an exploration, and the bug it is in.
+CREATE TABLE IF NOT EXISTS bug_evidence (
+  bug_id       INTEGER NOT NULL REFERENCES bugs(id),
+  role         TEXT NOT NULL,        -- headline | evidence | consequence
+  kind         TEXT NOT NULL,
+  signature    TEXT NOT NULL,        -- findings.signature
+  runs         INTEGER NOT NULL,     -- runs in which it was seen
+  first_run    INTEGER,              -- runs.idx of the first
+  message      TEXT NOT NULL,        -- as its first run tells it
+  -- what the grouping looked at (racesim merge groups shards again):
+  location     TEXT,                 -- lost_update, data_race: the location
+  lines        TEXT,                 -- ... and the lines of its accesses, "17,18"
+  locks        TEXT,                 -- deadlocks: the cycle's locks (hashes)
+  causes       TEXT,                 -- assertion, error: the lost updates and races
+                                     -- seen in every run it was (signatures)
+  consequence  TEXT,                 -- assertion, error: "the check at ... failed ..."
+  seed         TEXT,                 -- its first run's seed, schedule and replay
+  schedule     TEXT,
+  steps        INTEGER,
+  preemptions  INTEGER,
+  replay       TEXT,
+  note         TEXT                  -- potential_deadlock: the directed search's verdict
+);
+CREATE INDEX IF NOT EXISTS bug_evidence_by_bug ON bug_evidence(bug_id);
+
 CREATE TABLE IF NOT EXISTS lock_edges (
   exploration_id INTEGER NOT NULL REFERENCES explorations(id),
   from_lock      TEXT NOT NULL,  -- held
@@ -128,6 +173,14 @@ CREATE VIEW IF NOT EXISTS distinct_findings AS
            ORDER BY r2.idx LIMIT 1) AS message
   FROM findings f JOIN runs r ON r.id = f.run_id
   GROUP BY r.exploration_id, f.kind, f.signature;
+
+-- Every finding row with the bug it is part of.
+CREATE VIEW IF NOT EXISTS findings_by_bug AS
+  SELECT b.exploration_id, b.id AS bug_id, b.rank AS bug_rank, b.kind AS bug_kind,
+         e.role, r.idx AS run_idx, f.*
+  FROM bugs b JOIN bug_evidence e ON e.bug_id = b.id
+  JOIN runs r ON r.exploration_id = b.exploration_id
+  JOIN findings f ON f.run_id = r.id AND f.signature = e.signature;
 
 CREATE VIEW IF NOT EXISTS events_readable AS
   SELECT e.run_id, e.step, e.transition, e.vtime, t.name AS thread, e.op,

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "bug.h"
 #include "explore.h"
 #include "util.h"
 
@@ -95,16 +96,6 @@ static void kinds_of(const FindingStore *fs, char *out, size_t n) {
       }
 }
 
-static void merge(FindingStore *into, FindingStore *from) {
-  for (size_t i = 0; i < from->n; i++) {
-    Distinct *d = &from->v[i];
-    if (finding_get(into, d->sig)) continue;
-    Distinct *x = finding_add(into, d->sig, d->kind);
-    x->message = d->message, d->message = NULL;
-    x->replay = d->replay, d->replay = NULL;
-  }
-}
-
 typedef struct CheckOptions {
   uint64_t dfs_runs, runs;
   double time_limit;
@@ -163,8 +154,7 @@ static int check_one(const char *path, const CheckOptions *co) {
       o.strategy = strategies[i];
       o.runs = co->runs;
       st = explore_collect(&o, &extra);
-      merge(&res.findings, &extra.findings);
-      finding_free(&extra.findings);
+      finding_merge(&res.findings, &extra.findings);
       if (st == 130 || st == 143) {
         finding_free(&res.findings);
         return -st;
@@ -208,12 +198,19 @@ static int check_one(const char *path, const CheckOptions *co) {
     snprintf(buf, sizeof buf, "%s", res.expect);
     for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) ok &= in_list(plain, t);
   }
-  printf("%s  %s: expects [%s], found [%s] (%s)\n", ok ? "ok  " : "FAIL", path, res.expect, found,
-         detail);
+  BugList bugs;
+  bug_group(&res.findings, &bugs);
+  printf("%s  %s: expects [%s], found [%s] (%s; %zu bug%s)\n", ok ? "ok  " : "FAIL", path,
+         res.expect, found, detail, bugs.n, bugs.n == 1 ? "" : "s");
   if (!ok || co->verbose)
-    for (size_t i = 0; i < res.findings.n; i++)
-      printf("        %s: %s\n", finding_kind_names[res.findings.v[i].kind],
-             res.findings.v[i].message);
+    for (size_t i = 0; i < bugs.n; i++) {
+      const Bug *b = &bugs.v[i];
+      printf("        %s: %s\n", finding_kind_names[b->kind], b->message);
+      for (size_t j = 1; j < b->nobs; j++) /* what it folds in, by kind */
+        printf("          + %s: %s\n", finding_kind_names[res.findings.v[b->obs[j]].kind],
+               res.findings.v[b->obs[j]].message);
+    }
+  bug_free(&bugs);
   finding_free(&res.findings);
   return ok;
 }

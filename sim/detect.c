@@ -82,7 +82,7 @@ uint64_t detect_sig_str(uint64_t h, const char *s) {
 
 uint64_t detect_sig_num(uint64_t h, int64_t v) { return util_fnv_u64(h, (uint64_t)v); }
 
-Detector *detect_find(DetectorSet *set, const char *name) {
+Detector *detect_find(const DetectorSet *set, const char *name) {
   for (int i = 0; i < set->n; i++)
     if (strcmp(set->d[i]->ops->name, name) == 0) return set->d[i];
   return NULL;

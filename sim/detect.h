@@ -47,7 +47,7 @@ void detect_event(DetectorSet *set, SimRun *r, uint32_t ev);
 void detect_end_run(DetectorSet *set, SimRun *r);
 const char *const *detect_names(void);
 /* The member named 'name', or NULL. */
-Detector *detect_find(DetectorSet *set, const char *name);
+Detector *detect_find(const DetectorSet *set, const char *name);
 
 /* Signature helpers: mix a string / a number into a finding signature. */
 uint64_t detect_sig_str(uint64_t h, const char *s);

@@ -113,7 +113,7 @@ static void dl_end(Detector *base, SimRun *r) {
       int h = 0; /* each thread's last step: where it took what it holds */
       y = x;
       do {
-        if (h < 4) f->evs[h++] = r->threads[y].last_ev;
+        if (h < FINDING_EVS) f->evs[h++] = r->threads[y].last_ev;
         y = d->next[y];
       } while (y != x);
       sb_free(&b);

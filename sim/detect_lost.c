@@ -127,10 +127,16 @@ static void report(SimRun *r, int32_t obj, int32_t rd, int32_t w_lost, int32_t w
   run_format_site(r, ew->line, &b);
   sb_printf(&b, " from its stale read, overwriting %s's write unseen",
             thread_name(r, el->tid));
+  /* the location and the lines, not which thread went first: two threads
+     running the same code in either order are one lost update */
+  int32_t ln[3] = {er->line, el->line, ew->line};
+  for (int i = 1; i < 3; i++)
+    for (int j = i; j > 0 && ln[j] < ln[j - 1]; j--) {
+      int32_t t = ln[j];
+      ln[j] = ln[j - 1], ln[j - 1] = t;
+    }
   uint64_t sig = detect_sig_str(UTIL_FNV_INIT, obj_name(r, obj));
-  sig = detect_sig_num(sig, er->line);
-  sig = detect_sig_num(sig, el->line);
-  sig = detect_sig_num(sig, ew->line);
+  for (int i = 0; i < 3; i++) sig = detect_sig_num(sig, ln[i]);
   RunFinding *f = run_finding(r, FIND_LOST_UPDATE, w, ew->tid, obj, sig, "%s", b.s);
   f->evs[0] = rd, f->evs[1] = w_lost, f->evs[2] = w;
   sb_free(&b);

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bug.h"
 #include "detect.h"
 #include "coverage.h"
 #include "lockgraph.h"
@@ -123,6 +124,46 @@ static int seen_in_run(Explore *x, uint64_t sig) {
   return 0;
 }
 
+static uint64_t name_hash(const char *s) { return util_fnv(UTIL_FNV_INIT, s, strlen(s)); }
+
+/*
+** What grouping into bugs needs to know of a new observation (bug.h): its
+** location and lines, the locks of its cycle, or how to say it as a
+** consequence.  The same in every run with its signature.
+*/
+static void describe_obs(Distinct *d, const SimRun *r, const RunFinding *f) {
+  switch (f->kind) {
+  case FIND_LOST_UPDATE:
+  case FIND_DATA_RACE:
+    d->where = util_xstrdup(obj_name(r, f->obj));
+    d->loc = name_hash(d->where);
+    for (int k = 0; k < FINDING_EVS && d->nlines < 4; k++)
+      if (f->evs[k] >= 0) d->lines[d->nlines++] = r->events[f->evs[k]].line;
+    break;
+  case FIND_DEADLOCK: /* the locks that the threads of the cycle wait for */
+    for (int k = 0; k < FINDING_EVS; k++) {
+      if (f->evs[k] < 0) continue;
+      int32_t t = r->events[f->evs[k]].tid, o = t >= 0 ? r->threads[t].pend.obj : -1;
+      if (o >= 0) d->locks[d->nlocks++] = name_hash(obj_name(r, o));
+    }
+    break;
+  case FIND_ASSERTION: {
+    const SimEvent *e = f->ev >= 0 ? &r->events[f->ev] : NULL;
+    if (!e) break;
+    StrBuf b;
+    sb_init(&b);
+    sb_puts(&b, "the check at ");
+    run_format_site(r, e->line, &b);
+    sb_printf(&b, " failed in %s%s: ", thread_name(r, e->tid),
+              (e->flags & EV_FINALLY) ? " (finally)" : "");
+    if (e->value.tag == VAL_STR) sb_putn(&b, run_str(r, e->value.u.s.off), e->value.u.s.len);
+    d->conseq = sb_take(&b);
+    break;
+  }
+  default: break;
+  }
+}
+
 /* Make run 'r' (the one with the lowest index) the one 'd' shows. */
 static void show_run(Explore *x, Distinct *d, const SimRun *r, const RunFinding *f,
                      char **token) {
@@ -136,11 +177,39 @@ static void show_run(Explore *x, Distinct *d, const SimRun *r, const RunFinding 
   d->ndec = r->ndecisions;
   d->dec = util_xmalloc(sizeof(Decision) * (r->ndecisions ? r->ndecisions : 1));
   if (r->ndecisions) memcpy(d->dec, r->decisions, sizeof(Decision) * r->ndecisions);
+  if (d->kind == FIND_ASSERTION || d->kind == FIND_ERROR) { /* what else this run shows */
+    finding_clear_with(d);
+    for (uint32_t i = 0; i < r->nfindings; i++) {
+      const RunFinding *g = &r->findings[i];
+      if (g->kind != FIND_LOST_UPDATE && g->kind != FIND_DATA_RACE) continue;
+      d->with_sig = util_xrealloc(d->with_sig, sizeof(uint64_t) * (d->nwith + 1));
+      d->with_msg = util_xrealloc(d->with_msg, sizeof(char *) * (d->nwith + 1));
+      d->with_sig[d->nwith] = g->sig;
+      d->with_msg[d->nwith++] = util_xstrdup(run_str(r, g->msg));
+    }
+  }
   if (!*token) *token = run_token(x, r);
   free(d->schedule);
   d->schedule = util_xstrdup(*token);
   free(d->replay);
   d->replay = replay_command(x, r->seed, *token);
+}
+
+/*
+** A failed check or an escaped error in this run: keep, as its possible
+** causes, the lost updates and data races of the run (bug.h).
+*/
+static void note_causes(Explore *x) {
+  size_t n = 0;
+  UTIL_GROW(x->causes, x->nseen + 1, x->cap_causes);
+  for (size_t i = 0; i < x->nseen; i++) { /* this run's signatures, once each */
+    const Distinct *d = finding_get(&x->fs, x->seen[i]);
+    if (d->kind == FIND_LOST_UPDATE || d->kind == FIND_DATA_RACE) x->causes[n++] = x->seen[i];
+  }
+  for (size_t i = 0; i < x->nseen; i++) {
+    Distinct *d = finding_get(&x->fs, x->seen[i]);
+    if (d->kind == FIND_ASSERTION || d->kind == FIND_ERROR) finding_note_causes(d, x->causes, n);
+  }
 }
 
 /*
@@ -158,6 +227,7 @@ static int process_run(Explore *x, SimRun *r) {
     Distinct *d = finding_get(&x->fs, f->sig);
     if (!d) {
       d = finding_add(&x->fs, f->sig, f->kind);
+      describe_obs(d, r, f);
       show_run(x, d, r, f, &token);
     } else if (r->index < d->first_run) {
       show_run(x, d, r, f, &token);
@@ -165,6 +235,7 @@ static int process_run(Explore *x, SimRun *r) {
     d->count++;
     x->replays[i] = d->first_run == r->index ? d->replay : NULL;
   }
+  note_causes(x);
   char **own = NULL; /* the other runs' replay commands, for the database */
   if (x->trace) {
     for (uint32_t i = 0; i < r->nfindings; i++) {
@@ -210,8 +281,8 @@ static void attempt_free(Attempt *a) {
 }
 
 /* Run 'base' loosely, not preempting at decision 'deviate'; fill 'a'. */
-static void guided_run(Explore *x, const Distinct *d, const Decision *base, uint32_t nbase,
-                       int64_t deviate, Attempt *a) {
+static void guided_run(Explore *x, const Distinct *d, const uint64_t *need, int nneed,
+                       const Decision *base, uint32_t nbase, int64_t deviate, Attempt *a) {
   StrategyConfig c;
   strategy_config_init(&c);
   c.replay = base;
@@ -226,8 +297,14 @@ static void guided_run(Explore *x, const Distinct *d, const Decision *base, uint
   SimRun *r = sched_result(x->sim);
   g->ops->end_run(g, r);
   memset(a, 0, sizeof *a);
-  for (uint32_t i = 0; i < r->nfindings && r->end != END_CUT; i++)
-    a->found |= r->findings[i].sig == d->sig; /* a cut run shows nothing */
+  int have = 0; /* how many of the signatures it needs; a cut run shows nothing */
+  for (int k = 0; k < nneed && r->end != END_CUT; k++)
+    for (uint32_t i = 0; i < r->nfindings; i++)
+      if (r->findings[i].sig == need[k]) {
+        have++;
+        break;
+      }
+  a->found = have == nneed;
   a->steps = r->steps;
   a->preemptions = r->preemptions;
   a->ndec = r->ndecisions;
@@ -242,14 +319,15 @@ static void guided_run(Explore *x, const Distinct *d, const Decision *base, uint
 }
 
 /*
-** Look for a simpler run showing finding 'd': remove one preemption at a
-** time (keep the running thread there, follow the old schedule after) and
-** keep every change that still shows the same finding with fewer
-** preemptions, or as many and fewer steps.
+** Look for a simpler run showing the bug that 'd' shows (the signatures
+** need[0..nneed)): remove one preemption at a time (keep the running thread
+** there, follow the old schedule after) and keep every change that still
+** shows them all with fewer preemptions, or as many and fewer steps.
 */
-static void shrink_one(Explore *x, Distinct *d, double deadline) {
+static void shrink_one(Explore *x, Distinct *d, const uint64_t *need, int nneed,
+                       double deadline) {
   Attempt best, cand;
-  guided_run(x, d, d->dec, d->ndec, -1, &best);
+  guided_run(x, d, need, nneed, d->dec, d->ndec, -1, &best);
   if (!best.found) {
     attempt_free(&best);
     return;
@@ -258,7 +336,7 @@ static void shrink_one(Explore *x, Distinct *d, double deadline) {
   while (improved && budget > 0 && util_now() < deadline) {
     improved = 0;
     for (uint32_t k = 0; k < best.npre && budget > 0 && util_now() < deadline; k++, budget--) {
-      guided_run(x, d, best.dec, best.ndec, best.pre[k], &cand);
+      guided_run(x, d, need, nneed, best.dec, best.ndec, best.pre[k], &cand);
       if (cand.found && (cand.preemptions < best.preemptions ||
                          (cand.preemptions == best.preemptions && cand.steps < best.steps))) {
         attempt_free(&best);
@@ -350,6 +428,10 @@ static void report_cycles(Explore *x) {
     Distinct *d = finding_get(&x->fs, sig);
     if (d) continue;
     d = finding_add(&x->fs, sig, FIND_POTENTIAL_DEADLOCK);
+    const char *locks[FINDING_EVS];
+    int32_t lines[FINDING_EVS];
+    int nl = lockgraph_cycle(x->lg, sig, locks, lines, NULL, NULL, FINDING_EVS);
+    for (int k = 0; k < nl; k++) d->locks[d->nlocks++] = name_hash(locks[k]);
     d->count = 1;
     d->first_run = run;
     d->seed = how->seed;
@@ -432,31 +514,29 @@ static void confirm_one(Explore *x, Distinct *d) {
 /* Confirm each potential deadlock that no run of the exploration showed. */
 static void confirm(Explore *x) {
   if (!x->lg || strcmp(x->o->command, "run") || x->status == 2) return;
-  int deadlocked = 0;
-  for (size_t i = 0; i < x->fs.n; i++) deadlocked |= x->fs.v[i].kind == FIND_DEADLOCK;
-  for (size_t i = 0; i < x->fs.n; i++) {
-    Distinct *d = &x->fs.v[i];
-    if (d->kind != FIND_POTENTIAL_DEADLOCK) continue;
-    if (deadlocked) {
-      d->note = util_xstrdup("confirmed: runs of this exploration deadlocked (see the deadlock finding)");
-      continue;
-    }
-    confirm_one(x, d);
+  for (size_t k = 0; k < x->bugs.n; k++) {
+    Distinct *d = &x->fs.v[x->bugs.v[k].head];
+    /* (one that happened is evidence of its deadlock, not a headline) */
+    if (d->kind == FIND_POTENTIAL_DEADLOCK) confirm_one(x, d);
   }
 }
 
+/* Shrink the run that shows each bug (its representative observation's). */
 static void shrink(Explore *x) {
   if (x->o->no_shrink || strcmp(x->o->command, "run") || x->status == 2) return;
   double deadline = util_now() + 10.0;
   sched_set_cut(x->sim, &g_signal, deadline); /* a cut run shows nothing */
-  for (size_t i = 0; i < x->fs.n && util_now() < deadline; i++) {
-    Distinct *d = &x->fs.v[i];
+  for (size_t k = 0; k < x->bugs.n && util_now() < deadline; k++) {
+    const Bug *b = &x->bugs.v[k];
+    Distinct *d = &x->fs.v[b->rep];
     /* a potential deadlock is reported once per exploration; a step limit
        costs --max-steps per attempt */
     if (d->kind == FIND_POTENTIAL_DEADLOCK || d->kind == FIND_STEP_LIMIT ||
         d->preemptions == 0 || g_signal)
       continue;
-    shrink_one(x, d, deadline);
+    uint64_t need[2];
+    int nneed = bug_required(&x->fs, b, need);
+    shrink_one(x, d, need, nneed, deadline);
   }
 }
 
@@ -497,6 +577,62 @@ static void pct_bound(const Explore *x, double *p1, double *pall, int *n) {
 
 /* "s" unless n is one: "1 run", "2 runs" */
 static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
+
+/* "assertion in 317 runs, data_race in 1000 runs (2 signatures)": what a
+   bug folds in besides its headline. */
+static void evidence_line(const Explore *x, const Bug *b, StrBuf *out) {
+  uint8_t done[FIND__COUNT] = {0};
+  int k = 0;
+  for (size_t j = 1; j < b->nobs; j++) {
+    int kind = x->fs.v[b->obs[j]].kind;
+    if (done[kind]) continue;
+    done[kind] = 1;
+    uint64_t n = 0, runs = 0;
+    for (size_t m = j; m < b->nobs; m++) {
+      const Distinct *d = &x->fs.v[b->obs[m]];
+      if (d->kind != kind) continue;
+      n++;
+      if (d->count > runs) runs = d->count;
+    }
+    sb_printf(out, "%s%s in %llu run%s", k++ ? ", " : "", finding_kind_names[kind],
+              (unsigned long long)runs, plural(runs));
+    if (n > 1) sb_printf(out, " (%llu signatures)", (unsigned long long)n);
+  }
+}
+
+static void print_bug(const Explore *x, size_t i) {
+  const Bug *b = &x->bugs.v[i];
+  const Distinct *h = &x->fs.v[b->head], *d = &x->fs.v[b->rep];
+  char first[48];
+  if (x->dfs_keyed) /* a dfs shard: subtree and run within it */
+    snprintf(first, sizeof first, "%llu:%llu", (unsigned long long)(d->first_run >> 32),
+             (unsigned long long)(d->first_run & UINT32_MAX));
+  else snprintf(first, sizeof first, "%llu", (unsigned long long)d->first_run);
+  if (b->kind == FIND_POTENTIAL_DEADLOCK) /* one graph over all runs, not a run's finding */
+    printf("\n[%zu] %s: in the lock-order graph of %llu run%s (cycle complete in run %s, "
+           "%u step%s, %u preemption%s)\n",
+           i + 1, finding_kind_names[b->kind], (unsigned long long)x->runs, plural(x->runs),
+           first, d->steps, plural(d->steps), d->preemptions, plural(d->preemptions));
+  else
+    printf("\n[%zu] %s: in %llu of %llu run%s (first: run %s, %u step%s, %u preemption%s)\n",
+           i + 1, finding_kind_names[b->kind], (unsigned long long)h->count,
+           (unsigned long long)x->runs, plural(x->runs), first, d->steps, plural(d->steps),
+           d->preemptions, plural(d->preemptions));
+  printf("    %s\n", b->message);
+  if (b->nobs > 1) {
+    StrBuf e;
+    sb_init(&e);
+    evidence_line(x, b, &e);
+    printf("    also seen: %s\n", e.s);
+    sb_free(&e);
+  }
+  if (h->note) printf("    %s\n", h->note);
+  if (d->shrunk)
+    printf("    shrunk: %u step%s, %u preemption%s (from %u, %u)\n", d->shrunk_steps,
+           plural(d->shrunk_steps), d->shrunk_preemptions, plural(d->shrunk_preemptions),
+           d->steps, d->preemptions);
+  printf("    replay: %s\n", d->replay);
+}
 
 static void print_human(Explore *x) {
   const ExploreOptions *o = x->o;
@@ -557,38 +693,54 @@ static void print_human(Explore *x) {
            x->strat->cfg.pct_steps, x->strat->cfg.pct_depth - 1, p1,
            (unsigned long long)x->runs, all);
   }
-  if (x->fs.n == 0) {
+  if (x->bugs.n == 0) {
     printf("no findings\n");
   } else {
-    printf("%zu distinct finding%s:\n", x->fs.n, x->fs.n == 1 ? "" : "s");
-    for (size_t i = 0; i < x->fs.n; i++) {
-      const Distinct *d = &x->fs.v[i];
-      char first[48];
-      if (x->dfs_keyed) /* a dfs shard: subtree and run within it */
-        snprintf(first, sizeof first, "%llu:%llu", (unsigned long long)(d->first_run >> 32),
-                 (unsigned long long)(d->first_run & UINT32_MAX));
-      else snprintf(first, sizeof first, "%llu", (unsigned long long)d->first_run);
-      if (d->kind == FIND_POTENTIAL_DEADLOCK) /* one graph over all runs, not a run's finding */
-        printf("\n[%zu] %s: in the lock-order graph of %llu run%s (cycle complete in run %s, "
-               "%u step%s, %u preemption%s)\n",
-               i + 1, finding_kind_names[d->kind], (unsigned long long)x->runs,
-               plural(x->runs), first, d->steps, plural(d->steps), d->preemptions,
-               plural(d->preemptions));
-      else
-        printf("\n[%zu] %s: in %llu of %llu run%s (first: run %s, %u step%s, %u preemption%s)\n",
-               i + 1, finding_kind_names[d->kind], (unsigned long long)d->count,
-               (unsigned long long)x->runs, plural(x->runs), first, d->steps, plural(d->steps),
-               d->preemptions, plural(d->preemptions));
-      printf("    %s\n", d->message);
-      if (d->note) printf("    %s\n", d->note);
-      if (d->shrunk)
-        printf("    shrunk: %u step%s, %u preemption%s (from %u, %u)\n", d->shrunk_steps,
-               plural(d->shrunk_steps), d->shrunk_preemptions, plural(d->shrunk_preemptions),
-               d->steps, d->preemptions);
-      printf("    replay: %s\n", d->replay);
-    }
+    printf("%zu bug%s (%zu observation%s):\n", x->bugs.n, plural(x->bugs.n), x->fs.n,
+           plural(x->fs.n));
+    for (size_t i = 0; i < x->bugs.n; i++) print_bug(x, i);
   }
   if (x->recorded) printf("\ntrace database: %s (exploration %lld)\n", o->db, (long long)x->expl_id);
+}
+
+static const char *const role_names[] = {"headline", "evidence", "consequence"};
+
+/* One bug of the --json output: DESIGN section 5's fields and its evidence. */
+static void json_bug(const Explore *x, const Bug *bug, StrBuf *b) {
+  const Distinct *h = &x->fs.v[bug->head], *d = &x->fs.v[bug->rep];
+  sb_printf(b, "{\"kind\": \"%s\", \"count\": %llu, \"signature\": \"%016llx\", \"message\": ",
+            finding_kind_names[bug->kind], (unsigned long long)h->count,
+            (unsigned long long)h->sig);
+  sb_json_str(b, bug->message);
+  sb_printf(b, ", \"first_run\": %llu, \"seed\": \"0x%llx\", \"steps\": %u, "
+               "\"preemptions\": %u, \"schedule\": ",
+            (unsigned long long)d->first_run, (unsigned long long)d->seed, d->steps,
+            d->preemptions);
+  sb_json_str(b, d->schedule);
+  sb_puts(b, ", \"replay\": ");
+  sb_json_str(b, d->replay);
+  if (d->shrunk) {
+    sb_printf(b, ", \"shrunk\": {\"steps\": %u, \"preemptions\": %u, \"schedule\": ",
+              d->shrunk_steps, d->shrunk_preemptions);
+    sb_json_str(b, d->shrunk_schedule);
+    sb_puts(b, "}");
+  }
+  if (h->note) {
+    sb_puts(b, ", \"note\": ");
+    sb_json_str(b, h->note);
+  }
+  sb_puts(b, ", \"evidence\": [");
+  for (size_t j = 0; j < bug->nobs; j++) {
+    const Distinct *e = &x->fs.v[bug->obs[j]];
+    sb_printf(b, "%s{\"kind\": \"%s\", \"role\": \"%s\", \"count\": %llu, \"first_run\": %llu, "
+                 "\"signature\": \"%016llx\", \"message\": ",
+              j ? ", " : "", finding_kind_names[e->kind], role_names[bug->role[j]],
+              (unsigned long long)e->count, (unsigned long long)e->first_run,
+              (unsigned long long)e->sig);
+    sb_json_str(b, e->message);
+    sb_puts(b, "}");
+  }
+  sb_puts(b, "]}");
 }
 
 static void print_json(Explore *x) {
@@ -632,30 +784,11 @@ static void print_json(Explore *x) {
     sb_json_str(&b, o->db);
     sb_printf(&b, ", \"exploration_id\": %lld}", (long long)x->expl_id);
   }
+  sb_printf(&b, ", \"bugs\": %zu, \"observations\": %zu", x->bugs.n, x->fs.n);
   sb_puts(&b, ", \"findings\": [");
-  for (size_t i = 0; i < x->fs.n; i++) {
-    const Distinct *d = &x->fs.v[i];
-    sb_printf(&b, "%s{\"kind\": \"%s\", \"count\": %llu, \"message\": ", i ? ", " : "",
-              finding_kind_names[d->kind], (unsigned long long)d->count);
-    sb_json_str(&b, d->message);
-    sb_printf(&b, ", \"first_run\": %llu, \"seed\": \"0x%llx\", \"steps\": %u, "
-                  "\"preemptions\": %u, \"schedule\": ",
-              (unsigned long long)d->first_run, (unsigned long long)d->seed, d->steps,
-              d->preemptions);
-    sb_json_str(&b, d->schedule);
-    sb_puts(&b, ", \"replay\": ");
-    sb_json_str(&b, d->replay);
-    if (d->shrunk) {
-      sb_printf(&b, ", \"shrunk\": {\"steps\": %u, \"preemptions\": %u, \"schedule\": ",
-                d->shrunk_steps, d->shrunk_preemptions);
-      sb_json_str(&b, d->shrunk_schedule);
-      sb_puts(&b, "}");
-    }
-    if (d->note) {
-      sb_puts(&b, ", \"note\": ");
-      sb_json_str(&b, d->note);
-    }
-    sb_puts(&b, "}");
+  for (size_t i = 0; i < x->bugs.n; i++) {
+    if (i) sb_puts(&b, ", ");
+    json_bug(x, &x->bugs.v[i], &b);
   }
   sb_puts(&b, "]");
   if (x->events_json.len) {
@@ -919,6 +1052,17 @@ static int open_trace(Explore *x) {
 /* ---- the loop -------------------------------------------------------- */
 
 /*
+** Does run 'r' show a bug, for --stop-first?  A data race in a run whose
+** result was right is not one yet: it may be evidence of a lost update that
+** another run shows, and it is one only when nothing else is looked for.
+*/
+static int shows_bug(const Explore *x, const SimRun *r) {
+  for (uint32_t i = 0; i < r->nfindings; i++)
+    if (r->findings[i].kind != FIND_DATA_RACE) return 1;
+  return r->nfindings && !detect_find(&x->dets, "lost_update");
+}
+
+/*
 ** What a run means for the exploration: merge it and record it.  'err' is
 ** the message of a divergence or of a scenario broken before any thread.
 ** Returns 0 to go on, 1 to stop (--stop-first), -1 on an error.
@@ -955,7 +1099,7 @@ int explore_handle_run(Explore *x, SimRun *r, const char *err, uint64_t budget) 
   if (replay) describe_run(x, r);
   if (process_run(x, r) != 0) return -1;
   explore_progress(x, budget, 0);
-  return o->stop_first && r->nfindings ? 1 : 0;
+  return o->stop_first && shows_bug(x, r) ? 1 : 0;
 }
 
 /* When --time-limit runs out (util_now seconds), or 0. */
@@ -1207,6 +1351,9 @@ static void lock_graph(Explore *x) {
 
 static void finish_trace(Explore *x) {
   if (!x->trace) return;
+  if (trace_bugs(x->trace, x->expl_id, &x->fs, &x->bugs) != 0)
+    fprintf(stderr, "racesim: cannot record the bugs in the trace database: %s\n",
+            trace_error(x->trace));
   const char *object, *kind, *item;
   uint64_t runs, first;
   size_t n = x->cov ? coverage_item(x->cov, 0, &object, &kind, &item, &runs, &first) : 0;
@@ -1235,7 +1382,9 @@ static void explore_free(Explore *x) {
   sb_free(&x->listing);
   sb_free(&x->events_json);
   free(x->seen);
+  free(x->causes);
   free(x->replays);
+  bug_free(&x->bugs);
   lockgraph_free(x->lg);
   coverage_free(x->cov);
 }
@@ -1264,6 +1413,7 @@ static int run_exploration(Explore *x) {
     sched_set_cut(x->sim, &g_signal, 0); /* what follows keeps its own budgets */
     if (!x->interrupted && x->status != 2) report_cycles(x);
     lock_graph(x);
+    bug_group(&x->fs, &x->bugs);
     if (!x->interrupted) confirm(x);
     if (!x->interrupted) shrink(x);
     if (g_signal) x->interrupted = 1; /* during the searches after the exploration */
@@ -1273,7 +1423,6 @@ static int run_exploration(Explore *x) {
         fprintf(stderr, "racesim: warning: -D %s: the scenario never called param(\"%s\")\n",
                 name, name);
     }
-    finding_sort(&x->fs);
     if (x->status != 2) x->status = x->fs.n ? 1 : 0;
     if (x->interrupted) x->status = g_signal == SIGTERM ? 143 : 130;
   }

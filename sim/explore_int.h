@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 
+#include "bug.h"
 #include "detect.h"
 #include "explore.h"
 #include "lockgraph.h"
@@ -37,8 +38,11 @@ typedef struct Explore {
   char expect[256];
   double t0, last_progress;
   int tty, print;
-  uint64_t *seen;
+  uint64_t *seen;  /* the signatures of the run being merged, once each */
   size_t nseen, cap_seen;
+  uint64_t *causes; /* ... and its lost updates and data races */
+  size_t cap_causes;
+  BugList bugs;     /* the observations grouped (bug.h), at the end */
   const char **replays;
   size_t cap_replays;
   int recorded;   /* a trace database was written (x->trace is closed by then) */

@@ -18,6 +18,10 @@ void finding_free(FindingStore *fs) {
     free(fs->v[i].shrunk_schedule);
     free(fs->v[i].note);
     free(fs->v[i].dec);
+    free(fs->v[i].causes);
+    free(fs->v[i].where);
+    free(fs->v[i].conseq);
+    finding_clear_with(&fs->v[i]);
   }
   free(fs->v);
   finding_init(fs);
@@ -47,4 +51,80 @@ static int cmp(const void *a, const void *b) {
 
 void finding_sort(FindingStore *fs) {
   if (fs->n > 1) qsort(fs->v, fs->n, sizeof(Distinct), cmp);
+}
+
+void finding_note_causes(Distinct *d, const uint64_t *sigs, size_t n) {
+  if (!d->causes_known) {
+    d->causes_known = 1;
+    d->causes = util_xmalloc(sizeof(uint64_t) * (n ? n : 1));
+    if (n) memcpy(d->causes, sigs, sizeof(uint64_t) * n);
+    d->ncauses = (uint32_t)n;
+    return;
+  }
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < d->ncauses; i++) {
+    int in = 0;
+    for (size_t j = 0; j < n && !in; j++) in = sigs[j] == d->causes[i];
+    if (in) d->causes[k++] = d->causes[i];
+  }
+  d->ncauses = k;
+}
+
+/* Move the fields of 'b' that say which run shows it into 'a'. */
+static void take_run(Distinct *a, Distinct *b) {
+  finding_clear_with(a);
+  a->first_run = b->first_run;
+  a->seed = b->seed;
+  a->steps = b->steps;
+  a->preemptions = b->preemptions;
+#define TAKE(f) (free(a->f), a->f = b->f, b->f = NULL)
+  TAKE(message);
+  TAKE(schedule);
+  TAKE(replay);
+  TAKE(shrunk_schedule);
+  TAKE(conseq);
+  TAKE(dec);
+  TAKE(with_sig);
+  TAKE(with_msg);
+#undef TAKE
+  a->nwith = b->nwith;
+  b->nwith = 0;
+  a->ndec = b->ndec;
+  a->shrunk = b->shrunk;
+  a->shrunk_steps = b->shrunk_steps;
+  a->shrunk_preemptions = b->shrunk_preemptions;
+}
+
+void finding_merge(FindingStore *into, FindingStore *from) {
+  for (size_t i = 0; i < from->n; i++) {
+    Distinct *b = &from->v[i];
+    Distinct *a = finding_get(into, b->sig);
+    if (!a) {
+      UTIL_GROW(into->v, into->n + 1, into->cap);
+      into->v[into->n++] = *b;
+      memset(b, 0, sizeof *b);
+      continue;
+    }
+    /* a potential deadlock is one per exploration, however many parts saw it */
+    a->count = a->kind == FIND_POTENTIAL_DEADLOCK ? 1 : a->count + b->count;
+    if (b->first_run < a->first_run) take_run(a, b);
+    if (b->causes_known) finding_note_causes(a, b->causes, b->ncauses);
+    if (!a->note) a->note = b->note, b->note = NULL;
+  }
+  finding_free(from);
+}
+
+void finding_clear_with(Distinct *d) {
+  for (uint32_t i = 0; i < d->nwith; i++) free(d->with_msg[i]);
+  free(d->with_msg);
+  free(d->with_sig);
+  d->with_msg = NULL;
+  d->with_sig = NULL;
+  d->nwith = 0;
+}
+
+const char *finding_with(const Distinct *d, uint64_t sig) {
+  for (uint32_t i = 0; i < d->nwith; i++)
+    if (d->with_sig[i] == sig) return d->with_msg[i];
+  return NULL;
 }

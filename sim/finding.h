@@ -29,6 +29,25 @@ typedef struct Distinct {
   char *note;         /* extra line for the summary (directed search), or NULL */
   Decision *dec;      /* the first run's decisions (for shrinking) */
   uint32_t ndec;
+  /* what grouping observations into bugs looks at (bug.c); the same in
+     every run that shows this signature */
+  char *where;        /* lost_update, data_race: the location's name */
+  uint64_t loc;       /* ... and its hash */
+  int32_t lines[4];   /* lost_update, data_race: the lines of its accesses */
+  uint8_t nlines;
+  uint8_t nlocks;
+  uint64_t locks[FINDING_EVS]; /* deadlock, potential_deadlock: the cycle's locks */
+  /* assertion, error: the lost updates and data races seen in every run
+     that showed it (an intersection, so the same whatever the run order) */
+  uint64_t *causes;
+  uint32_t ncauses;
+  uint8_t causes_known; /* at least one run has been intersected */
+  char *conseq;         /* assertion, error: "the check at x.lua:9 failed: ..." */
+  /* assertion, error: the lost updates and data races of the run shown,
+     as that run tells them (the bug's message when this run shows it) */
+  uint64_t *with_sig;
+  char **with_msg;
+  uint32_t nwith;
 } Distinct;
 
 typedef struct FindingStore {
@@ -41,7 +60,26 @@ void finding_free(FindingStore *fs);
 Distinct *finding_get(FindingStore *fs, uint64_t sig);
 /* A new distinct finding (zeroed but for sig and kind). */
 Distinct *finding_add(FindingStore *fs, uint64_t sig, uint8_t kind);
-/* Order by first run, then kind: the order of the summary. */
+/* Order by first run, then kind, then signature: a deterministic order,
+   whatever order the runs were merged in. */
 void finding_sort(FindingStore *fs);
+
+/*
+** 'd' was seen in a run whose lost updates and data races are the
+** signatures sigs[0..n): keep, in d->causes, those seen in every such run.
+*/
+void finding_note_causes(Distinct *d, const uint64_t *sigs, size_t n);
+
+/*
+** Fold the observations of 'from' (another exploration of the same
+** scenario: a shard, another strategy) into 'into': counts add up, the run
+** shown is the lowest, causes intersect.  'from' is left empty.
+*/
+void finding_merge(FindingStore *into, FindingStore *from);
+
+/* Forget what 'd' kept of the other findings of its run (with_sig). */
+void finding_clear_with(Distinct *d);
+/* The message of signature 'sig' in the run that 'd' shows, or NULL. */
+const char *finding_with(const Distinct *d, uint64_t sig);
 
 #endif

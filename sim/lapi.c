@@ -158,7 +158,7 @@ int lapi_optbool(lua_State *L, int idx, int dflt, const char *fname) {
 
 const char *lapi_objname(lua_State *L, int idx, const char *kind,
                          int32_t line, char *buf, size_t buflen) {
-  if (idx > 0 && lua_type(L, idx) == LUA_TSTRING) { /* (0: no arguments at all) */
+  if (idx != 0 && lua_type(L, idx) == LUA_TSTRING) { /* (0: no name argument) */
     const char *s = lua_tostring(L, idx);
     if (*s) return s;
   }

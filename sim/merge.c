@@ -58,10 +58,15 @@ static int check_input(const char *path, char *err, size_t n) {
     snprintf(err, n, "'%s' is not a racesim trace database", path);
     return -1;
   }
-  if (version != TRACE_SCHEMA_VERSION) {
+  if (version != TRACE_SCHEMA_VERSION && version != 1) {
     snprintf(err, n, "'%s' has schema version %lld; this racesim reads version %d", path,
              version, TRACE_SCHEMA_VERSION);
     return -1;
+  }
+  if (version == 1) { /* add the tables of version 2 (no bugs: nothing to copy) */
+    Trace *t = trace_open(path, err, n);
+    if (!t) return -1;
+    trace_close(t);
   }
   return 0;
 }
@@ -118,6 +123,24 @@ static const char merge_sql[] =
     "INSERT INTO main.findings(run_id, kind, signature, message, step, thread, object, details)"
     "  SELECT m.new, f.kind, f.signature, f.message, f.step, f.thread, f.object, f.details"
     "  FROM src.findings f JOIN temp.rmap m ON m.old = f.run_id ORDER BY f.id;"
+    /* bugs: copied, then grouped again where shards joined (regroup) */
+    "CREATE TEMP TABLE IF NOT EXISTS bmap(old INTEGER PRIMARY KEY, new INTEGER);"
+    "DELETE FROM temp.bmap;"
+    "INSERT INTO main.bugs(exploration_id, rank, kind, signature, message, runs, first_run, seed,"
+    "  schedule, steps, preemptions, replay)"
+    "  SELECT m.new, b.rank, b.kind, b.signature, b.message, b.runs, b.first_run, b.seed,"
+    "  b.schedule, b.steps, b.preemptions, b.replay"
+    "  FROM src.bugs b JOIN temp.xmap m ON m.old = b.exploration_id ORDER BY b.id;"
+    "INSERT INTO temp.bmap SELECT b.id, (SELECT o.id FROM main.bugs o"
+    "  WHERE o.exploration_id = m.new AND o.rank = b.rank AND o.signature = b.signature"
+    "  ORDER BY o.id DESC LIMIT 1) FROM src.bugs b JOIN temp.xmap m ON m.old = b.exploration_id;"
+    "INSERT INTO main.bug_evidence(bug_id, role, kind, signature, runs, first_run, message,"
+    "  location, lines, locks, causes, consequence, seed, schedule, steps, preemptions, replay,"
+    "  note)"
+    "  SELECT m.new, e.role, e.kind, e.signature, e.runs, e.first_run, e.message, e.location,"
+    "  e.lines, e.locks, e.causes, e.consequence, e.seed, e.schedule, e.steps, e.preemptions,"
+    "  e.replay, e.note FROM src.bug_evidence e JOIN temp.bmap m ON m.old = e.bug_id"
+    "  ORDER BY e.rowid;"
     "INSERT INTO main.lock_edges SELECT m.new, l.from_lock, l.to_lock, l.thread, l.line,"
     "  l.from_line, l.first_run, l.count FROM src.lock_edges l"
     "  JOIN temp.xmap m ON m.old = l.exploration_id;"
@@ -147,6 +170,45 @@ static const char merge_sql[] =
     "  FROM src.coverage c JOIN temp.xmap m ON m.old = c.exploration_id WHERE 1"
     "  ON CONFLICT(exploration_id, object, kind, item) DO UPDATE SET"
     "  runs = runs + excluded.runs, first_run = min(first_run, excluded.first_run);";
+
+/*
+** The bugs of an exploration whose shards were merged: its observations
+** (every shard's bug_evidence) added up and grouped again, as one
+** unsharded exploration would have grouped them.
+*/
+static int regroup(const char *path, char *err, size_t n) {
+  Trace *t = trace_open(path, err, n);
+  if (!t) return -1;
+  sqlite3 *db;
+  int rc = 0;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    snprintf(err, n, "cannot open '%s'", path);
+    trace_close(t);
+    sqlite3_close(db);
+    return -1;
+  }
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, "SELECT id FROM explorations WHERE shard = 'merged' ORDER BY id", -1,
+                         &st, NULL) == SQLITE_OK) {
+    while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+      int64_t expl = sqlite3_column_int64(st, 0);
+      FindingStore fs;
+      BugList bl;
+      finding_init(&fs);
+      rc = trace_observations(t, expl, &fs);
+      bug_group(&fs, &bl);
+      if (!rc) rc = trace_bugs(t, expl, &fs, &bl);
+      if (rc) snprintf(err, n, "grouping the bugs of exploration %lld: %s", (long long)expl,
+                       trace_error(t));
+      bug_free(&bl);
+      finding_free(&fs);
+    }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  trace_close(t);
+  return rc;
+}
 
 int cli_merge(int argc, char **argv) {
   if (argc < 2 || argv[0][0] == '-') {
@@ -195,6 +257,10 @@ int cli_merge(int argc, char **argv) {
     exec(db, "DETACH DATABASE src", err, sizeof err);
   }
   sqlite3_close(db);
+  if (!rc && regroup(argv[0], err, sizeof err) != 0) {
+    fprintf(stderr, "racesim merge: %s\n", err);
+    rc = 2;
+  }
   if (!rc) printf("merged %d database%s (%lld runs) into %s\n", argc - 1, argc == 2 ? "" : "s", runs,
                   argv[0]);
   return rc;

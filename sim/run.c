@@ -185,7 +185,7 @@ RunFinding *run_finding(SimRun *r, int kind, int32_t ev, int32_t tid,
   f->obj = obj;
   f->sig = util_fnv_u64(sig, (uint64_t)kind);
   f->details = UINT32_MAX;
-  for (int i = 0; i < 4; i++) f->evs[i] = -1;
+  for (int i = 0; i < FINDING_EVS; i++) f->evs[i] = -1;
   /* Format aside first: the arguments may point into r->text (names),
      which appending could move. */
   StrBuf b;

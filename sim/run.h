@@ -151,6 +151,7 @@ enum {
 extern const char *const finding_kind_names[FIND__COUNT];
 
 /* A finding made in this run. */
+#define FINDING_EVS 8
 typedef struct RunFinding {
   uint8_t kind;
   int32_t ev;       /* the event at which it was detected, or -1 */
@@ -158,7 +159,7 @@ typedef struct RunFinding {
   uint64_t sig;     /* signature: equal findings across runs share it */
   uint32_t msg;     /* offset in run->text of the explanation */
   uint32_t details; /* offset in run->text of a JSON object, or UINT32_MAX */
-  int32_t evs[4];   /* events involved (highlighted in reports), -1 unused */
+  int32_t evs[FINDING_EVS]; /* events involved (highlighted in reports), -1 unused */
 } RunFinding;
 
 /*

@@ -103,6 +103,7 @@ static int check_identity(Trace *t, const char *path) {
              path);
     return -1;
   }
+  if (version == 1) return 1; /* add what version 2 adds */
   if (version != TRACE_SCHEMA_VERSION) {
     snprintf(t->err, sizeof t->err,
              "'%s' is a racesim trace database of schema version %lld; this racesim "
@@ -349,7 +350,7 @@ int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token,
     sb_reset(&d);
     sb_puts(&d, "{\"events\":[");
     int k = 0;
-    for (int j = 0; j < 4; j++)
+    for (int j = 0; j < FINDING_EVS; j++)
       if (f->evs[j] >= 0) sb_printf(&d, "%s%d", k++ ? "," : "", f->evs[j] + 1);
     sb_puts(&d, "]");
     if (replay && replay[i]) {
@@ -509,4 +510,206 @@ void trace_end(Trace *t, int64_t expl, uint64_t runs, uint64_t steps, int comple
   sqlite3_step(st);
   sqlite3_finalize(st);
   trace_flush(t, 1);
+}
+
+/* ---- bugs ------------------------------------------------------------- */
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s) {
+  if (s) sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+static void hex_list(StrBuf *b, const uint64_t *v, size_t n) {
+  for (size_t i = 0; i < n; i++) sb_printf(b, "%s%016llx", i ? "," : "", (unsigned long long)v[i]);
+}
+
+static const char *const role_names[] = {"headline", "evidence", "consequence"};
+
+/* One observation's row of bug_evidence. */
+static int evidence_row(Trace *t, sqlite3_stmt *st, int64_t bug, int role, const Distinct *d) {
+  char sig[24], seed[24];
+  snprintf(sig, sizeof sig, "%016llx", (unsigned long long)d->sig);
+  snprintf(seed, sizeof seed, "0x%llx", (unsigned long long)d->seed);
+  StrBuf lines, locks, causes;
+  sb_init(&lines), sb_init(&locks), sb_init(&causes);
+  for (int i = 0; i < d->nlines; i++) sb_printf(&lines, "%s%d", i ? "," : "", (int)d->lines[i]);
+  hex_list(&locks, d->locks, d->nlocks);
+  hex_list(&causes, d->causes, d->ncauses);
+  sqlite3_bind_int64(st, 1, bug);
+  sqlite3_bind_text(st, 2, role_names[role], -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, finding_kind_names[d->kind], -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, sig, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 5, (int64_t)d->count);
+  sqlite3_bind_int64(st, 6, (int64_t)d->first_run);
+  sqlite3_bind_text(st, 7, d->message ? d->message : "", -1, SQLITE_TRANSIENT);
+  bind_text(st, 8, d->where);
+  if (d->nlines) bind_text(st, 9, lines.s);
+  if (d->nlocks) bind_text(st, 10, locks.s);
+  if (d->causes_known) bind_text(st, 11, causes.s ? causes.s : "");
+  bind_text(st, 12, d->conseq);
+  sqlite3_bind_text(st, 13, seed, -1, SQLITE_TRANSIENT);
+  bind_text(st, 14, d->schedule);
+  sqlite3_bind_int64(st, 15, d->steps);
+  sqlite3_bind_int64(st, 16, d->preemptions);
+  bind_text(st, 17, d->replay);
+  bind_text(st, 18, d->note);
+  sb_free(&lines), sb_free(&locks), sb_free(&causes);
+  return step_done(t, st);
+}
+
+int trace_bugs(Trace *t, int64_t expl, const FindingStore *fs, const BugList *bl) {
+  if (begin_tx(t) != 0) return -1;
+  sqlite3_stmt *del = NULL, *bst = NULL, *est = NULL;
+  int rc = -1;
+  if (sqlite3_prepare_v2(t->db,
+                         "DELETE FROM bug_evidence WHERE bug_id IN"
+                         " (SELECT id FROM bugs WHERE exploration_id = ?1);"
+                         , -1, &del, NULL) != SQLITE_OK)
+    goto done;
+  sqlite3_bind_int64(del, 1, expl);
+  if (step_done(t, del)) goto done;
+  sqlite3_finalize(del);
+  if (sqlite3_prepare_v2(t->db, "DELETE FROM bugs WHERE exploration_id = ?1", -1, &del, NULL) !=
+      SQLITE_OK)
+    goto done;
+  sqlite3_bind_int64(del, 1, expl);
+  if (step_done(t, del)) goto done;
+  if (sqlite3_prepare_v2(t->db,
+                         "INSERT INTO bugs(exploration_id, rank, kind, signature, message, runs,"
+                         " first_run, seed, schedule, steps, preemptions, replay)"
+                         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                         -1, &bst, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(t->db,
+                         "INSERT INTO bug_evidence(bug_id, role, kind, signature, runs, first_run,"
+                         " message, location, lines, locks, causes, consequence, seed, schedule,"
+                         " steps, preemptions, replay, note)"
+                         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                         -1, &est, NULL) != SQLITE_OK)
+    goto done;
+  for (size_t k = 0; k < bl->n; k++) {
+    const Bug *b = &bl->v[k];
+    const Distinct *h = &fs->v[b->head], *d = &fs->v[b->rep];
+    char sig[24], seed[24];
+    snprintf(sig, sizeof sig, "%016llx", (unsigned long long)h->sig);
+    snprintf(seed, sizeof seed, "0x%llx", (unsigned long long)d->seed);
+    sqlite3_bind_int64(bst, 1, expl);
+    sqlite3_bind_int64(bst, 2, (int64_t)k + 1);
+    sqlite3_bind_text(bst, 3, finding_kind_names[b->kind], -1, SQLITE_STATIC);
+    sqlite3_bind_text(bst, 4, sig, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(bst, 5, b->message, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(bst, 6, (int64_t)h->count);
+    sqlite3_bind_int64(bst, 7, (int64_t)d->first_run);
+    sqlite3_bind_text(bst, 8, seed, -1, SQLITE_TRANSIENT);
+    bind_text(bst, 9, d->shrunk ? d->shrunk_schedule : d->schedule);
+    sqlite3_bind_int64(bst, 10, d->shrunk ? d->shrunk_steps : d->steps);
+    sqlite3_bind_int64(bst, 11, d->shrunk ? d->shrunk_preemptions : d->preemptions);
+    bind_text(bst, 12, d->replay);
+    if (step_done(t, bst)) goto done;
+    int64_t bug = sqlite3_last_insert_rowid(t->db);
+    for (size_t j = 0; j < b->nobs; j++)
+      if (evidence_row(t, est, bug, b->role[j], &fs->v[b->obs[j]])) goto done;
+  }
+  rc = 0;
+done:
+  if (rc) snprintf(t->err, sizeof t->err, "%s", sqlite3_errmsg(t->db));
+  sqlite3_finalize(del);
+  sqlite3_finalize(bst);
+  sqlite3_finalize(est);
+  return rc;
+}
+
+static const char *col_text(sqlite3_stmt *st, int i) {
+  return (const char *)sqlite3_column_text(st, i);
+}
+
+static char *dup_col(sqlite3_stmt *st, int i) {
+  const char *s = col_text(st, i);
+  return s ? util_xstrdup(s) : NULL;
+}
+
+/* Parse "a,b,c" of hex numbers into v (at most max); returns how many. */
+static size_t parse_hex_list(const char *s, uint64_t *v, size_t max) {
+  size_t n = 0;
+  for (const char *p = s; p && *p && n < max;) {
+    char *end;
+    v[n++] = strtoull(p, &end, 16);
+    p = *end == ',' ? end + 1 : NULL;
+  }
+  return n;
+}
+
+static int kind_of(const char *name) {
+  for (int k = 0; name && k < FIND__COUNT; k++)
+    if (!strcmp(finding_kind_names[k], name)) return k;
+  return -1;
+}
+
+/* The messages of the lost updates and races of run 'idx', for 'd' (with_sig). */
+static void load_with(Trace *t, int64_t expl, Distinct *d) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(t->db,
+                         "SELECT f.signature, f.message FROM findings f JOIN runs r"
+                         " ON r.id = f.run_id WHERE r.exploration_id = ? AND r.idx = ?"
+                         " AND f.kind IN ('lost_update', 'data_race') ORDER BY f.id",
+                         -1, &st, NULL) != SQLITE_OK)
+    return;
+  sqlite3_bind_int64(st, 1, expl);
+  sqlite3_bind_int64(st, 2, (int64_t)d->first_run);
+  finding_clear_with(d);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    d->with_sig = util_xrealloc(d->with_sig, sizeof(uint64_t) * (d->nwith + 1));
+    d->with_msg = util_xrealloc(d->with_msg, sizeof(char *) * (d->nwith + 1));
+    d->with_sig[d->nwith] = strtoull(col_text(st, 0) ? col_text(st, 0) : "0", NULL, 16);
+    d->with_msg[d->nwith++] = util_xstrdup(col_text(st, 1) ? col_text(st, 1) : "");
+  }
+  sqlite3_finalize(st);
+}
+
+int trace_observations(Trace *t, int64_t expl, FindingStore *fs) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(t->db,
+                         "SELECT e.kind, e.signature, e.runs, e.first_run, e.message, e.location,"
+                         " e.lines, e.locks, e.causes, e.consequence, e.seed, e.schedule, e.steps,"
+                         " e.preemptions, e.replay, e.note FROM bug_evidence e JOIN bugs b"
+                         " ON b.id = e.bug_id WHERE b.exploration_id = ? ORDER BY b.id, e.rowid",
+                         -1, &st, NULL) != SQLITE_OK) {
+    snprintf(t->err, sizeof t->err, "%s", sqlite3_errmsg(t->db));
+    return -1;
+  }
+  sqlite3_bind_int64(st, 1, expl);
+  FindingStore one;
+  finding_init(&one);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    int kind = kind_of(col_text(st, 0));
+    if (kind < 0) continue;
+    Distinct *d = finding_add(&one, strtoull(col_text(st, 1) ? col_text(st, 1) : "0", NULL, 16),
+                              (uint8_t)kind);
+    d->count = (uint64_t)sqlite3_column_int64(st, 2);
+    d->first_run = (uint64_t)sqlite3_column_int64(st, 3);
+    d->message = dup_col(st, 4);
+    d->where = dup_col(st, 5);
+    if (d->where) d->loc = util_fnv(UTIL_FNV_INIT, d->where, strlen(d->where));
+    for (const char *p = col_text(st, 6); p && *p && d->nlines < 4;) {
+      char *end;
+      d->lines[d->nlines++] = (int32_t)strtol(p, &end, 10);
+      p = *end == ',' ? end + 1 : NULL;
+    }
+    d->nlocks = (uint8_t)parse_hex_list(col_text(st, 7), d->locks, FINDING_EVS);
+    if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
+      uint64_t c[64];
+      size_t n = parse_hex_list(col_text(st, 8), c, 64);
+      finding_note_causes(d, c, n);
+    }
+    d->conseq = dup_col(st, 9);
+    const char *seed = col_text(st, 10);
+    d->seed = seed ? strtoull(seed, NULL, 0) : 0;
+    d->schedule = dup_col(st, 11);
+    d->steps = (uint32_t)sqlite3_column_int64(st, 12);
+    d->preemptions = (uint32_t)sqlite3_column_int64(st, 13);
+    d->replay = dup_col(st, 14);
+    d->note = dup_col(st, 15);
+    if (kind == FIND_ASSERTION || kind == FIND_ERROR) load_with(t, expl, d);
+  }
+  sqlite3_finalize(st);
+  finding_merge(fs, &one);
+  return 0;
 }

@@ -10,9 +10,13 @@
 
 #include <stdint.h>
 
+#include "bug.h"
+#include "finding.h"
 #include "run.h"
 
-#define TRACE_SCHEMA_VERSION 1
+/* 2 adds the bugs and bug_evidence tables; a version 1 file is upgraded
+   when it is opened for writing */
+#define TRACE_SCHEMA_VERSION 2
 
 typedef struct Trace Trace;
 
@@ -60,6 +64,18 @@ void trace_coverage(Trace *t, int64_t expl, const char *object, const char *kind
 void trace_late_finding(Trace *t, int64_t expl, uint64_t idx, const char *kind, uint64_t sig,
                         const char *message, const char *replay, const SimRun *r,
                         const int32_t *evs, int nevs);
+
+/*
+** Record the bugs of an exploration (bug.h): one row in 'bugs' each, one in
+** 'bug_evidence' per observation, replacing any the exploration had.
+*/
+int trace_bugs(Trace *t, int64_t expl, const FindingStore *fs, const BugList *bl);
+
+/*
+** Add the observations recorded for exploration 'expl' (its bug_evidence)
+** to 'fs', the way finding_merge adds them: for a merge, to group again.
+*/
+int trace_observations(Trace *t, int64_t expl, FindingStore *fs);
 
 /* Renumber runs lo <= idx < hi of an exploration to start at 'to'. */
 int trace_renumber(Trace *t, int64_t expl, uint64_t lo, uint64_t hi, uint64_t to);

@@ -31,6 +31,12 @@ TIMEOUT = 60  # seconds: a hard cap for any one racesim process
 # Keys of the run --json object that vary between two identical runs.
 VOLATILE = {"elapsed", "runs_per_second", "db"}
 
+def all_kinds(obj):
+    """The kinds a --json result reports: each bug's headline and its evidence."""
+    return {k for f in obj["findings"]
+            for k in [f["kind"]] + [e["kind"] for e in f.get("evidence", [])]}
+
+
 # ---- scenarios ----------------------------------------------------------
 
 LOST_UPDATE = """\
@@ -276,13 +282,14 @@ class Basics(RacesimTest):
         # the base seed first
         self.assertRegex(lines[0], r"base seed 0x7\b")
         self.assertIn("racy.lua", lines[0])
-        # then the summary: runs, steps, distinct findings
+        # then the summary: runs, steps, bugs and the observations in them
         self.assertRegex(r.out, r"\b50 runs \(\d+ steps\)")
-        m = re.search(r"(\d+) distinct findings?", r.out)
+        m = re.search(r"(\d+) bugs? \((\d+) observations?\)", r.out)
         self.assertTrue(m, r)
         n = int(m.group(1))
-        self.assertGreaterEqual(n, 2)
-        # each finding with its replay command; the summary is last
+        self.assertEqual(n, 1, r)  # one missing lock, one bug
+        self.assertGreaterEqual(int(m.group(2)), 3, r)
+        # each bug with its replay command; the summary is last
         replays = [l for l in lines if l.strip().startswith("replay: racesim replay racy.lua")]
         self.assertEqual(len(replays), n, r)
         self.assertTrue(lines[-1].strip().startswith("replay:") or "trace database" in lines[-1],
@@ -399,7 +406,7 @@ class Basics(RacesimTest):
             (nruns,) = con.execute("SELECT count(*) FROM runs").fetchone()
             self.assertEqual(nruns, 25)
             kinds = {k for (k,) in con.execute("SELECT DISTINCT kind FROM findings")}
-            self.assertEqual(kinds, {f["kind"] for f in obj["findings"]})
+            self.assertEqual(kinds, all_kinds(obj))
             (nev,) = con.execute("SELECT count(*) FROM events").fetchone()
             self.assertGreater(nev, 0)
         finally:

@@ -34,6 +34,12 @@ def run(cmd, timeout=600):
     return p.returncode, p.stdout, p.stderr
 
 
+def all_kinds(res):
+    """The kinds a result reports: each bug's headline and its evidence."""
+    return {k for f in res["findings"]
+            for k in [f["kind"]] + [e["kind"] for e in f.get("evidence", [])]}
+
+
 def fail(what):
     failures.append(what)
     print("FAIL  " + what, flush=True)
@@ -119,7 +125,7 @@ def main():
         for strat in ("random", "pct"):
             code, out, err = run([racesim, "run", script, "--strategy", strat, "--runs", "10000",
                                   "--seed", "1", "--json", "--no-db", "--no-shrink"])
-            found |= {f["kind"] for f in json.loads(out)["findings"]} if code in (0, 1) else set()
+            found |= all_kinds(json.loads(out)) if code in (0, 1) else set()
         if (want and not want <= found) or (not want and found):
             fail("%s: expects %s, random and pct found %s in 10,000 runs each" %
                  (script, sorted(want) or "clean", sorted(found)))

@@ -1,0 +1,270 @@
+/*
+** bug.c - the observations of an exploration grouped into bugs (bug.h).
+**
+** Union-find over the observations: each rule of bug.h joins two of them;
+** a class is a bug.  Everything is decided from the observations' own
+** fields (locations, lines, locks, causes) and their sorted order, so the
+** bugs do not depend on the order in which runs came in.
+*/
+#include "bug.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static const uint8_t rank_of[FIND__COUNT] = {
+    [FIND_DEADLOCK] = 0,       [FIND_LOST_UPDATE] = 1,        [FIND_ASSERTION] = 2,
+    [FIND_ERROR] = 2,          [FIND_STUCK] = 3,              [FIND_BARRIER_BROKEN] = 4,
+    [FIND_DATA_RACE] = 5,      [FIND_POTENTIAL_DEADLOCK] = 6, [FIND_STEP_LIMIT] = 7};
+
+int bug_rank(int kind) { return kind >= 0 && kind < FIND__COUNT ? rank_of[kind] : FIND__COUNT; }
+
+static size_t root(size_t *p, size_t i) {
+  while (p[i] != i) i = p[i] = p[p[i]];
+  return i;
+}
+
+static void unite(size_t *p, size_t a, size_t b) {
+  a = root(p, a), b = root(p, b);
+  if (a < b) p[b] = a;
+  else if (b < a) p[a] = b;
+}
+
+static int has_line(const Distinct *d, int32_t line) {
+  for (int i = 0; i < d->nlines; i++)
+    if (d->lines[i] == line) return 1;
+  return 0;
+}
+
+/* Do a and b touch the same location at a common line? */
+static int overlap(const Distinct *a, const Distinct *b) {
+  if (a->loc != b->loc) return 0;
+  for (int i = 0; i < a->nlines; i++)
+    if (has_line(b, a->lines[i])) return 1;
+  return 0;
+}
+
+/* Is every access of 'a' one of 'b''s (same location, lines among b's)? */
+static int within(const Distinct *a, const Distinct *b) {
+  if (a->loc != b->loc || !a->nlines) return 0;
+  for (int i = 0; i < a->nlines; i++)
+    if (!has_line(b, a->lines[i])) return 0;
+  return 1;
+}
+
+/* Are the locks of cycle 'a' all locks of cycle 'b'? */
+static int locks_within(const Distinct *a, const Distinct *b) {
+  if (!a->nlocks) return 0;
+  for (int i = 0; i < a->nlocks; i++) {
+    int in = 0;
+    for (int j = 0; j < b->nlocks && !in; j++) in = a->locks[i] == b->locks[j];
+    if (!in) return 0;
+  }
+  return 1;
+}
+
+static int is_cause(const Distinct *d) {
+  return d->kind == FIND_LOST_UPDATE || d->kind == FIND_DATA_RACE;
+}
+
+static int caused_by(const Distinct *c, uint64_t sig) {
+  for (uint32_t i = 0; i < c->ncauses; i++)
+    if (c->causes[i] == sig) return 1;
+  return 0;
+}
+
+/*
+** The observation that explains consequence 'c' best: a lost update before
+** a data race, then the one seen in the fewest runs (the closest to c's
+** own), then the first.  -1 if c was seen in a run without any.
+*/
+static long best_cause(const FindingStore *fs, const Distinct *c) {
+  long best = -1;
+  for (size_t j = 0; j < fs->n; j++) {
+    const Distinct *d = &fs->v[j];
+    if (!is_cause(d) || !caused_by(c, d->sig)) continue;
+    if (best < 0) {
+      best = (long)j;
+      continue;
+    }
+    const Distinct *b = &fs->v[best];
+    if (d->kind != b->kind ? d->kind == FIND_LOST_UPDATE : d->count < b->count) best = (long)j;
+  }
+  return best;
+}
+
+/* Join the observations that explain one bug; role[i] says how i takes part. */
+static void join_rules(const FindingStore *fs, size_t *p, uint8_t *role) {
+  size_t n = fs->n;
+  const Distinct *v = fs->v;
+  for (size_t i = 0; i < n; i++) /* lost updates of one location, same lines */
+    for (size_t j = i + 1; j < n && v[i].kind == FIND_LOST_UPDATE; j++)
+      if (v[j].kind == FIND_LOST_UPDATE && overlap(&v[i], &v[j])) unite(p, i, j);
+  for (size_t i = 0; i < n; i++) /* a race between a lost update's accesses */
+    for (size_t j = 0; j < n && v[i].kind == FIND_DATA_RACE; j++)
+      if (v[j].kind == FIND_LOST_UPDATE && within(&v[i], &v[j])) {
+        unite(p, i, j);
+        role[i] = BUG_EVIDENCE;
+        break;
+      }
+  for (size_t i = 0; i < n; i++) /* the other races: per location and lines */
+    for (size_t j = i + 1; j < n && v[i].kind == FIND_DATA_RACE && !role[i]; j++)
+      if (v[j].kind == FIND_DATA_RACE && !role[j] && overlap(&v[i], &v[j])) unite(p, i, j);
+  for (size_t i = 0; i < n; i++) /* a potential deadlock that happened */
+    for (size_t j = 0; j < n && v[i].kind == FIND_POTENTIAL_DEADLOCK; j++)
+      if (v[j].kind == FIND_DEADLOCK && locks_within(&v[i], &v[j])) {
+        unite(p, i, j);
+        role[i] = BUG_EVIDENCE;
+        break;
+      }
+  for (size_t i = 0; i < n; i++) { /* a check that failed because of one */
+    if ((v[i].kind != FIND_ASSERTION && v[i].kind != FIND_ERROR) || !v[i].ncauses) continue;
+    long c = best_cause(fs, &v[i]);
+    if (c < 0) continue;
+    unite(p, i, (size_t)c);
+    role[i] = BUG_CONSEQUENCE;
+  }
+}
+
+/* Is observation a a better headline than b (both members of one bug)? */
+static int better_head(const FindingStore *fs, size_t a, size_t b) {
+  const Distinct *x = &fs->v[a], *y = &fs->v[b];
+  if (rank_of[x->kind] != rank_of[y->kind]) return rank_of[x->kind] < rank_of[y->kind];
+  return a < b; /* the store is sorted: the earlier run */
+}
+
+/* Headline, representative and order of the members of bug 'b'. */
+static void shape(const FindingStore *fs, Bug *b, const uint8_t *role) {
+  size_t first_conseq = SIZE_MAX;
+  for (size_t k = 0; k < b->nobs; k++)
+    if (role[b->obs[k]] == BUG_CONSEQUENCE && b->obs[k] < first_conseq) first_conseq = b->obs[k];
+  size_t head = SIZE_MAX;
+  for (size_t k = 0; k < b->nobs; k++) {
+    size_t i = b->obs[k];
+    if (role[i] == BUG_CONSEQUENCE) continue;
+    /* with a consequence, the headline is one of its causes: the run that
+       shows the consequence shows it too */
+    if (first_conseq != SIZE_MAX && !caused_by(&fs->v[first_conseq], fs->v[i].sig)) continue;
+    if (head == SIZE_MAX || better_head(fs, i, head)) head = i;
+  }
+  if (head == SIZE_MAX) { /* (cannot happen: a consequence joins one of its causes) */
+    head = b->obs[0];
+    first_conseq = SIZE_MAX;
+  }
+  b->head = head;
+  b->rep = first_conseq != SIZE_MAX ? first_conseq : head;
+  b->kind = fs->v[head].kind;
+  b->rank = FIND__COUNT;
+  for (size_t k = 0; k < b->nobs; k++) {
+    uint8_t rk = rank_of[fs->v[b->obs[k]].kind];
+    if (rk < b->rank) b->rank = rk;
+  }
+  /* headline, consequences, evidence; each in store order */
+  size_t *o = util_xmalloc(sizeof(size_t) * b->nobs), m = 0;
+  o[m++] = head;
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t k = 0; k < b->nobs; k++) {
+      size_t i = b->obs[k];
+      int conseq = role[i] == BUG_CONSEQUENCE;
+      if (i != head && conseq == (pass == 0)) o[m++] = i;
+    }
+  for (size_t k = 0; k < b->nobs; k++) {
+    b->obs[k] = o[k];
+    b->role[k] = o[k] == head ? BUG_HEADLINE : role[o[k]] == BUG_CONSEQUENCE ? BUG_CONSEQUENCE
+                                                                              : BUG_EVIDENCE;
+  }
+  free(o);
+}
+
+/* The headline's message, then what followed from it. */
+static void compose(const FindingStore *fs, Bug *b) {
+  StrBuf m;
+  sb_init(&m);
+  /* the headline as the run shown tells it */
+  const char *head = b->rep != b->head ? finding_with(&fs->v[b->rep], fs->v[b->head].sig) : NULL;
+  if (!head) head = fs->v[b->head].message ? fs->v[b->head].message : "";
+  sb_puts(&m, head);
+  int k = 0;
+  for (size_t j = 0; j < b->nobs; j++) {
+    if (b->role[j] != BUG_CONSEQUENCE) continue;
+    const Distinct *c = &fs->v[b->obs[j]];
+    sb_puts(&m, k++ ? "; and " : ", so ");
+    sb_puts(&m, c->conseq ? c->conseq : c->message ? c->message : "");
+  }
+  b->message = sb_take(&m);
+}
+
+/* Does bug a come before bug b in the report? */
+static int before(const FindingStore *fs, const Bug *a, const Bug *b) {
+  if (a->rank != b->rank) return a->rank < b->rank;
+  uint64_t ra = fs->v[a->rep].first_run, rb = fs->v[b->rep].first_run;
+  if (ra != rb) return ra < rb;
+  return a->head < b->head;
+}
+
+/* Insertion sort: a report has few bugs, and qsort has no context pointer. */
+static void sort_bugs(const FindingStore *fs, BugList *bl) {
+  for (size_t i = 1; i < bl->n; i++) {
+    Bug b = bl->v[i];
+    size_t j = i;
+    for (; j > 0 && before(fs, &b, &bl->v[j - 1]); j--) bl->v[j] = bl->v[j - 1];
+    bl->v[j] = b;
+  }
+}
+
+void bug_group(FindingStore *fs, BugList *out) {
+  memset(out, 0, sizeof *out);
+  finding_sort(fs);
+  size_t n = fs->n;
+  if (!n) return;
+  size_t *p = util_xmalloc(sizeof(size_t) * n);
+  uint8_t *role = util_xcalloc(n, 1);
+  for (size_t i = 0; i < n; i++) p[i] = i;
+  join_rules(fs, p, role);
+  out->v = util_xcalloc(n, sizeof(Bug));
+  out->of = util_xmalloc(sizeof(size_t) * n);
+  out->nof = n;
+  size_t *slot = util_xmalloc(sizeof(size_t) * n); /* root -> bug */
+  for (size_t i = 0; i < n; i++) {
+    size_t r = root(p, i);
+    if (r == i) {
+      slot[i] = out->n++;
+      out->v[slot[i]].obs = util_xmalloc(sizeof(size_t) * n);
+    }
+    Bug *b = &out->v[slot[r]];
+    b->obs[b->nobs++] = i;
+  }
+  for (size_t k = 0; k < out->n; k++) {
+    Bug *b = &out->v[k];
+    b->role = util_xmalloc(b->nobs);
+    shape(fs, b, role);
+    compose(fs, b);
+  }
+  sort_bugs(fs, out);
+  for (size_t k = 0; k < out->n; k++)
+    for (size_t j = 0; j < out->v[k].nobs; j++) out->of[out->v[k].obs[j]] = k;
+  free(slot);
+  free(role);
+  free(p);
+}
+
+void bug_free(BugList *bl) {
+  for (size_t k = 0; k < bl->n; k++) {
+    free(bl->v[k].obs);
+    free(bl->v[k].role);
+    free(bl->v[k].message);
+  }
+  free(bl->v);
+  free(bl->of);
+  memset(bl, 0, sizeof *bl);
+}
+
+const Bug *bug_of(const BugList *bl, size_t i) { return i < bl->nof ? &bl->v[bl->of[i]] : NULL; }
+
+int bug_required(const FindingStore *fs, const Bug *b, uint64_t *sigs) {
+  int n = 0;
+  sigs[n++] = fs->v[b->head].sig;
+  if (b->rep != b->head) sigs[n++] = fs->v[b->rep].sig;
+  return n;
+}

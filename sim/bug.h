@@ -1,0 +1,73 @@
+/*
+** bug.h - the observations of an exploration grouped into bugs.
+**
+** A detector reports what it sees: one missing lock around `counter += 1`
+** shows as a lost update, two data races between the same accesses and a
+** failed check.  Those are one bug.  bug_group() folds the observations
+** (the distinct findings of finding.h) that explain one bug into it as its
+** evidence, and picks the headline that says what the bug is:
+**
+** - a data race between the accesses of a lost update (same location, its
+**   lines among the lost update's) is evidence of it, and lost updates of
+**   one location between the same lines are one bug;
+** - data races left over are one bug per location and connected lines;
+** - a failed check or an escaped error seen only in runs where a lost
+**   update or a data race was seen is that bug's consequence;
+** - a potential deadlock whose locks are those of an actual deadlock is
+**   evidence of the deadlock.
+**
+** Plain C over plain data: the same grouping serves an exploration, a
+** `racesim check` over several strategies and a merge of shards.
+*/
+#ifndef RACESIM_BUG_H
+#define RACESIM_BUG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "finding.h"
+
+enum { BUG_HEADLINE, BUG_EVIDENCE, BUG_CONSEQUENCE };
+
+typedef struct Bug {
+  uint8_t kind;     /* the headline's kind */
+  uint8_t rank;     /* its place in the order of the report (bug_rank) */
+  size_t head;      /* the headline observation (an index in the store) */
+  size_t rep;       /* the observation whose first run shows the bug whole */
+  size_t *obs;      /* every observation folded in, the headline first */
+  uint8_t *role;    /* BUG_* of each */
+  size_t nobs;
+  char *message;    /* the headline's message and its consequences */
+} Bug;
+
+typedef struct BugList {
+  Bug *v;
+  size_t n;
+  size_t *of; /* per observation of the store: the index of its bug */
+  size_t nof;
+} BugList;
+
+/*
+** Group the observations of 'fs' into bugs, in the order of the report:
+** actual deadlock, lost update, assertion and error, stuck, barrier broken,
+** data race, potential deadlock, step limit; then by the run shown.  Sorts
+** 'fs' first (finding_sort), so the result does not depend on the order in
+** which runs were merged.
+*/
+void bug_group(FindingStore *fs, BugList *out);
+void bug_free(BugList *bl);
+
+/* The place of a finding kind in the order of the report, from 0. */
+int bug_rank(int kind);
+
+/* The bug that observation 'i' of the store belongs to, or NULL. */
+const Bug *bug_of(const BugList *bl, size_t i);
+
+/*
+** The signatures that a run must show to show bug 'b' whole (its headline,
+** and the consequence its representative run shows): for shrinking.
+** Returns how many were written (at most 2).
+*/
+int bug_required(const FindingStore *fs, const Bug *b, uint64_t *sigs);
+
+#endif
