@@ -218,19 +218,6 @@ static int check_one(const char *path, const CheckOptions *co) {
   return ok;
 }
 
-/*
-** Option 'name' at argv[*i], as "--name=V" or "--name V": its value (and
-** *i moved past it), or NULL if argv[*i] is another option.
-*/
-static const char *option_value(int argc, char **argv, int *i, const char *name) {
-  size_t n = strlen(name);
-  if (strncmp(argv[*i], name, n) != 0) return NULL;
-  if (argv[*i][n] == '=') return argv[*i] + n + 1;
-  if (argv[*i][n] != '\0') return NULL;
-  if (*i + 1 >= argc) return "";
-  return argv[++*i];
-}
-
 /* A positive count for option 'name'; 0 after an error message. */
 static uint64_t count_value(const char *name, const char *v) {
   uint64_t u;
@@ -249,11 +236,11 @@ int cli_check(int argc, char **argv) {
     const char *v;
     if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v")) {
       co.verbose = 1;
-    } else if ((v = option_value(argc, argv, &i, "--runs"))) {
+    } else if ((v = cli_option_value(argc, argv, &i, "--runs"))) {
       if (!(co.runs = count_value("--runs", v))) rc = 2;
-    } else if ((v = option_value(argc, argv, &i, "--dfs-runs"))) {
+    } else if ((v = cli_option_value(argc, argv, &i, "--dfs-runs"))) {
       if (!(co.dfs_runs = count_value("--dfs-runs", v))) rc = 2;
-    } else if ((v = option_value(argc, argv, &i, "--time-limit"))) {
+    } else if ((v = cli_option_value(argc, argv, &i, "--time-limit"))) {
       char *end;
       co.time_limit = strtod(v, &end);
       if (!*v || *end || !(co.time_limit > 0)) {

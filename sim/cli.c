@@ -24,7 +24,7 @@ static const char usage_text[] =
     "  racesim replay SCRIPT (--seed S | --schedule TOKEN) [options]\n"
     "                                        replay one run, step by step\n"
     "  racesim check PATH...                 run scenarios, compare with their expect\n"
-    "  racesim report DB [--run ID] [--html FILE] [--json]\n"
+    "  racesim report DB [--exploration ID] [--run N] [--html FILE] [--json]\n"
     "                                        summarise a trace database\n"
     "  racesim merge OUT.db IN.db...         merge trace databases (shards)\n"
     "  racesim new NAME                      write a starter scenario NAME.lua\n"
@@ -84,6 +84,15 @@ int cli_parse_u64(const char *s, uint64_t *out) {
   if (errno || *end) return -1;
   *out = (uint64_t)v;
   return 0;
+}
+
+const char *cli_option_value(int argc, char **argv, int *i, const char *name) {
+  size_t n = strlen(name);
+  if (strncmp(argv[*i], name, n) != 0) return NULL;
+  if (argv[*i][n] == '=') return argv[*i] + n + 1;
+  if (argv[*i][n] != '\0') return NULL;
+  if (*i + 1 >= argc) return "";
+  return argv[++*i];
 }
 
 static int parse_double(const char *s, double *out) {

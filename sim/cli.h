@@ -20,6 +20,13 @@ struct ExploreOptions;
 int cli_parse_run_options(const char *cmd, int argc, char **argv, struct ExploreOptions *o);
 void cli_free_options(struct ExploreOptions *o);
 
+/*
+** Option 'name' at argv[*i], as "--name=V" or "--name V": its value (and *i
+** moved past it; "" if argv ends there), or NULL if argv[*i] is another
+** option.
+*/
+const char *cli_option_value(int argc, char **argv, int *i, const char *name);
+
 /* Subcommands implemented in their own files. */
 int cli_check(int argc, char **argv);  /* check.c */
 int cli_report(int argc, char **argv); /* report.c */

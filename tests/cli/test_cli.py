@@ -1174,6 +1174,119 @@ class CheckAndNew(RacesimTest):
         self.usage_error("new", words=["usage", "NAME"])
 
 
+# ---- 10. report --run N: the run index users see ---------------------------------
+
+class ReportRun(RacesimTest):
+
+    def setUp(self):
+        super().setUp()
+        # two explorations: runs.id 1-3 (clean.lua, idx 0-2) and 4-7
+        # (racy.lua, idx 0-3), so that a run's id and its index differ
+        self.write("clean.lua", CLEAN)
+        self.write("racy.lua", LOST_UPDATE)
+        for script, runs in (("clean.lua", "3"), ("racy.lua", "4")):
+            r = self.racesim("run", script, "--db", "t.db", "--runs", runs, "--seed", "7",
+                             "--record", "all", "--jobs", "1")
+            self.assertIn(r.rc, (0, 1), r)
+        self.assertEqual(self.rows("SELECT id, exploration_id, idx FROM runs ORDER BY id"),
+                         [(1, 1, 0), (2, 1, 1), (3, 1, 2),
+                          (4, 2, 0), (5, 2, 1), (6, 2, 2), (7, 2, 3)])
+
+    def rows(self, sql, params=()):
+        con = sqlite3.connect(self.path("t.db"))
+        try:
+            return con.execute(sql, params).fetchall()
+        finally:
+            con.close()
+
+    def report_json(self, *args):
+        r = self.racesim("report", "t.db", "--json", *args)
+        self.assertExit(r, 0)
+        return self.json_of(r), r
+
+    def test_run_is_an_index_in_the_latest_exploration(self):
+        for idx in range(4):
+            with self.subTest(idx=idx):
+                obj, r = self.report_json("--run", str(idx))
+                (rid, seed), = self.rows("SELECT id, seed FROM runs WHERE exploration_id = 2"
+                                         " AND idx = ?", (idx,))
+                self.assertEqual((obj["exploration"], obj["index"], obj["run"]), (2, idx, rid), r)
+                self.assertEqual((obj["script"], obj["seed"]), ("racy.lua", seed), r)
+                (nev,), = self.rows("SELECT count(*) FROM events WHERE run_id = ?", (rid,))
+                self.assertEqual(len(obj["events"]), nev, r)
+        r = self.racesim("report", "t.db", "--run", "1")
+        self.assertExit(r, 0)
+        self.assertIn("run 1 of exploration 2 (racy.lua", r.out.splitlines()[0], r)
+
+    def test_run_of_another_exploration(self):
+        for args in (["--exploration", "1", "--run", "2"], ["--run=2", "--exploration=1"]):
+            with self.subTest(args=args):
+                obj, r = self.report_json(*args)
+                (seed,), = self.rows("SELECT seed FROM runs WHERE exploration_id = 1 AND idx = 2")
+                self.assertEqual((obj["exploration"], obj["index"], obj["run"]), (1, 2, 3), r)
+                self.assertEqual((obj["script"], obj["seed"]), ("clean.lua", seed), r)
+
+    def test_first_run_of_the_summary_is_what_run_takes(self):
+        r = self.racesim("report", "t.db")
+        self.assertExit(r, 0)
+        m = re.search(r"\[1\] (\w+): in \d+ runs? \(first: run (\d+)\)", r.out)
+        self.assertTrue(m, r)
+        kind, first = m.group(1), m.group(2)
+        obj, r = self.report_json("--run", first)
+        self.assertIn(kind, [f["kind"] for f in obj["findings"]], r)
+
+    def test_missing_run_index(self):
+        r = self.usage_error("report", "t.db", "--run", "4",
+                             words=["exploration 2", "no run 4", "4 runs", "0 to 3",
+                                    "--exploration"])
+        self.assertEqual(r.out, "", r)
+        self.usage_error("report", "t.db", "--exploration", "1", "--run", "3",
+                         words=["exploration 1", "no run 3", "3 runs", "0 to 2"])
+        self.usage_error("report", "t.db", "--run", "99999999999",
+                         words=["exploration 2", "no run 99999999999", "4 runs"])
+
+    def test_missing_exploration(self):
+        for args in (["--exploration", "3", "--run", "0"], ["--exploration", "3"],
+                     ["--exploration", "3", "--html", "out.html"]):
+            with self.subTest(args=args):
+                self.usage_error("report", "t.db", *args,
+                                 words=["no exploration 3", "2 explorations", "1 to 2"])
+        self.assertNotIn("out.html", self.files())
+
+    def test_bad_numbers(self):
+        for args in (["--run"], ["--run", "x"], ["--run", "-1"], ["--exploration", "one"]):
+            with self.subTest(args=args):
+                self.usage_error("report", "t.db", *args, words=[args[0], "number"])
+
+    def test_exploration_filters_the_summary(self):
+        r = self.racesim("report", "t.db", "--exploration", "1")
+        self.assertExit(r, 0)
+        self.assertIn("exploration 1: clean.lua", r.out)
+        self.assertNotIn("exploration 2", r.out)
+        obj, r = self.report_json("--exploration", "2")
+        self.assertEqual([x["id"] for x in obj["explorations"]], [2], r)
+        obj, r = self.report_json()
+        self.assertEqual([x["id"] for x in obj["explorations"]], [1, 2], r)
+
+    def test_html_names_runs_by_index(self):
+        r = self.racesim("report", "t.db", "--html", "out.html")
+        self.assertExit(r, 0)
+        with open(self.path("out.html")) as f:
+            page = f.read()
+        self.assertIn("Exploration 1", page)
+        shown = [int(n) for n in re.findall(r"the failing run \(run (\d+)\)", page)]
+        self.assertTrue(shown, "no failing run in the HTML report")
+        failing = {i for (i,) in self.rows("SELECT idx FROM runs WHERE exploration_id = 2"
+                                           " AND status <> 'ok'")}
+        self.assertLessEqual(set(shown), failing)
+        r = self.racesim("report", "t.db", "--html", "two.html", "--exploration", "2")
+        self.assertExit(r, 0)
+        with open(self.path("two.html")) as f:
+            page = f.read()
+        self.assertIn("Exploration 2", page)
+        self.assertNotIn("Exploration 1", page)
+
+
 # ---- main ------------------------------------------------------------------------
 
 def main():
