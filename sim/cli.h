@@ -27,10 +27,14 @@ void cli_free_options(struct ExploreOptions *o);
 */
 const char *cli_option_value(int argc, char **argv, int *i, const char *name);
 
-/* Subcommands implemented in their own files. */
+/*
+** Subcommands implemented in their own files, each with its help text
+** (usage, what it does, options, exit status) for `racesim help COMMAND`.
+*/
 int cli_check(int argc, char **argv);  /* check.c */
 int cli_report(int argc, char **argv); /* report.c */
 int cli_merge(int argc, char **argv);  /* merge.c */
 int cli_new(int argc, char **argv);    /* check.c */
+extern const char cli_check_help[], cli_report_help[], cli_merge_help[], cli_new_help[];
 
 #endif

@@ -148,6 +148,16 @@ static const char merge_sql[] =
     "  ON CONFLICT(exploration_id, object, kind, item) DO UPDATE SET"
     "  runs = runs + excluded.runs, first_run = min(first_run, excluded.first_run);";
 
+const char cli_merge_help[] =
+    "usage: racesim merge OUT.db IN.db...\n"
+    "\n"
+    "Copy every exploration, run, event and finding of each IN.db into OUT.db\n"
+    "(created if it does not exist), with new ids.  The shards of one exploration\n"
+    "(--shard I/N, same script, strategy, parameters and base seed) become one\n"
+    "exploration, whose findings are counted over every shard.\n"
+    "\n"
+    "exit status: 0 merged, 2 bad usage or a bad database\n";
+
 int cli_merge(int argc, char **argv) {
   if (argc < 2 || argv[0][0] == '-') {
     fprintf(stderr, "racesim merge: usage: racesim merge OUT.db IN.db...\n");

@@ -636,6 +636,28 @@ static int html(Report *r) {
   return 0;
 }
 
+const char cli_report_help[] =
+    "usage: racesim report DB [--exploration ID] [--run N] [--json | --html FILE]\n"
+    "\n"
+    "Summarise the trace database DB: every exploration with its distinct findings\n"
+    "(counts, the first run that showed each, explanation, replay command); or, with\n"
+    "--run N, one run step by step.\n"
+    "\n"
+    "options (--opt V or --opt=V):\n"
+    "  --run N            show run N step by step.  N is the run index, from 0: the\n"
+    "                     number in \"first: run N\" (column runs.idx, not runs.id),\n"
+    "                     looked for in the latest exploration in DB or in the one\n"
+    "                     --exploration gives\n"
+    "  --exploration ID   only exploration ID: the number a run prints as\n"
+    "                     \"trace database: DB (exploration ID)\" (explorations.id)\n"
+    "  --json             print one JSON object instead of text\n"
+    "  --html FILE        write the whole report (explorations, findings, a timeline\n"
+    "                     of each failing run, lock-order graph, coverage) as one\n"
+    "                     self-contained HTML file\n"
+    "\n"
+    "exit status: 0 done, 2 bad usage, a missing or bad database, or no such\n"
+    "exploration or run\n";
+
 /* A --run or --exploration number into *out; 0, or 2 after a message. */
 static int number_value(const char *name, const char *what, const char *v, long long *out) {
   uint64_t u;
@@ -670,7 +692,7 @@ int cli_report(int argc, char **argv) {
     else if (argv[i][0] == '-') {
       fprintf(stderr,
               "racesim report: unknown option '%s' (--exploration ID, --run N, --html FILE, "
-              "--json)\n",
+              "--json; see racesim report --help)\n",
               argv[i]);
       bad = 2;
     } else if (!r.path) r.path = argv[i];

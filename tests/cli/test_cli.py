@@ -26,6 +26,8 @@ import unittest
 
 RACESIM = None  # absolute path of the binary, set from argv[1]
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
 TIMEOUT = 60  # seconds: a hard cap for any one racesim process
 
 # Keys of the run --json object that vary between two identical runs.
@@ -1172,6 +1174,112 @@ class CheckAndNew(RacesimTest):
 
     def test_new_usage(self):
         self.usage_error("new", words=["usage", "NAME"])
+
+
+# ---- 9. help for every command --------------------------------------------------
+
+class Help(RacesimTest):
+
+    # command: (words its help has, words it must not have).  Every command
+    # the CLI has, with the options it accepts (check: check.c, report:
+    # report.c); run and replay each list only their own options.
+    COMMANDS = {
+        "run": (["usage: racesim run SCRIPT", "--strategy", "--runs", "--seed", "--jobs",
+                 "--shard", "--stop-first", "--db", "--record", "exit status"],
+                ["--schedule", "run and replay options", "racesim check"]),
+        "replay": (["usage: racesim replay SCRIPT", "--schedule TOKEN", "--seed S",
+                    "--strategy random|pct", "--json", "exit status"],
+                   ["--jobs", "--shard", "--stop-first", "--runs", "run and replay options"]),
+        "check": (["usage: racesim check PATH", "--runs N", "--dfs-runs N", "--time-limit S",
+                   "--verbose", "-v", "expect", "exit status"],
+                  ["--strategy", "--jobs", "--record", "--seed", "run and replay options"]),
+        "report": (["usage: racesim report DB", "--run N", "--exploration ID", "--html FILE",
+                    "--json", "run index", "runs.idx", "latest exploration", "exit status"],
+                   ["--strategy", "--runs", "run and replay options"]),
+        "merge": (["usage: racesim merge OUT.db IN.db", "shard", "exit status"],
+                  ["--strategy", "run and replay options"]),
+        "new": (["usage: racesim new NAME", "NAME.lua", "exit status"],
+                ["--strategy", "run and replay options"]),
+        "help": (["usage: racesim help [COMMAND]", "--help"], ["run and replay options"]),
+        "version": (["usage: racesim --version"], ["run and replay options"]),
+        "api": (["usage: racesim api"], ["run and replay options"]),
+    }
+
+    def test_every_command_has_its_own_help(self):
+        general = self.racesim("help")
+        self.assertExit(general, 0)
+        for cmd, (words, absent) in self.COMMANDS.items():
+            with self.subTest(cmd=cmd):
+                outs = []
+                for args in ([cmd, "--help"], [cmd, "-h"], ["help", cmd], ["--help", cmd]):
+                    r = self.racesim(*args)
+                    self.assertExit(r, 0)
+                    self.assertEqual(r.err, "", r)
+                    outs.append(r.out)
+                self.assertEqual(len(set(outs)), 1, "the four forms of help differ for %s" % cmd)
+                self.assertNotEqual(outs[0], general.out, "%s --help is the general usage" % cmd)
+                self.assertWords(outs[0], words)
+                low = outs[0].lower()
+                self.assertEqual([w for w in absent if w.lower() in low], [],
+                                 "%s --help has another command's options:\n%s" % (cmd, outs[0]))
+        self.assertEqual(self.files(), [], "help wrote files")
+
+    def test_help_after_other_arguments(self):
+        # --help anywhere after the command: that command's help, nothing run
+        s = self.write("racy.lua", LOST_UPDATE)
+        for args, first in ((["run", s, "--db", "t.db", "--runs", "5", "--help"], "racesim run"),
+                            (["replay", s, "-h", "--seed", "1"], "racesim replay"),
+                            (["check", "nothing-here", "--help"], "racesim check"),
+                            (["report", "missing.db", "--run", "3", "-h"], "racesim report"),
+                            (["merge", "out.db", "-h"], "racesim merge"),
+                            (["new", "--help"], "racesim new")):
+            with self.subTest(args=args):
+                r = self.racesim(*args)
+                self.assertExit(r, 0)
+                self.assertTrue(r.out.startswith("usage: " + first), r)
+        self.assertEqual(self.files(), ["racy.lua"], "a --help invocation did something")
+
+    def test_general_usage_names_every_command(self):
+        r = self.racesim("help")
+        self.assertExit(r, 0)
+        for cmd in ("run", "replay", "check", "report", "merge", "new", "help"):
+            self.assertIn("racesim %s " % cmd, r.out)
+        self.assertWords(r.out, ["COMMAND --help", "--exploration ID", "--run N"], r)
+        self.assertNotIn("[--run ID]", r.out)
+        self.assertEqual(self.racesim("--help").out, r.out)
+
+    def test_readme_shows_the_usage_racesim_prints(self):
+        with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+            m = re.search(r"```\n\$ racesim --help\n(.*?)```", f.read(), re.S)
+        self.assertTrue(m, "README.md has no `$ racesim --help` block")
+        r = self.racesim("--help")
+        self.assertExit(r, 0)
+        self.assertEqual(m.group(1), r.out, "README.md's racesim --help is out of date")
+
+    def test_help_unknown_command(self):
+        r = self.racesim("help", "bogus")
+        self.assertExit(r, 2)
+        self.assertEqual(r.out, "", r)
+        self.assertWords(r.err, ["unknown command", "'bogus'", "run", "replay", "check",
+                                 "report", "merge", "new"], r)
+        self.assertNotIn("api", r.err)  # undocumented
+
+    def test_unknown_command_exits_2_even_with_help(self):
+        for args in (["bogus"], ["bogus", "--help"], ["--help", "bogus"]):
+            with self.subTest(args=args):
+                r = self.usage_error(*args, words=["unknown command", "bogus", "run", "check"])
+                self.assertEqual(r.out, "", r)
+
+    def test_help_takes_one_command(self):
+        self.usage_error("help", "run", "replay", words=["one command", "run", "replay"])
+
+    def test_usage_errors_point_at_the_command_help(self):
+        s = self.write("clean.lua", CLEAN)
+        for args, hint in ((["run", s, "--no-db", "--strategy", "bfs"], "racesim run --help"),
+                           (["replay", s, "--no-db"], "racesim replay --help"),
+                           (["report", "x.db", "--frobnicate"], "racesim report --help")):
+            with self.subTest(args=args):
+                self.usage_error(*args, words=[hint])
 
 
 # ---- 10. report --run N: the run index users see ---------------------------------
