@@ -1395,6 +1395,38 @@ class ReportRun(RacesimTest):
         self.assertNotIn("Exploration 1", page)
 
 
+# ---- 11. user-facing text stands on its own --------------------------------------
+
+class SelfContainedDocs(RacesimTest):
+
+    # The contract and the tutorials live outside the repository; users
+    # never see them, so no user-facing text may point at them.
+    OUTSIDE = re.compile(r"\bDESIGN(\.md)?\b|\bshared/|\.\./shared\b")
+
+    def read(self, rel):
+        with open(os.path.join(ROOT, rel), encoding="utf-8") as f:
+            return f.read()
+
+    def assertSelfContained(self, name, text):
+        bad = [(n, l.strip()) for n, l in enumerate(text.splitlines(), 1)
+               if self.OUTSIDE.search(l)]
+        self.assertEqual(bad, [], "%s refers to files outside the repository" % name)
+
+    def test_readme_refers_to_nothing_outside(self):
+        self.assertSelfContained("README.md", self.read("README.md"))
+
+    def test_docs_and_help_refer_to_nothing_outside(self):
+        for rel in ("scripts/share/racesim.1", "scripts/examples/README.md",
+                    "scripts/classic/README.md", "reports/README.md"):
+            with self.subTest(file=rel):
+                self.assertSelfContained(rel, self.read(rel))
+        for cmd in [[]] + [[c] for c in Help.COMMANDS]:
+            with self.subTest(help=cmd):
+                r = self.racesim("help", *cmd)
+                self.assertExit(r, 0)
+                self.assertSelfContained("racesim help %s" % " ".join(cmd), r.out)
+
+
 # ---- main ------------------------------------------------------------------------
 
 def main():
