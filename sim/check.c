@@ -215,19 +215,6 @@ static int check_one(const char *path, const CheckOptions *co) {
   return ok;
 }
 
-/*
-** Option 'name' at argv[*i], as "--name=V" or "--name V": its value (and
-** *i moved past it), or NULL if argv[*i] is another option.
-*/
-static const char *option_value(int argc, char **argv, int *i, const char *name) {
-  size_t n = strlen(name);
-  if (strncmp(argv[*i], name, n) != 0) return NULL;
-  if (argv[*i][n] == '=') return argv[*i] + n + 1;
-  if (argv[*i][n] != '\0') return NULL;
-  if (*i + 1 >= argc) return "";
-  return argv[++*i];
-}
-
 /* A positive count for option 'name'; 0 after an error message. */
 static uint64_t count_value(const char *name, const char *v) {
   uint64_t u;
@@ -238,6 +225,26 @@ static uint64_t count_value(const char *name, const char *v) {
   return u;
 }
 
+const char cli_check_help[] =
+    "usage: racesim check PATH... [options]\n"
+    "\n"
+    "Run every scenario under each PATH (a .lua file, or a directory searched\n"
+    "recursively for .lua files) and compare what it finds with its\n"
+    "scenario{ expect = ... }: exhaustively (dfs) when that completes within\n"
+    "--dfs-runs, otherwise with random and pct runs of fixed seeds.  Prints one line\n"
+    "per scenario, then \"N passed, N failed\"; a scenario without expect is skipped.\n"
+    "Nothing is written to a trace database.\n"
+    "\n"
+    "options (--opt V or --opt=V):\n"
+    "  --runs N           random and pct runs each, when dfs does not complete\n"
+    "                     (default 3000)\n"
+    "  --dfs-runs N       dfs run budget per scenario (default 100000)\n"
+    "  --time-limit S     seconds per scenario and strategy (default 30)\n"
+    "  -v, --verbose      list the findings of passing scenarios too\n"
+    "\n"
+    "exit status: 0 every expectation met, 1 an expectation failed (a scenario that\n"
+    "cannot run fails), 2 bad usage or unreadable path, 130/143 interrupted\n";
+
 int cli_check(int argc, char **argv) {
   CheckOptions co = {100000, 3000, 30.0, 0};
   PathList paths = {0};
@@ -246,11 +253,11 @@ int cli_check(int argc, char **argv) {
     const char *v;
     if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v")) {
       co.verbose = 1;
-    } else if ((v = option_value(argc, argv, &i, "--runs"))) {
+    } else if ((v = cli_option_value(argc, argv, &i, "--runs"))) {
       if (!(co.runs = count_value("--runs", v))) rc = 2;
-    } else if ((v = option_value(argc, argv, &i, "--dfs-runs"))) {
+    } else if ((v = cli_option_value(argc, argv, &i, "--dfs-runs"))) {
       if (!(co.dfs_runs = count_value("--dfs-runs", v))) rc = 2;
-    } else if ((v = option_value(argc, argv, &i, "--time-limit"))) {
+    } else if ((v = cli_option_value(argc, argv, &i, "--time-limit"))) {
       char *end;
       co.time_limit = strtod(v, &end);
       if (!*v || *end || !(co.time_limit > 0)) {
@@ -321,6 +328,14 @@ static const char starter[] =
     "finally(function()\n"
     "  check(counter:get() == 2, \"expected 2, got %%d\", counter:get())\n"
     "end)\n";
+
+const char cli_new_help[] =
+    "usage: racesim new NAME\n"
+    "\n"
+    "Write NAME.lua, a commented starter scenario (two threads that lose an update,\n"
+    "with its expect) to edit and run.  An existing file is never overwritten.\n"
+    "\n"
+    "exit status: 0 written, 2 bad usage or the file exists\n";
 
 int cli_new(int argc, char **argv) {
   if (argc != 1 || argv[0][0] == '-') {

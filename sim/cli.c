@@ -1,5 +1,7 @@
 /*
-** cli.c - the racesim command line: parse, check, dispatch.  Only this file
+** cli.c - the racesim command line: parse, check, dispatch, and the help of
+** every command (`racesim help COMMAND`, `racesim COMMAND --help`; check,
+** report, merge and new keep theirs beside their options).  Only this file
 ** (and main.c) prints usage errors and chooses exit statuses: 0 nothing
 ** found, 1 findings (or an expectation failed), 2 bad usage, bad script or
 ** bad database, 130/143 interrupted.
@@ -16,49 +18,144 @@
 #include "sched.h"
 #include "util.h"
 
-static const char usage_text[] =
+/* Which help texts an option line belongs to. */
+enum { HELP_GENERAL = 1, HELP_RUN = 2, HELP_REPLAY = 4, HELP_ALL = 7 };
+
+/*
+** The options of run and replay, one line each: the general usage lists the
+** HELP_GENERAL lines, `racesim run --help` the HELP_RUN ones, `racesim
+** replay --help` the HELP_REPLAY ones.  An option whose wording differs per
+** command has one line for each.
+*/
+static const struct {
+  const char *text;
+  unsigned in;
+} run_options[] = {
+    {"  -D NAME=VALUE            set a scenario parameter (param(NAME, default))\n", HELP_ALL},
+    {"  --strategy random|pct|dfs  how to explore (default random)\n",
+     HELP_GENERAL | HELP_RUN},
+    {"  --strategy random|pct    with --seed: the run's strategy (default random)\n",
+     HELP_REPLAY},
+    {"  --runs N                 run budget (default 1000; dfs spreads it over subtrees)\n",
+     HELP_GENERAL | HELP_RUN},
+    {"  --seed S                 base seed (run) or run seed (replay); decimal or 0x hex\n",
+     HELP_GENERAL},
+    {"  --seed S                 base seed, decimal or 0x hex (default: random)\n",
+     HELP_RUN},
+    {"  --seed S                 the run seed of the run to replay; decimal or 0x hex\n",
+     HELP_REPLAY},
+    {"  --depth D                pct: bug depth, D-1 priority change points (default 3)\n",
+     HELP_ALL},
+    {"  --pct-steps K            pct: steps the change points are drawn from (default: "
+     "measured)\n",
+     HELP_ALL},
+    {"  --preemption-bound K     dfs: explore schedules with at most K preemptions\n",
+     HELP_GENERAL | HELP_RUN},
+    {"  --no-por                 dfs: plain exhaustive search, no partial-order reduction\n",
+     HELP_GENERAL | HELP_RUN},
+    {"  --max-steps N            steps per run before a step_limit finding (default 100000)\n",
+     HELP_ALL},
+    {"  --max-instructions N     Lua instructions per step (default 10000000)\n", HELP_ALL},
+    {"  --max-memory MIB         Lua memory per run (default 256)\n", HELP_ALL},
+    {"  --time-limit SECONDS     stop exploring after this long\n", HELP_GENERAL | HELP_RUN},
+    {"  --time-limit SECONDS     stop the replay after this long\n", HELP_REPLAY},
+    {"  --max-runs N             the same as --runs\n", HELP_GENERAL | HELP_RUN},
+    {"  --db FILE                trace database (default racesim.db); --no-db for none\n",
+     HELP_ALL},
+    {"  --record failing|all|none  which runs get their events recorded (default failing)\n",
+     HELP_ALL},
+    {"  --jobs J                 threads (default: one per core); same result for any J\n",
+     HELP_GENERAL | HELP_RUN},
+    {"  --shard I/N              run the I-th of N disjoint parts of the exploration\n"
+     "                           (random, pct: runs; dfs: subtrees); racesim merge them\n",
+     HELP_GENERAL | HELP_RUN},
+    {"  --stop-first             stop at the first finding\n", HELP_GENERAL | HELP_RUN},
+    {"  --no-shrink              do not look for shorter failing schedules\n",
+     HELP_GENERAL | HELP_RUN},
+    {"  --lock-graph FILE.dot    write the lock-order graph for Graphviz\n", HELP_ALL},
+    {"  --detectors LIST         only these detectors (comma list), or none\n", HELP_ALL},
+    {"  --schedule TOKEN         replay: the schedule to replay\n", HELP_GENERAL},
+    {"  --schedule TOKEN         the schedule token to replay (a finding's replay line)\n",
+     HELP_REPLAY},
+    {"  --json                   print one JSON object instead of the summary\n",
+     HELP_GENERAL | HELP_RUN},
+    {"  --json                   print one JSON object (the summary and its events)\n",
+     HELP_REPLAY},
+    {"  --quiet                  print only the summary\n", HELP_GENERAL | HELP_RUN},
+    {"  --quiet                  print only the summary, not the steps\n", HELP_REPLAY},
+};
+
+static const char usage_head[] =
     "racesim " RACESIM_VERSION " - a deterministic concurrency simulator and race detector\n"
     "\n"
     "usage:\n"
     "  racesim run SCRIPT [options]          explore interleavings of a scenario\n"
     "  racesim replay SCRIPT (--seed S | --schedule TOKEN) [options]\n"
     "                                        replay one run, step by step\n"
-    "  racesim check PATH...                 run scenarios, compare with their expect\n"
-    "  racesim report DB [--run ID] [--html FILE] [--json]\n"
+    "  racesim check PATH... [options]       run scenarios, compare with their expect\n"
+    "  racesim report DB [--exploration ID] [--run N] [--html FILE] [--json]\n"
     "                                        summarise a trace database\n"
     "  racesim merge OUT.db IN.db...         merge trace databases (shards)\n"
     "  racesim new NAME                      write a starter scenario NAME.lua\n"
-    "  racesim help [COMMAND] | --version\n"
+    "  racesim help [COMMAND]                this text, or one command's help\n"
+    "  racesim COMMAND --help | -h           the same as racesim help COMMAND\n"
+    "  racesim --version\n"
     "\n"
-    "run and replay options:\n"
-    "  -D NAME=VALUE            set a scenario parameter (param(NAME, default))\n"
-    "  --strategy random|pct|dfs  how to explore (default random)\n"
-    "  --runs N                 run budget (default 1000; dfs spreads it over subtrees)\n"
-    "  --seed S                 base seed (run) or run seed (replay); decimal or 0x hex\n"
-    "  --depth D                pct: bug depth, D-1 priority change points (default 3)\n"
-    "  --pct-steps K            pct: steps the change points are drawn from (default: measured)\n"
-    "  --preemption-bound K     dfs: explore schedules with at most K preemptions\n"
-    "  --no-por                 dfs: plain exhaustive search, no partial-order reduction\n"
-    "  --max-steps N            steps per run before a step_limit finding (default 100000)\n"
-    "  --max-instructions N     Lua instructions per step (default 10000000)\n"
-    "  --max-memory MIB         Lua memory per run (default 256)\n"
-    "  --time-limit SECONDS     stop exploring after this long\n"
-    "  --max-runs N             the same as --runs\n"
-    "  --db FILE                trace database (default racesim.db); --no-db for none\n"
-    "  --record failing|all|none  which runs get their events recorded (default failing)\n"
-    "  --jobs J                 threads (default: one per core); same result for any J\n"
-    "  --shard I/N              run the I-th of N disjoint parts of the exploration\n"
-    "                           (random, pct: runs; dfs: subtrees); racesim merge them\n"
-    "  --stop-first             stop at the first finding\n"
-    "  --no-shrink              do not look for shorter failing schedules\n"
-    "  --lock-graph FILE.dot    write the lock-order graph for Graphviz\n"
-    "  --detectors LIST         only these detectors (comma list), or none\n"
-    "  --schedule TOKEN         replay: the schedule to replay\n"
-    "  --json                   print one JSON object instead of the summary\n"
-    "  --quiet                  print only the summary\n"
+    "run and replay options:\n";
+
+static const char exit_text[] =
     "\n"
     "exit status: 0 nothing found, 1 findings, 2 bad usage/script/database,\n"
     "130/143 interrupted (SIGINT/SIGTERM)\n";
+
+static const char run_head[] =
+    "usage: racesim run SCRIPT [options]\n"
+    "\n"
+    "Explore interleavings of the scenario SCRIPT with a strategy, to the run budget\n"
+    "(dfs: until every interleaving is explored), record the runs in the trace\n"
+    "database, and print every distinct finding with the command that replays it.\n"
+    "\n"
+    "options:\n";
+
+static const char replay_head[] =
+    "usage: racesim replay SCRIPT --schedule TOKEN [options]\n"
+    "       racesim replay SCRIPT --seed S [--strategy random|pct] [options]\n"
+    "\n"
+    "Run one run of SCRIPT again, exactly, and print it step by step: by the\n"
+    "schedule token of a finding's replay line (a run of any strategy), or by the\n"
+    "run seed of a random or pct run (pct: with the same --depth and --pct-steps).\n"
+    "\n"
+    "options:\n";
+
+static const char help_head[] =
+    "usage: racesim help [COMMAND]\n"
+    "       racesim COMMAND --help | -h\n"
+    "\n"
+    "Without COMMAND, print the general usage; with it, the usage and options of\n"
+    "that command.\n";
+
+static const char version_head[] =
+    "usage: racesim --version | racesim version\n"
+    "\n"
+    "Print the version of racesim.\n";
+
+static const char api_head[] =
+    "usage: racesim api\n"
+    "\n"
+    "List the globals, classes and methods of the scenario API, one per line (for\n"
+    "tests and editor definitions; not a stable interface).\n";
+
+/* Print the run/replay option lines that belong to 'in' (HELP_*). */
+static void print_options(FILE *f, unsigned in) {
+  for (size_t i = 0; i < sizeof run_options / sizeof run_options[0]; i++)
+    if (run_options[i].in & in) fputs(run_options[i].text, f);
+}
+
+static void print_usage(FILE *f) {
+  fputs(usage_head, f);
+  print_options(f, HELP_GENERAL);
+  fputs(exit_text, f);
+}
 
 static void usage_error(const char *cmd, const char *fmt, ...) UTIL_PRINTF(2, 3);
 static void usage_error(const char *cmd, const char *fmt, ...) {
@@ -66,7 +163,7 @@ static void usage_error(const char *cmd, const char *fmt, ...) {
   va_start(ap, fmt);
   fprintf(stderr, "racesim %s: ", cmd);
   vfprintf(stderr, fmt, ap);
-  fprintf(stderr, " (see racesim help)\n");
+  fprintf(stderr, " (see racesim %s --help)\n", cmd);
   va_end(ap);
 }
 
@@ -84,6 +181,15 @@ int cli_parse_u64(const char *s, uint64_t *out) {
   if (errno || *end) return -1;
   *out = (uint64_t)v;
   return 0;
+}
+
+const char *cli_option_value(int argc, char **argv, int *i, const char *name) {
+  size_t n = strlen(name);
+  if (strncmp(argv[*i], name, n) != 0) return NULL;
+  if (argv[*i][n] == '=') return argv[*i] + n + 1;
+  if (argv[*i][n] != '\0') return NULL;
+  if (*i + 1 >= argc) return "";
+  return argv[++*i];
 }
 
 static int parse_double(const char *s, double *out) {
@@ -332,45 +438,116 @@ static int cmd_replay(int argc, char **argv) {
   return rc;
 }
 
+static int cmd_api(int argc, char **argv) {
+  (void)argc, (void)argv;
+  SimConfig cfg = {0};
+  cfg.script = "/dev/null";
+  char err[256];
+  Sim *s = sched_open(&cfg, err, sizeof err);
+  if (!s) return 2;
+  StrBuf b;
+  sb_init(&b);
+  sched_list_api(s, &b);
+  fputs(b.s ? b.s : "", stdout);
+  sb_free(&b);
+  sched_close(s);
+  return 0;
+}
+
+static int cmd_version(int argc, char **argv) {
+  (void)argc, (void)argv;
+  printf("racesim %s\n", RACESIM_VERSION);
+  return 0;
+}
+
+static int cmd_help(int argc, char **argv);
+
+/*
+** The commands.  A command's help is 'head' (its usage, what it does, and,
+** for those that are not run or replay, its options), then the run/replay
+** option lines of 'options' (HELP_*), then 'tail'.  'hidden' commands are
+** left out of the general usage and of the list of commands.
+*/
+typedef struct Command {
+  const char *name;
+  int (*main)(int argc, char **argv);
+  const char *head;
+  unsigned options;
+  const char *tail;
+  int hidden;
+} Command;
+
+static const Command commands[] = {
+    {"run", cmd_run, run_head, HELP_RUN, exit_text, 0},
+    {"replay", cmd_replay, replay_head, HELP_REPLAY, exit_text, 0},
+    {"check", cli_check, cli_check_help, 0, NULL, 0},
+    {"report", cli_report, cli_report_help, 0, NULL, 0},
+    {"merge", cli_merge, cli_merge_help, 0, NULL, 0},
+    {"new", cli_new, cli_new_help, 0, NULL, 0},
+    {"help", cmd_help, help_head, 0, NULL, 0},
+    {"version", cmd_version, version_head, 0, NULL, 0},
+    {"api", cmd_api, api_head, 0, NULL, 1}, /* for tests */
+};
+
+static const Command *find_command(const char *name) {
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (!strcmp(commands[i].name, name)) return &commands[i];
+  return NULL;
+}
+
+static void print_help(const Command *c) {
+  fputs(c->head, stdout);
+  if (c->options) print_options(stdout, c->options);
+  if (c->tail) fputs(c->tail, stdout);
+}
+
+/* "racesim: unknown command 'x'" and the commands there are, on stderr. */
+static void unknown_command(const char *who, const char *name) {
+  fprintf(stderr, "%s: unknown command '%s'; the commands are", who, name);
+  int n = 0;
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (!commands[i].hidden) fprintf(stderr, "%s %s", n++ ? "," : "", commands[i].name);
+  fprintf(stderr, " (see racesim help)\n");
+}
+
+/* `racesim help [COMMAND]`: the general usage, or one command's help. */
+static int cmd_help(int argc, char **argv) {
+  if (argc == 0) {
+    print_usage(stdout);
+    return 0;
+  }
+  if (argc > 1) {
+    usage_error("help", "one command at a time (got '%s' and '%s')", argv[0], argv[1]);
+    return 2;
+  }
+  const Command *c = find_command(argv[0]);
+  if (!c) {
+    unknown_command("racesim help", argv[0]);
+    return 2;
+  }
+  print_help(c);
+  return 0;
+}
+
+static int is_help_flag(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
+
 int cli_main(int argc, char **argv) {
   if (argc < 2) {
-    fputs(usage_text, stderr);
+    print_usage(stderr);
     return 2;
   }
   const char *cmd = argv[1];
-  if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-    fputs(usage_text, stdout);
-    return 0;
+  if (is_help_flag(cmd)) cmd = "help"; /* racesim --help [COMMAND] */
+  else if (!strcmp(cmd, "--version")) cmd = "version";
+  const Command *c = find_command(cmd);
+  if (!c) {
+    unknown_command("racesim", cmd);
+    return 2;
   }
-  if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
-    printf("racesim %s\n", RACESIM_VERSION);
-    return 0;
-  }
-  for (int i = 2; i < argc; i++)
-    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      fputs(usage_text, stdout);
+  for (int i = 2; i < argc; i++) /* racesim COMMAND ... --help */
+    if (is_help_flag(argv[i])) {
+      print_help(c);
       return 0;
     }
-  if (!strcmp(cmd, "run")) return cmd_run(argc - 2, argv + 2);
-  if (!strcmp(cmd, "replay")) return cmd_replay(argc - 2, argv + 2);
-  if (!strcmp(cmd, "check")) return cli_check(argc - 2, argv + 2);
-  if (!strcmp(cmd, "report")) return cli_report(argc - 2, argv + 2);
-  if (!strcmp(cmd, "merge")) return cli_merge(argc - 2, argv + 2);
-  if (!strcmp(cmd, "new")) return cli_new(argc - 2, argv + 2);
-  if (!strcmp(cmd, "api")) { /* undocumented: the scenario API, for tests */
-    SimConfig cfg = {0};
-    cfg.script = "/dev/null";
-    char err[256];
-    Sim *s = sched_open(&cfg, err, sizeof err);
-    if (!s) return 2;
-    StrBuf b;
-    sb_init(&b);
-    sched_list_api(s, &b);
-    fputs(b.s ? b.s : "", stdout);
-    sb_free(&b);
-    sched_close(s);
-    return 0;
-  }
-  fprintf(stderr, "racesim: unknown command '%s' (run, replay, check, report, merge, new)\n", cmd);
-  return 2;
+  return c->main(argc - 2, argv + 2);
 }

@@ -20,10 +20,21 @@ struct ExploreOptions;
 int cli_parse_run_options(const char *cmd, int argc, char **argv, struct ExploreOptions *o);
 void cli_free_options(struct ExploreOptions *o);
 
-/* Subcommands implemented in their own files. */
+/*
+** Option 'name' at argv[*i], as "--name=V" or "--name V": its value (and *i
+** moved past it; "" if argv ends there), or NULL if argv[*i] is another
+** option.
+*/
+const char *cli_option_value(int argc, char **argv, int *i, const char *name);
+
+/*
+** Subcommands implemented in their own files, each with its help text
+** (usage, what it does, options, exit status) for `racesim help COMMAND`.
+*/
 int cli_check(int argc, char **argv);  /* check.c */
 int cli_report(int argc, char **argv); /* report.c */
 int cli_merge(int argc, char **argv);  /* merge.c */
 int cli_new(int argc, char **argv);    /* check.c */
+extern const char cli_check_help[], cli_report_help[], cli_merge_help[], cli_new_help[];
 
 #endif

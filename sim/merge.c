@@ -210,6 +210,17 @@ static int regroup(const char *path, char *err, size_t n) {
   return rc;
 }
 
+const char cli_merge_help[] =
+    "usage: racesim merge OUT.db IN.db...\n"
+    "\n"
+    "Copy every exploration, run, event and finding of each IN.db into OUT.db\n"
+    "(created if it does not exist), with new ids.  The shards of one exploration\n"
+    "(--shard I/N, same script, strategy, parameters and base seed) become one\n"
+    "exploration, whose findings are counted and grouped into bugs over every\n"
+    "shard, as one unsharded exploration would have them.\n"
+    "\n"
+    "exit status: 0 merged, 2 bad usage or a bad database\n";
+
 int cli_merge(int argc, char **argv) {
   if (argc < 2 || argv[0][0] == '-') {
     fprintf(stderr, "racesim merge: usage: racesim merge OUT.db IN.db...\n");

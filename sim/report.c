@@ -1,9 +1,12 @@
 /*
-** report.c - `racesim report DB [--run ID] [--html FILE] [--json]`.
+** report.c - `racesim report DB [--exploration ID] [--run N] [--html FILE]
+** [--json]`.
 **
-** Reads a trace database and prints what it holds: every exploration with
-** its distinct findings (counts, first run, explanation, replay command), or
-** one run step by step (--run), as text, JSON, or one self-contained HTML
+** Reads a trace database and prints what it holds: every exploration (or
+** the one of --exploration) with its distinct findings (counts, first run,
+** explanation, replay command), or one run step by step (--run N: N is the
+** run index users see, runs.idx, in the latest exploration or the one
+** given), as text, JSON, or one self-contained HTML
 ** file (no network, no external assets): the summary, each finding with a
 ** swimlane timeline of its failing run (one lane per thread, one row per
 ** step, the events involved highlighted, source lines on hover), the
@@ -25,6 +28,7 @@ typedef struct Report {
   sqlite3 *db;
   const char *path;
   int json;
+  long long expl; /* --exploration ID, or -1: every exploration */
   StrBuf out;
 } Report;
 
@@ -105,8 +109,9 @@ static int summary(Report *r) {
   StrBuf *o = &r->out;
   sqlite3_stmt *x = prep(r, "SELECT id, script, strategy, base_seed, runs, steps, complete,"
                             " status, mode, shard, started_at, finished_at, params, pruned"
-                            " FROM explorations ORDER BY id");
+                            " FROM explorations WHERE ?1 < 0 OR id = ?1 ORDER BY id");
   if (!x) return 2;
+  sqlite3_bind_int64(x, 1, r->expl);
   if (r->json) sb_printf(o, "{\"db\": "), sb_json_str(o, r->path), sb_puts(o, ", \"explorations\": [");
   int n = 0;
   while (sqlite3_step(x) == SQLITE_ROW) {
@@ -177,11 +182,80 @@ static int summary(Report *r) {
   return 0;
 }
 
+/*
+** The first row of 'sql' (bound to 'arg' if it takes a parameter): its 'n'
+** integer columns into v, each -1 when NULL or when there is no row.
+*/
+static void int_row(Report *r, const char *sql, long long arg, long long *v, int n) {
+  for (int i = 0; i < n; i++) v[i] = -1;
+  sqlite3_stmt *st = prep(r, sql);
+  if (!st) return;
+  if (sqlite3_bind_parameter_count(st)) sqlite3_bind_int64(st, 1, arg);
+  if (sqlite3_step(st) == SQLITE_ROW)
+    for (int i = 0; i < n; i++)
+      if (sqlite3_column_type(st, i) != SQLITE_NULL) v[i] = sqlite3_column_int64(st, i);
+  sqlite3_finalize(st);
+}
+
+/*
+** Check r->expl (--exploration ID), or, with 'latest' and no ID given, make
+** it the latest exploration.  0, or 2 after saying which explorations DB has.
+*/
+static int resolve_exploration(Report *r, int latest) {
+  if (r->expl < 0 && !latest) return 0;
+  long long all[3]; /* count, min(id), max(id) */
+  int_row(r, "SELECT count(*), min(id), max(id) FROM explorations", 0, all, 3);
+  if (all[0] <= 0) {
+    fprintf(stderr, "racesim report: '%s' holds no exploration (nothing was run into it)\n",
+            r->path);
+    return 2;
+  }
+  if (r->expl < 0) r->expl = all[2];
+  long long found;
+  int_row(r, "SELECT id FROM explorations WHERE id = ?", r->expl, &found, 1);
+  if (found < 0) {
+    fprintf(stderr,
+            "racesim report: there is no exploration %lld in '%s': it holds %lld exploration%s, "
+            "ids %lld to %lld (racesim report %s lists them)\n",
+            r->expl, r->path, all[0], all[0] == 1 ? "" : "s", all[1], all[2], r->path);
+    return 2;
+  }
+  return 0;
+}
+
+/*
+** The runs.id of the run of index 'idx' in exploration r->expl, or -1 after
+** saying which runs it has.  'given': the exploration came from --exploration.
+*/
+static long long find_run(Report *r, long long idx, int given) {
+  sqlite3_stmt *st = prep(r, "SELECT id FROM runs WHERE exploration_id = ? AND idx = ?"
+                             " ORDER BY id LIMIT 1");
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, r->expl);
+  sqlite3_bind_int64(st, 2, idx);
+  long long id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+  sqlite3_finalize(st);
+  if (id >= 0) return id;
+  long long n[3]; /* count, min(idx), max(idx) */
+  int_row(r, "SELECT count(*), min(idx), max(idx) FROM runs WHERE exploration_id = ?", r->expl,
+          n, 3);
+  fprintf(stderr, "racesim report: exploration %lld%s of '%s' has no run %lld: ", r->expl,
+          given ? "" : " (the latest)", r->path, idx);
+  if (n[0] <= 0) fprintf(stderr, "it has no runs");
+  else if (n[0] == 1) fprintf(stderr, "it has 1 run, index %lld", n[1]);
+  else
+    fprintf(stderr, "it has %lld runs, indices %lld to %lld%s", n[0], n[1], n[2],
+            n[2] - n[1] + 1 == n[0] ? "" : " (not every index in between: a shard)");
+  fprintf(stderr, "%s\n", given ? "" : "; --exploration ID looks in another");
+  return -1;
+}
+
+/* The run whose runs.id is 'run', step by step. */
 static int one_run(Report *r, long long run) {
   StrBuf *o = &r->out;
   sqlite3_stmt *st = prep(r, "SELECT r.idx, r.seed, r.schedule, r.steps, r.status, x.script,"
-                             " r.recorded FROM runs r JOIN explorations x ON x.id ="
-                             " r.exploration_id WHERE r.id = ?");
+                             " r.recorded, r.exploration_id FROM runs r JOIN explorations x"
+                             " ON x.id = r.exploration_id WHERE r.id = ?");
   if (!st) return 2;
   sqlite3_bind_int64(st, 1, run);
   if (sqlite3_step(st) != SQLITE_ROW) {
@@ -191,7 +265,8 @@ static int one_run(Report *r, long long run) {
   }
   int recorded = sqlite3_column_int(st, 6);
   if (r->json) {
-    sb_printf(o, "{\"run\": %lld, \"index\": %lld, \"seed\": ", run, sqlite3_column_int64(st, 0));
+    sb_printf(o, "{\"exploration\": %lld, \"run\": %lld, \"index\": %lld, \"seed\": ",
+              sqlite3_column_int64(st, 7), run, sqlite3_column_int64(st, 0));
     sb_json_str(o, col(st, 1));
     sb_puts(o, ", \"schedule\": ");
     sb_json_str(o, col(st, 2));
@@ -201,9 +276,9 @@ static int one_run(Report *r, long long run) {
     sb_json_str(o, col(st, 5));
     sb_puts(o, ", \"events\": [");
   } else {
-    sb_printf(o, "run %lld (index %lld of %s): %s, %lld steps, seed %s\n", run,
-              sqlite3_column_int64(st, 0), col(st, 5), col(st, 4), sqlite3_column_int64(st, 3),
-              col(st, 1));
+    sb_printf(o, "run %lld of exploration %lld (%s; runs.id %lld): %s, %lld steps, seed %s\n",
+              sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 7), col(st, 5), run,
+              col(st, 4), sqlite3_column_int64(st, 3), col(st, 1));
     if (!recorded)
       sb_printf(o, "its events were not recorded (use --record all, or replay it: racesim "
                    "replay %s --schedule %s)\n",
@@ -472,8 +547,10 @@ static int html(Report *r) {
   sb_html(o, r->path);
   sb_printf(o, " &middot; generated %s by racesim %s</p>\n", now, RACESIM_VERSION);
   sqlite3_stmt *x = prep(r, "SELECT id, script, strategy, base_seed, runs, steps, complete,"
-                            " status, mode, shard, started_at, params FROM explorations ORDER BY id");
+                            " status, mode, shard, started_at, params FROM explorations"
+                            " WHERE ?1 < 0 OR id = ?1 ORDER BY id");
   if (!x) return 2;
+  sqlite3_bind_int64(x, 1, r->expl);
   while (sqlite3_step(x) == SQLITE_ROW) {
     long long id = sqlite3_column_int64(x, 0);
     char script[1024];
@@ -517,7 +594,7 @@ static int html(Report *r) {
         free(replay);
       }
       /* the first run with this finding whose events were recorded */
-      sqlite3_stmt *fr = prep(r, "SELECT r.id, f.details FROM findings f JOIN runs r ON r.id ="
+      sqlite3_stmt *fr = prep(r, "SELECT r.id, f.details, r.idx FROM findings f JOIN runs r ON r.id ="
                                  " f.run_id WHERE r.exploration_id = ? AND f.signature = ? AND"
                                  " r.recorded = 1 ORDER BY r.idx LIMIT 1");
       if (fr) {
@@ -537,7 +614,7 @@ static int html(Report *r) {
           sb_putc(&hits, ',');
           sb_printf(o, "<details open><summary>the failing run (run %lld), step by step; the "
                        "steps involved are highlighted, hover for source lines</summary>\n",
-                    run);
+                    sqlite3_column_int64(fr, 2));
           html_timeline(r, run, hits.s, script);
           sb_puts(o, "</details>");
           sb_free(&hits);
@@ -559,42 +636,89 @@ static int html(Report *r) {
   return 0;
 }
 
+const char cli_report_help[] =
+    "usage: racesim report DB [--exploration ID] [--run N] [--json | --html FILE]\n"
+    "\n"
+    "Summarise the trace database DB: every exploration with its distinct findings\n"
+    "(counts, the first run that showed each, explanation, replay command); or, with\n"
+    "--run N, one run step by step.\n"
+    "\n"
+    "options (--opt V or --opt=V):\n"
+    "  --run N            show run N step by step.  N is the run index, from 0: the\n"
+    "                     number in \"first: run N\" (column runs.idx, not runs.id),\n"
+    "                     looked for in the latest exploration in DB or in the one\n"
+    "                     --exploration gives\n"
+    "  --exploration ID   only exploration ID: the number a run prints as\n"
+    "                     \"trace database: DB (exploration ID)\" (explorations.id)\n"
+    "  --json             print one JSON object instead of text\n"
+    "  --html FILE        write the whole report (explorations, findings, a timeline\n"
+    "                     of each failing run, lock-order graph, coverage) as one\n"
+    "                     self-contained HTML file\n"
+    "\n"
+    "exit status: 0 done, 2 bad usage, a missing or bad database, or no such\n"
+    "exploration or run\n";
+
+/* A --run or --exploration number into *out; 0, or 2 after a message. */
+static int number_value(const char *name, const char *what, const char *v, long long *out) {
+  uint64_t u;
+  if (cli_parse_u64(v, &u) != 0 || u > INT64_MAX) {
+    fprintf(stderr, "racesim report: %s needs %s (a number), got '%s'\n", name, what, v);
+    return 2;
+  }
+  *out = (long long)u;
+  return 0;
+}
+
 int cli_report(int argc, char **argv) {
   Report r;
   memset(&r, 0, sizeof r);
   sb_init(&r.out);
-  const char *htmlfile = NULL;
+  r.expl = -1;
+  const char *htmlfile = NULL, *v;
   long long run = -1;
   for (int i = 0; i < argc; i++) {
-    uint64_t u;
+    int bad = 0;
     if (!strcmp(argv[i], "--json")) r.json = 1;
-    else if (!strcmp(argv[i], "--html") && i + 1 < argc) htmlfile = argv[++i];
-    else if (!strncmp(argv[i], "--html=", 7)) htmlfile = argv[i] + 7;
-    else if (!strcmp(argv[i], "--run") && i + 1 < argc) {
-      if (cli_parse_u64(argv[++i], &u)) {
-        fprintf(stderr, "racesim report: --run needs a run id (a number), got '%s'\n", argv[i]);
-        return 2;
+    else if ((v = cli_option_value(argc, argv, &i, "--html"))) {
+      if (!*v) {
+        fprintf(stderr, "racesim report: --html needs a file name\n");
+        bad = 2;
       }
-      run = (long long)u;
-    } else if (argv[i][0] == '-') {
-      fprintf(stderr, "racesim report: unknown option '%s' (--run ID, --html FILE, --json)\n",
+      htmlfile = v;
+    } else if ((v = cli_option_value(argc, argv, &i, "--run")))
+      bad = number_value("--run", "a run index", v, &run);
+    else if ((v = cli_option_value(argc, argv, &i, "--exploration")))
+      bad = number_value("--exploration", "an exploration id", v, &r.expl);
+    else if (argv[i][0] == '-') {
+      fprintf(stderr,
+              "racesim report: unknown option '%s' (--exploration ID, --run N, --html FILE, "
+              "--json; see racesim report --help)\n",
               argv[i]);
-      return 2;
+      bad = 2;
     } else if (!r.path) r.path = argv[i];
     else {
       fprintf(stderr, "racesim report: one database only\n");
-      return 2;
+      bad = 2;
     }
+    if (bad) return bad;
   }
   if (!r.path) {
-    fprintf(stderr, "racesim report: usage: racesim report DB [--run ID] [--html FILE] [--json]\n");
+    fprintf(stderr, "racesim report: usage: racesim report DB [--exploration ID] [--run N] "
+                    "[--html FILE] [--json]\n");
     return 2;
   }
+  int given = r.expl >= 0;
   if (open_db(&r, r.path) != 0) {
     sqlite3_close(r.db);
     return 2;
   }
-  int rc = htmlfile ? html(&r) : run >= 0 ? one_run(&r, run) : summary(&r);
+  int rc = resolve_exploration(&r, run >= 0 && !htmlfile);
+  if (!rc && run >= 0 && !htmlfile) {
+    long long id = find_run(&r, run, given);
+    rc = id < 0 ? 2 : one_run(&r, id);
+  } else if (!rc) {
+    rc = htmlfile ? html(&r) : summary(&r);
+  }
   sqlite3_close(r.db);
   if (rc == 0 && htmlfile) {
     FILE *f = fopen(htmlfile, "w");

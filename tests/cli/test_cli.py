@@ -26,6 +26,8 @@ import unittest
 
 RACESIM = None  # absolute path of the binary, set from argv[1]
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
 TIMEOUT = 60  # seconds: a hard cap for any one racesim process
 
 # Keys of the run --json object that vary between two identical runs.
@@ -1179,6 +1181,257 @@ class CheckAndNew(RacesimTest):
 
     def test_new_usage(self):
         self.usage_error("new", words=["usage", "NAME"])
+
+
+# ---- 9. help for every command --------------------------------------------------
+
+class Help(RacesimTest):
+
+    # command: (words its help has, words it must not have).  Every command
+    # the CLI has, with the options it accepts (check: check.c, report:
+    # report.c); run and replay each list only their own options.
+    COMMANDS = {
+        "run": (["usage: racesim run SCRIPT", "--strategy", "--runs", "--seed", "--jobs",
+                 "--shard", "--stop-first", "--db", "--record", "exit status"],
+                ["--schedule", "run and replay options", "racesim check"]),
+        "replay": (["usage: racesim replay SCRIPT", "--schedule TOKEN", "--seed S",
+                    "--strategy random|pct", "--json", "exit status"],
+                   ["--jobs", "--shard", "--stop-first", "--runs", "run and replay options"]),
+        "check": (["usage: racesim check PATH", "--runs N", "--dfs-runs N", "--time-limit S",
+                   "--verbose", "-v", "expect", "exit status"],
+                  ["--strategy", "--jobs", "--record", "--seed", "run and replay options"]),
+        "report": (["usage: racesim report DB", "--run N", "--exploration ID", "--html FILE",
+                    "--json", "run index", "runs.idx", "latest exploration", "exit status"],
+                   ["--strategy", "--runs", "run and replay options"]),
+        "merge": (["usage: racesim merge OUT.db IN.db", "shard", "exit status"],
+                  ["--strategy", "run and replay options"]),
+        "new": (["usage: racesim new NAME", "NAME.lua", "exit status"],
+                ["--strategy", "run and replay options"]),
+        "help": (["usage: racesim help [COMMAND]", "--help"], ["run and replay options"]),
+        "version": (["usage: racesim --version"], ["run and replay options"]),
+        "api": (["usage: racesim api"], ["run and replay options"]),
+    }
+
+    def test_every_command_has_its_own_help(self):
+        general = self.racesim("help")
+        self.assertExit(general, 0)
+        for cmd, (words, absent) in self.COMMANDS.items():
+            with self.subTest(cmd=cmd):
+                outs = []
+                for args in ([cmd, "--help"], [cmd, "-h"], ["help", cmd], ["--help", cmd]):
+                    r = self.racesim(*args)
+                    self.assertExit(r, 0)
+                    self.assertEqual(r.err, "", r)
+                    outs.append(r.out)
+                self.assertEqual(len(set(outs)), 1, "the four forms of help differ for %s" % cmd)
+                self.assertNotEqual(outs[0], general.out, "%s --help is the general usage" % cmd)
+                self.assertWords(outs[0], words)
+                low = outs[0].lower()
+                self.assertEqual([w for w in absent if w.lower() in low], [],
+                                 "%s --help has another command's options:\n%s" % (cmd, outs[0]))
+        self.assertEqual(self.files(), [], "help wrote files")
+
+    def test_help_after_other_arguments(self):
+        # --help anywhere after the command: that command's help, nothing run
+        s = self.write("racy.lua", LOST_UPDATE)
+        for args, first in ((["run", s, "--db", "t.db", "--runs", "5", "--help"], "racesim run"),
+                            (["replay", s, "-h", "--seed", "1"], "racesim replay"),
+                            (["check", "nothing-here", "--help"], "racesim check"),
+                            (["report", "missing.db", "--run", "3", "-h"], "racesim report"),
+                            (["merge", "out.db", "-h"], "racesim merge"),
+                            (["new", "--help"], "racesim new")):
+            with self.subTest(args=args):
+                r = self.racesim(*args)
+                self.assertExit(r, 0)
+                self.assertTrue(r.out.startswith("usage: " + first), r)
+        self.assertEqual(self.files(), ["racy.lua"], "a --help invocation did something")
+
+    def test_general_usage_names_every_command(self):
+        r = self.racesim("help")
+        self.assertExit(r, 0)
+        for cmd in ("run", "replay", "check", "report", "merge", "new", "help"):
+            self.assertIn("racesim %s " % cmd, r.out)
+        self.assertWords(r.out, ["COMMAND --help", "--exploration ID", "--run N"], r)
+        self.assertNotIn("[--run ID]", r.out)
+        self.assertEqual(self.racesim("--help").out, r.out)
+
+    def test_readme_shows_the_usage_racesim_prints(self):
+        with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+            m = re.search(r"```\n\$ racesim --help\n(.*?)```", f.read(), re.S)
+        self.assertTrue(m, "README.md has no `$ racesim --help` block")
+        r = self.racesim("--help")
+        self.assertExit(r, 0)
+        self.assertEqual(m.group(1), r.out, "README.md's racesim --help is out of date")
+
+    def test_help_unknown_command(self):
+        r = self.racesim("help", "bogus")
+        self.assertExit(r, 2)
+        self.assertEqual(r.out, "", r)
+        self.assertWords(r.err, ["unknown command", "'bogus'", "run", "replay", "check",
+                                 "report", "merge", "new"], r)
+        self.assertNotIn("api", r.err)  # undocumented
+
+    def test_unknown_command_exits_2_even_with_help(self):
+        for args in (["bogus"], ["bogus", "--help"], ["--help", "bogus"]):
+            with self.subTest(args=args):
+                r = self.usage_error(*args, words=["unknown command", "bogus", "run", "check"])
+                self.assertEqual(r.out, "", r)
+
+    def test_help_takes_one_command(self):
+        self.usage_error("help", "run", "replay", words=["one command", "run", "replay"])
+
+    def test_usage_errors_point_at_the_command_help(self):
+        s = self.write("clean.lua", CLEAN)
+        for args, hint in ((["run", s, "--no-db", "--strategy", "bfs"], "racesim run --help"),
+                           (["replay", s, "--no-db"], "racesim replay --help"),
+                           (["report", "x.db", "--frobnicate"], "racesim report --help")):
+            with self.subTest(args=args):
+                self.usage_error(*args, words=[hint])
+
+
+# ---- 10. report --run N: the run index users see ---------------------------------
+
+class ReportRun(RacesimTest):
+
+    def setUp(self):
+        super().setUp()
+        # two explorations: runs.id 1-3 (clean.lua, idx 0-2) and 4-7
+        # (racy.lua, idx 0-3), so that a run's id and its index differ
+        self.write("clean.lua", CLEAN)
+        self.write("racy.lua", LOST_UPDATE)
+        for script, runs in (("clean.lua", "3"), ("racy.lua", "4")):
+            r = self.racesim("run", script, "--db", "t.db", "--runs", runs, "--seed", "7",
+                             "--record", "all", "--jobs", "1")
+            self.assertIn(r.rc, (0, 1), r)
+        self.assertEqual(self.rows("SELECT id, exploration_id, idx FROM runs ORDER BY id"),
+                         [(1, 1, 0), (2, 1, 1), (3, 1, 2),
+                          (4, 2, 0), (5, 2, 1), (6, 2, 2), (7, 2, 3)])
+
+    def rows(self, sql, params=()):
+        con = sqlite3.connect(self.path("t.db"))
+        try:
+            return con.execute(sql, params).fetchall()
+        finally:
+            con.close()
+
+    def report_json(self, *args):
+        r = self.racesim("report", "t.db", "--json", *args)
+        self.assertExit(r, 0)
+        return self.json_of(r), r
+
+    def test_run_is_an_index_in_the_latest_exploration(self):
+        for idx in range(4):
+            with self.subTest(idx=idx):
+                obj, r = self.report_json("--run", str(idx))
+                (rid, seed), = self.rows("SELECT id, seed FROM runs WHERE exploration_id = 2"
+                                         " AND idx = ?", (idx,))
+                self.assertEqual((obj["exploration"], obj["index"], obj["run"]), (2, idx, rid), r)
+                self.assertEqual((obj["script"], obj["seed"]), ("racy.lua", seed), r)
+                (nev,), = self.rows("SELECT count(*) FROM events WHERE run_id = ?", (rid,))
+                self.assertEqual(len(obj["events"]), nev, r)
+        r = self.racesim("report", "t.db", "--run", "1")
+        self.assertExit(r, 0)
+        self.assertIn("run 1 of exploration 2 (racy.lua", r.out.splitlines()[0], r)
+
+    def test_run_of_another_exploration(self):
+        for args in (["--exploration", "1", "--run", "2"], ["--run=2", "--exploration=1"]):
+            with self.subTest(args=args):
+                obj, r = self.report_json(*args)
+                (seed,), = self.rows("SELECT seed FROM runs WHERE exploration_id = 1 AND idx = 2")
+                self.assertEqual((obj["exploration"], obj["index"], obj["run"]), (1, 2, 3), r)
+                self.assertEqual((obj["script"], obj["seed"]), ("clean.lua", seed), r)
+
+    def test_first_run_of_the_summary_is_what_run_takes(self):
+        r = self.racesim("report", "t.db")
+        self.assertExit(r, 0)
+        m = re.search(r"\[1\] (\w+): in \d+ runs? \(first: run (\d+)\)", r.out)
+        self.assertTrue(m, r)
+        kind, first = m.group(1), m.group(2)
+        obj, r = self.report_json("--run", first)
+        self.assertIn(kind, [f["kind"] for f in obj["findings"]], r)
+
+    def test_missing_run_index(self):
+        r = self.usage_error("report", "t.db", "--run", "4",
+                             words=["exploration 2", "no run 4", "4 runs", "0 to 3",
+                                    "--exploration"])
+        self.assertEqual(r.out, "", r)
+        self.usage_error("report", "t.db", "--exploration", "1", "--run", "3",
+                         words=["exploration 1", "no run 3", "3 runs", "0 to 2"])
+        self.usage_error("report", "t.db", "--run", "99999999999",
+                         words=["exploration 2", "no run 99999999999", "4 runs"])
+
+    def test_missing_exploration(self):
+        for args in (["--exploration", "3", "--run", "0"], ["--exploration", "3"],
+                     ["--exploration", "3", "--html", "out.html"]):
+            with self.subTest(args=args):
+                self.usage_error("report", "t.db", *args,
+                                 words=["no exploration 3", "2 explorations", "1 to 2"])
+        self.assertNotIn("out.html", self.files())
+
+    def test_bad_numbers(self):
+        for args in (["--run"], ["--run", "x"], ["--run", "-1"], ["--exploration", "one"]):
+            with self.subTest(args=args):
+                self.usage_error("report", "t.db", *args, words=[args[0], "number"])
+
+    def test_exploration_filters_the_summary(self):
+        r = self.racesim("report", "t.db", "--exploration", "1")
+        self.assertExit(r, 0)
+        self.assertIn("exploration 1: clean.lua", r.out)
+        self.assertNotIn("exploration 2", r.out)
+        obj, r = self.report_json("--exploration", "2")
+        self.assertEqual([x["id"] for x in obj["explorations"]], [2], r)
+        obj, r = self.report_json()
+        self.assertEqual([x["id"] for x in obj["explorations"]], [1, 2], r)
+
+    def test_html_names_runs_by_index(self):
+        r = self.racesim("report", "t.db", "--html", "out.html")
+        self.assertExit(r, 0)
+        with open(self.path("out.html")) as f:
+            page = f.read()
+        self.assertIn("Exploration 1", page)
+        shown = [int(n) for n in re.findall(r"the failing run \(run (\d+)\)", page)]
+        self.assertTrue(shown, "no failing run in the HTML report")
+        failing = {i for (i,) in self.rows("SELECT idx FROM runs WHERE exploration_id = 2"
+                                           " AND status <> 'ok'")}
+        self.assertLessEqual(set(shown), failing)
+        r = self.racesim("report", "t.db", "--html", "two.html", "--exploration", "2")
+        self.assertExit(r, 0)
+        with open(self.path("two.html")) as f:
+            page = f.read()
+        self.assertIn("Exploration 2", page)
+        self.assertNotIn("Exploration 1", page)
+
+
+# ---- 11. user-facing text stands on its own --------------------------------------
+
+class SelfContainedDocs(RacesimTest):
+
+    # The contract and the tutorials live outside the repository; users
+    # never see them, so no user-facing text may point at them.
+    OUTSIDE = re.compile(r"\bDESIGN(\.md)?\b|\bshared/|\.\./shared\b")
+
+    def read(self, rel):
+        with open(os.path.join(ROOT, rel), encoding="utf-8") as f:
+            return f.read()
+
+    def assertSelfContained(self, name, text):
+        bad = [(n, l.strip()) for n, l in enumerate(text.splitlines(), 1)
+               if self.OUTSIDE.search(l)]
+        self.assertEqual(bad, [], "%s refers to files outside the repository" % name)
+
+    def test_readme_refers_to_nothing_outside(self):
+        self.assertSelfContained("README.md", self.read("README.md"))
+
+    def test_docs_and_help_refer_to_nothing_outside(self):
+        for rel in ("scripts/share/racesim.1", "scripts/examples/README.md",
+                    "scripts/classic/README.md", "reports/README.md"):
+            with self.subTest(file=rel):
+                self.assertSelfContained(rel, self.read(rel))
+        for cmd in [[]] + [[c] for c in Help.COMMANDS]:
+            with self.subTest(help=cmd):
+                r = self.racesim("help", *cmd)
+                self.assertExit(r, 0)
+                self.assertSelfContained("racesim help %s" % " ".join(cmd), r.out)
 
 
 # ---- main ------------------------------------------------------------------------

@@ -170,8 +170,8 @@ class ReportCommand(Base):
         data = json.loads(out)
         finding = [f for f in data["explorations"][0]["findings"] if f["kind"] == "lost_update"][0]
         self.assertTrue(finding["replay"].startswith("racesim replay"))
-        run_id = self.query("SELECT min(run_id) FROM failing_runs")[0][0]
-        code, out, err = racesim("report", self.db, "--run", str(run_id))
+        idx = self.query("SELECT min(idx) FROM failing_runs")[0][0]  # --run takes runs.idx
+        code, out, err = racesim("report", self.db, "--run", str(idx))
         self.assertEqual(code, 0, err)
         self.assertIn("w1", out)
         self.assertIn("lost_update", out)
