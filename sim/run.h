@@ -285,6 +285,9 @@ void run_format_value(const SimRun *r, const SimValue *v, StrBuf *out);
 /* Source position "script:LINE" of a line (script basename). */
 void run_format_site(const SimRun *r, int32_t line, StrBuf *out);
 
+/* Thread names as a list: "a", "a and b", "a, b and c". */
+void run_format_threads(const SimRun *r, const int32_t *tids, int n, StrBuf *out);
+
 /* Is the thread alive (not finished or killed)? */
 static inline int thread_alive(const SimThread *t) {
   return t->state == TS_READY || t->state == TS_RUNNING;

@@ -42,17 +42,17 @@ static int barrier_ready(const SimRun *r, const SimObject *o, const SimThread *t
   return b->state != B_TRIPPING;
 }
 
-static void barrier_explain(const SimRun *r, const SimObject *o, const SimThread *t,
-                            StrBuf *out) {
+static const char *barrier_explain(const SimRun *r, const SimObject *o,
+                                   const int32_t *tids, int n, StrBuf *out) {
   const BarrierState *b = BS(o);
-  if (t->pend.op == OP_BAR_WAIT)
-    sb_printf(out, "waits to enter Barrier '%s', whose previous round never drains",
+  const char *verb = obj_verb(n, "waits", "wait");
+  if (r->threads[tids[0]].pend.op == OP_BAR_WAIT)
+    sb_printf(out, "%s to enter Barrier '%s', whose previous round never drains", verb,
               obj_name(r, o->id));
   else
-    sb_printf(out,
-              "waits at Barrier '%s' with %d of %d parties: nobody else is "
-              "coming",
+    sb_printf(out, "%s at Barrier '%s' with %d of %d parties: nobody else is coming", verb,
               obj_name(r, o->id), (int)b->count, (int)b->parties);
+  return NULL;
 }
 
 /* Could 'e' have happened just before event 'before'?  A pass could if it
@@ -66,7 +66,7 @@ static int barrier_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_
 }
 
 const ObjClass barrier_class = {"Barrier", barrier_ready, NULL, barrier_explain,
-                                barrier_enabled_before, 0, 0};
+                                barrier_enabled_before, 0, 0, NULL};
 
 /* Wake every thread waiting to pass. */
 static void wake_all(SimRun *r, SimObject *o, int32_t ev) {

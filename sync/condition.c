@@ -39,20 +39,22 @@ static int32_t cond_waits_for(const SimRun *r, const SimObject *c,
   return lk->cls->waits_for(r, lk, t);
 }
 
-static void cond_explain(const SimRun *r, const SimObject *c, const SimThread *t,
-                         StrBuf *out) {
-  if (signalled(r, t)) {
-    sb_printf(out, "was notified on Condition '%s' but ", obj_name(r, c->id));
+static const char *const advice_lost =
+    "A lost wake-up: a notify() that came before the wait(), or one that woke a waiter "
+    "who could not proceed; re-check the condition in a loop, use notify_all(), or one "
+    "Condition per predicate";
+
+static const char *cond_explain(const SimRun *r, const SimObject *c, const int32_t *tids,
+                                int n, StrBuf *out) {
+  if (signalled(r, &r->threads[tids[0]])) {
+    sb_printf(out, "%s notified on Condition '%s' but ", obj_verb(n, "was", "were"),
+              obj_name(r, c->id));
     const SimObject *lk = lock_of(r, c);
-    lk->cls->explain(r, lk, t, out);
-    return;
+    return lk->cls->explain(r, lk, tids, n, out);
   }
-  sb_printf(out,
-            "waits on Condition '%s' and nobody is left to notify it (a lost "
-            "wake-up: a notify() that came before this wait(), or one that woke "
-            "a waiter who could not proceed; re-check the condition in a loop, "
-            "use notify_all(), or one Condition per predicate)",
-            obj_name(r, c->id));
+  sb_printf(out, "%s on Condition '%s' and nobody is left to notify %s",
+            obj_verb(n, "waits", "wait"), obj_name(r, c->id), obj_verb(n, "it", "them"));
+  return advice_lost;
 }
 
 /* A wake could come before 'before' only if its notify was earlier. */
@@ -62,7 +64,7 @@ static int cond_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t b
 }
 
 const ObjClass condition_class = {"Condition", cond_ready, cond_waits_for,
-                                  cond_explain, cond_enabled_before, 0, 0};
+                                  cond_explain, cond_enabled_before, 0, 0, NULL};
 
 /* The threads parked in wait() on 'c' and not yet notified, oldest first. */
 static int waiters(const SimRun *r, const SimObject *c, int32_t *out, int max) {

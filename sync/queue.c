@@ -48,23 +48,24 @@ static int queue_ready(const SimRun *r, const SimObject *o, const SimThread *t) 
   return ok;
 }
 
-static void queue_explain(const SimRun *r, const SimObject *o, const SimThread *t,
-                          StrBuf *out) {
+static const char *queue_explain(const SimRun *r, const SimObject *o, const int32_t *tids,
+                                 int n, StrBuf *out) {
   const QueueState *q = QS(o);
-  const char *n = obj_name(r, o->id);
-  switch (t->pend.op) {
+  const char *name = obj_name(r, o->id), *verb = obj_verb(n, "waits", "wait");
+  switch (r->threads[tids[0]].pend.op) {
   case OP_Q_GET:
-    sb_printf(out, "waits in get() on %s '%s', which stays empty: no live thread will put()",
-              qkinds[q->kind], n);
-    break;
+    sb_printf(out, "%s in get() on %s '%s', which stays empty: no live thread will put()",
+              verb, qkinds[q->kind], name);
+    return NULL;
   case OP_Q_PUT:
-    sb_printf(out, "waits in put() on %s '%s', full at %d items: no live thread will get()",
-              qkinds[q->kind], n, (int)q->maxsize);
-    break;
+    sb_printf(out, "%s in put() on %s '%s', full at %d items: no live thread will get()",
+              verb, qkinds[q->kind], name, (int)q->maxsize);
+    return NULL;
   default:
-    sb_printf(out, "waits in join() on %s '%s' for %d task_done() call%s that never come%s",
-              qkinds[q->kind], n, (int)q->unfinished, q->unfinished == 1 ? "" : "s",
-              q->unfinished == 1 ? "s" : "");
+    sb_printf(out, "%s in join() on %s '%s' for %d task_done() call%s that never come%s",
+              verb, qkinds[q->kind], name, (int)q->unfinished,
+              q->unfinished == 1 ? "" : "s", q->unfinished == 1 ? "s" : "");
+    return NULL;
   }
 }
 
@@ -86,7 +87,7 @@ static int queue_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t 
 }
 
 const ObjClass queue_class = {"Queue", queue_ready, NULL, queue_explain,
-                              queue_enabled_before, 0, 0};
+                              queue_enabled_before, 0, 0, NULL};
 
 /* Async mode: wake the oldest not-yet-woken waiter doing 'op'. */
 static void wake_next(SimRun *r, SimObject *o, int op, int32_t ev) {

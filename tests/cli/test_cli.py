@@ -894,7 +894,70 @@ class Limits(RacesimTest):
         for f in obj["findings"]:
             self.assertIn("--max-steps 1000", f["replay"])
 
-# ---- 7. signals ----------------------------------------------------------------
+# ---- 7. stuck: one finding per stuck state -------------------------------------
+
+class Stuck(RacesimTest):
+    """A stuck run is one finding whichever identical waiter was left behind,
+    and names every waiter once with the advice once (DESIGN.md, section 4)."""
+
+    # Three identical workers and one sentinel too few: whichever worker
+    # takes no sentinel waits in get() forever, and main waits to join it.
+    POOL = """\
+        local q = Queue("q")
+        local workers = {}
+        for i = 1, 3 do
+          workers[i] = spawn("worker" .. i, function()
+            while true do
+              local job = q:get()
+              if job == nil then return end
+            end
+          end)
+        end
+        for j = 1, 2 do q:put(j) end
+        for _ = 1, SENTINELS do q:put(nil) end
+        for i = 1, 3 do workers[i]:join() end
+    """
+
+    def stuck(self, script, *opts):
+        obj, r = self.run_json(script, "--no-db", *opts, code=1)
+        stuck = [f for f in obj["findings"] if f["kind"] == "stuck"]
+        return stuck, r
+
+    def waiters(self, message, script):
+        return re.findall(r"([\w-]+(?:(?:, | and )[\w-]+)*) at %s:(\d+) wait" %
+                          re.escape(script), message)
+
+    def test_pool_one_sentinel_short_is_one_finding(self):
+        s = self.write("pool.lua", self.POOL.replace("SENTINELS", "2"))
+        for opts in (("--strategy", "dfs"), ("--seed", "1", "--runs", "300"),
+                     ("--seed", "7", "--runs", "300", "--jobs", "2")):
+            stuck, r = self.stuck(s, *opts)
+            self.assertEqual(len(stuck), 1, "%s: not one stuck finding\n%r" % (opts, r))
+            m = stuck[0]["message"]
+            w = self.waiters(m, "pool.lua")
+            self.assertEqual(len(w), 2, "%s: waiters %s\n%s" % (opts, w, m))
+            self.assertEqual(w[0], ("MainThread", "13"), m)
+            self.assertRegex(w[1][0], r"^worker[123]$", m)
+            self.assertEqual(w[1][1], "6", m)
+            self.assertIn("MainThread at pool.lua:13 waits in join() for %s, which never "
+                          "finishes" % w[1][0], m)
+            self.assertEqual(m.count("which stays empty: no live thread will put()"), 1, m)
+            if "dfs" in opts:  # every run is stuck, with one worker or another
+                self.assertEqual(stuck[0]["count"], self.json_of(r)["runs"], r)
+
+    def test_pool_without_sentinels_names_every_waiter_once(self):
+        s = self.write("pool.lua", self.POOL.replace("SENTINELS", "0"))
+        stuck, r = self.stuck(s, "--strategy", "dfs")
+        self.assertEqual(len(stuck), 1, r)
+        m = stuck[0]["message"]
+        self.assertIn("worker1, worker2 and worker3 at pool.lua:6 wait in get() on Queue 'q', "
+                      "which stays empty: no live thread will put()", m)
+        self.assertEqual(m.count("stays empty"), 1, m)
+        self.assertEqual([n for n, _ in self.waiters(m, "pool.lua")],
+                         ["MainThread", "worker1, worker2 and worker3"], m)
+
+
+# ---- 8. signals ----------------------------------------------------------------
 
 class Signals(RacesimTest):
 
@@ -1065,7 +1128,7 @@ class Signals(RacesimTest):
         self.assertEqual(idx, list(range(len(idx))))
 
 
-# ---- 8. check and new -----------------------------------------------------------
+# ---- 9. check and new -----------------------------------------------------------
 
 class CheckAndNew(RacesimTest):
 
