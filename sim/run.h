@@ -53,7 +53,8 @@ typedef struct SimEvent {
   uint8_t frd, fwr; /* facets read and written (op.h; the op's by default) */
   int32_t obj;      /* object id, or -1 */
   int32_t line;     /* scenario source line, 0 if unknown */
-  int32_t aux;      /* operation-specific: another thread or object, a count */
+  int32_t aux;      /* operation-specific: another thread or object, a count;
+                       an error's type (offset in the run's text) */
   int32_t prev_obj; /* previous event on the same object, or -1 */
   int64_t snap;     /* the object's state just before (for DPOR), see sync/ */
   double vtime;     /* virtual time */

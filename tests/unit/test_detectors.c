@@ -411,6 +411,108 @@ static void test_stuck_grouping(void) {
   world_close(&w);
 }
 
+/*
+** The bounded buffer on one Condition with notify(): T1 (a producer) and T2
+** (a consumer) wait; T3's notify() wakes T2, which finds its predicate still
+** false and waits again (or, with 'proceeds', releases the lock and goes on).
+*/
+static void lost_wakeup_run(World *w, int proceeds) {
+  world_begin(w, 4);
+  int32_t lk = obj(w, &lock_class, "cond.lock");
+  int32_t c = run_new_object(&w->r, &condition_class, "cond", 1, lk)->id;
+  ev(w, 1, OP_CV_WAIT, c, 0, 15); /* step 1 */
+  ev(w, 1, OP_RELEASE, lk, 0, 15);
+  ev(w, 2, OP_CV_WAIT, c, 0, 25); /* step 3 */
+  ev(w, 2, OP_RELEASE, lk, 0, 25);
+  ev(w, 3, OP_ACQUIRE, lk, 1, 30);
+  ev(w, 3, OP_NOTIFY, c, 1, 32); /* step 6: wakes T2 */
+  ev(w, 3, OP_RELEASE, lk, 0, 33);
+  eva(w, 2, OP_CV_WAKE, c, 1, 25, 5); /* aux: the notify's event */
+  ev(w, 2, OP_ACQUIRE, lk, 1, 25);
+  if (proceeds) ev(w, 2, OP_RELEASE, lk, 0, 27);
+  ev(w, 2, OP_CV_WAIT, c, 0, proceeds ? 28 : 25); /* step 10 or 11 */
+  ev(w, 2, OP_RELEASE, lk, 0, 25);
+  w->r.threads[0].state = w->r.threads[3].state = TS_DONE;
+  block(w, 1, OP_CV_WAKE, c, 15);
+  block(w, 2, OP_CV_WAKE, c, proceeds ? 28 : 25);
+  stall(w);
+}
+
+static void test_stuck_lost_wakeup(void) {
+  World w;
+  world_open(&w, "deadlock");
+  lost_wakeup_run(&w, 0);
+  const char *m = message(&w, FIND_STUCK);
+  CHECK_CONTAINS(
+      m, "T1 at t.lua:15 waits on Condition 'cond' and nobody is left to notify "
+         "it: the notify() by T3 at step 6 (t.lua:32) woke T2, which could not "
+         "proceed and waited again at t.lua:25, and no notify() reached T1; T2 at "
+         "t.lua:25 waits on Condition 'cond' and nobody is left to notify it. A "
+         "notify() wakes one waiter");
+  CHECK_EQ_INT(occurrences(m, "notify_all()"), 1);
+
+  /* the woken thread went on: no notify was wasted, nothing is named */
+  lost_wakeup_run(&w, 1);
+  m = message(&w, FIND_STUCK);
+  CHECK(strstr(m, "which could not proceed") == NULL);
+  CHECK_CONTAINS(m, "A lost wake-up");
+
+  /* a notify() that came before the wait and woke nobody */
+  world_begin(&w, 3);
+  int32_t lk = obj(&w, &lock_class, "cond.lock");
+  int32_t c = run_new_object(&w.r, &condition_class, "cond", 1, lk)->id;
+  ev(&w, 2, OP_ACQUIRE, lk, 1, 6);
+  ev(&w, 2, OP_NOTIFY, c, 0, 6); /* step 2, woke 0 */
+  ev(&w, 2, OP_RELEASE, lk, 0, 6);
+  ev(&w, 1, OP_ACQUIRE, lk, 1, 3);
+  ev(&w, 1, OP_CV_WAIT, c, 0, 3); /* step 5 */
+  ev(&w, 1, OP_RELEASE, lk, 0, 3);
+  w.r.threads[0].state = w.r.threads[2].state = TS_DONE;
+  block(&w, 1, OP_CV_WAKE, c, 3);
+  stall(&w);
+  CHECK_CONTAINS(
+      message(&w, FIND_STUCK),
+      "T1 at t.lua:3 waits on Condition 'cond' and nobody is left to notify it: "
+      "the last notify() on it, by T2 at step 2 (t.lua:6), came before its wait() "
+      "at step 5 and woke nobody. A Condition does not remember a notify()");
+  world_close(&w);
+}
+
+/* Two consumers drain a queue with while not q:empty() do q:get() end. */
+static void test_stuck_check_then_get(void) {
+  World w;
+  world_open(&w, "deadlock");
+  world_begin(&w, 3);
+  int32_t q = obj(&w, &queue_class, "jobs");
+  ev(&w, 1, OP_Q_EMPTY, q, 0, 6)->value.tag = VAL_BOOL; /* step 1: false */
+  ev(&w, 2, OP_Q_EMPTY, q, 0, 6)->value.tag = VAL_BOOL;
+  ev(&w, 2, OP_Q_GET, q, 1, 7); /* step 3: the last item */
+  ev(&w, 2, OP_Q_EMPTY, q, 1, 6)->value.tag = VAL_BOOL;
+  w.r.threads[0].state = w.r.threads[2].state = TS_DONE;
+  block(&w, 1, OP_Q_GET, q, 7);
+  stall(&w);
+  const char *m = message(&w, FIND_STUCK);
+  CHECK_CONTAINS(
+      m, "T1 at t.lua:7 waits in get() on Queue 'jobs', which stays empty: its "
+         "empty() at step 1 (t.lua:6) returned false, but T2 took the last item at "
+         "step 3 (t.lua:7) before this get(), and no live thread will put(). "
+         "Checking empty()");
+
+  /* its last look said empty: no check-then-act to blame */
+  world_begin(&w, 3);
+  q = obj(&w, &queue_class, "jobs");
+  ev(&w, 2, OP_Q_GET, q, 1, 7);
+  ev(&w, 1, OP_Q_EMPTY, q, 1, 6)->value.tag = VAL_BOOL;
+  w.r.threads[0].state = w.r.threads[2].state = TS_DONE;
+  block(&w, 1, OP_Q_GET, q, 7);
+  stall(&w);
+  CHECK_EQ_STR(
+      message(&w, FIND_STUCK),
+      "stuck: no thread can proceed and no timeout is pending: T1 at t.lua:7 waits in "
+      "get() on Queue 'jobs', which stays empty: no live thread will put()");
+  world_close(&w);
+}
+
 /* ---- lock-order graph ------------------------------------------------- */
 
 static void acq(World *w, int32_t tid, int32_t o, int32_t line) { ev(w, tid, OP_ACQUIRE, o, 1, line); }
@@ -551,6 +653,8 @@ int main(void) {
   RUN_TEST(test_deadlock_and_stuck);
   RUN_TEST(test_stuck_signature);
   RUN_TEST(test_stuck_grouping);
+  RUN_TEST(test_stuck_lost_wakeup);
+  RUN_TEST(test_stuck_check_then_get);
   RUN_TEST(test_lock_order);
   RUN_TEST(test_barrier);
   return test_end("test_detectors");
