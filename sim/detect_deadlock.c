@@ -6,8 +6,12 @@
 ** object has an owner (a lock's holder, a joined thread) the thread waits for
 ** that owner.  A cycle in this wait-for graph is a deadlock (a thread waiting
 ** for itself, on a Lock it already holds, is a self-deadlock); otherwise the
-** run is stuck: a wait that nobody will satisfy, explained per thread by the
-** object (an event never set, a lost wake-up, a short barrier...).
+** run is stuck: a wait that nobody will satisfy, explained by the object for
+** each group of threads that wait the same way (an event never set, a lost
+** wake-up, a short barrier...), with its cause where the run's events show
+** it.  Signatures are built from operations, lines and where the waited
+** objects come from (obj_site), never from names: a pool's stuck state is
+** one finding whichever of its identical workers was left behind.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -40,20 +44,53 @@ static const SimObject *waited_object(const SimRun *r, const SimThread *t) {
   return t->pend.obj >= 0 ? &r->objs[t->pend.obj] : NULL;
 }
 
-/* "left at x.lua:5 waits to acquire Lock 'b', held by right (taken at ...)" */
-static void describe(const SimRun *r, const SimThread *t, StrBuf *b) {
-  sb_printf(b, "%s at ", thread_name(r, t->id));
+/* Advice sentences of one finding, each stated once, at its end. */
+typedef struct Advice {
+  const char *s[8];
+  int n;
+} Advice;
+
+static void advise(Advice *a, const char *s) {
+  if (!s) return;
+  for (int i = 0; i < a->n; i++)
+    if (strcmp(a->s[i], s) == 0) return;
+  if (a->n < 8) a->s[a->n++] = s;
+}
+
+static void put_advice(const Advice *a, StrBuf *b) {
+  for (int i = 0; i < a->n; i++) sb_printf(b, ". %s", a->s[i]);
+}
+
+/*
+** "left at x.lua:5 waits to acquire Lock 'b', held by right (taken at ...)";
+** for a group of threads waiting the same way, "w1, w2 and w3 at x.lua:8
+** wait in get() on Queue 'q', ...".
+*/
+static void describe(const SimRun *r, const int32_t *tids, int n, StrBuf *b, Advice *a) {
+  const SimThread *t = &r->threads[tids[0]];
+  run_format_threads(r, tids, n, b);
+  sb_puts(b, " at ");
   run_format_site(r, t->pend.line, b);
   sb_putc(b, ' ');
   const SimObject *o = waited_object(r, t);
-  if (o && o->cls->explain) o->cls->explain(r, o, t, b);
-  else sb_printf(b, "waits in %s()", op_name(t->pend.op));
+  if (o && o->cls->explain) advise(a, o->cls->explain(r, o, tids, n, b));
+  else sb_printf(b, "%s in %s()", obj_verb(n, "waits", "wait"), op_name(t->pend.op));
 }
 
+/* A wait, as signatures see it: the operation, its line and where the
+   waited object comes from, never a thread's or an object's name. */
 static uint64_t wait_sig(const SimRun *r, const SimThread *t) {
   const SimObject *o = waited_object(r, t);
-  uint64_t h = detect_sig_str(UTIL_FNV_INIT, o ? obj_name(r, o->id) : op_name(t->pend.op));
+  uint64_t h = detect_sig_num(UTIL_FNV_INIT, t->pend.op);
+  h = detect_sig_num(h, o ? (int64_t)obj_site(r, o) : -1);
+  h = detect_sig_num(h, t->woken); /* notified, still waiting (for a lock) */
   return detect_sig_num(h, t->pend.line);
+}
+
+/* Do two blocked threads wait the same way (one clause of the message)? */
+static int same_wait(const SimThread *a, const SimThread *b) {
+  return a->pend.obj == b->pend.obj && a->pend.op == b->pend.op &&
+         a->pend.line == b->pend.line && a->woken == b->woken;
 }
 
 static void dl_end(Detector *base, SimRun *r) {
@@ -91,9 +128,10 @@ static void dl_end(Detector *base, SimRun *r) {
       int self = d->next[x] == x;
       if (self) sb_puts(&b, "self-deadlock: ");
       else sb_puts(&b, "deadlock: ");
+      Advice adv = {{0}, 0};
       do {
         if (k) sb_puts(&b, "; ");
-        describe(r, &r->threads[y], &b);
+        describe(r, &y, 1, &b, &adv);
         if (k < 64) sigs[k] = wait_sig(r, &r->threads[y]);
         k++;
         y = d->next[y];
@@ -101,9 +139,10 @@ static void dl_end(Detector *base, SimRun *r) {
       if (self) {
         const SimObject *o = waited_object(r, &r->threads[x]);
         if (o && strcmp(o->cls->kind, "Lock") == 0)
-          sb_puts(&b, ". A Lock is not re-entrant: a thread that acquires it twice "
-                      "waits for itself forever (use RLock)");
+          advise(&adv, "A Lock is not re-entrant: a thread that acquires it twice "
+                       "waits for itself forever (use RLock)");
       }
+      put_advice(&adv, &b);
       /* the signature must not depend on where the walk entered the cycle */
       uint64_t acc = 0;
       for (int i = 0; i < k && i < 64; i++) acc += sigs[i] * 0x9e3779b97f4a7c15ULL;
@@ -122,21 +161,32 @@ static void dl_end(Detector *base, SimRun *r) {
     for (int32_t z = s; z >= 0 && d->mark[z] == 2; z = d->next[z]) d->mark[z] = 1;
   }
   if (cycles) return;
-  /* stuck: list every blocked thread's wait */
+  /* stuck: every blocked thread's wait, threads that wait the same way
+     together, and each piece of advice once */
   StrBuf b;
   sb_init(&b);
+  Advice adv = {{0}, 0};
   uint64_t acc = 0;
   int k = 0;
   int32_t first = -1;
   sb_puts(&b, "stuck: no thread can proceed and no timeout is pending: ");
+  memset(d->mark, 0, (size_t)n);
   for (int32_t i = 0; i < n; i++) {
     const SimThread *t = &r->threads[i];
     if (!blocked(t)) continue;
-    if (k++) sb_puts(&b, "; ");
-    describe(r, t, &b);
     acc += wait_sig(r, t) * 0x9e3779b97f4a7c15ULL;
     if (first < 0) first = i;
+    if (d->mark[i]) continue;
+    int m = 0;
+    for (int32_t j = i; j < n; j++)
+      if (!d->mark[j] && blocked(&r->threads[j]) && same_wait(t, &r->threads[j])) {
+        d->mark[j] = 1;
+        d->next[m++] = j; /* the cycle search is over: reuse its array */
+      }
+    if (k++) sb_puts(&b, "; ");
+    describe(r, d->next, m, &b, &adv);
   }
+  put_advice(&adv, &b);
   if (k) {
     RunFinding *f = run_finding(r, FIND_STUCK, (int32_t)r->nevents - 1, first,
                                 r->threads[first].pend.obj,

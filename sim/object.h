@@ -1,8 +1,9 @@
 /*
 ** object.h - how the engine sees a simulated object.  The engine knows a
 ** primitive only through this small interface: its kind, whether a thread's
-** pending operation on it can proceed, whom that thread waits for, and how to
-** say so in words.  Each primitive in sync/ defines one ObjClass.
+** pending operation on it can proceed, whom that thread waits for, how to
+** say so in words, and where it comes from in the code.  Each primitive in
+** sync/ defines one ObjClass.
 */
 #ifndef RACESIM_OBJECT_H
 #define RACESIM_OBJECT_H
@@ -22,9 +23,17 @@ typedef struct ObjClass {
   /* The thread that 't' waits for (an owner, a joined thread), or -1. */
   int32_t (*waits_for)(const SimRun *r, const SimObject *o, const SimThread *t);
 
-  /* Say why 't' cannot proceed ("waits for Event 'done', never set"). */
-  void (*explain)(const SimRun *r, const SimObject *o, const SimThread *t,
-                  StrBuf *out);
+  /*
+  ** Say why the threads tids[0..n) cannot proceed (n >= 1): each is blocked
+  ** in the same operation on 'o', at the same line, in the same state.
+  ** Append what follows "<names> at <file:LINE> ", the verb agreeing with n
+  ** ("waits for Event 'done', which is never set" / "wait for ..."), with
+  ** the cause wherever the run's events show it.  Return a sentence of
+  ** general advice (a static string) that the finding states once, however
+  ** many waits call for it, or NULL.
+  */
+  const char *(*explain)(const SimRun *r, const SimObject *o, const int32_t *tids, int n,
+                         StrBuf *out);
 
   /*
   ** Partial-order reduction: could the blocking operation of event 'e' have
@@ -38,6 +47,27 @@ typedef struct ObjClass {
 
   uint8_t lock_like; /* acquire/release ownership (lock-order graph) */
   uint8_t location;  /* a shared memory location (data races, lost updates) */
+
+  /*
+  ** Where 'o' comes from, for finding signatures: a hash of code locations
+  ** only, the same whichever interleaving or loop iteration made it and
+  ** whatever name it was given at run time.  NULL: its kind and creation
+  ** line (see obj_site).
+  */
+  uint64_t (*site)(const SimRun *r, const SimObject *o);
 } ObjClass;
+
+/* The site of 'o' (ObjClass.site, or its kind and creation line). */
+static inline uint64_t obj_site(const SimRun *r, const SimObject *o) {
+  if (o->cls->site) return o->cls->site(r, o);
+  uint64_t h = UTIL_FNV_INIT;
+  for (const char *k = o->cls->kind; *k; k++) h = util_fnv_u64(h, (uint8_t)*k);
+  return util_fnv_u64(h, (uint64_t)(int64_t)o->line);
+}
+
+/* A verb's form for n subjects: 'one' ("waits") or 'many' ("wait"). */
+static inline const char *obj_verb(int n, const char *one, const char *many) {
+  return n > 1 ? many : one;
+}
 
 #endif

@@ -228,3 +228,10 @@ void run_format_site(const SimRun *r, int32_t line, StrBuf *out) {
   if (line > 0) sb_printf(out, "%s:%d", name, line);
   else sb_printf(out, "%s:?", name); /* no frame with a line near the top */
 }
+
+void run_format_threads(const SimRun *r, const int32_t *tids, int n, StrBuf *out) {
+  for (int i = 0; i < n; i++) {
+    if (i) sb_puts(out, i == n - 1 ? " and " : ", ");
+    sb_puts(out, thread_name(r, tids[i]));
+  }
+}

@@ -53,7 +53,8 @@ typedef struct SimEvent {
   uint8_t frd, fwr; /* facets read and written (op.h; the op's by default) */
   int32_t obj;      /* object id, or -1 */
   int32_t line;     /* scenario source line, 0 if unknown */
-  int32_t aux;      /* operation-specific: another thread or object, a count */
+  int32_t aux;      /* operation-specific: another thread or object, a count;
+                       an error's type (offset in the run's text) */
   int32_t prev_obj; /* previous event on the same object, or -1 */
   int64_t snap;     /* the object's state just before (for DPOR), see sync/ */
   double vtime;     /* virtual time */
@@ -285,6 +286,9 @@ void run_format_value(const SimRun *r, const SimValue *v, StrBuf *out);
 
 /* Source position "script:LINE" of a line (script basename). */
 void run_format_site(const SimRun *r, int32_t line, StrBuf *out);
+
+/* Thread names as a list: "a", "a and b", "a, b and c". */
+void run_format_threads(const SimRun *r, const int32_t *tids, int n, StrBuf *out);
 
 /* Is the thread alive (not finished or killed)? */
 static inline int thread_alive(const SimThread *t) {

@@ -541,8 +541,10 @@ void sched_thread_error(lua_State *L, int idx) {
     s->abort_end = END_SETUP;
     return;
   }
+  uint32_t type_off = run_text(r, type, strlen(type));
   SimEvent *e = run_event(r, t->id, OP_ERROR, -1);
   e->line = line;
+  e->aux = (int32_t)type_off; /* "error" for a plain Lua error */
   e->flags |= EV_RAISED | (r->in_finally ? EV_FINALLY : 0);
   e->value.tag = VAL_STR;
   size_t n = strlen(msg);

@@ -42,17 +42,90 @@ static int barrier_ready(const SimRun *r, const SimObject *o, const SimThread *t
   return b->state != B_TRIPPING;
 }
 
-static void barrier_explain(const SimRun *r, const SimObject *o, const SimThread *t,
-                            StrBuf *out) {
+/* Does thread 'x' run the same code as one of tids[0..n) (spawn site and
+   function), or did it use the barrier before? */
+static int a_party(const SimRun *r, const SimObject *o, int32_t x, const int32_t *tids,
+                   int n) {
+  uint64_t site = obj_site(r, &r->objs[r->threads[x].obj]);
+  for (int i = 0; i < n; i++)
+    if (obj_site(r, &r->objs[r->threads[tids[i]].obj]) == site) return 1;
+  for (int32_t i = o->last_ev; i >= 0; i = r->events[i].prev_obj)
+    if (r->events[i].tid == x) return 1;
+  return 0;
+}
+
+/* How thread 'x', which will never arrive, got there; 1 if it raised. */
+static int never_arrived(const SimRun *r, int32_t x, StrBuf *out) {
+  const SimThread *t = &r->threads[x];
+  const char *name = thread_name(r, x);
+  if (thread_alive(t)) {
+    sb_printf(out, "%s is blocked at ", name);
+    run_format_site(r, t->pend.line, out);
+    sb_puts(out, " and never arrives");
+    return 0;
+  }
+  int32_t last = -1;
+  for (int32_t i = t->last_ev; i >= 0; i--) {
+    const SimEvent *e = &r->events[i];
+    if (e->tid != x) continue;
+    if (e->op == OP_START) break;
+    if (e->op == OP_ERROR) {
+      const char *type = e->aux > 0 && (size_t)e->aux < r->text.len
+                             ? run_str(r, (uint32_t)e->aux)
+                             : "error";
+      if (strcmp(type, "error") == 0) sb_printf(out, "%s raised an error", name);
+      else sb_printf(out, "%s raised %s", name, type);
+      if (e->line > 0) {
+        sb_puts(out, " at ");
+        run_format_site(r, e->line, out);
+      }
+      sb_puts(out, " and never arrived");
+      return 1;
+    }
+    if (last < 0 && e->line > 0) last = i;
+    if (!t->failed && last >= 0) break;
+  }
+  if (t->state == TS_KILLED) sb_printf(out, "%s was stopped before it arrived", name);
+  else sb_printf(out, "%s returned without arriving", name);
+  if (last >= 0) {
+    sb_puts(out, " (its last step was at ");
+    run_format_site(r, r->events[last].line, out);
+    sb_putc(out, ')');
+  }
+  return 0;
+}
+
+static const char *const advice_raised =
+    "A party that raises before wait() leaves the others waiting forever: call abort() "
+    "when a party fails (the waiters get BrokenBarrierError), or give wait() a timeout";
+
+static const char *barrier_explain(const SimRun *r, const SimObject *o,
+                                   const int32_t *tids, int n, StrBuf *out) {
   const BarrierState *b = BS(o);
-  if (t->pend.op == OP_BAR_WAIT)
-    sb_printf(out, "waits to enter Barrier '%s', whose previous round never drains",
+  const char *verb = obj_verb(n, "waits", "wait");
+  if (r->threads[tids[0]].pend.op == OP_BAR_WAIT) {
+    sb_printf(out, "%s to enter Barrier '%s', whose previous round never drains", verb,
               obj_name(r, o->id));
-  else
-    sb_printf(out,
-              "waits at Barrier '%s' with %d of %d parties: nobody else is "
-              "coming",
-              obj_name(r, o->id), (int)b->count, (int)b->parties);
+    return NULL;
+  }
+  sb_printf(out, "%s at Barrier '%s' with %d of %d parties: ", verb, obj_name(r, o->id),
+            (int)b->count, (int)b->parties);
+  int32_t missing[4];
+  int k = 0, more = 0, raised = 0;
+  for (int32_t x = 0; x < r->nthreads; x++) {
+    const SimThread *t = &r->threads[x];
+    if (t->state == TS_READY && t->pend.obj == o->id) continue; /* at the barrier */
+    if (t->state == TS_RUNNING || !a_party(r, o, x, tids, n)) continue;
+    if (k < 4) missing[k++] = x;
+    else more++;
+  }
+  for (int i = 0; i < k; i++) {
+    if (i) sb_puts(out, i == k - 1 && !more ? ", and " : ", ");
+    raised |= never_arrived(r, missing[i], out);
+  }
+  if (more) sb_printf(out, ", and %d more", more);
+  if (!k) sb_puts(out, "nobody else is coming");
+  return raised ? advice_raised : NULL;
 }
 
 /* Could 'e' have happened just before event 'before'?  A pass could if it
@@ -66,7 +139,7 @@ static int barrier_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_
 }
 
 const ObjClass barrier_class = {"Barrier", barrier_ready, NULL, barrier_explain,
-                                barrier_enabled_before, 0, 0};
+                                barrier_enabled_before, 0, 0, NULL};
 
 /* Wake every thread waiting to pass. */
 static void wake_all(SimRun *r, SimObject *o, int32_t ev) {

@@ -39,20 +39,172 @@ static int32_t cond_waits_for(const SimRun *r, const SimObject *c,
   return lk->cls->waits_for(r, lk, t);
 }
 
-static void cond_explain(const SimRun *r, const SimObject *c, const SimThread *t,
+/* The event of the wait() in which 'tid' is parked on 'c' (its latest). */
+static int32_t parked_at(const SimRun *r, const SimObject *c, int32_t tid) {
+  for (int32_t i = c->last_ev; i >= 0; i = r->events[i].prev_obj)
+    if (r->events[i].tid == tid && r->events[i].op == OP_CV_WAIT) return i;
+  return -1;
+}
+
+/*
+** Did the wake-up at event 'w' (a thread back from wait() on 'c') come to
+** nothing?  It did if the thread waited on 'c' again before it released the
+** lock or notified anyone: its predicate was still false.  Returns the event
+** of that second wait, or -1.
+*/
+static int32_t waited_again(const SimRun *r, const SimObject *c, int32_t w) {
+  int32_t tid = r->events[w].tid;
+  for (uint32_t i = (uint32_t)w + 1; i < r->nevents; i++) {
+    const SimEvent *e = &r->events[i];
+    if (e->tid != tid) continue;
+    if (e->op == OP_CV_WAIT && e->obj == c->id)
+      return e->flags & EV_RAISED ? -1 : (int32_t)i;
+    if ((e->op == OP_RELEASE && e->obj == c->link) || e->op == OP_END ||
+        e->op == OP_ERROR ||
+        ((e->op == OP_NOTIFY || e->op == OP_NOTIFY_ALL) && e->obj == c->id))
+      return -1;
+  }
+  return -1;
+}
+
+static void put_step(const SimRun *r, int32_t ev, StrBuf *out) {
+  sb_printf(out, "step %u (", (unsigned)ev + 1);
+  run_format_site(r, r->events[ev].line, out);
+  sb_putc(out, ')');
+}
+
+/*
+** Lost wake-ups: the notify() calls that came while a waiter of the group
+** was parked and woke a thread that could not proceed (its wake-up event
+** 'wakes[i]', oldest first).  Returns how many were found (at most 'max').
+*/
+static int wasted_notifies(const SimRun *r, const SimObject *c, int32_t since,
+                           int32_t *wakes, int max) {
+  int k = 0;
+  for (int32_t i = c->last_ev; i > since; i = r->events[i].prev_obj) { /* since >= 0 */
+    const SimEvent *e = &r->events[i];
+    if (e->op != OP_CV_WAKE || e->aux <= since || r->events[e->aux].op != OP_NOTIFY)
+      continue;
+    if (waited_again(r, c, i) < 0) continue;
+    if (k == max) /* keep the oldest */
+      memmove(wakes, wakes + 1, sizeof *wakes * (size_t)--k);
+    wakes[k++] = i;
+  }
+  for (int a = 0, b = k - 1; a < b; a++, b--) { /* newest first -> oldest first */
+    int32_t x = wakes[a];
+    wakes[a] = wakes[b];
+    wakes[b] = x;
+  }
+  return k;
+}
+
+/* The last notify on 'c' before event 'before', if it woke nobody and no
+   notify came after it; or -1. */
+static int32_t early_notify(const SimRun *r, const SimObject *c, int32_t before) {
+  for (int32_t i = c->last_ev; i >= 0; i = r->events[i].prev_obj) {
+    const SimEvent *e = &r->events[i];
+    if ((e->op != OP_NOTIFY && e->op != OP_NOTIFY_ALL) || (e->flags & EV_RAISED))
+      continue;
+    if (i > before) return -1; /* a later notify went to someone else */
+    return e->value.u.i == 0 ? i : -1;
+  }
+  return -1;
+}
+
+static const char *const advice_wasted =
+    "A notify() wakes one waiter, and it may be one that cannot proceed: use "
+    "notify_all(), or one Condition per predicate";
+static const char *const advice_early =
+    "A Condition does not remember a notify() that comes before the wait(): check the "
+    "predicate under the lock and wait only while it is false (while not pred() do "
+    "cond:wait() end, or wait_for)";
+static const char *const advice_lost =
+    "A lost wake-up: a notify() that came before the wait(), or one that woke a waiter "
+    "who could not proceed; re-check the condition in a loop, use notify_all(), or one "
+    "Condition per predicate";
+
+/* The earliest wait() among tids[0..n) (each parked in its 'at[i]'), or -1. */
+static int32_t earliest(const SimRun *r, const SimObject *c, const int32_t *tids, int n,
+                        int32_t *at) {
+  int32_t since = -1;
+  for (int i = 0; i < n; i++) {
+    at[i] = parked_at(r, c, tids[i]);
+    if (at[i] >= 0 && (since < 0 || at[i] < since)) since = at[i];
+  }
+  return since;
+}
+
+/*
+** The advice for every wait on 'c' that nobody will notify: the cause seen
+** for any of them (a notify() that woke a waiter who could not proceed, one
+** that came before the wait) decides it, so that the finding gives one.
+*/
+static const char *lost_advice(const SimRun *r, const SimObject *c) {
+  int32_t tids[64], at[64], wakes[1];
+  int n = 0;
+  for (int32_t i = 0; i < r->nthreads && n < 64; i++) {
+    const SimThread *w = &r->threads[i];
+    if (w->state == TS_READY && w->pend.op == OP_CV_WAKE && w->pend.obj == c->id &&
+        !signalled(r, w))
+      tids[n++] = i;
+  }
+  int32_t since = earliest(r, c, tids, n, at);
+  if (since < 0) return advice_lost;
+  if (wasted_notifies(r, c, since, wakes, 1)) return advice_wasted;
+  return early_notify(r, c, since) >= 0 ? advice_early : advice_lost;
+}
+
+/* Unsignalled waiters tids[0..n): say which notify went astray, if any did. */
+static void explain_lost(const SimRun *r, const SimObject *c, const int32_t *tids, int n,
                          StrBuf *out) {
-  if (signalled(r, t)) {
-    sb_printf(out, "was notified on Condition '%s' but ", obj_name(r, c->id));
-    const SimObject *lk = lock_of(r, c);
-    lk->cls->explain(r, lk, t, out);
+  int32_t at[64], wakes[3];
+  if (n > 64) n = 64;
+  int32_t since = earliest(r, c, tids, n, at);
+  int k = since >= 0 ? wasted_notifies(r, c, since, wakes, 3) : 0;
+  if (k) {
+    sb_puts(out, ": ");
+    for (int i = 0; i < k; i++) {
+      const SimEvent *w = &r->events[wakes[i]], *nt = &r->events[w->aux];
+      sb_printf(out, "%sthe notify() by %s at ", i ? ", then " : "",
+                thread_name(r, nt->tid));
+      put_step(r, w->aux, out);
+      sb_printf(out, " woke %s, which could not proceed and waited again at ",
+                thread_name(r, w->tid));
+      run_format_site(r, r->events[waited_again(r, c, wakes[i])].line, out);
+    }
+    int32_t missed[64];
+    int nm = 0;
+    for (int i = 0; i < n; i++)
+      if (at[i] >= 0 && at[i] < r->events[wakes[0]].aux) missed[nm++] = tids[i];
+    if (nm) {
+      sb_puts(out, ", and no notify() reached ");
+      run_format_threads(r, missed, nm, out);
+    }
     return;
   }
+  int32_t early = since >= 0 ? early_notify(r, c, since) : -1;
+  if (early < 0) return;
+  sb_printf(out, ": the last notify() on it, by %s at ",
+            thread_name(r, r->events[early].tid));
+  put_step(r, early, out);
   sb_printf(out,
-            "waits on Condition '%s' and nobody is left to notify it (a lost "
-            "wake-up: a notify() that came before this wait(), or one that woke "
-            "a waiter who could not proceed; re-check the condition in a loop, "
-            "use notify_all(), or one Condition per predicate)",
-            obj_name(r, c->id));
+            n > 1 ? ", came before their wait()s (the first at step %u) and woke nobody"
+                  : ", came before its wait() at step %u and woke nobody",
+            (unsigned)since + 1);
+}
+
+static const char *cond_explain(const SimRun *r, const SimObject *c, const int32_t *tids,
+                                int n, StrBuf *out) {
+  if (signalled(r, &r->threads[tids[0]])) {
+    sb_printf(out, "%s notified on Condition '%s' but ", obj_verb(n, "was", "were"),
+              obj_name(r, c->id));
+    const SimObject *lk = lock_of(r, c);
+    return lk->cls->explain(r, lk, tids, n, out);
+  }
+  sb_printf(out, "%s on Condition '%s' and nobody is left to notify %s",
+            obj_verb(n, "waits", "wait"), obj_name(r, c->id), obj_verb(n, "it", "them"));
+  explain_lost(r, c, tids, n, out);
+  return lost_advice(r, c);
 }
 
 /* A wake could come before 'before' only if its notify was earlier. */
@@ -62,7 +214,7 @@ static int cond_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t b
 }
 
 const ObjClass condition_class = {"Condition", cond_ready, cond_waits_for,
-                                  cond_explain, cond_enabled_before, 0, 0};
+                                  cond_explain, cond_enabled_before, 0, 0, NULL};
 
 /* The threads parked in wait() on 'c' and not yet notified, oldest first. */
 static int waiters(const SimRun *r, const SimObject *c, int32_t *out, int max) {

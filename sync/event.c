@@ -25,15 +25,17 @@ static int event_ready(const SimRun *r, const SimObject *o, const SimThread *t) 
   return ES(o)->flag || t->woken;
 }
 
-static void event_explain(const SimRun *r, const SimObject *o, const SimThread *t,
-                          StrBuf *out) {
-  (void)t;
-  sb_printf(out, "waits for Event '%s', which is never set", obj_name(r, o->id));
+static const char *event_explain(const SimRun *r, const SimObject *o, const int32_t *tids,
+                                 int n, StrBuf *out) {
+  (void)tids;
+  sb_printf(out, "%s for Event '%s', which is never set", obj_verb(n, "waits", "wait"),
+            obj_name(r, o->id));
   if (ES(o)->set_line > 0) {
     sb_puts(out, " again (it was set at ");
     run_format_site(r, ES(o)->set_line, out);
     sb_puts(out, " and cleared since)");
   }
+  return NULL;
 }
 
 /* A wait could come before 'before' if the flag was set then, or a set()
@@ -44,7 +46,7 @@ static int event_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t 
 }
 
 const ObjClass event_class = {"Event", event_ready, NULL, event_explain,
-                              event_enabled_before, 0, 0};
+                              event_enabled_before, 0, 0, NULL};
 
 /* ---- operations ------------------------------------------------------- */
 

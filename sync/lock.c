@@ -91,12 +91,13 @@ static int32_t lock_waits_for(const SimRun *r, const SimObject *o,
   return s->flavor <= LK_RLOCK ? s->owner : -1;
 }
 
-static void lock_explain(const SimRun *r, const SimObject *o, const SimThread *t,
-                         StrBuf *out) {
+static const char *lock_explain(const SimRun *r, const SimObject *o, const int32_t *tids,
+                                int n, StrBuf *out) {
   const LockState *s = LS(o);
-  sb_printf(out, "waits to acquire %s '%s'", o->cls->kind, obj_name(r, o->id));
+  sb_printf(out, "%s to acquire %s '%s'", obj_verb(n, "waits", "wait"), o->cls->kind,
+            obj_name(r, o->id));
   if (s->flavor <= LK_RLOCK && s->owner >= 0) {
-    if (s->owner == t->id) sb_puts(out, ", which it already holds");
+    if (n == 1 && s->owner == tids[0]) sb_puts(out, ", which it already holds");
     else if (!thread_alive(&r->threads[s->owner]))
       sb_printf(out, ", held by %s, which ended without releasing it", thread_name(r, s->owner));
     else sb_printf(out, ", held by %s", thread_name(r, s->owner));
@@ -108,6 +109,7 @@ static void lock_explain(const SimRun *r, const SimObject *o, const SimThread *t
   } else if (s->flavor >= LK_SEM) {
     sb_puts(out, ", whose value is 0 and which nobody will release");
   }
+  return NULL;
 }
 
 static int lock_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t bi) {
@@ -120,14 +122,14 @@ static int lock_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t b
 }
 
 const ObjClass lock_class = {"Lock", lock_ready, lock_waits_for, lock_explain,
-                             lock_enabled_before, 1, 0};
+                             lock_enabled_before, 1, 0, NULL};
 const ObjClass rlock_class = {"RLock", lock_ready, lock_waits_for, lock_explain,
-                              lock_enabled_before, 1, 0};
+                              lock_enabled_before, 1, 0, NULL};
 const ObjClass semaphore_class = {"Semaphore", lock_ready, lock_waits_for,
-                                  lock_explain, lock_enabled_before, 1, 0};
+                                  lock_explain, lock_enabled_before, 1, 0, NULL};
 const ObjClass bounded_semaphore_class = {"BoundedSemaphore", lock_ready,
                                           lock_waits_for, lock_explain,
-                                          lock_enabled_before, 1, 0};
+                                          lock_enabled_before, 1, 0, NULL};
 const ObjClass *const lock_family[] = {&lock_class, &rlock_class, &semaphore_class,
                                        &bounded_semaphore_class, NULL};
 

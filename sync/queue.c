@@ -48,23 +48,96 @@ static int queue_ready(const SimRun *r, const SimObject *o, const SimThread *t) 
   return ok;
 }
 
-static void queue_explain(const SimRun *r, const SimObject *o, const SimThread *t,
-                          StrBuf *out) {
+/* Did event 'e' (an empty(), full() or qsize() check) tell its thread to go
+   on and call 'op' (get: the queue had items; put: it had room)? */
+static int said_go(const SimEvent *e, int op, int32_t maxsize) {
+  if (e->op == OP_Q_QSIZE)
+    return op == OP_Q_GET ? e->value.u.i > 0 : maxsize > 0 && e->value.u.i < maxsize;
+  if (e->op == OP_Q_EMPTY && op == OP_Q_GET) return e->value.u.i == 0;
+  if (e->op == OP_Q_FULL && op == OP_Q_PUT) return e->value.u.i == 0;
+  return 0;
+}
+
+/*
+** Check-then-act: the last operation of thread 'tid' on the queue was a
+** check that said "go on", and another thread's get (or put) took the last
+** item (or the last free place) before its own.  Returns the event of that
+** check and sets '*other' to the other thread's operation, or returns -1.
+*/
+static int32_t check_then_act(const SimRun *r, const SimObject *o, int32_t tid,
+                              int32_t *other) {
+  int op = r->threads[tid].pend.op;
+  int32_t i = o->last_ev;
+  *other = -1;
+  for (; i >= 0 && r->events[i].tid != tid; i = r->events[i].prev_obj) {
+    const SimEvent *e = &r->events[i];
+    if (*other < 0 && e->op == op && !(e->flags & (EV_RAISED | EV_FAILED | EV_TIMEOUT)))
+      *other = i;
+  }
+  if (i < 0 || *other < 0 || !said_go(&r->events[i], op, QS(o)->maxsize)) return -1;
+  return i;
+}
+
+/* "its empty() at step 7 (c.lua:4) returned false, but consumer1 took the
+   last item at step 9 (c.lua:5) before this get()" */
+static void put_check_then_act(const SimRun *r, int32_t tid, int one, int32_t check,
+                               int32_t other, StrBuf *out) {
+  const SimEvent *c = &r->events[check], *g = &r->events[other];
+  if (one) sb_puts(out, "its ");
+  else sb_printf(out, "%s's ", thread_name(r, tid));
+  sb_printf(out, "%s() at step %u (", op_name(c->op), (unsigned)check + 1);
+  run_format_site(r, c->line, out);
+  sb_puts(out, ") returned ");
+  run_format_value(r, &c->value, out);
+  sb_printf(out, ", but %s %s at step %u (", thread_name(r, g->tid),
+            g->op == OP_Q_GET ? "took the last item" : "took the last free place",
+            (unsigned)other + 1);
+  run_format_site(r, g->line, out);
+  sb_printf(out, ") before %s %s()", one ? "this" : "its", op_name(g->op));
+}
+
+static const char *const advice_get =
+    "Checking empty() or qsize() and then calling get() is check-then-act: another "
+    "thread can take the item in between; call get_nowait() and handle Empty (or get() "
+    "with a timeout) instead";
+static const char *const advice_put =
+    "Checking full() or qsize() and then calling put() is check-then-act: another thread "
+    "can fill the queue in between; call put_nowait() and handle Full (or put() with a "
+    "timeout) instead";
+
+/* The causes seen for tids[0..n) (check-then-act), then "no live thread
+   will 'what'()"; returns how many causes were seen. */
+static int put_causes(const SimRun *r, const SimObject *o, const int32_t *tids, int n,
+                      const char *what, StrBuf *out) {
+  int k = 0;
+  for (int i = 0; i < n; i++) {
+    int32_t other, check = check_then_act(r, o, tids[i], &other);
+    if (check < 0) continue;
+    if (k++) sb_puts(out, ", ");
+    put_check_then_act(r, tids[i], n == 1, check, other, out);
+  }
+  sb_printf(out, "%sno live thread will %s()", k ? ", and " : "", what);
+  return k;
+}
+
+static const char *queue_explain(const SimRun *r, const SimObject *o, const int32_t *tids,
+                                 int n, StrBuf *out) {
   const QueueState *q = QS(o);
-  const char *n = obj_name(r, o->id);
-  switch (t->pend.op) {
+  const char *name = obj_name(r, o->id), *verb = obj_verb(n, "waits", "wait");
+  switch (r->threads[tids[0]].pend.op) {
   case OP_Q_GET:
-    sb_printf(out, "waits in get() on %s '%s', which stays empty: no live thread will put()",
-              qkinds[q->kind], n);
-    break;
+    sb_printf(out, "%s in get() on %s '%s', which stays empty: ", verb, qkinds[q->kind],
+              name);
+    return put_causes(r, o, tids, n, "put", out) ? advice_get : NULL;
   case OP_Q_PUT:
-    sb_printf(out, "waits in put() on %s '%s', full at %d items: no live thread will get()",
-              qkinds[q->kind], n, (int)q->maxsize);
-    break;
+    sb_printf(out, "%s in put() on %s '%s', full at %d item%s: ", verb, qkinds[q->kind],
+              name, (int)q->maxsize, q->maxsize == 1 ? "" : "s");
+    return put_causes(r, o, tids, n, "get", out) ? advice_put : NULL;
   default:
-    sb_printf(out, "waits in join() on %s '%s' for %d task_done() call%s that never come%s",
-              qkinds[q->kind], n, (int)q->unfinished, q->unfinished == 1 ? "" : "s",
-              q->unfinished == 1 ? "s" : "");
+    sb_printf(out, "%s in join() on %s '%s' for %d task_done() call%s that never come%s",
+              verb, qkinds[q->kind], name, (int)q->unfinished,
+              q->unfinished == 1 ? "" : "s", q->unfinished == 1 ? "s" : "");
+    return NULL;
   }
 }
 
@@ -86,7 +159,7 @@ static int queue_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t 
 }
 
 const ObjClass queue_class = {"Queue", queue_ready, NULL, queue_explain,
-                              queue_enabled_before, 0, 0};
+                              queue_enabled_before, 0, 0, NULL};
 
 /* Async mode: wake the oldest not-yet-woken waiter doing 'op'. */
 static void wake_next(SimRun *r, SimObject *o, int op, int32_t ev) {

@@ -11,6 +11,8 @@
 
 #include "../sim/object.h"
 
+struct luaL_Reg; /* lauxlib.h */
+
 /* Register every primitive's globals into the table at 'base'. */
 void sync_open(lua_State *L, int base);
 

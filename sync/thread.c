@@ -12,6 +12,12 @@
 #include "../sim/lapi.h"
 #include "sync.h"
 
+typedef struct ThreadState {
+  int32_t fn_line; /* where the thread's function is defined, 0 if unknown */
+} ThreadState;
+
+#define THS(o) OBJ_STATE(ThreadState, o)
+
 /* ---- semantics -------------------------------------------------------- */
 
 static int32_t target_of(const SimObject *o) { return o->link; }
@@ -32,11 +38,25 @@ static int32_t thread_waits_for(const SimRun *r, const SimObject *o,
   return target_of(o);
 }
 
-static void thread_explain(const SimRun *r, const SimObject *o,
-                           const SimThread *t, StrBuf *out) {
-  (void)t;
-  sb_printf(out, "waits in join() for %s, which never finishes",
-            thread_name(r, target_of(o)));
+static const char *thread_explain(const SimRun *r, const SimObject *o,
+                                  const int32_t *tids, int n, StrBuf *out) {
+  (void)tids;
+  sb_printf(out, "%s in join() for %s, which never finishes",
+            obj_verb(n, "waits", "wait"), thread_name(r, target_of(o)));
+  return NULL;
+}
+
+/*
+** A thread is known by its spawn site and the function it runs, not by its
+** name or its place in the spawn order: the workers of a pool spawned in a
+** loop are one site, and a stuck state is the same whichever of them was
+** left behind.
+*/
+static uint64_t thread_site(const SimRun *r, const SimObject *o) {
+  (void)r;
+  uint64_t h = util_fnv_u64(UTIL_FNV_INIT, 0x746872656164ULL); /* "thread" */
+  h = util_fnv_u64(h, (uint64_t)(int64_t)o->line);
+  return util_fnv_u64(h, (uint64_t)(int64_t)THS(o)->fn_line);
 }
 
 /* A join could proceed before 'before' only if the thread had ended. */
@@ -46,7 +66,7 @@ static int thread_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t
 }
 
 const ObjClass thread_class = {"Thread", thread_ready, thread_waits_for,
-                               thread_explain, thread_enabled_before, 0, 0};
+                               thread_explain, thread_enabled_before, 0, 0, thread_site};
 
 /* ---- bindings ------------------------------------------------------- */
 
@@ -56,7 +76,12 @@ static int spawn_k(lua_State *L, int status, lua_KContext ctx) {
   int fn = (int)(ctx & 0xff), daemon = (int)(ctx >> 8);
   const char *name = fn == 2 ? lua_tostring(L, 1) : NULL;
   int nargs = lua_gettop(L) - fn;
+  lua_Debug ar;
+  lua_pushvalue(L, fn);
+  lua_getinfo(L, ">S", &ar);
   int32_t tid = sched_spawn(L, name, nargs, daemon);
+  SimRun *r = sched_run_of(L);
+  THS(&r->objs[r->threads[tid].obj])->fn_line = ar.linedefined > 0 ? ar.linedefined : 0;
   SimEvent *e = sched_event(L, OP_SPAWN, -1);
   e->aux = tid;
   e->value.tag = VAL_THREAD;

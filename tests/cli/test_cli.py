@@ -903,7 +903,189 @@ class Limits(RacesimTest):
         for f in obj["findings"]:
             self.assertIn("--max-steps 1000", f["replay"])
 
-# ---- 7. signals ----------------------------------------------------------------
+# ---- 7. stuck: one finding per stuck state, explained by its cause --------------
+
+class Stuck(RacesimTest):
+    """A stuck run is one finding whichever identical waiter was left behind,
+    names every waiter once with the advice once, and names the operation
+    that caused it where the trace shows one (DESIGN.md, section 4)."""
+
+    # Three identical workers and one sentinel too few: whichever worker
+    # takes no sentinel waits in get() forever, and main waits to join it.
+    POOL = """\
+        local q = Queue("q")
+        local workers = {}
+        for i = 1, 3 do
+          workers[i] = spawn("worker" .. i, function()
+            while true do
+              local job = q:get()
+              if job == nil then return end
+            end
+          end)
+        end
+        for j = 1, 2 do q:put(j) end
+        for _ = 1, SENTINELS do q:put(nil) end
+        for i = 1, 3 do workers[i]:join() end
+    """
+
+    # Two consumers drain a queue holding one item: both see it non-empty.
+    DRAIN = """\
+        local q = Queue("jobs")
+        q:put("job")
+        for i = 1, 2 do
+          spawn("consumer" .. i, function()
+            while not q:empty() do
+              q:get()
+            end
+          end)
+        end
+    """
+
+    # A bounded buffer on one Condition with notify(): 2 producers, 2 consumers.
+    BB = """\
+        local cond = Condition(nil, "cond")
+        local n = shared("n", 0)
+        for p = 1, 2 do
+          spawn("producer" .. p, function()
+            cond:with(function()
+              while n:get() >= 1 do cond:wait() end
+              n:set(n:get() + 1)
+              cond:notify()
+            end)
+          end)
+        end
+        for c = 1, 2 do
+          spawn("consumer" .. c, function()
+            cond:with(function()
+              while n:get() == 0 do cond:wait() end
+              n:set(n:get() - 1)
+              cond:notify()
+            end)
+          end)
+        end
+    """
+
+    # Three parties; worker3 raises (or returns) before it reaches wait().
+    BARRIER = """\
+        local b = Barrier(3, nil, nil, "phase")
+        for i = 1, 3 do
+          spawn("worker" .. i, function()
+            if i == 3 then SKIP end
+            b:wait()
+          end)
+        end
+    """
+
+    def stuck(self, script, *opts):
+        obj, r = self.run_json(script, "--no-db", *opts, code=1)
+        stuck = [f for f in obj["findings"] if f["kind"] == "stuck"]
+        return stuck, r
+
+    def replay_events(self, script, finding):
+        """The events of the run whose message the finding shows (its first
+        run: the replay command may be a shrunk schedule)."""
+        r = self.racesim("replay", script, "--schedule", finding["schedule"], "--json",
+                         "--no-db")
+        self.assertExit(r, 1)
+        return self.json_of(r)["events"]
+
+    def waiters(self, message, script):
+        return re.findall(r"([\w-]+(?:(?:, | and )[\w-]+)*) at %s:(\d+) wait" %
+                          re.escape(script), message)
+
+    def test_pool_one_sentinel_short_is_one_finding(self):
+        s = self.write("pool.lua", self.POOL.replace("SENTINELS", "2"))
+        for opts in (("--strategy", "dfs"), ("--seed", "1", "--runs", "300"),
+                     ("--seed", "7", "--runs", "300", "--jobs", "2")):
+            stuck, r = self.stuck(s, *opts)
+            self.assertEqual(len(stuck), 1, "%s: not one stuck finding\n%r" % (opts, r))
+            m = stuck[0]["message"]
+            w = self.waiters(m, "pool.lua")
+            self.assertEqual(len(w), 2, "%s: waiters %s\n%s" % (opts, w, m))
+            self.assertEqual(w[0], ("MainThread", "13"), m)
+            self.assertRegex(w[1][0], r"^worker[123]$", m)
+            self.assertEqual(w[1][1], "6", m)
+            self.assertIn("MainThread at pool.lua:13 waits in join() for %s, which never "
+                          "finishes" % w[1][0], m)
+            self.assertEqual(m.count("which stays empty: no live thread will put()"), 1, m)
+            if "dfs" in opts:  # every run is stuck, with one worker or another
+                self.assertEqual(stuck[0]["count"], self.json_of(r)["runs"], r)
+
+    def test_pool_without_sentinels_names_every_waiter_once(self):
+        s = self.write("pool.lua", self.POOL.replace("SENTINELS", "0"))
+        stuck, r = self.stuck(s, "--strategy", "dfs")
+        self.assertEqual(len(stuck), 1, r)
+        m = stuck[0]["message"]
+        self.assertIn("worker1, worker2 and worker3 at pool.lua:6 wait in get() on Queue 'q', "
+                      "which stays empty: no live thread will put()", m)
+        self.assertEqual(m.count("stays empty"), 1, m)
+        self.assertEqual([n for n, _ in self.waiters(m, "pool.lua")],
+                         ["MainThread", "worker1, worker2 and worker3"], m)
+
+    def test_empty_then_get_names_the_other_consumer(self):
+        s = self.write("drain.lua", self.DRAIN)
+        stuck, r = self.stuck(s, "--strategy", "dfs")
+        self.assertEqual(len(stuck), 1, r)
+        m = stuck[0]["message"]
+        g = re.search(r"(consumer\d) at drain\.lua:6 waits in get\(\) on Queue 'jobs', which "
+                      r"stays empty: its empty\(\) at step (\d+) \(drain\.lua:5\) returned "
+                      r"false, but (consumer\d) took the last item at step (\d+) "
+                      r"\(drain\.lua:6\) before this get\(\), and no live thread will put\(\)",
+                      m)
+        self.assertTrue(g, m)
+        left, check, taker, took = g.group(1), int(g.group(2)), g.group(3), int(g.group(4))
+        self.assertNotEqual(left, taker, m)
+        self.assertEqual(m.count("check-then-act"), 1, m)
+        ev = self.replay_events(s, stuck[0])
+        self.assertEqual((ev[check - 1]["op"], ev[check - 1]["thread"], ev[check - 1]["value"]),
+                         ("empty", left, "false"), m)
+        self.assertEqual((ev[took - 1]["op"], ev[took - 1]["thread"], ev[took - 1]["line"]),
+                         ("get", taker, 6), m)
+
+    def test_lost_wakeup_names_the_notify_that_woke_the_wrong_waiter(self):
+        s = self.write("bb.lua", self.BB)
+        stuck, r = self.stuck(s, "--strategy", "dfs")
+        self.assertEqual(len(stuck), 1, r)
+        m = stuck[0]["message"]
+        g = re.search(r"the notify\(\) by (\w+) at step (\d+) \(bb\.lua:(\d+)\) woke (\w+), "
+                      r"which could not proceed and waited again at bb\.lua:(\d+), and no "
+                      r"notify\(\) reached (\w+)", m)
+        self.assertTrue(g, m)
+        by, step, line, woke, again, missed = g.groups()
+        step, line, again = int(step), int(line), int(again)
+        self.assertIn(line, (8, 17), m)
+        # the woken waiter and the one left asleep are of the other kind
+        self.assertNotEqual(woke[:-1], missed[:-1], m)
+        self.assertIn("%s at bb.lua:" % missed, m)
+        self.assertEqual(m.count("notify_all()"), 1, m)
+        self.assertEqual(m.count("nobody is left to notify"), 2, m)
+        ev = self.replay_events(s, stuck[0])
+        e = ev[step - 1]
+        self.assertEqual((e["op"], e["thread"], e["line"]), ("notify", by, line), m)
+        later = [x for x in ev[step:] if x["thread"] == woke]
+        self.assertEqual([x["op"] for x in later][:1], ["wake"], m)
+        self.assertIn(("wait", again), [(x["op"], x["line"]) for x in later], m)
+        blocked = [x["thread"] for x in ev if x.get("flags") == "blocked"]
+        self.assertIn(missed, blocked, m)
+
+    def test_short_barrier_names_the_party_that_raised(self):
+        s = self.write("bar.lua", self.BARRIER.replace(
+            "SKIP", 'error({type = "ValueError", message = "bad input"})'))
+        stuck, r = self.stuck(s, "--strategy", "dfs")
+        self.assertEqual(len(stuck), 1, r)
+        m = stuck[0]["message"]
+        self.assertIn("worker1 and worker2 at bar.lua:5 wait at Barrier 'phase' with 2 of 3 "
+                      "parties: worker3 raised ValueError at bar.lua:4 and never arrived", m)
+        self.assertEqual(m.count("abort()"), 1, m)
+
+    def test_short_barrier_names_the_party_that_returned(self):
+        s = self.write("bar.lua", self.BARRIER.replace("SKIP", "return"))
+        stuck, r = self.stuck(s, "--seed", "1", "--runs", "50")
+        self.assertEqual(len(stuck), 1, r)
+        self.assertIn("worker1 and worker2 at bar.lua:5 wait at Barrier 'phase' with 2 of 3 "
+                      "parties: worker3 returned without arriving", stuck[0]["message"])
+
+# ---- 8. signals ----------------------------------------------------------------
 
 class Signals(RacesimTest):
 
@@ -1074,7 +1256,7 @@ class Signals(RacesimTest):
         self.assertEqual(idx, list(range(len(idx))))
 
 
-# ---- 8. check and new -----------------------------------------------------------
+# ---- 9. check and new -----------------------------------------------------------
 
 class CheckAndNew(RacesimTest):
 

@@ -3,13 +3,16 @@
 ** Lua: a run is assembled event by event, as the scheduler would record it,
 ** and the findings are checked, including the cases that must NOT be
 ** reported (properly synchronized accesses through each kind of primitive,
-** a gate lock, RLock re-entry, a cycle within one thread).
+** a gate lock, RLock re-entry, a cycle within one thread).  The stuck tests
+** use the real primitives' classes (sync/), whose explanations read the
+** synthetic events and objects as they read a real run's.
 */
 #include <math.h>
 
 #include "../../sim/detect.h"
 #include "../../sim/lockgraph.h"
 #include "../../sim/object.h"
+#include "../../sync/sync.h"
 #include "test.h"
 
 /* ---- a tiny world: locations, mutexes, a generic primitive ------------ */
@@ -19,21 +22,28 @@ static int32_t mutex_waits_for(const SimRun *r, const SimObject *o, const SimThr
   (void)r, (void)t;
   return owner_of(o);
 }
-static void mutex_explain(const SimRun *r, const SimObject *o, const SimThread *t, StrBuf *b) {
-  (void)t;
-  sb_printf(b, "waits to acquire Lock '%s', held by %s", obj_name(r, o->id),
-            thread_name(r, owner_of(o)));
+static const char *mutex_explain(const SimRun *r, const SimObject *o, const int32_t *tids,
+                                 int n, StrBuf *b) {
+  (void)tids;
+  sb_printf(b, "%s to acquire Lock '%s', held by %s", obj_verb(n, "waits", "wait"),
+            obj_name(r, o->id), thread_name(r, owner_of(o)));
+  return NULL;
 }
-static void ev_explain(const SimRun *r, const SimObject *o, const SimThread *t, StrBuf *b) {
-  (void)t;
-  sb_printf(b, "waits for Event '%s', which is never set", obj_name(r, o->id));
+static const char *ev_explain(const SimRun *r, const SimObject *o, const int32_t *tids,
+                              int n, StrBuf *b) {
+  (void)tids;
+  sb_printf(b, "%s for Event '%s', which is never set", obj_verb(n, "waits", "wait"),
+            obj_name(r, o->id));
+  return NULL;
 }
 
-static const ObjClass loc_class = {"Shared", NULL, NULL, NULL, NULL, 0, 1};
-static const ObjClass lock_cls = {"Lock", NULL, mutex_waits_for, mutex_explain, NULL, 1, 0};
-static const ObjClass rlock_cls = {"RLock", NULL, mutex_waits_for, mutex_explain, NULL, 1, 0};
-static const ObjClass prim_cls = {"Event", NULL, NULL, ev_explain, NULL, 0, 0};
-static const ObjClass barrier_cls = {"Barrier", NULL, NULL, NULL, NULL, 0, 0};
+static const ObjClass loc_class = {"Shared", NULL, NULL, NULL, NULL, 0, 1, NULL};
+static const ObjClass lock_cls = {"Lock", NULL, mutex_waits_for, mutex_explain,
+                                  NULL, 1, 0, NULL};
+static const ObjClass rlock_cls = {"RLock", NULL, mutex_waits_for, mutex_explain,
+                                   NULL, 1, 0, NULL};
+static const ObjClass prim_cls = {"Event", NULL, NULL, ev_explain, NULL, 0, 0, NULL};
+static const ObjClass barrier_cls = {"Barrier", NULL, NULL, NULL, NULL, 0, 0, NULL};
 
 typedef struct World {
   SimRun r;
@@ -283,6 +293,226 @@ static void test_deadlock_and_stuck(void) {
   world_close(&w);
 }
 
+/* ---- stuck: signatures, grouping, causes ------------------------------ */
+
+static int occurrences(const char *hay, const char *needle) {
+  int n = 0;
+  for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle)) n++;
+  return n;
+}
+
+static void stall(World *w) {
+  w->r.end = END_STALL;
+  detect_end_run(&w->dets, &w->r);
+}
+
+/* The thread object of 'tid', spawned at 'line' (as sched_spawn makes it). */
+static int32_t thread_obj(World *w, int32_t tid, int32_t line) {
+  int32_t o =
+      run_new_object(&w->r, &thread_class, thread_name(&w->r, tid), line, tid)->id;
+  w->r.threads[tid].obj = o;
+  return o;
+}
+
+/*
+** A pool of three identical workers (spawned at line 5) fed one sentinel too
+** few: worker 'left' still waits in get() at line 8, the others ended, and
+** the main thread waits in join() for it at line 16.
+*/
+static uint64_t pool_left(World *w, int32_t left, int32_t spawn_line) {
+  world_begin(w, 4);
+  int32_t q = obj(w, &queue_class, "q");
+  int32_t t[4];
+  for (int32_t i = 1; i <= 3; i++) t[i] = thread_obj(w, i, spawn_line);
+  for (int32_t i = 1; i <= 3; i++) w->r.threads[i].state = TS_DONE;
+  block(w, left, OP_Q_GET, q, 8);
+  block(w, 0, OP_JOIN, t[left], 16);
+  stall(w);
+  CHECK_EQ_INT(count(w, FIND_STUCK), 1);
+  char want[96];
+  snprintf(want, sizeof want,
+           "T0 at t.lua:16 waits in join() for T%d, which never finishes", (int)left);
+  CHECK_CONTAINS(message(w, FIND_STUCK), want);
+  return w->r.nfindings ? w->r.findings[0].sig : 0;
+}
+
+static void test_stuck_signature(void) {
+  World w;
+  world_open(&w, "deadlock");
+  /* whichever identical worker was left behind: one signature */
+  uint64_t sig = pool_left(&w, 1, 5);
+  CHECK_EQ_INT(pool_left(&w, 2, 5), sig);
+  CHECK_EQ_INT(pool_left(&w, 3, 5), sig);
+  /* workers spawned elsewhere are other code: another signature */
+  CHECK(pool_left(&w, 2, 6) != sig);
+
+  /* per-worker objects made at one line, named at run time ("done1",
+     "done2"): the same wait whichever worker is left waiting on its own */
+  uint64_t sigs[2];
+  for (int k = 0; k < 2; k++) {
+    world_begin(&w, 3);
+    int32_t e1 = obj(&w, &event_class, "done1"), e2 = obj(&w, &event_class, "done2");
+    block(&w, k ? 2 : 1, OP_EV_WAIT, k ? e2 : e1, 9);
+    w.r.threads[k ? 1 : 2].state = TS_DONE;
+    w.r.threads[0].state = TS_DONE;
+    stall(&w);
+    CHECK_EQ_INT(count(&w, FIND_STUCK), 1);
+    sigs[k] = w.r.nfindings ? w.r.findings[0].sig : 0;
+  }
+  CHECK_EQ_INT(sigs[0], sigs[1]);
+
+  /* the same waits with one more identical waiter: a different state */
+  world_begin(&w, 4);
+  int32_t q = obj(&w, &queue_class, "q");
+  for (int32_t i = 1; i <= 3; i++) block(&w, i, OP_Q_GET, q, 8);
+  w.r.threads[0].state = TS_DONE;
+  stall(&w);
+  uint64_t three = w.r.nfindings ? w.r.findings[0].sig : 0;
+  world_begin(&w, 4);
+  q = obj(&w, &queue_class, "q");
+  for (int32_t i = 1; i <= 2; i++) block(&w, i, OP_Q_GET, q, 8);
+  w.r.threads[0].state = w.r.threads[3].state = TS_DONE;
+  stall(&w);
+  CHECK(w.r.nfindings && w.r.findings[0].sig != three);
+  world_close(&w);
+}
+
+static void test_stuck_grouping(void) {
+  World w;
+  world_open(&w, "deadlock");
+  /* three workers waiting the same way: one clause naming all three */
+  world_begin(&w, 4);
+  int32_t q = obj(&w, &queue_class, "q");
+  for (int32_t i = 1; i <= 3; i++) block(&w, i, OP_Q_GET, q, 8);
+  w.r.threads[0].state = TS_DONE;
+  stall(&w);
+  const char *m = message(&w, FIND_STUCK);
+  CHECK_EQ_STR(
+      m, "stuck: no thread can proceed and no timeout is pending: T1, T2 and T3 at "
+         "t.lua:8 wait in get() on Queue 'q', which stays empty: no live thread will "
+         "put()");
+
+  /* waiters on one Condition at two lines: two clauses, the advice once */
+  world_begin(&w, 4);
+  int32_t lk = obj(&w, &lock_class, "cond.lock");
+  int32_t c = run_new_object(&w.r, &condition_class, "cond", 1, lk)->id;
+  block(&w, 1, OP_CV_WAKE, c, 15);
+  block(&w, 2, OP_CV_WAKE, c, 25);
+  block(&w, 3, OP_CV_WAKE, c, 15);
+  w.r.threads[0].state = TS_DONE;
+  stall(&w);
+  m = message(&w, FIND_STUCK);
+  CHECK_CONTAINS(
+      m, "T1 and T3 at t.lua:15 wait on Condition 'cond' and nobody is left to "
+         "notify them; T2 at t.lua:25 waits on Condition 'cond' and nobody is left "
+         "to notify it. A lost wake-up");
+  CHECK_EQ_INT(occurrences(m, "A lost wake-up"), 1);
+  CHECK_EQ_INT(occurrences(m, "notify_all()"), 1);
+  world_close(&w);
+}
+
+/*
+** The bounded buffer on one Condition with notify(): T1 (a producer) and T2
+** (a consumer) wait; T3's notify() wakes T2, which finds its predicate still
+** false and waits again (or, with 'proceeds', releases the lock and goes on).
+*/
+static void lost_wakeup_run(World *w, int proceeds) {
+  world_begin(w, 4);
+  int32_t lk = obj(w, &lock_class, "cond.lock");
+  int32_t c = run_new_object(&w->r, &condition_class, "cond", 1, lk)->id;
+  ev(w, 1, OP_CV_WAIT, c, 0, 15); /* step 1 */
+  ev(w, 1, OP_RELEASE, lk, 0, 15);
+  ev(w, 2, OP_CV_WAIT, c, 0, 25); /* step 3 */
+  ev(w, 2, OP_RELEASE, lk, 0, 25);
+  ev(w, 3, OP_ACQUIRE, lk, 1, 30);
+  ev(w, 3, OP_NOTIFY, c, 1, 32); /* step 6: wakes T2 */
+  ev(w, 3, OP_RELEASE, lk, 0, 33);
+  eva(w, 2, OP_CV_WAKE, c, 1, 25, 5); /* aux: the notify's event */
+  ev(w, 2, OP_ACQUIRE, lk, 1, 25);
+  if (proceeds) ev(w, 2, OP_RELEASE, lk, 0, 27);
+  ev(w, 2, OP_CV_WAIT, c, 0, proceeds ? 28 : 25); /* step 10 or 11 */
+  ev(w, 2, OP_RELEASE, lk, 0, 25);
+  w->r.threads[0].state = w->r.threads[3].state = TS_DONE;
+  block(w, 1, OP_CV_WAKE, c, 15);
+  block(w, 2, OP_CV_WAKE, c, proceeds ? 28 : 25);
+  stall(w);
+}
+
+static void test_stuck_lost_wakeup(void) {
+  World w;
+  world_open(&w, "deadlock");
+  lost_wakeup_run(&w, 0);
+  const char *m = message(&w, FIND_STUCK);
+  CHECK_CONTAINS(
+      m, "T1 at t.lua:15 waits on Condition 'cond' and nobody is left to notify "
+         "it: the notify() by T3 at step 6 (t.lua:32) woke T2, which could not "
+         "proceed and waited again at t.lua:25, and no notify() reached T1; T2 at "
+         "t.lua:25 waits on Condition 'cond' and nobody is left to notify it. A "
+         "notify() wakes one waiter");
+  CHECK_EQ_INT(occurrences(m, "notify_all()"), 1);
+
+  /* the woken thread went on: no notify was wasted, nothing is named */
+  lost_wakeup_run(&w, 1);
+  m = message(&w, FIND_STUCK);
+  CHECK(strstr(m, "which could not proceed") == NULL);
+  CHECK_CONTAINS(m, "A lost wake-up");
+
+  /* a notify() that came before the wait and woke nobody */
+  world_begin(&w, 3);
+  int32_t lk = obj(&w, &lock_class, "cond.lock");
+  int32_t c = run_new_object(&w.r, &condition_class, "cond", 1, lk)->id;
+  ev(&w, 2, OP_ACQUIRE, lk, 1, 6);
+  ev(&w, 2, OP_NOTIFY, c, 0, 6); /* step 2, woke 0 */
+  ev(&w, 2, OP_RELEASE, lk, 0, 6);
+  ev(&w, 1, OP_ACQUIRE, lk, 1, 3);
+  ev(&w, 1, OP_CV_WAIT, c, 0, 3); /* step 5 */
+  ev(&w, 1, OP_RELEASE, lk, 0, 3);
+  w.r.threads[0].state = w.r.threads[2].state = TS_DONE;
+  block(&w, 1, OP_CV_WAKE, c, 3);
+  stall(&w);
+  CHECK_CONTAINS(
+      message(&w, FIND_STUCK),
+      "T1 at t.lua:3 waits on Condition 'cond' and nobody is left to notify it: "
+      "the last notify() on it, by T2 at step 2 (t.lua:6), came before its wait() "
+      "at step 5 and woke nobody. A Condition does not remember a notify()");
+  world_close(&w);
+}
+
+/* Two consumers drain a queue with while not q:empty() do q:get() end. */
+static void test_stuck_check_then_get(void) {
+  World w;
+  world_open(&w, "deadlock");
+  world_begin(&w, 3);
+  int32_t q = obj(&w, &queue_class, "jobs");
+  ev(&w, 1, OP_Q_EMPTY, q, 0, 6)->value.tag = VAL_BOOL; /* step 1: false */
+  ev(&w, 2, OP_Q_EMPTY, q, 0, 6)->value.tag = VAL_BOOL;
+  ev(&w, 2, OP_Q_GET, q, 1, 7); /* step 3: the last item */
+  ev(&w, 2, OP_Q_EMPTY, q, 1, 6)->value.tag = VAL_BOOL;
+  w.r.threads[0].state = w.r.threads[2].state = TS_DONE;
+  block(&w, 1, OP_Q_GET, q, 7);
+  stall(&w);
+  const char *m = message(&w, FIND_STUCK);
+  CHECK_CONTAINS(
+      m, "T1 at t.lua:7 waits in get() on Queue 'jobs', which stays empty: its "
+         "empty() at step 1 (t.lua:6) returned false, but T2 took the last item at "
+         "step 3 (t.lua:7) before this get(), and no live thread will put(). "
+         "Checking empty()");
+
+  /* its last look said empty: no check-then-act to blame */
+  world_begin(&w, 3);
+  q = obj(&w, &queue_class, "jobs");
+  ev(&w, 2, OP_Q_GET, q, 1, 7);
+  ev(&w, 1, OP_Q_EMPTY, q, 1, 6)->value.tag = VAL_BOOL;
+  w.r.threads[0].state = w.r.threads[2].state = TS_DONE;
+  block(&w, 1, OP_Q_GET, q, 7);
+  stall(&w);
+  CHECK_EQ_STR(
+      message(&w, FIND_STUCK),
+      "stuck: no thread can proceed and no timeout is pending: T1 at t.lua:7 waits in "
+      "get() on Queue 'jobs', which stays empty: no live thread will put()");
+  world_close(&w);
+}
+
 /* ---- lock-order graph ------------------------------------------------- */
 
 static void acq(World *w, int32_t tid, int32_t o, int32_t line) { ev(w, tid, OP_ACQUIRE, o, 1, line); }
@@ -421,6 +651,10 @@ int main(void) {
   RUN_TEST(test_lost_update);
   RUN_TEST(test_data_race);
   RUN_TEST(test_deadlock_and_stuck);
+  RUN_TEST(test_stuck_signature);
+  RUN_TEST(test_stuck_grouping);
+  RUN_TEST(test_stuck_lost_wakeup);
+  RUN_TEST(test_stuck_check_then_get);
   RUN_TEST(test_lock_order);
   RUN_TEST(test_barrier);
   return test_end("test_detectors");
