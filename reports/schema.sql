@@ -56,6 +56,8 @@ CREATE TABLE IF NOT EXISTS events (
   line       INTEGER,            -- scenario source line
   transition INTEGER NOT NULL,   -- the scheduling step it belongs to
   flags      TEXT,               -- timeout, failed, raised, finally, broke
+  path       TEXT,               -- the call path, where it says more than the line:
+                                 -- 'bump at x.lua:3 <- worker at x.lua:8'
   PRIMARY KEY (run_id, step)
 ) WITHOUT ROWID;
 
@@ -124,6 +126,7 @@ CREATE TABLE IF NOT EXISTS bug_evidence (
   locks        TEXT,                 -- deadlocks: the cycle's locks (hashes)
   causes       TEXT,                 -- assertion, error: the lost updates and races
                                      -- seen in every run it was (signatures)
+  reads        TEXT,                 -- ... and the locations its thread had read (hashes)
   consequence  TEXT,                 -- assertion, error: "the check at ... failed ..."
   seed         TEXT,                 -- its first run's seed, schedule and replay
   schedule     TEXT,
@@ -184,7 +187,7 @@ CREATE VIEW IF NOT EXISTS findings_by_bug AS
 
 CREATE VIEW IF NOT EXISTS events_readable AS
   SELECT e.run_id, e.step, e.transition, e.vtime, t.name AS thread, e.op,
-         o.name AS object, o.kind AS object_kind, e.value, e.line, e.flags
+         o.name AS object, o.kind AS object_kind, e.value, e.line, e.flags, e.path
   FROM events e
   LEFT JOIN threads t ON t.run_id = e.run_id AND t.tid = e.thread
   LEFT JOIN objects o ON o.run_id = e.run_id AND o.oid = e.object;

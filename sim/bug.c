@@ -74,28 +74,39 @@ static int caused_by(const Distinct *c, uint64_t sig) {
   return 0;
 }
 
+/* Had the failing thread of 'c' read location 'loc'? */
+static int was_read(const Distinct *c, uint64_t loc) {
+  for (uint32_t i = 0; i < c->nreads; i++)
+    if (c->reads[i] == loc) return 1;
+  return 0;
+}
+
 /*
 ** The observation that explains consequence 'c' best: a lost update before
-** a data race, then the one seen in the fewest runs (the closest to c's
-** own), then the first.  -1 if c was seen in a run without any.
+** a data race, then one of a location c's thread had read (with
+** 'need_read', only those), then the one seen in the fewest runs (the
+** closest to c's own), then the first.  -1 if there is none.
 */
-static long best_cause(const FindingStore *fs, const Distinct *c) {
+static long best_cause(const FindingStore *fs, const Distinct *c, int need_read) {
   long best = -1;
   for (size_t j = 0; j < fs->n; j++) {
     const Distinct *d = &fs->v[j];
-    if (!is_cause(d) || !caused_by(c, d->sig)) continue;
+    if (!is_cause(d) || !caused_by(c, d->sig) || (need_read && !was_read(c, d->loc))) continue;
     if (best < 0) {
       best = (long)j;
       continue;
     }
     const Distinct *b = &fs->v[best];
-    if (d->kind != b->kind ? d->kind == FIND_LOST_UPDATE : d->count < b->count) best = (long)j;
+    int rd = was_read(c, d->loc), rb = was_read(c, b->loc);
+    if (d->kind != b->kind ? d->kind == FIND_LOST_UPDATE
+                           : rd != rb ? rd : d->count < b->count)
+      best = (long)j;
   }
   return best;
 }
 
 /* Join the observations that explain one bug; role[i] says how i takes part. */
-static void join_rules(const FindingStore *fs, size_t *p, uint8_t *role) {
+static void join_rules(const FindingStore *fs, uint64_t runs, size_t *p, uint8_t *role) {
   size_t n = fs->n;
   const Distinct *v = fs->v;
   for (size_t i = 0; i < n; i++) /* lost updates of one location, same lines */
@@ -120,7 +131,9 @@ static void join_rules(const FindingStore *fs, size_t *p, uint8_t *role) {
       }
   for (size_t i = 0; i < n; i++) { /* a check that failed because of one */
     if ((v[i].kind != FIND_ASSERTION && v[i].kind != FIND_ERROR) || !v[i].ncauses) continue;
-    long c = best_cause(fs, &v[i]);
+    /* seen in every run, or in a replay's one: that it came with a race says
+       nothing, unless its thread read the raced location */
+    long c = best_cause(fs, &v[i], !runs || v[i].count >= runs);
     if (c < 0) continue;
     unite(p, i, (size_t)c);
     role[i] = BUG_CONSEQUENCE;
@@ -213,7 +226,7 @@ static void sort_bugs(const FindingStore *fs, BugList *bl) {
   }
 }
 
-void bug_group(FindingStore *fs, BugList *out) {
+void bug_group(FindingStore *fs, uint64_t runs, BugList *out) {
   memset(out, 0, sizeof *out);
   finding_sort(fs);
   size_t n = fs->n;
@@ -221,7 +234,7 @@ void bug_group(FindingStore *fs, BugList *out) {
   size_t *p = util_xmalloc(sizeof(size_t) * n);
   uint8_t *role = util_xcalloc(n, 1);
   for (size_t i = 0; i < n; i++) p[i] = i;
-  join_rules(fs, p, role);
+  join_rules(fs, runs, p, role);
   out->v = util_xcalloc(n, sizeof(Bug));
   out->of = util_xmalloc(sizeof(size_t) * n);
   out->nof = n;

@@ -12,7 +12,9 @@
 **   one location between the same lines are one bug;
 ** - data races left over are one bug per location and connected lines;
 ** - a failed check or an escaped error seen only in runs where a lost
-**   update or a data race was seen is that bug's consequence;
+**   update or a data race was seen is that bug's consequence; when it
+**   failed in every run (or in a replay's one run), where nothing varied
+**   with it, only if its thread had read the location that raced;
 ** - a potential deadlock whose locks are those of an actual deadlock is
 **   evidence of the deadlock.
 **
@@ -50,11 +52,12 @@ typedef struct BugList {
 /*
 ** Group the observations of 'fs' into bugs, in the order of the report:
 ** actual deadlock, lost update, assertion and error, stuck, barrier broken,
-** data race, potential deadlock, step limit; then by the run shown.  Sorts
-** 'fs' first (finding_sort), so the result does not depend on the order in
-** which runs were merged.
+** data race, potential deadlock, step limit; then by the run shown.
+** 'runs' is how many runs were explored (0: unknown, a replay).  Sorts 'fs'
+** first (finding_sort), so the result does not depend on the order in which
+** runs were merged.
 */
-void bug_group(FindingStore *fs, BugList *out);
+void bug_group(FindingStore *fs, uint64_t runs, BugList *out);
 void bug_free(BugList *bl);
 
 /* The place of a finding kind in the order of the report, from 0. */

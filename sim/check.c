@@ -199,7 +199,7 @@ static int check_one(const char *path, const CheckOptions *co) {
     for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) ok &= in_list(plain, t);
   }
   BugList bugs;
-  bug_group(&res.findings, &bugs);
+  bug_group(&res.findings, total, &bugs);
   printf("%s  %s: expects [%s], found [%s] (%s; %zu bug%s)\n", ok ? "ok  " : "FAIL", path,
          res.expect, found, detail, bugs.n, bugs.n == 1 ? "" : "s");
   if (!ok || co->verbose)

@@ -56,7 +56,7 @@ static void bar_event(Detector *base, SimRun *r, uint32_t ev) {
     sig = detect_sig_str(sig, "action");
   }
   sb_puts(&b, " (at ");
-  run_format_site(r, e->line, &b);
+  run_format_event_at(r, e, &b);
   sb_puts(&b, "); BrokenBarrierError for: ");
   waiters(r, e, (int32_t)ev, &b);
   sig = detect_sig_num(sig, e->line);

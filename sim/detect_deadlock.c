@@ -69,8 +69,7 @@ static void put_advice(const Advice *a, StrBuf *b) {
 static void describe(const SimRun *r, const int32_t *tids, int n, StrBuf *b, Advice *a) {
   const SimThread *t = &r->threads[tids[0]];
   run_format_threads(r, tids, n, b);
-  sb_puts(b, " at ");
-  run_format_site(r, t->pend.line, b);
+  run_puts_where(r, t->pend.site, t->pend.line, b);
   sb_putc(b, ' ');
   const SimObject *o = waited_object(r, t);
   if (o && o->cls->explain) advise(a, o->cls->explain(r, o, tids, n, b));

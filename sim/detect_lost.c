@@ -115,16 +115,13 @@ static void report(SimRun *r, int32_t obj, int32_t rd, int32_t w_lost, int32_t w
   sb_init(&b);
   sb_printf(&b, "lost update on '%s': %s read ", obj_name(r, obj), thread_name(r, er->tid));
   run_format_value(r, &er->value, &b);
-  sb_puts(&b, " at ");
-  run_format_site(r, er->line, &b);
+  run_puts_where(r, er->site, er->line, &b);
   sb_printf(&b, ", then %s wrote ", thread_name(r, el->tid));
   run_format_value(r, &el->value, &b);
-  sb_puts(&b, " at ");
-  run_format_site(r, el->line, &b);
+  run_puts_where(r, el->site, el->line, &b);
   sb_printf(&b, ", then %s wrote ", thread_name(r, ew->tid));
   run_format_value(r, &ew->value, &b);
-  sb_puts(&b, " at ");
-  run_format_site(r, ew->line, &b);
+  run_puts_where(r, ew->site, ew->line, &b);
   sb_printf(&b, " from its stale read, overwriting %s's write unseen",
             thread_name(r, el->tid));
   /* the location and the lines, not which thread went first: two threads

@@ -128,13 +128,11 @@ static void report(RaceDetector *d, SimRun *r, int32_t obj, int32_t first, int32
   sb_printf(&m, "data race on '%s': %s %s ", obj_name(r, obj), thread_name(r, a->tid),
             verb(a, 1));
   run_format_value(r, &a->value, &m);
-  sb_puts(&m, " at ");
-  run_format_site(r, la, &m);
+  run_puts_where(r, a->site, a->line, &m);
   sb_printf(&m, ", and %s %s ", thread_name(r, b->tid), verb(b, 0));
   if (b->op == OP_READ) sb_puts(&m, "it");
   else run_format_value(r, &b->value, &m);
-  sb_puts(&m, " at ");
-  run_format_site(r, lb, &m);
+  run_puts_where(r, b->site, b->line, &m);
   sb_puts(&m, ", with nothing ordering the two (no lock, event, queue, join or barrier "
               "between them)");
   RunFinding *f = run_finding(r, FIND_DATA_RACE, second, b->tid, obj, sig, "%s", m.s);

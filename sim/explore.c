@@ -153,7 +153,7 @@ static void describe_obs(Distinct *d, const SimRun *r, const RunFinding *f) {
     StrBuf b;
     sb_init(&b);
     sb_puts(&b, "the check at ");
-    run_format_site(r, e->line, &b);
+    run_format_event_at(r, e, &b);
     sb_printf(&b, " failed in %s%s: ", thread_name(r, e->tid),
               (e->flags & EV_FINALLY) ? " (finally)" : "");
     if (e->value.tag == VAL_STR) sb_putn(&b, run_str(r, e->value.u.s.off), e->value.u.s.len);
@@ -199,7 +199,23 @@ static void show_run(Explore *x, Distinct *d, const SimRun *r, const RunFinding 
 ** A failed check or an escaped error in this run: keep, as its possible
 ** causes, the lost updates and data races of the run (bug.h).
 */
-static void note_causes(Explore *x) {
+/* The locations thread 'tid' read before event 'ev' (name hashes, once each). */
+static size_t reads_before(Explore *x, const SimRun *r, int32_t tid, int32_t ev) {
+  size_t n = 0;
+  for (int32_t i = 0; i < ev && (uint32_t)i < r->nevents; i++) {
+    const SimEvent *e = &r->events[i];
+    if (e->tid != tid || e->obj < 0 || (e->op != OP_READ && e->op != OP_ADD)) continue;
+    uint64_t h = name_hash(obj_name(r, e->obj));
+    size_t k = 0;
+    while (k < n && x->reads[k] != h) k++;
+    if (k < n) continue;
+    UTIL_GROW(x->reads, n + 1, x->cap_reads);
+    x->reads[n++] = h;
+  }
+  return n;
+}
+
+static void note_causes(Explore *x, const SimRun *r) {
   size_t n = 0;
   UTIL_GROW(x->causes, x->nseen + 1, x->cap_causes);
   for (size_t i = 0; i < x->nseen; i++) { /* this run's signatures, once each */
@@ -209,6 +225,12 @@ static void note_causes(Explore *x) {
   for (size_t i = 0; i < x->nseen; i++) {
     Distinct *d = finding_get(&x->fs, x->seen[i]);
     if (d->kind == FIND_ASSERTION || d->kind == FIND_ERROR) finding_note_causes(d, x->causes, n);
+  }
+  for (uint32_t i = 0; i < r->nfindings; i++) { /* what the failing thread had read */
+    const RunFinding *f = &r->findings[i];
+    if (f->kind != FIND_ASSERTION && f->kind != FIND_ERROR) continue;
+    size_t nr = reads_before(x, r, f->tid, f->ev >= 0 ? f->ev : (int32_t)r->nevents);
+    finding_note_reads(finding_get(&x->fs, f->sig), x->reads, nr);
   }
 }
 
@@ -235,7 +257,7 @@ static int process_run(Explore *x, SimRun *r) {
     d->count++;
     x->replays[i] = d->first_run == r->index ? d->replay : NULL;
   }
-  note_causes(x);
+  note_causes(x, r);
   char **own = NULL; /* the other runs' replay commands, for the database */
   if (x->trace) {
     for (uint32_t i = 0; i < r->nfindings; i++) {
@@ -737,7 +759,8 @@ static void json_bug(const Explore *x, const Bug *bug, StrBuf *b) {
               j ? ", " : "", finding_kind_names[e->kind], role_names[bug->role[j]],
               (unsigned long long)e->count, (unsigned long long)e->first_run,
               (unsigned long long)e->sig);
-    sb_json_str(b, e->message);
+    const char *shown = j == 0 && bug->rep != bug->head ? finding_with(d, e->sig) : NULL;
+    sb_json_str(b, shown ? shown : e->message); /* the headline as the run shown tells it */
     sb_puts(b, "}");
   }
   sb_puts(b, "]}");
@@ -815,9 +838,9 @@ static void describe_run(Explore *x, const SimRun *r) {
     trace_flags(e->flags, flags, sizeof flags);
     sb_printf(L, "%5u %8.3f  %-14s %-11s %-18s %-14s", i + 1, e->vtime, thread_name(r, e->tid),
               op_name(e->op), e->obj >= 0 ? obj_name(r, e->obj) : "", v.s ? v.s : "");
-    if (e->line > 0) {
+    if (e->line > 0 || run_site_is_path(r, e->site)) {
       sb_putc(L, ' ');
-      run_format_site(r, e->line, L);
+      run_format_event_at(r, e, L);
     }
     if (flags[0]) sb_printf(L, "  [%s]", flags);
     sb_putc(L, '\n');
@@ -838,6 +861,12 @@ static void describe_run(Explore *x, const SimRun *r) {
     if (e->line > 0) run_format_site(r, e->line, &site);
     if (site.s) sb_json_str(J, site.s);
     else sb_puts(J, "null");
+    if (run_site_is_path(r, e->site)) {
+      sb_reset(&site);
+      run_format_event_at(r, e, &site);
+      sb_puts(J, ", \"path\": ");
+      sb_json_str(J, site.s);
+    }
     sb_free(&site);
     if (flags[0]) {
       sb_puts(J, ", \"flags\": ");
@@ -864,7 +893,7 @@ static void describe_run(Explore *x, const SimRun *r) {
               op_name(t->pend.op), t->pend.obj >= 0 ? obj_name(r, t->pend.obj) : "", "");
     if (t->pend.line > 0) {
       sb_putc(L, ' ');
-      run_format_site(r, t->pend.line, L);
+      run_format_at(r, t->pend.site, t->pend.line, L);
     }
     sb_puts(L, "  [blocked: never proceeds]\n");
   }
@@ -1383,6 +1412,7 @@ static void explore_free(Explore *x) {
   sb_free(&x->events_json);
   free(x->seen);
   free(x->causes);
+  free(x->reads);
   free(x->replays);
   bug_free(&x->bugs);
   lockgraph_free(x->lg);
@@ -1413,7 +1443,7 @@ static int run_exploration(Explore *x) {
     sched_set_cut(x->sim, &g_signal, 0); /* what follows keeps its own budgets */
     if (!x->interrupted && x->status != 2) report_cycles(x);
     lock_graph(x);
-    bug_group(&x->fs, &x->bugs);
+    bug_group(&x->fs, strcmp(x->o->command, "replay") ? x->runs : 0, &x->bugs);
     if (!x->interrupted) confirm(x);
     if (!x->interrupted) shrink(x);
     if (g_signal) x->interrupted = 1; /* during the searches after the exploration */

@@ -42,6 +42,8 @@ typedef struct Explore {
   size_t nseen, cap_seen;
   uint64_t *causes; /* ... and its lost updates and data races */
   size_t cap_causes;
+  uint64_t *reads;  /* ... and what a failing thread of it had read */
+  size_t cap_reads;
   BugList bugs;     /* the observations grouped (bug.h), at the end */
   const char **replays;
   size_t cap_replays;

@@ -20,6 +20,7 @@ void finding_free(FindingStore *fs) {
     free(fs->v[i].dec);
     free(fs->v[i].causes);
     free(fs->v[i].where);
+    free(fs->v[i].reads);
     free(fs->v[i].conseq);
     finding_clear_with(&fs->v[i]);
   }
@@ -70,6 +71,16 @@ void finding_note_causes(Distinct *d, const uint64_t *sigs, size_t n) {
   d->ncauses = k;
 }
 
+void finding_note_reads(Distinct *d, const uint64_t *reads, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    int have = 0;
+    for (uint32_t j = 0; j < d->nreads && !have; j++) have = d->reads[j] == reads[i];
+    if (have) continue;
+    d->reads = util_xrealloc(d->reads, sizeof(uint64_t) * (d->nreads + 1));
+    d->reads[d->nreads++] = reads[i];
+  }
+}
+
 /* Move the fields of 'b' that say which run shows it into 'a'. */
 static void take_run(Distinct *a, Distinct *b) {
   finding_clear_with(a);
@@ -109,6 +120,7 @@ void finding_merge(FindingStore *into, FindingStore *from) {
     a->count = a->kind == FIND_POTENTIAL_DEADLOCK ? 1 : a->count + b->count;
     if (b->first_run < a->first_run) take_run(a, b);
     if (b->causes_known) finding_note_causes(a, b->causes, b->ncauses);
+    finding_note_reads(a, b->reads, b->nreads);
     if (!a->note) a->note = b->note, b->note = NULL;
   }
   finding_free(from);

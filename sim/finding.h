@@ -42,6 +42,10 @@ typedef struct Distinct {
   uint64_t *causes;
   uint32_t ncauses;
   uint8_t causes_known; /* at least one run has been intersected */
+  /* assertion, error: the locations its thread had read when it failed
+     (in any run): a cause must be one of them */
+  uint64_t *reads;
+  uint32_t nreads;
   char *conseq;         /* assertion, error: "the check at x.lua:9 failed: ..." */
   /* assertion, error: the lost updates and data races of the run shown,
      as that run tells them (the bug's message when this run shows it) */
@@ -69,6 +73,9 @@ void finding_sort(FindingStore *fs);
 ** signatures sigs[0..n): keep, in d->causes, those seen in every such run.
 */
 void finding_note_causes(Distinct *d, const uint64_t *sigs, size_t n);
+
+/* Add the locations reads[0..n) to those d's thread had read (a union). */
+void finding_note_reads(Distinct *d, const uint64_t *reads, size_t n);
 
 /*
 ** Fold the observations of 'from' (another exploration of the same

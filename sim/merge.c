@@ -115,7 +115,7 @@ static const char merge_sql[] =
     "  WHERE o.exploration_id = m.new AND o.idx = r.idx ORDER BY o.id DESC LIMIT 1)"
     "  FROM src.runs r JOIN temp.xmap m ON m.old = r.exploration_id;"
     "INSERT INTO main.events SELECT m.new, e.step, e.thread, e.op, e.object, e.value, e.vtime,"
-    "  e.line, e.transition, e.flags FROM src.events e JOIN temp.rmap m ON m.old = e.run_id;"
+    "  e.line, e.transition, e.flags, e.path FROM src.events e JOIN temp.rmap m ON m.old = e.run_id;"
     "INSERT INTO main.threads SELECT m.new, t.tid, t.name, t.parent"
     "  FROM src.threads t JOIN temp.rmap m ON m.old = t.run_id;"
     "INSERT INTO main.objects SELECT m.new, o.oid, o.kind, o.name, o.line"
@@ -135,11 +135,11 @@ static const char merge_sql[] =
     "  WHERE o.exploration_id = m.new AND o.rank = b.rank AND o.signature = b.signature"
     "  ORDER BY o.id DESC LIMIT 1) FROM src.bugs b JOIN temp.xmap m ON m.old = b.exploration_id;"
     "INSERT INTO main.bug_evidence(bug_id, role, kind, signature, runs, first_run, message,"
-    "  location, lines, locks, causes, consequence, seed, schedule, steps, preemptions, replay,"
-    "  note)"
+    "  location, lines, locks, causes, reads, consequence, seed, schedule, steps, preemptions,"
+    "  replay, note)"
     "  SELECT m.new, e.role, e.kind, e.signature, e.runs, e.first_run, e.message, e.location,"
-    "  e.lines, e.locks, e.causes, e.consequence, e.seed, e.schedule, e.steps, e.preemptions,"
-    "  e.replay, e.note FROM src.bug_evidence e JOIN temp.bmap m ON m.old = e.bug_id"
+    "  e.lines, e.locks, e.causes, e.reads, e.consequence, e.seed, e.schedule, e.steps,"
+    "  e.preemptions, e.replay, e.note FROM src.bug_evidence e JOIN temp.bmap m ON m.old = e.bug_id"
     "  ORDER BY e.rowid;"
     "INSERT INTO main.lock_edges SELECT m.new, l.from_lock, l.to_lock, l.thread, l.line,"
     "  l.from_line, l.first_run, l.count FROM src.lock_edges l"
@@ -188,7 +188,7 @@ static int regroup(const char *path, char *err, size_t n) {
     return -1;
   }
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db, "SELECT id FROM explorations WHERE shard = 'merged' ORDER BY id", -1,
+  if (sqlite3_prepare_v2(db, "SELECT id, runs FROM explorations WHERE shard = 'merged' ORDER BY id", -1,
                          &st, NULL) == SQLITE_OK) {
     while (!rc && sqlite3_step(st) == SQLITE_ROW) {
       int64_t expl = sqlite3_column_int64(st, 0);
@@ -196,7 +196,7 @@ static int regroup(const char *path, char *err, size_t n) {
       BugList bl;
       finding_init(&fs);
       rc = trace_observations(t, expl, &fs);
-      bug_group(&fs, &bl);
+      bug_group(&fs, (uint64_t)sqlite3_column_int64(st, 1), &bl);
       if (!rc) rc = trace_bugs(t, expl, &fs, &bl);
       if (rc) snprintf(err, n, "grouping the bugs of exploration %lld: %s", (long long)expl,
                        trace_error(t));

@@ -29,6 +29,8 @@ void run_free(SimRun *r) {
   free(r->decisions);
   free(r->findings);
   free(r->ledges);
+  free(r->sites);
+  free(r->site_slots);
   sb_free(&r->text);
   run_init(r);
 }
@@ -47,6 +49,8 @@ void run_reset(SimRun *r) {
   sb_reset(&r->text);
   sb_putc(&r->text, '\0'); /* offset 0 is the empty string */
   r->scenario_name = r->expect = UINT32_MAX;
+  if (r->nsites) memset(r->site_slots, 0, sizeof(uint32_t) * r->nslots);
+  r->nsites = 0;
 }
 
 #define COPY_ARRAY(field, n, cap)                                              \
@@ -66,12 +70,16 @@ void run_copy(SimRun *dst, const SimRun *src) {
   dst->findings = keep.findings, dst->cap_findings = keep.cap_findings;
   dst->ledges = keep.ledges, dst->cap_ledges = keep.cap_ledges;
   dst->text = keep.text;
+  dst->sites = keep.sites, dst->cap_sites = keep.cap_sites;
+  dst->site_slots = keep.site_slots, dst->nslots = keep.nslots; /* (a copy adds none) */
   COPY_ARRAY(threads, nthreads, cap_threads);
   COPY_ARRAY(objs, nobjs, cap_objs);
   COPY_ARRAY(events, nevents, cap_events);
   COPY_ARRAY(decisions, ndecisions, cap_decisions);
   COPY_ARRAY(findings, nfindings, cap_findings);
   COPY_ARRAY(ledges, nledges, cap_ledges);
+  COPY_ARRAY(sites, nsites, cap_sites);
+  if (dst->nslots) memset(dst->site_slots, 0, sizeof(uint32_t) * dst->nslots);
   for (int32_t i = 0; i < dst->nthreads; i++) dst->threads[i].co = NULL;
   sb_reset(&dst->text);
   if (src->text.len) sb_putn(&dst->text, src->text.s, src->text.len);
@@ -113,6 +121,7 @@ SimThread *run_new_thread(SimRun *r, const char *name, int32_t parent) {
   t->state = TS_READY;
   t->wake_ev = t->last_ev = -1;
   t->pend.op = OP_START;
+  t->pend.site = -1;
   t->pend.obj = -1;
   t->pend.deadline = INFINITY;
   /* Ids follow creation order, which differs between interleavings; keys
@@ -160,6 +169,7 @@ SimEvent *run_event(SimRun *r, int32_t tid, int op, int32_t obj) {
   e->fwr = op_table[op].wr;
   e->obj = obj;
   e->line = 0;
+  e->site = -1;
   e->aux = -1;
   e->snap = 0;
   e->vtime = r->vtime;
@@ -234,4 +244,67 @@ void run_format_threads(const SimRun *r, const int32_t *tids, int n, StrBuf *out
     if (i) sb_puts(out, i == n - 1 ? " and " : ", ");
     sb_puts(out, thread_name(r, tids[i]));
   }
+}
+
+/* ---- call paths ------------------------------------------------------- */
+
+static uint64_t site_hash(const Site *s) {
+  uint64_t h = util_fnv_u64(UTIL_FNV_INIT, (uint64_t)s->n << 8 | s->more);
+  for (int i = 0; i < s->n; i++) {
+    h = util_fnv_u64(h, (uint64_t)(uint32_t)s->line[i] << 32 | (uint32_t)s->fdef[i]);
+    h = util_fnv_u64(h, s->chunk[i]);
+  }
+  return h;
+}
+
+static int site_equal(const Site *a, const Site *b) {
+  if (a->n != b->n || a->more != b->more) return 0;
+  for (int i = 0; i < a->n; i++)
+    if (a->line[i] != b->line[i] || a->fdef[i] != b->fdef[i] || a->chunk[i] != b->chunk[i])
+      return 0;
+  return 1;
+}
+
+/* Make room for twice as many slots as sites, and re-insert them. */
+static void site_rehash(SimRun *r) {
+  size_t n = r->nslots ? r->nslots * 2 : 64;
+  free(r->site_slots);
+  r->site_slots = util_xcalloc(n, sizeof(uint32_t));
+  r->nslots = n;
+  for (uint32_t i = 0; i < r->nsites; i++) {
+    size_t k = site_hash(&r->sites[i]) & (n - 1);
+    while (r->site_slots[k]) k = (k + 1) & (n - 1);
+    r->site_slots[k] = i + 1;
+  }
+}
+
+int32_t run_site(SimRun *r, const Site *s) {
+  if (2 * ((size_t)r->nsites + 1) > r->nslots) site_rehash(r);
+  size_t mask = r->nslots - 1, k = site_hash(s) & mask;
+  for (; r->site_slots[k]; k = (k + 1) & mask)
+    if (site_equal(&r->sites[r->site_slots[k] - 1], s)) return (int32_t)r->site_slots[k] - 1;
+  UTIL_GROW(r->sites, (size_t)r->nsites + 1, r->cap_sites);
+  r->sites[r->nsites] = *s;
+  r->site_slots[k] = ++r->nsites;
+  return (int32_t)r->nsites - 1;
+}
+
+int run_site_is_path(const SimRun *r, int32_t site) {
+  if (site < 0 || (uint32_t)site >= r->nsites) return 0;
+  const Site *s = &r->sites[site];
+  return s->n > 1 || s->more || (s->n == 1 && s->chunk[0] != SITE_SCENARIO);
+}
+
+void run_puts_where(const SimRun *r, int32_t site, int32_t line, StrBuf *out) {
+  int named = site >= 0 && (uint32_t)site < r->nsites && r->sites[site].n > 1 &&
+              r->sites[site].chunk[0] == SITE_SCENARIO &&
+              funcnames_get(r->fnames, SITE_SCENARIO, r->sites[site].fdef[0]);
+  sb_puts(out, named ? " in " : " at ");
+  run_format_at(r, site, line, out);
+}
+
+void run_format_at(const SimRun *r, int32_t site, int32_t line, StrBuf *out) {
+  if (run_site_is_path(r, site))
+    site_format(&r->sites[site], r->fnames, r->script ? util_basename(r->script) : "?", out);
+  else run_format_site(r, line, out);
 }

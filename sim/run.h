@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "op.h"
+#include "site.h"
 #include "util.h"
 
 struct lua_State;
@@ -53,6 +54,7 @@ typedef struct SimEvent {
   uint8_t frd, fwr; /* facets read and written (op.h; the op's by default) */
   int32_t obj;      /* object id, or -1 */
   int32_t line;     /* scenario source line, 0 if unknown */
+  int32_t site;     /* its call path: an index in run->sites, or -1 */
   int32_t aux;      /* operation-specific: another thread or object, a count;
                        an error's type (offset in the run's text) */
   int32_t prev_obj; /* previous event on the same object, or -1 */
@@ -83,6 +85,7 @@ typedef struct PendingOp {
   int64_t a, b;    /* operation arguments (count, blocking, ...) */
   double deadline; /* virtual time of the timeout; INFINITY when none */
   int32_t line;
+  int32_t site;    /* call path (run->sites), or -1; set with 'line' */
 } PendingOp;
 
 enum {
@@ -115,6 +118,10 @@ typedef struct SimThread {
   uint64_t key;       /* identity stable across interleavings (see run.c) */
   uint32_t nspawned;  /* threads it has spawned */
   uint32_t nmade;     /* objects it has created */
+  /* where the error escaping it was raised (scenario.c's message handler) */
+  int32_t err_line, err_site;
+  const void *marked; /* an error caught by obj:with at its raise (to re-raise) */
+  int32_t mark_line, mark_site;
   struct lua_State *co;
 } SimThread;
 
@@ -237,6 +244,14 @@ typedef struct SimRun {
 
   StrBuf text; /* names, string values and messages; referred to by offset */
 
+  /* call paths (site.h), each kept once; events refer to them by index */
+  Site *sites;
+  uint32_t nsites;
+  size_t cap_sites;
+  uint32_t *site_slots; /* open addressing: site index + 1, 0 empty */
+  size_t nslots;
+  const FuncNames *fnames; /* the scenario's function names (the engine's) */
+
   /* scenario declarations made during the run */
   uint32_t scenario_name; /* offset, or UINT32_MAX */
   uint32_t expect;        /* offset of the expect list "a,b", or UINT32_MAX */
@@ -289,6 +304,23 @@ void run_format_site(const SimRun *r, int32_t line, StrBuf *out);
 
 /* Thread names as a list: "a", "a and b", "a, b and c". */
 void run_format_threads(const SimRun *r, const int32_t *tids, int n, StrBuf *out);
+
+/* The index of call path 's' in the run's table (added if new). */
+int32_t run_site(SimRun *r, const Site *s);
+/*
+** Where something happened: the call path 'site' when it has more than the
+** line to say ("bump at x.lua:3 <- worker at x.lua:8"), else "x.lua:LINE".
+*/
+void run_format_at(const SimRun *r, int32_t site, int32_t line, StrBuf *out);
+/* ... for an event. */
+static inline void run_format_event_at(const SimRun *r, const SimEvent *e, StrBuf *out) {
+  run_format_at(r, e->site, e->line, out);
+}
+/* Does call path 'site' say more than its line (a caller, a helper)? */
+int run_site_is_path(const SimRun *r, int32_t site);
+/* " at x.lua:5", or " in bump at x.lua:3 <- worker at x.lua:8" where the
+   innermost function has a name: the place after a verb ("read 0"). */
+void run_puts_where(const SimRun *r, int32_t site, int32_t line, StrBuf *out);
 
 /* Is the thread alive (not finished or killed)? */
 static inline int thread_alive(const SimThread *t) {

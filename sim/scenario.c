@@ -484,7 +484,8 @@ static int l_check(lua_State *L) {
   if (lua_toboolean(L, 1)) return 0;
   SimRun *r = sched_run_of(L);
   SimThread *t = sched_self(L);
-  int32_t line = sched_line(L);
+  int32_t where;
+  int32_t line = sched_where(L, &where);
   const char *msg = "check failed";
   int n = lua_gettop(L);
   if (n >= 2) {
@@ -497,6 +498,7 @@ static int l_check(lua_State *L) {
   }
   SimEvent *e = run_event(r, t->id, OP_CHECK, -1);
   e->line = line;
+  e->site = where;
   if (r->in_finally) e->flags |= EV_FINALLY;
   size_t mlen = strlen(msg);
   if (mlen > 200) mlen = 200;
@@ -506,7 +508,7 @@ static int l_check(lua_State *L) {
   int32_t ev = (int32_t)r->nevents - 1;
   StrBuf site;
   sb_init(&site);
-  run_format_site(r, line, &site);
+  run_format_event_at(r, e, &site);
   RunFinding *f = run_finding(
       r, FIND_ASSERTION, ev, t->id, -1, detect_sig_num(UTIL_FNV_INIT, line),
       "check failed at %s in %s%s: %s", site.s, thread_name(r, t->id),
@@ -535,7 +537,7 @@ static int l_choose(lua_State *L) {
   uint32_t v = sched_choose(L, (uint32_t)n);
   SimRun *r = sched_run_of(L);
   SimEvent *e = run_event(r, sched_self(L)->id, OP_CHOOSE, -1);
-  e->line = sched_line(L);
+  e->line = sched_where(L, &e->site);
   e->value.tag = VAL_INT;
   e->value.u.i = (int64_t)v + 1;
   e->aux = (int32_t)n;
@@ -584,7 +586,7 @@ static int l_print(lua_State *L) {
   if (len > 200) len = 200;
   int32_t tid = r->cur >= 0 ? r->cur : 0;
   SimEvent *e = run_event(r, tid, OP_PRINT, -1);
-  e->line = sched_line(L);
+  e->line = sched_where(L, &e->site);
   if (r->in_finally) e->flags |= EV_FINALLY;
   e->value.tag = VAL_STR;
   e->value.u.s.off = run_text(r, msg, len);
@@ -600,7 +602,8 @@ static int l_print(lua_State *L) {
 
 /* Message handler: turn any error into {type, message, line, traceback}. */
 static int errh(lua_State *L) {
-  int32_t line = sched_line(L);
+  sched_where_raised(L, 1); /* the stack is still the raise's */
+  int32_t line = sched_self(L)->err_line;
   if (lua_istable(L, 1) && lua_getfield(L, 1, "type") == LUA_TSTRING) {
     lua_pop(L, 1);
     if (lua_getfield(L, 1, "line") == LUA_TNIL && line > 0) {

@@ -136,6 +136,8 @@ Sim *sched_open(const SimConfig *cfg, char *err, size_t errlen) {
     goto fail;
   }
   sha256_hex(s->source, s->source_len, s->sha);
+  s->fnames = funcnames_new(s->source, s->source_len);
+  s->run.fnames = s->fnames;
 
   s->L = lua_newstate(sim_alloc, s);
   if (!s->L) {
@@ -161,6 +163,7 @@ void sched_close(Sim *s) {
   free(s->rng);
   free(s->rng_ready);
   free(s->source);
+  funcnames_free(s->fnames);
   free(s->cfg.params);
   free(s);
 }
@@ -282,6 +285,62 @@ int32_t sched_line(lua_State *L) {
   return 0;
 }
 
+/*
+** The call path of the operation being made (site.h): the innermost
+** frames with a line, and racesim's Lua helpers between them (obj:with
+** calling the function it holds a lock for); C functions are left out, and
+** so are helpers below the first line (the acquire that obj:with makes is
+** reported at the line that called with).  Returns the innermost line.
+*/
+void sched_mark_raise(lua_State *L, int idx) {
+  SimThread *t = sched_self(L);
+  t->mark_line = sched_where(L, &t->mark_site);
+  t->marked = lua_topointer(L, idx); /* compared for identity only */
+}
+
+void sched_where_raised(lua_State *L, int idx) {
+  SimThread *t = sched_self(L);
+  if (t->marked && t->marked == lua_topointer(L, idx)) { /* re-raised by obj:with */
+    t->err_line = t->mark_line, t->err_site = t->mark_site;
+  } else {
+    t->err_line = sched_where(L, &t->err_site);
+  }
+  t->marked = NULL;
+}
+
+void sched_name_helper(lua_State *L, int idx, const char *name) {
+  lua_Debug ar;
+  lua_pushvalue(L, idx);
+  lua_getinfo(L, ">S", &ar);
+  funcnames_helper(sched_sim(L)->fnames, ar.linedefined, name);
+}
+
+int32_t sched_where(lua_State *L, int32_t *site) {
+  Sim *s = sched_sim(L);
+  Site st;
+  lua_Debug ar;
+  int32_t line = 0;
+  int lv = 1;
+  st.n = st.more = 0;
+  for (; lv <= LINE_DEPTH && lua_getstack(L, lv, &ar); lv++) {
+    lua_getinfo(L, "Sl", &ar);
+    int helper = ar.currentline <= 0 && ar.what[0] == 'L' && !strcmp(ar.source, "=?");
+    if (ar.currentline <= 0 && !(helper && line)) continue; /* C, or a helper at the top */
+    if (st.n == SITE_FRAMES) {
+      st.more = 1;
+      break;
+    }
+    if (!line) line = ar.currentline;
+    st.line[st.n] = helper ? 0 : ar.currentline;
+    st.fdef[st.n] = ar.linedefined;
+    st.chunk[st.n++] = helper ? SITE_HELPER
+                              : ar.source == s->chunk_source ? SITE_SCENARIO : SITE_OTHER;
+  }
+  while (st.n && st.chunk[st.n - 1] == SITE_HELPER) st.n--; /* (a helper is between lines) */
+  *site = run_site(&s->run, &st);
+  return line;
+}
+
 /* Can 't's pending operation proceed now (by object state or by time)? */
 static int pending_enabled(const SimRun *r, const SimThread *t) {
   const PendingOp *p = &t->pend;
@@ -335,7 +394,7 @@ int sched_op(lua_State *L, const PendingOp *op, lua_KFunction k,
   SimRun *r = &s->run;
   SimThread *t = sched_self(L);
   t->pend = *op;
-  if (!t->pend.line) t->pend.line = sched_line(L);
+  if (!t->pend.line) t->pend.line = sched_where(L, &t->pend.site);
   /* a new pending operation: nothing has signalled it yet */
   t->woken = 0;
   t->wake_ev = -1;
@@ -373,6 +432,7 @@ SimEvent *sched_event(lua_State *L, int op, int32_t obj) {
   SimThread *t = sched_self(L);
   SimEvent *e = run_event(r, t->id, op, obj);
   e->line = t->pend.line;
+  e->site = t->pend.site;
   e->deadline = t->pend.deadline;
   if (t->pend.flags & PEND_NOWAIT) e->flags |= EV_NOWAIT;
   if (t->waited) e->flags |= EV_BLOCKED, t->waited = 0;
@@ -384,7 +444,7 @@ SimEvent *sched_event_here(lua_State *L, int op, int32_t obj) {
   SimRun *r = sched_run_of(L);
   int32_t tid = r->cur >= 0 ? r->cur : 0;
   SimEvent *e = run_event(r, tid, op, obj);
-  e->line = sched_line(L);
+  e->line = sched_where(L, &e->site);
   if (r->in_finally) e->flags |= EV_FINALLY;
   return e;
 }
@@ -545,6 +605,7 @@ void sched_thread_error(lua_State *L, int idx) {
   SimEvent *e = run_event(r, t->id, OP_ERROR, -1);
   e->line = line;
   e->aux = (int32_t)type_off; /* "error" for a plain Lua error */
+  e->site = line > 0 && line == t->err_line ? t->err_site : -1;
   e->flags |= EV_RAISED | (r->in_finally ? EV_FINALLY : 0);
   e->value.tag = VAL_STR;
   size_t n = strlen(msg);
@@ -554,15 +615,19 @@ void sched_thread_error(lua_State *L, int idx) {
   uint32_t ev = r->nevents - 1;
   StrBuf site;
   sb_init(&site);
-  if (line > 0) run_format_site(r, line, &site);
+  if (line > 0) run_format_event_at(r, e, &site);
   uint64_t sig = detect_sig_str(UTIL_FNV_INIT, type);
   sig = detect_sig_num(sig, line);
   if (line <= 0) sig = detect_sig_str(sig, msg);
-  if (strcmp(type, "error") == 0)
-    run_finding(r, FIND_ERROR, (int32_t)ev, t->id, -1, sig,
-                "error in %s%s%s: %s", thread_name(r, t->id),
-                r->in_finally ? " (finally)" : "", "", msg);
-  else
+  if (strcmp(type, "error") == 0) {
+    /* Lua's own "x.lua:6: " prefix says less than the call path */
+    char pre[96];
+    snprintf(pre, sizeof pre, "%s:%d: ", util_basename(r->script), (int)line);
+    int strip = line > 0 && !strncmp(msg, pre, strlen(pre));
+    run_finding(r, FIND_ERROR, (int32_t)ev, t->id, -1, sig, "error in %s%s%s%s: %s",
+                thread_name(r, t->id), r->in_finally ? " (finally)" : "", strip ? " at " : "",
+                strip ? site.s : "", strip ? msg + strlen(pre) : msg);
+  } else
     run_finding(r, FIND_ERROR, (int32_t)ev, t->id, -1, sig,
                 "%s escaped %s%s%s%s%s%s", type, thread_name(r, t->id),
                 r->in_finally ? " (finally)" : "", line > 0 ? " at " : "",
@@ -706,6 +771,7 @@ static int step(Sim *s, int32_t tid) {
     t->pend.obj = -1;
     t->pend.deadline = INFINITY;
     t->pend.line = 0;
+    t->pend.site = -1;
     if (r->mode == MODE_ASYNC) finish_thread(s, t); /* not a scheduling point */
   } else {
     /* thread_main catches errors; this is memory exhaustion in it */

@@ -120,6 +120,16 @@ uint32_t sched_choose(lua_State *L, uint32_t n);
 
 /* The scenario source line the calling thread is at (0 if unknown). */
 int32_t sched_line(lua_State *L);
+/* The same line, and the call path that led to it (run->sites) in *site. */
+int32_t sched_where(lua_State *L, int32_t *site);
+/* Name one of racesim's helpers written in Lua (the function at idx), for
+   the call paths that pass through it: "with", "wait_for". */
+void sched_name_helper(lua_State *L, int idx, const char *name);
+/* obj:with caught the error at idx where it was raised: remember where. */
+void sched_mark_raise(lua_State *L, int idx);
+/* An error (at idx) is escaping the current thread: note where it was
+   raised (t->err_line, t->err_site), from here or from sched_mark_raise. */
+void sched_where_raised(lua_State *L, int idx);
 
 /* The math.random stream of the calling thread. */
 Prng *sched_rng(lua_State *L);

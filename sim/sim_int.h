@@ -25,6 +25,7 @@ struct Sim {
   size_t source_len;
   char sha[65];
   const char *chunk_source; /* lua_Debug.source of the scenario's functions */
+  FuncNames *fnames;        /* their names, and the helpers' (site.h) */
 
   /* registry references */
   int ref_chunk;       /* the compiled scenario */

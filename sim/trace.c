@@ -21,7 +21,7 @@ static const char *const sql_of[S__COUNT] = {
     "INSERT INTO runs(exploration_id, idx, seed, schedule, steps, status, vtime, recorded)"
     " VALUES (?,?,?,?,?,?,?,?)",
     "INSERT INTO events(run_id, step, thread, op, object, value, vtime, line,"
-    " transition, flags) VALUES (?,?,?,?,?,?,?,?,?,?)",
+    " transition, flags, path) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
     "INSERT INTO threads(run_id, tid, name, parent) VALUES (?,?,?,?)",
     "INSERT INTO objects(run_id, oid, kind, name, line) VALUES (?,?,?,?,?)",
     "INSERT INTO findings(run_id, kind, signature, message, step, thread, object,"
@@ -103,7 +103,7 @@ static int check_identity(Trace *t, const char *path) {
              path);
     return -1;
   }
-  if (version == 1) return 1; /* add what version 2 adds */
+  if (version == 1) return 2; /* add what version 2 adds */
   if (version != TRACE_SCHEMA_VERSION) {
     snprintf(t->err, sizeof t->err,
              "'%s' is a racesim trace database of schema version %lld; this racesim "
@@ -166,7 +166,12 @@ Trace *trace_open(const char *path, char *err, size_t errlen) {
     snprintf(err, errlen, "cannot write the trace database '%s': %s", path, t->err);
     goto fail;
   }
-  if (id == 1 && create_schema(t) != 0) {
+  if (id == 2 && exec(t, "ALTER TABLE events ADD COLUMN path TEXT;"
+                             "DROP VIEW IF EXISTS events_readable") != 0) {
+    snprintf(err, errlen, "cannot upgrade the trace database '%s': %s", path, t->err);
+    goto fail;
+  }
+  if (id >= 1 && create_schema(t) != 0) {
     snprintf(err, errlen, "cannot create the trace database '%s': %s", path, t->err);
     goto fail;
   }
@@ -275,8 +280,9 @@ static int record_events(Trace *t, int64_t run, const SimRun *r) {
     if (step_done(t, st)) return -1;
   }
   st = t->st[S_EVENT];
-  StrBuf v;
+  StrBuf v, path;
   sb_init(&v);
+  sb_init(&path);
   char flags[64];
   for (uint32_t i = 0; i < r->nevents; i++) {
     const SimEvent *e = &r->events[i];
@@ -295,8 +301,14 @@ static int record_events(Trace *t, int64_t run, const SimRun *r) {
     sqlite3_bind_int64(st, 9, e->step);
     trace_flags(e->flags, flags, sizeof flags);
     if (flags[0]) sqlite3_bind_text(st, 10, flags, -1, SQLITE_STATIC);
+    if (run_site_is_path(r, e->site)) {
+      sb_reset(&path);
+      run_format_event_at(r, e, &path);
+      sqlite3_bind_text(st, 11, path.s, (int)path.len, SQLITE_STATIC);
+    }
     if (step_done(t, st)) {
       sb_free(&v);
+      sb_free(&path);
       return -1;
     }
   }
@@ -314,12 +326,19 @@ static int record_events(Trace *t, int64_t run, const SimRun *r) {
     if (th->pend.line > 0) sqlite3_bind_int(st, 8, th->pend.line);
     sqlite3_bind_int64(st, 9, r->steps + 1);
     sqlite3_bind_text(st, 10, "blocked", -1, SQLITE_STATIC);
+    if (run_site_is_path(r, th->pend.site)) {
+      sb_reset(&path);
+      run_format_at(r, th->pend.site, th->pend.line, &path);
+      sqlite3_bind_text(st, 11, path.s, (int)path.len, SQLITE_STATIC);
+    }
     if (step_done(t, st)) {
       sb_free(&v);
+      sb_free(&path);
       return -1;
     }
   }
   sb_free(&v);
+  sb_free(&path);
   return 0;
 }
 
@@ -529,11 +548,12 @@ static int evidence_row(Trace *t, sqlite3_stmt *st, int64_t bug, int role, const
   char sig[24], seed[24];
   snprintf(sig, sizeof sig, "%016llx", (unsigned long long)d->sig);
   snprintf(seed, sizeof seed, "0x%llx", (unsigned long long)d->seed);
-  StrBuf lines, locks, causes;
-  sb_init(&lines), sb_init(&locks), sb_init(&causes);
+  StrBuf lines, locks, causes, reads;
+  sb_init(&lines), sb_init(&locks), sb_init(&causes), sb_init(&reads);
   for (int i = 0; i < d->nlines; i++) sb_printf(&lines, "%s%d", i ? "," : "", (int)d->lines[i]);
   hex_list(&locks, d->locks, d->nlocks);
   hex_list(&causes, d->causes, d->ncauses);
+  hex_list(&reads, d->reads, d->nreads);
   sqlite3_bind_int64(st, 1, bug);
   sqlite3_bind_text(st, 2, role_names[role], -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, finding_kind_names[d->kind], -1, SQLITE_STATIC);
@@ -552,7 +572,8 @@ static int evidence_row(Trace *t, sqlite3_stmt *st, int64_t bug, int role, const
   sqlite3_bind_int64(st, 16, d->preemptions);
   bind_text(st, 17, d->replay);
   bind_text(st, 18, d->note);
-  sb_free(&lines), sb_free(&locks), sb_free(&causes);
+  if (d->nreads) bind_text(st, 19, reads.s);
+  sb_free(&lines), sb_free(&locks), sb_free(&causes), sb_free(&reads);
   return step_done(t, st);
 }
 
@@ -581,8 +602,8 @@ int trace_bugs(Trace *t, int64_t expl, const FindingStore *fs, const BugList *bl
       sqlite3_prepare_v2(t->db,
                          "INSERT INTO bug_evidence(bug_id, role, kind, signature, runs, first_run,"
                          " message, location, lines, locks, causes, consequence, seed, schedule,"
-                         " steps, preemptions, replay, note)"
-                         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                         " steps, preemptions, replay, note, reads)"
+                         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                          -1, &est, NULL) != SQLITE_OK)
     goto done;
   for (size_t k = 0; k < bl->n; k++) {
@@ -669,7 +690,7 @@ int trace_observations(Trace *t, int64_t expl, FindingStore *fs) {
   if (sqlite3_prepare_v2(t->db,
                          "SELECT e.kind, e.signature, e.runs, e.first_run, e.message, e.location,"
                          " e.lines, e.locks, e.causes, e.consequence, e.seed, e.schedule, e.steps,"
-                         " e.preemptions, e.replay, e.note FROM bug_evidence e JOIN bugs b"
+                         " e.preemptions, e.replay, e.note, e.reads FROM bug_evidence e JOIN bugs b"
                          " ON b.id = e.bug_id WHERE b.exploration_id = ? ORDER BY b.id, e.rowid",
                          -1, &st, NULL) != SQLITE_OK) {
     snprintf(t->err, sizeof t->err, "%s", sqlite3_errmsg(t->db));
@@ -707,6 +728,8 @@ int trace_observations(Trace *t, int64_t expl, FindingStore *fs) {
     d->preemptions = (uint32_t)sqlite3_column_int64(st, 13);
     d->replay = dup_col(st, 14);
     d->note = dup_col(st, 15);
+    uint64_t rd[64];
+    finding_note_reads(d, rd, parse_hex_list(col_text(st, 16), rd, 64));
     if (kind == FIND_ASSERTION || kind == FIND_ERROR) load_with(t, expl, d);
   }
   sqlite3_finalize(st);

@@ -60,7 +60,7 @@ static int never_arrived(const SimRun *r, int32_t x, StrBuf *out) {
   const char *name = thread_name(r, x);
   if (thread_alive(t)) {
     sb_printf(out, "%s is blocked at ", name);
-    run_format_site(r, t->pend.line, out);
+    run_format_at(r, t->pend.site, t->pend.line, out);
     sb_puts(out, " and never arrives");
     return 0;
   }
@@ -77,7 +77,7 @@ static int never_arrived(const SimRun *r, int32_t x, StrBuf *out) {
       else sb_printf(out, "%s raised %s", name, type);
       if (e->line > 0) {
         sb_puts(out, " at ");
-        run_format_site(r, e->line, out);
+        run_format_event_at(r, e, out);
       }
       sb_puts(out, " and never arrived");
       return 1;
@@ -89,7 +89,7 @@ static int never_arrived(const SimRun *r, int32_t x, StrBuf *out) {
   else sb_printf(out, "%s returned without arriving", name);
   if (last >= 0) {
     sb_puts(out, " (its last step was at ");
-    run_format_site(r, r->events[last].line, out);
+    run_format_event_at(r, &r->events[last], out);
     sb_putc(out, ')');
   }
   return 0;

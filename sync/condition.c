@@ -69,7 +69,7 @@ static int32_t waited_again(const SimRun *r, const SimObject *c, int32_t w) {
 
 static void put_step(const SimRun *r, int32_t ev, StrBuf *out) {
   sb_printf(out, "step %u (", (unsigned)ev + 1);
-  run_format_site(r, r->events[ev].line, out);
+  run_format_event_at(r, &r->events[ev], out);
   sb_putc(out, ')');
 }
 
@@ -170,7 +170,7 @@ static void explain_lost(const SimRun *r, const SimObject *c, const int32_t *tid
       put_step(r, w->aux, out);
       sb_printf(out, " woke %s, which could not proceed and waited again at ",
                 thread_name(r, w->tid));
-      run_format_site(r, r->events[waited_again(r, c, wakes[i])].line, out);
+      run_format_event_at(r, &r->events[waited_again(r, c, wakes[i])], out);
     }
     int32_t missed[64];
     int nm = 0;
@@ -290,7 +290,8 @@ static int wait_k(lua_State *L, int status, lua_KContext ctx) {
   }
   int32_t count = lock_release_all(L, lock_of(r, c), 0);
   PendingOp op = {.op = OP_CV_WAKE, .flags = PEND_SELF_TIMED, .obj = c->id,
-                  .a = count, .deadline = deadline, .line = t->pend.line};
+                  .a = count, .deadline = deadline, .line = t->pend.line,
+                  .site = t->pend.site};
   return sched_op(L, &op, wake_k, ctx);
 }
 

@@ -14,6 +14,7 @@
 typedef struct EventState {
   int32_t flag;
   int32_t set_line; /* where it was last set */
+  int32_t set_ev;   /* ... the event of that set() */
 } EventState;
 
 #define ES(o) OBJ_STATE(EventState, o)
@@ -32,7 +33,7 @@ static const char *event_explain(const SimRun *r, const SimObject *o, const int3
             obj_name(r, o->id));
   if (ES(o)->set_line > 0) {
     sb_puts(out, " again (it was set at ");
-    run_format_site(r, ES(o)->set_line, out);
+    run_format_event_at(r, &r->events[ES(o)->set_ev], out);
     sb_puts(out, " and cleared since)");
   }
   return NULL;
@@ -59,6 +60,7 @@ static int set_k(lua_State *L, int status, lua_KContext ctx) {
   int32_t ev = (int32_t)(r->nevents - 1);
   ES(o)->flag = 1;
   ES(o)->set_line = e->line;
+  ES(o)->set_ev = ev;
   int woke = 0;
   for (int32_t i = 0; i < r->nthreads; i++) {
     SimThread *w = &r->threads[i];

@@ -103,7 +103,9 @@ static const char *lock_explain(const SimRun *r, const SimObject *o, const int32
     else sb_printf(out, ", held by %s", thread_name(r, s->owner));
     if (s->owner_line > 0) {
       sb_puts(out, " (taken at ");
-      run_format_site(r, s->owner_line, out);
+      if (s->owner_ev >= 0 && (uint32_t)s->owner_ev < r->nevents)
+        run_format_event_at(r, &r->events[s->owner_ev], out);
+      else run_format_site(r, s->owner_line, out);
       sb_puts(out, ")");
     }
   } else if (s->flavor >= LK_SEM) {

@@ -6,7 +6,8 @@
 -- the methods to install.  Nothing here keeps state between runs.
 local P = ...
 local pcall, error, type = pcall, error, type
-local now, err = P.now, P.err
+local xpcall = xpcall
+local now, err, mark = P.now, P.err, P.mark
 local arrive, pass, trip, action_of =
   P.barrier_arrive, P.barrier_pass, P.barrier_trip, P.barrier_action
 
@@ -19,13 +20,14 @@ local function release_and_return(self, ok, ...)
 end
 
 -- obj:with(fn, ...): hold a lock-like object while fn runs; release it even
--- if fn raises (then re-raise); return fn's results.
+-- if fn raises (then re-raise, reported where it was raised); return fn's
+-- results.
 function M.with(self, fn, ...)
   if type(fn) ~= "function" then
     error(err("TypeError", "with: argument 1 must be a function"), 2)
   end
   self:acquire()
-  return release_and_return(self, pcall(fn, ...))
+  return release_and_return(self, xpcall(fn, mark, ...))
 end
 
 -- cond:wait_for(predicate, [timeout]): Python's Condition.wait_for, which

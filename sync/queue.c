@@ -86,13 +86,13 @@ static void put_check_then_act(const SimRun *r, int32_t tid, int one, int32_t ch
   if (one) sb_puts(out, "its ");
   else sb_printf(out, "%s's ", thread_name(r, tid));
   sb_printf(out, "%s() at step %u (", op_name(c->op), (unsigned)check + 1);
-  run_format_site(r, c->line, out);
+  run_format_event_at(r, c, out);
   sb_puts(out, ") returned ");
   run_format_value(r, &c->value, out);
   sb_printf(out, ", but %s %s at step %u (", thread_name(r, g->tid),
             g->op == OP_Q_GET ? "took the last item" : "took the last free place",
             (unsigned)other + 1);
-  run_format_site(r, g->line, out);
+  run_format_event_at(r, g, out);
   sb_printf(out, ") before %s %s()", one ? "this" : "its", op_name(g->op));
 }
 

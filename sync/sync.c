@@ -16,6 +16,13 @@ static int p_err(lua_State *L) {
   return 1;
 }
 
+/* The handler of obj:with's xpcall: note where the error was raised. */
+static int p_mark(lua_State *L) {
+  sched_mark_raise(L, 1);
+  lua_settop(L, 1);
+  return 1;
+}
+
 static int p_now(lua_State *L) {
   lua_pushnumber(L, sched_run_of(L)->vtime);
   return 1;
@@ -33,6 +40,7 @@ static void install(lua_State *L, const ObjClass *cls, const char *as,
   sync_methods(L, cls);
   lua_getfield(L, -2, name);
   SIM_CHECK(lua_isfunction(L, -1));
+  sched_name_helper(L, -1, as);
   lua_setfield(L, -2, as);
   lua_pop(L, 1);
 }
@@ -70,6 +78,8 @@ void sync_open(lua_State *L, int base) {
   lua_setfield(L, -2, "err");
   lua_pushcfunction(L, p_now);
   lua_setfield(L, -2, "now");
+  lua_pushcfunction(L, p_mark);
+  lua_setfield(L, -2, "mark");
   lua_setfield(L, LUA_REGISTRYINDEX, "racesim.prelude_args");
   thread_open(L, base);
   shared_open(L, base);

@@ -1047,9 +1047,11 @@ class Stuck(RacesimTest):
         stuck, r = self.stuck(s, "--strategy", "dfs")
         self.assertEqual(len(stuck), 1, r)
         m = stuck[0]["message"]
-        g = re.search(r"the notify\(\) by (\w+) at step (\d+) \(bb\.lua:(\d+)\) woke (\w+), "
-                      r"which could not proceed and waited again at bb\.lua:(\d+), and no "
-                      r"notify\(\) reached (\w+)", m)
+        # (each place with its call path: the waits are inside cond:with)
+        g = re.search(r"the notify\(\) by (\w+) at step (\d+) \(bb\.lua:(\d+) <- with\(\) "
+                      r"at bb\.lua:\d+\) woke (\w+), which could not proceed and waited again "
+                      r"at bb\.lua:(\d+) <- with\(\) at bb\.lua:\d+, and no notify\(\) "
+                      r"reached (\w+)", m)
         self.assertTrue(g, m)
         by, step, line, woke, again, missed = g.groups()
         step, line, again = int(step), int(line), int(again)
