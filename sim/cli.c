@@ -400,10 +400,15 @@ int cli_parse_run_options(const char *cmd, int argc, char **argv, ExploreOptions
   return 0;
 }
 
+/* racesim as it was invoked, when that is a path: the commands it prints
+   (replay lines) use it, so that they work pasted into the same shell */
+static const char *prog_name;
+
 static int cmd_run(int argc, char **argv) {
   ExploreOptions o;
   explore_options_init(&o);
   o.command = "run";
+  o.prog = prog_name;
   int rc = cli_parse_run_options("run", argc, argv, &o);
   if (!rc && o.schedule) {
     usage_error("run", "--schedule belongs to racesim replay");
@@ -418,6 +423,7 @@ static int cmd_replay(int argc, char **argv) {
   ExploreOptions o;
   explore_options_init(&o);
   o.command = "replay";
+  o.prog = prog_name;
   int rc = cli_parse_run_options("replay", argc, argv, &o);
   if (!rc && !o.schedule && !o.has_seed) {
     usage_error("replay", "give the run to replay: --seed S or --schedule TOKEN");
@@ -532,6 +538,7 @@ static int cmd_help(int argc, char **argv) {
 static int is_help_flag(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
 
 int cli_main(int argc, char **argv) {
+  if (argv[0] && strchr(argv[0], '/')) prog_name = argv[0];
   if (argc < 2) {
     print_usage(stderr);
     return 2;

@@ -79,13 +79,18 @@ static uint64_t shard_seed(const Explore *x) {
 
 /* ---- per-run bookkeeping --------------------------------------------- */
 
-static char *replay_command(Explore *x, uint64_t seed, const char *token) {
+/*
+** The command that replays a run: by its seed (a random run, unless
+** 'token_only'), else by its schedule token; with the limits and the
+** database the exploration had, so that the replay records where it did.
+*/
+static char *replay_command(Explore *x, uint64_t seed, const char *token, int token_only) {
   const ExploreOptions *o = x->o;
   StrBuf b;
   sb_init(&b);
   sb_puts(&b, "racesim replay ");
   sb_shell_word(&b, o->script);
-  int by_seed = strcmp(x->strat->ops->name, "random") == 0;
+  int by_seed = !token_only && strcmp(x->strat->ops->name, "random") == 0;
   if (by_seed) sb_printf(&b, " --seed 0x%llx", (unsigned long long)seed);
   else sb_printf(&b, " --schedule %s", token);
   if (by_seed) sb_puts(&b, x->params_cli.s ? x->params_cli.s : "");
@@ -95,6 +100,12 @@ static char *replay_command(Explore *x, uint64_t seed, const char *token) {
     sb_printf(&b, " --max-instructions %llu", (unsigned long long)o->max_instructions);
   if (o->max_memory && o->max_memory != SIM_DEFAULT_MAX_MEMORY)
     sb_printf(&b, " --max-memory %zu", o->max_memory >> 20);
+  if (!o->db) {
+    sb_puts(&b, " --no-db");
+  } else if (strcmp(o->db, "racesim.db") != 0) {
+    sb_puts(&b, " --db ");
+    sb_shell_word(&b, o->db);
+  }
   return sb_take(&b);
 }
 
@@ -192,7 +203,7 @@ static void show_run(Explore *x, Distinct *d, const SimRun *r, const RunFinding 
   free(d->schedule);
   d->schedule = util_xstrdup(*token);
   free(d->replay);
-  d->replay = replay_command(x, r->seed, *token);
+  d->replay = replay_command(x, r->seed, *token, 0);
 }
 
 /*
@@ -264,7 +275,7 @@ static int process_run(Explore *x, SimRun *r) {
       if (x->replays[i] || seen_in_run_before(r, i)) continue;
       if (!own) own = util_xcalloc(r->nfindings, sizeof *own);
       if (!token) token = run_token(x, r);
-      own[i] = replay_command(x, r->seed, token);
+      own[i] = replay_command(x, r->seed, token, 0);
       x->replays[i] = own[i];
     }
   }
@@ -377,12 +388,7 @@ static void shrink_one(Explore *x, Distinct *d, const uint64_t *need, int nneed,
     d->shrunk_schedule = token_encode(x->digest, d->seed, sched_result(x->sim)->max_steps,
                                       x->params_text.s, best.dec, best.ndec);
     free(d->replay);
-    StrBuf b;
-    sb_init(&b);
-    sb_puts(&b, "racesim replay ");
-    sb_shell_word(&b, x->o->script);
-    sb_printf(&b, " --schedule %s", d->shrunk_schedule);
-    d->replay = sb_take(&b);
+    d->replay = replay_command(x, d->seed, d->shrunk_schedule, 1);
   }
   attempt_free(&best);
 }
@@ -465,7 +471,7 @@ static void report_cycles(Explore *x) {
     if (how->ndec) memcpy(d->dec, how->dec, sizeof(Decision) * how->ndec);
     d->schedule = token_encode(x->digest, how->seed, how->max_steps, x->params_text.s, how->dec,
                                how->ndec);
-    d->replay = replay_command(x, how->seed, d->schedule);
+    d->replay = replay_command(x, how->seed, d->schedule, 0);
     if (x->trace) {
       int32_t evs[8];
       int ne = 0;
@@ -513,10 +519,10 @@ static void confirm_one(Explore *x, Distinct *d) {
       char *tok = run_token(x, r);
       StrBuf b;
       sb_init(&b);
-      sb_printf(&b, "confirmed: a directed search deadlocked on it in %llu run%s: racesim replay ",
-                (unsigned long long)i + 1, i ? "s" : "");
-      sb_shell_word(&b, x->o->script);
-      sb_printf(&b, " --schedule %s", tok);
+      char *cmd = replay_command(x, 0, tok, 1);
+      sb_printf(&b, "confirmed: a directed search deadlocked on it in %llu run%s: %s",
+                (unsigned long long)i + 1, i ? "s" : "", cmd);
+      free(cmd);
       d->note = sb_take(&b);
       free(tok);
     }
@@ -622,6 +628,24 @@ static void evidence_line(const Explore *x, const Bug *b, StrBuf *out) {
   }
 }
 
+/*
+** Print a racesim command line as the user can paste it here: with the
+** program as it was invoked ("build/racesim replay ...") when that is a
+** path, not the command on PATH.
+*/
+static void print_command(const Explore *x, const char *label, const char *cmd) {
+  const char *prog = x->o->prog;
+  if (prog && strcmp(prog, "racesim") != 0 && !strncmp(cmd, "racesim ", 8)) {
+    StrBuf b;
+    sb_init(&b);
+    sb_shell_word(&b, prog);
+    printf("%s%s%s\n", label, b.s, cmd + 7);
+    sb_free(&b);
+  } else {
+    printf("%s%s\n", label, cmd);
+  }
+}
+
 static void print_bug(const Explore *x, size_t i) {
   const Bug *b = &x->bugs.v[i];
   const Distinct *h = &x->fs.v[b->head], *d = &x->fs.v[b->rep];
@@ -653,7 +677,7 @@ static void print_bug(const Explore *x, size_t i) {
     printf("    shrunk: %u step%s, %u preemption%s (from %u, %u)\n", d->shrunk_steps,
            plural(d->shrunk_steps), d->shrunk_preemptions, plural(d->shrunk_preemptions),
            d->steps, d->preemptions);
-  printf("    replay: %s\n", d->replay);
+  print_command(x, "    replay: ", d->replay);
 }
 
 static void print_human(Explore *x) {

@@ -16,6 +16,7 @@ enum { RECORD_NONE, RECORD_FAILING, RECORD_ALL };
 
 typedef struct ExploreOptions {
   const char *command; /* "run" or "replay" (for messages) */
+  const char *prog;    /* racesim as invoked, for the commands printed (or NULL) */
   const char *script;
   const char *strategy; /* random, pct, dfs */
   uint64_t runs;        /* run budget (a cap for dfs) */

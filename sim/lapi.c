@@ -3,6 +3,7 @@
 */
 #include "lapi.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -156,23 +157,66 @@ int lapi_optbool(lua_State *L, int idx, int dflt, const char *fname) {
   return lua_toboolean(L, idx);
 }
 
+/*
+** The name the scenario's own line gives the object made there: `local q =
+** Queue()` names it "q", `forks[i] = Lock()` "forks[3]" (i's value, read
+** from the calling frame).  0 on success.
+*/
+static int assigned_name(lua_State *L, const char *kind, int32_t line, char *buf, size_t n) {
+  Sim *s = sched_sim(L);
+  size_t len;
+  const char *text = funcnames_line(s->fnames, line, &len);
+  char name[80], index[48];
+  if (!text || source_assigned_name(text, len, kind, name, sizeof name, index, sizeof index) != 0)
+    return -1;
+  if (!index[0]) return snprintf(buf, n, "%s", name) >= (int)n ? -1 : 0;
+  if (index[0] == '"' || index[0] == '\'' || isdigit((unsigned char)index[0]))
+    return snprintf(buf, n, "%s[%s]", name, index) >= (int)n ? -1 : 0;
+  lua_Debug ar; /* an index variable: its value in the frame that made it */
+  if (!lua_getstack(L, 1, &ar) || !lua_getinfo(L, "l", &ar) || ar.currentline != line) return -1;
+  int rc = -1;
+  const char *local;
+  for (int i = 1; (local = lua_getlocal(L, &ar, i)) != NULL; i++) {
+    if (!strcmp(local, index)) { /* the innermost of that name wins: keep looking */
+      if (lua_isinteger(L, -1))
+        rc = snprintf(buf, n, "%s[%lld]", name, (long long)lua_tointeger(L, -1)) >= (int)n ? -1 : 0;
+      else if (lua_type(L, -1) == LUA_TSTRING)
+        rc = snprintf(buf, n, "%s[\"%s\"]", name, lua_tostring(L, -1)) >= (int)n ? -1 : 0;
+      else rc = -1;
+    }
+    lua_pop(L, 1);
+  }
+  return rc;
+}
+
 const char *lapi_objname(lua_State *L, int idx, const char *kind,
                          int32_t line, char *buf, size_t buflen) {
   if (idx != 0 && lua_type(L, idx) == LUA_TSTRING) { /* (0: no name argument) */
     const char *s = lua_tostring(L, idx);
     if (*s) return s;
   }
-  /* Default: Kind@LINE, and Kind@LINE#k for the k-th made at that line. */
+  /* Default: the variable it is assigned to, else Kind@LINE; qualified by
+     the thread that made it when that is not the main thread, and #k for
+     the k-th of one name from one thread, so that the same object has the
+     same name whatever the interleaving. */
   SimRun *r = sched_run_of(L);
+  char base[112];
+  if (assigned_name(L, kind, line, base, sizeof base) != 0)
+    snprintf(base, sizeof base, "%s@%d", kind, (int)line);
+  if (r->cur > 0) {
+    size_t k = strlen(base);
+    snprintf(base + k, sizeof base - k, " (%s)", thread_name(r, r->cur));
+  }
   int same = 0;
-  size_t klen = strlen(kind);
+  size_t blen = strlen(base);
   for (int32_t i = 0; i < r->nobjs; i++) {
-    const char *n = run_str(r, r->objs[i].name);
-    if (r->objs[i].line == line && strncmp(n, kind, klen) == 0 && n[klen] == '@')
+    const char *nm = run_str(r, r->objs[i].name);
+    if (r->objs[i].creator == r->cur && !strncmp(nm, base, blen) &&
+        (nm[blen] == '\0' || nm[blen] == '#'))
       same++;
   }
-  if (same) snprintf(buf, buflen, "%s@%d#%d", kind, (int)line, same + 1);
-  else snprintf(buf, buflen, "%s@%d", kind, (int)line);
+  if (same) snprintf(buf, buflen, "%s#%d", base, same + 1);
+  else snprintf(buf, buflen, "%s", base);
   return buf;
 }
 

@@ -4,6 +4,7 @@
 #include "site.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,8 @@ typedef struct Helper {
 struct FuncNames {
   char **byline; /* [line]: the name of the function defined there, or NULL */
   int32_t nlines;
+  const char *src; /* the text (not owned), and where each line starts */
+  size_t *start, len;
   Helper *helper;
   size_t nhelper;
 };
@@ -90,13 +93,17 @@ FuncNames *funcnames_new(const char *src, size_t len) {
   for (size_t i = 0; i < len; i++) lines += src[i] == '\n';
   fn->nlines = lines;
   fn->byline = util_xcalloc((size_t)lines + 1, sizeof(char *));
+  fn->start = util_xcalloc((size_t)lines + 2, sizeof(size_t));
+  fn->src = src, fn->len = len;
   size_t start = 0;
   for (int32_t line = 1; start <= len && line <= lines; line++) {
     const char *nl = memchr(src + start, '\n', len - start);
     size_t end = nl ? (size_t)(nl - src) : len;
+    fn->start[line] = start;
     fn->byline[line] = name_on_line(src + start, end - start);
     start = end + 1;
   }
+  fn->start[lines + 1] = len + 1;
   return fn;
 }
 
@@ -105,6 +112,7 @@ void funcnames_free(FuncNames *fn) {
   for (int32_t i = 0; i <= fn->nlines; i++) free(fn->byline[i]);
   for (size_t i = 0; i < fn->nhelper; i++) free(fn->helper[i].name);
   free(fn->byline);
+  free(fn->start);
   free(fn->helper);
   free(fn);
 }
@@ -148,4 +156,97 @@ void site_format(const Site *s, const FuncNames *fn, const char *file, StrBuf *o
     else sb_printf(out, "%s:%d", file, (int)s->line[i]);
   }
   if (s->more) sb_puts(out, " <- ...");
+}
+
+const char *funcnames_line(const FuncNames *fn, int32_t line, size_t *len) {
+  if (!fn || line < 1 || line > fn->nlines) return NULL;
+  *len = fn->start[line + 1] - 1 - fn->start[line];
+  return fn->src + fn->start[line];
+}
+
+/* Is s[i..] the word 'w' followed by '(' (after spaces)? */
+static int call_at(const char *s, size_t i, size_t len, const char *w, size_t wl) {
+  if (len - i < wl || memcmp(s + i, w, wl) != 0) return 0;
+  if (i > 0 && (chain_char((unsigned char)s[i - 1]))) return 0; /* RLock, x.Lock, q:Lock */
+  size_t j = i + wl;
+  while (j < len && isspace((unsigned char)s[j])) j++;
+  return j < len && s[j] == '(';
+}
+
+/* The name assigned the table constructor opening at s[brace]: `t = {`. */
+static int source_table_name(const char *s, size_t brace, char *out, size_t cap) {
+  size_t j = brace;
+  while (j > 0 && isspace((unsigned char)s[j - 1])) j--;
+  if (j == 0 || s[j - 1] != '=' || (j > 1 && strchr("=~<>", s[j - 2]))) return -1;
+  j--;
+  while (j > 0 && isspace((unsigned char)s[j - 1])) j--;
+  size_t end = j;
+  while (j > 0 && chain_char((unsigned char)s[j - 1]) && s[j - 1] != ':') j--;
+  if (j == end || end - j + 1 > cap || !(isalpha((unsigned char)s[j]) || s[j] == '_')) return -1;
+  memcpy(out, s + j, end - j);
+  out[end - j] = '\0';
+  return 0;
+}
+
+int source_assigned_name(const char *s, size_t len, const char *ctor, char *name, size_t cap,
+                         char *index, size_t icap) {
+  size_t wl = strlen(ctor), at = SIZE_MAX;
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] == '-' && i + 1 < len && s[i + 1] == '-') break; /* a comment */
+    if (!call_at(s, i, len, ctor, wl)) continue;
+    if (at != SIZE_MAX) return -1; /* two on one line: which is which? */
+    at = i;
+  }
+  if (at == SIZE_MAX) return -1;
+  size_t j = at;
+  while (j > 0 && isspace((unsigned char)s[j - 1])) j--;
+  if (j == 0 || s[j - 1] != '=' || (j > 1 && strchr("=~<>", s[j - 2]))) return -1;
+  j--;
+  while (j > 0 && isspace((unsigned char)s[j - 1])) j--;
+  size_t end = j, ib = 0, ie = 0;
+  if (j > 0 && s[j - 1] == ']') { /* forks[i] = Lock() */
+    ie = j - 1;
+    while (j > 0 && s[j - 1] != '[') j--;
+    if (j == 0) return -1;
+    ib = j;
+    j--;
+  }
+  size_t base_end = j;
+  while (j > 0 && chain_char((unsigned char)s[j - 1]) && s[j - 1] != ':') j--;
+  if (j == base_end || !(isalpha((unsigned char)s[j]) || s[j] == '_')) return -1;
+  /* what comes before: `a, b = ...` says nothing of which is which; in a
+     table constructor `t = { lock = Lock() }` the field is t's */
+  long open = -1; /* the innermost '{' still open before the name */
+  size_t depth = 0;
+  for (size_t k = 0; k < j; k++) {
+    if (s[k] == '{') open = (long)k, depth++;
+    else if (s[k] == '}' && depth) depth--, open = depth ? open : -1;
+  }
+  size_t p = j;
+  while (p > 0 && isspace((unsigned char)s[p - 1])) p--;
+  if (p > 0 && s[p - 1] == ',' && !depth) return -1;
+  size_t n = (ie ? base_end : end) - j, pre = 0;
+  char owner[72] = ""; /* a name of up to 63, and the dot */
+  if (depth == 1 && open >= 0) { /* t = { ...: the table's name */
+    char tmp[64];
+    if (source_table_name(s, (size_t)open, tmp, sizeof tmp) == 0) {
+      pre = strlen(tmp);
+      memcpy(owner, tmp, pre);
+      owner[pre++] = '.';
+      owner[pre] = '\0';
+    }
+  }
+  if (pre + n + 1 > cap) return -1;
+  memcpy(name, owner, pre);
+  memcpy(name + pre, s + j, n);
+  name[pre + n] = '\0';
+  index[0] = '\0';
+  if (ie) {
+    while (ib < ie && isspace((unsigned char)s[ib])) ib++;
+    while (ie > ib && isspace((unsigned char)s[ie - 1])) ie--;
+    if (ie == ib || ie - ib + 1 > icap) return -1;
+    memcpy(index, s + ib, ie - ib);
+    index[ie - ib] = '\0';
+  }
+  return 0;
 }

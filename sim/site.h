@@ -47,6 +47,19 @@ void funcnames_helper(FuncNames *fn, int32_t linedefined, const char *name);
 /* The name of a frame's function, or NULL for an anonymous one. */
 const char *funcnames_get(const FuncNames *fn, int chunk, int32_t linedefined);
 
+/* The text of line 'line' of the scenario (not NUL-terminated), or NULL. */
+const char *funcnames_line(const FuncNames *fn, int32_t line, size_t *len);
+
+/*
+** The name a line of source gives the object that constructor 'ctor'
+** makes on it: "q" for `local q = Queue()`, "acct.lock" for `acct.lock =
+** Lock()`, and for `forks[i] = Lock()` the name "forks" with the index text
+** "i" in 'index' (the caller knows i's value).  -1 when the line does not
+** say (no assignment, two constructors, `a, b = ...`).
+*/
+int source_assigned_name(const char *s, size_t len, const char *ctor, char *name, size_t cap,
+                         char *index, size_t icap);
+
 /*
 ** Append the call path of 's': "bump at counter.lua:3 <- worker at
 ** counter.lua:8" ('file' is the script's base name); a helper is named
