@@ -622,8 +622,11 @@ static void evidence_line(const Explore *x, const Bug *b, StrBuf *out) {
       n++;
       if (d->count > runs) runs = d->count;
     }
-    sb_printf(out, "%s%s in %llu run%s", k++ ? ", " : "", finding_kind_names[kind],
-              (unsigned long long)runs, plural(runs));
+    if (kind == FIND_POTENTIAL_DEADLOCK) /* one per exploration: no run count */
+      sb_printf(out, "%s%s (its lock-order cycle)", k++ ? ", " : "", finding_kind_names[kind]);
+    else
+      sb_printf(out, "%s%s in %llu run%s", k++ ? ", " : "", finding_kind_names[kind],
+                (unsigned long long)runs, plural(runs));
     if (n > 1) sb_printf(out, " (%llu signatures)", (unsigned long long)n);
   }
 }

@@ -149,6 +149,9 @@ void site_format(const Site *s, const FuncNames *fn, const char *file, StrBuf *o
       if (i + 1 == s->n) break;
       i++;
       name = funcnames_get(fn, s->chunk[i], s->fdef[i]);
+      /* a one-liner, lock:with(function() ... end) on the line just shown */
+      if (!name && i >= 2 && s->chunk[i] == s->chunk[i - 2] && s->line[i] == s->line[i - 2])
+        continue;
       sb_puts(out, name ? " in " : " at ");
     }
     if (name) sb_printf(out, "%s at ", name);

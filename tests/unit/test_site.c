@@ -87,6 +87,10 @@ static void test_format(void) {
   site_format(&n, fn, "x.lua", &b);
   CHECK_EQ_STR(b.s, "bump at x.lua:3 <- with() in worker at x.lua:6");
   sb_reset(&b);
+  Site one = {{9, 0, 9}, {9, 20, 7}, {SITE_SCENARIO, SITE_HELPER, SITE_SCENARIO}, 3, 0};
+  site_format(&one, fn, "x.lua", &b); /* lock:with(function() ... end) on one line */
+  CHECK_EQ_STR(b.s, "x.lua:9 <- with()");
+  sb_reset(&b);
   Site none = {{0}, {0}, {0}, 0, 0};
   site_format(&none, fn, "x.lua", &b);
   CHECK_EQ_STR(b.s, "x.lua:?");
