@@ -123,7 +123,8 @@ CREATE TABLE IF NOT EXISTS bug_evidence (
   -- what the grouping looked at (racesim merge groups shards again):
   location     TEXT,                 -- lost_update, data_race: the location
   lines        TEXT,                 -- ... and the lines of its accesses, "17,18"
-  locks        TEXT,                 -- deadlocks: the cycle's locks (hashes)
+  locks        TEXT,                 -- deadlocks: the cycle's locks; stuck: the
+                                     -- objects waited on (hashes)
   causes       TEXT,                 -- assertion, error: the lost updates and races
                                      -- seen in every run it was (signatures)
   reads        TEXT,                 -- ... and the locations its thread had read (hashes)

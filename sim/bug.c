@@ -37,8 +37,21 @@ static int has_line(const Distinct *d, int32_t line) {
   return 0;
 }
 
+/* Are all of a's lines among b's? */
+static int lines_in(const Distinct *a, const Distinct *b) {
+  for (int i = 0; i < a->nlines; i++)
+    if (!has_line(b, a->lines[i])) return 0;
+  return a->nlines > 0;
+}
+
+/* Two fields of one table, accessed at the very same lines: the same code. */
+static int same_code(const Distinct *a, const Distinct *b) {
+  return a->fam && a->fam == b->fam && lines_in(a, b) && lines_in(b, a);
+}
+
 /* Do a and b touch the same location at a common line? */
 static int overlap(const Distinct *a, const Distinct *b) {
+  if (same_code(a, b)) return 1;
   if (a->loc != b->loc) return 0;
   for (int i = 0; i < a->nlines; i++)
     if (has_line(b, a->lines[i])) return 1;
@@ -47,10 +60,8 @@ static int overlap(const Distinct *a, const Distinct *b) {
 
 /* Is every access of 'a' one of 'b''s (same location, lines among b's)? */
 static int within(const Distinct *a, const Distinct *b) {
-  if (a->loc != b->loc || !a->nlines) return 0;
-  for (int i = 0; i < a->nlines; i++)
-    if (!has_line(b, a->lines[i])) return 0;
-  return 1;
+  if (a->loc != b->loc && !(a->fam && a->fam == b->fam)) return 0;
+  return lines_in(a, b);
 }
 
 /* Are the locks of cycle 'a' all locks of cycle 'b'? */
@@ -122,6 +133,10 @@ static void join_rules(const FindingStore *fs, uint64_t runs, size_t *p, uint8_t
   for (size_t i = 0; i < n; i++) /* the other races: per location and lines */
     for (size_t j = i + 1; j < n && v[i].kind == FIND_DATA_RACE && !role[i]; j++)
       if (v[j].kind == FIND_DATA_RACE && !role[j] && overlap(&v[i], &v[j])) unite(p, i, j);
+  for (size_t i = 0; i < n; i++) /* stuck on the same objects, however many waited */
+    for (size_t j = i + 1; j < n && v[i].kind == FIND_STUCK; j++)
+      if (v[j].kind == FIND_STUCK && locks_within(&v[i], &v[j]) && locks_within(&v[j], &v[i]))
+        unite(p, i, j);
   for (size_t i = 0; i < n; i++) /* a potential deadlock that happened */
     for (size_t j = 0; j < n && v[i].kind == FIND_POTENTIAL_DEADLOCK; j++)
       if (v[j].kind == FIND_DEADLOCK && locks_within(&v[i], &v[j])) {

@@ -11,12 +11,16 @@
 **   lines among the lost update's) is evidence of it, and lost updates of
 **   one location between the same lines are one bug;
 ** - data races left over are one bug per location and connected lines;
+** - fields of one shared_table (cache[1], cache[2]) accessed at the same
+**   lines are one location for all of this: the same code, other keys;
 ** - a failed check or an escaped error seen only in runs where a lost
 **   update or a data race was seen is that bug's consequence; when it
 **   failed in every run (or in a replay's one run), where nothing varied
 **   with it, only if its thread had read the location that raced;
 ** - a potential deadlock whose locks are those of an actual deadlock is
-**   evidence of the deadlock.
+**   evidence of the deadlock;
+** - stuck states that wait on the same objects are one bug, whoever and
+**   however many were left waiting.
 **
 ** Plain C over plain data: the same grouping serves an exploration, a
 ** `racesim check` over several strategies and a merge of shards.

@@ -200,8 +200,11 @@ static int check_one(const char *path, const CheckOptions *co) {
   }
   BugList bugs;
   bug_group(&res.findings, total, &bugs);
-  printf("%s  %s: expects [%s], found [%s] (%s; %zu bug%s)\n", ok ? "ok  " : "FAIL", path,
+  printf("%s  %s: expects [%s], found [%s] (%s; %zu bug%s", ok ? "ok  " : "FAIL", path,
          res.expect, found, detail, bugs.n, bugs.n == 1 ? "" : "s");
+  if (res.findings.n != bugs.n)
+    printf(", %zu observation%s", res.findings.n, res.findings.n == 1 ? "" : "s");
+  printf(")\n");
   if (!ok || co->verbose)
     for (size_t i = 0; i < bugs.n; i++) {
       const Bug *b = &bugs.v[i];

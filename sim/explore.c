@@ -26,6 +26,7 @@
 #include "bug.h"
 #include "detect.h"
 #include "coverage.h"
+#include "object.h"
 #include "lockgraph.h"
 #include "token.h"
 #include "trace.h"
@@ -148,6 +149,7 @@ static void describe_obs(Distinct *d, const SimRun *r, const RunFinding *f) {
   case FIND_DATA_RACE:
     d->where = util_xstrdup(obj_name(r, f->obj));
     d->loc = name_hash(d->where);
+    d->fam = finding_family(d->where);
     for (int k = 0; k < FINDING_EVS && d->nlines < 4; k++)
       if (f->evs[k] >= 0) d->lines[d->nlines++] = r->events[f->evs[k]].line;
     break;
@@ -156,6 +158,16 @@ static void describe_obs(Distinct *d, const SimRun *r, const RunFinding *f) {
       if (f->evs[k] < 0) continue;
       int32_t t = r->events[f->evs[k]].tid, o = t >= 0 ? r->threads[t].pend.obj : -1;
       if (o >= 0) d->locks[d->nlocks++] = name_hash(obj_name(r, o));
+    }
+    break;
+  case FIND_STUCK: /* what the blocked threads wait for: objects by where they come from */
+    for (int32_t t = 0; t < r->nthreads && d->nlocks < FINDING_EVS; t++) {
+      const SimThread *th = &r->threads[t];
+      if (th->state != TS_READY || th->pend.obj < 0) continue;
+      uint64_t o = obj_site(r, &r->objs[th->pend.obj]);
+      int have = 0;
+      for (int k = 0; k < d->nlocks && !have; k++) have = d->locks[k] == o;
+      if (!have) d->locks[d->nlocks++] = o;
     }
     break;
   case FIND_ASSERTION: {

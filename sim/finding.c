@@ -71,6 +71,12 @@ void finding_note_causes(Distinct *d, const uint64_t *sigs, size_t n) {
   d->ncauses = k;
 }
 
+uint64_t finding_family(const char *where) {
+  const char *cut = strpbrk(where, "[.");
+  if (!cut || cut == where) return 0;
+  return util_fnv(UTIL_FNV_INIT, where, (size_t)(cut - where));
+}
+
 void finding_note_reads(Distinct *d, const uint64_t *reads, size_t n) {
   for (size_t i = 0; i < n; i++) {
     int have = 0;

@@ -33,10 +33,12 @@ typedef struct Distinct {
      every run that shows this signature */
   char *where;        /* lost_update, data_race: the location's name */
   uint64_t loc;       /* ... and its hash */
+  uint64_t fam;       /* ... and its table's, for a field ("cache" of "cache[42]") */
   int32_t lines[4];   /* lost_update, data_race: the lines of its accesses */
   uint8_t nlines;
   uint8_t nlocks;
-  uint64_t locks[FINDING_EVS]; /* deadlock, potential_deadlock: the cycle's locks */
+  uint64_t locks[FINDING_EVS]; /* deadlock, potential_deadlock: the cycle's locks;
+                                  stuck: the objects waited on (obj_site) */
   /* assertion, error: the lost updates and data races seen in every run
      that showed it (an intersection, so the same whatever the run order) */
   uint64_t *causes;
@@ -76,6 +78,10 @@ void finding_note_causes(Distinct *d, const uint64_t *sigs, size_t n);
 
 /* Add the locations reads[0..n) to those d's thread had read (a union). */
 void finding_note_reads(Distinct *d, const uint64_t *reads, size_t n);
+
+/* The hash of the table a location's name is a field of ("cache" of
+   "cache[42]", "acct" of "acct.balance"), or 0 for a plain variable. */
+uint64_t finding_family(const char *where);
 
 /*
 ** Fold the observations of 'from' (another exploration of the same

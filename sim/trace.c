@@ -709,6 +709,7 @@ int trace_observations(Trace *t, int64_t expl, FindingStore *fs) {
     d->message = dup_col(st, 4);
     d->where = dup_col(st, 5);
     if (d->where) d->loc = util_fnv(UTIL_FNV_INIT, d->where, strlen(d->where));
+    if (d->where) d->fam = finding_family(d->where);
     for (const char *p = col_text(st, 6); p && *p && d->nlines < 4;) {
       char *end;
       d->lines[d->nlines++] = (int32_t)strtol(p, &end, 10);

@@ -230,6 +230,38 @@ static void test_merge(void) {
   finding_free(&a);
 }
 
+/* Fields of one table at the same lines, and stuck states on the same
+   objects, are one bug each. */
+static void test_families_and_stuck(void) {
+  FindingStore fs;
+  finding_init(&fs);
+  Distinct *a = located(&fs, FIND_DATA_RACE, 1, 10, 0, "partial[1]", 29, 31, 0);
+  Distinct *b = located(&fs, FIND_DATA_RACE, 2, 10, 1, "partial[2]", 31, 29, 0);
+  Distinct *c = located(&fs, FIND_DATA_RACE, 3, 10, 2, "partial[3]", 29, 40, 0); /* other lines */
+  Distinct *e = located(&fs, FIND_DATA_RACE, 4, 10, 3, "other[1]", 29, 31, 0);   /* other table */
+  a->fam = b->fam = c->fam = finding_family("partial[1]");
+  e->fam = finding_family("other[1]");
+  CHECK(finding_family("partial[2]") == a->fam);
+  CHECK(finding_family("acct.balance") == finding_family("acct.count"));
+  CHECK_EQ_INT(finding_family("counter"), 0);
+  Distinct *s1 = obs(&fs, FIND_STUCK, 5, 4, 5, "consumers wait");
+  Distinct *s2 = obs(&fs, FIND_STUCK, 6, 3, 6, "producers wait");
+  Distinct *s3 = obs(&fs, FIND_STUCK, 7, 3, 7, "an event");
+  s1->locks[s1->nlocks++] = 70, s1->locks[s1->nlocks++] = 71;
+  s2->locks[s2->nlocks++] = 71, s2->locks[s2->nlocks++] = 70;
+  s3->locks[s3->nlocks++] = 70;
+  BugList bl;
+  bug_group(&fs, 10, &bl);
+  CHECK(bug_with(&fs, &bl, 1) == bug_with(&fs, &bl, 2));
+  CHECK(bug_with(&fs, &bl, 1) != bug_with(&fs, &bl, 3));
+  CHECK(bug_with(&fs, &bl, 1) != bug_with(&fs, &bl, 4));
+  CHECK(bug_with(&fs, &bl, 5) == bug_with(&fs, &bl, 6));
+  CHECK(bug_with(&fs, &bl, 5) != bug_with(&fs, &bl, 7));
+  CHECK_EQ_INT(bl.n, 5);
+  bug_free(&bl);
+  finding_free(&fs);
+}
+
 int main(void) {
   test_begin(30);
   RUN_TEST(test_counter);
@@ -238,5 +270,6 @@ int main(void) {
   RUN_TEST(test_order);
   RUN_TEST(test_order_independent);
   RUN_TEST(test_merge);
+  RUN_TEST(test_families_and_stuck);
   return test_end("test_bugs");
 }
