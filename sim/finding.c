@@ -54,12 +54,20 @@ void finding_sort(FindingStore *fs) {
   if (fs->n > 1) qsort(fs->v, fs->n, sizeof(Distinct), cmp);
 }
 
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* Both sets are kept sorted: what is recorded does not depend on the order
+   in which runs came in (dfs subtrees with --jobs). */
 void finding_note_causes(Distinct *d, const uint64_t *sigs, size_t n) {
   if (!d->causes_known) {
     d->causes_known = 1;
     d->causes = util_xmalloc(sizeof(uint64_t) * (n ? n : 1));
     if (n) memcpy(d->causes, sigs, sizeof(uint64_t) * n);
     d->ncauses = (uint32_t)n;
+    if (n > 1) qsort(d->causes, n, sizeof(uint64_t), cmp_u64);
     return;
   }
   uint32_t k = 0;
@@ -83,7 +91,9 @@ void finding_note_reads(Distinct *d, const uint64_t *reads, size_t n) {
     for (uint32_t j = 0; j < d->nreads && !have; j++) have = d->reads[j] == reads[i];
     if (have) continue;
     d->reads = util_xrealloc(d->reads, sizeof(uint64_t) * (d->nreads + 1));
-    d->reads[d->nreads++] = reads[i];
+    uint32_t k = d->nreads++;
+    for (; k > 0 && d->reads[k - 1] > reads[i]; k--) d->reads[k] = d->reads[k - 1];
+    d->reads[k] = reads[i];
   }
 }
 
