@@ -248,11 +248,13 @@ void run_format_threads(const SimRun *r, const int32_t *tids, int n, StrBuf *out
 
 /* ---- call paths ------------------------------------------------------- */
 
+/* (once per step: a multiply per frame, not a byte-wise hash) */
 static uint64_t site_hash(const Site *s) {
-  uint64_t h = util_fnv_u64(UTIL_FNV_INIT, (uint64_t)s->n << 8 | s->more);
+  uint64_t h = (uint64_t)s->n << 8 | s->more;
   for (int i = 0; i < s->n; i++) {
-    h = util_fnv_u64(h, (uint64_t)(uint32_t)s->line[i] << 32 | (uint32_t)s->fdef[i]);
-    h = util_fnv_u64(h, s->chunk[i]);
+    h ^= ((uint64_t)(uint32_t)s->line[i] << 32 | (uint32_t)s->fdef[i]) + s->chunk[i];
+    h *= UINT64_C(0x9e3779b97f4a7c15);
+    h ^= h >> 31;
   }
   return h;
 }
