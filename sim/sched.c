@@ -613,9 +613,9 @@ void sched_thread_error(lua_State *L, int idx) {
   e->value.u.s.off = run_text(r, msg, n);
   e->value.u.s.len = (uint32_t)n;
   uint32_t ev = r->nevents - 1;
-  StrBuf site;
+  StrBuf site; /* " at x.lua:5", or " in bump at x.lua:5 <- ..." */
   sb_init(&site);
-  if (line > 0) run_format_event_at(r, e, &site);
+  if (line > 0) run_puts_where(r, e->site, e->line, &site);
   uint64_t sig = detect_sig_str(UTIL_FNV_INIT, type);
   sig = detect_sig_num(sig, line);
   if (line <= 0) sig = detect_sig_str(sig, msg);
@@ -624,14 +624,15 @@ void sched_thread_error(lua_State *L, int idx) {
     char pre[96];
     snprintf(pre, sizeof pre, "%s:%d: ", util_basename(r->script), (int)line);
     int strip = line > 0 && !strncmp(msg, pre, strlen(pre));
+    int named = strip && !strncmp(site.s, " in ", 4); /* "error in w, in bump at" */
     run_finding(r, FIND_ERROR, (int32_t)ev, t->id, -1, sig, "error in %s%s%s%s: %s",
-                thread_name(r, t->id), r->in_finally ? " (finally)" : "", strip ? " at " : "",
+                thread_name(r, t->id), r->in_finally ? " (finally)" : "", named ? "," : "",
                 strip ? site.s : "", strip ? msg + strlen(pre) : msg);
   } else
     run_finding(r, FIND_ERROR, (int32_t)ev, t->id, -1, sig,
-                "%s escaped %s%s%s%s%s%s", type, thread_name(r, t->id),
-                r->in_finally ? " (finally)" : "", line > 0 ? " at " : "",
-                line > 0 ? site.s : "", *msg ? ": " : "", msg);
+                "%s escaped %s%s%s%s%s", type, thread_name(r, t->id),
+                r->in_finally ? " (finally)" : "", line > 0 ? site.s : "",
+                *msg ? ": " : "", msg);
   sb_free(&site);
 }
 
