@@ -93,16 +93,28 @@ static int was_read(const Distinct *c, uint64_t loc) {
 }
 
 /*
-** The observation that explains consequence 'c' best: a lost update before
-** a data race, then one of a location c's thread had read (with
-** 'need_read', only those), then the one seen in the fewest runs (the
-** closest to c's own), then the first.  -1 if there is none.
+** Can 'd' explain consequence 'c' (of an exploration of 'runs' runs; 0 for
+** a replay)?  It must have been seen in every run that c was.  When either
+** was seen in every run, that says nothing (nothing varied with them), and
+** then only a location c's thread had read explains it.
 */
-static long best_cause(const FindingStore *fs, const Distinct *c, int need_read) {
+static int explains(const Distinct *c, const Distinct *d, uint64_t runs) {
+  if (!is_cause(d) || !caused_by(c, d->sig)) return 0;
+  int varied = runs && c->count < runs && d->count < runs;
+  return varied || was_read(c, d->loc);
+}
+
+/*
+** The observation that explains consequence 'c' best: a lost update before
+** a data race, then one of a location c's thread had read, then the one
+** seen in the fewest runs (the closest to c's own), then the first.  -1 if
+** none does.
+*/
+static long best_cause(const FindingStore *fs, const Distinct *c, uint64_t runs) {
   long best = -1;
   for (size_t j = 0; j < fs->n; j++) {
     const Distinct *d = &fs->v[j];
-    if (!is_cause(d) || !caused_by(c, d->sig) || (need_read && !was_read(c, d->loc))) continue;
+    if (!explains(c, d, runs)) continue;
     if (best < 0) {
       best = (long)j;
       continue;
@@ -146,9 +158,7 @@ static void join_rules(const FindingStore *fs, uint64_t runs, size_t *p, uint8_t
       }
   for (size_t i = 0; i < n; i++) { /* a check that failed because of one */
     if ((v[i].kind != FIND_ASSERTION && v[i].kind != FIND_ERROR) || !v[i].ncauses) continue;
-    /* seen in every run, or in a replay's one: that it came with a race says
-       nothing, unless its thread read the raced location */
-    long c = best_cause(fs, &v[i], !runs || v[i].count >= runs);
+    long c = best_cause(fs, &v[i], runs);
     if (c < 0) continue;
     unite(p, i, (size_t)c);
     role[i] = BUG_CONSEQUENCE;
@@ -163,7 +173,7 @@ static int better_head(const FindingStore *fs, size_t a, size_t b) {
 }
 
 /* Headline, representative and order of the members of bug 'b'. */
-static void shape(const FindingStore *fs, Bug *b, const uint8_t *role) {
+static void shape(const FindingStore *fs, uint64_t runs, Bug *b, const uint8_t *role) {
   size_t first_conseq = SIZE_MAX;
   for (size_t k = 0; k < b->nobs; k++)
     if (role[b->obs[k]] == BUG_CONSEQUENCE && b->obs[k] < first_conseq) first_conseq = b->obs[k];
@@ -173,7 +183,7 @@ static void shape(const FindingStore *fs, Bug *b, const uint8_t *role) {
     if (role[i] == BUG_CONSEQUENCE) continue;
     /* with a consequence, the headline is one of its causes: the run that
        shows the consequence shows it too */
-    if (first_conseq != SIZE_MAX && !caused_by(&fs->v[first_conseq], fs->v[i].sig)) continue;
+    if (first_conseq != SIZE_MAX && !explains(&fs->v[first_conseq], &fs->v[i], runs)) continue;
     if (head == SIZE_MAX || better_head(fs, i, head)) head = i;
   }
   if (head == SIZE_MAX) { /* (cannot happen: a consequence joins one of its causes) */
@@ -266,7 +276,7 @@ void bug_group(FindingStore *fs, uint64_t runs, BugList *out) {
   for (size_t k = 0; k < out->n; k++) {
     Bug *b = &out->v[k];
     b->role = util_xmalloc(b->nobs);
-    shape(fs, b, role);
+    shape(fs, runs, b, role);
     compose(fs, b);
   }
   sort_bugs(fs, out);

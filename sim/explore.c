@@ -175,8 +175,8 @@ static void describe_obs(Distinct *d, const SimRun *r, const RunFinding *f) {
     if (!e) break;
     StrBuf b;
     sb_init(&b);
-    sb_puts(&b, "the check at ");
-    run_format_event_at(r, e, &b);
+    sb_puts(&b, "the check");
+    run_puts_where(r, e->site, e->line, &b);
     sb_printf(&b, " failed in %s%s: ", thread_name(r, e->tid),
               (e->flags & EV_FINALLY) ? " (finally)" : "");
     if (e->value.tag == VAL_STR) sb_putn(&b, run_str(r, e->value.u.s.off), e->value.u.s.len);

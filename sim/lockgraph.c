@@ -180,11 +180,25 @@ static void keep_run(Edge *x, const SimRun *r, uint32_t ordinal) {
   if (r->ndecisions) memcpy(k->dec, r->decisions, sizeof(Decision) * r->ndecisions);
 }
 
+/*
+** A lock or a thread as a node of the graph: its stable key (the k-th made
+** by its creator, the same in every interleaving) with its name and where
+** it was made (a thread: where it was spawned), which tell apart the locks
+** and threads that two branches of a choose() make in the same order.
+*/
+static uint64_t node(uint64_t key, const char *name, int32_t line) {
+  uint64_t h = detect_sig_num(detect_sig_str(key, name), line);
+  return prng_mix(h);
+}
+
 void lockgraph_add_run(LockGraph *g, const SimRun *r) {
   for (uint32_t i = 0; i < r->nledges; i++) {
     const LockEdge *le = &r->ledges[i];
-    uint64_t from = r->objs[le->from].key, to = r->objs[le->to].key;
-    uint64_t thread = r->threads[le->tid].key;
+    const SimObject *fo = &r->objs[le->from], *too = &r->objs[le->to];
+    uint64_t from = node(fo->key, obj_name(r, le->from), fo->line);
+    uint64_t to = node(too->key, obj_name(r, le->to), too->line);
+    const SimThread *th = &r->threads[le->tid]; /* (its default name may vary: its spawn line) */
+    uint64_t thread = node(th->key, "", th->obj >= 0 ? r->objs[th->obj].line : 0);
     Edge *found = NULL;
     for (size_t k = 0; k < g->ne && !found; k++) {
       Edge *x = &g->e[k];

@@ -506,12 +506,12 @@ static int l_check(lua_State *L) {
   e->value.u.s.off = run_text(r, msg, mlen);
   e->value.u.s.len = (uint32_t)mlen;
   int32_t ev = (int32_t)r->nevents - 1;
-  StrBuf site;
+  StrBuf site; /* " at x.lua:5", or " in verify at x.lua:2 <- x.lua:8" */
   sb_init(&site);
-  run_format_event_at(r, e, &site);
+  run_puts_where(r, e->site, e->line, &site);
   RunFinding *f = run_finding(
       r, FIND_ASSERTION, ev, t->id, -1, detect_sig_num(UTIL_FNV_INIT, line),
-      "check failed at %s in %s%s: %s", site.s, thread_name(r, t->id),
+      "check failed%s in %s%s: %s", site.s, thread_name(r, t->id),
       r->in_finally ? " (finally)" : "", run_str(r, e->value.u.s.off));
   f->evs[0] = ev;
   sb_free(&site);
