@@ -167,8 +167,19 @@ static int assigned_name(lua_State *L, const char *kind, int32_t line, char *buf
   size_t len;
   const char *text = funcnames_line(s->fnames, line, &len);
   char name[80], index[48];
-  if (!text || source_assigned_name(text, len, kind, name, sizeof name, index, sizeof index) != 0)
-    return -1;
+  if (!text) return -1;
+  if (source_assigned_name(text, len, kind, name, sizeof name, index, sizeof index) != 0) {
+    /* local a, b = Lock(), Lock(): the k-th object this thread makes on the
+       line is the k-th name (the line makes them all, in order) */
+    char names[8][80];
+    int count = source_assigned_list(text, len, names, 8);
+    if (count < 2) return -1;
+    SimRun *r = sched_run_of(L);
+    int made = 0;
+    for (int32_t i = 0; i < r->nobjs; i++)
+      made += r->objs[i].line == line && r->objs[i].creator == r->cur;
+    return snprintf(buf, n, "%s", names[made % count]) >= (int)n ? -1 : 0;
+  }
   if (!index[0]) return snprintf(buf, n, "%s", name) >= (int)n ? -1 : 0;
   if (index[0] == '"' || index[0] == '\'' || isdigit((unsigned char)index[0]))
     return snprintf(buf, n, "%s[%s]", name, index) >= (int)n ? -1 : 0;

@@ -129,7 +129,7 @@ static const char merge_sql[] =
     "INSERT INTO main.bugs(exploration_id, rank, kind, signature, message, runs, first_run, seed,"
     "  schedule, steps, preemptions, replay)"
     "  SELECT m.new, b.rank, b.kind, b.signature, b.message, b.runs, b.first_run, b.seed,"
-    "  b.schedule, b.steps, b.preemptions, b.replay"
+    "  b.schedule, b.steps, b.preemptions, racesim_redb(b.replay, (SELECT path FROM temp.mout))"
     "  FROM src.bugs b JOIN temp.xmap m ON m.old = b.exploration_id ORDER BY b.id;"
     "INSERT INTO temp.bmap SELECT b.id, (SELECT o.id FROM main.bugs o"
     "  WHERE o.exploration_id = m.new AND o.rank = b.rank AND o.signature = b.signature"
@@ -139,7 +139,8 @@ static const char merge_sql[] =
     "  replay, note)"
     "  SELECT m.new, e.role, e.kind, e.signature, e.runs, e.first_run, e.message, e.location,"
     "  e.lines, e.locks, e.causes, e.reads, e.consequence, e.seed, e.schedule, e.steps,"
-    "  e.preemptions, e.replay, e.note FROM src.bug_evidence e JOIN temp.bmap m ON m.old = e.bug_id"
+    "  e.preemptions, racesim_redb(e.replay, (SELECT path FROM temp.mout)), e.note"
+    "  FROM src.bug_evidence e JOIN temp.bmap m ON m.old = e.bug_id"
     "  ORDER BY e.rowid;"
     "INSERT INTO main.lock_edges SELECT m.new, l.from_lock, l.to_lock, l.thread, l.line,"
     "  l.from_line, l.first_run, l.count FROM src.lock_edges l"
@@ -170,6 +171,30 @@ static const char merge_sql[] =
     "  FROM src.coverage c JOIN temp.xmap m ON m.old = c.exploration_id WHERE 1"
     "  ON CONFLICT(exploration_id, object, kind, item) DO UPDATE SET"
     "  runs = runs + excluded.runs, first_run = min(first_run, excluded.first_run);";
+
+/*
+** redb(cmd, out): a replay command recorded into another database, made to
+** record into 'out' (racesim appends --db FILE or --no-db last).
+*/
+static void redb(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  const char *cmd = (const char *)sqlite3_value_text(argv[0]);
+  const char *out = (const char *)sqlite3_value_text(argv[1]);
+  if (!cmd || !out || strncmp(cmd, "racesim replay ", 15) != 0) {
+    sqlite3_result_value(ctx, argv[0]);
+    return;
+  }
+  const char *cut = NULL;
+  for (const char *p = cmd; (p = strstr(p, " --")) != NULL; p++)
+    if (!strncmp(p, " --db ", 6) || !strcmp(p, " --no-db")) cut = p;
+  StrBuf b;
+  sb_init(&b);
+  sb_putn(&b, cmd, cut ? (size_t)(cut - cmd) : strlen(cmd));
+  sb_puts(&b, " --db ");
+  sb_shell_word(&b, out);
+  sqlite3_result_text(ctx, b.s, (int)b.len, SQLITE_TRANSIENT);
+  sb_free(&b);
+}
 
 /*
 ** The bugs of an exploration whose shards were merged: its observations
@@ -249,6 +274,17 @@ int cli_merge(int argc, char **argv) {
     return 2;
   }
   sqlite3_busy_timeout(db, 10000);
+  sqlite3_create_function(db, "racesim_redb", 2, SQLITE_UTF8, NULL, redb, NULL, NULL);
+  char *mout = sqlite3_mprintf("CREATE TEMP TABLE IF NOT EXISTS mout(path TEXT);"
+                               "DELETE FROM temp.mout; INSERT INTO temp.mout VALUES (%Q)",
+                               argv[0]);
+  if (exec(db, mout, err, sizeof err) != 0) {
+    fprintf(stderr, "racesim merge: %s\n", err);
+    sqlite3_free(mout);
+    sqlite3_close(db);
+    return 2;
+  }
+  sqlite3_free(mout);
   int rc = 0;
   long long runs = 0;
   for (int i = 1; i < argc && !rc; i++) {

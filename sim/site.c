@@ -253,3 +253,67 @@ int source_assigned_name(const char *s, size_t len, const char *ctor, char *name
   }
   return 0;
 }
+
+/* Skip a call's parenthesised arguments from s[i] == '('; -1 if unbalanced. */
+static long skip_parens(const char *s, size_t i, size_t len) {
+  int depth = 0;
+  char quote = 0;
+  for (; i < len; i++) {
+    char c = s[i];
+    if (quote) {
+      if (c == '\\') i++;
+      else if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '(') {
+      depth++;
+    } else if (c == ')' && --depth == 0) {
+      return (long)i + 1;
+    }
+  }
+  return -1;
+}
+
+int source_assigned_list(const char *s, size_t len, char names[][80], int max) {
+  size_t i = 0;
+  while (i < len && isspace((unsigned char)s[i])) i++;
+  if (len - i > 6 && !memcmp(s + i, "local", 5) && isspace((unsigned char)s[i + 5])) i += 6;
+  int n = 0; /* the names, up to '=' */
+  for (;;) {
+    while (i < len && isspace((unsigned char)s[i])) i++;
+    size_t a = i;
+    while (i < len && ident_char((unsigned char)s[i])) i++;
+    if (i == a || n == max || i - a >= 80 || isdigit((unsigned char)s[a])) return -1;
+    memcpy(names[n], s + a, i - a);
+    names[n++][i - a] = '\0';
+    while (i < len && isspace((unsigned char)s[i])) i++;
+    if (i < len && s[i] == ',') {
+      i++;
+      continue;
+    }
+    if (i < len && s[i] == '=' && (i + 1 == len || s[i + 1] != '=')) break;
+    return -1;
+  }
+  i++;
+  int k = 0; /* as many calls of constructors (capitalised), and nothing else */
+  for (;;) {
+    while (i < len && isspace((unsigned char)s[i])) i++;
+    size_t a = i;
+    while (i < len && ident_char((unsigned char)s[i])) i++;
+    if (i == a || !isupper((unsigned char)s[a])) return -1;
+    while (i < len && isspace((unsigned char)s[i])) i++;
+    if (i == len || s[i] != '(') return -1;
+    long e = skip_parens(s, i, len);
+    if (e < 0) return -1;
+    i = (size_t)e;
+    k++;
+    while (i < len && isspace((unsigned char)s[i])) i++;
+    if (i < len && s[i] == ',') {
+      i++;
+      continue;
+    }
+    break;
+  }
+  if (i < len && !(s[i] == '-' && i + 1 < len && s[i + 1] == '-') && s[i] != ';') return -1;
+  return k == n && n > 1 ? n : -1;
+}

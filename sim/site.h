@@ -61,6 +61,13 @@ int source_assigned_name(const char *s, size_t len, const char *ctor, char *name
                          char *index, size_t icap);
 
 /*
+** `local a, b = Lock(), Queue()`: the names, when a line assigns as many
+** constructor calls (capitalised names) as it has names, and nothing else.
+** Returns how many (at least 2), or -1.
+*/
+int source_assigned_list(const char *s, size_t len, char names[][80], int max);
+
+/*
 ** Append the call path of 's': "bump at counter.lua:3 <- worker at
 ** counter.lua:8" ('file' is the script's base name); a helper is named
 ** with the frame that called it: "x.lua:5 <- with() in worker at x.lua:9".

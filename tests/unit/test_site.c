@@ -68,6 +68,17 @@ static void test_assigned_names(void) {
   CHECK(assigned("table.insert(locks, Lock())", "Lock", ix) == NULL);  /* no assignment */
   CHECK(assigned("if x == Lock() then end", "Lock", ix) == NULL);
   CHECK(assigned("-- local q = Queue()", "Queue", ix) == NULL);        /* a comment */
+  char names[8][80];
+  const char *two = "local a, b = Lock(), Queue(3, \"q,x\") -- two";
+  CHECK_EQ_INT(source_assigned_list(two, strlen(two), names, 8), 2);
+  CHECK_EQ_STR(names[0], "a");
+  CHECK_EQ_STR(names[1], "b");
+  const char *mixed = "local a, n = Lock(), compute()";
+  CHECK_EQ_INT(source_assigned_list(mixed, strlen(mixed), names, 8), -1);
+  const char *fewer = "local a, b = Lock()";
+  CHECK_EQ_INT(source_assigned_list(fewer, strlen(fewer), names, 8), -1);
+  const char *one = "local a = Lock()";
+  CHECK_EQ_INT(source_assigned_list(one, strlen(one), names, 8), -1);
 }
 
 static void test_format(void) {
