@@ -882,6 +882,16 @@ class Contract(BugTest):
         self.assertEqual([k for k, *_ in expect], ["lost_update", "error"])
         self.assertEqual(self.bugs_of_db(self.db("whole.db")), expect)
         self.assertEqual(self.bugs_of_db(self.db("all.db")), expect)
+        # a bug replayed from the merged database records into it, not into a shard
+        con = self.db("all.db")
+        try:
+            replays = [r for (r,) in con.execute(
+                "SELECT replay FROM bugs UNION ALL SELECT replay FROM bug_evidence")]
+        finally:
+            con.close()
+        self.assertTrue(replays)
+        for cmd in replays:
+            self.assertTrue(cmd.endswith(" --db all.db"), cmd)
 
 
 # ---- 4. names ---------------------------------------------------------------
