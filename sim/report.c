@@ -1117,9 +1117,9 @@ static void html_bug_run(Report *r, long long expl, const RepBug *g, const char 
   if (sqlite3_step(st) == SQLITE_ROW) v[0] = num_col(st, 0), v[1] = num_col(st, 1);
   sqlite3_finalize(st);
   if (v[0] < 0 || v[1] != 1) {
-    sb_printf(o, "<p class=\"small\">The events of run %lld were not recorded (%s); the "
-                 "replay command above shows them again (with --json).</p>\n",
-              g->first_run, v[0] < 0 ? "it is not in this database" : "--record none");
+    sb_printf(o, "<p class=\"small\">The events of run %lld are not in this database (%s); "
+                 "the replay command above runs the bug again and prints it step by step.</p>\n",
+              g->first_run, v[0] < 0 ? "nor is the run" : "--record none keeps none");
     return;
   }
   /* the headline's finding in that run, or any of the bug's that is there */
