@@ -12,6 +12,11 @@
 ** it.  Signatures are built from operations, lines and where the waited
 ** objects come from (obj_site), never from names: a pool's stuck state is
 ** one finding whichever of its identical workers was left behind.
+**
+** A deadlock's events (the steps a report highlights) are the acquisitions
+** of the locks its threads hold: where each took the lock that the previous
+** thread of the cycle waits for.  Both findings carry the wait-for graph in
+** their details (waits_json), for the HTML report to draw.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +91,83 @@ static uint64_t wait_sig(const SimRun *r, const SimThread *t) {
   return detect_sig_num(h, t->pend.line);
 }
 
+/*
+** The event at which thread 'tid' took the lock behind object 'oid' (a
+** Condition's lock, for a Condition) and still holds it: its latest
+** successful acquire, or for an RLock the outermost of the acquires it
+** still holds.  -1 if there is none (a joined thread took nothing).
+*/
+static int32_t taken_at(const SimRun *r, int32_t tid, int32_t oid) {
+  if (oid < 0 || oid >= r->nobjs) return -1;
+  const SimObject *o = &r->objs[oid];
+  if (!o->cls->lock_like && o->link >= 0) o = &r->objs[o->link];
+  int reentrant = strcmp(o->cls->kind, "RLock") == 0;
+  int32_t found = -1, open = 0; /* open: releases not yet matched, going back */
+  for (int32_t i = o->last_ev; i >= 0; i = r->events[i].prev_obj) {
+    const SimEvent *e = &r->events[i];
+    if (e->tid != tid || (e->flags & EV_RAISED)) continue;
+    if (e->op == OP_RELEASE) {
+      if (found >= 0 && open == 0) break; /* the end of an earlier hold */
+      open++;
+    } else if (e->op == OP_ACQUIRE && !(e->flags & (EV_FAILED | EV_TIMEOUT)) &&
+               (e->value.tag != VAL_BOOL || e->value.u.i)) {
+      if (open > 0) {
+        open--; /* taken and given back */
+        continue;
+      }
+      found = i;
+      if (!reentrant) break;
+    }
+  }
+  return found;
+}
+
+/*
+** The wait-for graph of a stalled run as a JSON object, for the finding's
+** details (the HTML report draws it): {"waits": [{"thread", "tid",
+** "object", "oid", "kind", "op", "line", "holder", "holder_tid"}, ...]},
+** one entry per blocked thread ("holder": the thread the object waits for,
+** null when none; "holder_ended": it ended holding it), and for a deadlock
+** "cycle": the tids of its threads, each waiting for the next.
+*/
+static uint32_t waits_json(SimRun *r, const int32_t *cycle, int ncycle) {
+  StrBuf b;
+  sb_init(&b);
+  sb_puts(&b, "{\"waits\":[");
+  int k = 0;
+  for (int32_t i = 0; i < r->nthreads; i++) {
+    const SimThread *t = &r->threads[i];
+    const SimObject *o = waited_object(r, t);
+    if (!blocked(t) || t->pend.op == OP_END) continue;
+    int32_t h = o && o->cls->waits_for ? o->cls->waits_for(r, o, t) : -1;
+    sb_puts(&b, k++ ? ",{\"thread\":" : "{\"thread\":");
+    sb_json_str(&b, thread_name(r, i));
+    sb_printf(&b, ",\"tid\":%d,\"object\":", (int)i);
+    if (o) sb_json_str(&b, obj_name(r, o->id));
+    else sb_puts(&b, "null");
+    sb_printf(&b, ",\"oid\":%d,\"kind\":", o ? (int)o->id : -1);
+    if (o) sb_json_str(&b, o->cls->kind);
+    else sb_puts(&b, "null");
+    sb_printf(&b, ",\"op\":\"%s\",\"line\":%d,\"holder\":", op_name(t->pend.op),
+              (int)t->pend.line);
+    if (h >= 0 && h < r->nthreads) sb_json_str(&b, thread_name(r, h));
+    else sb_puts(&b, "null"), h = -1;
+    sb_printf(&b, ",\"holder_tid\":%d", (int)h);
+    if (h >= 0 && !thread_alive(&r->threads[h])) sb_puts(&b, ",\"holder_ended\":true");
+    sb_puts(&b, "}");
+  }
+  sb_puts(&b, "]");
+  if (ncycle) {
+    sb_puts(&b, ",\"cycle\":[");
+    for (int i = 0; i < ncycle; i++) sb_printf(&b, "%s%d", i ? "," : "", (int)cycle[i]);
+    sb_puts(&b, "]");
+  }
+  sb_puts(&b, "}");
+  uint32_t off = run_text(r, b.s, b.len);
+  sb_free(&b);
+  return off;
+}
+
 /* Do two blocked threads wait the same way (one clause of the message)? */
 static int same_wait(const SimThread *a, const SimThread *b) {
   return a->pend.obj == b->pend.obj && a->pend.op == b->pend.op &&
@@ -148,12 +230,19 @@ static void dl_end(Detector *base, SimRun *r) {
       sig = detect_sig_num(sig, (int64_t)acc);
       RunFinding *f = run_finding(r, FIND_DEADLOCK, (int32_t)r->nevents - 1, x,
                                   r->threads[x].pend.obj, sig, "%s", b.s);
-      int h = 0; /* each thread's last step: where it took what it holds */
+      /* where each thread took what the previous one waits for (its last
+         step, if it took nothing: a join) */
+      int32_t cyc[64];
+      int h = 0;
       y = x;
       do {
-        if (h < FINDING_EVS) f->evs[h++] = r->threads[y].last_ev;
-        y = d->next[y];
+        int32_t z = d->next[y], at = taken_at(r, z, r->threads[y].pend.obj);
+        if (h < FINDING_EVS) f->evs[h] = at >= 0 ? at : r->threads[z].last_ev;
+        if (h < 64) cyc[h] = y;
+        h++;
+        y = z;
       } while (y != x);
+      f->details = waits_json(r, cyc, h < 64 ? h : 64);
       sb_free(&b);
       cycles++;
     }
@@ -191,6 +280,7 @@ static void dl_end(Detector *base, SimRun *r) {
                                 r->threads[first].pend.obj,
                                 detect_sig_num(UTIL_FNV_INIT, (int64_t)acc), "%s", b.s);
     f->evs[0] = r->threads[first].last_ev;
+    f->details = waits_json(r, NULL, 0);
   }
   sb_free(&b);
 }

@@ -342,6 +342,23 @@ static int record_events(Trace *t, int64_t run, const SimRun *r) {
   return 0;
 }
 
+/*
+** Append the members of the JSON object 'obj' (a detector's details) to the
+** object being written in 'd', after its own: "{...}" gives ",...".
+*/
+static void merge_members(StrBuf *d, const char *obj) {
+  while (*obj == ' ') obj++;
+  size_t n = strlen(obj);
+  while (n && obj[n - 1] == ' ') n--;
+  if (n < 2 || obj[0] != '{' || obj[n - 1] != '}') return; /* not an object */
+  const char *in = obj + 1;
+  size_t len = n - 2;
+  while (len && *in == ' ') in++, len--;
+  if (!len) return;
+  sb_putc(d, ',');
+  sb_putn(d, in, len);
+}
+
 int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token,
                   int events, const char *const *replay) {
   if (begin_tx(t) != 0) return -1;
@@ -376,6 +393,7 @@ int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token,
       sb_puts(&d, ",\"replay\":");
       sb_json_str(&d, replay[i]);
     }
+    if (f->details != UINT32_MAX) merge_members(&d, run_str(r, f->details));
     sb_puts(&d, "}");
     sqlite3_bind_int64(st, 1, run);
     sqlite3_bind_text(st, 2, finding_kind_names[f->kind], -1, SQLITE_STATIC);

@@ -40,7 +40,9 @@ int64_t trace_begin(Trace *t, const TraceExploration *x);
 
 /*
 ** Record a run: its row, and with 'events' its threads, objects and events.
-** Its findings are always recorded (with 'replay' per finding, may be NULL).
+** Its findings are always recorded (with 'replay' per finding, may be NULL):
+** their details are {"events": [steps], "replay": ...} and the members of
+** the finding's own details object (RunFinding.details), if it has one.
 ** Returns the run id, or -1 on a write error (see trace_error).
 */
 int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token,

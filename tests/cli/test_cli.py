@@ -1533,7 +1533,7 @@ class ReportRun(RacesimTest):
     def test_first_run_of_the_summary_is_what_run_takes(self):
         r = self.racesim("report", "t.db")
         self.assertExit(r, 0)
-        m = re.search(r"\[1\] (\w+): in \d+ runs? \(first: run (\d+)\)", r.out)
+        m = re.search(r"\[1\] (\w+): in \d+ of \d+ runs? \(first: run (\d+)[,)]", r.out)
         self.assertTrue(m, r)
         kind, first = m.group(1), m.group(2)
         obj, r = self.report_json("--run", first)
@@ -1578,7 +1578,7 @@ class ReportRun(RacesimTest):
         with open(self.path("out.html")) as f:
             page = f.read()
         self.assertIn("Exploration 1", page)
-        shown = [int(n) for n in re.findall(r"the failing run \(run (\d+)\)", page)]
+        shown = [int(n) for n in re.findall(r"<summary>Run (\d+), step by step", page)]
         self.assertTrue(shown, "no failing run in the HTML report")
         failing = {i for (i,) in self.rows("SELECT idx FROM runs WHERE exploration_id = 2"
                                            " AND status <> 'ok'")}

@@ -301,6 +301,83 @@ static int occurrences(const char *hay, const char *needle) {
   return n;
 }
 
+/* The details object of the first finding of 'kind', or "". */
+static const char *details_of(World *w, int kind) {
+  for (uint32_t i = 0; i < w->r.nfindings; i++)
+    if (w->r.findings[i].kind == kind && w->r.findings[i].details != UINT32_MAX)
+      return run_str(&w->r, w->r.findings[i].details);
+  return "";
+}
+
+/*
+** A deadlock highlights where each thread of the cycle took the lock the
+** other waits for, not its last step; an RLock taken twice and released
+** once is held since its first acquire.  Its details carry the wait-for
+** graph, and a stuck run's every wait.
+*/
+static void test_deadlock_events(void) {
+  World w;
+  world_open(&w, "deadlock");
+  world_begin(&w, 3);
+  int32_t a = obj(&w, &lock_cls, "a"), b = obj(&w, &rlock_cls, "b");
+  int32_t x = obj(&w, &loc_class, "x");
+  ev(&w, 1, OP_ACQUIRE, a, 1, 3);       /* event 0: T1 takes a */
+  ev(&w, 2, OP_ACQUIRE, b, 1, 10);      /* 1: T2 takes b */
+  ev(&w, 2, OP_ACQUIRE, b, 1, 11);      /* 2: and again (re-entrant) */
+  eva(&w, 2, OP_RELEASE, b, 0, 12, 1);  /* 3: gives one back */
+  ev(&w, 1, OP_READ, x, 0, 4);          /* 4: T1's last step is not an acquire */
+  ev(&w, 2, OP_WRITE, x, 1, 13);        /* 5: nor T2's */
+  ev(&w, 1, OP_ACQUIRE, a, 0, 5)->flags |= EV_FAILED; /* 6: a failed try is no take */
+  set_owner(&w, a, 1), set_owner(&w, b, 2);
+  block(&w, 1, OP_ACQUIRE, b, 6);
+  block(&w, 2, OP_ACQUIRE, a, 14);
+  w.r.threads[0].state = TS_DONE;
+  w.r.end = END_STALL;
+  detect_end_run(&w.dets, &w.r);
+  CHECK_EQ_INT(count(&w, FIND_DEADLOCK), 1);
+  const RunFinding *f = &w.r.findings[0];
+  int seen_a = 0, seen_b = 0, n = 0;
+  for (int i = 0; i < FINDING_EVS; i++) {
+    if (f->evs[i] < 0) continue;
+    n++;
+    seen_a += f->evs[i] == 0;
+    seen_b += f->evs[i] == 1;
+  }
+  CHECK_EQ_INT(n, 2);
+  CHECK_EQ_INT(seen_a, 1);
+  CHECK_EQ_INT(seen_b, 1);
+  const char *d = details_of(&w, FIND_DEADLOCK);
+  CHECK_CONTAINS(d, "{\"waits\":[");
+  CHECK_CONTAINS(d, "{\"thread\":\"T1\",\"tid\":1,\"object\":\"b\",\"oid\":1,"
+                    "\"kind\":\"RLock\",\"op\":\"acquire\",\"line\":6,\"holder\":\"T2\","
+                    "\"holder_tid\":2}");
+  CHECK_CONTAINS(d, "{\"thread\":\"T2\",\"tid\":2,\"object\":\"a\",\"oid\":0,"
+                    "\"kind\":\"Lock\",\"op\":\"acquire\",\"line\":14,\"holder\":\"T1\","
+                    "\"holder_tid\":1}");
+  CHECK(strstr(d, "\"cycle\":[1,2]") || strstr(d, "\"cycle\":[2,1]"));
+  CHECK_EQ_INT(occurrences(d, "\"thread\":"), 2);
+
+  /* stuck: every blocked thread's wait, no holder where there is none, a
+     holder that ended said so; no cycle */
+  world_begin(&w, 3);
+  int32_t e = obj(&w, &prim_cls, "done"), l = obj(&w, &lock_cls, "l");
+  ev(&w, 2, OP_ACQUIRE, l, 1, 20);
+  w.r.threads[2].state = TS_DONE;
+  set_owner(&w, l, 2);
+  block(&w, 0, OP_EV_WAIT, e, 9);
+  block(&w, 1, OP_ACQUIRE, l, 21);
+  w.r.end = END_STALL;
+  detect_end_run(&w.dets, &w.r);
+  CHECK_EQ_INT(count(&w, FIND_STUCK), 1);
+  d = details_of(&w, FIND_STUCK);
+  CHECK_CONTAINS(d, "{\"thread\":\"T0\",\"tid\":0,\"object\":\"done\",\"oid\":0,"
+                    "\"kind\":\"Event\",\"op\":\"wait\",\"line\":9,\"holder\":null,"
+                    "\"holder_tid\":-1}");
+  CHECK_CONTAINS(d, "\"holder\":\"T2\",\"holder_tid\":2,\"holder_ended\":true}");
+  CHECK(strstr(d, "cycle") == NULL);
+  world_close(&w);
+}
+
 static void stall(World *w) {
   w->r.end = END_STALL;
   detect_end_run(&w->dets, &w->r);
@@ -651,6 +728,7 @@ int main(void) {
   RUN_TEST(test_lost_update);
   RUN_TEST(test_data_race);
   RUN_TEST(test_deadlock_and_stuck);
+  RUN_TEST(test_deadlock_events);
   RUN_TEST(test_stuck_signature);
   RUN_TEST(test_stuck_grouping);
   RUN_TEST(test_stuck_lost_wakeup);

@@ -50,7 +50,11 @@ static void test_create_and_record(void) {
   SimEvent *ev = run_event(&r, 0, OP_WRITE, o);
   ev->value.tag = VAL_INT, ev->value.u.i = 7, ev->line = 4;
   run_finding(&r, FIND_ASSERTION, 0, 0, -1, 42, "check failed");
-  const char *replay[] = {"racesim replay s.lua --seed 0x1"};
+  RunFinding *f = run_finding(&r, FIND_STUCK, 0, 0, -1, 43, "stuck");
+  f->evs[0] = 0;
+  const char *own = "{\"waits\":[{\"thread\":\"MainThread\"}]}";
+  f->details = run_text(&r, own, strlen(own));
+  const char *replay[] = {"racesim replay s.lua --seed 0x1", NULL};
   CHECK(trace_run(t, e, &r, "TOKEN", 1, replay) > 0);
   run_reset(&r);
   CHECK(trace_run(t, e, &r, NULL, 0, NULL) > 0);
@@ -60,9 +64,16 @@ static void test_create_and_record(void) {
   CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM runs"), 2);
   CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM events"), 1);
   CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM findings WHERE kind='assertion'"), 1);
+  /* a finding's own details are merged into the object the database keeps */
+  CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM findings WHERE kind='stuck' AND details ="
+                               " '{\"events\":[1],\"waits\":[{\"thread\":\"MainThread\"}]}'"),
+               1);
+  CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM findings WHERE kind='assertion' AND details ="
+                               " '{\"events\":[],\"replay\":\"racesim replay s.lua --seed 0x1\"}'"),
+               1);
   CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM events_readable WHERE object='counter' AND value='7'"), 1);
   CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM failing_runs"), 1);
-  CHECK_EQ_INT(scalar("t1.db", "SELECT runs FROM distinct_findings"), 1);
+  CHECK_EQ_INT(scalar("t1.db", "SELECT runs FROM distinct_findings WHERE kind='assertion'"), 1);
   CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM explorations WHERE status='done'"), 1);
   /* opening it again appends */
   t = trace_open("t1.db", err, sizeof err);
