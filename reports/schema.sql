@@ -127,7 +127,8 @@ CREATE TABLE IF NOT EXISTS bug_evidence (
                                      -- objects waited on (hashes)
   causes       TEXT,                 -- assertion, error: the lost updates and races
                                      -- seen in every run it was (signatures)
-  reads        TEXT,                 -- ... and the locations its thread had read (hashes)
+  related      TEXT,                 -- ... and those of them its thread depended on:
+                                     -- it read their location, or what their threads wrote
   consequence  TEXT,                 -- assertion, error: "the check at ... failed ..."
   seed         TEXT,                 -- its first run's seed, schedule and replay
   schedule     TEXT,

@@ -85,10 +85,10 @@ static int caused_by(const Distinct *c, uint64_t sig) {
   return 0;
 }
 
-/* Had the failing thread of 'c' read location 'loc'? */
-static int was_read(const Distinct *c, uint64_t loc) {
-  for (uint32_t i = 0; i < c->nreads; i++)
-    if (c->reads[i] == loc) return 1;
+/* Did consequence 'c' depend on observation 'sig' in some run (finding.h)? */
+static int depended(const Distinct *c, uint64_t sig) {
+  for (uint32_t i = 0; i < c->nrelated; i++)
+    if (c->related[i] == sig) return 1;
   return 0;
 }
 
@@ -96,17 +96,18 @@ static int was_read(const Distinct *c, uint64_t loc) {
 ** Can 'd' explain consequence 'c' (of an exploration of 'runs' runs; 0 for
 ** a replay)?  It must have been seen in every run that c was.  When either
 ** was seen in every run, that says nothing (nothing varied with them), and
-** then only a location c's thread had read explains it.
+** then only one that c depended on explains it: c's thread read its
+** location, or read what its threads wrote, or took part in it.
 */
 static int explains(const Distinct *c, const Distinct *d, uint64_t runs) {
   if (!is_cause(d) || !caused_by(c, d->sig)) return 0;
   int varied = runs && c->count < runs && d->count < runs;
-  return varied || was_read(c, d->loc);
+  return varied || depended(c, d->sig);
 }
 
 /*
 ** The observation that explains consequence 'c' best: a lost update before
-** a data race, then one of a location c's thread had read, then the one
+** a data race, then one that c depended on, then the one
 ** seen in the fewest runs (the closest to c's own), then the first.  -1 if
 ** none does.
 */
@@ -120,7 +121,7 @@ static long best_cause(const FindingStore *fs, const Distinct *c, uint64_t runs)
       continue;
     }
     const Distinct *b = &fs->v[best];
-    int rd = was_read(c, d->loc), rb = was_read(c, b->loc);
+    int rd = depended(c, d->sig), rb = depended(c, b->sig);
     if (d->kind != b->kind ? d->kind == FIND_LOST_UPDATE
                            : rd != rb ? rd : d->count < b->count)
       best = (long)j;
@@ -278,6 +279,7 @@ void bug_group(FindingStore *fs, uint64_t runs, BugList *out) {
     b->role = util_xmalloc(b->nobs);
     shape(fs, runs, b, role);
     compose(fs, b);
+    b->runs = fs->v[b->head].count;
   }
   sort_bugs(fs, out);
   for (size_t k = 0; k < out->n; k++)
@@ -299,6 +301,85 @@ void bug_free(BugList *bl) {
 }
 
 const Bug *bug_of(const BugList *bl, size_t i) { return i < bl->nof ? &bl->v[bl->of[i]] : NULL; }
+
+static int cmp_sig(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+static uint64_t set_key(const uint64_t *sigs, size_t n) {
+  uint64_t h = n;
+  for (size_t i = 0; i < n; i++) {
+    h ^= sigs[i];
+    h *= UINT64_C(0x9e3779b97f4a7c15);
+    h ^= h >> 29;
+  }
+  return h;
+}
+
+static int same_set(const Profiles *p, const Profile *x, const uint64_t *sigs, size_t n) {
+  return x->n == n && !memcmp(p->sigs + x->off, sigs, sizeof(uint64_t) * n);
+}
+
+static void rehash(Profiles *p) {
+  size_t n = p->nslot ? p->nslot * 2 : 64;
+  free(p->slot);
+  p->slot = util_xcalloc(n, sizeof(uint32_t));
+  p->nslot = n;
+  for (size_t i = 0; i < p->n; i++) {
+    size_t k = p->v[i].key & (n - 1);
+    while (p->slot[k]) k = (k + 1) & (n - 1);
+    p->slot[k] = (uint32_t)i + 1;
+  }
+}
+
+void profiles_add(Profiles *p, uint64_t *sigs, size_t n) {
+  if (n > 1) qsort(sigs, n, sizeof(uint64_t), cmp_sig);
+  if (2 * (p->n + 1) > p->nslot) rehash(p);
+  uint64_t key = set_key(sigs, n);
+  size_t mask = p->nslot - 1, k = key & mask;
+  for (; p->slot[k]; k = (k + 1) & mask) {
+    Profile *x = &p->v[p->slot[k] - 1];
+    if (x->key == key && same_set(p, x, sigs, n)) {
+      x->runs++;
+      return;
+    }
+  }
+  if (p->n >= PROFILES_MAX) {
+    p->full = 1;
+    return;
+  }
+  UTIL_GROW(p->v, p->n + 1, p->cap);
+  UTIL_GROW(p->sigs, p->nsigs + n + 1, p->cap_sigs);
+  Profile *x = &p->v[p->n];
+  x->key = key, x->off = (uint32_t)p->nsigs, x->n = (uint32_t)n, x->runs = 1;
+  if (n) memcpy(p->sigs + p->nsigs, sigs, sizeof(uint64_t) * n);
+  p->nsigs += n;
+  p->slot[k] = (uint32_t)++p->n;
+}
+
+void profiles_free(Profiles *p) {
+  free(p->v);
+  free(p->sigs);
+  free(p->slot);
+  memset(p, 0, sizeof *p);
+}
+
+uint64_t bug_runs(const FindingStore *fs, const Bug *b, const Profiles *p) {
+  if (!p || p->full || !p->n) return fs->v[b->head].count;
+  uint64_t total = 0;
+  for (size_t k = 0; k < p->n; k++) {
+    const Profile *x = &p->v[k];
+    int shows = 0;
+    for (size_t j = 0; j < b->nobs && !shows; j++) {
+      const Distinct *d = &fs->v[b->obs[j]];
+      shows = d->kind == b->kind &&
+              bsearch(&d->sig, p->sigs + x->off, x->n, sizeof(uint64_t), cmp_sig) != NULL;
+    }
+    if (shows) total += x->runs;
+  }
+  return total ? total : fs->v[b->head].count; /* (a potential deadlock: of no run) */
+}
 
 int bug_required(const FindingStore *fs, const Bug *b, uint64_t *sigs) {
   int n = 0;

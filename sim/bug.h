@@ -44,6 +44,8 @@ typedef struct Bug {
   uint8_t *role;    /* BUG_* of each */
   size_t nobs;
   char *message;    /* the headline's message and its consequences */
+  uint64_t runs;    /* runs that showed it: any observation of its headline's
+                       kind (bug_group counts the headline's; see bug_runs) */
 } Bug;
 
 typedef struct BugList {
@@ -63,6 +65,40 @@ typedef struct BugList {
 */
 void bug_group(FindingStore *fs, uint64_t runs, BugList *out);
 void bug_free(BugList *bl);
+
+/*
+** Run profiles: the distinct sets of signatures that runs showed together,
+** each with how many runs showed it; a bug's runs are the runs of the
+** profiles with one of its observations.  Few in practice; past
+** PROFILES_MAX distinct sets, counting gives up ('full').
+*/
+#define PROFILES_MAX 65536
+
+typedef struct Profile {
+  uint64_t key;  /* hash of the sorted set */
+  uint32_t off, n; /* its signatures: sigs[off .. off + n) */
+  uint64_t runs;
+} Profile;
+
+typedef struct Profiles {
+  Profile *v;
+  size_t n, cap;
+  uint64_t *sigs;
+  size_t nsigs, cap_sigs;
+  uint32_t *slot; /* open addressing: profile index + 1 */
+  size_t nslot;
+  int full;
+} Profiles;
+
+/* A run showed the signatures sigs[0..n) (sorted here, in place). */
+void profiles_add(Profiles *p, uint64_t *sigs, size_t n);
+void profiles_free(Profiles *p);
+
+/*
+** The runs that showed bug 'b': an observation of its headline's kind.
+** Without profiles (or past their limit), the headline's own count.
+*/
+uint64_t bug_runs(const FindingStore *fs, const Bug *b, const Profiles *p);
 
 /* The place of a finding kind in the order of the report, from 0. */
 int bug_rank(int kind);

@@ -222,20 +222,29 @@ static void show_run(Explore *x, Distinct *d, const SimRun *r, const RunFinding 
 ** A failed check or an escaped error in this run: keep, as its possible
 ** causes, the lost updates and data races of the run (bug.h).
 */
-/* The locations thread 'tid' read before event 'ev' (name hashes, once each). */
-static size_t reads_before(Explore *x, const SimRun *r, int32_t tid, int32_t ev) {
-  size_t n = 0;
+/*
+** Did the failure of thread 'tid' at event 'ev' depend on finding 'g' of
+** the same run?  It did if the thread read g's location, or read a location
+** that one of g's threads had written, or is one of g's threads.
+*/
+static int depends_on(const SimRun *r, int32_t tid, int32_t ev, const RunFinding *g) {
+  uint64_t gthreads = 0; /* (threads by id within the run; 64 at most tracked) */
+  for (int k = 0; k < FINDING_EVS; k++)
+    if (g->evs[k] >= 0 && r->events[g->evs[k]].tid < 64)
+      gthreads |= UINT64_C(1) << r->events[g->evs[k]].tid;
+  if (tid < 64 && (gthreads >> tid & 1)) return 1;
   for (int32_t i = 0; i < ev && (uint32_t)i < r->nevents; i++) {
     const SimEvent *e = &r->events[i];
     if (e->tid != tid || e->obj < 0 || (e->op != OP_READ && e->op != OP_ADD)) continue;
-    uint64_t h = name_hash(obj_name(r, e->obj));
-    size_t k = 0;
-    while (k < n && x->reads[k] != h) k++;
-    if (k < n) continue;
-    UTIL_GROW(x->reads, n + 1, x->cap_reads);
-    x->reads[n++] = h;
+    if (e->obj == g->obj) return 1;
+    for (int32_t w = e->prev_obj; w >= 0; w = r->events[w].prev_obj) { /* who wrote it */
+      const SimEvent *x = &r->events[w];
+      if ((x->op == OP_WRITE || x->op == OP_ADD || x->op == OP_NEW) && x->tid < 64 &&
+          (gthreads >> x->tid & 1))
+        return 1;
+    }
   }
-  return n;
+  return 0;
 }
 
 static void note_causes(Explore *x, const SimRun *r) {
@@ -249,11 +258,19 @@ static void note_causes(Explore *x, const SimRun *r) {
     Distinct *d = finding_get(&x->fs, x->seen[i]);
     if (d->kind == FIND_ASSERTION || d->kind == FIND_ERROR) finding_note_causes(d, x->causes, n);
   }
-  for (uint32_t i = 0; i < r->nfindings; i++) { /* what the failing thread had read */
+  for (uint32_t i = 0; i < r->nfindings; i++) { /* which of them the failure depended on */
     const RunFinding *f = &r->findings[i];
     if (f->kind != FIND_ASSERTION && f->kind != FIND_ERROR) continue;
-    size_t nr = reads_before(x, r, f->tid, f->ev >= 0 ? f->ev : (int32_t)r->nevents);
-    finding_note_reads(finding_get(&x->fs, f->sig), x->reads, nr);
+    size_t nrel = 0;
+    int32_t ev = f->ev >= 0 ? f->ev : (int32_t)r->nevents;
+    for (uint32_t j = 0; j < r->nfindings; j++) {
+      const RunFinding *g = &r->findings[j];
+      if ((g->kind != FIND_LOST_UPDATE && g->kind != FIND_DATA_RACE) || !depends_on(r, f->tid, ev, g))
+        continue;
+      UTIL_GROW(x->related, nrel + 1, x->cap_related);
+      x->related[nrel++] = g->sig;
+    }
+    finding_note_related(finding_get(&x->fs, f->sig), x->related, nrel);
   }
 }
 
@@ -281,6 +298,9 @@ static int process_run(Explore *x, SimRun *r) {
     x->replays[i] = d->first_run == r->index ? d->replay : NULL;
   }
   note_causes(x, r);
+  UTIL_GROW(x->causes, x->nseen + 1, x->cap_causes); /* (a scratch copy: sorted) */
+  if (x->nseen) memcpy(x->causes, x->seen, sizeof(uint64_t) * x->nseen);
+  if (x->nseen) profiles_add(&x->profiles, x->causes, x->nseen);
   char **own = NULL; /* the other runs' replay commands, for the database */
   if (x->trace) {
     for (uint32_t i = 0; i < r->nfindings; i++) {
@@ -618,6 +638,13 @@ static void pct_bound(const Explore *x, double *p1, double *pall, int *n) {
 /* "s" unless n is one: "1 run", "2 runs" */
 static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
 
+static const char *const kind_noun[FIND__COUNT] = {
+    [FIND_LOST_UPDATE] = "lost update", [FIND_DATA_RACE] = "data race",
+    [FIND_DEADLOCK] = "deadlock",       [FIND_POTENTIAL_DEADLOCK] = "lock-order cycle",
+    [FIND_STUCK] = "stuck state",       [FIND_BARRIER_BROKEN] = "barrier break",
+    [FIND_ASSERTION] = "failed check",  [FIND_ERROR] = "error",
+    [FIND_STEP_LIMIT] = "step limit"};
+
 /* "assertion in 317 runs, data_race in 1000 runs (2 signatures)": what a
    bug folds in besides its headline. */
 static void evidence_line(const Explore *x, const Bug *b, StrBuf *out) {
@@ -634,12 +661,15 @@ static void evidence_line(const Explore *x, const Bug *b, StrBuf *out) {
       n++;
       if (d->count > runs) runs = d->count;
     }
-    if (kind == FIND_POTENTIAL_DEADLOCK) /* one per exploration: no run count */
+    if (kind == b->kind) /* the headline's own kind: counted in the bug's runs */
+      sb_printf(out, "%s%llu other %s%s", k++ ? ", " : "", (unsigned long long)n,
+                kind_noun[kind], plural(n));
+    else if (kind == FIND_POTENTIAL_DEADLOCK) /* one per exploration: no run count */
       sb_printf(out, "%s%s (its lock-order cycle)", k++ ? ", " : "", finding_kind_names[kind]);
     else
       sb_printf(out, "%s%s in %llu run%s", k++ ? ", " : "", finding_kind_names[kind],
                 (unsigned long long)runs, plural(runs));
-    if (n > 1) sb_printf(out, " (%llu signatures)", (unsigned long long)n);
+    if (n > 1 && kind != b->kind) sb_printf(out, " (%llu signatures)", (unsigned long long)n);
   }
 }
 
@@ -676,7 +706,7 @@ static void print_bug(const Explore *x, size_t i) {
            first, d->steps, plural(d->steps), d->preemptions, plural(d->preemptions));
   else
     printf("\n[%zu] %s: in %llu of %llu run%s (first: run %s, %u step%s, %u preemption%s)\n",
-           i + 1, finding_kind_names[b->kind], (unsigned long long)h->count,
+           i + 1, finding_kind_names[b->kind], (unsigned long long)b->runs,
            (unsigned long long)x->runs, plural(x->runs), first, d->steps, plural(d->steps),
            d->preemptions, plural(d->preemptions));
   printf("    %s\n", b->message);
@@ -770,7 +800,7 @@ static const char *const role_names[] = {"headline", "evidence", "consequence"};
 static void json_bug(const Explore *x, const Bug *bug, StrBuf *b) {
   const Distinct *h = &x->fs.v[bug->head], *d = &x->fs.v[bug->rep];
   sb_printf(b, "{\"kind\": \"%s\", \"count\": %llu, \"signature\": \"%016llx\", \"message\": ",
-            finding_kind_names[bug->kind], (unsigned long long)h->count,
+            finding_kind_names[bug->kind], (unsigned long long)bug->runs,
             (unsigned long long)h->sig);
   sb_json_str(b, bug->message);
   sb_printf(b, ", \"first_run\": %llu, \"seed\": \"0x%llx\", \"steps\": %u, "
@@ -1451,9 +1481,10 @@ static void explore_free(Explore *x) {
   sb_free(&x->events_json);
   free(x->seen);
   free(x->causes);
-  free(x->reads);
+  free(x->related);
   free(x->replays);
   bug_free(&x->bugs);
+  profiles_free(&x->profiles);
   lockgraph_free(x->lg);
   coverage_free(x->cov);
 }
@@ -1483,6 +1514,8 @@ static int run_exploration(Explore *x) {
     if (!x->interrupted && x->status != 2) report_cycles(x);
     lock_graph(x);
     bug_group(&x->fs, strcmp(x->o->command, "replay") ? x->runs : 0, &x->bugs);
+    for (size_t k = 0; k < x->bugs.n; k++)
+      x->bugs.v[k].runs = bug_runs(&x->fs, &x->bugs.v[k], &x->profiles);
     if (!x->interrupted) confirm(x);
     if (!x->interrupted) shrink(x);
     if (g_signal) x->interrupted = 1; /* during the searches after the exploration */

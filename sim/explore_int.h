@@ -42,9 +42,10 @@ typedef struct Explore {
   size_t nseen, cap_seen;
   uint64_t *causes; /* ... and its lost updates and data races */
   size_t cap_causes;
-  uint64_t *reads;  /* ... and what a failing thread of it had read */
-  size_t cap_reads;
+  uint64_t *related; /* ... and those a failure of it depended on */
+  size_t cap_related;
   BugList bugs;     /* the observations grouped (bug.h), at the end */
+  Profiles profiles; /* which signatures runs showed together (bug counts) */
   const char **replays;
   size_t cap_replays;
   int recorded;   /* a trace database was written (x->trace is closed by then) */

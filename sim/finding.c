@@ -20,7 +20,7 @@ void finding_free(FindingStore *fs) {
     free(fs->v[i].dec);
     free(fs->v[i].causes);
     free(fs->v[i].where);
-    free(fs->v[i].reads);
+    free(fs->v[i].related);
     free(fs->v[i].conseq);
     finding_clear_with(&fs->v[i]);
   }
@@ -85,15 +85,15 @@ uint64_t finding_family(const char *where) {
   return util_fnv(UTIL_FNV_INIT, where, (size_t)(cut - where));
 }
 
-void finding_note_reads(Distinct *d, const uint64_t *reads, size_t n) {
+void finding_note_related(Distinct *d, const uint64_t *sigs, size_t n) {
   for (size_t i = 0; i < n; i++) {
     int have = 0;
-    for (uint32_t j = 0; j < d->nreads && !have; j++) have = d->reads[j] == reads[i];
+    for (uint32_t j = 0; j < d->nrelated && !have; j++) have = d->related[j] == sigs[i];
     if (have) continue;
-    d->reads = util_xrealloc(d->reads, sizeof(uint64_t) * (d->nreads + 1));
-    uint32_t k = d->nreads++;
-    for (; k > 0 && d->reads[k - 1] > reads[i]; k--) d->reads[k] = d->reads[k - 1];
-    d->reads[k] = reads[i];
+    d->related = util_xrealloc(d->related, sizeof(uint64_t) * (d->nrelated + 1));
+    uint32_t k = d->nrelated++;
+    for (; k > 0 && d->related[k - 1] > sigs[i]; k--) d->related[k] = d->related[k - 1];
+    d->related[k] = sigs[i];
   }
 }
 
@@ -136,7 +136,7 @@ void finding_merge(FindingStore *into, FindingStore *from) {
     a->count = a->kind == FIND_POTENTIAL_DEADLOCK ? 1 : a->count + b->count;
     if (b->first_run < a->first_run) take_run(a, b);
     if (b->causes_known) finding_note_causes(a, b->causes, b->ncauses);
-    finding_note_reads(a, b->reads, b->nreads);
+    finding_note_related(a, b->related, b->nrelated);
     if (!a->note) a->note = b->note, b->note = NULL;
   }
   finding_free(from);

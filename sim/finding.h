@@ -44,10 +44,11 @@ typedef struct Distinct {
   uint64_t *causes;
   uint32_t ncauses;
   uint8_t causes_known; /* at least one run has been intersected */
-  /* assertion, error: the locations its thread had read when it failed
-     (in any run): a cause must be one of them */
-  uint64_t *reads;
-  uint32_t nreads;
+  /* assertion, error: the lost updates and races it depended on in some
+     run: its thread read their location, or read what one of their threads
+     wrote, or took part in them (signatures, sorted) */
+  uint64_t *related;
+  uint32_t nrelated;
   char *conseq;         /* assertion, error: "the check at x.lua:9 failed: ..." */
   /* assertion, error: the lost updates and data races of the run shown,
      as that run tells them (the bug's message when this run shows it) */
@@ -76,8 +77,8 @@ void finding_sort(FindingStore *fs);
 */
 void finding_note_causes(Distinct *d, const uint64_t *sigs, size_t n);
 
-/* Add the locations reads[0..n) to those d's thread had read (a union). */
-void finding_note_reads(Distinct *d, const uint64_t *reads, size_t n);
+/* Add the signatures sigs[0..n) to those d depended on (a union). */
+void finding_note_related(Distinct *d, const uint64_t *sigs, size_t n);
 
 /* The hash of the table a location's name is a field of ("cache" of
    "cache[42]", "acct" of "acct.balance"), or 0 for a plain variable. */

@@ -135,10 +135,10 @@ static const char merge_sql[] =
     "  WHERE o.exploration_id = m.new AND o.rank = b.rank AND o.signature = b.signature"
     "  ORDER BY o.id DESC LIMIT 1) FROM src.bugs b JOIN temp.xmap m ON m.old = b.exploration_id;"
     "INSERT INTO main.bug_evidence(bug_id, role, kind, signature, runs, first_run, message,"
-    "  location, lines, locks, causes, reads, consequence, seed, schedule, steps, preemptions,"
+    "  location, lines, locks, causes, related, consequence, seed, schedule, steps, preemptions,"
     "  replay, note)"
     "  SELECT m.new, e.role, e.kind, e.signature, e.runs, e.first_run, e.message, e.location,"
-    "  e.lines, e.locks, e.causes, e.reads, e.consequence, e.seed, e.schedule, e.steps,"
+    "  e.lines, e.locks, e.causes, e.related, e.consequence, e.seed, e.schedule, e.steps,"
     "  e.preemptions, racesim_redb(e.replay, (SELECT path FROM temp.mout)), e.note"
     "  FROM src.bug_evidence e JOIN temp.bmap m ON m.old = e.bug_id"
     "  ORDER BY e.rowid;"
@@ -197,6 +197,32 @@ static void redb(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 }
 
 /*
+** The runs of exploration 'expl' that showed bug 'b' (an observation of its
+** headline's kind), from the findings of every run, as bug_runs counts them
+** for an exploration.
+*/
+static void count_runs(sqlite3 *db, int64_t expl, const FindingStore *fs, Bug *b) {
+  StrBuf q;
+  sb_init(&q);
+  sb_puts(&q, "SELECT count(DISTINCT f.run_id) FROM findings f JOIN runs r ON r.id = f.run_id"
+              " WHERE r.exploration_id = ? AND f.signature IN (");
+  int k = 0;
+  for (size_t j = 0; j < b->nobs; j++) {
+    const Distinct *d = &fs->v[b->obs[j]];
+    if (d->kind == b->kind) sb_printf(&q, "%s'%016llx'", k++ ? ", " : "", (unsigned long long)d->sig);
+  }
+  sb_puts(&q, ")");
+  sqlite3_stmt *st;
+  if (k && sqlite3_prepare_v2(db, q.s, -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_int64(st, 1, expl);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0)
+      b->runs = (uint64_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+  }
+  sb_free(&q);
+}
+
+/*
 ** The bugs of an exploration whose shards were merged: its observations
 ** (every shard's bug_evidence) added up and grouped again, as one
 ** unsharded exploration would have grouped them.
@@ -222,6 +248,7 @@ static int regroup(const char *path, char *err, size_t n) {
       finding_init(&fs);
       rc = trace_observations(t, expl, &fs);
       bug_group(&fs, (uint64_t)sqlite3_column_int64(st, 1), &bl);
+      for (size_t k = 0; k < bl.n; k++) count_runs(db, expl, &fs, &bl.v[k]);
       if (!rc) rc = trace_bugs(t, expl, &fs, &bl);
       if (rc) snprintf(err, n, "grouping the bugs of exploration %lld: %s", (long long)expl,
                        trace_error(t));

@@ -566,12 +566,12 @@ static int evidence_row(Trace *t, sqlite3_stmt *st, int64_t bug, int role, const
   char sig[24], seed[24];
   snprintf(sig, sizeof sig, "%016llx", (unsigned long long)d->sig);
   snprintf(seed, sizeof seed, "0x%llx", (unsigned long long)d->seed);
-  StrBuf lines, locks, causes, reads;
-  sb_init(&lines), sb_init(&locks), sb_init(&causes), sb_init(&reads);
+  StrBuf lines, locks, causes, related;
+  sb_init(&lines), sb_init(&locks), sb_init(&causes), sb_init(&related);
   for (int i = 0; i < d->nlines; i++) sb_printf(&lines, "%s%d", i ? "," : "", (int)d->lines[i]);
   hex_list(&locks, d->locks, d->nlocks);
   hex_list(&causes, d->causes, d->ncauses);
-  hex_list(&reads, d->reads, d->nreads);
+  hex_list(&related, d->related, d->nrelated);
   sqlite3_bind_int64(st, 1, bug);
   sqlite3_bind_text(st, 2, role_names[role], -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, finding_kind_names[d->kind], -1, SQLITE_STATIC);
@@ -590,8 +590,8 @@ static int evidence_row(Trace *t, sqlite3_stmt *st, int64_t bug, int role, const
   sqlite3_bind_int64(st, 16, d->preemptions);
   bind_text(st, 17, d->replay);
   bind_text(st, 18, d->note);
-  if (d->nreads) bind_text(st, 19, reads.s);
-  sb_free(&lines), sb_free(&locks), sb_free(&causes), sb_free(&reads);
+  if (d->nrelated) bind_text(st, 19, related.s);
+  sb_free(&lines), sb_free(&locks), sb_free(&causes), sb_free(&related);
   return step_done(t, st);
 }
 
@@ -620,7 +620,7 @@ int trace_bugs(Trace *t, int64_t expl, const FindingStore *fs, const BugList *bl
       sqlite3_prepare_v2(t->db,
                          "INSERT INTO bug_evidence(bug_id, role, kind, signature, runs, first_run,"
                          " message, location, lines, locks, causes, consequence, seed, schedule,"
-                         " steps, preemptions, replay, note, reads)"
+                         " steps, preemptions, replay, note, related)"
                          " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                          -1, &est, NULL) != SQLITE_OK)
     goto done;
@@ -635,7 +635,7 @@ int trace_bugs(Trace *t, int64_t expl, const FindingStore *fs, const BugList *bl
     sqlite3_bind_text(bst, 3, finding_kind_names[b->kind], -1, SQLITE_STATIC);
     sqlite3_bind_text(bst, 4, sig, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(bst, 5, b->message, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(bst, 6, (int64_t)h->count);
+    sqlite3_bind_int64(bst, 6, (int64_t)b->runs);
     sqlite3_bind_int64(bst, 7, (int64_t)d->first_run);
     sqlite3_bind_text(bst, 8, seed, -1, SQLITE_TRANSIENT);
     bind_text(bst, 9, d->shrunk ? d->shrunk_schedule : d->schedule);
@@ -708,7 +708,7 @@ int trace_observations(Trace *t, int64_t expl, FindingStore *fs) {
   if (sqlite3_prepare_v2(t->db,
                          "SELECT e.kind, e.signature, e.runs, e.first_run, e.message, e.location,"
                          " e.lines, e.locks, e.causes, e.consequence, e.seed, e.schedule, e.steps,"
-                         " e.preemptions, e.replay, e.note, e.reads FROM bug_evidence e JOIN bugs b"
+                         " e.preemptions, e.replay, e.note, e.related FROM bug_evidence e JOIN bugs b"
                          " ON b.id = e.bug_id WHERE b.exploration_id = ? ORDER BY b.id, e.rowid",
                          -1, &st, NULL) != SQLITE_OK) {
     snprintf(t->err, sizeof t->err, "%s", sqlite3_errmsg(t->db));
@@ -748,7 +748,7 @@ int trace_observations(Trace *t, int64_t expl, FindingStore *fs) {
     d->replay = dup_col(st, 14);
     d->note = dup_col(st, 15);
     uint64_t rd[64];
-    finding_note_reads(d, rd, parse_hex_list(col_text(st, 16), rd, 64));
+    finding_note_related(d, rd, parse_hex_list(col_text(st, 16), rd, 64));
     if (kind == FIND_ASSERTION || kind == FIND_ERROR) load_with(t, expl, d);
   }
   sqlite3_finalize(st);

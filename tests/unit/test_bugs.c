@@ -31,17 +31,14 @@ static Distinct *located(FindingStore *fs, int kind, uint64_t sig, uint64_t coun
   return d;
 }
 
-/* ... a failed check caused by the lost updates/races 'causes', whose
-   thread had read 'read' (or nothing). */
+/* ... a failed check seen only with the lost updates/races 'causes', which
+   it depended on (its thread read what they wrote) if 'related'. */
 static Distinct *check(FindingStore *fs, uint64_t sig, uint64_t count, uint64_t first,
-                       const uint64_t *causes, size_t n, const char *read) {
+                       const uint64_t *causes, size_t n, int related) {
   Distinct *d = obs(fs, FIND_ASSERTION, sig, count, first, "check failed at x.lua:9");
   d->conseq = util_xstrdup("the check at x.lua:9 failed");
   finding_note_causes(d, causes, n);
-  if (read) {
-    uint64_t r = h(read);
-    finding_note_reads(d, &r, 1);
-  }
+  if (related) finding_note_related(d, causes, n);
   return d;
 }
 
@@ -62,7 +59,7 @@ static void test_counter(void) {
   FindingStore fs;
   finding_init(&fs);
   uint64_t causes[] = {1, 2, 3};
-  check(&fs, 4, 317, 2, causes, 3, "counter");
+  check(&fs, 4, 317, 2, causes, 3, 1);
   located(&fs, FIND_DATA_RACE, 2, 1000, 0, "counter", 17, 18, 0);
   located(&fs, FIND_DATA_RACE, 3, 1000, 0, "counter", 18, 18, 0);
   located(&fs, FIND_LOST_UPDATE, 1, 317, 2, "counter", 17, 18, 18);
@@ -120,10 +117,10 @@ static void test_consequences(void) {
   located(&fs, FIND_LOST_UPDATE, 1, 300, 2, "counter", 4, 5, 5);
   located(&fs, FIND_DATA_RACE, 2, 1000, 0, "counter", 4, 5, 0);
   uint64_t none[1] = {0};
-  check(&fs, 10, 50, 7, none, 0, "counter"); /* failed in a run without any */
+  check(&fs, 10, 50, 7, none, 0, 1); /* failed in a run without any */
   uint64_t races[] = {2};
-  check(&fs, 11, 1000, 0, races, 1, NULL); /* in every run, never read counter */
-  Distinct *e = check(&fs, 12, 1000, 0, races, 1, "counter"); /* ... and one that did */
+  check(&fs, 11, 1000, 0, races, 1, 0); /* in every run, never read counter */
+  Distinct *e = check(&fs, 12, 1000, 0, races, 1, 1); /* ... and one that did */
   e->kind = FIND_ERROR;
   BugList bl;
   bug_group(&fs, 1000, &bl);
@@ -187,7 +184,7 @@ static void test_order_independent(void) {
       switch (pass ? 3 - k : k) {
       case 0: located(&fs, FIND_LOST_UPDATE, 1, 30, 4, "n", 3, 4, 4); break;
       case 1: located(&fs, FIND_DATA_RACE, 2, 90, 4, "n", 3, 4, 0); break;
-      case 2: check(&fs, 3, 30, 4, causes, 2, "n"); break;
+      case 2: check(&fs, 3, 30, 4, causes, 2, 1); break;
       default: located(&fs, FIND_DATA_RACE, 5, 10, 1, "m", 7, 8, 0);
       }
     }
@@ -210,8 +207,8 @@ static void test_merge(void) {
   finding_init(&a);
   finding_init(&b);
   uint64_t c1[] = {1, 2, 3}, c2[] = {2, 3, 4};
-  check(&a, 9, 10, 8, c1, 3, "x");
-  check(&b, 9, 5, 3, c2, 3, "y");
+  check(&a, 9, 10, 8, c1, 3, 1);
+  check(&b, 9, 5, 3, c2, 3, 1);
   obs(&a, FIND_POTENTIAL_DEADLOCK, 7, 1, 4, "p");
   obs(&b, FIND_POTENTIAL_DEADLOCK, 7, 1, 2, "p");
   obs(&b, FIND_STUCK, 8, 2, 1, "s");
@@ -223,7 +220,7 @@ static void test_merge(void) {
   CHECK_EQ_INT(d->first_run, 3);
   CHECK_EQ_INT(d->ncauses, 2);
   CHECK(d->causes[0] == 2 && d->causes[1] == 3);
-  CHECK_EQ_INT(d->nreads, 2);
+  CHECK_EQ_INT(d->nrelated, 4); /* a union */
   CHECK_EQ_INT(finding_get(&a, 7)->count, 1);
   CHECK_EQ_INT(finding_get(&a, 7)->first_run, 2);
   CHECK_EQ_INT(finding_get(&a, 8)->count, 2);
