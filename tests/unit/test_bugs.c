@@ -259,6 +259,44 @@ static void test_families_and_stuck(void) {
   finding_free(&fs);
 }
 
+/* A bug's runs: every run with an observation of its headline's kind,
+   counted once however many it showed. */
+static void test_runs(void) {
+  FindingStore fs;
+  finding_init(&fs);
+  Distinct *s1 = obs(&fs, FIND_STUCK, 5, 2, 0, "consumers wait");
+  Distinct *s2 = obs(&fs, FIND_STUCK, 6, 1, 1, "producers wait");
+  s1->locks[s1->nlocks++] = 70;
+  s2->locks[s2->nlocks++] = 70;
+  located(&fs, FIND_LOST_UPDATE, 1, 2, 2, "n", 3, 4, 4);
+  located(&fs, FIND_LOST_UPDATE, 2, 2, 3, "n", 4, 4, 9);
+  located(&fs, FIND_DATA_RACE, 3, 6, 0, "n", 3, 4, 0);
+  Profiles p;
+  memset(&p, 0, sizeof p);
+  uint64_t r0[] = {5, 3}, r1[] = {6, 3}, r2[] = {3, 5}, r3[] = {1, 2, 3}, r4[] = {3, 1}, r5[] = {3};
+  profiles_add(&p, r0, 2);
+  profiles_add(&p, r1, 2);
+  profiles_add(&p, r2, 2); /* the same set as r0, in another order */
+  profiles_add(&p, r3, 3);
+  profiles_add(&p, r4, 2);
+  profiles_add(&p, r5, 1);
+  CHECK_EQ_INT(p.n, 5);
+  BugList bl;
+  bug_group(&fs, 6, &bl);
+  const Bug *stuck = bug_with(&fs, &bl, 5), *lost = bug_with(&fs, &bl, 1);
+  CHECK(stuck == bug_with(&fs, &bl, 6));
+  CHECK(lost == bug_with(&fs, &bl, 2) && lost == bug_with(&fs, &bl, 3));
+  CHECK_EQ_INT(stuck->runs, 2); /* the headline's own count, until counted */
+  CHECK_EQ_INT(bug_runs(&fs, stuck, &p), 3); /* runs 0, 1, 2 */
+  CHECK_EQ_INT(bug_runs(&fs, lost, &p), 2);  /* runs 3 and 4: the race does not count */
+  CHECK_EQ_INT(bug_runs(&fs, lost, NULL), 2);
+  p.full = 1; /* past the limit: the headline's own count */
+  CHECK_EQ_INT(bug_runs(&fs, stuck, &p), fs.v[stuck->head].count);
+  bug_free(&bl);
+  profiles_free(&p);
+  finding_free(&fs);
+}
+
 int main(void) {
   test_begin(30);
   RUN_TEST(test_counter);
@@ -268,5 +306,6 @@ int main(void) {
   RUN_TEST(test_order_independent);
   RUN_TEST(test_merge);
   RUN_TEST(test_families_and_stuck);
+  RUN_TEST(test_runs);
   return test_end("test_bugs");
 }
