@@ -216,21 +216,27 @@ static void shape(const FindingStore *fs, uint64_t runs, Bug *b, const uint8_t *
   free(o);
 }
 
-/* The headline's message, then what followed from it. */
-static void compose(const FindingStore *fs, Bug *b) {
+const char *bug_headline_text(const FindingStore *fs, const Bug *b) {
+  const Distinct *r = &fs->v[b->rep], *h = &fs->v[b->head];
+  const char *s = r->shrunk && r->shrunk_head ? r->shrunk_head : NULL;
+  if (!s && b->rep != b->head) s = finding_with(r, h->sig);
+  return s ? s : h->message ? h->message : "";
+}
+
+void bug_compose(const FindingStore *fs, Bug *b) {
   StrBuf m;
   sb_init(&m);
-  /* the headline as the run shown tells it */
-  const char *head = b->rep != b->head ? finding_with(&fs->v[b->rep], fs->v[b->head].sig) : NULL;
-  if (!head) head = fs->v[b->head].message ? fs->v[b->head].message : "";
-  sb_puts(&m, head);
+  sb_puts(&m, bug_headline_text(fs, b));
   int k = 0;
   for (size_t j = 0; j < b->nobs; j++) {
     if (b->role[j] != BUG_CONSEQUENCE) continue;
     const Distinct *c = &fs->v[b->obs[j]];
+    const char *say = c->conseq ? c->conseq : c->message ? c->message : "";
+    if (b->obs[j] == b->rep && c->shrunk && c->shrunk_conseq) say = c->shrunk_conseq;
     sb_puts(&m, k++ ? "; and " : ", so ");
-    sb_puts(&m, c->conseq ? c->conseq : c->message ? c->message : "");
+    sb_puts(&m, say);
   }
+  free(b->message);
   b->message = sb_take(&m);
 }
 
@@ -278,7 +284,7 @@ void bug_group(FindingStore *fs, uint64_t runs, BugList *out) {
     Bug *b = &out->v[k];
     b->role = util_xmalloc(b->nobs);
     shape(fs, runs, b, role);
-    compose(fs, b);
+    bug_compose(fs, b);
     b->runs = fs->v[b->head].count;
   }
   sort_bugs(fs, out);

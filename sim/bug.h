@@ -100,6 +100,15 @@ void profiles_free(Profiles *p);
 */
 uint64_t bug_runs(const FindingStore *fs, const Bug *b, const Profiles *p);
 
+/*
+** The bug's message (its headline and consequences), as the run it shows
+** tells it: the shrunk run once shrinking found one.  bug_group composes it;
+** compose it again after shrinking.
+*/
+void bug_compose(const FindingStore *fs, Bug *b);
+/* The headline's own words in that run. */
+const char *bug_headline_text(const FindingStore *fs, const Bug *b);
+
 /* The place of a finding kind in the order of the report, from 0. */
 int bug_rank(int kind);
 

@@ -337,12 +337,34 @@ typedef struct Attempt {
   uint32_t ndec;
   uint32_t *pre; /* where it preempted (decision indices) */
   uint32_t npre;
+  /* when found: how this run tells the bug (need[0] is its headline, the
+     last of need the observation that shows it) */
+  char *head_msg, *rep_msg, *rep_conseq;
 } Attempt;
 
 static void attempt_free(Attempt *a) {
   free(a->dec);
   free(a->pre);
+  free(a->head_msg);
+  free(a->rep_msg);
+  free(a->rep_conseq);
   memset(a, 0, sizeof *a);
+}
+
+/* Keep the messages of run 'r' that tell the bug 'a' found. */
+static void attempt_words(Attempt *a, const SimRun *r, const uint64_t *need, int nneed) {
+  for (uint32_t i = 0; i < r->nfindings; i++) {
+    const RunFinding *f = &r->findings[i];
+    if (f->sig == need[0] && !a->head_msg) a->head_msg = util_xstrdup(run_str(r, f->msg));
+    if (f->sig == need[nneed - 1] && !a->rep_msg) {
+      a->rep_msg = util_xstrdup(run_str(r, f->msg));
+      Distinct tmp;
+      memset(&tmp, 0, sizeof tmp);
+      describe_obs(&tmp, r, f);
+      a->rep_conseq = tmp.conseq;
+      free(tmp.where);
+    }
+  }
 }
 
 /* Run 'base' loosely, not preempting at decision 'deviate'; fill 'a'. */
@@ -370,6 +392,7 @@ static void guided_run(Explore *x, const Distinct *d, const uint64_t *need, int 
         break;
       }
   a->found = have == nneed;
+  if (a->found) attempt_words(a, r, need, nneed);
   a->steps = r->steps;
   a->preemptions = r->preemptions;
   a->ndec = r->ndecisions;
@@ -421,6 +444,10 @@ static void shrink_one(Explore *x, Distinct *d, const uint64_t *need, int nneed,
                                       x->params_text.s, best.dec, best.ndec);
     free(d->replay);
     d->replay = replay_command(x, d->seed, d->shrunk_schedule, 1);
+    /* the bug as the run replayed tells it (threads and steps may differ) */
+    d->shrunk_head = best.head_msg, best.head_msg = NULL;
+    d->shrunk_msg = best.rep_msg, best.rep_msg = NULL;
+    d->shrunk_conseq = best.rep_conseq, best.rep_conseq = NULL;
   }
   attempt_free(&best);
 }
@@ -587,7 +614,7 @@ static void shrink(Explore *x) {
   double deadline = util_now() + 10.0;
   sched_set_cut(x->sim, &g_signal, deadline); /* a cut run shows nothing */
   for (size_t k = 0; k < x->bugs.n && util_now() < deadline; k++) {
-    const Bug *b = &x->bugs.v[k];
+    Bug *b = &x->bugs.v[k];
     Distinct *d = &x->fs.v[b->rep];
     /* a potential deadlock is reported once per exploration; a step limit
        costs --max-steps per attempt */
@@ -597,6 +624,7 @@ static void shrink(Explore *x) {
     uint64_t need[2];
     int nneed = bug_required(&x->fs, b, need);
     shrink_one(x, d, need, nneed, deadline);
+    if (d->shrunk) bug_compose(&x->fs, b); /* in the words of the run replayed */
   }
 }
 
@@ -828,8 +856,8 @@ static void json_bug(const Explore *x, const Bug *bug, StrBuf *b) {
               j ? ", " : "", finding_kind_names[e->kind], role_names[bug->role[j]],
               (unsigned long long)e->count, (unsigned long long)e->first_run,
               (unsigned long long)e->sig);
-    const char *shown = j == 0 && bug->rep != bug->head ? finding_with(d, e->sig) : NULL;
-    sb_json_str(b, shown ? shown : e->message); /* the headline as the run shown tells it */
+    /* the headline as the run shown (or the shrunk one) tells it */
+    sb_json_str(b, j == 0 ? bug_headline_text(&x->fs, bug) : e->message);
     sb_puts(b, "}");
   }
   sb_puts(b, "]}");

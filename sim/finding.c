@@ -16,6 +16,9 @@ void finding_free(FindingStore *fs) {
     free(fs->v[i].schedule);
     free(fs->v[i].replay);
     free(fs->v[i].shrunk_schedule);
+    free(fs->v[i].shrunk_msg);
+    free(fs->v[i].shrunk_conseq);
+    free(fs->v[i].shrunk_head);
     free(fs->v[i].note);
     free(fs->v[i].dec);
     free(fs->v[i].causes);
@@ -109,6 +112,9 @@ static void take_run(Distinct *a, Distinct *b) {
   TAKE(schedule);
   TAKE(replay);
   TAKE(shrunk_schedule);
+  TAKE(shrunk_msg);
+  TAKE(shrunk_conseq);
+  TAKE(shrunk_head);
   TAKE(conseq);
   TAKE(dec);
   TAKE(with_sig);

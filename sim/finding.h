@@ -26,6 +26,9 @@ typedef struct Distinct {
   int shrunk;
   uint32_t shrunk_steps, shrunk_preemptions;
   char *shrunk_schedule;
+  /* ... and how that run tells it: this observation, its consequence
+     phrase, and the headline of the bug it shows (bug.c) */
+  char *shrunk_msg, *shrunk_conseq, *shrunk_head;
   char *note;         /* extra line for the summary (directed search), or NULL */
   Decision *dec;      /* the first run's decisions (for shrinking) */
   uint32_t ndec;
