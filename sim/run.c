@@ -250,7 +250,7 @@ void run_format_threads(const SimRun *r, const int32_t *tids, int n, StrBuf *out
 
 /* (once per step: a multiply per frame, not a byte-wise hash) */
 static uint64_t site_hash(const Site *s) {
-  uint64_t h = (uint64_t)s->n << 8 | s->more;
+  uint64_t h = (uint64_t)s->tail << 16 | (uint64_t)s->n << 8 | s->more;
   for (int i = 0; i < s->n; i++) {
     h ^= ((uint64_t)(uint32_t)s->line[i] << 32 | (uint32_t)s->fdef[i]) + s->chunk[i];
     h *= UINT64_C(0x9e3779b97f4a7c15);
@@ -260,7 +260,7 @@ static uint64_t site_hash(const Site *s) {
 }
 
 static int site_equal(const Site *a, const Site *b) {
-  if (a->n != b->n || a->more != b->more) return 0;
+  if (a->n != b->n || a->more != b->more || a->tail != b->tail) return 0;
   for (int i = 0; i < a->n; i++)
     if (a->line[i] != b->line[i] || a->fdef[i] != b->fdef[i] || a->chunk[i] != b->chunk[i])
       return 0;

@@ -321,9 +321,9 @@ int32_t sched_where(lua_State *L, int32_t *site) {
   lua_Debug ar;
   int32_t line = 0;
   int lv = 1;
-  st.n = st.more = 0;
+  st.n = st.more = st.tail = 0;
   for (; lv <= LINE_DEPTH && lua_getstack(L, lv, &ar); lv++) {
-    lua_getinfo(L, "Sl", &ar);
+    lua_getinfo(L, "Slt", &ar);
     int helper = ar.currentline <= 0 && ar.what[0] == 'L' && !strcmp(ar.source, "=?");
     if (ar.currentline <= 0 && !(helper && line)) continue; /* C, or a helper at the top */
     if (st.n == SITE_FRAMES) {
@@ -333,6 +333,7 @@ int32_t sched_where(lua_State *L, int32_t *site) {
     if (!line) line = ar.currentline;
     st.line[st.n] = helper ? 0 : ar.currentline;
     st.fdef[st.n] = ar.linedefined;
+    if (ar.istailcall) st.tail |= (uint8_t)(1u << st.n);
     st.chunk[st.n++] = helper ? SITE_HELPER
                               : ar.source == s->chunk_source ? SITE_SCENARIO : SITE_OTHER;
   }

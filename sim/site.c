@@ -146,6 +146,10 @@ void site_format(const Site *s, const FuncNames *fn, const char *file, StrBuf *o
     const char *name = funcnames_get(fn, s->chunk[i], s->fdef[i]);
     if (s->chunk[i] == SITE_HELPER) { /* "with() in worker at x.lua:9": called there */
       sb_printf(out, "%s()", name ? name : "racesim");
+      if (s->tail >> i & 1) { /* `return lock:with(...)`: its caller is gone */
+        sb_puts(out, " <- (tail call)");
+        continue;
+      }
       if (i + 1 == s->n) break;
       i++;
       name = funcnames_get(fn, s->chunk[i], s->fdef[i]);
@@ -157,6 +161,7 @@ void site_format(const Site *s, const FuncNames *fn, const char *file, StrBuf *o
     if (name) sb_printf(out, "%s at ", name);
     if (s->chunk[i] == SITE_OTHER) sb_printf(out, "load():%d", (int)s->line[i]);
     else sb_printf(out, "%s:%d", file, (int)s->line[i]);
+    if (s->tail >> i & 1) sb_puts(out, " <- (tail call)");
   }
   if (s->more) sb_puts(out, " <- ...");
 }

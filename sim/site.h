@@ -35,6 +35,7 @@ typedef struct Site {
   uint8_t chunk[SITE_FRAMES]; /* SITE_* */
   uint8_t n;                 /* frames kept */
   uint8_t more;              /* the stack goes on beyond them */
+  uint8_t tail;              /* bit i: frame i was tail-called (its caller is gone) */
 } Site;
 
 typedef struct FuncNames FuncNames;

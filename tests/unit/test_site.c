@@ -86,23 +86,27 @@ static void test_format(void) {
   funcnames_helper(fn, 20, "with");
   StrBuf b;
   sb_init(&b);
-  Site s = {{3, 6, 7}, {2, 6, 7}, {SITE_SCENARIO, SITE_SCENARIO, SITE_SCENARIO}, 3, 0};
+  Site s = {{3, 6, 7}, {2, 6, 7}, {SITE_SCENARIO, SITE_SCENARIO, SITE_SCENARIO}, 3, 0, 0};
   site_format(&s, fn, "x.lua", &b);
   CHECK_EQ_STR(b.s, "bump at x.lua:3 <- worker at x.lua:6 <- x.lua:7");
   sb_reset(&b);
-  Site w = {{14, 0, 9}, {13, 20, 7}, {SITE_SCENARIO, SITE_HELPER, SITE_SCENARIO}, 3, 1};
+  Site w = {{14, 0, 9}, {13, 20, 7}, {SITE_SCENARIO, SITE_HELPER, SITE_SCENARIO}, 3, 1, 0};
   site_format(&w, fn, "x.lua", &b);
   CHECK_EQ_STR(b.s, "x.lua:14 <- with() at x.lua:9 <- ...");
   sb_reset(&b);
-  Site n = {{3, 0, 6}, {2, 20, 6}, {SITE_SCENARIO, SITE_HELPER, SITE_SCENARIO}, 3, 0};
+  Site n = {{3, 0, 6}, {2, 20, 6}, {SITE_SCENARIO, SITE_HELPER, SITE_SCENARIO}, 3, 0, 0};
   site_format(&n, fn, "x.lua", &b);
   CHECK_EQ_STR(b.s, "bump at x.lua:3 <- with() in worker at x.lua:6");
   sb_reset(&b);
-  Site one = {{9, 0, 9}, {9, 20, 7}, {SITE_SCENARIO, SITE_HELPER, SITE_SCENARIO}, 3, 0};
+  Site one = {{9, 0, 9}, {9, 20, 7}, {SITE_SCENARIO, SITE_HELPER, SITE_SCENARIO}, 3, 0, 0};
   site_format(&one, fn, "x.lua", &b); /* lock:with(function() ... end) on one line */
   CHECK_EQ_STR(b.s, "x.lua:9 <- with()");
   sb_reset(&b);
-  Site none = {{0}, {0}, {0}, 0, 0};
+  Site tail = {{20, 0, 33}, {19, 20, 0}, {SITE_SCENARIO, SITE_HELPER, SITE_SCENARIO}, 3, 0, 2};
+  site_format(&tail, fn, "x.lua", &b); /* `return cond:with(...)` in take: take's frame is gone */
+  CHECK_EQ_STR(b.s, "x.lua:20 <- with() <- (tail call) <- x.lua:33");
+  sb_reset(&b);
+  Site none = {{0}, {0}, {0}, 0, 0, 0};
   site_format(&none, fn, "x.lua", &b);
   CHECK_EQ_STR(b.s, "x.lua:?");
   sb_free(&b);
