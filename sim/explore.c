@@ -1537,6 +1537,9 @@ static int run_exploration(Explore *x) {
     else if (x->jobs > 1) parallel_loop(x, x->jobs);
     else explore_loop(x);
     explore_progress(x, 0, 1);
+    /* commit the runs now: what follows (cycles, confirmation, shrinking)
+       can take seconds, and must not hold the database from other writers */
+    if (x->trace) trace_flush(x->trace, 1);
     if (x->cov && !x->dfs_subtrees) coverage_finish(x->cov, NULL, NULL);
     sched_set_cut(x->sim, &g_signal, 0); /* what follows keeps its own budgets */
     if (!x->interrupted && x->status != 2) report_cycles(x);

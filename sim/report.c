@@ -685,7 +685,8 @@ static const char css[] =
     ".scroll{overflow-x:auto}"
     ".lane{font-size:12px}.lane td,.lane th{padding:1px 5px}"
     ".lane td{white-space:nowrap}.lane td.ev{background:#f7f7ff}"
-    ".lane td.where{color:#666;font-size:12px}"
+    ".lane td.where{color:#666;font-size:12px;max-width:14em;overflow:hidden;"
+    "text-overflow:ellipsis}"
     ".lane tr.hit td{background:#ffe9b3}.lane tr.hit td.ev{background:#ffcf5c;font-weight:bold}"
     ".lane tr.conseq td{background:#fde2e2}.lane tr.conseq td.ev{background:#f6b3b3}"
     ".lane tr.blocked td.ev{background:#eee;color:#a00;font-style:italic}"
@@ -779,7 +780,14 @@ static void html_timeline(Report *r, long long run, const Steps *hits, const Ste
     sb_printf(o, "<tr data-step=\"%lld\"%s%s%s><td>%lld</td>", step, cls ? " class=\"" : "",
               cls ? cls : "", cls ? "\"" : "", step);
     if (timed > 0) sb_printf(o, "<td>%g</td>", sqlite3_column_double(st, 1));
-    sb_puts(o, "<td class=\"where\">");
+    /* a long call path is cut in its column (the lanes stay in view), whole on hover */
+    sb_puts(o, "<td class=\"where\"");
+    if (col(st, 8)[0]) {
+      sb_puts(o, " title=\"");
+      sb_html(o, col(st, 8));
+      sb_puts(o, "\"");
+    }
+    sb_puts(o, ">");
     if (col(st, 8)[0]) sb_html(o, col(st, 8));
     else if (sqlite3_column_int64(st, 6) > 0)
       sb_printf(o, "line %lld", sqlite3_column_int64(st, 6));
@@ -969,7 +977,7 @@ static void html_waits(Report *r, long long fid, long long run) {
     sb_free(&tip);
   }
   StrBuf *o = &r->out;
-  sb_printf(o, "<p class=\"small\">Wait-for graph at the end of the run: each blocked thread "
+  sb_printf(o, "<p class=\"small\">Wait-for graph at the end of that run: each blocked thread "
                "points at what it waits for, and that at who holds it%s.</p>\n",
             ncyc ? "; the threads of the cycle are outlined in red" : "");
   svg_write(&g, o, ++r->nsvg, "waitfor", "wait-for graph");
@@ -1137,6 +1145,21 @@ static void html_bug_run(Report *r, long long expl, const RepBug *g, const char 
     long long step, cf = finding_in_run(r, v[0], g->obs[j].sig);
     int_row(r, "SELECT step FROM findings WHERE id = ?", cf, &step, 1);
     if (cf >= 0 && step >= 0 && !steps_has(&hits, step)) steps_add(&conseq, step);
+  }
+  if (g->shrunk_schedule && fid >= 0) { /* the message tells the shorter run */
+    sqlite3_stmt *m = prep(r, "SELECT message FROM findings WHERE id = ?");
+    if (m) {
+      sqlite3_bind_int64(m, 1, fid);
+      if (sqlite3_step(m) == SQLITE_ROW) {
+        sb_printf(o, "<p class=\"small\">Below is run %lld, the first to show this bug whole. The "
+                     "replay command above replays a shorter run, the one the message above "
+                     "tells; run %lld told it so: ",
+                  g->first_run, g->first_run);
+        sb_html(o, col(m, 0));
+        sb_puts(o, "</p>\n");
+      }
+      sqlite3_finalize(m);
+    }
   }
   if (fid >= 0 && g->kind && (!strcmp(g->kind, "deadlock") || !strcmp(g->kind, "stuck")))
     html_waits(r, fid, v[0]);

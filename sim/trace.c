@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "object.h"
 #include "util.h"
@@ -59,7 +60,23 @@ int trace_flush(Trace *t, int force) {
   if (!t || !t->in_tx) return 0;
   if (!force && util_now() - t->tx_started < 1.0) return 0;
   t->in_tx = 0;
-  return exec(t, "COMMIT");
+  int rc = exec(t, "COMMIT");
+  /* a batch every second holds the write lock nearly all the time: leave a
+     gap, which another writer's busy handler (1 ms polls) finds */
+  if (!force && rc == 0) usleep(3000);
+  return rc;
+}
+
+/*
+** Wait for another writer by polling every millisecond, for up to 10 s:
+** SQLite's own busy timeout sleeps ever longer and misses the short gaps
+** between another writer's batches.
+*/
+static int busy_wait(void *ud, int tries) {
+  (void)ud;
+  if (tries >= 10000) return 0;
+  usleep(1000);
+  return 1;
 }
 
 const char *trace_error(const Trace *t) { return t->err; }
@@ -114,10 +131,32 @@ static int check_identity(Trace *t, const char *path) {
   return 0;
 }
 
+/*
+** Put the file in WAL mode (once per file: it stays so).  Two racesims
+** opening a new file at once both try; the switch needs the file to
+** itself and does not wait, so the loser retries until it is done.
+*/
+static int wal_mode(Trace *t) {
+  for (int tries = 0;; tries++) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(t->db, "PRAGMA journal_mode=WAL", -1, &st, NULL) == SQLITE_OK) {
+      int rc = sqlite3_step(st);
+      const unsigned char *mode = rc == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+      int wal = mode && !strcmp((const char *)mode, "wal");
+      sqlite3_finalize(st);
+      if (wal) return 0;
+    }
+    if (tries >= 10000) break; /* (10 s, as for any other wait) */
+    usleep(1000);
+  }
+  snprintf(t->err, sizeof t->err, "%s", sqlite3_errmsg(t->db));
+  return -1;
+}
+
 static int create_schema(Trace *t) {
   StrBuf b;
   sb_init(&b);
-  sb_puts(&b, "BEGIN;");
+  sb_puts(&b, "BEGIN IMMEDIATE;"); /* (deferred, a read then a write could not wait for another writer) */
   sb_putn(&b, reports_schema_sql, reports_schema_sql_len);
   sb_printf(&b,
             ";INSERT OR REPLACE INTO meta VALUES('application','racesim');"
@@ -156,13 +195,13 @@ Trace *trace_open(const char *path, char *err, size_t errlen) {
              t->db ? sqlite3_errmsg(t->db) : sqlite3_errstr(rc));
     goto fail;
   }
-  sqlite3_busy_timeout(t->db, 10000);
+  sqlite3_busy_handler(t->db, busy_wait, NULL);
   int id = check_identity(t, path);
   if (id < 0) {
     snprintf(err, errlen, "%s", t->err);
     goto fail;
   }
-  if (exec(t, "PRAGMA journal_mode=WAL") != 0 || exec(t, "PRAGMA synchronous=NORMAL") != 0) {
+  if (wal_mode(t) != 0 || exec(t, "PRAGMA synchronous=NORMAL") != 0) {
     snprintf(err, errlen, "cannot write the trace database '%s': %s", path, t->err);
     goto fail;
   }
