@@ -8,7 +8,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/scripts/setup-deps.sh"
 cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$root/build" -j"$(nproc)"
+cmake --build "$root/build" -j"$(nproc)" --target racesim
 # paths as seen from here, so that the printed replay line can be pasted here
 rel=$(realpath --relative-to="$PWD" "$root")
 if [ "$rel" = "." ]; then at=""; else at="$rel/"; fi

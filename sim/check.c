@@ -200,8 +200,16 @@ static int check_one(const char *path, const CheckOptions *co) {
   }
   BugList bugs;
   bug_group(&res.findings, total, &bugs);
+  char wanted[512]; /* "a, b", as the found list reads */
+  size_t wl = 0;
+  wanted[0] = '\0';
+  for (const char *p = res.expect; *p && wl + 3 < sizeof wanted; p++) {
+    if (*p == ',') wanted[wl++] = ',', wanted[wl++] = ' ';
+    else wanted[wl++] = *p;
+    wanted[wl] = '\0';
+  }
   printf("%s  %s: expects [%s], found [%s] (%s; %zu bug%s", ok ? "ok  " : "FAIL", path,
-         res.expect, found, detail, bugs.n, bugs.n == 1 ? "" : "s");
+         wanted, found, detail, bugs.n, bugs.n == 1 ? "" : "s");
   if (res.findings.n != bugs.n)
     printf(", %zu observation%s", res.findings.n, res.findings.n == 1 ? "" : "s");
   printf(")\n");
@@ -316,7 +324,7 @@ static const char starter[] =
     "\n"
     "-- Shared state must be declared to be tracked.\n"
     "local counter = shared(\"counter\", 0)\n"
-    "local lock = Lock(\"counter_lock\")\n"
+    "local lock = Lock(\"counter_lock\") -- for the fix: see the comment in the threads\n"
     "\n"
     "for i = 1, 2 do\n"
     "  spawn(\"worker\" .. i, function()\n"

@@ -78,7 +78,7 @@ static void describe(const SimRun *r, const int32_t *tids, int n, StrBuf *b, Adv
   sb_putc(b, ' ');
   const SimObject *o = waited_object(r, t);
   if (o && o->cls->explain) advise(a, o->cls->explain(r, o, tids, n, b));
-  else sb_printf(b, "%s in %s()", obj_verb(n, "waits", "wait"), op_name(t->pend.op));
+  else sb_printf(b, "%s in %s()", obj_verb(n, "waits", "wait"), op_pending_name(t->pend.op));
 }
 
 /* A wait, as signatures see it: the operation, its line and where the
@@ -148,7 +148,7 @@ static uint32_t waits_json(SimRun *r, const int32_t *cycle, int ncycle) {
     sb_printf(&b, ",\"oid\":%d,\"kind\":", o ? (int)o->id : -1);
     if (o) sb_json_str(&b, o->cls->kind);
     else sb_puts(&b, "null");
-    sb_printf(&b, ",\"op\":\"%s\",\"line\":%d,\"holder\":", op_name(t->pend.op),
+    sb_printf(&b, ",\"op\":\"%s\",\"line\":%d,\"holder\":", op_pending_name(t->pend.op),
               (int)t->pend.line);
     if (h >= 0 && h < r->nthreads) sb_json_str(&b, thread_name(r, h));
     else sb_puts(&b, "null"), h = -1;

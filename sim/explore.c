@@ -981,13 +981,13 @@ static void describe_run(Explore *x, const SimRun *r) {
     k++;
     sb_json_str(J, thread_name(r, i));
     sb_puts(J, ", \"op\": ");
-    sb_json_str(J, op_name(t->pend.op));
+    sb_json_str(J, op_pending_name(t->pend.op));
     sb_puts(J, ", \"object\": ");
     if (t->pend.obj >= 0) sb_json_str(J, obj_name(r, t->pend.obj));
     else sb_puts(J, "null");
     sb_printf(J, ", \"value\": null, \"line\": %d, \"flags\": \"blocked\"}", t->pend.line);
     sb_printf(L, "%5s %8.3f  %-14s %-11s %-18s %-14s", "-", r->vtime, thread_name(r, i),
-              op_name(t->pend.op), t->pend.obj >= 0 ? obj_name(r, t->pend.obj) : "", "");
+              op_pending_name(t->pend.op), t->pend.obj >= 0 ? obj_name(r, t->pend.obj) : "", "");
     if (t->pend.line > 0) {
       sb_putc(L, ' ');
       run_format_at(r, t->pend.site, t->pend.line, L);

@@ -77,6 +77,11 @@ typedef struct OpInfo {
 extern const OpInfo op_table[OP__COUNT];
 
 static inline const char *op_name(int op) { return op_table[op].name; }
+/* The name of an operation a thread is blocked in: a Condition waiter
+   waiting to be woken is in "wait" (its wake-up is the operation it is in). */
+static inline const char *op_pending_name(int op) {
+  return op == OP_CV_WAKE ? "wait" : op_table[op].name;
+}
 static inline int op_access(int op) {
   return op_table[op].wr ? ACC_WRITE : op_table[op].rd ? ACC_READ : ACC_NONE;
 }

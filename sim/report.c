@@ -568,6 +568,7 @@ static long long find_run(Report *r, long long idx, int given) {
 /* The run whose runs.id is 'run', step by step. */
 static int one_run(Report *r, long long run) {
   StrBuf *o = &r->out;
+  char file[256] = "?"; /* the script's base name: places read as in a replay */
   sqlite3_stmt *st = prep(r, "SELECT r.idx, r.seed, r.schedule, r.steps, r.status, x.script,"
                              " r.recorded, r.exploration_id FROM runs r JOIN explorations x"
                              " ON x.id = r.exploration_id WHERE r.id = ?");
@@ -579,6 +580,7 @@ static int one_run(Report *r, long long run) {
     return 2;
   }
   int recorded = sqlite3_column_int(st, 6);
+  snprintf(file, sizeof file, "%s", util_basename(col(st, 5)));
   if (r->json) {
     sb_printf(o, "{\"exploration\": %lld, \"run\": %lld, \"index\": %lld, \"seed\": ",
               sqlite3_column_int64(st, 7), run, sqlite3_column_int64(st, 0));
@@ -626,13 +628,14 @@ static int one_run(Report *r, long long run) {
       json_str_or_null(o, sqlite3_column_type(st, 8) == SQLITE_NULL ? NULL : col(st, 8));
       sb_puts(o, "}");
     } else {
-      char line[32] = "";
-      if (sqlite3_column_int64(st, 6) > 0)
-        snprintf(line, sizeof line, "line %lld", sqlite3_column_int64(st, 6));
-      sb_printf(o, "%5lld %8.3f  %-14s %-11s %-18s %-14s %s%s%s%s%s%s\n",
+      char line[320] = ""; /* the call path, else file:LINE, as racesim replay shows it */
+      if (col(st, 8)[0]) snprintf(line, sizeof line, "%s", col(st, 8));
+      else if (sqlite3_column_int64(st, 6) > 0)
+        snprintf(line, sizeof line, "%s:%lld", file, sqlite3_column_int64(st, 6));
+      sb_printf(o, "%5lld %8.3f  %-14s %-11s %-18s %-14s %s%s%s%s\n",
                 sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1), col(st, 2), col(st, 3),
                 col(st, 4), col(st, 5), line, col(st, 7)[0] ? "  [" : "", col(st, 7),
-                col(st, 7)[0] ? "]" : "", col(st, 8)[0] ? "  " : "", col(st, 8));
+                col(st, 7)[0] ? "]" : "");
     }
     k++;
   }
@@ -1370,6 +1373,11 @@ int cli_report(int argc, char **argv) {
   if (!r.path) {
     fprintf(stderr, "racesim report: usage: racesim report DB [--exploration ID] [--run N] "
                     "[--html FILE] [--json]\n");
+    return 2;
+  }
+  if (r.json && htmlfile) {
+    fprintf(stderr, "racesim report: --json and --html FILE are two forms of the report: give "
+                    "one\n");
     return 2;
   }
   int given = r.expl >= 0;

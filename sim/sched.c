@@ -702,7 +702,7 @@ static void step_limit(Sim *s) {
     if (!thread_alive(t)) continue;
     sb_printf(&b, "%s%s at ", shown++ ? ", " : "", thread_name(r, i));
     run_format_site(r, t->pend.line, &b);
-    sb_printf(&b, " (%s)", op_name(t->pend.op));
+    sb_printf(&b, " (%s)", op_pending_name(t->pend.op));
   }
   run_finding(r, FIND_STEP_LIMIT, (int32_t)r->nevents - 1, -1, -1,
               UTIL_FNV_INIT,

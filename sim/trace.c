@@ -359,7 +359,7 @@ static int record_events(Trace *t, int64_t run, const SimRun *r) {
     sqlite3_bind_int64(st, 1, run);
     sqlite3_bind_int64(st, 2, (int64_t)++k);
     sqlite3_bind_int(st, 3, i);
-    sqlite3_bind_text(st, 4, op_name(th->pend.op), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, op_pending_name(th->pend.op), -1, SQLITE_STATIC);
     if (th->pend.obj >= 0) sqlite3_bind_int(st, 5, th->pend.obj);
     sqlite3_bind_double(st, 7, r->vtime);
     if (th->pend.line > 0) sqlite3_bind_int(st, 8, th->pend.line);

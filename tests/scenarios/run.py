@@ -69,7 +69,7 @@ def main():
     print(out, end="")
     if code != 0:
         fail("racesim check: exit %d %s" % (code, err.strip()))
-    expects = {m.group(1): set(m.group(2).split(",")) - {""}
+    expects = {m.group(1): {k.strip() for k in m.group(2).split(",")} - {""}
                for m in re.finditer(r"^\S+\s+(\S+\.lua): expects \[([^\]]*)\]", out, re.M)}
 
     for script in scenarios():
