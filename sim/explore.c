@@ -139,6 +139,16 @@ static int seen_in_run(Explore *x, uint64_t sig) {
 static uint64_t name_hash(const char *s) { return util_fnv(UTIL_FNV_INIT, s, strlen(s)); }
 
 /*
+** A lock of a cycle, as grouping compares them: its table for a lock kept
+** in one (L[1] and L[3] made by one line of code are alike, as they are to
+** the deadlock's signature), else its name.
+*/
+static uint64_t lock_hash(const char *name) {
+  uint64_t fam = finding_family(name);
+  return fam ? fam : name_hash(name);
+}
+
+/*
 ** What grouping into bugs needs to know of a new observation (bug.h): its
 ** location and lines, the locks of its cycle, or how to say it as a
 ** consequence.  The same in every run with its signature.
@@ -157,7 +167,7 @@ static void describe_obs(Distinct *d, const SimRun *r, const RunFinding *f) {
     for (int k = 0; k < FINDING_EVS; k++) {
       if (f->evs[k] < 0) continue;
       int32_t t = r->events[f->evs[k]].tid, o = t >= 0 ? r->threads[t].pend.obj : -1;
-      if (o >= 0) d->locks[d->nlocks++] = name_hash(obj_name(r, o));
+      if (o >= 0) d->locks[d->nlocks++] = lock_hash(obj_name(r, o));
     }
     break;
   case FIND_STUCK: /* what the blocked threads wait for: objects by where they come from */
@@ -518,7 +528,7 @@ static void report_cycles(Explore *x) {
     const char *locks[FINDING_EVS];
     int32_t lines[FINDING_EVS];
     int nl = lockgraph_cycle(x->lg, sig, locks, lines, NULL, NULL, FINDING_EVS);
-    for (int k = 0; k < nl; k++) d->locks[d->nlocks++] = name_hash(locks[k]);
+    for (int k = 0; k < nl; k++) d->locks[d->nlocks++] = lock_hash(locks[k]);
     d->count = 1;
     d->first_run = run;
     d->seed = how->seed;

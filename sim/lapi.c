@@ -206,18 +206,14 @@ const char *lapi_objname(lua_State *L, int idx, const char *kind,
     const char *s = lua_tostring(L, idx);
     if (*s) return s;
   }
-  /* Default: the variable it is assigned to, else Kind@LINE; qualified by
-     the thread that made it when that is not the main thread, and #k for
-     the k-th of one name from one thread, so that the same object has the
-     same name whatever the interleaving. */
+  /* Default: the variable it is assigned to, else Kind@LINE, and #k for the
+     k-th of one name that one thread makes: the same object has the same
+     name whatever the interleaving (two threads running the same code make
+     objects of the same name: the same code, as signatures see it). */
   SimRun *r = sched_run_of(L);
-  char base[112];
+  char base[128];
   if (assigned_name(L, kind, line, base, sizeof base) != 0)
     snprintf(base, sizeof base, "%s@%d", kind, (int)line);
-  if (r->cur > 0) {
-    size_t k = strlen(base);
-    snprintf(base + k, sizeof base - k, " (%s)", thread_name(r, r->cur));
-  }
   int same = 0;
   size_t blen = strlen(base);
   for (int32_t i = 0; i < r->nobjs; i++) {
@@ -233,7 +229,7 @@ const char *lapi_objname(lua_State *L, int idx, const char *kind,
 
 SimObject *lapi_new_object(lua_State *L, const ObjClass *cls, int nameidx,
                            int32_t link) {
-  char buf[96];
+  char buf[160]; /* a name of up to 127, and #k */
   int32_t line = sched_line(L);
   const char *name = lapi_objname(L, nameidx, cls->kind, line, buf, sizeof buf);
   SimRun *r = sched_run_of(L);

@@ -292,15 +292,52 @@ int32_t sched_line(lua_State *L) {
 ** so are helpers below the first line (the acquire that obj:with makes is
 ** reported at the line that called with).  Returns the innermost line.
 */
+/*
+** The length of Lua's "src:LINE: " in front of an error message (the
+** chunk's name as the user gave the script), with the line; 0 if none.
+*/
+static size_t lua_prefix(const char *msg, int32_t *line) {
+  const char *colon = strchr(msg, ':');
+  if (!colon || colon == msg || memchr(msg, ' ', (size_t)(colon - msg))) return 0;
+  char *end;
+  long n = strtol(colon + 1, &end, 10);
+  if (end == colon + 1 || end[0] != ':' || end[1] != ' ' || n <= 0) return 0;
+  *line = (int32_t)n;
+  return (size_t)(end + 2 - msg);
+}
+
+/*
+** Was the error being handled re-raised by one of racesim's helpers (the
+** innermost Lua frame is obj:with's, which has no line), rather than
+** raised by the scenario's own code?
+*/
+static int raised_by_helper(lua_State *L) {
+  lua_Debug ar;
+  for (int lv = 1; lv <= LINE_DEPTH && lua_getstack(L, lv, &ar); lv++) {
+    lua_getinfo(L, "Sl", &ar);
+    if (ar.what[0] == 'C') continue;
+    return ar.currentline <= 0 && !strcmp(ar.source, "=?");
+  }
+  return 0;
+}
+
+/* Is the error at idx the one obj:with marked where it was raised: the same
+   value, re-raised by with itself?  (A mark left by an error that a pcall
+   caught says nothing of the next one.) */
+static int is_marked(lua_State *L, const SimThread *t, int idx) {
+  return t->marked && t->marked == lua_topointer(L, idx) && raised_by_helper(L);
+}
+
 void sched_mark_raise(lua_State *L, int idx) {
   SimThread *t = sched_self(L);
+  if (is_marked(L, t, idx)) return; /* nested with(): the innermost saw the raise */
   t->mark_line = sched_where(L, &t->mark_site);
-  t->marked = lua_topointer(L, idx); /* compared for identity only */
+  t->marked = lua_topointer(L, idx);
 }
 
 void sched_where_raised(lua_State *L, int idx) {
   SimThread *t = sched_self(L);
-  if (t->marked && t->marked == lua_topointer(L, idx)) { /* re-raised by obj:with */
+  if (is_marked(L, t, idx)) { /* re-raised by obj:with */
     t->err_line = t->mark_line, t->err_site = t->mark_site;
   } else {
     t->err_line = sched_where(L, &t->err_site);
@@ -622,13 +659,13 @@ void sched_thread_error(lua_State *L, int idx) {
   if (line <= 0) sig = detect_sig_str(sig, msg);
   if (strcmp(type, "error") == 0) {
     /* Lua's own "x.lua:6: " prefix says less than the call path */
-    char pre[96];
-    snprintf(pre, sizeof pre, "%s:%d: ", util_basename(r->script), (int)line);
-    int strip = line > 0 && !strncmp(msg, pre, strlen(pre));
-    int named = strip && !strncmp(site.s, " in ", 4); /* "error in w, in bump at" */
+    int32_t said = 0;
+    size_t pre = lua_prefix(msg, &said);
+    int strip = pre && said == line, at = line > 0 && (strip || !pre);
+    int named = at && !strncmp(site.s, " in ", 4); /* "error in w, in bump at" */
     run_finding(r, FIND_ERROR, (int32_t)ev, t->id, -1, sig, "error in %s%s%s%s: %s",
                 thread_name(r, t->id), r->in_finally ? " (finally)" : "", named ? "," : "",
-                strip ? site.s : "", strip ? msg + strlen(pre) : msg);
+                at ? site.s : "", strip ? msg + pre : msg);
   } else
     run_finding(r, FIND_ERROR, (int32_t)ev, t->id, -1, sig,
                 "%s escaped %s%s%s%s%s", type, thread_name(r, t->id),

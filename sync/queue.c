@@ -473,7 +473,7 @@ static int make_queue(lua_State *L, int kind) {
     lua_pushnil(L);
     nameidx = lua_gettop(L);
   }
-  char buf[96];
+  char buf[160];
   int32_t line = sched_line(L);
   const char *name = lapi_objname(L, nameidx, qkinds[kind], line, buf, sizeof buf);
   SimRun *r = sched_run_of(L);
