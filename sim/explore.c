@@ -232,28 +232,57 @@ static void show_run(Explore *x, Distinct *d, const SimRun *r, const RunFinding 
 ** A failed check or an escaped error in this run: keep, as its possible
 ** causes, the lost updates and data races of the run (bug.h).
 */
-/*
-** Did the failure of thread 'tid' at event 'ev' depend on finding 'g' of
-** the same run?  It did if the thread read g's location, or read a location
-** that one of g's threads had written, or is one of g's threads.
-*/
-static int depends_on(const SimRun *r, int32_t tid, int32_t ev, const RunFinding *g) {
-  uint64_t gthreads = 0; /* (threads by id within the run; 64 at most tracked) */
+/* The threads of finding 'g' (a bit per thread id; ids from 64 on are not
+   tracked). */
+static uint64_t threads_of(const SimRun *r, const RunFinding *g) {
+  uint64_t m = 0;
   for (int k = 0; k < FINDING_EVS; k++)
-    if (g->evs[k] >= 0 && r->events[g->evs[k]].tid < 64)
-      gthreads |= UINT64_C(1) << r->events[g->evs[k]].tid;
-  if (tid < 64 && (gthreads >> tid & 1)) return 1;
+    if (g->evs[k] >= 0 && r->events[g->evs[k]].tid >= 0 && r->events[g->evs[k]].tid < 64)
+      m |= UINT64_C(1) << r->events[g->evs[k]].tid;
+  return m;
+}
+
+/*
+** What thread 'tid' had read before event 'ev': the locations (x->dep_objs)
+** and the threads whose writes it read (returned, a bit per thread).  One
+** pass, keeping the last writer of each location.
+*/
+static uint64_t reads_of(Explore *x, const SimRun *r, int32_t tid, int32_t ev, size_t *nobjs) {
+  UTIL_GROW(x->dep_writer, (size_t)r->nobjs + 1, x->cap_dep_writer);
+  for (int32_t o = 0; o < r->nobjs; o++) x->dep_writer[o] = -1;
+  uint64_t writers = 0;
+  size_t n = 0;
   for (int32_t i = 0; i < ev && (uint32_t)i < r->nevents; i++) {
     const SimEvent *e = &r->events[i];
-    if (e->tid != tid || e->obj < 0 || (e->op != OP_READ && e->op != OP_ADD)) continue;
-    if (e->obj == g->obj) return 1;
-    for (int32_t w = e->prev_obj; w >= 0; w = r->events[w].prev_obj) { /* who wrote it */
-      const SimEvent *x = &r->events[w];
-      if ((x->op == OP_WRITE || x->op == OP_ADD || x->op == OP_NEW) && x->tid < 64 &&
-          (gthreads >> x->tid & 1))
-        return 1;
+    if (e->obj < 0) continue;
+    int reads = e->op == OP_READ || e->op == OP_ADD;
+    if (e->tid == tid && reads) {
+      int32_t w = x->dep_writer[e->obj];
+      if (w >= 0 && w < 64) writers |= UINT64_C(1) << w;
+      size_t k = 0;
+      while (k < n && x->dep_objs[k] != e->obj) k++;
+      if (k == n) {
+        UTIL_GROW(x->dep_objs, n + 1, x->cap_dep_objs);
+        x->dep_objs[n++] = e->obj;
+      }
     }
+    if (e->op == OP_WRITE || e->op == OP_ADD || e->op == OP_NEW) x->dep_writer[e->obj] = e->tid;
   }
+  *nobjs = n;
+  return writers;
+}
+
+/*
+** Did a failure depend on finding 'g' of its run?  It did if its thread
+** took part in g, read g's location, or read a value one of g's threads
+** wrote (its thread 'tid', and what reads_of found).
+*/
+static int depends_on(const Explore *x, const SimRun *r, int32_t tid, uint64_t writers,
+                      size_t nobjs, const RunFinding *g) {
+  uint64_t gt = threads_of(r, g);
+  if ((tid >= 0 && tid < 64 && (gt >> tid & 1)) || (gt & writers)) return 1;
+  for (size_t k = 0; k < nobjs; k++)
+    if (x->dep_objs[k] == g->obj) return 1;
   return 0;
 }
 
@@ -271,11 +300,12 @@ static void note_causes(Explore *x, const SimRun *r) {
   for (uint32_t i = 0; i < r->nfindings; i++) { /* which of them the failure depended on */
     const RunFinding *f = &r->findings[i];
     if (f->kind != FIND_ASSERTION && f->kind != FIND_ERROR) continue;
-    size_t nrel = 0;
-    int32_t ev = f->ev >= 0 ? f->ev : (int32_t)r->nevents;
+    size_t nrel = 0, nobjs;
+    uint64_t writers = reads_of(x, r, f->tid, f->ev >= 0 ? f->ev : (int32_t)r->nevents, &nobjs);
     for (uint32_t j = 0; j < r->nfindings; j++) {
       const RunFinding *g = &r->findings[j];
-      if ((g->kind != FIND_LOST_UPDATE && g->kind != FIND_DATA_RACE) || !depends_on(r, f->tid, ev, g))
+      if ((g->kind != FIND_LOST_UPDATE && g->kind != FIND_DATA_RACE) ||
+          !depends_on(x, r, f->tid, writers, nobjs, g))
         continue;
       UTIL_GROW(x->related, nrel + 1, x->cap_related);
       x->related[nrel++] = g->sig;
@@ -1520,6 +1550,8 @@ static void explore_free(Explore *x) {
   free(x->seen);
   free(x->causes);
   free(x->related);
+  free(x->dep_writer);
+  free(x->dep_objs);
   free(x->replays);
   bug_free(&x->bugs);
   profiles_free(&x->profiles);

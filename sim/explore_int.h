@@ -44,6 +44,8 @@ typedef struct Explore {
   size_t cap_causes;
   uint64_t *related; /* ... and those a failure of it depended on */
   size_t cap_related;
+  int32_t *dep_writer, *dep_objs; /* (note_causes: last writers, locations read) */
+  size_t cap_dep_writer, cap_dep_objs;
   BugList bugs;     /* the observations grouped (bug.h), at the end */
   Profiles profiles; /* which signatures runs showed together (bug counts) */
   const char **replays;
