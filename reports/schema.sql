@@ -135,7 +135,14 @@ CREATE TABLE IF NOT EXISTS bug_evidence (
   steps        INTEGER,
   preemptions  INTEGER,
   replay       TEXT,
-  note         TEXT                  -- potential_deadlock: the directed search's verdict
+  note         TEXT,                 -- potential_deadlock: the directed search's verdict
+  -- a shorter run that shows the same bug, when shrinking found one:
+  shrunk_schedule    TEXT,           -- its schedule token (the replay command replays it)
+  shrunk_steps       INTEGER,
+  shrunk_preemptions INTEGER,
+  shrunk_message     TEXT,           -- how that run tells this finding ...
+  shrunk_consequence TEXT,           -- ... its consequence phrase ...
+  shrunk_headline    TEXT            -- ... and the headline of the bug it shows
 );
 CREATE INDEX IF NOT EXISTS bug_evidence_by_bug ON bug_evidence(bug_id);
 

@@ -153,18 +153,41 @@ static int wal_mode(Trace *t) {
   return -1;
 }
 
+/* Does the open database's events table have a 'path' column (version 2)? */
+static int has_path_column(Trace *t) {
+  int rc;
+  return query_int(t, "SELECT count(*) FROM pragma_table_info('events') WHERE name = 'path'",
+                   &rc) > 0;
+}
+
+/*
+** Create the schema, or bring a version 1 file up to this version: in one
+** transaction (BEGIN IMMEDIATE: a deferred one that reads, then writes,
+** could not wait for another writer), so that two racesims upgrading one
+** file at once, or one that dies half-way, leave it whole.
+*/
 static int create_schema(Trace *t) {
+  if (exec(t, "BEGIN IMMEDIATE") != 0) return -1;
   StrBuf b;
   sb_init(&b);
-  sb_puts(&b, "BEGIN IMMEDIATE;"); /* (deferred, a read then a write could not wait for another writer) */
+  int rc;
+  if (query_int(t, "SELECT count(*) FROM sqlite_master WHERE name = 'events'", &rc) > 0 &&
+      !has_path_column(t)) /* version 1: add what version 2 has */
+    sb_puts(&b, "ALTER TABLE events ADD COLUMN path TEXT;DROP VIEW IF EXISTS events_readable;");
   sb_putn(&b, reports_schema_sql, reports_schema_sql_len);
   sb_printf(&b,
             ";INSERT OR REPLACE INTO meta VALUES('application','racesim');"
             "INSERT OR REPLACE INTO meta VALUES('schema','%d');"
             "PRAGMA user_version=%d;COMMIT;",
             TRACE_SCHEMA_VERSION, TRACE_SCHEMA_VERSION);
-  int rc = exec(t, b.s);
+  rc = exec(t, b.s);
   sb_free(&b);
+  if (rc != 0) {
+    char keep[sizeof t->err];
+    memcpy(keep, t->err, sizeof keep);
+    exec(t, "ROLLBACK");
+    memcpy(t->err, keep, sizeof keep);
+  }
   return rc;
 }
 
@@ -205,13 +228,9 @@ Trace *trace_open(const char *path, char *err, size_t errlen) {
     snprintf(err, errlen, "cannot write the trace database '%s': %s", path, t->err);
     goto fail;
   }
-  if (id == 2 && exec(t, "ALTER TABLE events ADD COLUMN path TEXT;"
-                             "DROP VIEW IF EXISTS events_readable") != 0) {
-    snprintf(err, errlen, "cannot upgrade the trace database '%s': %s", path, t->err);
-    goto fail;
-  }
   if (id >= 1 && create_schema(t) != 0) {
-    snprintf(err, errlen, "cannot create the trace database '%s': %s", path, t->err);
+    snprintf(err, errlen, "cannot %s the trace database '%s': %s", id == 2 ? "upgrade" : "create",
+             path, t->err);
     goto fail;
   }
   for (int i = 0; i < S__COUNT; i++)
@@ -630,6 +649,14 @@ static int evidence_row(Trace *t, sqlite3_stmt *st, int64_t bug, int role, const
   bind_text(st, 17, d->replay);
   bind_text(st, 18, d->note);
   if (d->nrelated) bind_text(st, 19, related.s);
+  if (d->shrunk) {
+    bind_text(st, 20, d->shrunk_schedule);
+    sqlite3_bind_int64(st, 21, d->shrunk_steps);
+    sqlite3_bind_int64(st, 22, d->shrunk_preemptions);
+    bind_text(st, 23, d->shrunk_msg);
+    bind_text(st, 24, d->shrunk_conseq);
+    bind_text(st, 25, d->shrunk_head);
+  }
   sb_free(&lines), sb_free(&locks), sb_free(&causes), sb_free(&related);
   return step_done(t, st);
 }
@@ -659,8 +686,10 @@ int trace_bugs(Trace *t, int64_t expl, const FindingStore *fs, const BugList *bl
       sqlite3_prepare_v2(t->db,
                          "INSERT INTO bug_evidence(bug_id, role, kind, signature, runs, first_run,"
                          " message, location, lines, locks, causes, consequence, seed, schedule,"
-                         " steps, preemptions, replay, note, related)"
-                         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                         " steps, preemptions, replay, note, related, shrunk_schedule,"
+                         " shrunk_steps, shrunk_preemptions, shrunk_message, shrunk_consequence,"
+                         " shrunk_headline)"
+                         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                          -1, &est, NULL) != SQLITE_OK)
     goto done;
   for (size_t k = 0; k < bl->n; k++) {
@@ -715,6 +744,15 @@ static size_t parse_hex_list(const char *s, uint64_t *v, size_t max) {
   return n;
 }
 
+/* "a,b,c" of hex numbers, as many as there are (free the array). */
+static uint64_t *hex_array(const char *s, size_t *n) {
+  size_t cap = 1;
+  for (const char *p = s; p && *p; p++) cap += *p == ',';
+  uint64_t *v = util_xmalloc(sizeof(uint64_t) * cap);
+  *n = parse_hex_list(s, v, cap);
+  return v;
+}
+
 static int kind_of(const char *name) {
   for (int k = 0; name && k < FIND__COUNT; k++)
     if (!strcmp(finding_kind_names[k], name)) return k;
@@ -747,7 +785,9 @@ int trace_observations(Trace *t, int64_t expl, FindingStore *fs) {
   if (sqlite3_prepare_v2(t->db,
                          "SELECT e.kind, e.signature, e.runs, e.first_run, e.message, e.location,"
                          " e.lines, e.locks, e.causes, e.consequence, e.seed, e.schedule, e.steps,"
-                         " e.preemptions, e.replay, e.note, e.related FROM bug_evidence e JOIN bugs b"
+                         " e.preemptions, e.replay, e.note, e.related, e.shrunk_schedule,"
+                         " e.shrunk_steps, e.shrunk_preemptions, e.shrunk_message,"
+                         " e.shrunk_consequence, e.shrunk_headline FROM bug_evidence e JOIN bugs b"
                          " ON b.id = e.bug_id WHERE b.exploration_id = ? ORDER BY b.id, e.rowid",
                          -1, &st, NULL) != SQLITE_OK) {
     snprintf(t->err, sizeof t->err, "%s", sqlite3_errmsg(t->db));
@@ -774,9 +814,10 @@ int trace_observations(Trace *t, int64_t expl, FindingStore *fs) {
     }
     d->nlocks = (uint8_t)parse_hex_list(col_text(st, 7), d->locks, FINDING_EVS);
     if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
-      uint64_t c[64];
-      size_t n = parse_hex_list(col_text(st, 8), c, 64);
+      size_t n;
+      uint64_t *c = hex_array(col_text(st, 8), &n);
       finding_note_causes(d, c, n);
+      free(c);
     }
     d->conseq = dup_col(st, 9);
     const char *seed = col_text(st, 10);
@@ -786,8 +827,19 @@ int trace_observations(Trace *t, int64_t expl, FindingStore *fs) {
     d->preemptions = (uint32_t)sqlite3_column_int64(st, 13);
     d->replay = dup_col(st, 14);
     d->note = dup_col(st, 15);
-    uint64_t rd[64];
-    finding_note_related(d, rd, parse_hex_list(col_text(st, 16), rd, 64));
+    size_t nrel;
+    uint64_t *rel = hex_array(col_text(st, 16), &nrel);
+    finding_note_related(d, rel, nrel);
+    free(rel);
+    if (sqlite3_column_type(st, 17) != SQLITE_NULL) { /* what shrinking found */
+      d->shrunk = 1;
+      d->shrunk_schedule = dup_col(st, 17);
+      d->shrunk_steps = (uint32_t)sqlite3_column_int64(st, 18);
+      d->shrunk_preemptions = (uint32_t)sqlite3_column_int64(st, 19);
+      d->shrunk_msg = dup_col(st, 20);
+      d->shrunk_conseq = dup_col(st, 21);
+      d->shrunk_head = dup_col(st, 22);
+    }
     if (kind == FIND_ASSERTION || kind == FIND_ERROR) load_with(t, expl, d);
   }
   sqlite3_finalize(st);
