@@ -32,7 +32,7 @@ static int exec(sqlite3 *db, const char *sql, char *err, size_t n) {
   return 0;
 }
 
-/* Is 'path' a racesim database of our schema version? */
+/* Is 'path' a racesim database this racesim reads?  Its version, or -1. */
 static int check_input(const char *path, char *err, size_t n) {
   sqlite3 *db;
   if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
@@ -63,15 +63,12 @@ static int check_input(const char *path, char *err, size_t n) {
              version, TRACE_SCHEMA_VERSION);
     return -1;
   }
-  if (version == 1) { /* add the tables of version 2 (no bugs: nothing to copy) */
-    Trace *t = trace_open(path, err, n);
-    if (!t) return -1;
-    trace_close(t);
-  }
-  return 0;
+  return (int)version; /* (a version 1 input is read as it is, never written) */
 }
 
-static const char merge_sql[] =
+/* The merge of one input (attached as 'src', read-only), in parts: a
+   version 1 input has no call paths and no bugs. */
+static const char merge_runs_sql[] =
     /* explorations: a shard joins its exploration if OUT already has it */
     "CREATE TEMP TABLE IF NOT EXISTS xmap(old INTEGER PRIMARY KEY, new INTEGER, existed INTEGER);"
     "DELETE FROM temp.xmap;"
@@ -114,15 +111,27 @@ static const char merge_sql[] =
     "INSERT INTO temp.rmap SELECT r.id, (SELECT o.id FROM main.runs o"
     "  WHERE o.exploration_id = m.new AND o.idx = r.idx ORDER BY o.id DESC LIMIT 1)"
     "  FROM src.runs r JOIN temp.xmap m ON m.old = r.exploration_id;"
-    "INSERT INTO main.events SELECT m.new, e.step, e.thread, e.op, e.object, e.value, e.vtime,"
-    "  e.line, e.transition, e.flags, e.path FROM src.events e JOIN temp.rmap m ON m.old = e.run_id;"
     "INSERT INTO main.threads SELECT m.new, t.tid, t.name, t.parent"
     "  FROM src.threads t JOIN temp.rmap m ON m.old = t.run_id;"
     "INSERT INTO main.objects SELECT m.new, o.oid, o.kind, o.name, o.line"
     "  FROM src.objects o JOIN temp.rmap m ON m.old = o.run_id;"
+    /* the replay commands recorded into the input: into OUT now */
     "INSERT INTO main.findings(run_id, kind, signature, message, step, thread, object, details)"
-    "  SELECT m.new, f.kind, f.signature, f.message, f.step, f.thread, f.object, f.details"
-    "  FROM src.findings f JOIN temp.rmap m ON m.old = f.run_id ORDER BY f.id;"
+    "  SELECT m.new, f.kind, f.signature, f.message, f.step, f.thread, f.object,"
+    "  CASE WHEN json_valid(f.details) AND json_extract(f.details, '$.replay') IS NOT NULL"
+    "    THEN json_set(f.details, '$.replay', racesim_redb(json_extract(f.details, '$.replay'),"
+    "      (SELECT path FROM temp.mout))) ELSE f.details END"
+    "  FROM src.findings f JOIN temp.rmap m ON m.old = f.run_id ORDER BY f.id;";
+
+static const char merge_events_sql[] =
+    "INSERT INTO main.events SELECT m.new, e.step, e.thread, e.op, e.object, e.value, e.vtime,"
+    "  e.line, e.transition, e.flags, e.path FROM src.events e JOIN temp.rmap m ON m.old = e.run_id;";
+
+static const char merge_events_v1_sql[] =
+    "INSERT INTO main.events SELECT m.new, e.step, e.thread, e.op, e.object, e.value, e.vtime,"
+    "  e.line, e.transition, e.flags, NULL FROM src.events e JOIN temp.rmap m ON m.old = e.run_id;";
+
+static const char merge_bugs_sql[] =
     /* bugs: copied, then grouped again where shards joined (regroup) */
     "CREATE TEMP TABLE IF NOT EXISTS bmap(old INTEGER PRIMARY KEY, new INTEGER);"
     "DELETE FROM temp.bmap;"
@@ -144,7 +153,9 @@ static const char merge_sql[] =
     "  e.shrunk_schedule, e.shrunk_steps, e.shrunk_preemptions, e.shrunk_message,"
     "  e.shrunk_consequence, e.shrunk_headline"
     "  FROM src.bug_evidence e JOIN temp.bmap m ON m.old = e.bug_id"
-    "  ORDER BY e.rowid;"
+    "  ORDER BY e.rowid;";
+
+static const char merge_tail_sql[] =
     "INSERT INTO main.lock_edges SELECT m.new, l.from_lock, l.to_lock, l.thread, l.line,"
     "  l.from_line, l.first_run, l.count FROM src.lock_edges l"
     "  JOIN temp.xmap m ON m.old = l.exploration_id;"
@@ -276,6 +287,21 @@ const char cli_merge_help[] =
     "\n"
     "exit status: 0 merged, 2 bad usage or a bad database\n";
 
+/* ATTACH an input read-only: a URI with its path escaped (% ? # are special). */
+static char *attach_sql(const char *path) {
+  StrBuf u;
+  sb_init(&u);
+  sb_puts(&u, "file:");
+  for (const char *p = path; *p; p++) {
+    if (*p == '%' || *p == '?' || *p == '#') sb_printf(&u, "%%%02X", (unsigned char)*p);
+    else sb_putc(&u, *p);
+  }
+  sb_puts(&u, "?mode=ro");
+  char *sql = sqlite3_mprintf("ATTACH DATABASE %Q AS src", u.s);
+  sb_free(&u);
+  return sql;
+}
+
 int cli_merge(int argc, char **argv) {
   if (argc < 2 || argv[0][0] == '-') {
     fprintf(stderr, "racesim merge: usage: racesim merge OUT.db IN.db...\n");
@@ -287,7 +313,7 @@ int cli_merge(int argc, char **argv) {
       fprintf(stderr, "racesim merge: '%s' is both the output and an input\n", argv[0]);
       return 2;
     }
-    if (check_input(argv[i], err, sizeof err) != 0) {
+    if (check_input(argv[i], err, sizeof err) < 0) {
       fprintf(stderr, "racesim merge: %s\n", err);
       return 2;
     }
@@ -299,8 +325,9 @@ int cli_merge(int argc, char **argv) {
   }
   trace_close(t);
   sqlite3 *db;
-  if (sqlite3_open(argv[0], &db) != SQLITE_OK) {
+  if (sqlite3_open_v2(argv[0], &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
     fprintf(stderr, "racesim merge: cannot open '%s'\n", argv[0]);
+    sqlite3_close(db);
     return 2;
   }
   sqlite3_busy_timeout(db, 10000);
@@ -318,9 +345,13 @@ int cli_merge(int argc, char **argv) {
   int rc = 0;
   long long runs = 0;
   for (int i = 1; i < argc && !rc; i++) {
-    char *attach = sqlite3_mprintf("ATTACH DATABASE %Q AS src", argv[i]);
+    int v1 = check_input(argv[i], err, sizeof err) == 1;
+    char *attach = attach_sql(argv[i]);
     if (exec(db, attach, err, sizeof err) || exec(db, "BEGIN IMMEDIATE", err, sizeof err) ||
-        exec(db, merge_sql, err, sizeof err) || exec(db, "COMMIT", err, sizeof err)) {
+        exec(db, merge_runs_sql, err, sizeof err) ||
+        exec(db, v1 ? merge_events_v1_sql : merge_events_sql, err, sizeof err) ||
+        (!v1 && exec(db, merge_bugs_sql, err, sizeof err)) ||
+        exec(db, merge_tail_sql, err, sizeof err) || exec(db, "COMMIT", err, sizeof err)) {
       fprintf(stderr, "racesim merge: merging '%s' failed: %s\n", argv[i], err);
       exec(db, "ROLLBACK", err, sizeof err);
       rc = 2;
