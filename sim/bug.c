@@ -271,13 +271,15 @@ void bug_group(FindingStore *fs, uint64_t runs, BugList *out) {
   out->of = util_xmalloc(sizeof(size_t) * n);
   out->nof = n;
   size_t *slot = util_xmalloc(sizeof(size_t) * n); /* root -> bug */
+  for (size_t i = 0; i < n; i++) /* (roots come first: each is its class's lowest) */
+    if (root(p, i) == i) slot[i] = out->n++;
+  for (size_t i = 0; i < n; i++) out->v[slot[root(p, i)]].nobs++;
+  for (size_t k = 0; k < out->n; k++) {
+    out->v[k].obs = util_xmalloc(sizeof(size_t) * out->v[k].nobs);
+    out->v[k].nobs = 0;
+  }
   for (size_t i = 0; i < n; i++) {
-    size_t r = root(p, i);
-    if (r == i) {
-      slot[i] = out->n++;
-      out->v[slot[i]].obs = util_xmalloc(sizeof(size_t) * n);
-    }
-    Bug *b = &out->v[slot[r]];
+    Bug *b = &out->v[slot[root(p, i)]];
     b->obs[b->nobs++] = i;
   }
   for (size_t k = 0; k < out->n; k++) {

@@ -100,7 +100,11 @@ static uint64_t wait_sig(const SimRun *r, const SimThread *t) {
 static int32_t taken_at(const SimRun *r, int32_t tid, int32_t oid) {
   if (oid < 0 || oid >= r->nobjs) return -1;
   const SimObject *o = &r->objs[oid];
-  if (!o->cls->lock_like && o->link >= 0) o = &r->objs[o->link];
+  /* a Condition: its lock (a Thread's link is its thread id: it has no lock) */
+  int thread_obj = o->link >= 0 && o->link < r->nthreads && r->threads[o->link].obj == o->id;
+  if (thread_obj) return -1;
+  if (!o->cls->lock_like && o->link >= 0 && o->link < r->nobjs) o = &r->objs[o->link];
+  if (!o->cls->lock_like) return -1;
   int reentrant = strcmp(o->cls->kind, "RLock") == 0;
   int32_t found = -1, open = 0; /* open: releases not yet matched, going back */
   for (int32_t i = o->last_ev; i >= 0; i = r->events[i].prev_obj) {

@@ -210,15 +210,17 @@ static void show_run(Explore *x, Distinct *d, const SimRun *r, const RunFinding 
   d->ndec = r->ndecisions;
   d->dec = util_xmalloc(sizeof(Decision) * (r->ndecisions ? r->ndecisions : 1));
   if (r->ndecisions) memcpy(d->dec, r->decisions, sizeof(Decision) * r->ndecisions);
-  if (d->kind == FIND_ASSERTION || d->kind == FIND_ERROR) { /* what else this run shows */
+  if (d->kind == FIND_ASSERTION || d->kind == FIND_ERROR) { /* how this run tells it */
+    Distinct tmp;
+    memset(&tmp, 0, sizeof tmp);
+    describe_obs(&tmp, r, f);
+    free(d->conseq);
+    d->conseq = tmp.conseq; /* (the values it names are this run's) */
     finding_clear_with(d);
     for (uint32_t i = 0; i < r->nfindings; i++) {
       const RunFinding *g = &r->findings[i];
-      if (g->kind != FIND_LOST_UPDATE && g->kind != FIND_DATA_RACE) continue;
-      d->with_sig = util_xrealloc(d->with_sig, sizeof(uint64_t) * (d->nwith + 1));
-      d->with_msg = util_xrealloc(d->with_msg, sizeof(char *) * (d->nwith + 1));
-      d->with_sig[d->nwith] = g->sig;
-      d->with_msg[d->nwith++] = util_xstrdup(run_str(r, g->msg));
+      if (g->kind == FIND_LOST_UPDATE || g->kind == FIND_DATA_RACE)
+        finding_add_with(d, g->sig, run_str(r, g->msg));
     }
   }
   if (!*token) *token = run_token(x, r);

@@ -157,6 +157,13 @@ void finding_clear_with(Distinct *d) {
   d->nwith = 0;
 }
 
+void finding_add_with(Distinct *d, uint64_t sig, const char *msg) {
+  d->with_sig = util_xrealloc(d->with_sig, sizeof(uint64_t) * (d->nwith + 1));
+  d->with_msg = util_xrealloc(d->with_msg, sizeof(char *) * (d->nwith + 1));
+  d->with_sig[d->nwith] = sig;
+  d->with_msg[d->nwith++] = util_xstrdup(msg);
+}
+
 const char *finding_with(const Distinct *d, uint64_t sig) {
   for (uint32_t i = 0; i < d->nwith; i++)
     if (d->with_sig[i] == sig) return d->with_msg[i];

@@ -96,6 +96,8 @@ void finding_merge(FindingStore *into, FindingStore *from);
 
 /* Forget what 'd' kept of the other findings of its run (with_sig). */
 void finding_clear_with(Distinct *d);
+/* Keep that its run tells finding 'sig' so: 'msg'. */
+void finding_add_with(Distinct *d, uint64_t sig, const char *msg);
 /* The message of signature 'sig' in the run that 'd' shows, or NULL. */
 const char *finding_with(const Distinct *d, uint64_t sig);
 

@@ -286,13 +286,6 @@ int32_t sched_line(lua_State *L) {
 }
 
 /*
-** The call path of the operation being made (site.h): the innermost
-** frames with a line, and racesim's Lua helpers between them (obj:with
-** calling the function it holds a lock for); C functions are left out, and
-** so are helpers below the first line (the acquire that obj:with makes is
-** reported at the line that called with).  Returns the innermost line.
-*/
-/*
 ** The length of Lua's "src:LINE: " in front of an error message (the
 ** chunk's name as the user gave the script), with the line; 0 if none.
 */
@@ -352,6 +345,13 @@ void sched_name_helper(lua_State *L, int idx, const char *name) {
   funcnames_helper(sched_sim(L)->fnames, ar.linedefined, name);
 }
 
+/*
+** The call path of the operation being made (site.h): the innermost
+** frames with a line, and racesim's Lua helpers between them (obj:with
+** calling the function it holds a lock for); C functions are left out, and
+** so are helpers below the first line (the acquire that obj:with makes is
+** reported at the line that called with).  Returns the innermost line.
+*/
 int32_t sched_where(lua_State *L, int32_t *site) {
   Sim *s = sched_sim(L);
   Site st;
@@ -360,7 +360,7 @@ int32_t sched_where(lua_State *L, int32_t *site) {
   int lv = 1;
   st.n = st.more = st.tail = 0;
   for (; lv <= LINE_DEPTH && lua_getstack(L, lv, &ar); lv++) {
-    lua_getinfo(L, "Slt", &ar);
+    lua_getinfo(L, "Slt", &ar); /* (one call: each has a fixed cost of its own) */
     int helper = ar.currentline <= 0 && ar.what[0] == 'L' && !strcmp(ar.source, "=?");
     if (ar.currentline <= 0 && !(helper && line)) continue; /* C, or a helper at the top */
     if (st.n == SITE_FRAMES) {

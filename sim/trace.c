@@ -771,12 +771,9 @@ static void load_with(Trace *t, int64_t expl, Distinct *d) {
   sqlite3_bind_int64(st, 1, expl);
   sqlite3_bind_int64(st, 2, (int64_t)d->first_run);
   finding_clear_with(d);
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    d->with_sig = util_xrealloc(d->with_sig, sizeof(uint64_t) * (d->nwith + 1));
-    d->with_msg = util_xrealloc(d->with_msg, sizeof(char *) * (d->nwith + 1));
-    d->with_sig[d->nwith] = strtoull(col_text(st, 0) ? col_text(st, 0) : "0", NULL, 16);
-    d->with_msg[d->nwith++] = util_xstrdup(col_text(st, 1) ? col_text(st, 1) : "");
-  }
+  while (sqlite3_step(st) == SQLITE_ROW)
+    finding_add_with(d, strtoull(col_text(st, 0) ? col_text(st, 0) : "0", NULL, 16),
+                     col_text(st, 1) ? col_text(st, 1) : "");
   sqlite3_finalize(st);
 }
 
