@@ -373,20 +373,29 @@ void profiles_free(Profiles *p) {
   memset(p, 0, sizeof *p);
 }
 
-uint64_t bug_runs(const FindingStore *fs, const Bug *b, const Profiles *p) {
-  if (!p || p->full || !p->n) return fs->v[b->head].count;
+uint64_t bug_runs_of(const FindingStore *fs, const Bug *b, int kind, const Profiles *p) {
+  uint64_t most = 0; /* (without profiles: the largest count, a lower bound) */
+  for (size_t j = 0; j < b->nobs; j++)
+    if (fs->v[b->obs[j]].kind == kind && fs->v[b->obs[j]].count > most)
+      most = fs->v[b->obs[j]].count;
+  if (!p || p->full || !p->n) return most;
   uint64_t total = 0;
   for (size_t k = 0; k < p->n; k++) {
     const Profile *x = &p->v[k];
     int shows = 0;
     for (size_t j = 0; j < b->nobs && !shows; j++) {
       const Distinct *d = &fs->v[b->obs[j]];
-      shows = d->kind == b->kind &&
+      shows = d->kind == kind &&
               bsearch(&d->sig, p->sigs + x->off, x->n, sizeof(uint64_t), cmp_sig) != NULL;
     }
     if (shows) total += x->runs;
   }
-  return total ? total : fs->v[b->head].count; /* (a potential deadlock: of no run) */
+  return total ? total : most; /* (a potential deadlock: of no run) */
+}
+
+uint64_t bug_runs(const FindingStore *fs, const Bug *b, const Profiles *p) {
+  if (!p || p->full || !p->n) return fs->v[b->head].count;
+  return bug_runs_of(fs, b, b->kind, p);
 }
 
 int bug_required(const FindingStore *fs, const Bug *b, uint64_t *sigs) {

@@ -99,6 +99,8 @@ void profiles_free(Profiles *p);
 ** Without profiles (or past their limit), the headline's own count.
 */
 uint64_t bug_runs(const FindingStore *fs, const Bug *b, const Profiles *p);
+/* ... and the runs that showed one of its observations of 'kind'. */
+uint64_t bug_runs_of(const FindingStore *fs, const Bug *b, int kind, const Profiles *p);
 
 /*
 ** The bug's message (its headline and consequences), as the run it shows

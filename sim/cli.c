@@ -69,7 +69,9 @@ static const struct {
     {"  --shard I/N              run the I-th of N disjoint parts of the exploration\n"
      "                           (random, pct: runs; dfs: subtrees); racesim merge them\n",
      HELP_GENERAL | HELP_RUN},
-    {"  --stop-first             stop at the first finding\n", HELP_GENERAL | HELP_RUN},
+    {"  --stop-first             stop at the first run that shows a bug (a data race\n"
+     "                           alone, where lost updates are looked for, is not one)\n",
+     HELP_GENERAL | HELP_RUN},
     {"  --no-shrink              do not look for shorter failing schedules\n",
      HELP_GENERAL | HELP_RUN},
     {"  --lock-graph FILE.dot    write the lock-order graph for Graphviz\n", HELP_ALL},

@@ -716,7 +716,7 @@ static const char *const kind_noun[FIND__COUNT] = {
     [FIND_STEP_LIMIT] = "step limit"};
 
 /* "assertion in 317 runs, data_race in 1000 runs (2 signatures)": what a
-   bug folds in besides its headline. */
+   bug folds in besides its headline (the runs that showed any of a kind). */
 static void evidence_line(const Explore *x, const Bug *b, StrBuf *out) {
   uint8_t done[FIND__COUNT] = {0};
   int k = 0;
@@ -724,13 +724,8 @@ static void evidence_line(const Explore *x, const Bug *b, StrBuf *out) {
     int kind = x->fs.v[b->obs[j]].kind;
     if (done[kind]) continue;
     done[kind] = 1;
-    uint64_t n = 0, runs = 0;
-    for (size_t m = j; m < b->nobs; m++) {
-      const Distinct *d = &x->fs.v[b->obs[m]];
-      if (d->kind != kind) continue;
-      n++;
-      if (d->count > runs) runs = d->count;
-    }
+    uint64_t n = 0, runs = bug_runs_of(&x->fs, b, kind, &x->profiles); /* any of them */
+    for (size_t m = j; m < b->nobs; m++) n += x->fs.v[b->obs[m]].kind == kind;
     if (kind == b->kind) /* the headline's own kind: counted in the bug's runs */
       sb_printf(out, "%s%llu other %s%s", k++ ? ", " : "", (unsigned long long)n,
                 kind_noun[kind], plural(n));
@@ -744,20 +739,20 @@ static void evidence_line(const Explore *x, const Bug *b, StrBuf *out) {
 }
 
 /*
-** Print a racesim command line as the user can paste it here: with the
-** program as it was invoked ("build/racesim replay ...") when that is a
-** path, not the command on PATH.
+** Print a line that holds a racesim replay command, as the user can paste
+** it here: with the program as it was invoked ("build/racesim replay ...")
+** when that is a path, not the command on PATH.
 */
-static void print_command(const Explore *x, const char *label, const char *cmd) {
-  const char *prog = x->o->prog;
-  if (prog && strcmp(prog, "racesim") != 0 && !strncmp(cmd, "racesim ", 8)) {
+static void print_command(const Explore *x, const char *label, const char *text) {
+  const char *prog = x->o->prog, *cmd = strstr(text, "racesim replay ");
+  if (prog && strcmp(prog, "racesim") != 0 && cmd) {
     StrBuf b;
     sb_init(&b);
     sb_shell_word(&b, prog);
-    printf("%s%s%s\n", label, b.s, cmd + 7);
+    printf("%s%.*s%s%s\n", label, (int)(cmd - text), text, b.s, cmd + 7);
     sb_free(&b);
   } else {
-    printf("%s%s\n", label, cmd);
+    printf("%s%s\n", label, text);
   }
 }
 
@@ -787,7 +782,7 @@ static void print_bug(const Explore *x, size_t i) {
     printf("    also seen: %s\n", e.s);
     sb_free(&e);
   }
-  if (h->note) printf("    %s\n", h->note);
+  if (h->note) print_command(x, "    ", h->note); /* (it may hold a replay command) */
   if (d->shrunk)
     printf("    shrunk: %u step%s, %u preemption%s (from %u, %u)\n", d->shrunk_steps,
            plural(d->shrunk_steps), d->shrunk_preemptions, plural(d->shrunk_preemptions),

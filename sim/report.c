@@ -69,7 +69,7 @@ static int read_version_1(Report *r) {
       "CREATE TEMP TABLE bugs(id INTEGER PRIMARY KEY, exploration_id, rank, kind, signature,"
       "  message, runs, first_run, seed, schedule, steps, preemptions, replay);"
       "CREATE TEMP TABLE bug_evidence(bug_id, role, kind, signature, runs, first_run, message,"
-      "  schedule, steps, preemptions, note);";
+      "  schedule, steps, preemptions, note, shrunk_headline);";
   char *msg = NULL;
   if (sqlite3_exec(r->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
     fprintf(stderr, "racesim report: cannot read '%s' (schema version 1): %s\n", r->path,
@@ -212,9 +212,10 @@ static char *message_in_run(Report *r, long long expl, long long idx, const char
 ** steps and preemptions; the bug's row has those of its replay.
 */
 static int load_evidence(Report *r, long long expl, long long id, RepBug *g) {
+  char *shrunk_head = NULL;
   sqlite3_stmt *st = prep(r, "SELECT role, kind, signature, runs, first_run, message, schedule,"
-                             " steps, preemptions, note FROM bug_evidence WHERE bug_id = ?"
-                             " ORDER BY rowid");
+                             " steps, preemptions, note, shrunk_headline FROM bug_evidence"
+                             " WHERE bug_id = ? ORDER BY rowid");
   if (!st) return 2;
   sqlite3_bind_int64(st, 1, id);
   while (sqlite3_step(st) == SQLITE_ROW) {
@@ -223,6 +224,10 @@ static int load_evidence(Report *r, long long expl, long long id, RepBug *g) {
     e->runs = num_col(st, 3), e->first_run = num_col(st, 4);
     e->message = dup_col(st, 5), e->schedule = dup_col(st, 6);
     e->steps = num_col(st, 7), e->preemptions = num_col(st, 8), e->note = dup_col(st, 9);
+    if (sqlite3_column_type(st, 10) != SQLITE_NULL) { /* shrunk: the replayed run's words */
+      free(shrunk_head);
+      shrunk_head = dup_col(st, 10);
+    }
   }
   sqlite3_finalize(st);
   const RepObs *rep = NULL;
@@ -236,9 +241,13 @@ static int load_evidence(Report *r, long long expl, long long id, RepBug *g) {
     g->steps = rep->steps, g->preemptions = rep->preemptions;
   }
   if (g->nobs && g->obs[0].note) g->note = util_xstrdup(g->obs[0].note);
-  /* the headline as the run shown tells it (the bug's message does) */
-  char *m = g->nobs ? message_in_run(r, expl, g->first_run, g->obs[0].sig) : NULL;
-  if (m) free(g->obs[0].message), g->obs[0].message = m;
+  /* the headline as the run shown tells it (the bug's message does): the
+     shorter run the replay command replays, once shrinking found one */
+  char *m = shrunk_head ? shrunk_head
+            : g->nobs   ? message_in_run(r, expl, g->first_run, g->obs[0].sig)
+                        : NULL;
+  if (m && g->nobs) free(g->obs[0].message), g->obs[0].message = m;
+  else free(m);
   return 0;
 }
 
@@ -628,14 +637,13 @@ static int one_run(Report *r, long long run) {
       json_str_or_null(o, sqlite3_column_type(st, 8) == SQLITE_NULL ? NULL : col(st, 8));
       sb_puts(o, "}");
     } else {
-      char line[320] = ""; /* the call path, else file:LINE, as racesim replay shows it */
-      if (col(st, 8)[0]) snprintf(line, sizeof line, "%s", col(st, 8));
+      sb_printf(o, "%5lld %8.3f  %-14s %-11s %-18s %-14s ", sqlite3_column_int64(st, 0),
+                sqlite3_column_double(st, 1), col(st, 2), col(st, 3), col(st, 4), col(st, 5));
+      if (col(st, 8)[0]) sb_puts(o, col(st, 8)); /* the call path, as racesim replay shows it */
       else if (sqlite3_column_int64(st, 6) > 0)
-        snprintf(line, sizeof line, "%s:%lld", file, sqlite3_column_int64(st, 6));
-      sb_printf(o, "%5lld %8.3f  %-14s %-11s %-18s %-14s %s%s%s%s\n",
-                sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1), col(st, 2), col(st, 3),
-                col(st, 4), col(st, 5), line, col(st, 7)[0] ? "  [" : "", col(st, 7),
-                col(st, 7)[0] ? "]" : "");
+        sb_printf(o, "%s:%lld", file, sqlite3_column_int64(st, 6));
+      if (col(st, 7)[0]) sb_printf(o, "  [%s]", col(st, 7));
+      sb_putc(o, '\n');
     }
     k++;
   }
@@ -1375,6 +1383,11 @@ int cli_report(int argc, char **argv) {
                     "[--html FILE] [--json]\n");
     return 2;
   }
+  if (run >= 0 && htmlfile) {
+    fprintf(stderr, "racesim report: --run N shows one run as text or JSON; --html FILE reports "
+                    "whole explorations (--exploration ID for one): give one\n");
+    return 2;
+  }
   if (r.json && htmlfile) {
     fprintf(stderr, "racesim report: --json and --html FILE are two forms of the report: give "
                     "one\n");
@@ -1395,13 +1408,14 @@ int cli_report(int argc, char **argv) {
   sqlite3_close(r.db);
   if (rc == 0 && htmlfile) {
     FILE *f = fopen(htmlfile, "w");
-    if (!f || fwrite(r.out.s, 1, r.out.len, f) != r.out.len) {
+    int ok = f && fwrite(r.out.s, 1, r.out.len, f) == r.out.len;
+    if (f && fclose(f) != 0) ok = 0; /* (a full disk shows at the close) */
+    if (!ok) {
       fprintf(stderr, "racesim report: cannot write '%s'\n", htmlfile);
       rc = 2;
     } else {
       printf("wrote %s\n", htmlfile);
     }
-    if (f) fclose(f);
   } else if (rc == 0) {
     fputs(r.out.s ? r.out.s : "", stdout);
   }
