@@ -18,6 +18,8 @@ static const uint8_t rank_of[FIND__COUNT] = {
     [FIND_ERROR] = 2,          [FIND_STUCK] = 3,              [FIND_BARRIER_BROKEN] = 4,
     [FIND_DATA_RACE] = 5,      [FIND_POTENTIAL_DEADLOCK] = 6, [FIND_STEP_LIMIT] = 7};
 
+const char *const bug_role_names[3] = {"headline", "evidence", "consequence"};
+
 int bug_rank(int kind) { return kind >= 0 && kind < FIND__COUNT ? rank_of[kind] : FIND__COUNT; }
 
 static size_t root(size_t *p, size_t i) {

@@ -34,6 +34,8 @@
 #include "finding.h"
 
 enum { BUG_HEADLINE, BUG_EVIDENCE, BUG_CONSEQUENCE };
+/* "headline", "evidence", "consequence": as --json and the database say it */
+extern const char *const bug_role_names[3];
 
 typedef struct Bug {
   uint8_t kind;     /* the headline's kind */

@@ -859,7 +859,6 @@ static void print_human(Explore *x) {
   if (x->recorded) printf("\ntrace database: %s (exploration %lld)\n", o->db, (long long)x->expl_id);
 }
 
-static const char *const role_names[] = {"headline", "evidence", "consequence"};
 
 /* One bug of the --json output: DESIGN section 5's fields and its evidence. */
 static void json_bug(const Explore *x, const Bug *bug, StrBuf *b) {
@@ -890,7 +889,7 @@ static void json_bug(const Explore *x, const Bug *bug, StrBuf *b) {
     const Distinct *e = &x->fs.v[bug->obs[j]];
     sb_printf(b, "%s{\"kind\": \"%s\", \"role\": \"%s\", \"count\": %llu, \"first_run\": %llu, "
                  "\"signature\": \"%016llx\", \"message\": ",
-              j ? ", " : "", finding_kind_names[e->kind], role_names[bug->role[j]],
+              j ? ", " : "", finding_kind_names[e->kind], bug_role_names[bug->role[j]],
               (unsigned long long)e->count, (unsigned long long)e->first_run,
               (unsigned long long)e->sig);
     /* the headline as the run shown (or the shrunk one) tells it */

@@ -617,7 +617,6 @@ static void hex_list(StrBuf *b, const uint64_t *v, size_t n) {
   for (size_t i = 0; i < n; i++) sb_printf(b, "%s%016llx", i ? "," : "", (unsigned long long)v[i]);
 }
 
-static const char *const role_names[] = {"headline", "evidence", "consequence"};
 
 /* One observation's row of bug_evidence. */
 static int evidence_row(Trace *t, sqlite3_stmt *st, int64_t bug, int role, const Distinct *d) {
@@ -631,7 +630,7 @@ static int evidence_row(Trace *t, sqlite3_stmt *st, int64_t bug, int role, const
   hex_list(&causes, d->causes, d->ncauses);
   hex_list(&related, d->related, d->nrelated);
   sqlite3_bind_int64(st, 1, bug);
-  sqlite3_bind_text(st, 2, role_names[role], -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, bug_role_names[role], -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, finding_kind_names[d->kind], -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 4, sig, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(st, 5, (int64_t)d->count);
