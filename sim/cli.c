@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "explore.h"
-#include "sched.h"
 #include "util.h"
 
 /* Which help texts an option line belongs to. */
@@ -451,14 +450,14 @@ static int cmd_api(int argc, char **argv) {
   SimConfig cfg = {0};
   cfg.script = "/dev/null";
   char err[256];
-  Sim *s = sched_open(&cfg, err, sizeof err);
+  Sim *s = engine_open(&cfg, err, sizeof err);
   if (!s) return 2;
   StrBuf b;
   sb_init(&b);
-  sched_list_api(s, &b);
+  engine_list_api(s, &b);
   fputs(b.s ? b.s : "", stdout);
   sb_free(&b);
-  sched_close(s);
+  engine_close(s);
   return 0;
 }
 

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "finding.h"
-#include "sched.h"
+#include "engine.h"
 
 enum { RECORD_NONE, RECORD_FAILING, RECORD_ALL };
 

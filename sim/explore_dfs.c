@@ -62,16 +62,13 @@ static Strategy *sub_strategy(Explore *x, Sub *s) {
 }
 
 /* The next run of subtree 's' on 'sim', or NULL if it is explored. */
-static SimRun *next_run(Sub *s, Sim *sim) {
-  uint64_t seed, index = (uint64_t)s->id << 32 | s->kept;
-  sched_set_strategy(sim, s->strat);
-  if (s->strat->ops->begin_run(s->strat, index, &seed)) {
+static SimRun *next_run(Sub *s, Sim *sim, DetectorSet *dets) {
+  uint64_t index = (uint64_t)s->id << 32 | s->kept;
+  SimRun *r = engine_run(sim, s->strat, dets, index, index);
+  if (!r) {
     s->finished = 1;
     return NULL;
   }
-  sched_run(sim, index, seed);
-  SimRun *r = sched_result(sim);
-  s->strat->ops->end_run(s->strat, r);
   if (r->end == END_CUT) return r; /* dropped: the exploration stops */
   s->made++;
   if (r->end != END_PRUNED) s->kept++;
@@ -79,9 +76,7 @@ static SimRun *next_run(Sub *s, Sim *sim) {
   return r;
 }
 
-static const char *run_error(const Sub *s, Sim *sim) {
-  return s->strat->err[0] ? s->strat->err : sched_error(sim);
-}
+static const char *run_error(const Sub *s, Sim *sim) { return engine_error(sim, s->strat); }
 
 static void set_progress(Drive *d, const Sub *s, double frac) {
   Explore *x = d->x;
@@ -138,7 +133,7 @@ static void *worker_main(void *arg) {
         int at = (w->head + w->count) % RING; /* free: only this thread fills it */
         pthread_mutex_unlock(&d->mu);
         double t0 = util_now();
-        SimRun *r = next_run(s, w->sim);
+        SimRun *r = next_run(s, w->sim, &w->dets);
         int keep = r && r->end != END_PRUNED;
         if (keep) {
           Slot *slot = &w->ring[at];
@@ -205,7 +200,7 @@ static void run_round(Drive *d, Worker *ws, int nw) {
       if (mine) sub_strategy(x, mine);
     }
     if (mine && !d->stop) {
-      SimRun *r = next_run(mine, x->sim);
+      SimRun *r = next_run(mine, x->sim, &x->dets);
       if (!r) continue;
       set_progress(d, mine, strategy_dfs_fraction(mine->strat));
       int stop = r->end != END_PRUNED ? merge(d, r, run_error(mine, x->sim))
@@ -311,14 +306,10 @@ static void renumber_all(Drive *d) {
 static int probe_run(void *ud, Strategy *s, uint64_t index) {
   Explore *x = ud;
   if (explore_should_stop(x)) return -1;
-  uint64_t seed;
-  if (s->ops->begin_run(s, index, &seed)) return 0;
-  sched_set_strategy(x->sim, s);
-  sched_run(x->sim, index, seed);
-  SimRun *r = sched_result(x->sim);
-  s->ops->end_run(s, r);
+  SimRun *r = engine_run(x->sim, s, &x->dets, index, index);
+  if (!r) return 0;
   if (r->end == END_DIVERGED || r->end == END_SETUP) {
-    explore_handle_run(x, r, s->err[0] ? s->err : sched_error(x->sim), 0);
+    explore_handle_run(x, r, engine_error(x->sim, s), 0);
     x->status = 2;
     return -1;
   }
@@ -329,7 +320,6 @@ void explore_dfs(Explore *x, int jobs) {
   const ExploreOptions *o = x->o;
   DfsTasks tasks;
   int split = dfs_split(&x->strat->cfg, SUBTREES, probe_run, x, &tasks);
-  sched_set_strategy(x->sim, x->strat);
   if (split != 0) { /* an error (x->status 2), a signal or --time-limit */
     x->complete = 0;
     return;
@@ -378,7 +368,6 @@ void explore_dfs(Explore *x, int jobs) {
     explore_worker_close(&ws[k]);
   }
   free(ws);
-  sched_set_strategy(x->sim, x->strat);
 
   int complete = !d.stop && x->status != 2 && !x->interrupted;
   uint64_t pruned = o->shard == 0 ? tasks.pruned : 0;

@@ -6,6 +6,7 @@
 #define RACESIM_EXPLORE_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "bug.h"
 #include "detect.h"
@@ -108,6 +109,24 @@ typedef struct Worker {
   pthread_cond_t cv;
 } Worker;
 
+/* The signal that stops the exploration (0: none): set by the handler. */
+extern atomic_int explore_signal;
+
+/* ---- explore_merge.c: a run merged into the exploration ---------------- */
+
+/* The command that replays a run: by seed (a random run, unless
+   'token_only'), else by schedule token; with the exploration's limits and
+   database. */
+char *explore_replay_command(Explore *x, uint64_t seed, const char *token, int token_only);
+/* The schedule token of run 'r'. */
+char *explore_token(Explore *x, const SimRun *r);
+/* What grouping into bugs needs of a new observation (bug.h). */
+void explore_describe_obs(Distinct *d, const SimRun *r, const RunFinding *f);
+/* A lock as cycles are compared: its table's name, or its own (bug.h). */
+uint64_t explore_lock_hash(const char *name);
+/* Make run i on the main thread's engine and merge it: 0 go on, 1 stop. */
+int explore_run_here(Explore *x, uint64_t i, uint64_t budget);
+
 /*
 ** Merge and record one run (main thread).  'err' explains a divergence or
 ** a scenario broken before any thread.  Returns 0 to go on, 1 to stop
@@ -126,5 +145,27 @@ void explore_worker_close(Worker *w);
 
 /* dfs over subtrees with 'jobs' workers (explore_dfs.c). */
 void explore_dfs(Explore *x, int jobs);
+/* random and pct with 'jobs' threads (explore_workers.c). */
+void explore_parallel(Explore *x, int jobs);
+
+/* ---- explore_search.c: after the exploration ------------------------- */
+
+/* The potential deadlocks: the lock-order graph's cycles, each a finding of
+   the run that completed it (recorded late in the database). */
+void explore_report_cycles(Explore *x);
+/* The lock-order graph into the database, and as Graphviz (--lock-graph). */
+void explore_lock_graph(Explore *x);
+/* A directed search for each potential deadlock that no run showed. */
+void explore_confirm(Explore *x);
+/* Shorter runs that show each bug. */
+void explore_shrink(Explore *x);
+
+/* ---- explore_out.c: what it prints ----------------------------------- */
+
+const char *explore_mode_name(uint8_t m);
+void explore_print_human(Explore *x);
+void explore_print_json(Explore *x);
+/* The step-by-step listing of a replayed run (and its JSON form). */
+void explore_describe_run(Explore *x, const SimRun *r);
 
 #endif

@@ -3,7 +3,8 @@
 ** simulated thread is a Lua coroutine; before every visible operation it
 ** yields here with a description of that operation (a PendingOp), and the
 ** scheduler picks one enabled thread to perform its operation.  Only this
-** module resumes coroutines.
+** module resumes coroutines.  The explorer does not include this header:
+** it makes runs through engine.h.
 **
 ** The second half of this header is the interface of the primitives in
 ** sync/: perform a visible operation, record its event, wake a thread, make
@@ -17,34 +18,12 @@
 #include <stdint.h>
 
 #include "detect.h"
+#include "engine.h"
 #include "object.h"
 #include "prng.h"
 #include "run.h"
 #include "strategy.h"
 
-typedef struct Param {
-  char *name, *value;
-  int used;
-} Param;
-
-/* Everything that shapes a run, besides the strategy's choices. */
-typedef struct SimConfig {
-  const char *script;     /* path as the user gave it */
-  const char *source;     /* the scenario's text, if not read from 'script' */
-  size_t source_len;
-  uint32_t max_steps;     /* per run */
-  uint64_t max_instructions; /* Lua instructions per step */
-  size_t max_memory;      /* bytes of Lua memory */
-  int echo_print;         /* print() writes to stdout (replay) */
-  Param *params;          /* -D NAME=VALUE */
-  int nparams;
-} SimConfig;
-
-#define SIM_DEFAULT_MAX_STEPS 100000u
-#define SIM_DEFAULT_MAX_INSTRUCTIONS 10000000u
-#define SIM_DEFAULT_MAX_MEMORY ((size_t)256 << 20)
-
-typedef struct Sim Sim;
 
 /*
 ** Load and compile the scenario, build the sandbox.  On failure returns NULL

@@ -1,0 +1,389 @@
+/*
+** explore_out.c - what an exploration prints: the progress line, the
+** summary of its bugs, the --json object, and a replay's step-by-step
+** listing.
+*/
+#include "explore_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bug.h"
+#include "detect.h"
+#include "coverage.h"
+#include "object.h"
+#include "lockgraph.h"
+#include "token.h"
+#include "trace.h"
+#include "util.h"
+
+/* ---- output --------------------------------------------------------- */
+
+void explore_progress(Explore *x, uint64_t budget, int final) {
+  if (!x->tty) return;
+  double now = util_now();
+  if (!final && now - x->last_progress < 0.1) return;
+  x->last_progress = now;
+  if (final) {
+    fprintf(stderr, "\r\033[K");
+    return;
+  }
+  double el = now - x->t0;
+  double rate = el > 0 ? (double)x->runs / el : 0;
+  if (x->strat && strcmp(x->strat->ops->name, "dfs") == 0)
+    fprintf(stderr, "\r\033[K  %llu runs  %.0f runs/s  %zu finding%s  ~%.1f%% explored (%u subtrees)",
+            (unsigned long long)x->runs, rate, x->fs.n, x->fs.n == 1 ? "" : "s",
+            100.0 * x->dfs_frac, x->dfs_subtrees);
+  else
+    fprintf(stderr, "\r\033[K  %llu/%llu runs  %.0f runs/s  %zu finding%s",
+            (unsigned long long)x->runs, (unsigned long long)budget, rate, x->fs.n,
+            x->fs.n == 1 ? "" : "s");
+  fflush(stderr);
+}
+
+const char *explore_mode_name(uint8_t m) { return m == MODE_ASYNC ? "async" : "threads"; }
+
+/* PCT's bound: one run finds a depth-d bug with p >= 1/(n k^(d-1)). */
+static void pct_bound(const Explore *x, double *p1, double *pall, int *n) {
+  const SimRun *r = engine_result(x->sim);
+  *n = r->nthreads > 0 ? r->nthreads : 1;
+  double k = x->strat->cfg.pct_steps ? x->strat->cfg.pct_steps : 1;
+  *p1 = 1.0 / ((double)*n * pow(k, x->strat->cfg.pct_depth - 1));
+  *pall = 1.0 - pow(1.0 - *p1, (double)x->runs);
+}
+
+/* "s" unless n is one: "1 run", "2 runs" */
+static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
+
+static const char *const kind_noun[FIND__COUNT] = {
+    [FIND_LOST_UPDATE] = "lost update", [FIND_DATA_RACE] = "data race",
+    [FIND_DEADLOCK] = "deadlock",       [FIND_POTENTIAL_DEADLOCK] = "lock-order cycle",
+    [FIND_STUCK] = "stuck state",       [FIND_BARRIER_BROKEN] = "barrier break",
+    [FIND_ASSERTION] = "failed check",  [FIND_ERROR] = "error",
+    [FIND_STEP_LIMIT] = "step limit"};
+
+/* "assertion in 317 runs, data_race in 1000 runs (2 signatures)": what a
+   bug folds in besides its headline (the runs that showed any of a kind). */
+static void evidence_line(const Explore *x, const Bug *b, StrBuf *out) {
+  uint8_t done[FIND__COUNT] = {0};
+  int k = 0;
+  for (size_t j = 1; j < b->nobs; j++) {
+    int kind = x->fs.v[b->obs[j]].kind;
+    if (done[kind]) continue;
+    done[kind] = 1;
+    uint64_t n = 0, runs = bug_runs_of(&x->fs, b, kind, &x->profiles); /* any of them */
+    for (size_t m = j; m < b->nobs; m++) n += x->fs.v[b->obs[m]].kind == kind;
+    if (kind == b->kind) /* the headline's own kind: counted in the bug's runs */
+      sb_printf(out, "%s%llu other %s%s", k++ ? ", " : "", (unsigned long long)n,
+                kind_noun[kind], plural(n));
+    else if (kind == FIND_POTENTIAL_DEADLOCK) /* one per exploration: no run count */
+      sb_printf(out, "%s%s (its lock-order cycle)", k++ ? ", " : "", finding_kind_names[kind]);
+    else
+      sb_printf(out, "%s%s in %llu run%s", k++ ? ", " : "", finding_kind_names[kind],
+                (unsigned long long)runs, plural(runs));
+    if (n > 1 && kind != b->kind) sb_printf(out, " (%llu signatures)", (unsigned long long)n);
+  }
+}
+
+/*
+** Print a line that holds a racesim replay command, as the user can paste
+** it here: with the program as it was invoked ("build/racesim replay ...")
+** when that is a path, not the command on PATH.
+*/
+static void print_command(const Explore *x, const char *label, const char *text) {
+  const char *prog = x->o->prog, *cmd = strstr(text, "racesim replay ");
+  if (prog && strcmp(prog, "racesim") != 0 && cmd) {
+    StrBuf b;
+    sb_init(&b);
+    sb_shell_word(&b, prog);
+    printf("%s%.*s%s%s\n", label, (int)(cmd - text), text, b.s, cmd + 7);
+    sb_free(&b);
+  } else {
+    printf("%s%s\n", label, text);
+  }
+}
+
+static void print_bug(const Explore *x, size_t i) {
+  const Bug *b = &x->bugs.v[i];
+  const Distinct *h = &x->fs.v[b->head], *d = &x->fs.v[b->rep];
+  char first[48];
+  if (x->dfs_keyed) /* a dfs shard: subtree and run within it */
+    snprintf(first, sizeof first, "%llu:%llu", (unsigned long long)(d->first_run >> 32),
+             (unsigned long long)(d->first_run & UINT32_MAX));
+  else snprintf(first, sizeof first, "%llu", (unsigned long long)d->first_run);
+  if (b->kind == FIND_POTENTIAL_DEADLOCK) /* one graph over all runs, not a run's finding */
+    printf("\n[%zu] %s: in the lock-order graph of %llu run%s (cycle complete in run %s, "
+           "%u step%s, %u preemption%s)\n",
+           i + 1, finding_kind_names[b->kind], (unsigned long long)x->runs, plural(x->runs),
+           first, d->steps, plural(d->steps), d->preemptions, plural(d->preemptions));
+  else
+    printf("\n[%zu] %s: in %llu of %llu run%s (first: run %s, %u step%s, %u preemption%s)\n",
+           i + 1, finding_kind_names[b->kind], (unsigned long long)b->runs,
+           (unsigned long long)x->runs, plural(x->runs), first, d->steps, plural(d->steps),
+           d->preemptions, plural(d->preemptions));
+  printf("    %s\n", b->message);
+  if (b->nobs > 1) {
+    StrBuf e;
+    sb_init(&e);
+    evidence_line(x, b, &e);
+    printf("    also seen: %s\n", e.s);
+    sb_free(&e);
+  }
+  if (h->note) print_command(x, "    ", h->note); /* (it may hold a replay command) */
+  if (d->shrunk)
+    printf("    shrunk: %u step%s, %u preemption%s (from %u, %u)\n", d->shrunk_steps,
+           plural(d->shrunk_steps), d->shrunk_preemptions, plural(d->shrunk_preemptions),
+           d->steps, d->preemptions);
+  print_command(x, "    replay: ", d->replay);
+}
+
+void explore_print_human(Explore *x) {
+  const ExploreOptions *o = x->o;
+  double el = util_now() - x->t0;
+  const char *sname = x->strat->ops->name;
+  printf("%s %llu run%s (%llu steps) in %.2f s", x->interrupted ? "interrupted after" : "explored",
+         (unsigned long long)x->runs, x->runs == 1 ? "" : "s", (unsigned long long)x->steps, el);
+  if (el > 0 && x->runs > 1) {
+    double rate = (double)x->runs / el;
+    printf(rate >= 100 ? ", %.0f runs/s" : ", %.3g runs/s", rate);
+  }
+  printf("\n");
+  if (x->cut_run)
+    printf("the run in progress was cut short and dropped (%s)\n",
+           x->interrupted ? "interrupted" : "--time-limit ran out");
+  if (x->timed_out && strcmp(sname, "dfs") != 0)
+    printf("stopped: --time-limit ran out before the run budget (%llu of %llu runs)\n",
+           (unsigned long long)x->runs, (unsigned long long)o->runs);
+  if (strcmp(sname, "dfs") == 0) {
+    char part[96] = "";
+    if (o->nshards > 1)
+      snprintf(part, sizeof part, " of shard %u/%u (%u of the %u subtrees)", o->shard + 1,
+               o->nshards, (x->dfs_subtrees + o->nshards - 1 - o->shard) / o->nshards,
+               x->dfs_subtrees);
+    if (x->complete)
+      printf("complete: every interleaving%s%s was explored (%llu run%s pruned as redundant)\n",
+             part, o->preemption_bound >= 0 ? " within the preemption bound" : "",
+             (unsigned long long)x->strat->pruned, plural(x->strat->pruned));
+    else if (x->strat->complete == 0 && x->truncated)
+      printf("not complete: some runs hit --max-steps, so what they would have done next was "
+             "not explored (%llu run%s pruned)\n",
+             (unsigned long long)x->strat->pruned, plural(x->strat->pruned));
+    else if (x->timed_out)
+      printf("not complete: --time-limit ran out with about %.0f%%%s explored (%llu run%s "
+             "pruned)\n",
+             100.0 * x->dfs_frac, part, (unsigned long long)x->strat->pruned,
+             plural(x->strat->pruned));
+    else if (x->interrupted || x->status == 2 || o->stop_first)
+      printf("not complete: the exploration stopped before the end (about %.0f%%%s explored, "
+             "%llu run%s pruned)\n",
+             100.0 * x->dfs_frac, part, (unsigned long long)x->strat->pruned,
+             plural(x->strat->pruned));
+    else
+      printf("not complete: the run budget ran out with about %.0f%%%s explored (%llu run%s "
+             "pruned); raise --runs to go on\n",
+             100.0 * x->dfs_frac, part, (unsigned long long)x->strat->pruned,
+             plural(x->strat->pruned));
+  } else if (strcmp(sname, "pct") == 0 && x->runs) {
+    double p1, pall;
+    int n;
+    pct_bound(x, &p1, &pall, &n);
+    char all[48];
+    if (pall > 0.999999) snprintf(all, sizeof all, "> 0.999999");
+    else snprintf(all, sizeof all, ">= %.4g", pall);
+    printf("pct: depth %d, %u steps: each run finds a given depth-%d bug with probability "
+           ">= 1/(%d * %u^%d) = %.3g; %llu runs: %s\n",
+           x->strat->cfg.pct_depth, x->strat->cfg.pct_steps, x->strat->cfg.pct_depth, n,
+           x->strat->cfg.pct_steps, x->strat->cfg.pct_depth - 1, p1,
+           (unsigned long long)x->runs, all);
+  }
+  if (x->bugs.n == 0) {
+    printf("no findings\n");
+  } else {
+    printf("%zu bug%s (%zu observation%s):\n", x->bugs.n, plural(x->bugs.n), x->fs.n,
+           plural(x->fs.n));
+    for (size_t i = 0; i < x->bugs.n; i++) print_bug(x, i);
+  }
+  if (x->recorded) printf("\ntrace database: %s (exploration %lld)\n", o->db, (long long)x->expl_id);
+}
+
+
+/* One bug of the --json output: DESIGN section 5's fields and its evidence. */
+static void json_bug(const Explore *x, const Bug *bug, StrBuf *b) {
+  const Distinct *h = &x->fs.v[bug->head], *d = &x->fs.v[bug->rep];
+  sb_printf(b, "{\"kind\": \"%s\", \"count\": %llu, \"signature\": \"%016llx\", \"message\": ",
+            finding_kind_names[bug->kind], (unsigned long long)bug->runs,
+            (unsigned long long)h->sig);
+  sb_json_str(b, bug->message);
+  sb_printf(b, ", \"first_run\": %llu, \"seed\": \"0x%llx\", \"steps\": %u, "
+               "\"preemptions\": %u, \"schedule\": ",
+            (unsigned long long)d->first_run, (unsigned long long)d->seed, d->steps,
+            d->preemptions);
+  sb_json_str(b, d->schedule);
+  sb_puts(b, ", \"replay\": ");
+  sb_json_str(b, d->replay);
+  if (d->shrunk) {
+    sb_printf(b, ", \"shrunk\": {\"steps\": %u, \"preemptions\": %u, \"schedule\": ",
+              d->shrunk_steps, d->shrunk_preemptions);
+    sb_json_str(b, d->shrunk_schedule);
+    sb_puts(b, "}");
+  }
+  if (h->note) {
+    sb_puts(b, ", \"note\": ");
+    sb_json_str(b, h->note);
+  }
+  sb_puts(b, ", \"evidence\": [");
+  for (size_t j = 0; j < bug->nobs; j++) {
+    const Distinct *e = &x->fs.v[bug->obs[j]];
+    sb_printf(b, "%s{\"kind\": \"%s\", \"role\": \"%s\", \"count\": %llu, \"first_run\": %llu, "
+                 "\"signature\": \"%016llx\", \"message\": ",
+              j ? ", " : "", finding_kind_names[e->kind], bug_role_names[bug->role[j]],
+              (unsigned long long)e->count, (unsigned long long)e->first_run,
+              (unsigned long long)e->sig);
+    /* the headline as the run shown (or the shrunk one) tells it */
+    sb_json_str(b, j == 0 ? bug_headline_text(&x->fs, bug) : e->message);
+    sb_puts(b, "}");
+  }
+  sb_puts(b, "]}");
+}
+
+void explore_print_json(Explore *x) {
+  const ExploreOptions *o = x->o;
+  double el = util_now() - x->t0;
+  StrBuf b;
+  sb_init(&b);
+  sb_puts(&b, "{\"script\": ");
+  sb_json_str(&b, o->script);
+  sb_puts(&b, ", \"strategy\": ");
+  sb_json_str(&b, x->strat->ops->name);
+  sb_printf(&b, ", \"mode\": \"%s\", \"base_seed\": \"0x%llx\"", explore_mode_name(x->mode),
+            (unsigned long long)x->base_seed);
+  sb_printf(&b, ", \"runs\": %llu, \"steps\": %llu, \"complete\": %s, \"pruned\": %llu",
+            (unsigned long long)x->runs, (unsigned long long)x->steps,
+            x->complete ? "true" : "false", (unsigned long long)x->strat->pruned);
+  sb_printf(&b, ", \"interrupted\": %s, \"jobs\": %d", x->interrupted ? "true" : "false",
+            x->jobs);
+  if (x->dfs_subtrees)
+    sb_printf(&b, ", \"subtrees\": %u, \"explored\": %.4f", x->dfs_subtrees,
+              x->complete ? 1.0 : x->dfs_frac);
+  sb_puts(&b, ", \"params\": {");
+  for (int i = 0; i < o->nparams; i++) {
+    if (i) sb_puts(&b, ", ");
+    sb_json_str(&b, o->params[i].name);
+    sb_puts(&b, ": ");
+    sb_json_str(&b, o->params[i].value);
+  }
+  sb_puts(&b, "}");
+  if (strcmp(x->strat->ops->name, "pct") == 0 && x->runs) {
+    double p1, pall;
+    int n;
+    pct_bound(x, &p1, &pall, &n);
+    sb_printf(&b, ", \"pct\": {\"depth\": %d, \"steps\": %u, \"p_run\": %.6g, \"p_all\": %.6g}",
+              x->strat->cfg.pct_depth, x->strat->cfg.pct_steps, p1, pall);
+  }
+  sb_printf(&b, ", \"elapsed\": %.3f, \"runs_per_second\": %.1f", el,
+            el > 0 ? (double)x->runs / el : 0.0);
+  if (x->recorded) {
+    sb_puts(&b, ", \"db\": {\"path\": ");
+    sb_json_str(&b, o->db);
+    sb_printf(&b, ", \"exploration_id\": %lld}", (long long)x->expl_id);
+  }
+  sb_printf(&b, ", \"bugs\": %zu, \"observations\": %zu", x->bugs.n, x->fs.n);
+  sb_puts(&b, ", \"findings\": [");
+  for (size_t i = 0; i < x->bugs.n; i++) {
+    if (i) sb_puts(&b, ", ");
+    json_bug(x, &x->bugs.v[i], &b);
+  }
+  sb_puts(&b, "]");
+  if (x->events_json.len) {
+    sb_puts(&b, ", \"events\": [");
+    sb_putn(&b, x->events_json.s, x->events_json.len);
+    sb_puts(&b, "]");
+  }
+  sb_puts(&b, "}\n");
+  fputs(b.s, stdout);
+  sb_free(&b);
+}
+
+/* The step-by-step listing of a replayed run (and its JSON form). */
+void explore_describe_run(Explore *x, const SimRun *r) {
+  StrBuf *L = &x->listing, *J = &x->events_json, v;
+  sb_init(&v);
+  sb_printf(L, "%5s %8s  %-14s %-11s %-18s %-14s %s\n", "step", "time", "thread", "op",
+            "object", "value", "line");
+  for (uint32_t i = 0; i < r->nevents; i++) {
+    const SimEvent *e = &r->events[i];
+    sb_reset(&v);
+    run_format_value(r, &e->value, &v);
+    char flags[64];
+    trace_flags(e->flags, flags, sizeof flags);
+    sb_printf(L, "%5u %8.3f  %-14s %-11s %-18s %-14s", i + 1, e->vtime, thread_name(r, e->tid),
+              op_name(e->op), e->obj >= 0 ? obj_name(r, e->obj) : "", v.s ? v.s : "");
+    if (e->line > 0 || run_site_is_path(r, e->site)) {
+      sb_putc(L, ' ');
+      run_format_event_at(r, e, L);
+    }
+    if (flags[0]) sb_printf(L, "  [%s]", flags);
+    sb_putc(L, '\n');
+    sb_printf(J, "%s{\"step\": %u, \"transition\": %u, \"time\": %.6g, \"thread\": ",
+              i ? ", " : "", i + 1, e->step, e->vtime);
+    sb_json_str(J, thread_name(r, e->tid));
+    sb_puts(J, ", \"op\": ");
+    sb_json_str(J, op_name(e->op));
+    sb_puts(J, ", \"object\": ");
+    if (e->obj >= 0) sb_json_str(J, obj_name(r, e->obj));
+    else sb_puts(J, "null");
+    sb_puts(J, ", \"value\": ");
+    if (e->value.tag == VAL_NONE) sb_puts(J, "null");
+    else sb_json_str(J, v.s);
+    sb_printf(J, ", \"line\": %d, \"site\": ", e->line);
+    StrBuf site;
+    sb_init(&site);
+    if (e->line > 0) run_format_site(r, e->line, &site);
+    if (site.s) sb_json_str(J, site.s);
+    else sb_puts(J, "null");
+    if (run_site_is_path(r, e->site)) {
+      sb_reset(&site);
+      run_format_event_at(r, e, &site);
+      sb_puts(J, ", \"path\": ");
+      sb_json_str(J, site.s);
+    }
+    sb_free(&site);
+    if (flags[0]) {
+      sb_puts(J, ", \"flags\": ");
+      sb_json_str(J, flags);
+    }
+    sb_puts(J, "}");
+  }
+  uint32_t k = r->nevents;
+  for (int32_t i = 0; r->end == END_STALL && i < r->nthreads; i++) {
+    const SimThread *t = &r->threads[i];
+    if (t->state != TS_READY || t->pend.op == OP_END) continue;
+    /* where it waits, as the trace database records it */
+    sb_printf(J, "%s{\"step\": %u, \"transition\": %u, \"time\": %.6g, \"thread\": ", k ? ", " : "",
+              k + 1, r->steps + 1, r->vtime);
+    k++;
+    sb_json_str(J, thread_name(r, i));
+    sb_puts(J, ", \"op\": ");
+    sb_json_str(J, op_pending_name(t->pend.op));
+    sb_puts(J, ", \"object\": ");
+    if (t->pend.obj >= 0) sb_json_str(J, obj_name(r, t->pend.obj));
+    else sb_puts(J, "null");
+    sb_printf(J, ", \"value\": null, \"line\": %d, \"flags\": \"blocked\"}", t->pend.line);
+    sb_printf(L, "%5s %8.3f  %-14s %-11s %-18s %-14s", "-", r->vtime, thread_name(r, i),
+              op_pending_name(t->pend.op), t->pend.obj >= 0 ? obj_name(r, t->pend.obj) : "", "");
+    if (t->pend.line > 0) {
+      sb_putc(L, ' ');
+      run_format_at(r, t->pend.site, t->pend.line, L);
+    }
+    sb_puts(L, "  [blocked: never proceeds]\n");
+  }
+  sb_free(&v);
+}

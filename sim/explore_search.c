@@ -1,0 +1,364 @@
+/*
+** explore_search.c - the searches that follow an exploration: shrinking
+** each bug's run, the potential deadlocks of the lock-order graph (each
+** replayed, and confirmed by a directed search), and the graph for Graphviz.
+*/
+#include "explore_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bug.h"
+#include "detect.h"
+#include "coverage.h"
+#include "object.h"
+#include "lockgraph.h"
+#include "token.h"
+#include "trace.h"
+#include "util.h"
+
+/* ---- shrinking ------------------------------------------------------ */
+
+typedef struct Attempt {
+  int found;
+  uint32_t steps, preemptions;
+  Decision *dec;
+  uint32_t ndec;
+  uint32_t *pre; /* where it preempted (decision indices) */
+  uint32_t npre;
+  /* when found: how this run tells the bug (need[0] is its headline, the
+     last of need the observation that shows it) */
+  char *head_msg, *rep_msg, *rep_conseq;
+} Attempt;
+
+static void attempt_free(Attempt *a) {
+  free(a->dec);
+  free(a->pre);
+  free(a->head_msg);
+  free(a->rep_msg);
+  free(a->rep_conseq);
+  memset(a, 0, sizeof *a);
+}
+
+/* Keep the messages of run 'r' that tell the bug 'a' found. */
+static void attempt_words(Attempt *a, const SimRun *r, const uint64_t *need, int nneed) {
+  for (uint32_t i = 0; i < r->nfindings; i++) {
+    const RunFinding *f = &r->findings[i];
+    if (f->sig == need[0] && !a->head_msg) a->head_msg = util_xstrdup(run_str(r, f->msg));
+    if (f->sig == need[nneed - 1] && !a->rep_msg) {
+      a->rep_msg = util_xstrdup(run_str(r, f->msg));
+      Distinct tmp;
+      memset(&tmp, 0, sizeof tmp);
+      explore_describe_obs(&tmp, r, f);
+      a->rep_conseq = tmp.conseq;
+      free(tmp.where);
+    }
+  }
+}
+
+/* Run 'base' loosely, not preempting at decision 'deviate'; fill 'a'. */
+static void guided_run(Explore *x, const Distinct *d, const uint64_t *need, int nneed,
+                       const Decision *base, uint32_t nbase, int64_t deviate, Attempt *a) {
+  StrategyConfig c;
+  strategy_config_init(&c);
+  c.replay = base;
+  c.nreplay = nbase;
+  c.replay_seed = d->seed;
+  c.deviate_at = deviate;
+  Strategy *g = strategy_create("guided", &c);
+  SimRun *r = engine_run(x->sim, g, &x->dets, 0, d->first_run); /* (guided always has one) */
+  memset(a, 0, sizeof *a);
+  int have = 0; /* how many of the signatures it needs; a cut run shows nothing */
+  for (int k = 0; k < nneed && r->end != END_CUT; k++)
+    for (uint32_t i = 0; i < r->nfindings; i++)
+      if (r->findings[i].sig == need[k]) {
+        have++;
+        break;
+      }
+  a->found = have == nneed;
+  if (a->found) attempt_words(a, r, need, nneed);
+  a->steps = r->steps;
+  a->preemptions = r->preemptions;
+  a->ndec = r->ndecisions;
+  a->dec = util_xmalloc(sizeof(Decision) * (r->ndecisions ? r->ndecisions : 1));
+  if (r->ndecisions) memcpy(a->dec, r->decisions, sizeof(Decision) * r->ndecisions);
+  const uint32_t *pre;
+  a->npre = strategy_guided_preemptions(g, &pre);
+  a->pre = util_xmalloc(sizeof(uint32_t) * (a->npre ? a->npre : 1));
+  if (a->npre) memcpy(a->pre, pre, sizeof(uint32_t) * a->npre);
+  strategy_destroy(g);
+}
+
+/*
+** Look for a simpler run showing the bug that 'd' shows (the signatures
+** need[0..nneed)): remove one preemption at a time (keep the running thread
+** there, follow the old schedule after) and keep every change that still
+** shows them all with fewer preemptions, or as many and fewer steps.
+*/
+static void shrink_one(Explore *x, Distinct *d, const uint64_t *need, int nneed,
+                       double deadline) {
+  Attempt best, cand;
+  guided_run(x, d, need, nneed, d->dec, d->ndec, -1, &best);
+  if (!best.found) {
+    attempt_free(&best);
+    return;
+  }
+  int improved = 1, budget = 80;
+  while (improved && budget > 0 && util_now() < deadline) {
+    improved = 0;
+    for (uint32_t k = 0; k < best.npre && budget > 0 && util_now() < deadline; k++, budget--) {
+      guided_run(x, d, need, nneed, best.dec, best.ndec, best.pre[k], &cand);
+      if (cand.found && (cand.preemptions < best.preemptions ||
+                         (cand.preemptions == best.preemptions && cand.steps < best.steps))) {
+        attempt_free(&best);
+        best = cand;
+        improved = 1;
+        break;
+      }
+      attempt_free(&cand);
+    }
+  }
+  if (best.preemptions < d->preemptions ||
+      (best.preemptions == d->preemptions && best.steps < d->steps)) {
+    d->shrunk = 1;
+    d->shrunk_steps = best.steps;
+    d->shrunk_preemptions = best.preemptions;
+    d->shrunk_schedule = token_encode(x->digest, d->seed, engine_result(x->sim)->max_steps,
+                                      x->params_text.s, best.dec, best.ndec);
+    free(d->replay);
+    d->replay = explore_replay_command(x, d->seed, d->shrunk_schedule, 1);
+    /* the bug as the run replayed tells it (threads and steps may differ) */
+    d->shrunk_head = best.head_msg, best.head_msg = NULL;
+    d->shrunk_msg = best.rep_msg, best.rep_msg = NULL;
+    d->shrunk_conseq = best.rep_conseq, best.rep_conseq = NULL;
+  }
+  attempt_free(&best);
+}
+
+/*
+** Replay the run that completed a lock-order cycle (it was recorded without
+** its events unless --record all), and find in it the acquisitions that
+** close the cycle's edges, for the database to show and highlight.  NULL if
+** the replay did not fit (it always should: runs are deterministic).
+*/
+static const SimRun *replay_cycle_run(Explore *x, const LockGraphRun *how, uint64_t run,
+                                      uint64_t sig, int32_t *evs, int *nevs) {
+  const char *to[8], *from[8], *thread[8];
+  int32_t line[8];
+  int n = lockgraph_cycle(x->lg, sig, to, line, from, thread, 8);
+  StrategyConfig c;
+  strategy_config_init(&c);
+  c.replay = how->dec;
+  c.nreplay = how->ndec;
+  c.replay_seed = how->seed;
+  Strategy *g = strategy_create("replay", &c);
+  /* the replay's only run, numbered as the original */
+  SimRun *r = engine_run(x->sim, g, &x->dets, 0, run);
+  if (r && (r->end == END_DIVERGED || r->end == END_CUT || g->err[0])) r = NULL;
+  strategy_destroy(g);
+  /* each edge: its thread's first acquisition of 'to' at its line while
+     holding 'from' (a count of that thread's holds of 'from') */
+  int held[8] = {0}, found[8] = {0};
+  *nevs = 0;
+  for (uint32_t i = 0; r && i < r->nevents && *nevs < n; i++) {
+    const SimEvent *e = &r->events[i];
+    int acq = e->op == OP_ACQUIRE && e->value.tag == VAL_BOOL && e->value.u.i;
+    if ((!acq && e->op != OP_RELEASE) || e->obj < 0 || e->tid < 0) continue;
+    const char *obj = obj_name(r, e->obj), *who = thread_name(r, e->tid);
+    for (int k = 0; k < n; k++) {
+      if (strcmp(who, thread[k]) != 0) continue;
+      if (acq && !found[k] && held[k] > 0 && line[k] == e->line && !strcmp(obj, to[k])) {
+        found[k] = 1;
+        evs[(*nevs)++] = (int32_t)i;
+      }
+      if (!strcmp(obj, from[k])) held[k] += acq ? 1 : held[k] > 0 ? -1 : 0;
+    }
+  }
+  return r;
+}
+
+/*
+** The potential deadlocks: the cycles of the lock-order graph, each a
+** finding of the run that completed it (recorded late in the database).
+*/
+void explore_report_cycles(Explore *x) {
+  if (!x->lg) return;
+  size_t n = lockgraph_cycles(x->lg, x->o->script);
+  for (size_t i = 0; i < n; i++) {
+    uint64_t sig, run;
+    const LockGraphRun *how;
+    const char *msg = lockgraph_cycle_info(x->lg, i, &sig, &run, &how);
+    Distinct *d = finding_get(&x->fs, sig);
+    if (d) continue;
+    d = finding_add(&x->fs, sig, FIND_POTENTIAL_DEADLOCK);
+    const char *locks[FINDING_EVS];
+    int32_t lines[FINDING_EVS];
+    int nl = lockgraph_cycle(x->lg, sig, locks, lines, NULL, NULL, FINDING_EVS);
+    for (int k = 0; k < nl; k++) d->locks[d->nlocks++] = explore_lock_hash(locks[k]);
+    d->count = 1;
+    d->first_run = run;
+    d->seed = how->seed;
+    d->steps = how->steps;
+    d->preemptions = how->preemptions;
+    d->message = util_xstrdup(msg);
+    d->ndec = how->ndec;
+    d->dec = util_xmalloc(sizeof(Decision) * (how->ndec ? how->ndec : 1));
+    if (how->ndec) memcpy(d->dec, how->dec, sizeof(Decision) * how->ndec);
+    d->schedule = token_encode(x->digest, how->seed, how->max_steps, x->params_text.s, how->dec,
+                               how->ndec);
+    d->replay = explore_replay_command(x, how->seed, d->schedule, 0);
+    if (x->trace) {
+      int32_t evs[8];
+      int ne = 0;
+      const SimRun *r = x->o->record == RECORD_NONE ? NULL
+                                                    : replay_cycle_run(x, how, run, sig, evs, &ne);
+      trace_late_finding(x->trace, x->expl_id, run, "potential_deadlock", sig, msg, d->replay,
+                         r, evs, ne);
+    }
+  }
+}
+
+/*
+** A potential deadlock that no run deadlocked on: steer a directed search
+** toward it, and say whether it was reached (with a replay command).
+*/
+#define DIRECTED_RUNS 300
+
+static void confirm_one(Explore *x, Distinct *d) {
+  const char *names[8];
+  int32_t lines[8];
+  int n = lockgraph_cycle(x->lg, d->sig, names, lines, NULL, NULL, 8);
+  if (n == 0) return;
+  StrategyConfig c;
+  strategy_config_init(&c);
+  c.base_seed = x->base_seed;
+  c.target_names = names;
+  c.target_lines = lines;
+  c.ntargets = n;
+  Strategy *g = strategy_create("directed", &c);
+  uint64_t i;
+  int found = 0;
+  for (i = 0; i < DIRECTED_RUNS && !found && !explore_signal; i++) {
+    SimRun *r = engine_run(x->sim, g, &x->dets, i, i);
+    if (!r) break;
+    for (uint32_t k = 0; k < r->nfindings && !found; k++) {
+      const RunFinding *f = &r->findings[k];
+      if (f->kind != FIND_DEADLOCK || f->obj < 0) continue;
+      for (int t = 0; t < n; t++) found |= !strcmp(obj_name(r, f->obj), names[t]);
+    }
+    if (found) {
+      char *tok = explore_token(x, r);
+      StrBuf b;
+      sb_init(&b);
+      char *cmd = explore_replay_command(x, 0, tok, 1);
+      sb_printf(&b, "confirmed: a directed search deadlocked on it in %llu run%s: %s",
+                (unsigned long long)i + 1, i ? "s" : "", cmd);
+      free(cmd);
+      d->note = sb_take(&b);
+      free(tok);
+    }
+  }
+  if (!found && !explore_signal) {
+    StrBuf b;
+    sb_init(&b);
+    sb_printf(&b, "not reached in %d directed runs: the threads may never hold these locks at "
+                  "the same time (something else orders them)",
+              DIRECTED_RUNS);
+    d->note = sb_take(&b);
+  }
+  strategy_destroy(g);
+}
+
+/* Confirm each potential deadlock that no run of the exploration showed. */
+void explore_confirm(Explore *x) {
+  if (!x->lg || strcmp(x->o->command, "run") || x->status == 2) return;
+  for (size_t k = 0; k < x->bugs.n; k++) {
+    Distinct *d = &x->fs.v[x->bugs.v[k].head];
+    /* (one that happened is evidence of its deadlock, not a headline) */
+    if (d->kind == FIND_POTENTIAL_DEADLOCK) confirm_one(x, d);
+  }
+}
+
+/* Shrink the run that shows each bug (its representative observation's). */
+void explore_shrink(Explore *x) {
+  if (x->o->no_shrink || strcmp(x->o->command, "run") || x->status == 2) return;
+  double deadline = util_now() + 10.0;
+  engine_set_cut(x->sim, &explore_signal, deadline); /* a cut run shows nothing */
+  for (size_t k = 0; k < x->bugs.n && util_now() < deadline; k++) {
+    Bug *b = &x->bugs.v[k];
+    Distinct *d = &x->fs.v[b->rep];
+    /* a potential deadlock is reported once per exploration; a step limit
+       costs --max-steps per attempt */
+    if (d->kind == FIND_POTENTIAL_DEADLOCK || d->kind == FIND_STEP_LIMIT ||
+        d->preemptions == 0 || explore_signal)
+      continue;
+    uint64_t need[2];
+    int nneed = bug_required(&x->fs, b, need);
+    shrink_one(x, d, need, nneed, deadline);
+    if (d->shrunk) bug_compose(&x->fs, b); /* in the words of the run replayed */
+  }
+}
+
+/* A Graphviz quoted string. */
+static void dot_id(StrBuf *b, const char *s) {
+  sb_putc(b, '"');
+  for (; *s; s++) {
+    if (*s == '"' || *s == '\\') sb_putc(b, '\\');
+    sb_putc(b, *s);
+  }
+  sb_putc(b, '"');
+}
+
+/* The lock-order graph: into the database, and as Graphviz for --lock-graph. */
+void explore_lock_graph(Explore *x) {
+  if (!x->lg) return;
+  FILE *dot = NULL;
+  if (x->o->lock_graph) {
+    dot = fopen(x->o->lock_graph, "w");
+    if (!dot) {
+      fprintf(stderr, "racesim: cannot write %s: %s\n", x->o->lock_graph, strerror(errno));
+    } else {
+      fprintf(dot, "// lock-order graph of %s: A -> B when a thread took B while holding A\n",
+              x->o->script);
+      fprintf(dot, "digraph lock_order {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n");
+    }
+  }
+  const char *from, *to, *thread;
+  int32_t line, from_line;
+  uint64_t first, count;
+  size_t n = lockgraph_edge(x->lg, 0, &from, &to, &thread, &line, &from_line, &first, &count);
+  for (size_t i = 0; i < n; i++) {
+    lockgraph_edge(x->lg, i, &from, &to, &thread, &line, &from_line, &first, &count);
+    if (x->trace)
+      trace_lock_edge(x->trace, x->expl_id, from, to, thread, line, from_line, first, count);
+    if (dot) {
+      StrBuf b;
+      sb_init(&b);
+      sb_puts(&b, "  ");
+      dot_id(&b, from);
+      sb_puts(&b, " -> ");
+      dot_id(&b, to);
+      sb_puts(&b, " [label=");
+      StrBuf l;
+      sb_init(&l);
+      sb_printf(&l, "%s: %s:%d", thread, util_basename(x->o->script), (int)line);
+      dot_id(&b, l.s);
+      sb_free(&l);
+      sb_puts(&b, "];\n");
+      fputs(b.s, dot);
+      sb_free(&b);
+    }
+  }
+  if (dot) {
+    fprintf(dot, "}\n");
+    fclose(dot);
+  }
+}
