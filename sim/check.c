@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "args.h"
 #include "cli.h"
 #include "bug.h"
 #include "explore.h"
@@ -229,7 +230,7 @@ static int check_one(const char *path, const CheckOptions *co) {
 /* A positive count for option 'name'; 0 after an error message. */
 static uint64_t count_value(const char *name, const char *v) {
   uint64_t u;
-  if (cli_parse_u64(v, &u) != 0 || u == 0) {
+  if (args_u64(v, &u) != 0 || u == 0) {
     fprintf(stderr, "racesim check: %s needs a positive whole number, got '%s'\n", name, v);
     return 0;
   }
@@ -264,11 +265,11 @@ int cli_check(int argc, char **argv) {
     const char *v;
     if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v")) {
       co.verbose = 1;
-    } else if ((v = cli_option_value(argc, argv, &i, "--runs"))) {
+    } else if ((v = args_value(argc, argv, &i, "--runs"))) {
       if (!(co.runs = count_value("--runs", v))) rc = 2;
-    } else if ((v = cli_option_value(argc, argv, &i, "--dfs-runs"))) {
+    } else if ((v = args_value(argc, argv, &i, "--dfs-runs"))) {
       if (!(co.dfs_runs = count_value("--dfs-runs", v))) rc = 2;
-    } else if ((v = cli_option_value(argc, argv, &i, "--time-limit"))) {
+    } else if ((v = args_value(argc, argv, &i, "--time-limit"))) {
       char *end;
       co.time_limit = strtod(v, &end);
       if (!*v || *end || !(co.time_limit > 0)) {

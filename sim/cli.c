@@ -6,6 +6,7 @@
 ** found, 1 findings (or an expectation failed), 2 bad usage, bad script or
 ** bad database, 130/143 interrupted.
 */
+#include "args.h"
 #include "cli.h"
 
 #include <errno.h>
@@ -168,30 +169,7 @@ static void usage_error(const char *cmd, const char *fmt, ...) {
   va_end(ap);
 }
 
-int cli_parse_u64(const char *s, uint64_t *out) {
-  if (!s || !*s || *s == '-' || *s == '+') return -1;
-  char *end;
-  errno = 0;
-  unsigned long long v;
-  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-    if (!s[2]) return -1;
-    v = strtoull(s + 2, &end, 16);
-  } else {
-    v = strtoull(s, &end, 10);
-  }
-  if (errno || *end) return -1;
-  *out = (uint64_t)v;
-  return 0;
-}
 
-const char *cli_option_value(int argc, char **argv, int *i, const char *name) {
-  size_t n = strlen(name);
-  if (strncmp(argv[*i], name, n) != 0) return NULL;
-  if (argv[*i][n] == '=') return argv[*i] + n + 1;
-  if (argv[*i][n] != '\0') return NULL;
-  if (*i + 1 >= argc) return "";
-  return argv[++*i];
-}
 
 static int parse_double(const char *s, double *out) {
   char *end;
@@ -302,50 +280,50 @@ int cli_parse_run_options(const char *cmd, int argc, char **argv, ExploreOptions
       }
       o->strategy = val;
     } else if (!strcmp(name, "--runs") || !strcmp(name, "--max-runs")) {
-      if (cli_parse_u64(val, &u) || u == 0) {
+      if (args_u64(val, &u) || u == 0) {
         usage_error(cmd, "%s needs a positive integer, got '%s'", name, val);
         return 2;
       }
       o->runs = u;
     } else if (!strcmp(name, "--seed")) {
-      if (cli_parse_u64(val, &u)) {
+      if (args_u64(val, &u)) {
         usage_error(cmd, "--seed needs a number (decimal or 0x hex), got '%s'", val);
         return 2;
       }
       o->has_seed = 1;
       o->seed = u;
     } else if (!strcmp(name, "--depth")) {
-      if (cli_parse_u64(val, &u) || u < 1 || u > 16) {
+      if (args_u64(val, &u) || u < 1 || u > 16) {
         usage_error(cmd, "--depth needs an integer from 1 to 16, got '%s'", val);
         return 2;
       }
       o->depth = (int)u;
     } else if (!strcmp(name, "--pct-steps")) {
-      if (cli_parse_u64(val, &u) || u < 1 || u > UINT32_MAX) {
+      if (args_u64(val, &u) || u < 1 || u > UINT32_MAX) {
         usage_error(cmd, "--pct-steps needs a positive integer, got '%s'", val);
         return 2;
       }
       o->pct_steps = (uint32_t)u;
     } else if (!strcmp(name, "--preemption-bound")) {
-      if (cli_parse_u64(val, &u) || u > 1000) {
+      if (args_u64(val, &u) || u > 1000) {
         usage_error(cmd, "--preemption-bound needs an integer from 0 to 1000, got '%s'", val);
         return 2;
       }
       o->preemption_bound = (int)u;
     } else if (!strcmp(name, "--max-steps")) {
-      if (cli_parse_u64(val, &u) || u < 1 || u > 100000000) {
+      if (args_u64(val, &u) || u < 1 || u > 100000000) {
         usage_error(cmd, "--max-steps needs an integer from 1 to 100000000, got '%s'", val);
         return 2;
       }
       o->max_steps = (uint32_t)u;
     } else if (!strcmp(name, "--max-instructions")) {
-      if (cli_parse_u64(val, &u) || u < 1000) {
+      if (args_u64(val, &u) || u < 1000) {
         usage_error(cmd, "--max-instructions needs an integer >= 1000, got '%s'", val);
         return 2;
       }
       o->max_instructions = u;
     } else if (!strcmp(name, "--max-memory")) {
-      if (cli_parse_u64(val, &u) || u < 1 || u > 1048576) {
+      if (args_u64(val, &u) || u < 1 || u > 1048576) {
         usage_error(cmd, "--max-memory needs a size in MiB (1 to 1048576), got '%s'", val);
         return 2;
       }
@@ -371,7 +349,7 @@ int cli_parse_run_options(const char *cmd, int argc, char **argv, ExploreOptions
         return 2;
       }
     } else if (!strcmp(name, "--jobs")) {
-      if (cli_parse_u64(val, &u) || u < 1 || u > 256) {
+      if (args_u64(val, &u) || u < 1 || u > 256) {
         usage_error(cmd, "--jobs needs an integer from 1 to 256, got '%s'", val);
         return 2;
       }

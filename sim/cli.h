@@ -8,9 +8,6 @@
 
 int cli_main(int argc, char **argv);
 
-/* A decimal or 0x-hex unsigned number; -1 if malformed. */
-int cli_parse_u64(const char *s, uint64_t *out);
-
 /*
 ** Parse the options of `run` or `replay` (argv without the command) into
 ** 'o' (an ExploreOptions); returns 0, or 2 after printing a usage error.
@@ -19,13 +16,6 @@ int cli_parse_u64(const char *s, uint64_t *out);
 struct ExploreOptions;
 int cli_parse_run_options(const char *cmd, int argc, char **argv, struct ExploreOptions *o);
 void cli_free_options(struct ExploreOptions *o);
-
-/*
-** Option 'name' at argv[*i], as "--name=V" or "--name V": its value (and *i
-** moved past it; "" if argv ends there), or NULL if argv[*i] is another
-** option.
-*/
-const char *cli_option_value(int argc, char **argv, int *i, const char *name);
 
 /*
 ** Subcommands implemented in their own files, each with its help text

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "args.h"
 #include "cli.h"
 #include "svg.h"
 #include "trace.h"
@@ -1337,7 +1338,7 @@ const char cli_report_help[] =
 /* A --run or --exploration number into *out; 0, or 2 after a message. */
 static int number_value(const char *name, const char *what, const char *v, long long *out) {
   uint64_t u;
-  if (cli_parse_u64(v, &u) != 0 || u > INT64_MAX) {
+  if (args_u64(v, &u) != 0 || u > INT64_MAX) {
     fprintf(stderr, "racesim report: %s needs %s (a number), got '%s'\n", name, what, v);
     return 2;
   }
@@ -1355,15 +1356,15 @@ int cli_report(int argc, char **argv) {
   for (int i = 0; i < argc; i++) {
     int bad = 0;
     if (!strcmp(argv[i], "--json")) r.json = 1;
-    else if ((v = cli_option_value(argc, argv, &i, "--html"))) {
+    else if ((v = args_value(argc, argv, &i, "--html"))) {
       if (!*v) {
         fprintf(stderr, "racesim report: --html needs a file name\n");
         bad = 2;
       }
       htmlfile = v;
-    } else if ((v = cli_option_value(argc, argv, &i, "--run")))
+    } else if ((v = args_value(argc, argv, &i, "--run")))
       bad = number_value("--run", "a run index", v, &run);
-    else if ((v = cli_option_value(argc, argv, &i, "--exploration")))
+    else if ((v = args_value(argc, argv, &i, "--exploration")))
       bad = number_value("--exploration", "an exploration id", v, &r.expl);
     else if (argv[i][0] == '-') {
       fprintf(stderr,

@@ -1,0 +1,33 @@
+/*
+** args.c - reading the words of a command line (args.h).
+*/
+#include "args.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int args_u64(const char *s, uint64_t *out) {
+  if (!s || !*s || *s == '-' || *s == '+') return -1;
+  char *end;
+  errno = 0;
+  unsigned long long v;
+  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    if (!s[2]) return -1;
+    v = strtoull(s + 2, &end, 16);
+  } else {
+    v = strtoull(s, &end, 10);
+  }
+  if (errno || *end) return -1;
+  *out = (uint64_t)v;
+  return 0;
+}
+
+const char *args_value(int argc, char **argv, int *i, const char *name) {
+  size_t n = strlen(name);
+  if (strncmp(argv[*i], name, n) != 0) return NULL;
+  if (argv[*i][n] == '=') return argv[*i] + n + 1;
+  if (argv[*i][n] != '\0') return NULL;
+  if (*i + 1 >= argc) return "";
+  return argv[++*i];
+}
