@@ -60,9 +60,6 @@ static void pct_bound(const Explore *x, double *p1, double *pall, int *n) {
   *pall = 1.0 - pow(1.0 - *p1, (double)x->runs);
 }
 
-/* "s" unless n is one: "1 run", "2 runs" */
-static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
-
 static const char *const kind_noun[FIND__COUNT] = {
     [FIND_LOST_UPDATE] = "lost update", [FIND_DATA_RACE] = "data race",
     [FIND_DEADLOCK] = "deadlock",       [FIND_POTENTIAL_DEADLOCK] = "lock-order cycle",
@@ -83,12 +80,12 @@ static void evidence_line(const Explore *x, const Bug *b, StrBuf *out) {
     for (size_t m = j; m < b->nobs; m++) n += x->fs.v[b->obs[m]].kind == kind;
     if (kind == b->kind) /* the headline's own kind: counted in the bug's runs */
       sb_printf(out, "%s%llu other %s%s", k++ ? ", " : "", (unsigned long long)n,
-                kind_noun[kind], plural(n));
+                kind_noun[kind], util_plural(n));
     else if (kind == FIND_POTENTIAL_DEADLOCK) /* one per exploration: no run count */
       sb_printf(out, "%s%s (its lock-order cycle)", k++ ? ", " : "", finding_kind_names[kind]);
     else
       sb_printf(out, "%s%s in %llu run%s", k++ ? ", " : "", finding_kind_names[kind],
-                (unsigned long long)runs, plural(runs));
+                (unsigned long long)runs, util_plural(runs));
     if (n > 1 && kind != b->kind) sb_printf(out, " (%llu signatures)", (unsigned long long)n);
   }
 }
@@ -122,13 +119,13 @@ static void print_bug(const Explore *x, size_t i) {
   if (b->kind == FIND_POTENTIAL_DEADLOCK) /* one graph over all runs, not a run's finding */
     printf("\n[%zu] %s: in the lock-order graph of %llu run%s (cycle complete in run %s, "
            "%u step%s, %u preemption%s)\n",
-           i + 1, finding_kind_names[b->kind], (unsigned long long)x->runs, plural(x->runs),
-           first, d->steps, plural(d->steps), d->preemptions, plural(d->preemptions));
+           i + 1, finding_kind_names[b->kind], (unsigned long long)x->runs, util_plural(x->runs),
+           first, d->steps, util_plural(d->steps), d->preemptions, util_plural(d->preemptions));
   else
     printf("\n[%zu] %s: in %llu of %llu run%s (first: run %s, %u step%s, %u preemption%s)\n",
            i + 1, finding_kind_names[b->kind], (unsigned long long)b->runs,
-           (unsigned long long)x->runs, plural(x->runs), first, d->steps, plural(d->steps),
-           d->preemptions, plural(d->preemptions));
+           (unsigned long long)x->runs, util_plural(x->runs), first, d->steps, util_plural(d->steps),
+           d->preemptions, util_plural(d->preemptions));
   printf("    %s\n", b->message);
   if (b->nobs > 1) {
     StrBuf e;
@@ -140,7 +137,7 @@ static void print_bug(const Explore *x, size_t i) {
   if (h->note) print_command(x, "    ", h->note); /* (it may hold a replay command) */
   if (d->shrunk)
     printf("    shrunk: %u step%s, %u preemption%s (from %u, %u)\n", d->shrunk_steps,
-           plural(d->shrunk_steps), d->shrunk_preemptions, plural(d->shrunk_preemptions),
+           util_plural(d->shrunk_steps), d->shrunk_preemptions, util_plural(d->shrunk_preemptions),
            d->steps, d->preemptions);
   print_command(x, "    replay: ", d->replay);
 }
@@ -171,26 +168,26 @@ void explore_print_human(Explore *x) {
     if (x->complete)
       printf("complete: every interleaving%s%s was explored (%llu run%s pruned as redundant)\n",
              part, o->preemption_bound >= 0 ? " within the preemption bound" : "",
-             (unsigned long long)x->strat->pruned, plural(x->strat->pruned));
+             (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned));
     else if (x->strat->complete == 0 && x->truncated)
       printf("not complete: some runs hit --max-steps, so what they would have done next was "
              "not explored (%llu run%s pruned)\n",
-             (unsigned long long)x->strat->pruned, plural(x->strat->pruned));
+             (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned));
     else if (x->timed_out)
       printf("not complete: --time-limit ran out with about %.0f%%%s explored (%llu run%s "
              "pruned)\n",
              100.0 * x->dfs_frac, part, (unsigned long long)x->strat->pruned,
-             plural(x->strat->pruned));
+             util_plural(x->strat->pruned));
     else if (x->interrupted || x->status == 2 || o->stop_first)
       printf("not complete: the exploration stopped before the end (about %.0f%%%s explored, "
              "%llu run%s pruned)\n",
              100.0 * x->dfs_frac, part, (unsigned long long)x->strat->pruned,
-             plural(x->strat->pruned));
+             util_plural(x->strat->pruned));
     else
       printf("not complete: the run budget ran out with about %.0f%%%s explored (%llu run%s "
              "pruned); raise --runs to go on\n",
              100.0 * x->dfs_frac, part, (unsigned long long)x->strat->pruned,
-             plural(x->strat->pruned));
+             util_plural(x->strat->pruned));
   } else if (strcmp(sname, "pct") == 0 && x->runs) {
     double p1, pall;
     int n;
@@ -207,8 +204,8 @@ void explore_print_human(Explore *x) {
   if (x->bugs.n == 0) {
     printf("no findings\n");
   } else {
-    printf("%zu bug%s (%zu observation%s):\n", x->bugs.n, plural(x->bugs.n), x->fs.n,
-           plural(x->fs.n));
+    printf("%zu bug%s (%zu observation%s):\n", x->bugs.n, util_plural(x->bugs.n), x->fs.n,
+           util_plural(x->fs.n));
     for (size_t i = 0; i < x->bugs.n; i++) print_bug(x, i);
   }
   if (x->recorded) printf("\ntrace database: %s (exploration %lld)\n", o->db, (long long)x->expl_id);

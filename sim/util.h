@@ -85,6 +85,9 @@ void util_cond_wait_ms(pthread_cond_t *cv, pthread_mutex_t *mu, int ms);
 /* Online processors (at least 1, at most 64). */
 int util_cores(void);
 
+/* "s" unless n is one: "1 run", "2 runs". */
+static inline const char *util_plural(long long n) { return n == 1 ? "" : "s"; }
+
 /* Wall-clock time as "YYYY-MM-DDTHH:MM:SSZ" (for the trace database only). */
 void util_utc_stamp(char out[32]);
 

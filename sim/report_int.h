@@ -1,0 +1,67 @@
+/*
+** report_int.h - what report.c (the summary, JSON, one run) shares with
+** report_html.c: the open report, the bugs as the database keeps them, and
+** a few ways to read rows.
+*/
+#ifndef RACESIM_REPORT_INT_H
+#define RACESIM_REPORT_INT_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "util.h"
+
+typedef struct Report {
+  sqlite3 *db;
+  const char *path;
+  int json;
+  long long expl; /* --exploration ID, or -1: every exploration */
+  int nsvg;       /* SVGs written so far: each has its own marker ids */
+  StrBuf out;
+} Report;
+
+/* One observation folded into a bug: a row of bug_evidence. */
+typedef struct RepObs {
+  char *role, *kind, *sig, *message, *schedule, *note;
+  long long runs, first_run, steps, preemptions; /* -1: not known */
+} RepObs;
+
+/*
+** A bug: a row of bugs with its evidence, or, for an exploration recorded
+** without them (schema version 1), one distinct finding on its own.
+** schedule, steps and preemptions are the run shown (first_run); shrunk_*
+** the simpler run the replay command replays, when shrinking found one.
+*/
+typedef struct RepBug {
+  char *kind, *sig, *message, *seed, *schedule, *replay, *note, *shrunk_schedule;
+  long long runs, first_run, steps, preemptions, shrunk_steps, shrunk_preemptions;
+  RepObs *obs;
+  size_t nobs, cap;
+} RepBug;
+
+typedef struct BugSet {
+  RepBug *v;
+  size_t n, cap, nobs;
+  int grouped; /* 1: from table bugs; 0: each distinct finding alone */
+} BugSet;
+
+/* A text column ("" when NULL), a copy of it (NULL when NULL), an integer
+   (-1 when NULL). */
+const char *report_col(sqlite3_stmt *st, int i);
+char *report_dup_col(sqlite3_stmt *st, int i);
+long long report_num_col(sqlite3_stmt *st, int i);
+/* Prepare a statement; NULL after printing why. */
+sqlite3_stmt *report_prep(Report *r, const char *sql);
+/* The first n integers of the one row 'sql' (one ? = arg) gives into v (-1: none). */
+void report_int_row(Report *r, const char *sql, long long arg, long long *v, int n);
+
+/* The bugs of exploration 'expl' (grouped, or each distinct finding alone). */
+int report_load_bugs(Report *r, long long expl, BugSet *bs);
+void report_bugs_free(BugSet *bs);
+/* "1 bug (4 observations)", and why they are not grouped where they are not. */
+void report_bug_count(StrBuf *o, const BugSet *bs);
+
+/* The HTML report (report_html.c). */
+int report_html(Report *r);
+
+#endif
