@@ -300,7 +300,6 @@ int report_load_bugs(Report *r, long long expl, BugSet *bs) {
   return n > 0 ? load_grouped(r, expl, bs) : load_distinct(r, expl, bs);
 }
 
-
 /* "1 bug (4 observations)", and why they are not grouped where they are not. */
 void report_bug_count(StrBuf *o, const BugSet *bs) {
   sb_printf(o, "%zu bug%s (%zu observation%s", bs->n, util_plural((long long)bs->n), bs->nobs,
