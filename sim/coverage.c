@@ -111,13 +111,12 @@ void coverage_add_run(Coverage *c, const SimRun *r) {
   sb_init(&b);
   for (int32_t o = 0; o < r->nobjs; o++) {
     const SimObject *obj = &r->objs[o];
-    const char *kind = obj->cls->kind;
     if (obj->last_ev < 0) continue;
     sb_reset(&b);
     if (obj->cls->lock_like) {
       order_of(r, o, OP_ACQUIRE, &b);
       if (b.len) see(c, obj_name(r, o), "acquisition_order", b.s, r->index);
-    } else if (!strcmp(kind, "Condition")) {
+    } else if (obj->cls->traits & OBJ_WAKEUP_ORDER) {
       order_of(r, o, OP_CV_WAKE, &b);
       if (b.len) see(c, obj_name(r, o), "wakeup_order", b.s, r->index);
     }

@@ -105,7 +105,7 @@ static int32_t taken_at(const SimRun *r, int32_t tid, int32_t oid) {
   if (thread_obj) return -1;
   if (!o->cls->lock_like && o->link >= 0 && o->link < r->nobjs) o = &r->objs[o->link];
   if (!o->cls->lock_like) return -1;
-  int reentrant = strcmp(o->cls->kind, "RLock") == 0;
+  int reentrant = (o->cls->traits & OBJ_REENTRANT) != 0;
   int32_t found = -1, open = 0; /* open: releases not yet matched, going back */
   for (int32_t i = o->last_ev; i >= 0; i = r->events[i].prev_obj) {
     const SimEvent *e = &r->events[i];
@@ -223,7 +223,7 @@ static void dl_end(Detector *base, SimRun *r) {
       } while (y != x);
       if (self) {
         const SimObject *o = waited_object(r, &r->threads[x]);
-        if (o && strcmp(o->cls->kind, "Lock") == 0)
+        if (o && (o->cls->traits & (OBJ_MUTEX | OBJ_REENTRANT)) == OBJ_MUTEX)
           advise(&adv, "A Lock is not re-entrant: a thread that acquires it twice "
                        "waits for itself forever (use RLock)");
       }

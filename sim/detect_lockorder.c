@@ -59,7 +59,7 @@ static Held *held_of(LockOrder *d, int32_t tid, int **n) {
 }
 
 static int is_mutex(const SimObject *o) {
-  return o->cls->lock_like && (!strcmp(o->cls->kind, "Lock") || !strcmp(o->cls->kind, "RLock"));
+  return (o->cls->traits & OBJ_MUTEX) != 0;
 }
 
 /* Record edges held -> obj for thread 'tid' taking 'obj' at 'line'. */

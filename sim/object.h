@@ -2,8 +2,9 @@
 ** object.h - how the engine sees a simulated object.  The engine knows a
 ** primitive only through this small interface: its kind, whether a thread's
 ** pending operation on it can proceed, whom that thread waits for, how to
-** say so in words, and where it comes from in the code.  Each primitive in
-** sync/ defines one ObjClass.
+** say so in words, where it comes from in the code, and its traits (the
+** engine never compares kind names).  Each primitive in sync/ defines one
+** ObjClass.
 */
 #ifndef RACESIM_OBJECT_H
 #define RACESIM_OBJECT_H
@@ -55,7 +56,15 @@ typedef struct ObjClass {
   ** line (see obj_site).
   */
   uint64_t (*site)(const SimRun *r, const SimObject *o);
+
+  uint8_t traits; /* OBJ_*: what the engine needs to know of the primitive */
 } ObjClass;
+
+enum {
+  OBJ_MUTEX = 1 << 0,       /* held by one thread at a time (Lock, RLock): lock order */
+  OBJ_REENTRANT = 1 << 1,   /* its holder may take it again (RLock) */
+  OBJ_WAKEUP_ORDER = 1 << 2 /* the order its waiters are woken in is coverage (Condition) */
+};
 
 /* The site of 'o' (ObjClass.site, or its kind and creation line). */
 static inline uint64_t obj_site(const SimRun *r, const SimObject *o) {

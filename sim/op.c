@@ -4,7 +4,7 @@
 #include "op.h"
 
 const OpInfo op_table[OP__COUNT] = {
-#define OP_ROW(c, n, r, w, b) {n, r, w, b},
+#define OP_ROW(c, n, r, w, b, a) {n, r, w, b, a},
     OP_LIST(OP_ROW)
 #undef OP_ROW
 };

@@ -15,54 +15,68 @@
 enum { ACC_NONE = 0, ACC_READ = 1, ACC_WRITE = 2 };
 enum { F_MAIN = 1, F_ITEMS = 1, F_TASKS = 2, F_TAIL = 4 };
 
-/*   code            name          reads    writes             blocking */
+/*
+** Arrival: when a thread starts waiting in a blocking operation, does that
+** touch the object, so that partial-order reduction must order it against
+** what ends the wait (sched.c record_arrival)?
+**   AR_ALWAYS   yes: an Event.wait, a Barrier entry, a Queue.join are
+**               ended by a set(), a trip, a task_done() only once begun
+**   AR_SUSPEND  in async mode, when the task suspends: the decision to
+**               suspend read the object (a join of a live thread)
+**   AR_LINE     in async mode, when the task suspends: it takes its place
+**               in a first-come, first-served line (it writes the object)
+** and 0 for operations that never wait, or begin with an event of their own.
+*/
+enum { AR_ALWAYS = 1, AR_SUSPEND = 2, AR_LINE = 3 };
+
+/*   code            name          reads    writes             blocking arrival */
 #define OP_LIST(X)                                                             \
-  X(START, "start", 0, 0, 0)                                                   \
-  X(END, "end", 0, F_MAIN, 0)                                                  \
-  X(SPAWN, "spawn", 0, 0, 0)                                                   \
-  X(JOIN, "join", F_MAIN, 0, 1)                                                \
-  X(IS_ALIVE, "is_alive", F_MAIN, 0, 0)                                        \
-  X(YIELD, "yield", 0, 0, 0)                                                   \
-  X(SLEEP, "sleep", 0, 0, 1)                                                   \
-  X(CHOOSE, "choose", 0, 0, 0)                                                 \
-  X(PRINT, "print", 0, 0, 0)                                                   \
-  X(CHECK, "check", 0, 0, 0)                                                   \
-  X(ERROR, "error", 0, 0, 0)                                                   \
-  X(NEW, "new", 0, F_MAIN, 0)                                                  \
-  X(READ, "read", F_MAIN, 0, 0)                                                \
-  X(WRITE, "write", 0, F_MAIN, 0)                                              \
-  X(ADD, "add", 0, F_MAIN, 0)                                                  \
-  X(ACQUIRE, "acquire", 0, F_MAIN, 1)                                          \
-  X(RELEASE, "release", 0, F_MAIN, 0)                                          \
-  X(LOCKED, "locked", F_MAIN, 0, 0)                                            \
-  X(IS_OWNED, "is_owned", F_MAIN, 0, 0)                                        \
-  X(WAITING, "waiting", F_MAIN, 0, 0)                                          \
-  X(CV_WAIT, "wait", 0, F_MAIN, 0)                                             \
-  X(CV_WAKE, "wake", 0, F_MAIN, 1)                                             \
-  X(NOTIFY, "notify", 0, F_MAIN, 0)                                            \
-  X(NOTIFY_ALL, "notify_all", 0, F_MAIN, 0)                                    \
-  X(EV_SET, "set", 0, F_MAIN, 0)                                               \
-  X(EV_CLEAR, "clear", 0, F_MAIN, 0)                                           \
-  X(EV_IS_SET, "is_set", F_MAIN, 0, 0)                                         \
-  X(EV_WAIT, "wait", F_MAIN, 0, 1)                                             \
-  X(BAR_WAIT, "wait", 0, F_MAIN, 1)                                            \
-  X(BAR_PASS, "pass", 0, F_MAIN, 1)                                            \
-  X(BAR_TRIP, "trip", 0, F_MAIN, 0)                                            \
-  X(BAR_BREAK, "break", 0, F_MAIN, 0)                                          \
-  X(BAR_RESET, "reset", 0, F_MAIN, 0)                                          \
-  X(BAR_ABORT, "abort", 0, F_MAIN, 0)                                          \
-  X(BAR_N_WAITING, "n_waiting", F_MAIN, 0, 0)                                  \
-  X(BAR_BROKEN, "broken", F_MAIN, 0, 0)                                        \
-  X(Q_PUT, "put", F_ITEMS, F_ITEMS|F_TAIL|F_TASKS, 1)                          \
-  X(Q_GET, "get", 0, F_ITEMS|F_TAIL, 1)                                        \
-  X(Q_TASK_DONE, "task_done", 0, F_TASKS, 0)                                   \
-  X(Q_JOIN, "join", F_TASKS, 0, 1)                                             \
-  X(Q_QSIZE, "qsize", F_ITEMS|F_TAIL, 0, 0)                                           \
-  X(Q_EMPTY, "empty", F_ITEMS|F_TAIL, 0, 0)                                           \
-  X(Q_FULL, "full", F_ITEMS|F_TAIL, 0, 0)
+  X(START, "start", 0, 0, 0, 0)                                                \
+  X(END, "end", 0, F_MAIN, 0, 0)                                               \
+  X(SPAWN, "spawn", 0, 0, 0, 0)                                                \
+  X(JOIN, "join", F_MAIN, 0, 1, AR_SUSPEND)                                    \
+  X(IS_ALIVE, "is_alive", F_MAIN, 0, 0, 0)                                     \
+  X(YIELD, "yield", 0, 0, 0, 0)                                                \
+  X(SLEEP, "sleep", 0, 0, 1, AR_SUSPEND)                                       \
+  X(CHOOSE, "choose", 0, 0, 0, 0)                                              \
+  X(PRINT, "print", 0, 0, 0, 0)                                                \
+  X(CHECK, "check", 0, 0, 0, 0)                                                \
+  X(ERROR, "error", 0, 0, 0, 0)                                                \
+  X(NEW, "new", 0, F_MAIN, 0, 0)                                               \
+  X(READ, "read", F_MAIN, 0, 0, 0)                                             \
+  X(WRITE, "write", 0, F_MAIN, 0, 0)                                           \
+  X(ADD, "add", 0, F_MAIN, 0, 0)                                               \
+  X(ACQUIRE, "acquire", 0, F_MAIN, 1, AR_LINE)                                 \
+  X(RELEASE, "release", 0, F_MAIN, 0, 0)                                       \
+  X(LOCKED, "locked", F_MAIN, 0, 0, 0)                                         \
+  X(IS_OWNED, "is_owned", F_MAIN, 0, 0, 0)                                     \
+  X(WAITING, "waiting", F_MAIN, 0, 0, 0)                                       \
+  X(CV_WAIT, "wait", 0, F_MAIN, 0, 0)                                          \
+  X(CV_WAKE, "wake", 0, F_MAIN, 1, 0)                                          \
+  X(NOTIFY, "notify", 0, F_MAIN, 0, 0)                                         \
+  X(NOTIFY_ALL, "notify_all", 0, F_MAIN, 0, 0)                                 \
+  X(EV_SET, "set", 0, F_MAIN, 0, 0)                                            \
+  X(EV_CLEAR, "clear", 0, F_MAIN, 0, 0)                                        \
+  X(EV_IS_SET, "is_set", F_MAIN, 0, 0, 0)                                      \
+  X(EV_WAIT, "wait", F_MAIN, 0, 1, AR_ALWAYS)                                  \
+  X(BAR_WAIT, "wait", 0, F_MAIN, 1, AR_ALWAYS)                                 \
+  X(BAR_PASS, "pass", 0, F_MAIN, 1, 0)                                         \
+  X(BAR_TRIP, "trip", 0, F_MAIN, 0, 0)                                         \
+  X(BAR_BREAK, "break", 0, F_MAIN, 0, 0)                                       \
+  X(BAR_RESET, "reset", 0, F_MAIN, 0, 0)                                       \
+  X(BAR_ABORT, "abort", 0, F_MAIN, 0, 0)                                       \
+  X(BAR_N_WAITING, "n_waiting", F_MAIN, 0, 0, 0)                               \
+  X(BAR_BROKEN, "broken", F_MAIN, 0, 0, 0)                                     \
+  X(Q_PUT, "put", F_ITEMS, F_ITEMS|F_TAIL|F_TASKS, 1, AR_LINE)                 \
+  X(Q_GET, "get", 0, F_ITEMS|F_TAIL, 1, AR_LINE)                               \
+  X(Q_TASK_DONE, "task_done", 0, F_TASKS, 0, 0)                                \
+  X(Q_JOIN, "join", F_TASKS, 0, 1, AR_ALWAYS)                                  \
+  X(Q_QSIZE, "qsize", F_ITEMS|F_TAIL, 0, 0, 0)                                 \
+  X(Q_EMPTY, "empty", F_ITEMS|F_TAIL, 0, 0, 0)                                 \
+  X(Q_FULL, "full", F_ITEMS|F_TAIL, 0, 0, 0)
 
 typedef enum OpCode {
-#define OP_ENUM(c, n, r, w, b) OP_##c,
+#define OP_ENUM(c, n, r, w, b, a) OP_##c,
   OP_LIST(OP_ENUM)
 #undef OP_ENUM
       OP__COUNT
@@ -72,6 +86,7 @@ typedef struct OpInfo {
   const char *name;
   uint8_t rd, wr; /* facets read and written */
   uint8_t blocking;
+  uint8_t arrival; /* AR_*: does starting to wait touch the object? */
 } OpInfo;
 
 extern const OpInfo op_table[OP__COUNT];

@@ -413,14 +413,9 @@ static int must_suspend(const SimRun *r, const SimThread *t) {
 static void record_arrival(lua_State *L, SimRun *r, const SimThread *t, int suspend) {
   int op = t->pend.op;
   uint8_t touch = (uint8_t)(op_table[op].rd | op_table[op].wr);
-  int line = 0;
-  if (r->in_finally || t->pend.obj < 0 || (t->pend.flags & PEND_NOWAIT)) return;
-  if (r->mode == MODE_ASYNC) {
-    if (!suspend || !op_table[op].blocking || op == OP_CV_WAKE || op == OP_BAR_PASS) return;
-    line = op == OP_ACQUIRE || op == OP_Q_GET || op == OP_Q_PUT;
-  } else if (op != OP_EV_WAIT && op != OP_BAR_WAIT && op != OP_Q_JOIN) {
-    return;
-  }
+  int arrival = op_table[op].arrival, line = arrival == AR_LINE; /* (op.h) */
+  if (r->in_finally || t->pend.obj < 0 || (t->pend.flags & PEND_NOWAIT) || !arrival) return;
+  if (r->mode == MODE_ASYNC ? !suspend : arrival != AR_ALWAYS) return;
   SimEvent *e = sched_event(L, OP_WAITING, t->pend.obj);
   e->frd = line ? 0 : touch;
   e->fwr = line ? touch : 0;

@@ -139,7 +139,7 @@ static int barrier_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_
 }
 
 const ObjClass barrier_class = {"Barrier", barrier_ready, NULL, barrier_explain,
-                                barrier_enabled_before, 0, 0, NULL};
+                                barrier_enabled_before, 0, 0, NULL, 0};
 
 /* Wake every thread waiting to pass. */
 static void wake_all(SimRun *r, SimObject *o, int32_t ev) {

@@ -214,7 +214,8 @@ static int cond_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t b
 }
 
 const ObjClass condition_class = {"Condition", cond_ready, cond_waits_for,
-                                  cond_explain, cond_enabled_before, 0, 0, NULL};
+                                  cond_explain, cond_enabled_before, 0, 0, NULL,
+                                  OBJ_WAKEUP_ORDER};
 
 /* The threads parked in wait() on 'c' and not yet notified, oldest first. */
 static int waiters(const SimRun *r, const SimObject *c, int32_t *out, int max) {

@@ -47,7 +47,7 @@ static int event_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t 
 }
 
 const ObjClass event_class = {"Event", event_ready, NULL, event_explain,
-                              event_enabled_before, 0, 0, NULL};
+                              event_enabled_before, 0, 0, NULL, 0};
 
 /* ---- operations ------------------------------------------------------- */
 

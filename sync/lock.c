@@ -124,14 +124,14 @@ static int lock_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t b
 }
 
 const ObjClass lock_class = {"Lock", lock_ready, lock_waits_for, lock_explain,
-                             lock_enabled_before, 1, 0, NULL};
+                             lock_enabled_before, 1, 0, NULL, OBJ_MUTEX};
 const ObjClass rlock_class = {"RLock", lock_ready, lock_waits_for, lock_explain,
-                              lock_enabled_before, 1, 0, NULL};
+                              lock_enabled_before, 1, 0, NULL, OBJ_MUTEX | OBJ_REENTRANT};
 const ObjClass semaphore_class = {"Semaphore", lock_ready, lock_waits_for,
-                                  lock_explain, lock_enabled_before, 1, 0, NULL};
+                                  lock_explain, lock_enabled_before, 1, 0, NULL, 0};
 const ObjClass bounded_semaphore_class = {"BoundedSemaphore", lock_ready,
                                           lock_waits_for, lock_explain,
-                                          lock_enabled_before, 1, 0, NULL};
+                                          lock_enabled_before, 1, 0, NULL, 0};
 const ObjClass *const lock_family[] = {&lock_class, &rlock_class, &semaphore_class,
                                        &bounded_semaphore_class, NULL};
 

@@ -159,7 +159,7 @@ static int queue_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t 
 }
 
 const ObjClass queue_class = {"Queue", queue_ready, NULL, queue_explain,
-                              queue_enabled_before, 0, 0, NULL};
+                              queue_enabled_before, 0, 0, NULL, 0};
 
 /* Async mode: wake the oldest not-yet-woken waiter doing 'op'. */
 static void wake_next(SimRun *r, SimObject *o, int op, int32_t ev) {

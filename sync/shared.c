@@ -14,8 +14,8 @@
 #include "../sim/prng.h"
 #include "sync.h"
 
-const ObjClass shared_class = {"Shared", NULL, NULL, NULL, NULL, 0, 1, NULL};
-const ObjClass shared_table_class = {"SharedTable", NULL, NULL, NULL, NULL, 0, 0, NULL};
+const ObjClass shared_class = {"Shared", NULL, NULL, NULL, NULL, 0, 1, NULL, 0};
+const ObjClass shared_table_class = {"SharedTable", NULL, NULL, NULL, NULL, 0, 0, NULL, 0};
 
 /* ---- accesses --------------------------------------------------------- */
 

@@ -66,7 +66,7 @@ static int thread_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t
 }
 
 const ObjClass thread_class = {"Thread", thread_ready, thread_waits_for,
-                               thread_explain, thread_enabled_before, 0, 0, thread_site};
+                               thread_explain, thread_enabled_before, 0, 0, thread_site, 0};
 
 /* ---- bindings ------------------------------------------------------- */
 

@@ -37,13 +37,13 @@ static const char *ev_explain(const SimRun *r, const SimObject *o, const int32_t
   return NULL;
 }
 
-static const ObjClass loc_class = {"Shared", NULL, NULL, NULL, NULL, 0, 1, NULL};
+static const ObjClass loc_class = {"Shared", NULL, NULL, NULL, NULL, 0, 1, NULL, 0};
 static const ObjClass lock_cls = {"Lock", NULL, mutex_waits_for, mutex_explain,
-                                  NULL, 1, 0, NULL};
+                                  NULL, 1, 0, NULL, OBJ_MUTEX};
 static const ObjClass rlock_cls = {"RLock", NULL, mutex_waits_for, mutex_explain,
-                                   NULL, 1, 0, NULL};
-static const ObjClass prim_cls = {"Event", NULL, NULL, ev_explain, NULL, 0, 0, NULL};
-static const ObjClass barrier_cls = {"Barrier", NULL, NULL, NULL, NULL, 0, 0, NULL};
+                                   NULL, 1, 0, NULL, OBJ_MUTEX | OBJ_REENTRANT};
+static const ObjClass prim_cls = {"Event", NULL, NULL, ev_explain, NULL, 0, 0, NULL, 0};
+static const ObjClass barrier_cls = {"Barrier", NULL, NULL, NULL, NULL, 0, 0, NULL, 0};
 
 typedef struct World {
   SimRun r;

@@ -41,8 +41,9 @@ static int lock_free_snap(const SimEvent *e, const SimEvent *ev, uint32_t before
   return ev[before].snap == 1; /* snap: 1 when the lock was free before */
 }
 
-static const ObjClass var_class = {"Shared", NULL, NULL, NULL, NULL, 0, 1, NULL};
-static const ObjClass lock_class = {"Lock", NULL, NULL, NULL, lock_free_snap, 1, 0, NULL};
+static const ObjClass var_class = {"Shared", NULL, NULL, NULL, NULL, 0, 1, NULL, 0};
+static const ObjClass lock_class = {"Lock", NULL, NULL, NULL, lock_free_snap, 1, 0, NULL,
+                                    OBJ_MUTEX};
 
 /* ---- the interpreter -------------------------------------------------- */
 

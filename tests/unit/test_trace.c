@@ -11,7 +11,7 @@
 #include "../../sim/trace.h"
 #include "test.h"
 
-static const ObjClass loc = {"Shared", NULL, NULL, NULL, NULL, 0, 1, NULL};
+static const ObjClass loc = {"Shared", NULL, NULL, NULL, NULL, 0, 1, NULL, 0};
 
 static int64_t scalar(const char *db, const char *sql) {
   sqlite3 *h;
