@@ -274,8 +274,9 @@ int cli_parse_run_options(const char *cmd, int argc, char **argv, ExploreOptions
     uint64_t u;
     double d;
     if (!strcmp(name, "--strategy")) {
-      if (strcmp(val, "random") && strcmp(val, "pct") && strcmp(val, "dfs")) {
-        usage_error(cmd, "--strategy must be random, pct or dfs, not '%s'", val);
+      const StrategyOps *ops = strategy_find(val); /* (the registry is the only list) */
+      if (!ops || !(ops->flags & STRAT_USER)) {
+        usage_error(cmd, "--strategy must be %s, not '%s'", strategy_user_list(), val);
         return 2;
       }
       o->strategy = val;
@@ -410,7 +411,7 @@ static int cmd_replay(int argc, char **argv) {
   } else if (!rc && o.schedule && o.has_seed) {
     usage_error("replay", "give --seed or --schedule, not both");
     rc = 2;
-  } else if (!rc && !strcmp(o.strategy, "dfs")) {
+  } else if (!rc && (strategy_find(o.strategy)->flags & STRAT_TREE)) {
     usage_error("replay", "a dfs run is replayed with --schedule TOKEN");
     rc = 2;
   }

@@ -196,11 +196,12 @@ static int setup(Explore *x) {
     c.has_fixed_seed = 1;
     c.fixed_seed = o->seed;
   }
-  if (strcmp(sname, "dfs") == 0) c.max_runs = o->runs;
+  const StrategyOps *ops = strategy_find(sname);
+  if (ops && (ops->flags & STRAT_TREE)) c.max_runs = o->runs;
   if (strcmp(sname, "pct") == 0) c.pct_steps = o->pct_steps ? o->pct_steps : measure_steps(x);
   x->strat = strategy_create(sname, &c);
   if (!x->strat) {
-    snprintf(x->err, sizeof x->err, "unknown strategy '%s' (random, pct or dfs)", sname);
+    snprintf(x->err, sizeof x->err, "unknown strategy '%s' (%s)", sname, strategy_user_list());
     return -1;
   }
   /* --jobs: one worker per core by default; one for a replay, and for dfs
@@ -208,7 +209,7 @@ static int setup(Explore *x) {
      timing) */
   x->jobs = o->jobs > 0 ? o->jobs : util_cores();
   if (!strcmp(o->command, "replay") || x->has_token ||
-      (o->stop_first && !strcmp(sname, "dfs")))
+      (o->stop_first && ops && (ops->flags & STRAT_TREE)))
     x->jobs = 1;
   return 0;
 }
@@ -313,7 +314,7 @@ static int run_exploration(Explore *x) {
     if (x->print && !x->o->json && !x->o->quiet && strcmp(x->o->command, "replay") != 0)
       printf("racesim %s: %s, strategy %s, base seed 0x%llx\n", RACESIM_VERSION,
              x->o->script, x->strat->ops->name, (unsigned long long)x->base_seed);
-    if (!strcmp(x->strat->ops->name, "dfs")) explore_dfs(x, x->jobs);
+    if (x->strat->ops->flags & STRAT_TREE) explore_dfs(x, x->jobs);
     else if (x->jobs > 1) explore_parallel(x, x->jobs);
     else explore_loop(x);
     explore_progress(x, 0, 1);

@@ -43,7 +43,7 @@ char *explore_replay_command(Explore *x, uint64_t seed, const char *token, int t
   sb_init(&b);
   sb_puts(&b, "racesim replay ");
   sb_shell_word(&b, o->script);
-  int by_seed = !token_only && strcmp(x->strat->ops->name, "random") == 0;
+  int by_seed = !token_only && (x->strat->ops->flags & STRAT_BY_SEED);
   if (by_seed) sb_printf(&b, " --seed 0x%llx", (unsigned long long)seed);
   else sb_printf(&b, " --schedule %s", token);
   if (by_seed) sb_puts(&b, x->params_cli.s ? x->params_cli.s : "");

@@ -38,7 +38,7 @@ void explore_progress(Explore *x, uint64_t budget, int final) {
   }
   double el = now - x->t0;
   double rate = el > 0 ? (double)x->runs / el : 0;
-  if (x->strat && strcmp(x->strat->ops->name, "dfs") == 0)
+  if (x->strat && (x->strat->ops->flags & STRAT_TREE))
     fprintf(stderr, "\r\033[K  %llu runs  %.0f runs/s  %zu finding%s  ~%.1f%% explored (%u subtrees)",
             (unsigned long long)x->runs, rate, x->fs.n, x->fs.n == 1 ? "" : "s",
             100.0 * x->dfs_frac, x->dfs_subtrees);
@@ -156,10 +156,11 @@ void explore_print_human(Explore *x) {
   if (x->cut_run)
     printf("the run in progress was cut short and dropped (%s)\n",
            x->interrupted ? "interrupted" : "--time-limit ran out");
-  if (x->timed_out && strcmp(sname, "dfs") != 0)
+  int tree = (x->strat->ops->flags & STRAT_TREE) != 0;
+  if (x->timed_out && !tree)
     printf("stopped: --time-limit ran out before the run budget (%llu of %llu runs)\n",
            (unsigned long long)x->runs, (unsigned long long)o->runs);
-  if (strcmp(sname, "dfs") == 0) {
+  if (tree) {
     char part[96] = "";
     if (o->nshards > 1)
       snprintf(part, sizeof part, " of shard %u/%u (%u of the %u subtrees)", o->shard + 1,

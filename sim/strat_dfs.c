@@ -456,7 +456,8 @@ static void dfs_end_run(Strategy *base, const SimRun *r) {
 
 const StrategyOps strategy_dfs_ops = {"dfs",         dfs_create,  dfs_begin_run,
                                       dfs_pick,      dfs_choose,  dfs_end_run,
-                                      dfs_destroy};
+                                      dfs_destroy,
+    "exhaustive depth-first search with partial-order reduction (source-DPOR)", STRAT_USER | STRAT_TREE};
 
 int strategy_dfs_finished(const Strategy *base) { return ((const DfsStrategy *)base)->finished; }
 

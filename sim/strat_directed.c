@@ -66,4 +66,5 @@ static void directed_destroy(Strategy *base) { free(base); }
 const StrategyOps strategy_directed_ops = {"directed",         directed_create,
                                            directed_begin_run, directed_pick,
                                            directed_choose,    directed_end_run,
-                                           directed_destroy};
+                                           directed_destroy,
+    NULL, 0};

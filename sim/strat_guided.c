@@ -92,7 +92,8 @@ static void guided_destroy(Strategy *base) {
 const StrategyOps strategy_guided_ops = {"guided",         guided_create,
                                          guided_begin_run, guided_pick,
                                          guided_choose,    guided_end_run,
-                                         guided_destroy};
+                                         guided_destroy,
+    NULL, 0};
 
 uint32_t strategy_guided_preemptions(const Strategy *base, const uint32_t **idx) {
   const GuidedStrategy *s = (const GuidedStrategy *)base;

@@ -102,4 +102,5 @@ static void pct_destroy(Strategy *base) {
 
 const StrategyOps strategy_pct_ops = {"pct",         pct_create,  pct_begin_run,
                                       pct_pick,      pct_choose,  pct_end_run,
-                                      pct_destroy};
+                                      pct_destroy,
+    "PCT: random priorities, d-1 priority change points (Burckhardt et al., ASPLOS 2010)", STRAT_USER};

@@ -49,4 +49,5 @@ static void random_destroy(Strategy *base) { free(base); }
 const StrategyOps strategy_random_ops = {"random",         random_create,
                                          random_begin_run, random_pick,
                                          random_choose,    random_end_run,
-                                         random_destroy};
+                                         random_destroy,
+    "seeded random scheduling: each run picks among the enabled threads at random", STRAT_USER | STRAT_BY_SEED};

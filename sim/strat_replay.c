@@ -94,4 +94,5 @@ static void replay_destroy(Strategy *base) { free(base); }
 const StrategyOps strategy_replay_ops = {"replay",         replay_create,
                                          replay_begin_run, replay_pick,
                                          replay_choose,    replay_end_run,
-                                         replay_destroy};
+                                         replay_destroy,
+    NULL, 0};

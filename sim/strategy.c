@@ -3,6 +3,7 @@
 */
 #include "strategy.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +18,8 @@ static const StrategyOps *const registry[] = {
     &strategy_random_ops, &strategy_pct_ops,    &strategy_dfs_ops,
     &strategy_replay_ops, &strategy_guided_ops, &strategy_directed_ops, NULL};
 
-static const char *const names[] = {"random", "pct", "dfs", "replay", "guided", "directed", NULL};
+static const char *names[sizeof registry / sizeof registry[0]];
+static char user_list[128];
 
 void strategy_config_init(StrategyConfig *cfg) {
   memset(cfg, 0, sizeof *cfg);
@@ -28,19 +30,41 @@ void strategy_config_init(StrategyConfig *cfg) {
   cfg->deviate_at = -1;
 }
 
-Strategy *strategy_create(const char *name, const StrategyConfig *cfg) {
+const StrategyOps *strategy_find(const char *name) {
   for (int i = 0; registry[i]; i++)
-    if (strcmp(registry[i]->name, name) == 0) {
-      Strategy *s = registry[i]->create(cfg);
-      s->ops = registry[i];
-      s->cfg = *cfg;
-      return s;
-    }
+    if (strcmp(registry[i]->name, name) == 0) return registry[i];
   return NULL;
+}
+
+Strategy *strategy_create(const char *name, const StrategyConfig *cfg) {
+  const StrategyOps *ops = strategy_find(name);
+  if (!ops) return NULL;
+  Strategy *s = ops->create(cfg);
+  s->ops = ops;
+  s->cfg = *cfg;
+  return s;
 }
 
 void strategy_destroy(Strategy *s) {
   if (s) s->ops->destroy(s);
 }
 
-const char *const *strategy_names(void) { return names; }
+const char *const *strategy_names(void) {
+  for (int i = 0; registry[i]; i++) names[i] = registry[i]->name;
+  return names;
+}
+
+const char *strategy_user_list(void) {
+  int n = 0, k = 0;
+  for (int i = 0; registry[i]; i++) n += (registry[i]->flags & STRAT_USER) != 0;
+  size_t len = 0;
+  user_list[0] = '\0';
+  for (int i = 0; registry[i]; i++) {
+    if (!(registry[i]->flags & STRAT_USER)) continue;
+    const char *sep = k == 0 ? "" : k == n - 1 ? " or " : ", ";
+    len += (size_t)snprintf(user_list + len, sizeof user_list - len, "%s%s", sep,
+                            registry[i]->name);
+    k++;
+  }
+  return user_list;
+}

@@ -67,7 +67,16 @@ typedef struct StrategyOps {
   /* The run is over; 'r' holds its whole trace. */
   void (*end_run)(Strategy *s, const SimRun *r);
   void (*destroy)(Strategy *s);
+  /* For --strategy NAME (STRAT_USER): what it does, in a line of help. */
+  const char *summary;
+  uint8_t flags; /* STRAT_* */
 } StrategyOps;
+
+enum {
+  STRAT_USER = 1 << 0,    /* chosen with --strategy (the others serve racesim itself) */
+  STRAT_BY_SEED = 1 << 1, /* its run i depends only on i's seed: replayed by --seed */
+  STRAT_TREE = 1 << 2     /* an exhaustive search of the tree (explored by subtrees) */
+};
 
 /* The common part of every strategy; implementations embed it first. */
 struct Strategy {
@@ -84,6 +93,10 @@ Strategy *strategy_create(const char *name, const StrategyConfig *cfg);
 void strategy_destroy(Strategy *s);
 /* Names of the registered strategies, NULL-terminated. */
 const char *const *strategy_names(void);
+/* The strategy registered as 'name' (NULL if none), without making one. */
+const StrategyOps *strategy_find(const char *name);
+/* The names --strategy takes, "random, pct or dfs", for messages. */
+const char *strategy_user_list(void);
 
 /* Default-initialised configuration. */
 void strategy_config_init(StrategyConfig *cfg);
