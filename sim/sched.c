@@ -117,7 +117,7 @@ Sim *sched_open(const SimConfig *cfg, char *err, size_t errlen) {
   s->max_ticks = s->cfg.max_instructions / HOOK_EVERY + 1;
   run_init(&s->run);
   s->run.script = cfg->script;
-  s->prev = -1;
+  step_reset(&s->step);
 
   struct stat st;
   if (cfg->source) { /* given as text (tests, fuzzing) */
@@ -159,7 +159,7 @@ void sched_close(Sim *s) {
   if (!s) return;
   if (s->L) lua_close(s->L);
   run_free(&s->run);
-  free(s->enabled);
+  step_free(&s->step);
   free(s->rng);
   free(s->rng_ready);
   free(s->source);
@@ -379,23 +379,13 @@ int32_t sched_where(lua_State *L, int32_t *site) {
   return line;
 }
 
-/* Can 't's pending operation proceed now (by object state or by time)? */
-static int pending_enabled(const SimRun *r, const SimThread *t) {
-  const PendingOp *p = &t->pend;
-  if (!op_table[p->op].blocking || (p->flags & PEND_NOWAIT)) return 1;
-  if (p->op == OP_SLEEP) return r->vtime >= p->deadline;
-  const SimObject *o = &r->objs[p->obj];
-  if (r->vtime >= p->deadline && !(p->flags & PEND_SELF_TIMED)) return 1;
-  return o->cls->ready ? o->cls->ready(r, o, t) : 1;
-}
-
 /* Must the calling thread yield to the scheduler for its pending op? */
 static int must_suspend(const SimRun *r, const SimThread *t) {
   if (r->in_finally) return 0;
   if (r->mode == MODE_THREADS) return 1;
   int op = t->pend.op;
   if (op == OP_YIELD || op == OP_SLEEP) return 1;
-  return op_table[op].blocking && !pending_enabled(r, t);
+  return op_table[op].blocking && !step_enabled(r, t);
 }
 
 /*
@@ -436,7 +426,7 @@ int sched_op(lua_State *L, const PendingOp *op, lua_KFunction k,
   int suspend = must_suspend(r, t);
   record_arrival(L, r, t, suspend);
   if (!suspend) {
-    if (r->in_finally && !pending_enabled(r, t)) {
+    if (r->in_finally && !step_enabled(r, t)) {
       if (isinf(t->pend.deadline))
         return lapi_raise(L, "RuntimeError",
                           "%s would wait forever: finally() runs after every "
@@ -493,15 +483,13 @@ uint32_t sched_choose(lua_State *L, uint32_t n) {
   SimRun *r = &s->run;
   if (n <= 1) return 0;
   if (s->abort_end) return 0; /* the run is being abandoned */
-  int64_t v = s->strat->ops->choose(s->strat, r, n);
-  if (v < 0 || v >= (int64_t)n) {
-    s->abort_end = v == -2 ? END_DIVERGED : END_PRUNED;
-    if (v == -2) snprintf(s->err, sizeof s->err, "%s", s->strat->err);
+  uint8_t end;
+  int64_t v = step_choose(&s->step, r, s->strat, n, &end);
+  if (v < 0) {
+    s->abort_end = end;
+    if (end == END_DIVERGED) snprintf(s->err, sizeof s->err, "%s", s->step.err);
     return 0;
   }
-  UTIL_GROW(r->decisions, (size_t)r->ndecisions + 1, r->cap_decisions);
-  Decision *d = &r->decisions[r->ndecisions++];
-  d->kind = DEC_DATA, d->value = (uint32_t)v, d->n = n, d->step = r->steps;
   return (uint32_t)v;
 }
 
@@ -671,50 +659,6 @@ void sched_thread_error(lua_State *L, int idx) {
 
 /* ---- the run loop ----------------------------------------------------- */
 
-static void dispatch_events(Sim *s) {
-  SimRun *r = &s->run;
-  for (; s->dispatched < r->nevents; s->dispatched++)
-    if (s->dets) detect_event(s->dets, r, s->dispatched);
-}
-
-static void push_decision(SimRun *r, int kind, uint32_t value, uint32_t n) {
-  UTIL_GROW(r->decisions, (size_t)r->ndecisions + 1, r->cap_decisions);
-  Decision *d = &r->decisions[r->ndecisions++];
-  d->kind = (uint8_t)kind, d->value = value, d->n = n, d->step = r->steps;
-}
-
-static int collect_enabled(Sim *s) {
-  SimRun *r = &s->run;
-  UTIL_GROW(s->enabled, (size_t)r->nthreads + 1, s->cap_enabled);
-  int n = 0;
-  for (int32_t i = 0; i < r->nthreads; i++) {
-    SimThread *t = &r->threads[i];
-    if (t->state != TS_READY) continue;
-    if (pending_enabled(r, t)) s->enabled[n++] = i;
-    else t->waited = 1;
-  }
-  return n;
-}
-
-/* The earliest deadline still ahead of the clock. */
-static double next_deadline(const SimRun *r) {
-  double d = INFINITY;
-  for (int32_t i = 0; i < r->nthreads; i++) {
-    const SimThread *t = &r->threads[i];
-    if (t->state == TS_READY && t->pend.deadline > r->vtime &&
-        t->pend.deadline < d)
-      d = t->pend.deadline;
-  }
-  return d;
-}
-
-/* Only daemon threads (or none) are left. */
-static int only_daemons_left(const SimRun *r) {
-  for (int32_t i = 0; i < r->nthreads; i++)
-    if (thread_alive(&r->threads[i]) && !r->threads[i].daemon) return 0;
-  return 1;
-}
-
 static void finish_thread(Sim *s, SimThread *t) {
   SimRun *r = &s->run;
   int32_t tid = t->id;
@@ -722,27 +666,6 @@ static void finish_thread(Sim *s, SimThread *t) {
   e->line = t->pend.line;
   e->snap = 0; /* alive before */
   r->threads[tid].state = TS_DONE;
-}
-
-static void step_limit(Sim *s) {
-  SimRun *r = &s->run;
-  StrBuf b;
-  sb_init(&b);
-  int shown = 0;
-  for (int32_t i = 0; i < r->nthreads && shown < 4; i++) {
-    const SimThread *t = &r->threads[i];
-    if (!thread_alive(t)) continue;
-    sb_printf(&b, "%s%s at ", shown++ ? ", " : "", thread_name(r, i));
-    run_format_site(r, t->pend.line, &b);
-    sb_printf(&b, " (%s)", op_pending_name(t->pend.op));
-  }
-  run_finding(r, FIND_STEP_LIMIT, (int32_t)r->nevents - 1, -1, -1,
-              UTIL_FNV_INIT,
-              "the run exceeded %u steps (--max-steps): a livelock or an "
-              "unbounded loop? Still running: %s",
-              r->max_steps, b.s ? b.s : "-");
-  sb_free(&b);
-  r->end = END_STEP_LIMIT;
 }
 
 static void runaway(Sim *s, SimThread *t) {
@@ -763,10 +686,9 @@ static void runaway(Sim *s, SimThread *t) {
 }
 
 /* Resume thread 'tid' for one step.  Returns 0 when the run is over. */
-static int step(Sim *s, int32_t tid) {
+static int resume(Sim *s, int32_t tid) {
   SimRun *r = &s->run;
   SimThread *t = &r->threads[tid];
-  s->prev = tid;
   if (t->pend.op == OP_END) {
     finish_thread(s, t);
     return 1;
@@ -822,55 +744,17 @@ static int step(Sim *s, int32_t tid) {
   return 1;
 }
 
+static int cut_now(void *ud) { return must_cut(ud); }
+
+/* The steps of a run: choose, resume, observe (step.h). */
 static void loop(Sim *s) {
   SimRun *r = &s->run;
-  for (;;) {
-    int n = collect_enabled(s);
-    if (n == 0) {
-      double d = next_deadline(r);
-      if (d < INFINITY) {
-        r->vtime = d;
-        continue;
-      }
-      r->end = only_daemons_left(r) ? END_OK : END_STALL;
-      return;
-    }
-    if (r->steps >= r->max_steps) {
-      step_limit(s);
-      return;
-    }
-    if ((r->steps & 4095) == 4095 && must_cut(s)) {
-      r->end = END_CUT;
-      return;
-    }
-    int32_t tid = s->enabled[0];
-    if (n > 1) {
-      SchedView v = {r, s->enabled, n, s->prev};
-      tid = s->strat->ops->pick(s->strat, &v);
-      if (tid < 0) {
-        r->end = tid == -2 ? END_DIVERGED : END_PRUNED;
-        if (tid == -2) snprintf(s->err, sizeof s->err, "%s", s->strat->err);
-        return;
-      }
-      int ok = 0, prev_enabled = 0;
-      for (int i = 0; i < n; i++) {
-        ok |= s->enabled[i] == tid;
-        prev_enabled |= s->enabled[i] == s->prev;
-      }
-      SIM_CHECK(ok);
-      if (prev_enabled && tid != s->prev) r->preemptions++;
-      push_decision(r, DEC_THREAD, (uint32_t)tid, (uint32_t)n);
-    } else if (s->strat->pick_single) { /* not a decision: may the run go on? */
-      SchedView v = {r, s->enabled, 1, s->prev};
-      if (s->strat->ops->pick(s->strat, &v) < 0) {
-        r->end = END_PRUNED;
-        return;
-      }
-    }
-    r->steps++;
-    if (!step(s, tid)) return;
-    dispatch_events(s);
+  int32_t tid;
+  while ((tid = step_next(&s->step, r, s->strat, cut_now, s)) >= 0) {
+    if (!resume(s, tid)) return;
+    step_observe(&s->step, r, s->dets);
   }
+  if (r->end == END_DIVERGED) snprintf(s->err, sizeof s->err, "%s", s->step.err);
 }
 
 /* Run the finally() callbacks as the main thread, inline. */
@@ -937,8 +821,7 @@ static void begin_run(Sim *s, uint64_t index, uint64_t seed) {
   r->seed = seed;
   r->max_steps = s->cfg.max_steps;
   s->gen++;
-  s->dispatched = 0;
-  s->prev = -1;
+  step_reset(&s->step);
   s->runaway = 0;
   s->cut = 0;
   s->mem_refused = 0;
@@ -964,10 +847,10 @@ void sched_run(Sim *s, uint64_t index, uint64_t seed) {
   begin_run(s, index, seed);
   if (s->dets) detect_begin_run(s->dets, r);
   loop(s);
-  dispatch_events(s);
+  step_observe(&s->step, r, s->dets);
   if (r->end == END_OK) {
     run_finally(s);
-    dispatch_events(s);
+    step_observe(&s->step, r, s->dets);
   }
   if (s->dets && r->end != END_PRUNED && r->end != END_DIVERGED &&
       r->end != END_SETUP && r->end != END_CUT)

@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 
 #include "sched.h"
+#include "step.h"
 
 /* Slots of the per-run Lua table (the "run table"). */
 enum { RT_COS = 1, RT_HANDLES = 2, RT_FINALLY = 3, RT_ENV = 4, RT_SIZE = 4 };
@@ -36,10 +37,7 @@ struct Sim {
   int ref_run_finally; /* prelude: function(list) run finally callbacks */
   int ref_mt_handle;   /* metatable of thread handles */
 
-  int32_t *enabled;
-  size_t cap_enabled;
-  uint32_t dispatched; /* events already given to the detectors */
-  int32_t prev;        /* thread of the previous step */
+  Stepper step; /* which thread goes next (step.h) */
 
   /* memory cap */
   size_t mem_used, mem_peak;

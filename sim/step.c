@@ -1,0 +1,158 @@
+/*
+** step.c - the scheduling step (step.h).
+*/
+#include "step.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "object.h"
+
+void step_reset(Stepper *p) {
+  p->prev = -1;
+  p->dispatched = 0;
+  p->err[0] = '\0';
+}
+
+void step_free(Stepper *p) {
+  free(p->enabled);
+  memset(p, 0, sizeof *p);
+}
+
+int step_enabled(const SimRun *r, const SimThread *t) {
+  const PendingOp *op = &t->pend;
+  if (!op_table[op->op].blocking || (op->flags & PEND_NOWAIT)) return 1;
+  if (op->op == OP_SLEEP) return r->vtime >= op->deadline;
+  const SimObject *o = &r->objs[op->obj];
+  if (r->vtime >= op->deadline && !(op->flags & PEND_SELF_TIMED)) return 1;
+  return o->cls->ready ? o->cls->ready(r, o, t) : 1;
+}
+
+/* The enabled threads into p->enabled (the others have waited); how many. */
+static int collect_enabled(Stepper *p, SimRun *r) {
+  UTIL_GROW(p->enabled, (size_t)r->nthreads + 1, p->cap_enabled);
+  int n = 0;
+  for (int32_t i = 0; i < r->nthreads; i++) {
+    SimThread *t = &r->threads[i];
+    if (t->state != TS_READY) continue;
+    if (step_enabled(r, t)) p->enabled[n++] = i;
+    else t->waited = 1;
+  }
+  return n;
+}
+
+/* The earliest deadline still ahead of the clock. */
+static double next_deadline(const SimRun *r) {
+  double d = INFINITY;
+  for (int32_t i = 0; i < r->nthreads; i++) {
+    const SimThread *t = &r->threads[i];
+    if (t->state == TS_READY && t->pend.deadline > r->vtime && t->pend.deadline < d)
+      d = t->pend.deadline;
+  }
+  return d;
+}
+
+/* Only daemon threads (or none) are left. */
+static int only_daemons_left(const SimRun *r) {
+  for (int32_t i = 0; i < r->nthreads; i++)
+    if (thread_alive(&r->threads[i]) && !r->threads[i].daemon) return 0;
+  return 1;
+}
+
+static void push_decision(SimRun *r, int kind, uint32_t value, uint32_t n) {
+  UTIL_GROW(r->decisions, (size_t)r->ndecisions + 1, r->cap_decisions);
+  Decision *d = &r->decisions[r->ndecisions++];
+  d->kind = (uint8_t)kind, d->value = value, d->n = n, d->step = r->steps;
+}
+
+/* The run is over its step budget: a step_limit finding naming who runs. */
+static void step_limit(SimRun *r) {
+  StrBuf b;
+  sb_init(&b);
+  int shown = 0;
+  for (int32_t i = 0; i < r->nthreads && shown < 4; i++) {
+    const SimThread *t = &r->threads[i];
+    if (!thread_alive(t)) continue;
+    sb_printf(&b, "%s%s at ", shown++ ? ", " : "", thread_name(r, i));
+    run_format_site(r, t->pend.line, &b);
+    sb_printf(&b, " (%s)", op_pending_name(t->pend.op));
+  }
+  run_finding(r, FIND_STEP_LIMIT, (int32_t)r->nevents - 1, -1, -1, UTIL_FNV_INIT,
+              "the run exceeded %u steps (--max-steps): a livelock or an "
+              "unbounded loop? Still running: %s",
+              r->max_steps, b.s ? b.s : "-");
+  sb_free(&b);
+  r->end = END_STEP_LIMIT;
+}
+
+/* The strategy's pick among n > 1 enabled threads: counted and recorded. */
+static int32_t pick(Stepper *p, SimRun *r, Strategy *s, int n) {
+  SchedView v = {r, p->enabled, n, p->prev};
+  int32_t tid = s->ops->pick(s, &v);
+  if (tid < 0) {
+    r->end = tid == -2 ? END_DIVERGED : END_PRUNED;
+    if (tid == -2) snprintf(p->err, sizeof p->err, "%s", s->err);
+    return -1;
+  }
+  int ok = 0, prev_enabled = 0;
+  for (int i = 0; i < n; i++) {
+    ok |= p->enabled[i] == tid;
+    prev_enabled |= p->enabled[i] == p->prev;
+  }
+  SIM_CHECK(ok);
+  if (prev_enabled && tid != p->prev) r->preemptions++;
+  push_decision(r, DEC_THREAD, (uint32_t)tid, (uint32_t)n);
+  return tid;
+}
+
+int32_t step_next(Stepper *p, SimRun *r, Strategy *s, int (*cut)(void *ud), void *ud) {
+  int n;
+  while ((n = collect_enabled(p, r)) == 0) {
+    double d = next_deadline(r);
+    if (d == INFINITY) {
+      r->end = only_daemons_left(r) ? END_OK : END_STALL;
+      return -1;
+    }
+    r->vtime = d; /* nothing can run before it: time jumps */
+  }
+  if (r->steps >= r->max_steps) {
+    step_limit(r);
+    return -1;
+  }
+  if ((r->steps & 4095) == 4095 && cut && cut(ud)) {
+    r->end = END_CUT;
+    return -1;
+  }
+  int32_t tid = p->enabled[0];
+  if (n > 1) {
+    tid = pick(p, r, s, n);
+    if (tid < 0) return -1;
+  } else if (s->pick_single) { /* not a decision: may the run go on? */
+    SchedView v = {r, p->enabled, 1, p->prev};
+    if (s->ops->pick(s, &v) < 0) {
+      r->end = END_PRUNED;
+      return -1;
+    }
+  }
+  r->steps++;
+  p->prev = tid;
+  return tid;
+}
+
+void step_observe(Stepper *p, SimRun *r, DetectorSet *d) {
+  for (; p->dispatched < r->nevents; p->dispatched++)
+    if (d) detect_event(d, r, p->dispatched);
+}
+
+int64_t step_choose(Stepper *p, SimRun *r, Strategy *s, uint32_t n, uint8_t *end) {
+  int64_t v = s->ops->choose(s, r, n);
+  if (v < 0 || v >= (int64_t)n) {
+    *end = v == -2 ? END_DIVERGED : END_PRUNED;
+    if (v == -2) snprintf(p->err, sizeof p->err, "%s", s->err);
+    return -1;
+  }
+  push_decision(r, DEC_DATA, (uint32_t)v, n);
+  return v;
+}
