@@ -1,15 +1,18 @@
 /*
-** engine.c - the explorer's view of the engine (engine.h), over the
-** scheduler: a run is the strategy's begin_run, the scheduler's run, the
-** strategy's end_run.
+** engine.c - the explorer's view of the engine (engine.h), and the
+** composition root: the one place that puts the scheduler, the sandbox
+** (scenario.c) and the primitives (sync/) together.  A run is the
+** strategy's begin_run, the scheduler's run, the strategy's end_run.
 */
 #include "engine.h"
 
+#include "sandbox.h"
 #include "sched.h"
-#include "sim_int.h"
+#include "../sync/sync.h"
 
 Sim *engine_open(const SimConfig *cfg, char *err, size_t errlen) {
-  return sched_open(cfg, err, errlen);
+  static const SchedParts parts = {&scenario_sandbox, sync_open, &thread_class};
+  return sched_open(cfg, &parts, err, errlen);
 }
 
 void engine_close(Sim *e) { sched_close(e); }
@@ -17,11 +20,7 @@ void engine_close(Sim *e) { sched_close(e); }
 SimRun *engine_run(Sim *e, Strategy *s, DetectorSet *dets, uint64_t i, uint64_t number) {
   uint64_t seed;
   if (s->ops->begin_run(s, i, &seed)) return NULL;
-  sched_set_strategy(e, s);
-  sched_set_detectors(e, dets);
-  sched_run(e, number, seed);
-  sched_set_strategy(e, NULL); /* (none kept between runs) */
-  sched_set_detectors(e, NULL);
+  sched_run(e, s, dets, number, seed);
   SimRun *r = sched_result(e);
   s->ops->end_run(s, r);
   return r;

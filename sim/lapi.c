@@ -8,8 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sim_int.h"
-
 #define HANDLE_MAGIC 0x52534831u /* "RSH1" */
 
 /* __tostring of every handle: "Lock 'a'" */
@@ -56,7 +54,7 @@ void lapi_class(lua_State *L, const ObjClass *cls, const luaL_Reg *methods,
 Handle *lapi_push_handle(lua_State *L, const ObjClass *cls, int32_t oid) {
   Handle *h = lua_newuserdatauv(L, sizeof(Handle), 1);
   h->magic = HANDLE_MAGIC;
-  h->gen = sched_sim(L)->gen;
+  h->gen = sched_generation(L);
   h->oid = oid;
   lua_rawgetp(L, LUA_REGISTRYINDEX, cls);
   SIM_CHECK(lua_istable(L, -1));
@@ -68,11 +66,11 @@ SimObject *lapi_to_object(lua_State *L, int idx) {
   if (lua_type(L, idx) != LUA_TUSERDATA || lua_rawlen(L, idx) != sizeof(Handle))
     return NULL;
   Handle *h = lua_touserdata(L, idx);
-  Sim *s = sched_sim(L);
-  if (h->magic != HANDLE_MAGIC || h->gen != s->gen || h->oid < 0 ||
-      h->oid >= s->run.nobjs)
+  SimRun *r = sched_run_of(L);
+  if (h->magic != HANDLE_MAGIC || h->gen != sched_generation(L) || h->oid < 0 ||
+      h->oid >= r->nobjs)
     return NULL;
-  return &s->run.objs[h->oid];
+  return &r->objs[h->oid];
 }
 
 static const char *type_of(lua_State *L, int idx) {
@@ -163,9 +161,8 @@ int lapi_optbool(lua_State *L, int idx, int dflt, const char *fname) {
 ** from the calling frame).  0 on success.
 */
 static int assigned_name(lua_State *L, const char *kind, int32_t line, char *buf, size_t n) {
-  Sim *s = sched_sim(L);
   size_t len;
-  const char *text = funcnames_line(s->fnames, line, &len);
+  const char *text = funcnames_line(sched_run_of(L)->fnames, line, &len);
   char name[80], index[48];
   if (!text) return -1;
   if (source_assigned_name(text, len, kind, name, sizeof name, index, sizeof index) != 0) {

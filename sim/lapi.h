@@ -14,7 +14,7 @@
 #include <lua.h>
 
 #include "object.h"
-#include "sched.h"
+#include "prim.h"
 #include "util.h"
 
 typedef struct Handle {

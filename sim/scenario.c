@@ -16,9 +16,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect.h"
 #include "lapi.h"
-#include "sim_int.h"
-#include "../sync/sync.h"
+#include "sandbox.h"
+
+struct Sandbox {
+  int ref_chunk;            /* the compiled scenario */
+  int ref_env_meta;         /* metatable of each run's globals: __index = base */
+  const char *chunk_source; /* lua_Debug.source of its functions */
+};
 
 /* ---- error values ------------------------------------------------------ */
 
@@ -322,8 +328,9 @@ static int l_rawset(lua_State *L) {
 }
 
 /* load(text [, name [, mode [, env]]]): text only, the run's globals. */
+/* load(text [, name [, mode [, env]]]): upvalue 1 is the Sandbox. */
 static int l_load(lua_State *L) {
-  Sim *s = sched_sim(L);
+  const Sandbox *sb = lua_touserdata(L, lua_upvalueindex(1));
   const char *mode = luaL_optstring(L, 3, "t");
   if (strchr(mode, 'b'))
     return luaL_error(L, "load: binary chunks are not available in a scenario");
@@ -340,8 +347,8 @@ static int l_load(lua_State *L) {
   }
   if (!lua_isnone(L, 4)) lua_pushvalue(L, 4);
   else {
-    lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_runtab);
-    lua_rawgeti(L, -1, RT_ENV);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_chunk); /* the run's globals: */
+    lua_getupvalue(L, -1, 1);                         /* the chunk's _ENV */
     lua_remove(L, -2);
   }
   lua_setupvalue(L, -2, 1);
@@ -439,10 +446,9 @@ static int l_randomseed(lua_State *L) {
 
 static int l_scenario(lua_State *L) {
   SimRun *r = sched_run_of(L);
-  Sim *s = sched_sim(L);
   if (!lua_istable(L, 1))
     return lapi_type_error(L, 1, "scenario", "a table like scenario{ name = ... }");
-  if (s->spawned || r->scenario_name != UINT32_MAX || r->expect != UINT32_MAX)
+  if (sched_spawned(L) || r->scenario_name != UINT32_MAX || r->expect != UINT32_MAX)
     return luaL_error(L, "scenario{} must be called once, before any spawn()");
   lua_pushnil(L);
   while (lua_next(L, 1)) {
@@ -519,13 +525,9 @@ static int l_check(lua_State *L) {
 }
 
 static int l_finally(lua_State *L) {
-  Sim *s = sched_sim(L);
   if (lua_type(L, 1) != LUA_TFUNCTION)
     return lapi_type_error(L, 1, "finally", "a function");
-  lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_runtab);
-  lua_rawgeti(L, -1, RT_FINALLY);
-  lua_pushvalue(L, 1);
-  lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+  sched_add_finally(L, 1);
   return 0;
 }
 
@@ -567,9 +569,9 @@ static int l_param(lua_State *L) {
   }
 }
 
+/* print(...): upvalue 1 says whether to echo to stdout (--print). */
 static int l_print(lua_State *L) {
-  Sim *s = sched_sim(L);
-  SimRun *r = &s->run;
+  SimRun *r = sched_run_of(L);
   luaL_Buffer b;
   int n = lua_gettop(L);
   luaL_buffinit(L, &b);
@@ -591,7 +593,7 @@ static int l_print(lua_State *L) {
   e->value.tag = VAL_STR;
   e->value.u.s.off = run_text(r, msg, len);
   e->value.u.s.len = (uint32_t)len;
-  if (s->cfg.echo_print) {
+  if (lua_toboolean(L, lua_upvalueindex(1))) {
     printf("[%s] %s\n", thread_name(r, tid), lua_tostring(L, -1));
     fflush(stdout);
   }
@@ -711,8 +713,8 @@ static void add_libs(lua_State *L, int base) {
   lua_setfield(L, base, "math");
 }
 
-int scenario_setup(Sim *s, char *err, size_t errlen) {
-  lua_State *L = s->L;
+static Sandbox *sandbox_open(lua_State *L, const SandboxConfig *cfg, char *err, size_t errlen) {
+  Sandbox *sb = util_xcalloc(1, sizeof *sb);
   luaL_openlibs(L); /* into the real globals, which scenarios never see */
   lua_newtable(L);
   lua_setfield(L, LUA_REGISTRYINDEX, "racesim.frozen");
@@ -731,15 +733,19 @@ int scenario_setup(Sim *s, char *err, size_t errlen) {
   static const luaL_Reg wrapped[] = {
       {"pairs", l_pairs},       {"next", l_next},
       {"tostring", l_tostring}, {"setmetatable", l_setmetatable},
-      {"rawset", l_rawset},     {"load", l_load},
-      {"collectgarbage", l_collectgarbage},
+      {"rawset", l_rawset},     {"collectgarbage", l_collectgarbage},
       {"scenario", l_scenario}, {"check", l_check},
       {"finally", l_finally},   {"choose", l_choose},
-      {"param", l_param},       {"print", l_print},
-      {NULL, NULL}};
+      {"param", l_param},       {NULL, NULL}};
   luaL_setfuncs(L, wrapped, 0);
+  lua_pushlightuserdata(L, sb);
+  lua_pushcclosure(L, l_load, 1);
+  lua_setfield(L, base, "load");
+  lua_pushboolean(L, cfg->echo_print);
+  lua_pushcclosure(L, l_print, 1);
+  lua_setfield(L, base, "print");
   add_libs(L, base);
-  sync_open(L, base);
+  cfg->globals(L, base);
 
   lua_newtable(L); /* base's metatable */
   lua_pushcfunction(L, missing_index);
@@ -753,23 +759,14 @@ int scenario_setup(Sim *s, char *err, size_t errlen) {
   lua_setfield(L, -2, "__index");
   lua_pushboolean(L, 0);
   lua_setfield(L, -2, "__metatable");
-  s->ref_env_meta = luaL_ref(L, LUA_REGISTRYINDEX);
+  sb->ref_env_meta = luaL_ref(L, LUA_REGISTRYINDEX);
   lua_pop(L, 1); /* base */
-
-  lua_pushboolean(L, 0);
-  s->ref_runtab = luaL_ref(L, LUA_REGISTRYINDEX);
-  lua_newtable(L);
-  s->ref_pool = luaL_ref(L, LUA_REGISTRYINDEX);
-  lua_pushcfunction(L, thread_main);
-  s->ref_thread_main = luaL_ref(L, LUA_REGISTRYINDEX);
-  lua_pushcfunction(L, run_finally);
-  s->ref_run_finally = luaL_ref(L, LUA_REGISTRYINDEX);
 
   /* the scenario, compiled once */
   StrBuf name;
   sb_init(&name);
-  sb_printf(&name, "@%s", s->cfg.script);
-  int st = luaL_loadbufferx(L, s->source, s->source_len, name.s, "t");
+  sb_printf(&name, "@%s", cfg->script);
+  int st = luaL_loadbufferx(L, cfg->source, cfg->source_len, name.s, "t");
   sb_free(&name);
   if (st != LUA_OK) {
     const char *m = lua_tostring(L, -1);
@@ -777,29 +774,28 @@ int scenario_setup(Sim *s, char *err, size_t errlen) {
       snprintf(err, errlen, "syntax error: %s", m ? m : "?");
     else snprintf(err, errlen, "cannot load the script: %s", m ? m : "?");
     lua_pop(L, 1);
-    return -1;
+    free(sb);
+    return NULL;
   }
   lua_Debug ar;
   lua_pushvalue(L, -1);
   lua_getinfo(L, ">S", &ar);
-  s->chunk_source = ar.source;
-  s->ref_chunk = luaL_ref(L, LUA_REGISTRYINDEX);
-  return 0;
+  sb->chunk_source = ar.source;
+  sb->ref_chunk = luaL_ref(L, LUA_REGISTRYINDEX);
+  return sb;
 }
 
-void scenario_begin_run(Sim *s) {
-  lua_State *L = s->L;
+static void sandbox_close(Sandbox *sb) { free(sb); }
+
+static const char *sandbox_chunk_source(const Sandbox *sb) { return sb->chunk_source; }
+
+static void sandbox_begin_run(Sandbox *sb, lua_State *L) {
+  lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_chunk);
   lua_createtable(L, 0, 8); /* the run's globals */
   lua_pushvalue(L, -1);
   lua_setfield(L, -2, "_G");
-  lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_env_meta);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_env_meta);
   lua_setmetatable(L, -2);
-  lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_runtab);
-  lua_pushvalue(L, -2);
-  lua_rawseti(L, -2, RT_ENV);
-  lua_pop(L, 1);
-  lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_chunk);
-  lua_insert(L, -2);
   SIM_CHECK(lua_setupvalue(L, -2, 1) != NULL); /* _ENV */
 }
 
@@ -816,9 +812,8 @@ static void list_keys(lua_State *L, int idx, const char *prefix, StrBuf *out) {
   lua_pop(L, 1);
 }
 
-void scenario_list_api(Sim *s, StrBuf *out) {
-  lua_State *L = s->L;
-  lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_env_meta);
+static void sandbox_list_api(Sandbox *sb, lua_State *L, StrBuf *out) {
+  lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_env_meta);
   lua_getfield(L, -1, "__index"); /* base */
   list_keys(L, -1, "global ", out);
   lua_pop(L, 2);
@@ -841,3 +836,8 @@ void scenario_list_api(Sim *s, StrBuf *out) {
   }
   lua_pop(L, 2);
 }
+
+const SandboxOps scenario_sandbox = {
+    sandbox_open,      sandbox_close,    sandbox_begin_run, sandbox_chunk_source,
+    sandbox_list_api,  thread_main,      run_finally,
+};

@@ -22,10 +22,14 @@
 #include <sys/stat.h>
 
 #include "lapi.h"
+#include "prim.h"
 #include "sha256.h"
 #include "sim_int.h"
 
 #define HOOK_EVERY 1000 /* instructions between budget checks */
+
+/* The engine driving L (in its extra space, copied into every coroutine). */
+static Sim *sched_sim(lua_State *L) { return *(Sim **)lua_getextraspace(L); }
 
 /* ---- memory: every Lua allocation goes through here -------------------- */
 
@@ -91,8 +95,9 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
 
 /* ---- engine lifecycle ------------------------------------------------- */
 
-Sim *sched_sim(lua_State *L) { return *(Sim **)lua_getextraspace(L); }
 SimRun *sched_run_of(lua_State *L) { return &sched_sim(L)->run; }
+uint32_t sched_generation(lua_State *L) { return sched_sim(L)->gen; }
+int sched_spawned(lua_State *L) { return sched_sim(L)->spawned; }
 
 SimThread *sched_self(lua_State *L) {
   SimRun *r = sched_run_of(L);
@@ -100,9 +105,11 @@ SimThread *sched_self(lua_State *L) {
   return &r->threads[r->cur];
 }
 
-Sim *sched_open(const SimConfig *cfg, char *err, size_t errlen) {
+Sim *sched_open(const SimConfig *cfg, const SchedParts *parts, char *err, size_t errlen) {
   Sim *s = util_xcalloc(1, sizeof *s);
   s->cfg = *cfg;
+  s->sandbox_ops = parts->sandbox;
+  s->thread_class = parts->thread_class;
   if (cfg->nparams > 0) { /* engines in other threads mark their own */
     s->cfg.params = util_xmalloc(sizeof(Param) * (size_t)cfg->nparams);
     memcpy(s->cfg.params, cfg->params, sizeof(Param) * (size_t)cfg->nparams);
@@ -147,7 +154,14 @@ Sim *sched_open(const SimConfig *cfg, char *err, size_t errlen) {
   *(Sim **)lua_getextraspace(s->L) = s; /* copied into every coroutine */
   lua_atpanic(s->L, sim_panic);
   lua_gc(s->L, LUA_GCGEN, 0, 0);
-  if (scenario_setup(s, err, errlen) != 0) goto fail;
+  SandboxConfig sc = {cfg->script, s->source, s->source_len, cfg->echo_print, parts->globals};
+  s->sandbox = s->sandbox_ops->open(s->L, &sc, err, errlen);
+  if (!s->sandbox) goto fail;
+  s->chunk_source = s->sandbox_ops->chunk_source(s->sandbox);
+  lua_pushboolean(s->L, 0);
+  s->ref_runtab = luaL_ref(s->L, LUA_REGISTRYINDEX);
+  lua_newtable(s->L);
+  s->ref_pool = luaL_ref(s->L, LUA_REGISTRYINDEX);
   lua_sethook(s->L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
   return s;
 fail:
@@ -157,6 +171,7 @@ fail:
 
 void sched_close(Sim *s) {
   if (!s) return;
+  if (s->sandbox) s->sandbox_ops->close(s->sandbox);
   if (s->L) lua_close(s->L);
   run_free(&s->run);
   step_free(&s->step);
@@ -178,16 +193,10 @@ const char *sched_unused_param(const Sim *s, int i) {
   return s->cfg.params[i].name;
 }
 
-void sched_set_strategy(Sim *s, Strategy *strat) { s->strat = strat; }
-
-void sched_register_thread_class(lua_State *L, const ObjClass *cls) {
-  sched_sim(L)->thread_class = cls;
-}
-void sched_set_detectors(Sim *s, DetectorSet *dets) { s->dets = dets; }
 SimRun *sched_result(Sim *s) { return &s->run; }
 size_t sched_mem_peak(const Sim *s) { return s->mem_peak; }
 const char *sched_error(const Sim *s) { return s->err; }
-void sched_list_api(Sim *s, StrBuf *out) { scenario_list_api(s, out); }
+void sched_list_api(Sim *s, StrBuf *out) { s->sandbox_ops->list_api(s->sandbox, s->L, out); }
 const char *sched_sha256(const Sim *s) { return s->sha; }
 
 const char *sched_source(const Sim *s, size_t *len) {
@@ -247,10 +256,18 @@ int32_t sched_spawn(lua_State *L, const char *name, int nargs, int daemon) {
   lua_pushvalue(L, -2);
   lua_rawseti(L, -2, tid + 1); /* keep the coroutine alive for the run */
   lua_pop(L, 2);
-  lua_rawgeti(co, LUA_REGISTRYINDEX, s->ref_thread_main);
+  lua_pushcfunction(co, s->sandbox_ops->thread_main);
   lua_xmove(L, co, nargs + 1); /* fn and its arguments */
   if (tid > 0) s->spawned = 1;
   return tid;
+}
+
+void sched_add_finally(lua_State *L, int idx) {
+  idx = lua_absindex(L, idx);
+  push_rt(L, sched_sim(L), RT_FINALLY);
+  lua_pushvalue(L, idx);
+  lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+  lua_pop(L, 1);
 }
 
 void sched_push_thread_handle(lua_State *L, int32_t tid) {
@@ -767,7 +784,7 @@ static void run_finally(Sim *s) {
     return;
   }
   lua_State *co = new_coroutine(L, s);
-  lua_rawgeti(co, LUA_REGISTRYINDEX, s->ref_run_finally);
+  lua_pushcfunction(co, s->sandbox_ops->run_finally);
   lua_pushvalue(L, -2);
   lua_xmove(L, co, 1);
   r->in_finally = 1;
@@ -838,12 +855,14 @@ static void begin_run(Sim *s, uint64_t index, uint64_t seed) {
   }
   lua_rawseti(L, LUA_REGISTRYINDEX, s->ref_runtab);
 
-  scenario_begin_run(s); /* pushes the chunk with fresh globals */
+  s->sandbox_ops->begin_run(s->sandbox, L); /* the chunk, with fresh globals */
   sched_spawn(L, "MainThread", 0, 0);
 }
 
-void sched_run(Sim *s, uint64_t index, uint64_t seed) {
+void sched_run(Sim *s, Strategy *strat, DetectorSet *dets, uint64_t index, uint64_t seed) {
   SimRun *r = &s->run;
+  s->strat = strat;
+  s->dets = dets;
   begin_run(s, index, seed);
   if (s->dets) detect_begin_run(s->dets, r);
   loop(s);
@@ -856,4 +875,6 @@ void sched_run(Sim *s, uint64_t index, uint64_t seed) {
       r->end != END_SETUP && r->end != END_CUT)
     detect_end_run(s->dets, r);
   end_run(s);
+  s->strat = NULL; /* (none kept between runs) */
+  s->dets = NULL;
 }

@@ -1,18 +1,19 @@
 /*
-** sim_int.h - the engine's private state, shared by sched.c (which runs the
-** coroutines) and scenario.c (which builds the sandbox and the globals).
-** Nothing outside sim/ includes it.
+** sim_int.h - the scheduler's private state (sched.c).  Nothing else
+** includes it: the explorer sees engine.h, the primitives and the sandbox
+** prim.h.
 */
 #ifndef RACESIM_SIM_INT_H
 #define RACESIM_SIM_INT_H
 
 #include <stdatomic.h>
 
+#include "prim.h"
 #include "sched.h"
 #include "step.h"
 
 /* Slots of the per-run Lua table (the "run table"). */
-enum { RT_COS = 1, RT_HANDLES = 2, RT_FINALLY = 3, RT_ENV = 4, RT_SIZE = 4 };
+enum { RT_COS = 1, RT_HANDLES = 2, RT_FINALLY = 3, RT_SIZE = 3 };
 
 struct Sim {
   lua_State *L;
@@ -21,6 +22,8 @@ struct Sim {
   Strategy *strat;
   DetectorSet *dets;
   const ObjClass *thread_class;
+  const SandboxOps *sandbox_ops;
+  Sandbox *sandbox;
 
   char *source; /* the script */
   size_t source_len;
@@ -29,13 +32,8 @@ struct Sim {
   FuncNames *fnames;        /* their names, and the helpers' (site.h) */
 
   /* registry references */
-  int ref_chunk;       /* the compiled scenario */
-  int ref_env_meta;    /* metatable of each run's globals: __index = base */
   int ref_runtab;      /* the current run table */
   int ref_pool;        /* finished coroutines, reset for reuse */
-  int ref_thread_main; /* prelude: function(fn, ...) run a thread */
-  int ref_run_finally; /* prelude: function(list) run finally callbacks */
-  int ref_mt_handle;   /* metatable of thread handles */
 
   Stepper step; /* which thread goes next (step.h) */
 
@@ -64,16 +62,5 @@ struct Sim {
   uint8_t abort_end;  /* END_* requested from inside an operation */
   char err[1024];
 };
-
-/* scenario.c */
-int scenario_setup(Sim *s, char *err, size_t errlen);
-/* Push a fresh globals table for a run and point the chunk's _ENV at it. */
-void scenario_begin_run(Sim *s);
-/* Every global of the sandbox and every method of every class, one per line
-   ("global spawn", "method Lock:acquire"), sorted. */
-void scenario_list_api(Sim *s, StrBuf *out);
-
-/* sched.c, for scenario.c: an error escaped a thread's function. */
-void sched_thread_error(lua_State *L, int idx);
 
 #endif

@@ -1,7 +1,7 @@
 /*
 ** sync.h - the simulated primitives, one file each: semantics first (plain
 ** C on the primitive's state), Lua binding last.  A primitive reaches the
-** engine only through sim/sched.h (perform an operation, record its event,
+** engine only through sim/prim.h (perform an operation, record its event,
 ** wake a thread, make a choice) and sim/object.h (its ObjClass).
 */
 #ifndef RACESIM_SYNC_H

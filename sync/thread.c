@@ -237,7 +237,6 @@ void thread_open(lua_State *L, int base) {
                                      {"is_alive", Thread_is_alive},
                                      {NULL, NULL}};
   lapi_class(L, &thread_class, methods, Thread_index);
-  sched_register_thread_class(L, &thread_class);
   static const luaL_Reg globals[] = {{"spawn", l_spawn},
                                      {"yield", l_yield},
                                      {"sleep", l_sleep},

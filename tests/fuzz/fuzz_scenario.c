@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../sim/sched.h"
+#include "../../sim/engine.h"
 #include "../../sim/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -22,16 +22,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   cfg.max_instructions = 200000;
   cfg.max_memory = (size_t)32 << 20;
   char err[512];
-  Sim *s = sched_open(&cfg, err, sizeof err);
+  Sim *s = engine_open(&cfg, err, sizeof err);
   if (!s) return 0; /* a syntax error: reported, fine */
   /* A scenario may legally spend its whole budget in every step (2,000
      steps of 200,000 instructions, nine runs: minutes under the
      sanitizers): bound each input's wall time as --time-limit does, so that
      libFuzzer's timeout catches hangs of racesim, not long scenarios. */
-  sched_set_cut(s, NULL, util_now() + 3.0);
+  engine_set_cut(s, NULL, util_now() + 3.0);
   DetectorSet dets;
   if (detect_open(&dets, NULL, err, sizeof err) != 0) abort();
-  sched_set_detectors(s, &dets);
   static const char *const strategies[] = {"random", "pct", "dfs"};
   for (int k = 0; k < 3; k++) {
     StrategyConfig c;
@@ -40,16 +39,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     c.pct_steps = 50;
     c.max_runs = 8;
     Strategy *st = strategy_create(strategies[k], &c);
-    sched_set_strategy(s, st);
-    for (uint64_t i = 0; i < 3; i++) {
-      uint64_t seed;
-      if (st->ops->begin_run(st, i, &seed)) break;
-      sched_run(s, i, seed);
-      st->ops->end_run(st, sched_result(s));
-    }
+    for (uint64_t i = 0; i < 3; i++)
+      if (!engine_run(s, st, &dets, i, i)) break;
     strategy_destroy(st);
   }
   detect_close(&dets);
-  sched_close(s);
+  engine_close(s);
   return 0;
 }

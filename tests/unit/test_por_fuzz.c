@@ -36,7 +36,7 @@
 #include <time.h>
 
 #include "../../sim/prng.h"
-#include "../../sim/sched.h"
+#include "../../sim/engine.h"
 #include "../../sim/strategy.h"
 #include "../../sim/util.h"
 #include "test.h"
@@ -159,7 +159,6 @@ static Explored explore(Sim *s, int por, int bound, OutSet *set) {
   c.max_runs = por ? MAX_RUNS_POR : MAX_RUNS_PLAIN;
   if (!por) c.preemption_bound = bound;
   Strategy *st = strategy_create("dfs", &c);
-  sched_set_strategy(s, st);
   StrBuf o, sc, logs[MAX_LOGGED];
   sb_init(&o);
   sb_init(&sc);
@@ -167,11 +166,8 @@ static Explored explore(Sim *s, int por, int bound, OutSet *set) {
   Explored x = {0, 0, 0};
   const char *tr = getenv("POR_FUZZ_TRACE"); /* "por", "plain" or "all" */
   int trace = tr && (!strcmp(tr, "all") || !strcmp(tr, por ? "por" : "plain"));
-  uint64_t seed;
-  for (uint64_t i = 0; !st->ops->begin_run(st, i, &seed); i++) {
-    sched_run(s, i, seed);
-    SimRun *r = sched_result(s);
-    st->ops->end_run(st, r);
+  SimRun *r;
+  for (uint64_t i = 0; (r = engine_run(s, st, NULL, i, i)) != NULL; i++) {
     if (trace) {
       schedule_of(r, &sc);
       outcome_of(r, &o, logs);
@@ -448,16 +444,16 @@ static int check_program(const char *src, uint64_t seed, uint64_t idx, int bound
   cfg.source = src;
   cfg.source_len = strlen(src);
   char err[512];
-  Sim *s = sched_open(&cfg, err, sizeof err);
+  Sim *s = engine_open(&cfg, err, sizeof err);
   if (!s) {
-    fprintf(stderr, "program %llu: sched_open: %s\n%s", (unsigned long long)idx, err, src);
+    fprintf(stderr, "program %llu: engine_open: %s\n%s", (unsigned long long)idx, err, src);
     CHECK(s != NULL);
     return 1;
   }
   OutSet plain = {0}, por = {0};
   Explored xp = explore(s, 0, bound, &plain);
   Explored xr = explore(s, 1, -1, &por);
-  sched_close(s);
+  engine_close(s);
   tot->programs++;
   tot->plain_runs += xp.runs;
   tot->por_runs += xr.runs;

@@ -5,7 +5,7 @@
 */
 #include <math.h>
 
-#include "../../sim/sched.h"
+#include "../../sim/engine.h"
 #include "../../sim/strategy.h"
 #include "test.h"
 
@@ -19,8 +19,8 @@ static Sim *open_script(const char *src) {
   SimConfig cfg = {0};
   cfg.script = path;
   char err[512];
-  Sim *s = sched_open(&cfg, err, sizeof err);
-  if (!s) fprintf(stderr, "sched_open: %s\n", err);
+  Sim *s = engine_open(&cfg, err, sizeof err);
+  if (!s) fprintf(stderr, "engine_open: %s\n", err);
   CHECK(s != NULL);
   return s;
 }
@@ -31,13 +31,7 @@ static SimRun *run_once(Sim *s, Strategy **strat, DetectorSet *d, uint64_t seed)
   strategy_config_init(&c);
   c.base_seed = seed;
   *strat = strategy_create("random", &c);
-  sched_set_strategy(s, *strat);
-  sched_set_detectors(s, d);
-  uint64_t rs;
-  (*strat)->ops->begin_run(*strat, 0, &rs);
-  sched_run(s, 0, rs);
-  (*strat)->ops->end_run(*strat, sched_result(s));
-  return sched_result(s);
+  return engine_run(s, *strat, d, 0, 0);
 }
 
 /*
@@ -48,13 +42,10 @@ static uint64_t dfs_all(Sim *s, int kind, uint64_t *with) {
   StrategyConfig c;
   strategy_config_init(&c);
   Strategy *st = strategy_create("dfs", &c);
-  sched_set_strategy(s, st);
-  uint64_t runs = 0, seed;
+  uint64_t runs = 0;
   *with = 0;
-  for (uint64_t i = 0; !st->ops->begin_run(st, i, &seed); i++) {
-    sched_run(s, i, seed);
-    SimRun *r = sched_result(s);
-    st->ops->end_run(st, r);
+  SimRun *r;
+  for (uint64_t i = 0; (r = engine_run(s, st, NULL, i, i)) != NULL; i++) {
     if (r->end == END_PRUNED) continue;
     runs++;
     int found = 0;
@@ -88,7 +79,7 @@ static void test_event_stream(void) {
   CHECK_EQ_INT(r->events[wr].value.u.i, 1);
   CHECK_EQ_INT(find_op(r, OP_END, 1, 0) > wr, 1);
   strategy_destroy(st);
-  sched_close(s);
+  engine_close(s);
 }
 
 static void test_blocked_not_enabled_and_time(void) {
@@ -105,7 +96,7 @@ static void test_blocked_not_enabled_and_time(void) {
     CHECK(r->vtime == 2.0);
     strategy_destroy(st);
   }
-  sched_close(s);
+  engine_close(s);
 }
 
 static void test_step_limit(void) {
@@ -119,7 +110,7 @@ static void test_step_limit(void) {
   CHECK_EQ_INT(r->findings[0].kind, FIND_STEP_LIMIT);
   CHECK_EQ_INT(r->steps, SIM_DEFAULT_MAX_STEPS);
   strategy_destroy(st);
-  sched_close(s);
+  engine_close(s);
 }
 
 static void test_fresh_state_each_run(void) {
@@ -139,7 +130,7 @@ static void test_fresh_state_each_run(void) {
     CHECK_EQ_INT(r->events[wr].value.u.i, first_val); /* same seed, same random */
     strategy_destroy(st);
   }
-  sched_close(s);
+  engine_close(s);
 }
 
 static void test_setup_error(void) {
@@ -147,16 +138,16 @@ static void test_setup_error(void) {
   Strategy *st;
   SimRun *r = run_once(s, &st, NULL, 1);
   CHECK_EQ_INT(r->end, END_SETUP);
-  CHECK_CONTAINS(sched_error(s), "nosuch");
+  CHECK_CONTAINS(engine_error(s, NULL), "nosuch");
   strategy_destroy(st);
-  sched_close(s);
+  engine_close(s);
   char err[512];
   FILE *f = fopen(path, "w");
   fputs("local x = = 1\n", f);
   fclose(f);
   SimConfig cfg = {0};
   cfg.script = path;
-  CHECK(sched_open(&cfg, err, sizeof err) == NULL);
+  CHECK(engine_open(&cfg, err, sizeof err) == NULL);
   CHECK_CONTAINS(err, ":1:");
   CHECK_CONTAINS(err, "syntax error");
 }
@@ -184,7 +175,7 @@ static void test_dfs_condition_reacquire(void) {
   uint64_t runs = dfs_all(s, FIND_ASSERTION, &failing);
   CHECK_EQ_INT(runs, 8);
   CHECK(failing >= 1);
-  sched_close(s);
+  engine_close(s);
 }
 
 /* ---- partial-order reduction against plain dfs, on real primitives ---- */
@@ -199,13 +190,10 @@ static uint64_t outcomes(Sim *s, int por, char out[][160], int *n, int max) {
      outcomes, and the whole of some of the trees would take minutes) */
   if (!por) c.preemption_bound = 3;
   Strategy *st = strategy_create("dfs", &c);
-  sched_set_strategy(s, st);
-  uint64_t runs = 0, seed;
+  uint64_t runs = 0;
   *n = 0;
-  for (uint64_t i = 0; !st->ops->begin_run(st, i, &seed); i++) {
-    sched_run(s, i, seed);
-    SimRun *r = sched_result(s);
-    st->ops->end_run(st, r);
+  SimRun *r;
+  for (uint64_t i = 0; (r = engine_run(s, st, NULL, i, i)) != NULL; i++) {
     if (r->end == END_PRUNED) continue;
     runs++;
     char o[160] = "";
@@ -299,7 +287,7 @@ static void test_por_sound_on_primitives(void) {
     CHECK_EQ_INT(na, nb);
     CHECK(por <= plain);
     if (getenv("POR_VERBOSE")) fprintf(stderr, "program %zu: %llu runs with reduction, %llu without\n", i, (unsigned long long)por, (unsigned long long)plain);
-    sched_close(s);
+    engine_close(s);
   }
 }
 
