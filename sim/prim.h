@@ -3,8 +3,8 @@
 ** sandbox (scenario.c) may ask of the engine, and nothing more.  A visible
 ** operation is performed with sched_op (the thread blocks until its object
 ** says it may proceed, or its deadline passes), recorded with sched_event,
-** and may wake other threads (sched_wake, with the waiters of an object
-** from sched_waiters); data choices go through sched_choose.  The engine's
+** and may wake the threads that wait on an object (the waiting core,
+** wait.h); data choices go through sched_choose.  The engine's
 ** state (struct Sim), its strategies and its detectors are not visible
 ** here: a primitive sees the run (run.h) and its own ObjClass (object.h).
 */
@@ -17,6 +17,7 @@
 #include "object.h"
 #include "prng.h"
 #include "run.h"
+#include "wait.h"
 /* The run the calling Lua state is making. */
 SimRun *sched_run_of(lua_State *L);
 /* The run's generation, stamped in handles: a handle kept from an earlier
@@ -43,8 +44,6 @@ SimEvent *sched_event(lua_State *L, int op, int32_t obj);
 /* Record an event that is not the thread's pending operation (inline). */
 SimEvent *sched_event_here(lua_State *L, int op, int32_t obj);
 
-/* Mark 't's pending operation as signalled by event 'ev' (notify, set...). */
-void sched_wake(SimRun *r, SimThread *t, int32_t ev);
 
 /* A data choice in [0, n): the strategy decides and the schedule records it. */
 uint32_t sched_choose(lua_State *L, uint32_t n);

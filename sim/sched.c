@@ -489,12 +489,6 @@ SimEvent *sched_event_here(lua_State *L, int op, int32_t obj) {
   return e;
 }
 
-void sched_wake(SimRun *r, SimThread *t, int32_t ev) {
-  (void)r;
-  t->woken = 1;
-  t->wake_ev = ev;
-}
-
 uint32_t sched_choose(lua_State *L, uint32_t n) {
   Sim *s = sched_sim(L);
   SimRun *r = &s->run;

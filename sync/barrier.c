@@ -143,12 +143,7 @@ const ObjClass barrier_class = {"Barrier", barrier_ready, NULL, barrier_explain,
 
 /* Wake every thread waiting to pass. */
 static void wake_all(SimRun *r, SimObject *o, int32_t ev) {
-  for (int32_t i = 0; i < r->nthreads; i++) {
-    SimThread *w = &r->threads[i];
-    if (w->state == TS_READY && w->pend.obj == o->id &&
-        (w->pend.op == OP_BAR_PASS || w->pend.op == OP_BAR_WAIT) && !w->woken)
-      sched_wake(r, w, ev);
-  }
+  wait_wake_all(r, o->id, WAIT_OP(OP_BAR_PASS) | WAIT_OP(OP_BAR_WAIT), WAIT_UNWOKEN, ev);
 }
 
 /* A thread leaves wait(); the last one out ends draining or resetting. */

@@ -141,13 +141,8 @@ static int32_t earliest(const SimRun *r, const SimObject *c, const int32_t *tids
 */
 static const char *lost_advice(const SimRun *r, const SimObject *c) {
   int32_t tids[64], at[64], wakes[1];
-  int n = 0;
-  for (int32_t i = 0; i < r->nthreads && n < 64; i++) {
-    const SimThread *w = &r->threads[i];
-    if (w->state == TS_READY && w->pend.op == OP_CV_WAKE && w->pend.obj == c->id &&
-        !signalled(r, w))
-      tids[n++] = i;
-  }
+  int n = wait_list(r, c->id, WAIT_OP(OP_CV_WAKE), WAIT_UNWOKEN | WAIT_UNEXPIRED, tids, 64);
+  if (n > 64) n = 64;
   int32_t since = earliest(r, c, tids, n, at);
   if (since < 0) return advice_lost;
   if (wasted_notifies(r, c, since, wakes, 1)) return advice_wasted;
@@ -219,20 +214,8 @@ const ObjClass condition_class = {"Condition", cond_ready, cond_waits_for,
 
 /* The threads parked in wait() on 'c' and not yet notified, oldest first. */
 static int waiters(const SimRun *r, const SimObject *c, int32_t *out, int max) {
-  int n = 0;
-  for (int32_t i = 0; i < r->nthreads && n < max; i++) {
-    const SimThread *w = &r->threads[i];
-    if (w->state == TS_READY && w->pend.op == OP_CV_WAKE && w->pend.obj == c->id &&
-        !w->woken)
-      out[n++] = i;
-  }
-  for (int i = 1; i < n; i++) /* insertion sort by arrival */
-    for (int j = i; j > 0 && r->threads[out[j]].ticket < r->threads[out[j - 1]].ticket; j--) {
-      int32_t x = out[j];
-      out[j] = out[j - 1];
-      out[j - 1] = x;
-    }
-  return n;
+  int n = wait_list(r, c->id, WAIT_OP(OP_CV_WAKE), WAIT_UNWOKEN, out, max);
+  return n < max ? n : max;
 }
 
 /* ---- operations ------------------------------------------------------- */
@@ -329,7 +312,7 @@ static int notify_k(lua_State *L, int status, lua_KContext ctx) {
     int take = 1;
     if (r->mode == MODE_THREADS && m - woke < k - i) take = sched_choose(L, 2) == 0;
     if (!take) continue;
-    sched_wake(r, &r->threads[buf[i]], ev);
+    wait_wake(r, buf[i], ev);
     woke++;
   }
   e = &r->events[ev];

@@ -61,15 +61,7 @@ static int set_k(lua_State *L, int status, lua_KContext ctx) {
   ES(o)->flag = 1;
   ES(o)->set_line = e->line;
   ES(o)->set_ev = ev;
-  int woke = 0;
-  for (int32_t i = 0; i < r->nthreads; i++) {
-    SimThread *w = &r->threads[i];
-    if (w->state == TS_READY && w->pend.op == OP_EV_WAIT && w->pend.obj == o->id &&
-        !w->woken) {
-      sched_wake(r, w, ev);
-      woke++;
-    }
-  }
+  int woke = wait_wake_all(r, o->id, WAIT_OP(OP_EV_WAIT), WAIT_UNWOKEN, ev);
   r->events[ev].value.tag = VAL_INT;
   r->events[ev].value.u.i = woke;
   return 0;

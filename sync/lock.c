@@ -67,13 +67,7 @@ int lock_is_owned(const SimObject *o, int32_t tid) {
 
 /* Another thread already waits for 'o' (async FIFO). */
 static int has_waiter(const SimRun *r, const SimObject *o) {
-  for (int32_t i = 0; i < r->nthreads; i++) {
-    const SimThread *w = &r->threads[i];
-    if (w->state == TS_READY && w->pend.op == OP_ACQUIRE && w->pend.obj == o->id &&
-        !(w->pend.flags & PEND_NOWAIT))
-      return 1;
-  }
-  return 0;
+  return wait_first(r, o->id, WAIT_OP(OP_ACQUIRE), WAIT_BLOCKING) >= 0;
 }
 
 static int lock_ready(const SimRun *r, const SimObject *o, const SimThread *t) {
@@ -156,17 +150,10 @@ static void give(lua_State *L, SimObject *o, int32_t n, int32_t ev) {
   s->value += n;
   if (r->mode != MODE_ASYNC) return;
   while (s->value > 0) {
-    SimThread *first = NULL;
-    for (int32_t i = 0; i < r->nthreads; i++) {
-      SimThread *w = &r->threads[i];
-      if (w->state == TS_READY && w->pend.op == OP_ACQUIRE && w->pend.obj == o->id &&
-          !w->woken && !(w->pend.flags & PEND_NOWAIT) &&
-          (!first || w->ticket < first->ticket))
-        first = w;
-    }
-    if (!first) break;
-    take(s, first->id);
-    sched_wake(r, first, ev);
+    int32_t first = wait_first(r, o->id, WAIT_OP(OP_ACQUIRE), WAIT_BLOCKING | WAIT_UNWOKEN);
+    if (first < 0) break;
+    take(s, first);
+    wait_wake(r, first, ev);
   }
 }
 

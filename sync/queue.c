@@ -161,21 +161,16 @@ static int queue_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t 
 const ObjClass queue_class = {"Queue", queue_ready, NULL, queue_explain,
                               queue_enabled_before, 0, 0, NULL, 0};
 
-/* Async mode: wake the oldest not-yet-woken waiter doing 'op'. */
+/* Wake the oldest not-yet-woken waiter doing 'op' (async mode), or every
+   join() waiter (either mode). */
 static void wake_next(SimRun *r, SimObject *o, int op, int32_t ev) {
-  if (r->mode != MODE_ASYNC && op != OP_Q_JOIN) return;
-  SimThread *first = NULL;
-  for (int32_t i = 0; i < r->nthreads; i++) {
-    SimThread *w = &r->threads[i];
-    if (w->state == TS_READY && w->pend.op == op && w->pend.obj == o->id && !w->woken) {
-      if (op == OP_Q_JOIN) {
-        sched_wake(r, w, ev);
-        continue;
-      }
-      if (!first || w->ticket < first->ticket) first = w;
-    }
+  if (op == OP_Q_JOIN) {
+    wait_wake_all(r, o->id, WAIT_OP(op), WAIT_UNWOKEN, ev);
+    return;
   }
-  if (first) sched_wake(r, first, ev);
+  if (r->mode != MODE_ASYNC) return;
+  int32_t w = wait_first(r, o->id, WAIT_OP(op), WAIT_UNWOKEN);
+  if (w >= 0) wait_wake(r, w, ev);
 }
 
 /* Compare two items like Python: numbers, strings, arrays element-wise. */

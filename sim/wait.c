@@ -1,0 +1,50 @@
+/*
+** wait.c - the waiting core (wait.h).
+*/
+#include "wait.h"
+
+static int waits(const SimRun *r, const SimThread *t, int32_t obj, uint64_t ops,
+                 unsigned flags) {
+  return t->state == TS_READY && t->pend.obj == obj && (ops & WAIT_OP(t->pend.op)) &&
+         !((flags & WAIT_UNWOKEN) && t->woken) &&
+         !((flags & WAIT_BLOCKING) && (t->pend.flags & PEND_NOWAIT)) &&
+         !((flags & WAIT_UNEXPIRED) && r->vtime >= t->pend.deadline);
+}
+
+int wait_list(const SimRun *r, int32_t obj, uint64_t ops, unsigned flags, int32_t *out,
+              int max) {
+  int n = 0;
+  for (int32_t i = 0; i < r->nthreads; i++) {
+    if (!waits(r, &r->threads[i], obj, ops, flags)) continue;
+    /* insert by arrival among the oldest 'max' kept so far */
+    uint64_t ticket = r->threads[i].ticket;
+    int j = n < max ? n : max;
+    if (j == max && (j == 0 || r->threads[out[j - 1]].ticket < ticket)) {
+      n++;
+      continue;
+    }
+    if (j == max) j--; /* the newest kept one drops out */
+    for (; j > 0 && r->threads[out[j - 1]].ticket > ticket; j--) out[j] = out[j - 1];
+    out[j] = i;
+    n++;
+  }
+  return n;
+}
+
+void wait_wake(SimRun *r, int32_t tid, int32_t ev) {
+  r->threads[tid].woken = 1;
+  r->threads[tid].wake_ev = ev;
+}
+
+int wait_wake_all(SimRun *r, int32_t obj, uint64_t ops, unsigned flags, int32_t ev) {
+  int n = 0;
+  for (int32_t i = 0; i < r->nthreads; i++)
+    if (waits(r, &r->threads[i], obj, ops, flags)) wait_wake(r, i, ev), n++;
+  return n;
+}
+
+int32_t wait_first(const SimRun *r, int32_t obj, uint64_t ops, unsigned flags) {
+  int32_t first = -1;
+  wait_list(r, obj, ops, flags, &first, 1);
+  return first;
+}
