@@ -107,7 +107,7 @@ typedef struct CheckOptions {
 static int check_one(const char *path, const CheckOptions *co) {
   ExploreOptions o;
   explore_options_init(&o);
-  o.command = "check";
+  o.command = EXPLORE_CHECK;
   o.script = path;
   o.db = NULL;
   o.no_shrink = 1;

@@ -11,6 +11,8 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,74 +20,286 @@
 #include "explore.h"
 #include "util.h"
 
-/* Which help texts an option line belongs to. */
-enum { HELP_GENERAL = 1, HELP_RUN = 2, HELP_REPLAY = 4, HELP_ALL = 7 };
-
 /*
-** The options of run and replay, one line each: the general usage lists the
-** HELP_GENERAL lines, `racesim run --help` the HELP_RUN ones, `racesim
-** replay --help` the HELP_REPLAY ones.  An option whose wording differs per
-** command has one line for each.
+** The options of run and replay: one table, from which the help, the
+** parsing and the checking of every value come.  An option's help has up
+** to three wordings: in the general usage, in `racesim run --help`, in
+** `racesim replay --help` (NULL: not listed there; an option listed
+** nowhere still works).  The strategies' own options (--depth ...) come
+** from the strategy registry, at the STRATEGY_OPTIONS entry.
 */
-static const struct {
-  const char *text;
-  unsigned in;
-} run_options[] = {
-    {"  -D NAME=VALUE            set a scenario parameter (param(NAME, default))\n", HELP_ALL},
-    {"  --strategy random|pct|dfs  how to explore (default random)\n",
-     HELP_GENERAL | HELP_RUN},
-    {"  --strategy random|pct    with --seed: the run's strategy (default random)\n",
-     HELP_REPLAY},
-    {"  --runs N                 run budget (default 1000; dfs spreads it over subtrees)\n",
-     HELP_GENERAL | HELP_RUN},
-    {"  --seed S                 base seed (run) or run seed (replay); decimal or 0x hex\n",
-     HELP_GENERAL},
-    {"  --seed S                 base seed, decimal or 0x hex (default: random)\n",
-     HELP_RUN},
-    {"  --seed S                 the run seed of the run to replay; decimal or 0x hex\n",
-     HELP_REPLAY},
-    {"  --depth D                pct: bug depth, D-1 priority change points (default 3)\n",
-     HELP_ALL},
-    {"  --pct-steps K            pct: steps the change points are drawn from (default: "
-     "measured)\n",
-     HELP_ALL},
-    {"  --preemption-bound K     dfs: explore schedules with at most K preemptions\n",
-     HELP_GENERAL | HELP_RUN},
-    {"  --no-por                 dfs: plain exhaustive search, no partial-order reduction\n",
-     HELP_GENERAL | HELP_RUN},
-    {"  --max-steps N            steps per run before a step_limit finding (default 100000)\n",
-     HELP_ALL},
-    {"  --max-instructions N     Lua instructions per step (default 10000000)\n", HELP_ALL},
-    {"  --max-memory MIB         Lua memory per run (default 256)\n", HELP_ALL},
-    {"  --time-limit SECONDS     stop exploring after this long\n", HELP_GENERAL | HELP_RUN},
-    {"  --time-limit SECONDS     stop the replay after this long\n", HELP_REPLAY},
-    {"  --max-runs N             the same as --runs\n", HELP_GENERAL | HELP_RUN},
-    {"  --db FILE                trace database (default racesim.db); --no-db for none\n",
-     HELP_ALL},
-    {"  --record failing|all|none  which runs get their events recorded (default failing)\n",
-     HELP_ALL},
-    {"  --jobs J                 threads (default: one per core); same result for any J\n",
-     HELP_GENERAL | HELP_RUN},
-    {"  --shard I/N              run the I-th of N disjoint parts of the exploration\n"
-     "                           (random, pct: runs; dfs: subtrees); racesim merge them\n",
-     HELP_GENERAL | HELP_RUN},
-    {"  --stop-first             stop at the first run that shows a bug (a data race\n"
-     "                           alone, where lost updates are looked for, is not one)\n",
-     HELP_GENERAL | HELP_RUN},
-    {"  --no-shrink              do not look for shorter failing schedules\n",
-     HELP_GENERAL | HELP_RUN},
-    {"  --lock-graph FILE.dot    write the lock-order graph for Graphviz\n", HELP_ALL},
-    {"  --detectors LIST         only these detectors (comma list), or none\n", HELP_ALL},
-    {"  --schedule TOKEN         replay: the schedule to replay\n", HELP_GENERAL},
-    {"  --schedule TOKEN         the schedule token to replay (a finding's replay line)\n",
-     HELP_REPLAY},
-    {"  --json                   print one JSON object instead of the summary\n",
-     HELP_GENERAL | HELP_RUN},
-    {"  --json                   print one JSON object (the summary and its events)\n",
-     HELP_REPLAY},
-    {"  --quiet                  print only the summary\n", HELP_GENERAL | HELP_RUN},
-    {"  --quiet                  print only the summary, not the steps\n", HELP_REPLAY},
+typedef struct Option Option;
+typedef int (*OptionSet)(const char *cmd, const Option *opt, const char *val,
+                         ExploreOptions *o);
+struct Option {
+  const char *name;
+  const char *arg; /* NULL: a flag; "STRATEGY": the registry's names */
+  OptionSet set;
+  size_t at;            /* the field of ExploreOptions it sets */
+  uint64_t lo, hi;      /* a number's range */
+  const char *what;     /* what a bad value should have been; NULL: lo to hi */
+  const char *help[3];  /* general, run, replay */
 };
+
+enum { HELP_GENERAL, HELP_RUN, HELP_REPLAY };
+
+#define AT(field) offsetof(ExploreOptions, field)
+#define FIELD(o, opt, type) ((type *)(void *)((char *)(o) + (opt)->at))
+
+static void usage_error(const char *cmd, const char *fmt, ...) UTIL_PRINTF(2, 3);
+static void usage_error(const char *cmd, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "racesim %s: ", cmd);
+  vfprintf(stderr, fmt, ap);
+  fprintf(stderr, " (see racesim %s --help)\n", cmd);
+  va_end(ap);
+}
+
+/* A number in the option's range, else a usage error naming the range. */
+static int number(const char *cmd, const Option *opt, const char *val, uint64_t *u) {
+  if (!args_u64(val, u) && *u >= opt->lo && *u <= opt->hi) return 0;
+  if (opt->what) usage_error(cmd, "%s needs %s, got '%s'", opt->name, opt->what, val);
+  else
+    usage_error(cmd, "%s needs an integer from %llu to %llu, got '%s'", opt->name,
+                (unsigned long long)opt->lo, (unsigned long long)opt->hi, val);
+  return 2;
+}
+
+static int set_true(const char *cmd, const Option *opt, const char *val, ExploreOptions *o) {
+  (void)cmd, (void)val;
+  *FIELD(o, opt, int) = 1;
+  return 0;
+}
+static int set_null(const char *cmd, const Option *opt, const char *val, ExploreOptions *o) {
+  (void)cmd, (void)val;
+  *FIELD(o, opt, const char *) = NULL;
+  return 0;
+}
+static int set_text(const char *cmd, const Option *opt, const char *val, ExploreOptions *o) {
+  if (opt->what && !*val) {
+    usage_error(cmd, "%s needs %s", opt->name, opt->what);
+    return 2;
+  }
+  *FIELD(o, opt, const char *) = val;
+  return 0;
+}
+static int set_u64(const char *cmd, const Option *opt, const char *val, ExploreOptions *o) {
+  uint64_t u;
+  if (number(cmd, opt, val, &u)) return 2;
+  *FIELD(o, opt, uint64_t) = u;
+  return 0;
+}
+static int set_u32(const char *cmd, const Option *opt, const char *val, ExploreOptions *o) {
+  uint64_t u;
+  if (number(cmd, opt, val, &u)) return 2;
+  *FIELD(o, opt, uint32_t) = (uint32_t)u;
+  return 0;
+}
+static int set_int(const char *cmd, const Option *opt, const char *val, ExploreOptions *o) {
+  uint64_t u;
+  if (number(cmd, opt, val, &u)) return 2;
+  *FIELD(o, opt, int) = (int)u;
+  return 0;
+}
+static int set_mib(const char *cmd, const Option *opt, const char *val, ExploreOptions *o) {
+  uint64_t u;
+  if (number(cmd, opt, val, &u)) return 2;
+  *FIELD(o, opt, size_t) = (size_t)u << 20;
+  return 0;
+}
+static int set_seed(const char *cmd, const Option *opt, const char *val, ExploreOptions *o) {
+  if (number(cmd, opt, val, &o->seed)) return 2;
+  o->has_seed = 1;
+  return 0;
+}
+static int set_seconds(const char *cmd, const Option *opt, const char *val,
+                       ExploreOptions *o) {
+  char *end;
+  errno = 0;
+  double d = strtod(val, &end);
+  if (errno || *end || !*val || !(d > 0)) {
+    usage_error(cmd, "%s needs %s, got '%s'", opt->name, opt->what, val);
+    return 2;
+  }
+  *FIELD(o, opt, double) = d;
+  return 0;
+}
+static int set_record(const char *cmd, const Option *opt, const char *val,
+                      ExploreOptions *o) {
+  static const char *const words[] = {[RECORD_NONE] = "none", [RECORD_FAILING] = "failing",
+                                      [RECORD_ALL] = "all"};
+  for (int k = 0; k < 3; k++)
+    if (!strcmp(val, words[k])) {
+      *FIELD(o, opt, int) = k;
+      return 0;
+    }
+  usage_error(cmd, "%s must be failing, all or none, not '%s'", opt->name, val);
+  return 2;
+}
+static int set_shard(const char *cmd, const Option *opt, const char *val, ExploreOptions *o) {
+  unsigned si, sn;
+  char extra;
+  if (sscanf(val, "%u/%u%c", &si, &sn, &extra) != 2 || sn < 1 || si < 1 || si > sn) {
+    usage_error(cmd, "%s needs I/N with 1 <= I <= N, got '%s'", opt->name, val);
+    return 2;
+  }
+  o->shard = si - 1;
+  o->nshards = sn;
+  return 0;
+}
+static int set_strategy(const char *cmd, const Option *opt, const char *val,
+                        ExploreOptions *o) {
+  const StrategyOps *ops = strategy_find(val); /* (the registry is the only list) */
+  if (!ops || !(ops->flags & STRAT_USER)) {
+    usage_error(cmd, "%s must be %s, not '%s'", opt->name, strategy_user_list(), val);
+    return 2;
+  }
+  o->strategy = val;
+  return 0;
+}
+
+#define STRATEGY_OPTIONS "(strategies)"
+
+static const Option options[] = {
+    {"-D", "NAME=VALUE", NULL, 0, 0, 0, NULL,
+     {"set a scenario parameter (param(NAME, default))",
+      "set a scenario parameter (param(NAME, default))",
+      "set a scenario parameter (param(NAME, default))"}},
+    {"--strategy", "STRATEGY", set_strategy, 0, 0, 0, NULL,
+     {"how to explore (default random)", "how to explore (default random)",
+      "with --seed: the run's strategy (default random)"}},
+    {"--runs", "N", set_u64, AT(runs), 1, UINT64_MAX, "a positive integer",
+     {"run budget (default 1000; dfs spreads it over subtrees)",
+      "run budget (default 1000; dfs spreads it over subtrees)", NULL}},
+    {"--seed", "S", set_seed, 0, 0, UINT64_MAX, "a number (decimal or 0x hex)",
+     {"base seed (run) or run seed (replay); decimal or 0x hex",
+      "base seed, decimal or 0x hex (default: random)",
+      "the run seed of the run to replay; decimal or 0x hex"}},
+    {STRATEGY_OPTIONS, NULL, NULL, 0, 0, 0, NULL, {NULL, NULL, NULL}},
+    {"--max-steps", "N", set_u32, AT(max_steps), 1, 100000000, NULL,
+     {"steps per run before a step_limit finding (default 100000)",
+      "steps per run before a step_limit finding (default 100000)",
+      "steps per run before a step_limit finding (default 100000)"}},
+    {"--max-instructions", "N", set_u64, AT(max_instructions), 1000, UINT64_MAX,
+     "an integer >= 1000",
+     {"Lua instructions per step (default 10000000)",
+      "Lua instructions per step (default 10000000)",
+      "Lua instructions per step (default 10000000)"}},
+    {"--max-memory", "MIB", set_mib, AT(max_memory), 1, 1048576,
+     "a size in MiB (1 to 1048576)",
+     {"Lua memory per run (default 256)", "Lua memory per run (default 256)",
+      "Lua memory per run (default 256)"}},
+    {"--time-limit", "SECONDS", set_seconds, AT(time_limit), 0, 0,
+     "a positive number of seconds",
+     {"stop exploring after this long", "stop exploring after this long",
+      "stop the replay after this long"}},
+    {"--max-runs", "N", set_u64, AT(runs), 1, UINT64_MAX, "a positive integer",
+     {"the same as --runs", "the same as --runs", NULL}},
+    {"--db", "FILE", set_text, AT(db), 0, 0, "a file name (or use --no-db)",
+     {"trace database (default racesim.db); --no-db for none",
+      "trace database (default racesim.db); --no-db for none",
+      "trace database (default racesim.db); --no-db for none"}},
+    {"--no-db", NULL, set_null, AT(db), 0, 0, NULL, {NULL, NULL, NULL}},
+    {"--record", "failing|all|none", set_record, AT(record), 0, 0, NULL,
+     {"which runs get their events recorded (default failing)",
+      "which runs get their events recorded (default failing)",
+      "which runs get their events recorded (default failing)"}},
+    {"--jobs", "J", set_int, AT(jobs), 1, 256, NULL,
+     {"threads (default: one per core); same result for any J",
+      "threads (default: one per core); same result for any J", NULL}},
+    {"--shard", "I/N", set_shard, 0, 0, 0, NULL,
+     {"run the I-th of N disjoint parts of the exploration\n"
+      "(random, pct: runs; dfs: subtrees); racesim merge them",
+      "run the I-th of N disjoint parts of the exploration\n"
+      "(random, pct: runs; dfs: subtrees); racesim merge them",
+      NULL}},
+    {"--stop-first", NULL, set_true, AT(stop_first), 0, 0, NULL,
+     {"stop at the first run that shows a bug (a data race\n"
+      "alone, where lost updates are looked for, is not one)",
+      "stop at the first run that shows a bug (a data race\n"
+      "alone, where lost updates are looked for, is not one)",
+      NULL}},
+    {"--no-shrink", NULL, set_true, AT(no_shrink), 0, 0, NULL,
+     {"do not look for shorter failing schedules",
+      "do not look for shorter failing schedules", NULL}},
+    {"--lock-graph", "FILE.dot", set_text, AT(lock_graph), 0, 0, NULL,
+     {"write the lock-order graph for Graphviz", "write the lock-order graph for Graphviz",
+      "write the lock-order graph for Graphviz"}},
+    {"--detectors", "LIST", set_text, AT(detectors), 0, 0, NULL,
+     {"only these detectors (comma list), or none",
+      "only these detectors (comma list), or none",
+      "only these detectors (comma list), or none"}},
+    {"--schedule", "TOKEN", set_text, AT(schedule), 0, 0, NULL,
+     {"replay: the schedule to replay", NULL,
+      "the schedule token to replay (a finding's replay line)"}},
+    {"--json", NULL, set_true, AT(json), 0, 0, NULL,
+     {"print one JSON object instead of the summary",
+      "print one JSON object instead of the summary",
+      "print one JSON object (the summary and its events)"}},
+    {"--quiet", NULL, set_true, AT(quiet), 0, 0, NULL,
+     {"print only the summary", "print only the summary",
+      "print only the summary, not the steps"}},
+    {"--echo", NULL, set_true, AT(echo), 0, 0, NULL, {NULL, NULL, NULL}},
+};
+
+/* One line of help: the option and its argument, then 'text' at column 27
+   (each of its lines). */
+static void print_option(FILE *f, const char *name, const char *arg, const char *text) {
+  char col[64];
+  snprintf(col, sizeof col, "%s%s%s", name, arg ? " " : "", arg ? arg : "");
+  fprintf(f, "  %-24s%s", col, strlen(col) < 24 ? " " : "  ");
+  for (const char *p = text; *p;) {
+    const char *nl = strchr(p, '\n');
+    size_t n = nl ? (size_t)(nl - p) : strlen(p);
+    fprintf(f, "%s%.*s\n", p == text ? "" : "                           ", (int)n, p);
+    p += n + (nl != NULL);
+  }
+}
+
+/* The strategies' options (those of a tree search not for replay). */
+static void print_strategy_options(FILE *f, int in) {
+  const StrategyOps *ops;
+  for (int i = 0; (ops = strategy_at(i)) != NULL; i++) {
+    if (!(ops->flags & STRAT_USER) || !ops->options) continue;
+    if (in == HELP_REPLAY && (ops->flags & STRAT_TREE)) continue;
+    for (const StrategyOption *so = ops->options; so->name; so++) {
+      char text[160];
+      snprintf(text, sizeof text, "%s: %s", ops->name, so->help);
+      print_option(f, so->name, so->arg, text);
+    }
+  }
+}
+
+/* Print the run/replay option lines of help 'in' (HELP_*). */
+static void print_options(FILE *f, int in) {
+  char names[96];
+  for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
+    const Option *opt = &options[i];
+    if (!strcmp(opt->name, STRATEGY_OPTIONS)) print_strategy_options(f, in);
+    if (!opt->help[in]) continue;
+    const char *arg = opt->arg;
+    if (arg && !strcmp(arg, "STRATEGY"))
+      arg = strategy_user_names("|", in == HELP_REPLAY ? STRAT_TREE : 0, names, sizeof names);
+    print_option(f, opt->name, arg, opt->help[in]);
+  }
+}
+
+/* A strategy's option: a flag, or a number in its range. */
+static int set_strategy_option(const char *cmd, const StrategyOption *so, const char *val,
+                               ExploreOptions *o) {
+  uint64_t u = (uint64_t)so->lo;
+  if (so->arg && (args_u64(val, &u) || u < (uint64_t)so->lo || u > (uint64_t)so->hi)) {
+    if (so->lo == 1 && so->hi == UINT32_MAX)
+      usage_error(cmd, "%s needs a positive integer, got '%s'", so->name, val);
+    else
+      usage_error(cmd, "%s needs an integer from %lld to %lld, got '%s'", so->name,
+                  (long long)so->lo, (long long)so->hi, val);
+    return 2;
+  }
+  strategy_option_set(so, &o->strategy_cfg, (int64_t)u);
+  return 0;
+}
 
 static const char usage_head[] =
     "racesim " RACESIM_VERSION " - a deterministic concurrency simulator and race detector\n"
@@ -147,37 +361,10 @@ static const char api_head[] =
     "List the globals, classes and methods of the scenario API, one per line (for\n"
     "tests and editor definitions; not a stable interface).\n";
 
-/* Print the run/replay option lines that belong to 'in' (HELP_*). */
-static void print_options(FILE *f, unsigned in) {
-  for (size_t i = 0; i < sizeof run_options / sizeof run_options[0]; i++)
-    if (run_options[i].in & in) fputs(run_options[i].text, f);
-}
-
 static void print_usage(FILE *f) {
   fputs(usage_head, f);
   print_options(f, HELP_GENERAL);
   fputs(exit_text, f);
-}
-
-static void usage_error(const char *cmd, const char *fmt, ...) UTIL_PRINTF(2, 3);
-static void usage_error(const char *cmd, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  fprintf(stderr, "racesim %s: ", cmd);
-  vfprintf(stderr, fmt, ap);
-  fprintf(stderr, " (see racesim %s --help)\n", cmd);
-  va_end(ap);
-}
-
-
-
-static int parse_double(const char *s, double *out) {
-  char *end;
-  errno = 0;
-  double v = strtod(s, &end);
-  if (errno || *end || !*s || v < 0 || v != v) return -1;
-  *out = v;
-  return 0;
 }
 
 void cli_free_options(ExploreOptions *o) {
@@ -190,17 +377,42 @@ void cli_free_options(ExploreOptions *o) {
   o->nparams = 0;
 }
 
+/* -D NAME=VALUE (or -DNAME=VALUE) at argv[*i]: one more parameter. */
+static int add_param(const char *cmd, int argc, char **argv, int *i, ExploreOptions *o) {
+  const char *a = argv[*i];
+  const char *val = a[2] ? a + 2 : (*i + 1 < argc ? argv[++*i] : NULL);
+  const char *eq = val ? strchr(val, '=') : NULL;
+  if (!val || !eq || eq == val) {
+    usage_error(cmd, "-D needs NAME=VALUE");
+    return 2;
+  }
+  if (o->nparams == 64) {
+    usage_error(cmd, "too many -D parameters");
+    return 2;
+  }
+  Param *p = &o->params[o->nparams++];
+  p->name = util_xmalloc((size_t)(eq - val) + 1);
+  memcpy(p->name, val, (size_t)(eq - val));
+  p->name[eq - val] = '\0';
+  p->value = util_xstrdup(eq + 1);
+  p->used = 0;
+  return 0;
+}
+
+static const Option *find_option(const char *name) {
+  for (size_t k = 0; k < sizeof options / sizeof options[0]; k++)
+    if (options[k].set && !strcmp(options[k].name, name)) return &options[k];
+  return NULL;
+}
+
 /* Parse run/replay options into 'o'.  Returns 0, or 2 after an error. */
 int cli_parse_run_options(const char *cmd, int argc, char **argv, ExploreOptions *o) {
   const char *script = NULL;
-  Param *params = util_xcalloc(64, sizeof(Param));
-  int np = 0;
-  o->params = params; /* freed by cli_free_options, also after an error */
+  o->params = util_xcalloc(64, sizeof(Param)); /* freed by cli_free_options, also
+                                                   after an error */
   o->nparams = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
-    const char *val = NULL;
-    char name[64];
     if (a[0] != '-' || a[1] == '\0') {
       if (script) {
         usage_error(cmd, "one script only (got '%s' and '%s')", script, a);
@@ -209,168 +421,37 @@ int cli_parse_run_options(const char *cmd, int argc, char **argv, ExploreOptions
       script = a;
       continue;
     }
-    if (a[1] == 'D') { /* -D NAME=VALUE or -DNAME=VALUE */
-      val = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
-      const char *eq = val ? strchr(val, '=') : NULL;
-      if (!val || !eq || eq == val) {
-        usage_error(cmd, "-D needs NAME=VALUE");
-        return 2;
-      }
-      if (np == 64) {
-        usage_error(cmd, "too many -D parameters");
-        return 2;
-      }
-      params[np].name = util_xmalloc((size_t)(eq - val) + 1);
-      memcpy(params[np].name, val, (size_t)(eq - val));
-      params[np].name[eq - val] = '\0';
-      params[np].value = util_xstrdup(eq + 1);
-      params[np].used = 0;
-      o->nparams = ++np;
+    if (a[1] == 'D') {
+      if (add_param(cmd, argc, argv, &i, o)) return 2;
       continue;
     }
+    char name[64];
     snprintf(name, sizeof name, "%s", a);
+    const char *val = NULL;
     char *eq = strchr(name, '=');
     if (eq) {
       *eq = '\0';
       val = a + (eq - name) + 1;
     }
-    /* flags without a value */
-    static const char *const flags[] = {"--stop-first", "--json",   "--quiet", "--no-shrink",
-                                        "--no-db",      "--no-por", "--echo",  NULL};
-    int is_flag = 0;
-    for (int k = 0; flags[k]; k++) is_flag |= strcmp(name, flags[k]) == 0;
-    if (is_flag) {
+    const Option *opt = find_option(name);
+    const StrategyOption *so = opt ? NULL : strategy_option(name, NULL);
+    if (!opt && !so) {
+      usage_error(cmd, "unknown option '%s'", name);
+      return 2;
+    }
+    if (!(opt ? opt->arg : so->arg)) { /* a flag */
       if (val) {
         usage_error(cmd, "%s takes no value", name);
         return 2;
       }
-      if (!strcmp(name, "--stop-first")) o->stop_first = 1;
-      else if (!strcmp(name, "--json")) o->json = 1;
-      else if (!strcmp(name, "--quiet")) o->quiet = 1;
-      else if (!strcmp(name, "--no-shrink")) o->no_shrink = 1;
-      else if (!strcmp(name, "--no-db")) o->db = NULL;
-      else if (!strcmp(name, "--no-por")) o->por = 0;
-      else o->echo = 1;
-      continue;
-    }
-    static const char *const valued[] = {
-        "--strategy",  "--runs",      "--seed",      "--depth",     "--pct-steps",
-        "--preemption-bound", "--max-steps", "--max-instructions", "--max-memory",
-        "--time-limit", "--max-runs", "--db",        "--record",    "--jobs",
-        "--shard",     "--schedule",  "--lock-graph", "--detectors", NULL};
-    int known = 0;
-    for (int k = 0; valued[k]; k++) known |= strcmp(name, valued[k]) == 0;
-    if (!known) {
-      usage_error(cmd, "unknown option '%s'", name);
-      return 2;
-    }
-    if (!val) {
+    } else if (!val) {
       if (i + 1 >= argc) {
         usage_error(cmd, "%s needs a value", name);
         return 2;
       }
       val = argv[++i];
     }
-    uint64_t u;
-    double d;
-    if (!strcmp(name, "--strategy")) {
-      const StrategyOps *ops = strategy_find(val); /* (the registry is the only list) */
-      if (!ops || !(ops->flags & STRAT_USER)) {
-        usage_error(cmd, "--strategy must be %s, not '%s'", strategy_user_list(), val);
-        return 2;
-      }
-      o->strategy = val;
-    } else if (!strcmp(name, "--runs") || !strcmp(name, "--max-runs")) {
-      if (args_u64(val, &u) || u == 0) {
-        usage_error(cmd, "%s needs a positive integer, got '%s'", name, val);
-        return 2;
-      }
-      o->runs = u;
-    } else if (!strcmp(name, "--seed")) {
-      if (args_u64(val, &u)) {
-        usage_error(cmd, "--seed needs a number (decimal or 0x hex), got '%s'", val);
-        return 2;
-      }
-      o->has_seed = 1;
-      o->seed = u;
-    } else if (!strcmp(name, "--depth")) {
-      if (args_u64(val, &u) || u < 1 || u > 16) {
-        usage_error(cmd, "--depth needs an integer from 1 to 16, got '%s'", val);
-        return 2;
-      }
-      o->depth = (int)u;
-    } else if (!strcmp(name, "--pct-steps")) {
-      if (args_u64(val, &u) || u < 1 || u > UINT32_MAX) {
-        usage_error(cmd, "--pct-steps needs a positive integer, got '%s'", val);
-        return 2;
-      }
-      o->pct_steps = (uint32_t)u;
-    } else if (!strcmp(name, "--preemption-bound")) {
-      if (args_u64(val, &u) || u > 1000) {
-        usage_error(cmd, "--preemption-bound needs an integer from 0 to 1000, got '%s'", val);
-        return 2;
-      }
-      o->preemption_bound = (int)u;
-    } else if (!strcmp(name, "--max-steps")) {
-      if (args_u64(val, &u) || u < 1 || u > 100000000) {
-        usage_error(cmd, "--max-steps needs an integer from 1 to 100000000, got '%s'", val);
-        return 2;
-      }
-      o->max_steps = (uint32_t)u;
-    } else if (!strcmp(name, "--max-instructions")) {
-      if (args_u64(val, &u) || u < 1000) {
-        usage_error(cmd, "--max-instructions needs an integer >= 1000, got '%s'", val);
-        return 2;
-      }
-      o->max_instructions = u;
-    } else if (!strcmp(name, "--max-memory")) {
-      if (args_u64(val, &u) || u < 1 || u > 1048576) {
-        usage_error(cmd, "--max-memory needs a size in MiB (1 to 1048576), got '%s'", val);
-        return 2;
-      }
-      o->max_memory = (size_t)u << 20;
-    } else if (!strcmp(name, "--time-limit")) {
-      if (parse_double(val, &d) || d <= 0) {
-        usage_error(cmd, "--time-limit needs a positive number of seconds, got '%s'", val);
-        return 2;
-      }
-      o->time_limit = d;
-    } else if (!strcmp(name, "--db")) {
-      if (!*val) {
-        usage_error(cmd, "--db needs a file name (or use --no-db)");
-        return 2;
-      }
-      o->db = val;
-    } else if (!strcmp(name, "--record")) {
-      if (!strcmp(val, "failing")) o->record = RECORD_FAILING;
-      else if (!strcmp(val, "all")) o->record = RECORD_ALL;
-      else if (!strcmp(val, "none")) o->record = RECORD_NONE;
-      else {
-        usage_error(cmd, "--record must be failing, all or none, not '%s'", val);
-        return 2;
-      }
-    } else if (!strcmp(name, "--jobs")) {
-      if (args_u64(val, &u) || u < 1 || u > 256) {
-        usage_error(cmd, "--jobs needs an integer from 1 to 256, got '%s'", val);
-        return 2;
-      }
-      o->jobs = (int)u;
-    } else if (!strcmp(name, "--shard")) {
-      unsigned si, sn;
-      char extra;
-      if (sscanf(val, "%u/%u%c", &si, &sn, &extra) != 2 || sn < 1 || si < 1 || si > sn) {
-        usage_error(cmd, "--shard needs I/N with 1 <= I <= N, got '%s'", val);
-        return 2;
-      }
-      o->shard = si - 1;
-      o->nshards = sn;
-    } else if (!strcmp(name, "--schedule")) {
-      o->schedule = val;
-    } else if (!strcmp(name, "--lock-graph")) {
-      o->lock_graph = val;
-    } else if (!strcmp(name, "--detectors")) {
-      o->detectors = val;
-    }
+    if (opt ? opt->set(cmd, opt, val, o) : set_strategy_option(cmd, so, val, o)) return 2;
   }
   if (!script) {
     usage_error(cmd, "missing SCRIPT");
@@ -387,7 +468,7 @@ static const char *prog_name;
 static int cmd_run(int argc, char **argv) {
   ExploreOptions o;
   explore_options_init(&o);
-  o.command = "run";
+  o.command = EXPLORE_RUN;
   o.prog = prog_name;
   int rc = cli_parse_run_options("run", argc, argv, &o);
   if (!rc && o.schedule) {
@@ -402,7 +483,7 @@ static int cmd_run(int argc, char **argv) {
 static int cmd_replay(int argc, char **argv) {
   ExploreOptions o;
   explore_options_init(&o);
-  o.command = "replay";
+  o.command = EXPLORE_REPLAY;
   o.prog = prog_name;
   int rc = cli_parse_run_options("replay", argc, argv, &o);
   if (!rc && !o.schedule && !o.has_seed) {
@@ -458,7 +539,7 @@ typedef struct Command {
   const char *name;
   int (*main)(int argc, char **argv);
   const char *head;
-  unsigned options;
+  int options; /* HELP_* of the run/replay option lines it lists, or -1 */
   const char *tail;
   int hidden;
 } Command;
@@ -466,13 +547,13 @@ typedef struct Command {
 static const Command commands[] = {
     {"run", cmd_run, run_head, HELP_RUN, exit_text, 0},
     {"replay", cmd_replay, replay_head, HELP_REPLAY, exit_text, 0},
-    {"check", cli_check, cli_check_help, 0, NULL, 0},
-    {"report", cli_report, cli_report_help, 0, NULL, 0},
-    {"merge", cli_merge, cli_merge_help, 0, NULL, 0},
-    {"new", cli_new, cli_new_help, 0, NULL, 0},
-    {"help", cmd_help, help_head, 0, NULL, 0},
-    {"version", cmd_version, version_head, 0, NULL, 0},
-    {"api", cmd_api, api_head, 0, NULL, 1}, /* for tests */
+    {"check", cli_check, cli_check_help, -1, NULL, 0},
+    {"report", cli_report, cli_report_help, -1, NULL, 0},
+    {"merge", cli_merge, cli_merge_help, -1, NULL, 0},
+    {"new", cli_new, cli_new_help, -1, NULL, 0},
+    {"help", cmd_help, help_head, -1, NULL, 0},
+    {"version", cmd_version, version_head, -1, NULL, 0},
+    {"api", cmd_api, api_head, -1, NULL, 1}, /* for tests */
 };
 
 static const Command *find_command(const char *name) {
@@ -483,7 +564,7 @@ static const Command *find_command(const char *name) {
 
 static void print_help(const Command *c) {
   fputs(c->head, stdout);
-  if (c->options) print_options(stdout, c->options);
+  if (c->options >= 0) print_options(stdout, c->options);
   if (c->tail) fputs(c->tail, stdout);
 }
 

@@ -37,12 +37,10 @@ static void on_signal(int sig) { explore_signal = sig; }
 
 void explore_options_init(ExploreOptions *o) {
   memset(o, 0, sizeof *o);
-  o->command = "run";
+  o->command = EXPLORE_RUN;
   o->strategy = "random";
   o->runs = 1000;
-  o->depth = 3;
-  o->preemption_bound = -1;
-  o->por = 1;
+  strategy_config_init(&o->strategy_cfg);
   o->db = "racesim.db";
   o->record = RECORD_FAILING;
   o->jobs = 0; /* one per core */
@@ -177,13 +175,9 @@ static int setup(Explore *x) {
   if (o->detectors && !strcmp(o->detectors, "none")) detect_close(&x->dets);
   if (detect_find(&x->dets, "potential_deadlock")) x->lg = lockgraph_new();
   
-  StrategyConfig c;
-  strategy_config_init(&c);
+  StrategyConfig c = o->strategy_cfg;
   x->base_seed = o->has_seed ? o->seed : o->nshards > 1 ? shard_seed(x) : random_seed();
   c.base_seed = x->base_seed;
-  c.pct_depth = o->depth;
-  c.preemption_bound = o->preemption_bound;
-  c.por = o->por;
   c.shard = o->shard;
   c.nshards = o->nshards;
   const char *sname = o->strategy;
@@ -192,13 +186,13 @@ static int setup(Explore *x) {
     c.replay = x->token.dec;
     c.nreplay = x->token.ndec;
     c.replay_seed = x->token.seed;
-  } else if (strcmp(o->command, "replay") == 0) {
+  } else if (o->command == EXPLORE_REPLAY) {
     c.has_fixed_seed = 1;
     c.fixed_seed = o->seed;
   }
   const StrategyOps *ops = strategy_find(sname);
   if (ops && (ops->flags & STRAT_TREE)) c.max_runs = o->runs;
-  if (strcmp(sname, "pct") == 0) c.pct_steps = o->pct_steps ? o->pct_steps : measure_steps(x);
+  if (ops && (ops->flags & STRAT_RUN_LENGTH) && !c.pct_steps) c.pct_steps = measure_steps(x);
   x->strat = strategy_create(sname, &c);
   if (!x->strat) {
     snprintf(x->err, sizeof x->err, "unknown strategy '%s' (%s)", sname, strategy_user_list());
@@ -208,7 +202,7 @@ static int setup(Explore *x) {
      with --stop-first (which finding comes first must not depend on
      timing) */
   x->jobs = o->jobs > 0 ? o->jobs : util_cores();
-  if (!strcmp(o->command, "replay") || x->has_token ||
+  if (o->command == EXPLORE_REPLAY || x->has_token ||
       (o->stop_first && ops && (ops->flags & STRAT_TREE)))
     x->jobs = 1;
   return 0;
@@ -216,6 +210,7 @@ static int setup(Explore *x) {
 
 static int open_trace(Explore *x) {
   const ExploreOptions *o = x->o;
+  const StrategyConfig *c = &x->strat->cfg;
   if (!o->db) return 0;
   x->trace = trace_open(o->db, x->err, sizeof x->err);
   if (!x->trace) return -1;
@@ -226,7 +221,7 @@ static int open_trace(Explore *x) {
   sb_printf(&opts, "{\"runs\": %llu, \"max_steps\": %u, \"depth\": %d, \"pct_steps\": %u, "
                    "\"preemption_bound\": %d, \"record\": %d, \"jobs\": %d, \"shard\": \"%u/%u\"}",
             (unsigned long long)o->runs, o->max_steps ? o->max_steps : SIM_DEFAULT_MAX_STEPS,
-            o->depth, x->strat->cfg.pct_steps, o->preemption_bound, o->record, x->jobs,
+            c->pct_depth, c->pct_steps, c->preemption_bound, o->record, x->jobs,
             o->shard + 1, o->nshards);
   char shard[32];
   snprintf(shard, sizeof shard, "%u/%u", o->shard + 1, o->nshards);
@@ -247,7 +242,7 @@ static int open_trace(Explore *x) {
 /* random, pct and replay on this thread: runs shard, shard + N, ... */
 static void explore_loop(Explore *x) {
   const ExploreOptions *o = x->o;
-  uint64_t budget = strcmp(o->command, "replay") == 0 ? 1 : o->runs;
+  uint64_t budget = o->command == EXPLORE_REPLAY ? 1 : o->runs;
   for (uint64_t i = o->shard; i < budget; i += o->nshards) {
     if (explore_should_stop(x) || explore_run_here(x, i, budget)) break;
   }
@@ -311,7 +306,7 @@ static int run_exploration(Explore *x) {
   if (setup(x) != 0 || open_trace(x) != 0) {
     x->status = 2;
   } else {
-    if (x->print && !x->o->json && !x->o->quiet && strcmp(x->o->command, "replay") != 0)
+    if (x->print && !x->o->json && !x->o->quiet && x->o->command != EXPLORE_REPLAY)
       printf("racesim %s: %s, strategy %s, base seed 0x%llx\n", RACESIM_VERSION,
              x->o->script, x->strat->ops->name, (unsigned long long)x->base_seed);
     if (x->strat->ops->flags & STRAT_TREE) explore_dfs(x, x->jobs);
@@ -325,7 +320,7 @@ static int run_exploration(Explore *x) {
     engine_set_cut(x->sim, &explore_signal, 0); /* what follows keeps its own budgets */
     if (!x->interrupted && x->status != 2) explore_report_cycles(x);
     explore_lock_graph(x);
-    bug_group(&x->fs, strcmp(x->o->command, "replay") ? x->runs : 0, &x->bugs);
+    bug_group(&x->fs, x->o->command != EXPLORE_REPLAY ? x->runs : 0, &x->bugs);
     for (size_t k = 0; k < x->bugs.n; k++)
       x->bugs.v[k].runs = bug_runs(&x->fs, &x->bugs.v[k], &x->profiles);
     if (!x->interrupted) explore_confirm(x);
@@ -359,7 +354,7 @@ int explore_main(const ExploreOptions *o) {
     if (x.strat && (x.runs || st != 2)) {
       if (o->json) explore_print_json(&x);
       else {
-        if (strcmp(o->command, "replay") == 0 && x.listing.len && !o->quiet)
+        if (o->command == EXPLORE_REPLAY && x.listing.len && !o->quiet)
           fputs(x.listing.s, stdout);
         explore_print_human(&x);
       }

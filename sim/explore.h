@@ -14,18 +14,19 @@
 
 enum { RECORD_NONE, RECORD_FAILING, RECORD_ALL };
 
+/* Which command explores: run (then shrinks the bugs and confirms
+   lock-order cycles), replay (one run, shown step by step), or check. */
+typedef enum { EXPLORE_RUN, EXPLORE_REPLAY, EXPLORE_CHECK } ExploreCommand;
+
 typedef struct ExploreOptions {
-  const char *command; /* "run" or "replay" (for messages) */
+  ExploreCommand command;
   const char *prog;    /* racesim as invoked, for the commands printed (or NULL) */
   const char *script;
   const char *strategy; /* random, pct, dfs */
   uint64_t runs;        /* run budget (a cap for dfs) */
   int has_seed;
   uint64_t seed;        /* run: the base seed; replay: the run seed */
-  int depth;            /* pct */
-  uint32_t pct_steps;   /* pct: 0 = measure */
-  int preemption_bound; /* dfs: -1 = none */
-  int por;              /* dfs: partial-order reduction */
+  StrategyConfig strategy_cfg; /* the strategies' own options (--depth, ...) */
   uint32_t max_steps;
   uint64_t max_instructions;
   size_t max_memory;

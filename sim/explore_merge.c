@@ -342,7 +342,7 @@ static int shows_bug(const Explore *x, const SimRun *r) {
 */
 int explore_handle_run(Explore *x, SimRun *r, const char *err, uint64_t budget) {
   const ExploreOptions *o = x->o;
-  int replay = strcmp(o->command, "replay") == 0;
+  int replay = o->command == EXPLORE_REPLAY;
   if (!x->have_first && r->end != END_PRUNED && r->end != END_DIVERGED && r->end != END_CUT) {
     x->have_first = 1;
     x->mode = r->mode;

@@ -51,13 +51,14 @@ void explore_progress(Explore *x, uint64_t budget, int final) {
 
 const char *explore_mode_name(uint8_t m) { return m == MODE_ASYNC ? "async" : "threads"; }
 
-/* PCT's bound: one run finds a depth-d bug with p >= 1/(n k^(d-1)). */
-static void pct_bound(const Explore *x, double *p1, double *pall, int *n) {
-  const SimRun *r = engine_result(x->sim);
-  *n = r->nthreads > 0 ? r->nthreads : 1;
-  double k = x->strat->cfg.pct_steps ? x->strat->cfg.pct_steps : 1;
-  *p1 = 1.0 / ((double)*n * pow(k, x->strat->cfg.pct_depth - 1));
-  *pall = 1.0 - pow(1.0 - *p1, (double)x->runs);
+/* What the strategy says of the exploration (its bound, its scope):
+   'line' and 'json' initialised here, freed by the caller. */
+static void strategy_report(const Explore *x, StrBuf *line, StrBuf *json, const char **scope) {
+  sb_init(line);
+  sb_init(json);
+  StrategyReport rep = {x->runs, engine_result(x->sim)->nthreads, line, json, ""};
+  if (x->strat->ops->report) x->strat->ops->report(x->strat, &rep);
+  if (scope) *scope = rep.scope;
 }
 
 static const char *const kind_noun[FIND__COUNT] = {
@@ -145,7 +146,6 @@ static void print_bug(const Explore *x, size_t i) {
 void explore_print_human(Explore *x) {
   const ExploreOptions *o = x->o;
   double el = util_now() - x->t0;
-  const char *sname = x->strat->ops->name;
   printf("%s %llu run%s (%llu steps) in %.2f s", x->interrupted ? "interrupted after" : "explored",
          (unsigned long long)x->runs, x->runs == 1 ? "" : "s", (unsigned long long)x->steps, el);
   if (el > 0 && x->runs > 1) {
@@ -157,6 +157,10 @@ void explore_print_human(Explore *x) {
     printf("the run in progress was cut short and dropped (%s)\n",
            x->interrupted ? "interrupted" : "--time-limit ran out");
   int tree = (x->strat->ops->flags & STRAT_TREE) != 0;
+  StrBuf said, json;
+  const char *scope;
+  strategy_report(x, &said, &json, &scope);
+  sb_free(&json);
   if (x->timed_out && !tree)
     printf("stopped: --time-limit ran out before the run budget (%llu of %llu runs)\n",
            (unsigned long long)x->runs, (unsigned long long)o->runs);
@@ -168,7 +172,7 @@ void explore_print_human(Explore *x) {
                x->dfs_subtrees);
     if (x->complete)
       printf("complete: every interleaving%s%s was explored (%llu run%s pruned as redundant)\n",
-             part, o->preemption_bound >= 0 ? " within the preemption bound" : "",
+             part, scope,
              (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned));
     else if (x->strat->complete == 0 && x->truncated)
       printf("not complete: some runs hit --max-steps, so what they would have done next was "
@@ -189,19 +193,9 @@ void explore_print_human(Explore *x) {
              "pruned); raise --runs to go on\n",
              100.0 * x->dfs_frac, part, (unsigned long long)x->strat->pruned,
              util_plural(x->strat->pruned));
-  } else if (strcmp(sname, "pct") == 0 && x->runs) {
-    double p1, pall;
-    int n;
-    pct_bound(x, &p1, &pall, &n);
-    char all[48];
-    if (pall > 0.999999) snprintf(all, sizeof all, "> 0.999999");
-    else snprintf(all, sizeof all, ">= %.4g", pall);
-    printf("pct: depth %d, %u steps: each run finds a given depth-%d bug with probability "
-           ">= 1/(%d * %u^%d) = %.3g; %llu runs: %s\n",
-           x->strat->cfg.pct_depth, x->strat->cfg.pct_steps, x->strat->cfg.pct_depth, n,
-           x->strat->cfg.pct_steps, x->strat->cfg.pct_depth - 1, p1,
-           (unsigned long long)x->runs, all);
   }
+  fputs(said.s ? said.s : "", stdout);
+  sb_free(&said);
   if (x->bugs.n == 0) {
     printf("no findings\n");
   } else {
@@ -279,13 +273,11 @@ void explore_print_json(Explore *x) {
     sb_json_str(&b, o->params[i].value);
   }
   sb_puts(&b, "}");
-  if (strcmp(x->strat->ops->name, "pct") == 0 && x->runs) {
-    double p1, pall;
-    int n;
-    pct_bound(x, &p1, &pall, &n);
-    sb_printf(&b, ", \"pct\": {\"depth\": %d, \"steps\": %u, \"p_run\": %.6g, \"p_all\": %.6g}",
-              x->strat->cfg.pct_depth, x->strat->cfg.pct_steps, p1, pall);
-  }
+  StrBuf said, json;
+  strategy_report(x, &said, &json, NULL);
+  sb_puts(&b, json.s ? json.s : "");
+  sb_free(&said);
+  sb_free(&json);
   sb_printf(&b, ", \"elapsed\": %.3f, \"runs_per_second\": %.1f", el,
             el > 0 ? (double)x->runs / el : 0.0);
   if (x->recorded) {

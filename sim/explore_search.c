@@ -279,7 +279,7 @@ static void confirm_one(Explore *x, Distinct *d) {
 
 /* Confirm each potential deadlock that no run of the exploration showed. */
 void explore_confirm(Explore *x) {
-  if (!x->lg || strcmp(x->o->command, "run") || x->status == 2) return;
+  if (!x->lg || x->o->command != EXPLORE_RUN || x->status == 2) return;
   for (size_t k = 0; k < x->bugs.n; k++) {
     Distinct *d = &x->fs.v[x->bugs.v[k].head];
     /* (one that happened is evidence of its deadlock, not a headline) */
@@ -289,7 +289,7 @@ void explore_confirm(Explore *x) {
 
 /* Shrink the run that shows each bug (its representative observation's). */
 void explore_shrink(Explore *x) {
-  if (x->o->no_shrink || strcmp(x->o->command, "run") || x->status == 2) return;
+  if (x->o->no_shrink || x->o->command != EXPLORE_RUN || x->status == 2) return;
   double deadline = util_now() + 10.0;
   engine_set_cut(x->sim, &explore_signal, deadline); /* a cut run shows nothing */
   for (size_t k = 0; k < x->bugs.n && util_now() < deadline; k++) {

@@ -20,6 +20,7 @@
 ** with its sleep sets and footprints, becomes a task, and a task strategy
 ** starts from that path frozen: it never backtracks into it.
 */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -454,10 +455,23 @@ static void dfs_end_run(Strategy *base, const SimRun *r) {
   }
 }
 
-const StrategyOps strategy_dfs_ops = {"dfs",         dfs_create,  dfs_begin_run,
-                                      dfs_pick,      dfs_choose,  dfs_end_run,
-                                      dfs_destroy,
-    "exhaustive depth-first search with partial-order reduction (source-DPOR)", STRAT_USER | STRAT_TREE};
+/* What a complete search covered: with a preemption bound, only schedules
+   within it. */
+static void dfs_report(const Strategy *base, StrategyReport *out) {
+  out->scope = base->cfg.preemption_bound >= 0 ? " within the preemption bound" : "";
+}
+
+static const StrategyOption dfs_options[] = {
+    {"--preemption-bound", "K", "explore schedules with at most K preemptions", 0, 1000,
+     offsetof(StrategyConfig, preemption_bound), 0},
+    {"--no-por", NULL, "plain exhaustive search, no partial-order reduction", 0, 0,
+     offsetof(StrategyConfig, por), 0},
+    {NULL, NULL, NULL, 0, 0, 0, 0}};
+
+const StrategyOps strategy_dfs_ops = {
+    "dfs",        dfs_create,  dfs_begin_run, dfs_pick, dfs_choose, dfs_end_run, dfs_destroy,
+    "exhaustive depth-first search with partial-order reduction (source-DPOR)",
+    STRAT_USER | STRAT_TREE, dfs_options, dfs_report};
 
 int strategy_dfs_finished(const Strategy *base) { return ((const DfsStrategy *)base)->finished; }
 

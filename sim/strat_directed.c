@@ -67,4 +67,4 @@ const StrategyOps strategy_directed_ops = {"directed",         directed_create,
                                            directed_begin_run, directed_pick,
                                            directed_choose,    directed_end_run,
                                            directed_destroy,
-    NULL, 0};
+    NULL, 0, NULL, NULL};

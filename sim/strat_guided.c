@@ -93,7 +93,7 @@ const StrategyOps strategy_guided_ops = {"guided",         guided_create,
                                          guided_begin_run, guided_pick,
                                          guided_choose,    guided_end_run,
                                          guided_destroy,
-    NULL, 0};
+    NULL, 0, NULL, NULL};
 
 uint32_t strategy_guided_preemptions(const Strategy *base, const uint32_t **idx) {
   const GuidedStrategy *s = (const GuidedStrategy *)base;

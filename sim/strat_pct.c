@@ -10,6 +10,9 @@
 ** program of n threads and k steps is found by one run with probability at
 ** least 1/(n k^(d-1)).
 */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,7 +103,37 @@ static void pct_destroy(Strategy *base) {
   free(s);
 }
 
-const StrategyOps strategy_pct_ops = {"pct",         pct_create,  pct_begin_run,
-                                      pct_pick,      pct_choose,  pct_end_run,
-                                      pct_destroy,
-    "PCT: random priorities, d-1 priority change points (Burckhardt et al., ASPLOS 2010)", STRAT_USER};
+/*
+** PCT's guarantee: one run over n threads and k steps finds a given bug of
+** depth d with probability >= 1/(n k^(d-1)); r runs, 1 - (1 - p)^r.
+*/
+static void pct_report(const Strategy *base, StrategyReport *out) {
+  const StrategyConfig *c = &base->cfg;
+  if (!out->runs) return;
+  int n = out->nthreads > 0 ? out->nthreads : 1;
+  double k = c->pct_steps ? c->pct_steps : 1;
+  double p1 = 1.0 / ((double)n * pow(k, c->pct_depth - 1));
+  double pall = 1.0 - pow(1.0 - p1, (double)out->runs);
+  char all[48];
+  if (pall > 0.999999) snprintf(all, sizeof all, "> 0.999999");
+  else snprintf(all, sizeof all, ">= %.4g", pall);
+  sb_printf(out->line,
+            "pct: depth %d, %u steps: each run finds a given depth-%d bug with probability "
+            ">= 1/(%d * %u^%d) = %.3g; %llu runs: %s\n",
+            c->pct_depth, c->pct_steps, c->pct_depth, n, c->pct_steps, c->pct_depth - 1, p1,
+            (unsigned long long)out->runs, all);
+  sb_printf(out->json, ", \"pct\": {\"depth\": %d, \"steps\": %u, \"p_run\": %.6g, \"p_all\": %.6g}",
+            c->pct_depth, c->pct_steps, p1, pall);
+}
+
+static const StrategyOption pct_options[] = {
+    {"--depth", "D", "bug depth, D-1 priority change points (default 3)", 1, PCT_MAX_DEPTH,
+     offsetof(StrategyConfig, pct_depth), 0},
+    {"--pct-steps", "K", "steps the change points are drawn from (default: measured)", 1,
+     UINT32_MAX, offsetof(StrategyConfig, pct_steps), 1},
+    {NULL, NULL, NULL, 0, 0, 0, 0}};
+
+const StrategyOps strategy_pct_ops = {
+    "pct",        pct_create,  pct_begin_run, pct_pick, pct_choose, pct_end_run, pct_destroy,
+    "PCT: random priorities, d-1 priority change points (Burckhardt et al., ASPLOS 2010)",
+    STRAT_USER | STRAT_RUN_LENGTH, pct_options, pct_report};

@@ -50,4 +50,4 @@ const StrategyOps strategy_random_ops = {"random",         random_create,
                                          random_begin_run, random_pick,
                                          random_choose,    random_end_run,
                                          random_destroy,
-    "seeded random scheduling: each run picks among the enabled threads at random", STRAT_USER | STRAT_BY_SEED};
+    "seeded random scheduling: each run picks among the enabled threads at random", STRAT_USER | STRAT_BY_SEED, NULL, NULL};

@@ -95,4 +95,4 @@ const StrategyOps strategy_replay_ops = {"replay",         replay_create,
                                          replay_begin_run, replay_pick,
                                          replay_choose,    replay_end_run,
                                          replay_destroy,
-    NULL, 0};
+    NULL, 0, NULL, NULL};

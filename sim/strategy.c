@@ -68,3 +68,40 @@ const char *strategy_user_list(void) {
   }
   return user_list;
 }
+
+const char *strategy_user_names(const char *sep, unsigned without, char *buf, size_t n) {
+  size_t len = 0;
+  buf[0] = '\0';
+  for (int i = 0; registry[i] && len < n; i++) {
+    if (!(registry[i]->flags & STRAT_USER) || (registry[i]->flags & without)) continue;
+    len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? sep : "", registry[i]->name);
+  }
+  return buf;
+}
+
+const StrategyOps *strategy_at(int i) {
+  return i >= 0 && i < (int)(sizeof registry / sizeof registry[0]) ? registry[i] : NULL;
+}
+
+const StrategyOption *strategy_option(const char *name, const StrategyOps **owner) {
+  for (int i = 0; registry[i]; i++) {
+    if (!(registry[i]->flags & STRAT_USER) || !registry[i]->options) continue;
+    for (const StrategyOption *o = registry[i]->options; o->name; o++)
+      if (!strcmp(o->name, name)) {
+        if (owner) *owner = registry[i];
+        return o;
+      }
+  }
+  return NULL;
+}
+
+void strategy_option_set(const StrategyOption *o, StrategyConfig *cfg, int64_t v) {
+  char *at = (char *)cfg + o->offset;
+  if (o->u32) {
+    uint32_t u = (uint32_t)v;
+    memcpy(at, &u, sizeof u);
+  } else {
+    int x = (int)v;
+    memcpy(at, &x, sizeof x);
+  }
+}

@@ -49,6 +49,32 @@ typedef struct StrategyConfig {
 
 typedef struct Strategy Strategy;
 
+/*
+** An option of a strategy on the command line (--depth D).  The strategy
+** declares it; the CLI lists it in the help, parses and checks it, and
+** stores it in the StrategyConfig given to the strategy: an integer from
+** 'lo' to 'hi' at 'offset' (an int, or a uint32_t if 'u32'), or, for a
+** flag (arg NULL), the value 'lo'.
+*/
+typedef struct StrategyOption {
+  const char *name; /* "--depth" */
+  const char *arg;  /* "D", or NULL for a flag */
+  const char *help; /* what it does, after "<strategy>: " */
+  int64_t lo, hi;
+  size_t offset;
+  uint8_t u32;
+} StrategyOption;
+
+/* What a strategy says of an exploration it made (StrategyOps.report). */
+typedef struct StrategyReport {
+  uint64_t runs;    /* runs made */
+  int nthreads;     /* threads of the last run */
+  StrBuf *line;     /* a line for the summary, with its newline (or nothing) */
+  StrBuf *json;     /* members for the JSON summary, each after ", " */
+  const char *scope; /* set: what a complete search covered, after "every
+                        interleaving" (" within the preemption bound") */
+} StrategyReport;
+
 typedef struct StrategyOps {
   const char *name;
   Strategy *(*create)(const StrategyConfig *cfg);
@@ -70,12 +96,17 @@ typedef struct StrategyOps {
   /* For --strategy NAME (STRAT_USER): what it does, in a line of help. */
   const char *summary;
   uint8_t flags; /* STRAT_* */
+  /* Its command-line options, ending with a {NULL} entry; or NULL. */
+  const StrategyOption *options;
+  /* Say what the exploration shows (a bound, a scope); may be NULL. */
+  void (*report)(const Strategy *s, StrategyReport *out);
 } StrategyOps;
 
 enum {
   STRAT_USER = 1 << 0,    /* chosen with --strategy (the others serve racesim itself) */
   STRAT_BY_SEED = 1 << 1, /* its run i depends only on i's seed: replayed by --seed */
-  STRAT_TREE = 1 << 2     /* an exhaustive search of the tree (explored by subtrees) */
+  STRAT_TREE = 1 << 2,    /* an exhaustive search of the tree (explored by subtrees) */
+  STRAT_RUN_LENGTH = 1 << 3 /* needs cfg.pct_steps, a run's length: 0 = measure it */
 };
 
 /* The common part of every strategy; implementations embed it first. */
@@ -97,6 +128,15 @@ const char *const *strategy_names(void);
 const StrategyOps *strategy_find(const char *name);
 /* The names --strategy takes, "random, pct or dfs", for messages. */
 const char *strategy_user_list(void);
+/* The same joined by 'sep' ("random|pct|dfs"), leaving out those with
+   any of the flags 'without'.  Returns 'buf'. */
+const char *strategy_user_names(const char *sep, unsigned without, char *buf, size_t n);
+/* The option 'name' of a user strategy, and the strategy (NULL if none). */
+const StrategyOption *strategy_option(const char *name, const StrategyOps **owner);
+/* The i-th registered strategy (NULL past the end), to list them. */
+const StrategyOps *strategy_at(int i);
+/* Store 'v' (checked against o->lo..hi by the caller) in 'cfg'. */
+void strategy_option_set(const StrategyOption *o, StrategyConfig *cfg, int64_t v);
 
 /* Default-initialised configuration. */
 void strategy_config_init(StrategyConfig *cfg);

@@ -35,7 +35,7 @@ static int64_t fake_choose(Strategy *s, const SimRun *r, uint32_t n) {
   return ((Fake *)s)->value;
 }
 static const StrategyOps fake_ops = {"fake", NULL, NULL, fake_pick, fake_choose, NULL, NULL,
-                                     NULL, 0};
+                                     NULL, 0, NULL, NULL};
 
 static void fake_init(Fake *f, int32_t answer) {
   memset(f, 0, sizeof *f);

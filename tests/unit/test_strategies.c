@@ -575,6 +575,40 @@ static void test_preemption_bound(void) {
   run_free(&x.r);
 }
 
+/*
+** The registry: options are found by name and stored where their strategy
+** reads them, no two strategies declare one name, and the lists of names
+** come from it.
+*/
+static void test_registry_options(void) {
+  const StrategyOps *owner = NULL;
+  const StrategyOption *o = strategy_option("--depth", &owner);
+  CHECK(o != NULL && owner == strategy_find("pct"));
+  StrategyConfig c;
+  strategy_config_init(&c);
+  strategy_option_set(o, &c, 5);
+  CHECK_EQ_INT(c.pct_depth, 5);
+  strategy_option_set(strategy_option("--pct-steps", NULL), &c, 4000000000LL);
+  CHECK(c.pct_steps == 4000000000u);
+  o = strategy_option("--no-por", &owner);
+  CHECK(o != NULL && o->arg == NULL && owner == strategy_find("dfs"));
+  strategy_option_set(o, &c, o->lo);
+  CHECK_EQ_INT(c.por, 0);
+  CHECK(strategy_option("--runs", NULL) == NULL);
+  int seen = 0;
+  const StrategyOps *a, *b;
+  for (int i = 0; (a = strategy_at(i)) != NULL; i++)
+    for (const StrategyOption *x = a->options; x && x->name; x++, seen++)
+      for (int j = 0; (b = strategy_at(j)) != NULL; j++)
+        for (const StrategyOption *y = b->options; y && y->name; y++)
+          CHECK(x == y || strcmp(x->name, y->name) != 0);
+  CHECK_EQ_INT(seen, 4);
+  char buf[64];
+  CHECK_EQ_STR(strategy_user_names("|", 0, buf, sizeof buf), "random|pct|dfs");
+  CHECK_EQ_STR(strategy_user_names("|", STRAT_TREE, buf, sizeof buf), "random|pct");
+  CHECK_EQ_STR(strategy_user_list(), "random, pct or dfs");
+}
+
 int main(void) {
   test_begin(120);
   if (getenv("DPOR_PROGRAM") || getenv("DPOR_COUNT")) { /* soundness only */
@@ -588,5 +622,6 @@ int main(void) {
   RUN_TEST(test_pct_depth2_bound);
   RUN_TEST(test_replay_and_divergence);
   RUN_TEST(test_preemption_bound);
+  RUN_TEST(test_registry_options);
   return test_end("test_strategies");
 }
