@@ -16,7 +16,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "../sim/lapi.h"
+#include "lapi.h"
 #include "sync.h"
 
 enum { B_FILLING = 0, B_DRAINING = 1, B_RESETTING = -1, B_BROKEN = -2, B_TRIPPING = 2 };
@@ -154,7 +154,7 @@ static void leave(BarrierState *b) {
 }
 
 static int broken_error(lua_State *L) {
-  return lapi_raise(L, "BrokenBarrierError", "%s", "");
+  return sched_raise(L, "BrokenBarrierError", "%s", "");
 }
 
 /* ---- operations ------------------------------------------------------- */
@@ -365,8 +365,8 @@ static int Barrier_index(lua_State *L) {
 static int l_Barrier(lua_State *L) {
   if (!lua_isinteger(L, 1)) return lapi_type_error(L, 1, "Barrier", "an integer (parties)");
   lua_Integer parties = lua_tointeger(L, 1);
-  if (parties < 1) return lapi_arg_error(L, "parties must be >= 1");
-  if (parties > 100000) return lapi_arg_error(L, "parties is too large");
+  if (parties < 1) return sched_arg_error(L, "parties must be >= 1");
+  if (parties > 100000) return sched_arg_error(L, "parties is too large");
   int top = lua_gettop(L), nameidx = 0, action = 0;
   double timeout = INFINITY;
   for (int i = 2; i <= top; i++) {
@@ -375,7 +375,7 @@ static int l_Barrier(lua_State *L) {
     else if (tp == LUA_TNUMBER && i <= 3) {
       timeout = lua_tonumber(L, i);
       if (isnan(timeout) || timeout < 0)
-        return lapi_arg_error(L, "Barrier: timeout must be a non-negative number");
+        return sched_arg_error(L, "Barrier: timeout must be a non-negative number");
     } else if (tp == LUA_TSTRING && i == top) nameidx = i;
     else if (tp != LUA_TNIL)
       return lapi_type_error(L, i, "Barrier", "Barrier(parties, [action], [timeout], [name])");

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../sim/lapi.h"
+#include "lapi.h"
 #include "sync.h"
 
 /* ---- semantics -------------------------------------------------------- */
@@ -210,7 +210,7 @@ static int cond_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t b
 
 const ObjClass condition_class = {"Condition", cond_ready, cond_waits_for,
                                   cond_explain, cond_enabled_before, 0, 0, NULL,
-                                  OBJ_WAKEUP_ORDER};
+                                  OBJ_WAKEUP_ORDER | OBJ_LOCK_VIEW};
 
 /* The threads parked in wait() on 'c' and not yet notified, oldest first. */
 static int waiters(const SimRun *r, const SimObject *c, int32_t *out, int max) {
@@ -265,7 +265,7 @@ static int wait_k(lua_State *L, int status, lua_KContext ctx) {
   double deadline = t->pend.deadline;
   if (!owner_check(L, r, c, t, 0)) {
     sched_event(L, OP_CV_WAIT, c->id)->flags |= EV_RAISED;
-    return lapi_raise(L, "RuntimeError", "cannot wait on un-acquired lock");
+    return sched_raise(L, "RuntimeError", "cannot wait on un-acquired lock");
   }
   SimEvent *e = sched_event(L, OP_CV_WAIT, c->id);
   if (!isinf(deadline)) {
@@ -300,7 +300,7 @@ static int notify_k(lua_State *L, int status, lua_KContext ctx) {
   int32_t ev = (int32_t)(r->nevents - 1);
   if (!owned) {
     e->flags |= EV_RAISED;
-    return lapi_raise(L, "RuntimeError", "cannot notify on un-acquired lock");
+    return sched_raise(L, "RuntimeError", "cannot notify on un-acquired lock");
   }
   int32_t buf[256];
   int k = waiters(r, c, buf, 256);

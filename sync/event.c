@@ -8,7 +8,7 @@
 #include <lauxlib.h>
 #include <math.h>
 
-#include "../sim/lapi.h"
+#include "lapi.h"
 #include "sync.h"
 
 typedef struct EventState {

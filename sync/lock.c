@@ -20,7 +20,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "../sim/lapi.h"
+#include "lapi.h"
 #include "sync.h"
 
 enum { LK_LOCK, LK_RLOCK, LK_SEM, LK_BSEM };
@@ -219,7 +219,7 @@ static int release_k(lua_State *L, int status, lua_KContext ctx) {
   int32_t ev = (int32_t)(r->nevents - 1);
   if (err) {
     e->flags |= EV_RAISED;
-    return lapi_raise(L, etype, "%s", err);
+    return sched_raise(L, etype, "%s", err);
   }
   if (s->flavor == LK_RLOCK && s->count > 1) {
     s->count--;
@@ -272,13 +272,8 @@ void lock_take_count(lua_State *L, SimObject *o, int32_t count, int op_flags) {
 /* The lock-core object behind a lock-like handle (a Condition's lock). */
 static SimObject *core_of(lua_State *L, int idx) {
   SimObject *o = lapi_to_object(L, idx);
-  if (o && o->cls == &condition_class) return &sched_run_of(L)->objs[o->link];
-  static const ObjClass *const fam[] = {&lock_class, &rlock_class, &semaphore_class,
-                                        &bounded_semaphore_class, &condition_class,
-                                        NULL};
-  o = lapi_check(L, idx, fam, "a Lock, RLock, Semaphore or Condition");
-  if (o->cls == &condition_class) o = &sched_run_of(L)->objs[o->link];
-  return o;
+  if (o && (o->cls->traits & OBJ_LOCK_VIEW)) return &sched_run_of(L)->objs[o->link];
+  return lapi_check(L, idx, lock_family, "a Lock, RLock, Semaphore or Condition");
 }
 
 /* acquire([blocking=true], [timeout]) -> boolean */
@@ -286,7 +281,7 @@ static int Lock_acquire(lua_State *L) {
   SimObject *o = core_of(L, 1);
   LockState *s = LS(o);
   if (!lua_isnoneornil(L, 2) && !lua_isboolean(L, 2))
-    return lapi_raise(L, "TypeError",
+    return sched_raise(L, "TypeError",
                       "acquire: argument 1 is 'blocking' (a boolean); give the "
                       "timeout second: acquire(true, %s)",
                       lua_tostring(L, 2) ? lua_tostring(L, 2) : "seconds");
@@ -295,7 +290,7 @@ static int Lock_acquire(lua_State *L) {
                     !(s->flavor <= LK_RLOCK && lua_type(L, 3) == LUA_TNUMBER &&
                       lua_tonumber(L, 3) == -1);
   if (!blocking && has_timeout)
-    return lapi_arg_error(L, s->flavor >= LK_SEM
+    return sched_arg_error(L, s->flavor >= LK_SEM
                                            ? "can't specify timeout for non-blocking acquire"
                                            : "can't specify a timeout for a non-blocking call");
   double deadline;
@@ -312,12 +307,12 @@ static int Lock_release(lua_State *L) {
   int32_t n = 1;
   if (!lua_isnoneornil(L, 2)) {
     if (LS(o)->flavor < LK_SEM)
-      return lapi_raise(L, "TypeError", "release() takes no arguments for a %s",
+      return sched_raise(L, "TypeError", "release() takes no arguments for a %s",
                         o->cls->kind);
     if (!lua_isinteger(L, 2)) return lapi_type_error(L, 2, "release", "an integer");
     lua_Integer v = lua_tointeger(L, 2);
-    if (v < 1) return lapi_arg_error(L, "n must be one or more");
-    if (v > 1000000) return lapi_arg_error(L, "n is too large");
+    if (v < 1) return sched_arg_error(L, "n must be one or more");
+    if (v > 1000000) return sched_arg_error(L, "n is too large");
     n = (int32_t)v;
   }
   return do_release(L, o, n);
@@ -393,8 +388,8 @@ static int make_sem(lua_State *L, const ObjClass *cls, int flavor) {
   if (lua_type(L, 1) == LUA_TNUMBER) {
     if (!lua_isinteger(L, 1)) return lapi_type_error(L, 1, cls->kind, "an integer value");
     v = lua_tointeger(L, 1);
-    if (v < 0) return lapi_arg_error(L, "semaphore initial value must be >= 0");
-    if (v > 30000) return lapi_arg_error(L, "semaphore initial value is too large (at most 30000)");
+    if (v < 0) return sched_arg_error(L, "semaphore initial value must be >= 0");
+    if (v > 30000) return sched_arg_error(L, "semaphore initial value is too large (at most 30000)");
   } else if (!lua_isnoneornil(L, 1) && lua_type(L, 1) != LUA_TSTRING) {
     return lapi_type_error(L, 1, cls->kind, "an integer value");
   }

@@ -14,7 +14,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "../sim/lapi.h"
+#include "lapi.h"
 #include "sync.h"
 
 enum { Q_FIFO, Q_LIFO, Q_PRIO };
@@ -197,7 +197,7 @@ static int item_less(lua_State *L, int a, int b, int depth) {
       lua_pop(L, 2);
     }
   }
-  return lapi_raise(L, "TypeError", "'<' not supported between instances of '%s' and '%s'",
+  return sched_raise(L, "TypeError", "'<' not supported between instances of '%s' and '%s'",
                     luaL_typename(L, a), luaL_typename(L, b));
 }
 
@@ -293,12 +293,12 @@ static int put_k(lua_State *L, int status, lua_KContext ctx) {
     e->fwr = F_TAIL | F_TASKS;
     e->flags |= EV_FIFO;
   }
-  sched_value(L, 2, &r->events[r->nevents - 1].value);
+  lapi_value(L, 2, &r->events[r->nevents - 1].value);
   int32_t ev = (int32_t)(r->nevents - 1);
   if (full(q)) {
     r->events[ev].flags |= ((t->pend.flags & PEND_NOWAIT) ? EV_FAILED : EV_TIMEOUT) | EV_RAISED;
     r->events[ev].frd = F_TAIL | F_ITEMS, r->events[ev].fwr = 0; /* it saw a full queue */
-    return lapi_raise(L, "Full", "%s", "");
+    return sched_raise(L, "Full", "%s", "");
   }
   lua_getiuservalue(L, 1, 1);
   lua_pushvalue(L, 2);
@@ -327,11 +327,11 @@ static int get_k(lua_State *L, int status, lua_KContext ctx) {
   if (q->size == 0) {
     r->events[ev].flags |= ((t->pend.flags & PEND_NOWAIT) ? EV_FAILED : EV_TIMEOUT) | EV_RAISED;
     r->events[ev].frd = F_ITEMS | F_TAIL, r->events[ev].fwr = 0; /* it saw an empty queue */
-    return lapi_raise(L, "Empty", "%s", "");
+    return sched_raise(L, "Empty", "%s", "");
   }
   lua_getiuservalue(L, 1, 1);
   pop_item(L, q, lua_gettop(L));
-  sched_value(L, -1, &r->events[ev].value);
+  lapi_value(L, -1, &r->events[ev].value);
   wake_next(r, o, OP_Q_PUT, ev);
   return 1;
 }
@@ -340,7 +340,7 @@ static int get_k(lua_State *L, int status, lua_KContext ctx) {
 static int Queue_put(lua_State *L) {
   SimObject *o = lapi_check1(L, 1, &queue_class);
   if (lua_gettop(L) < 2)
-    return lapi_raise(L, "TypeError", "put() missing 1 required argument: 'item' (nil is a valid item: put(nil))");
+    return sched_raise(L, "TypeError", "put() missing 1 required argument: 'item' (nil is a valid item: put(nil))");
   int block = lapi_optbool(L, 3, 1, "put");
   double deadline = lapi_timeout(L, 4, "put");
   lua_settop(L, 2);
@@ -351,7 +351,7 @@ static int Queue_put(lua_State *L) {
 
 static int Queue_put_nowait(lua_State *L) {
   lapi_check1(L, 1, &queue_class);
-  if (lua_gettop(L) < 2) return lapi_raise(L, "TypeError", "put_nowait() missing 1 required argument: 'item'");
+  if (lua_gettop(L) < 2) return sched_raise(L, "TypeError", "put_nowait() missing 1 required argument: 'item'");
   lua_settop(L, 2);
   lua_pushboolean(L, 0);
   return Queue_put(L);
@@ -384,7 +384,7 @@ static int task_done_k(lua_State *L, int status, lua_KContext ctx) {
   int32_t ev = (int32_t)(r->nevents - 1);
   if (q->unfinished <= 0) {
     e->flags |= EV_RAISED;
-    return lapi_raise(L, "ValueError", "task_done() called too many times");
+    return sched_raise(L, "ValueError", "task_done() called too many times");
   }
   q->unfinished--;
   e->value.tag = VAL_INT;
@@ -457,7 +457,7 @@ static int make_queue(lua_State *L, int kind) {
   if (lua_type(L, 1) == LUA_TNUMBER) {
     if (!lua_isinteger(L, 1)) return lapi_type_error(L, 1, qkinds[kind], "an integer maxsize");
     maxsize = lua_tointeger(L, 1);
-    if (maxsize > 30000) return lapi_arg_error(L, "maxsize is too large (at most 30000)");
+    if (maxsize > 30000) return sched_arg_error(L, "maxsize is too large (at most 30000)");
     if (lua_type(L, 2) == LUA_TSTRING) nameidx = 2;
   } else if (lua_type(L, 1) == LUA_TSTRING) {
     nameidx = 1;

@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../sim/lapi.h"
-#include "../sim/prng.h"
+#include "lapi.h"
+#include "prng.h"
 #include "sync.h"
 
 const ObjClass shared_class = {"Shared", NULL, NULL, NULL, NULL, 0, 1, NULL, 0};
@@ -26,7 +26,7 @@ static int read_k(lua_State *L, int status, lua_KContext ctx) {
   SimObject *o = lapi_to_object(L, h);
   lua_getiuservalue(L, h, 1);
   SimEvent *e = sched_event(L, OP_READ, o->id);
-  sched_value(L, -1, &e->value);
+  lapi_value(L, -1, &e->value);
   return 1;
 }
 
@@ -38,7 +38,7 @@ static int write_k(lua_State *L, int status, lua_KContext ctx) {
   lua_pushvalue(L, v);
   lua_setiuservalue(L, h, 1);
   SimEvent *e = sched_event(L, OP_WRITE, o->id);
-  sched_value(L, v, &e->value);
+  lapi_value(L, v, &e->value);
   return 0;
 }
 
@@ -47,7 +47,7 @@ static int add_k(lua_State *L, int status, lua_KContext ctx) {
   SimObject *o = lapi_to_object(L, 1);
   lua_getiuservalue(L, 1, 1);
   if (lua_type(L, -1) != LUA_TNUMBER)
-    return lapi_raise(L, "TypeError",
+    return sched_raise(L, "TypeError",
                       "add: shared variable '%s' holds a %s, not a number",
                       obj_name(sched_run_of(L), o->id), luaL_typename(L, -1));
   lua_pushvalue(L, 2);
@@ -55,7 +55,7 @@ static int add_k(lua_State *L, int status, lua_KContext ctx) {
   lua_pushvalue(L, -1);
   lua_setiuservalue(L, 1, 1);
   SimEvent *e = sched_event(L, OP_ADD, o->id);
-  sched_value(L, -1, &e->value);
+  lapi_value(L, -1, &e->value);
   return 1;
 }
 
@@ -79,7 +79,7 @@ static int Shared_get(lua_State *L) {
 
 static int Shared_set(lua_State *L) {
   lapi_check1(L, 1, &shared_class);
-  if (lua_gettop(L) < 2) return lapi_raise(L, "TypeError", "set: missing value");
+  if (lua_gettop(L) < 2) return sched_raise(L, "TypeError", "set: missing value");
   lua_settop(L, 2);
   return do_write(L, 1, 2);
 }
@@ -107,7 +107,7 @@ static int Shared_index(lua_State *L) {
 /* Record the creation of location 'o' with the value at 'v'. */
 static void record_new(lua_State *L, SimObject *o, int v) {
   SimEvent *e = sched_event_here(L, OP_NEW, o->id);
-  sched_value(L, v, &e->value);
+  lapi_value(L, v, &e->value);
 }
 
 /* shared(name, value, [opts]) */
@@ -136,7 +136,7 @@ static int l_shared(lua_State *L) {
 static void field_handle(lua_State *L) {
   int kt = lua_type(L, 2);
   if (kt != LUA_TSTRING && kt != LUA_TNUMBER && kt != LUA_TBOOLEAN)
-    lapi_raise(L, "TypeError", "shared_table keys must be strings, numbers or booleans, not %s",
+    sched_raise(L, "TypeError", "shared_table keys must be strings, numbers or booleans, not %s",
                luaL_typename(L, 2));
   lua_getiuservalue(L, 1, 1); /* key -> location handle */
   lua_pushvalue(L, 2);

@@ -5,14 +5,14 @@
 #include <lauxlib.h>
 #include <string.h>
 
-#include "../sim/lapi.h"
+#include "lapi.h"
 #include "sync.h"
 
 extern const char sync_prelude_lua[];
 extern const unsigned long sync_prelude_lua_len;
 
 static int p_err(lua_State *L) {
-  lapi_push_error(L, luaL_checkstring(L, 1), luaL_checkstring(L, 2));
+  sched_push_error(L, luaL_checkstring(L, 1), luaL_checkstring(L, 2));
   return 1;
 }
 

@@ -1,15 +1,17 @@
 /*
 ** sync.h - the simulated primitives, one file each: semantics first (plain
 ** C on the primitive's state), Lua binding last.  A primitive reaches the
-** engine only through sim/prim.h (perform an operation, record its event,
-** wake a thread, make a choice) and sim/object.h (its ObjClass).
+** engine only through sim/engine/prim.h (perform an operation, record its
+** event, raise an error value, make a choice), the waiting core
+** (sim/core/wait.h: who waits, waking them), the binding helpers
+** (sim/engine/lapi.h) and sim/core/object.h (its ObjClass).
 */
 #ifndef RACESIM_SYNC_H
 #define RACESIM_SYNC_H
 
 #include <lua.h>
 
-#include "../sim/object.h"
+#include "object.h"
 
 struct luaL_Reg; /* lauxlib.h */
 

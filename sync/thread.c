@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "../sim/lapi.h"
+#include "lapi.h"
 #include "sync.h"
 
 typedef struct ThreadState {
@@ -71,6 +71,19 @@ const ObjClass thread_class = {"Thread", thread_ready, thread_waits_for,
 /* ---- bindings ------------------------------------------------------- */
 
 /* ctx: index of the function | daemon << 8 */
+/* Push the handle of thread 'tid': the same one every time in a run (made
+   once, kept in the run's table of handles). */
+static void push_handle(lua_State *L, int32_t tid) {
+  sched_push_handles(L);
+  if (lua_rawgeti(L, -1, tid + 1) == LUA_TNIL) {
+    lua_pop(L, 1);
+    lapi_push_handle(L, &thread_class, sched_run_of(L)->threads[tid].obj);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, -3, tid + 1);
+  }
+  lua_remove(L, -2);
+}
+
 static int spawn_k(lua_State *L, int status, lua_KContext ctx) {
   (void)status;
   int fn = (int)(ctx & 0xff), daemon = (int)(ctx >> 8);
@@ -86,7 +99,7 @@ static int spawn_k(lua_State *L, int status, lua_KContext ctx) {
   e->aux = tid;
   e->value.tag = VAL_THREAD;
   e->value.u.i = tid;
-  sched_push_thread_handle(L, tid);
+  push_handle(L, tid);
   return 1;
 }
 
@@ -106,7 +119,7 @@ static int spawn_table(lua_State *L, int *daemon) {
       int ok = 0;
       for (int i = 0; known[i]; i++) ok |= !strcmp(lua_tostring(L, -1), known[i]);
       if (!ok)
-        return lapi_raise(L, "TypeError", "spawn{}: unknown field '%s' (name, daemon)",
+        return sched_raise(L, "TypeError", "spawn{}: unknown field '%s' (name, daemon)",
                           lua_tostring(L, -1));
     }
   }
@@ -116,7 +129,7 @@ static int spawn_table(lua_State *L, int *daemon) {
   int has_name = lua_getfield(L, 1, "name") == LUA_TSTRING;
   if (!has_name) lua_pop(L, 1);
   lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
-  if (n > 60) return lapi_arg_error(L, "spawn{}: too many arguments");
+  if (n > 60) return sched_arg_error(L, "spawn{}: too many arguments");
   for (lua_Integer i = 1; i <= n; i++) lua_rawgeti(L, 1, i);
   lua_remove(L, 1);
   return has_name ? 2 : 1;
@@ -152,7 +165,7 @@ static int Thread_join(lua_State *L) {
   SimObject *o = lapi_check1(L, 1, &thread_class);
   double deadline = lapi_timeout(L, 2, "join");
   if (target_of(o) == sched_self(L)->id)
-    return lapi_raise(L, "RuntimeError", "cannot join current thread");
+    return sched_raise(L, "RuntimeError", "cannot join current thread");
   PendingOp op = {.op = OP_JOIN, .obj = o->id, .deadline = deadline};
   return sched_op(L, &op, join_k, 0);
 }
@@ -216,7 +229,7 @@ static int l_sleep(lua_State *L) {
     return lapi_type_error(L, 1, "sleep", "a number of seconds");
   double t = lua_tonumber(L, 1);
   if (isnan(t) || t < 0)
-    return lapi_arg_error(L, "sleep length must be non-negative");
+    return sched_arg_error(L, "sleep length must be non-negative");
   PendingOp op = {.op = OP_SLEEP, .obj = -1,
                   .deadline = sched_run_of(L)->vtime + t};
   return sched_op(L, &op, sleep_k, 0);
@@ -228,7 +241,7 @@ static int l_now(lua_State *L) {
 }
 
 static int l_current_thread(lua_State *L) {
-  sched_push_thread_handle(L, sched_self(L)->id);
+  push_handle(L, sched_self(L)->id);
   return 1;
 }
 

@@ -11,9 +11,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "../../sim/cli.h"
-#include "../../sim/explore.h"
-#include "../../sim/util.h"
+#include "cli.h"
+#include "explore.h"
+#include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -3,8 +3,8 @@
 ** finding stores: what folds into what, the headline, the order, and that
 ** the result does not depend on the order in which runs were merged.
 */
-#include "../../sim/bug.h"
-#include "../../sim/util.h"
+#include "bug.h"
+#include "util.h"
 #include "test.h"
 
 static uint64_t h(const char *s) { return util_fnv(UTIL_FNV_INIT, s, strlen(s)); }

@@ -9,10 +9,10 @@
 */
 #include <math.h>
 
-#include "../../sim/detect.h"
-#include "../../sim/lockgraph.h"
-#include "../../sim/object.h"
-#include "../../sync/sync.h"
+#include "detect.h"
+#include "lockgraph.h"
+#include "object.h"
+#include "sync.h"
 #include "test.h"
 
 /* ---- a tiny world: locations, mutexes, a generic primitive ------------ */

@@ -35,10 +35,10 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "../../sim/prng.h"
-#include "../../sim/engine.h"
-#include "../../sim/strategy.h"
-#include "../../sim/util.h"
+#include "prng.h"
+#include "engine.h"
+#include "strategy.h"
+#include "util.h"
 #include "test.h"
 
 #define DEFAULT_COUNT 300

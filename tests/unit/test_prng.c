@@ -2,7 +2,7 @@
 ** test_prng.c - the generator is the same on every machine: fixed outputs
 ** for fixed seeds, run seeds derived from (base, index), uniform bounds.
 */
-#include "../../sim/prng.h"
+#include "prng.h"
 #include "test.h"
 
 static void test_fixed_values(void) {

@@ -5,8 +5,8 @@
 */
 #include <math.h>
 
-#include "../../sim/engine.h"
-#include "../../sim/strategy.h"
+#include "engine.h"
+#include "strategy.h"
 #include "test.h"
 
 static char path[256];

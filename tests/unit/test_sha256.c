@@ -1,7 +1,7 @@
 /*
 ** test_sha256.c - FIPS 180-4 test vectors.
 */
-#include "../../sim/sha256.h"
+#include "sha256.h"
 #include "test.h"
 
 static void test_vectors(void) {

@@ -3,7 +3,7 @@
 ** (site.c): function names by their definition line, the variable a
 ** constructor's result is assigned to, and how a path reads.
 */
-#include "../../sim/site.h"
+#include "site.h"
 #include "test.h"
 
 static const char src[] =

@@ -6,8 +6,8 @@
 */
 #include <math.h>
 
-#include "../../sim/object.h"
-#include "../../sim/step.h"
+#include "object.h"
+#include "step.h"
 #include "test.h"
 
 /* An object whose blocking operations proceed when its state byte is 1. */

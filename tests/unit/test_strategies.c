@@ -12,9 +12,9 @@
 ** - random and pct are deterministic per seed; pct with depth 1 never
 **   preempts; replay reproduces a run and reports a divergence.
 */
-#include "../../sim/object.h"
-#include "../../sim/prng.h"
-#include "../../sim/strategy.h"
+#include "object.h"
+#include "prng.h"
+#include "strategy.h"
 #include "test.h"
 
 #include <math.h>

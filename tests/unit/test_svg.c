@@ -6,7 +6,7 @@
 */
 #include <math.h>
 
-#include "../../sim/svg.h"
+#include "svg.h"
 #include "test.h"
 
 static int occurrences_of(const char *hay, const char *needle) {

@@ -2,7 +2,7 @@
 ** test_token.c - schedule tokens: round trips, and clear errors for
 ** corrupted, foreign-version and truncated tokens.
 */
-#include "../../sim/token.h"
+#include "token.h"
 #include "test.h"
 
 static Decision decs[300];

@@ -7,8 +7,8 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
-#include "../../sim/object.h"
-#include "../../sim/trace.h"
+#include "object.h"
+#include "trace.h"
 #include "test.h"
 
 static const ObjClass loc = {"Shared", NULL, NULL, NULL, NULL, 0, 1, NULL, 0};

@@ -5,7 +5,7 @@
 */
 #include <math.h>
 
-#include "../../sim/wait.h"
+#include "wait.h"
 #include "test.h"
 
 /* Thread i waits in 'op' on 'obj', arrived with ticket tickets[i]. */

@@ -64,8 +64,9 @@ void sched_where_raised(lua_State *L, int idx);
 /* The math.random stream of the calling thread. */
 Prng *sched_rng(lua_State *L);
 
-/* Push the handle of thread 'tid' (the same handle every time in a run). */
-void sched_push_thread_handle(lua_State *L, int32_t tid);
+/* Push the current run's table of thread handles, [tid + 1] = handle (the
+   thread primitive fills it: one handle per thread in a run). */
+void sched_push_handles(lua_State *L);
 
 /*
 ** Create a thread running the function below 'nargs' arguments on top of the
@@ -81,8 +82,21 @@ void sched_add_finally(lua_State *L, int idx);
    (a finding, or a broken scenario before the first spawn). */
 void sched_thread_error(lua_State *L, int idx);
 
-/* Turn the Lua value at 'idx' into a SimValue (strings are copied, capped). */
-void sched_value(lua_State *L, int idx, SimValue *out);
+
+/*
+** Raise an error value (DESIGN.md section 3): a table {type = "RuntimeError",
+** message = ..., line = ...} that prints as "RuntimeError: ...".  Never
+** returns.
+*/
+int sched_raise(lua_State *L, const char *type, const char *fmt, ...) UTIL_PRINTF(3, 4);
+/*
+** Raise ValueError for a bad argument value (Semaphore(-1), sleep(-1)...):
+** before the first spawn it means the scenario is broken (exit 2), where a
+** ValueError the program raises by its own doing is a finding.
+*/
+int sched_arg_error(lua_State *L, const char *fmt, ...) UTIL_PRINTF(2, 3);
+/* Push (without raising) an error table. */
+void sched_push_error(lua_State *L, const char *type, const char *msg);
 
 /* Scenario parameter lookup (-D): NULL if not given. */
 const char *sched_param(lua_State *L, const char *name);

@@ -486,7 +486,7 @@ static int l_scenario(lua_State *L) {
 
 /* check(cond, [fmt, ...]): a failed check is an 'assertion' finding. */
 static int l_check(lua_State *L) {
-  if (lua_gettop(L) < 1) return lapi_raise(L, "TypeError", "check: missing condition");
+  if (lua_gettop(L) < 1) return sched_raise(L, "TypeError", "check: missing condition");
   if (lua_toboolean(L, 1)) return 0;
   SimRun *r = sched_run_of(L);
   SimThread *t = sched_self(L);
@@ -535,7 +535,7 @@ static int l_choose(lua_State *L) {
   if (!lua_isinteger(L, 1) || lua_tointeger(L, 1) < 1)
     return lapi_type_error(L, 1, "choose", "an integer >= 1");
   lua_Integer n = lua_tointeger(L, 1);
-  if (n > 1000000) return lapi_arg_error(L, "choose: n is too large (at most 1000000)");
+  if (n > 1000000) return sched_arg_error(L, "choose: n is too large (at most 1000000)");
   uint32_t v = sched_choose(L, (uint32_t)n);
   SimRun *r = sched_run_of(L);
   SimEvent *e = run_event(r, sched_self(L)->id, OP_CHOOSE, -1);

@@ -61,7 +61,7 @@ void sb_putc(StrBuf *b, char c);
 void sb_putn(StrBuf *b, const char *s, size_t n);
 void sb_puts(StrBuf *b, const char *s);
 void sb_printf(StrBuf *b, const char *fmt, ...) UTIL_PRINTF(2, 3);
-void sb_vprintf(StrBuf *b, const char *fmt, va_list ap);
+void sb_vprintf(StrBuf *b, const char *fmt, va_list ap) UTIL_PRINTF(2, 0);
 /* Append 's' as a JSON string literal (with quotes). */
 void sb_json_str(StrBuf *b, const char *s);
 void sb_json_strn(StrBuf *b, const char *s, size_t n);

@@ -1,5 +1,6 @@
 /*
-** strategy.c - the registry of exploration strategies, chosen by name.
+** registry.c - the registry of exploration strategies, chosen by name: the
+** only list of them.  Adding a strategy is adding its file and a line here.
 */
 #include "strategy.h"
 
@@ -21,13 +22,9 @@ static const StrategyOps *const registry[] = {
 static const char *names[sizeof registry / sizeof registry[0]];
 static char user_list[128];
 
-void strategy_config_init(StrategyConfig *cfg) {
-  memset(cfg, 0, sizeof *cfg);
-  cfg->pct_depth = 3;
-  cfg->preemption_bound = -1;
-  cfg->por = 1;
-  cfg->nshards = 1;
-  cfg->deviate_at = -1;
+Strategy *strategy_create(const char *name, const StrategyConfig *cfg) {
+  const StrategyOps *ops = strategy_find(name);
+  return ops ? strategy_new(ops, cfg) : NULL;
 }
 
 const StrategyOps *strategy_find(const char *name) {
@@ -36,18 +33,6 @@ const StrategyOps *strategy_find(const char *name) {
   return NULL;
 }
 
-Strategy *strategy_create(const char *name, const StrategyConfig *cfg) {
-  const StrategyOps *ops = strategy_find(name);
-  if (!ops) return NULL;
-  Strategy *s = ops->create(cfg);
-  s->ops = ops;
-  s->cfg = *cfg;
-  return s;
-}
-
-void strategy_destroy(Strategy *s) {
-  if (s) s->ops->destroy(s);
-}
 
 const char *const *strategy_names(void) {
   for (int i = 0; registry[i]; i++) names[i] = registry[i]->name;
@@ -93,15 +78,4 @@ const StrategyOption *strategy_option(const char *name, const StrategyOps **owne
       }
   }
   return NULL;
-}
-
-void strategy_option_set(const StrategyOption *o, StrategyConfig *cfg, int64_t v) {
-  char *at = (char *)cfg + o->offset;
-  if (o->u32) {
-    uint32_t u = (uint32_t)v;
-    memcpy(at, &u, sizeof u);
-  } else {
-    int x = (int)v;
-    memcpy(at, &x, sizeof x);
-  }
 }

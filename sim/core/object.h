@@ -63,7 +63,8 @@ typedef struct ObjClass {
 enum {
   OBJ_MUTEX = 1 << 0,       /* held by one thread at a time (Lock, RLock): lock order */
   OBJ_REENTRANT = 1 << 1,   /* its holder may take it again (RLock) */
-  OBJ_WAKEUP_ORDER = 1 << 2 /* the order its waiters are woken in is coverage (Condition) */
+  OBJ_WAKEUP_ORDER = 1 << 2, /* the order its waiters are woken in is coverage (Condition) */
+  OBJ_LOCK_VIEW = 1 << 3     /* its lock methods act on the lock 'link' names (Condition) */
 };
 
 /* The site of 'o' (ObjClass.site, or its kind and creation line). */

@@ -8,8 +8,10 @@
 #define RACESIM_DETECT_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "run.h"
+#include "util.h"
 
 typedef struct Detector Detector;
 
@@ -50,7 +52,11 @@ const char *const *detect_names(void);
 Detector *detect_find(const DetectorSet *set, const char *name);
 
 /* Signature helpers: mix a string / a number into a finding signature. */
-uint64_t detect_sig_str(uint64_t h, const char *s);
-uint64_t detect_sig_num(uint64_t h, int64_t v);
+static inline uint64_t detect_sig_str(uint64_t h, const char *s) {
+  return util_fnv(util_fnv(h, s, strlen(s)), "", 1);
+}
+static inline uint64_t detect_sig_num(uint64_t h, int64_t v) {
+  return util_fnv_u64(h, (uint64_t)v);
+}
 
 #endif

@@ -1,7 +1,7 @@
 /*
-** report_int.h - what report.c (the summary, JSON, one run) shares with
-** report_html.c: the open report, the bugs as the database keeps them, and
-** a few ways to read rows.
+** report_int.h - what report.c (the summary, JSON, one run) and
+** report_html.c share, from report_db.c: the open report, the bugs as the
+** database keeps them, and a few ways to read rows.
 */
 #ifndef RACESIM_REPORT_INT_H
 #define RACESIM_REPORT_INT_H
@@ -44,6 +44,10 @@ typedef struct BugSet {
   size_t n, cap, nobs;
   int grouped; /* 1: from table bugs; 0: each distinct finding alone */
 } BugSet;
+
+/* Open the racesim trace database at 'path' read-only into r->db, refusing
+   anything else (with a message); 0 or -1. */
+int report_open(Report *r, const char *path);
 
 /* A text column ("" when NULL), a copy of it (NULL when NULL), an integer
    (-1 when NULL). */

@@ -4,7 +4,7 @@
 ** every data choice (choose(n), which waiter a notify wakes).  It knows
 ** nothing of Lua or of the scheduler: it sees the enabled threads and, at the
 ** end of a run, the run's trace.  Strategies are registered by name in
-** strategy.c; adding one is adding a file and a table entry.  Replay is a
+** registry.c; adding one is adding a file and a table entry.  Replay is a
 ** strategy too.
 */
 #ifndef RACESIM_STRATEGY_H
@@ -121,6 +121,8 @@ struct Strategy {
 
 /* Create the strategy registered as 'name'; NULL if there is none. */
 Strategy *strategy_create(const char *name, const StrategyConfig *cfg);
+/* Create a strategy of 'ops' (without the registry). */
+Strategy *strategy_new(const StrategyOps *ops, const StrategyConfig *cfg);
 void strategy_destroy(Strategy *s);
 /* Names of the registered strategies, NULL-terminated. */
 const char *const *strategy_names(void);

@@ -16,12 +16,12 @@
 #include <lualib.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "lapi.h"
 #include "prim.h"
 #include "sha256.h"
 #include "sim_int.h"
@@ -270,16 +270,45 @@ void sched_add_finally(lua_State *L, int idx) {
   lua_pop(L, 1);
 }
 
-void sched_push_thread_handle(lua_State *L, int32_t tid) {
-  Sim *s = sched_sim(L);
-  push_rt(L, s, RT_HANDLES);
-  if (lua_rawgeti(L, -1, tid + 1) == LUA_TNIL) {
-    lua_pop(L, 1);
-    lapi_push_handle(L, s->thread_class, s->run.threads[tid].obj);
-    lua_pushvalue(L, -1);
-    lua_rawseti(L, -3, tid + 1);
+void sched_push_handles(lua_State *L) { push_rt(L, sched_sim(L), RT_HANDLES); }
+
+/* ---- error values (DESIGN.md section 3) -------------------------------- */
+
+void sched_push_error(lua_State *L, const char *type, const char *msg) {
+  lua_createtable(L, 0, 3);
+  lua_pushstring(L, type);
+  lua_setfield(L, -2, "type");
+  lua_pushstring(L, msg);
+  lua_setfield(L, -2, "message");
+  int32_t line = sched_line(L);
+  if (line > 0) {
+    lua_pushinteger(L, line);
+    lua_setfield(L, -2, "line");
   }
-  lua_remove(L, -2);
+  luaL_getmetatable(L, "racesim.Error");
+  lua_setmetatable(L, -2);
+}
+
+int sched_raise(lua_State *L, const char *type, const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  sched_push_error(L, type, msg);
+  return lua_error(L);
+}
+
+int sched_arg_error(lua_State *L, const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  sched_push_error(L, "ValueError", msg);
+  lua_pushboolean(L, 1);
+  lua_setfield(L, -2, "argument");
+  return lua_error(L);
 }
 
 /* ---- operations (the interface of sync/) ------------------------------ */
@@ -445,7 +474,7 @@ int sched_op(lua_State *L, const PendingOp *op, lua_KFunction k,
   if (!suspend) {
     if (r->in_finally && !step_enabled(r, t)) {
       if (isinf(t->pend.deadline))
-        return lapi_raise(L, "RuntimeError",
+        return sched_raise(L, "RuntimeError",
                           "%s would wait forever: finally() runs after every "
                           "thread has finished",
                           op_name(t->pend.op));
@@ -454,7 +483,7 @@ int sched_op(lua_State *L, const PendingOp *op, lua_KFunction k,
     return k(L, LUA_OK, ctx);
   }
   if (!lua_isyieldable(L))
-    return lapi_raise(L, "RuntimeError",
+    return sched_raise(L, "RuntimeError",
                       "'%s' is a visible operation and cannot run inside a "
                       "callback that cannot yield (a table.sort comparator, a "
                       "string.gsub function, a __tostring metamethod)",
@@ -522,45 +551,6 @@ Prng *sched_rng(lua_State *L) {
   return &s->rng[tid];
 }
 
-void sched_value(lua_State *L, int idx, SimValue *out) {
-  switch (lua_type(L, idx)) {
-  case LUA_TNONE:
-  case LUA_TNIL: out->tag = VAL_NIL; break;
-  case LUA_TBOOLEAN:
-    out->tag = VAL_BOOL;
-    out->u.i = lua_toboolean(L, idx);
-    break;
-  case LUA_TNUMBER:
-    if (lua_isinteger(L, idx)) {
-      out->tag = VAL_INT;
-      out->u.i = (int64_t)lua_tointeger(L, idx);
-    } else {
-      out->tag = VAL_NUM;
-      out->u.d = lua_tonumber(L, idx);
-    }
-    break;
-  case LUA_TSTRING: {
-    size_t n;
-    const char *str = lua_tolstring(L, idx, &n);
-    if (n > 60) n = 60;
-    out->tag = VAL_STR;
-    out->u.s.off = run_text(sched_run_of(L), str, n);
-    out->u.s.len = (uint32_t)n;
-    break;
-  }
-  case LUA_TTABLE: out->tag = VAL_TABLE; break;
-  case LUA_TUSERDATA: {
-    SimObject *o = lapi_to_object(L, idx);
-    if (o) {
-      out->tag = VAL_OBJ;
-      out->u.i = o->id;
-      break;
-    }
-  }
-  /* fallthrough */
-  default: out->tag = VAL_OTHER; break;
-  }
-}
 
 const char *sched_param(lua_State *L, const char *name) {
   Sim *s = sched_sim(L);

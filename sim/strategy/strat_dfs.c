@@ -523,7 +523,7 @@ int dfs_split(const StrategyConfig *cfg, size_t want, DfsRunFn run, void *ud, Df
     c.dfs_task = NULL;
     c.dfs_probe_depth = depth;
     c.max_runs = 0;
-    DfsStrategy *s = (DfsStrategy *)strategy_create("dfs", &c);
+    DfsStrategy *s = (DfsStrategy *)strategy_new(&strategy_dfs_ops, &c);
     int rc, deeper = 0;
     uint64_t i = 0;
     while ((rc = run(ud, &s->base, i++)) == 1) deeper |= s->at_frontier;

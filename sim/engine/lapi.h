@@ -5,7 +5,7 @@
 ** A handle is a small userdata naming an object of the current run by id.
 ** Its user value slot 1 holds the object's Lua payload (a Shared variable's
 ** value, a Queue's items).  Bindings check every argument before they change
-** any state, then raise error tables {type=..., message=...}.
+** any state, then raise error tables {type=..., message=...} (prim.h).
 */
 #ifndef RACESIM_LAPI_H
 #define RACESIM_LAPI_H
@@ -40,17 +40,6 @@ SimObject *lapi_check1(lua_State *L, int idx, const ObjClass *cls);
 /* The object at 'idx', or NULL if the value is not a racesim handle. */
 SimObject *lapi_to_object(lua_State *L, int idx);
 
-/* Raise an error table of the given Python type.  Never returns. */
-int lapi_raise(lua_State *L, const char *type, const char *fmt, ...) UTIL_PRINTF(3, 4);
-/*
-** Raise ValueError for a bad argument value (Semaphore(-1), sleep(-1)...):
-** before the first spawn it means the scenario is broken (exit 2), where a
-** ValueError the program raises by its own doing is a finding.
-*/
-int lapi_arg_error(lua_State *L, const char *fmt, ...) UTIL_PRINTF(2, 3);
-/* Push (without raising) an error table. */
-void lapi_push_error(lua_State *L, const char *type, const char *msg);
-
 /* A wrong-type argument: TypeError naming the function and argument. */
 int lapi_type_error(lua_State *L, int arg, const char *fname,
                     const char *expected);
@@ -70,6 +59,10 @@ int lapi_optbool(lua_State *L, int idx, int dflt, const char *fname);
 */
 const char *lapi_objname(lua_State *L, int idx, const char *kind,
                          int32_t line, char *buf, size_t buflen);
+
+/* Turn the Lua value at 'idx' into a SimValue (strings are copied, capped;
+   a handle names its object). */
+void lapi_value(lua_State *L, int idx, SimValue *out);
 
 /* Create an object of the current run with a handle (pushed). */
 SimObject *lapi_new_object(lua_State *L, const ObjClass *cls, int nameidx,

@@ -76,12 +76,6 @@ void detect_end_run(DetectorSet *set, SimRun *r) {
     if (set->d[i]->ops->end_run) set->d[i]->ops->end_run(set->d[i], r);
 }
 
-uint64_t detect_sig_str(uint64_t h, const char *s) {
-  return util_fnv(util_fnv(h, s, strlen(s)), "", 1);
-}
-
-uint64_t detect_sig_num(uint64_t h, int64_t v) { return util_fnv_u64(h, (uint64_t)v); }
-
 Detector *detect_find(const DetectorSet *set, const char *name) {
   for (int i = 0; i < set->n; i++)
     if (strcmp(set->d[i]->ops->name, name) == 0) return set->d[i];

@@ -84,7 +84,7 @@ SimObject *lapi_check(lua_State *L, int idx, const ObjClass *const *cls,
   if (o)
     for (int i = 0; cls[i]; i++)
       if (o->cls == cls[i]) return o;
-  return lapi_raise(L, "TypeError", "%s expected, got %s (call methods with ':')",
+  return sched_raise(L, "TypeError", "%s expected, got %s (call methods with ':')",
                     what, type_of(L, idx)),
          NULL;
 }
@@ -94,46 +94,9 @@ SimObject *lapi_check1(lua_State *L, int idx, const ObjClass *cls) {
   return lapi_check(L, idx, one, cls->kind);
 }
 
-void lapi_push_error(lua_State *L, const char *type, const char *msg) {
-  lua_createtable(L, 0, 3);
-  lua_pushstring(L, type);
-  lua_setfield(L, -2, "type");
-  lua_pushstring(L, msg);
-  lua_setfield(L, -2, "message");
-  int32_t line = sched_line(L);
-  if (line > 0) {
-    lua_pushinteger(L, line);
-    lua_setfield(L, -2, "line");
-  }
-  luaL_getmetatable(L, "racesim.Error");
-  lua_setmetatable(L, -2);
-}
-
-int lapi_raise(lua_State *L, const char *type, const char *fmt, ...) {
-  char msg[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  lapi_push_error(L, type, msg);
-  return lua_error(L);
-}
-
-int lapi_arg_error(lua_State *L, const char *fmt, ...) {
-  char msg[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  lapi_push_error(L, "ValueError", msg);
-  lua_pushboolean(L, 1);
-  lua_setfield(L, -2, "argument");
-  return lua_error(L);
-}
-
 int lapi_type_error(lua_State *L, int arg, const char *fname,
                     const char *expected) {
-  return lapi_raise(L, "TypeError", "%s: argument %d must be %s, not %s", fname,
+  return sched_raise(L, "TypeError", "%s: argument %d must be %s, not %s", fname,
                     arg, expected, type_of(L, arg));
 }
 
@@ -143,7 +106,7 @@ double lapi_timeout(lua_State *L, int idx, const char *fname) {
     return lapi_type_error(L, idx, fname, "a number of seconds or nil"), 0;
   double t = lua_tonumber(L, idx);
   if (isnan(t) || t < 0)
-    return lapi_arg_error(L, "%s: timeout value must be a non-negative number",
+    return sched_arg_error(L, "%s: timeout value must be a non-negative number",
                       fname),
            0;
   return sched_run_of(L)->vtime + t;
@@ -234,4 +197,44 @@ SimObject *lapi_new_object(lua_State *L, const ObjClass *cls, int nameidx,
   int32_t oid = o->id;
   lapi_push_handle(L, cls, oid);
   return &r->objs[oid]; /* re-fetch: pushing may not move objs, but be safe */
+}
+
+void lapi_value(lua_State *L, int idx, SimValue *out) {
+  switch (lua_type(L, idx)) {
+  case LUA_TNONE:
+  case LUA_TNIL: out->tag = VAL_NIL; break;
+  case LUA_TBOOLEAN:
+    out->tag = VAL_BOOL;
+    out->u.i = lua_toboolean(L, idx);
+    break;
+  case LUA_TNUMBER:
+    if (lua_isinteger(L, idx)) {
+      out->tag = VAL_INT;
+      out->u.i = (int64_t)lua_tointeger(L, idx);
+    } else {
+      out->tag = VAL_NUM;
+      out->u.d = lua_tonumber(L, idx);
+    }
+    break;
+  case LUA_TSTRING: {
+    size_t n;
+    const char *str = lua_tolstring(L, idx, &n);
+    if (n > 60) n = 60;
+    out->tag = VAL_STR;
+    out->u.s.off = run_text(sched_run_of(L), str, n);
+    out->u.s.len = (uint32_t)n;
+    break;
+  }
+  case LUA_TTABLE: out->tag = VAL_TABLE; break;
+  case LUA_TUSERDATA: {
+    SimObject *o = lapi_to_object(L, idx);
+    if (o) {
+      out->tag = VAL_OBJ;
+      out->u.i = o->id;
+      break;
+    }
+  }
+  /* fallthrough */
+  default: out->tag = VAL_OTHER; break;
+  }
 }

@@ -8,7 +8,7 @@
 
 #include "sandbox.h"
 #include "sched.h"
-#include "../sync/sync.h"
+#include "sync.h"
 
 Sim *engine_open(const SimConfig *cfg, char *err, size_t errlen) {
   static const SchedParts parts = {&scenario_sandbox, sync_open, &thread_class};
