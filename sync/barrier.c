@@ -29,7 +29,7 @@ typedef struct BarrierState {
   double timeout; /* default timeout, INFINITY for none */
 } BarrierState;
 
-_Static_assert(sizeof(BarrierState) <= sizeof(((SimObject *)0)->st), "BarrierState");
+OBJ_STATE_TYPE(BarrierState);
 #define BS(o) OBJ_STATE(BarrierState, o)
 
 /* ---- semantics -------------------------------------------------------- */

@@ -17,6 +17,7 @@ typedef struct EventState {
   int32_t set_ev;   /* ... the event of that set() */
 } EventState;
 
+OBJ_STATE_TYPE(EventState);
 #define ES(o) OBJ_STATE(EventState, o)
 
 /* ---- semantics -------------------------------------------------------- */

@@ -35,7 +35,7 @@ typedef struct LockState {
   int32_t owner_ev;   /* the event of that acquire */
 } LockState;
 
-_Static_assert(sizeof(LockState) <= sizeof(((SimObject *)0)->st), "LockState");
+OBJ_STATE_TYPE(LockState);
 #define LS(o) OBJ_STATE(LockState, o)
 
 /* ---- semantics -------------------------------------------------------- */

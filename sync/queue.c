@@ -27,6 +27,7 @@ typedef struct QueueState {
   int32_t unfinished;
 } QueueState;
 
+OBJ_STATE_TYPE(QueueState);
 #define QS(o) OBJ_STATE(QueueState, o)
 
 static const char *const qkinds[] = {"Queue", "LifoQueue", "PriorityQueue"};

@@ -16,6 +16,7 @@ typedef struct ThreadState {
   int32_t fn_line; /* where the thread's function is defined, 0 if unknown */
 } ThreadState;
 
+OBJ_STATE_TYPE(ThreadState);
 #define THS(o) OBJ_STATE(ThreadState, o)
 
 /* ---- semantics -------------------------------------------------------- */

@@ -142,6 +142,10 @@ typedef struct SimObject {
 } SimObject;
 
 #define OBJ_STATE(type, o) ((type *)(void *)(o)->st)
+/* A primitive declares the type of its state, which must fit in SimObject.st. */
+#define OBJ_STATE_TYPE(type)                                                   \
+  _Static_assert(sizeof(type) <= sizeof(((SimObject *)0)->st),                 \
+                 #type " must fit in SimObject.st")
 
 enum {
   FIND_LOST_UPDATE,
