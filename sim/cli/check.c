@@ -103,6 +103,11 @@ typedef struct CheckOptions {
   int verbose;
 } CheckOptions;
 
+static void result_free(ExploreResult *r) {
+  finding_free(&r->findings);
+  warnings_free(&r->warnings);
+}
+
 /* Check one scenario; returns 1 passed, 0 failed, -1 skipped, -130/-143 interrupted. */
 static int check_one(const char *path, const CheckOptions *co) {
   ExploreOptions o;
@@ -121,27 +126,27 @@ static int check_one(const char *path, const CheckOptions *co) {
   o.time_limit = co->time_limit;
   int st = explore_collect(&o, &res);
   if (st == 130 || st == 143) {
-    finding_free(&res.findings);
+    result_free(&res);
     return -st;
   }
   if (st != 2 && !res.expect[0]) {
     printf("skip  %s: no expect field\n", path);
-    finding_free(&res.findings);
+    result_free(&res);
     return -1;
   }
   char expect[sizeof res.expect]; /* the exploration's runs may all be cut short */
   memcpy(expect, res.expect, sizeof expect);
-  finding_free(&res.findings);
+  result_free(&res);
   o.strategy = "dfs";
   o.runs = co->dfs_runs;
   st = explore_collect(&o, &res);
   if (st == 130 || st == 143) {
-    finding_free(&res.findings);
+    result_free(&res);
     return -st;
   }
   if (st == 2) {
     printf("FAIL  %s: %s\n", path, res.err[0] ? res.err : "error");
-    finding_free(&res.findings);
+    result_free(&res);
     return 0;
   }
   char detail[128];
@@ -156,14 +161,18 @@ static int check_one(const char *path, const CheckOptions *co) {
       o.runs = co->runs;
       st = explore_collect(&o, &extra);
       finding_merge(&res.findings, &extra.findings);
+      warnings_free(&extra.warnings);
       if (st == 130 || st == 143) {
-        finding_free(&res.findings);
+        result_free(&res);
         return -st;
       }
       n[i] = extra.runs;
       total += extra.runs;
     }
-    if (n[0] == co->runs && n[1] == co->runs)
+    if (res.warnings.n && n[0] == co->runs && n[1] == co->runs)
+      snprintf(detail, sizeof detail, "dfs not complete: state it cannot see; random and pct, "
+               "%llu runs each", (unsigned long long)co->runs);
+    else if (n[0] == co->runs && n[1] == co->runs)
       snprintf(detail, sizeof detail, "dfs incomplete after %llu runs; random and pct, %llu runs each",
                (unsigned long long)res.runs, (unsigned long long)co->runs);
     else
@@ -175,7 +184,7 @@ static int check_one(const char *path, const CheckOptions *co) {
   if (total == 0 && res.expect[0]) { /* nothing to judge by */
     printf("FAIL  %s: no run finished within --time-limit %g s (each run takes longer)\n", path,
            co->time_limit);
-    finding_free(&res.findings);
+    result_free(&res);
     return 0;
   }
   char found[256];
@@ -183,7 +192,7 @@ static int check_one(const char *path, const CheckOptions *co) {
   int ok;
   if (!res.expect[0]) {
     printf("skip  %s: no expect field (found [%s])\n", path, found);
-    finding_free(&res.findings);
+    result_free(&res);
     return -1;
   }
   if (!strcmp(res.expect, "clean")) {
@@ -214,6 +223,8 @@ static int check_one(const char *path, const CheckOptions *co) {
   if (res.findings.n != bugs.n)
     printf(", %zu observation%s", res.findings.n, res.findings.n == 1 ? "" : "s");
   printf(")\n");
+  for (size_t i = 0; i < res.warnings.n; i++)
+    printf("        warning: %s\n", res.warnings.v[i].msg);
   if (!ok || co->verbose)
     for (size_t i = 0; i < bugs.n; i++) {
       const Bug *b = &bugs.v[i];
@@ -223,7 +234,7 @@ static int check_one(const char *path, const CheckOptions *co) {
                res.findings.v[b->obs[j]].message);
     }
   bug_free(&bugs);
-  finding_free(&res.findings);
+  result_free(&res);
   return ok;
 }
 

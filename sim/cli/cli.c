@@ -223,6 +223,13 @@ static const Option options[] = {
     {"--no-shrink", NULL, set_true, AT(no_shrink), 0, 0, NULL,
      {"do not look for shorter failing schedules",
       "do not look for shorter failing schedules", NULL}},
+    {"--strict", NULL, set_true, AT(strict), 0, 0, NULL,
+     {"threads sharing state racesim cannot see (a plain local,\n"
+      "a global) is an error (exit 2), not a warning",
+      "threads sharing state racesim cannot see (a plain local,\n"
+      "a global) is an error (exit 2), not a warning",
+      "threads sharing state racesim cannot see (a plain local,\n"
+      "a global) is an error (exit 2), not a warning"}},
     {"--lock-graph", "FILE.dot", set_text, AT(lock_graph), 0, 0, NULL,
      {"write the lock-order graph for Graphviz", "write the lock-order graph for Graphviz",
       "write the lock-order graph for Graphviz"}},

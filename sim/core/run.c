@@ -29,6 +29,7 @@ void run_free(SimRun *r) {
   free(r->decisions);
   free(r->findings);
   free(r->ledges);
+  free(r->warnings);
   free(r->sites);
   free(r->site_slots);
   sb_free(&r->text);
@@ -37,7 +38,7 @@ void run_free(SimRun *r) {
 
 void run_reset(SimRun *r) {
   r->nthreads = r->nobjs = 0;
-  r->nevents = r->ndecisions = r->nfindings = r->nledges = 0;
+  r->nevents = r->ndecisions = r->nfindings = r->nledges = r->nwarnings = 0;
   r->steps = 0;
   r->preemptions = 0;
   r->vtime = 0;
@@ -69,6 +70,7 @@ void run_copy(SimRun *dst, const SimRun *src) {
   dst->decisions = keep.decisions, dst->cap_decisions = keep.cap_decisions;
   dst->findings = keep.findings, dst->cap_findings = keep.cap_findings;
   dst->ledges = keep.ledges, dst->cap_ledges = keep.cap_ledges;
+  dst->warnings = keep.warnings, dst->cap_warnings = keep.cap_warnings;
   dst->text = keep.text;
   dst->sites = keep.sites, dst->cap_sites = keep.cap_sites;
   dst->site_slots = keep.site_slots, dst->nslots = keep.nslots; /* (a copy adds none) */
@@ -78,6 +80,7 @@ void run_copy(SimRun *dst, const SimRun *src) {
   COPY_ARRAY(decisions, ndecisions, cap_decisions);
   COPY_ARRAY(findings, nfindings, cap_findings);
   COPY_ARRAY(ledges, nledges, cap_ledges);
+  COPY_ARRAY(warnings, nwarnings, cap_warnings);
   COPY_ARRAY(sites, nsites, cap_sites);
   if (dst->nslots) memset(dst->site_slots, 0, sizeof(uint32_t) * dst->nslots);
   for (int32_t i = 0; i < dst->nthreads; i++) dst->threads[i].co = NULL;
@@ -207,6 +210,19 @@ RunFinding *run_finding(SimRun *r, int kind, int32_t ev, int32_t tid,
   f->msg = run_text(r, b.s ? b.s : "", b.len);
   sb_free(&b);
   return f;
+}
+
+void run_warning(SimRun *r, int kind, uint64_t sig, const char *name, const char *msg,
+                 uint32_t writers) {
+  for (uint32_t i = 0; i < r->nwarnings; i++)
+    if (r->warnings[i].sig == sig) return;
+  UTIL_GROW(r->warnings, (size_t)r->nwarnings + 1, r->cap_warnings);
+  RunWarning *w = &r->warnings[r->nwarnings++];
+  w->sig = sig;
+  w->kind = (uint8_t)kind;
+  w->name = run_text(r, name, strlen(name));
+  w->msg = run_text(r, msg, strlen(msg));
+  w->writers = writers;
 }
 
 static void format_number(double d, StrBuf *out) {

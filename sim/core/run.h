@@ -188,6 +188,21 @@ typedef struct LockEdge {
   int nheld;
 } LockEdge;
 
+/*
+** State the threads of this run share that racesim cannot see: a plain Lua
+** local captured by several threads, or a global, written while another
+** thread lived (the sandbox finds it; see sim/engine/hidden.c).  Its reads
+** and writes are no operations, so no interleaving of them was explored.
+*/
+enum { WARN_LOCAL = 0, WARN_GLOBAL = 1 };
+typedef struct RunWarning {
+  uint64_t sig;  /* equal warnings across runs share it */
+  uint8_t kind;  /* WARN_* */
+  uint32_t name; /* offset in run->text: the variable */
+  uint32_t msg;  /* offset in run->text: what the user is told */
+  uint32_t writers; /* how many threads wrote it */
+} RunWarning;
+
 enum { DEC_THREAD = 0, DEC_DATA = 1 };
 
 /* One decision of the schedule: which thread ran, or which value chose. */
@@ -245,6 +260,9 @@ typedef struct SimRun {
   LockEdge *ledges;
   uint32_t nledges;
   size_t cap_ledges;
+  RunWarning *warnings;
+  uint32_t nwarnings;
+  size_t cap_warnings;
 
   StrBuf text; /* names, string values and messages; referred to by offset */
 
@@ -299,6 +317,10 @@ SimEvent *run_event(SimRun *r, int32_t tid, int op, int32_t obj);
 RunFinding *run_finding(SimRun *r, int kind, int32_t ev, int32_t tid,
                         int32_t obj, uint64_t sig, const char *fmt, ...)
     UTIL_PRINTF(7, 8);
+
+/* Record a warning (one per signature in a run). */
+void run_warning(SimRun *r, int kind, uint64_t sig, const char *name, const char *msg,
+                 uint32_t writers);
 
 /* Append the display form of a value ("nil", "3", "'abc'", ...). */
 void run_format_value(const SimRun *r, const SimValue *v, StrBuf *out);

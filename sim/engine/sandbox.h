@@ -14,6 +14,7 @@
 
 #include <lua.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -47,6 +48,14 @@ typedef struct SandboxOps {
   lua_CFunction thread_main;
   /* run_finally(list): call each finally() callback of a run in order. */
   lua_CFunction run_finally;
+  /* Thread 'tid' was just made, by the thread running in L, to run the
+     function at 'fn'. */
+  void (*spawned)(Sandbox *sb, lua_State *L, int fn, int32_t tid);
+  /* Thread 'tid' ended a step (its coroutine yielded or returned). */
+  void (*stepped)(Sandbox *sb, lua_State *L, int32_t tid);
+  /* The run is over (finally() callbacks done): add the sandbox's warnings
+     to it (run.h: RunWarning). */
+  void (*end_run)(Sandbox *sb, lua_State *L);
 } SandboxOps;
 
 extern const SandboxOps scenario_sandbox;

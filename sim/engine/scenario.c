@@ -17,13 +17,15 @@
 #include <string.h>
 
 #include "detect.h"
+#include "hidden.h"
 #include "lapi.h"
 #include "sandbox.h"
 
 struct Sandbox {
   int ref_chunk;            /* the compiled scenario */
-  int ref_env_meta;         /* metatable of each run's globals: __index = base */
+  int ref_env_meta;         /* metatable of each run's shadow globals: __index = base */
   const char *chunk_source; /* lua_Debug.source of its functions */
+  Hidden *hidden;           /* state shared where racesim cannot see it */
 };
 
 /* ---- error values ------------------------------------------------------ */
@@ -247,6 +249,7 @@ static int l_pairs(lua_State *L) {
     return 3;
   }
   luaL_checktype(L, 1, LUA_TTABLE);
+  if (hidden_push_shadow(L, 1)) lua_replace(L, 1); /* a run's globals */
   sorted_keys(L, 1, "pairs");
   lua_pushvalue(L, 1);
   lua_pushinteger(L, 0);
@@ -260,6 +263,7 @@ static int l_pairs(lua_State *L) {
 static int l_next(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 2);
+  if (hidden_push_shadow(L, 1)) lua_replace(L, 1);
   int n = sorted_keys(L, 1, "next");
   int at = 0;
   if (!lua_isnil(L, 2)) {
@@ -323,7 +327,25 @@ static int l_rawset(lua_State *L) {
   if (lua_rawget(L, -2) != LUA_TNIL)
     return luaL_error(L, "rawset: library tables are read-only");
   lua_settop(L, 3);
+  if (hidden_push_shadow(L, 1)) { /* a run's globals: as an assignment */
+    lua_pop(L, 1);
+    lua_pushcfunction(L, hidden_global_newindex);
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, 3);
+    lua_call(L, 3, 0);
+    lua_settop(L, 1);
+    return 1;
+  }
   lua_rawset(L, 1);
+  return 1;
+}
+
+static int l_rawget(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 2);
+  if (hidden_push_shadow(L, 1)) lua_replace(L, 1);
+  lua_rawget(L, 1);
   return 1;
 }
 
@@ -665,7 +687,7 @@ static int run_finally(lua_State *L) {
 
 static const char *const base_names[] = {
     "assert", "error",  "getmetatable", "ipairs", "pcall",  "rawequal",
-    "rawget", "rawlen", "select",       "tonumber", "type", "xpcall",
+    "rawlen", "select",       "tonumber", "type", "xpcall",
     "_VERSION", NULL};
 
 static void add_libs(lua_State *L, int base) {
@@ -733,7 +755,8 @@ static Sandbox *sandbox_open(lua_State *L, const SandboxConfig *cfg, char *err, 
   static const luaL_Reg wrapped[] = {
       {"pairs", l_pairs},       {"next", l_next},
       {"tostring", l_tostring}, {"setmetatable", l_setmetatable},
-      {"rawset", l_rawset},     {"collectgarbage", l_collectgarbage},
+      {"rawset", l_rawset},     {"rawget", l_rawget},
+      {"collectgarbage", l_collectgarbage},
       {"scenario", l_scenario}, {"check", l_check},
       {"finally", l_finally},   {"choose", l_choose},
       {"param", l_param},       {NULL, NULL}};
@@ -754,7 +777,7 @@ static Sandbox *sandbox_open(lua_State *L, const SandboxConfig *cfg, char *err, 
   lua_setfield(L, -2, "__metatable");
   lua_setmetatable(L, base);
 
-  lua_newtable(L); /* each run's globals: __index = base */
+  lua_newtable(L); /* each run's shadow globals: __index = base */
   lua_pushvalue(L, base);
   lua_setfield(L, -2, "__index");
   lua_pushboolean(L, 0);
@@ -782,22 +805,55 @@ static Sandbox *sandbox_open(lua_State *L, const SandboxConfig *cfg, char *err, 
   lua_getinfo(L, ">S", &ar);
   sb->chunk_source = ar.source;
   sb->ref_chunk = luaL_ref(L, LUA_REGISTRYINDEX);
+  sb->hidden = hidden_open(L, cfg->source, cfg->source_len);
   return sb;
 }
 
-static void sandbox_close(Sandbox *sb) { free(sb); }
+static void sandbox_close(Sandbox *sb) {
+  hidden_close(sb->hidden);
+  free(sb);
+}
 
 static const char *sandbox_chunk_source(const Sandbox *sb) { return sb->chunk_source; }
 
+/*
+** The run's globals: a table that stays empty, so that every assignment to
+** a global goes through its __newindex (hidden.c notes who writes what);
+** what they hold is in a shadow table behind its __index, itself backed by
+** base.
+*/
 static void sandbox_begin_run(Sandbox *sb, lua_State *L) {
+  hidden_begin_run(sb->hidden, L);
   lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_chunk);
-  lua_createtable(L, 0, 8); /* the run's globals */
-  lua_pushvalue(L, -1);
+  lua_createtable(L, 0, 0); /* the run's globals */
+  lua_createtable(L, 0, 8); /* the shadow */
+  lua_pushvalue(L, -2);
   lua_setfield(L, -2, "_G");
   lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_env_meta);
   lua_setmetatable(L, -2);
+  lua_createtable(L, 0, 4); /* the globals' metatable */
+  lua_pushvalue(L, -2);
+  lua_setfield(L, -2, "__index");
+  lua_pushvalue(L, -2);
+  lua_setfield(L, -2, "__shadow");
+  lua_pushcfunction(L, hidden_global_newindex);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, -3);
+  lua_pop(L, 1);
   SIM_CHECK(lua_setupvalue(L, -2, 1) != NULL); /* _ENV */
 }
+
+static void sandbox_spawned(Sandbox *sb, lua_State *L, int fn, int32_t tid) {
+  hidden_spawned(sb->hidden, L, fn, tid);
+}
+
+static void sandbox_stepped(Sandbox *sb, lua_State *L, int32_t tid) {
+  hidden_stepped(sb->hidden, L, tid);
+}
+
+static void sandbox_end_run(Sandbox *sb, lua_State *L) { hidden_end_run(sb->hidden, L); }
 
 /* Append "prefix" + each string key of the table at 'idx', sorted. */
 static void list_keys(lua_State *L, int idx, const char *prefix, StrBuf *out) {
@@ -839,5 +895,6 @@ static void sandbox_list_api(Sandbox *sb, lua_State *L, StrBuf *out) {
 
 const SandboxOps scenario_sandbox = {
     sandbox_open,      sandbox_close,    sandbox_begin_run, sandbox_chunk_source,
-    sandbox_list_api,  thread_main,      run_finally,
+    sandbox_list_api,  thread_main,      run_finally,       sandbox_spawned,
+    sandbox_stepped,   sandbox_end_run,
 };

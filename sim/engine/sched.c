@@ -256,9 +256,12 @@ int32_t sched_spawn(lua_State *L, const char *name, int nargs, int daemon) {
   lua_pushvalue(L, -2);
   lua_rawseti(L, -2, tid + 1); /* keep the coroutine alive for the run */
   lua_pop(L, 2);
+  if (tid > 0) {
+    s->spawned = 1;
+    s->sandbox_ops->spawned(s->sandbox, L, -nargs - 1, tid);
+  }
   lua_pushcfunction(co, s->sandbox_ops->thread_main);
   lua_xmove(L, co, nargs + 1); /* fn and its arguments */
-  if (tid > 0) s->spawned = 1;
   return tid;
 }
 
@@ -709,6 +712,7 @@ static int resume(Sim *s, int32_t tid) {
   s->cap_active = 0;
   r->cur = -1;
   t = &r->threads[tid];
+  if (!s->cut && !s->runaway) s->sandbox_ops->stepped(s->sandbox, s->L, tid);
   if (s->cut) {
     t->state = TS_KILLED;
     r->end = END_CUT;
@@ -858,6 +862,7 @@ void sched_run(Sim *s, Strategy *strat, DetectorSet *dets, uint64_t index, uint6
   if (s->dets && r->end != END_PRUNED && r->end != END_DIVERGED &&
       r->end != END_SETUP && r->end != END_CUT)
     detect_end_run(s->dets, r);
+  s->sandbox_ops->end_run(s->sandbox, s->L);
   end_run(s);
   s->strat = NULL; /* (none kept between runs) */
   s->dets = NULL;

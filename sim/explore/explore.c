@@ -288,6 +288,7 @@ static void explore_free(Explore *x) {
   free(x->dep_objs);
   free(x->replays);
   bug_free(&x->bugs);
+  warnings_free(&x->warnings);
   profiles_free(&x->profiles);
   lockgraph_free(x->lg);
   coverage_free(x->cov);
@@ -313,6 +314,7 @@ static int run_exploration(Explore *x) {
     else if (x->jobs > 1) explore_parallel(x, x->jobs);
     else explore_loop(x);
     explore_progress(x, 0, 1);
+    if (x->warnings.n) x->complete = 0; /* interleavings of what it cannot see were not told apart */
     /* commit the runs now: what follows (cycles, confirmation, shrinking)
        can take seconds, and must not hold the database from other writers */
     if (x->trace) trace_flush(x->trace, 1);
@@ -333,6 +335,12 @@ static int run_exploration(Explore *x) {
                 name, name);
     }
     if (x->status != 2) x->status = x->fs.n ? 1 : 0;
+    if (x->o->strict && x->warnings.n && x->status != 2) {
+      snprintf(x->err, sizeof x->err,
+               "--strict: the threads share state racesim cannot see (%zu warning%s)",
+               x->warnings.n, util_plural(x->warnings.n));
+      x->status = 2;
+    }
     if (x->interrupted) x->status = explore_signal == SIGTERM ? 143 : 130;
   }
   finish_trace(x);
@@ -382,6 +390,8 @@ int explore_collect(const ExploreOptions *o, ExploreResult *res) {
   snprintf(res->err, sizeof res->err, "%s", x.err);
   res->findings = x.fs;
   finding_init(&x.fs);
+  res->warnings = x.warnings;
+  memset(&x.warnings, 0, sizeof x.warnings);
   explore_free(&x);
   return st;
 }

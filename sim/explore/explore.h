@@ -36,6 +36,7 @@ typedef struct ExploreOptions {
   int jobs;
   uint32_t shard, nshards;
   int stop_first, json, quiet, no_shrink, echo;
+  int strict;           /* state racesim cannot see is an error (exit 2) */
   const char *schedule; /* replay --schedule */
   const char *lock_graph; /* write the lock-order graph (dot) here */
   const char *detectors;  /* comma list of detectors, "none", or NULL for all */
@@ -43,6 +44,26 @@ typedef struct ExploreOptions {
   int nparams;
   int max_findings_shown;
 } ExploreOptions;
+
+/*
+** State the threads share that racesim cannot see (a plain Lua local
+** captured by several threads, a global written by threads): said once per
+** variable, from the first run that showed it.
+*/
+typedef struct ExploreWarning {
+  uint64_t sig;
+  int kind;          /* WARN_LOCAL, WARN_GLOBAL (run.h) */
+  char *name, *msg;
+  uint64_t runs, first_run; /* first_run: the run whose words are kept */
+  uint32_t writers;
+} ExploreWarning;
+
+typedef struct WarningList {
+  ExploreWarning *v;
+  size_t n, cap;
+} WarningList;
+
+void warnings_free(WarningList *w);
 
 /* What an exploration found, for callers such as `racesim check`. */
 typedef struct ExploreResult {
@@ -52,6 +73,7 @@ typedef struct ExploreResult {
   char expect[256]; /* the scenario's expect list, "a,b" */
   char mode[16];
   FindingStore findings;
+  WarningList warnings; /* the caller frees them with warnings_free */
   char err[1024];
 } ExploreResult;
 

@@ -48,6 +48,7 @@ typedef struct Explore {
   int32_t *dep_writer, *dep_objs; /* (note_causes: last writers, locations read) */
   size_t cap_dep_writer, cap_dep_objs;
   BugList bugs;     /* the observations grouped (bug.h), at the end */
+  WarningList warnings; /* state shared where racesim cannot see it */
   Profiles profiles; /* which signatures runs showed together (bug counts) */
   const char **replays;
   size_t cap_replays;

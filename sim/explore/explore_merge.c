@@ -268,6 +268,42 @@ static void note_causes(Explore *x, const SimRun *r) {
   }
 }
 
+void warnings_free(WarningList *w) {
+  for (size_t i = 0; i < w->n; i++) {
+    free(w->v[i].name);
+    free(w->v[i].msg);
+  }
+  free(w->v);
+  memset(w, 0, sizeof *w);
+}
+
+/* The run's warnings, each told as the run that saw the most threads write
+   it did (the lowest-numbered of them). */
+static void merge_warnings(Explore *x, const SimRun *r) {
+  for (uint32_t i = 0; i < r->nwarnings; i++) {
+    const RunWarning *rw = &r->warnings[i];
+    ExploreWarning *w = NULL;
+    for (size_t k = 0; k < x->warnings.n && !w; k++)
+      if (x->warnings.v[k].sig == rw->sig) w = &x->warnings.v[k];
+    if (!w) {
+      UTIL_GROW(x->warnings.v, x->warnings.n + 1, x->warnings.cap);
+      w = &x->warnings.v[x->warnings.n++];
+      memset(w, 0, sizeof *w);
+      w->sig = rw->sig;
+      w->kind = rw->kind;
+      w->name = util_xstrdup(run_str(r, rw->name));
+      w->first_run = UINT64_MAX;
+    }
+    w->runs++;
+    if (rw->writers > w->writers || (rw->writers == w->writers && r->index < w->first_run)) {
+      w->first_run = r->index;
+      w->writers = rw->writers;
+      free(w->msg);
+      w->msg = util_xstrdup(run_str(r, rw->msg));
+    }
+  }
+}
+
 /*
 ** Merge the run's findings; record it.  Runs may come in any order (dfs
 ** subtrees): a finding shows the run with the lowest index.
@@ -292,6 +328,7 @@ static int process_run(Explore *x, SimRun *r) {
     x->replays[i] = d->first_run == r->index ? d->replay : NULL;
   }
   note_causes(x, r);
+  merge_warnings(x, r);
   UTIL_GROW(x->causes, x->nseen + 1, x->cap_causes); /* (a scratch copy: sorted) */
   if (x->nseen) memcpy(x->causes, x->seen, sizeof(uint64_t) * x->nseen);
   if (x->nseen) profiles_add(&x->profiles, x->causes, x->nseen);

@@ -174,6 +174,9 @@ void explore_print_human(Explore *x) {
       printf("complete: every interleaving%s%s was explored (%llu run%s pruned as redundant)\n",
              part, scope,
              (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned));
+    else if (x->warnings.n && x->strat->complete)
+      printf("not complete: the threads share state racesim cannot see (below), so the "
+             "interleavings of its reads and writes were not told apart\n");
     else if (x->strat->complete == 0 && x->truncated)
       printf("not complete: some runs hit --max-steps, so what they would have done next was "
              "not explored (%llu run%s pruned)\n",
@@ -196,6 +199,8 @@ void explore_print_human(Explore *x) {
   }
   fputs(said.s ? said.s : "", stdout);
   sb_free(&said);
+  for (size_t i = 0; i < x->warnings.n; i++)
+    printf("warning: %s\n", x->warnings.v[i].msg);
   if (x->bugs.n == 0) {
     printf("no findings\n");
   } else {
@@ -285,6 +290,18 @@ void explore_print_json(Explore *x) {
     sb_json_str(&b, o->db);
     sb_printf(&b, ", \"exploration_id\": %lld}", (long long)x->expl_id);
   }
+  sb_puts(&b, ", \"warnings\": [");
+  for (size_t i = 0; i < x->warnings.n; i++) {
+    const ExploreWarning *w = &x->warnings.v[i];
+    sb_printf(&b, "%s{\"kind\": \"%s\", \"name\": ", i ? ", " : "",
+              w->kind == WARN_GLOBAL ? "global" : "local");
+    sb_json_str(&b, w->name);
+    sb_puts(&b, ", \"message\": ");
+    sb_json_str(&b, w->msg);
+    sb_printf(&b, ", \"runs\": %llu, \"first_run\": %llu}", (unsigned long long)w->runs,
+              (unsigned long long)w->first_run);
+  }
+  sb_puts(&b, "]");
   sb_printf(&b, ", \"bugs\": %zu, \"observations\": %zu", x->bugs.n, x->fs.n);
   sb_puts(&b, ", \"findings\": [");
   for (size_t i = 0; i < x->bugs.n; i++) {
