@@ -148,6 +148,26 @@ static int set_shard(const char *cmd, const Option *opt, const char *val, Explor
   o->nshards = sn;
   return 0;
 }
+/* --shrink-budget RUNS[,SECONDS] */
+static int set_shrink_budget(const char *cmd, const Option *opt, const char *val,
+                             ExploreOptions *o) {
+  char runs[32];
+  const char *comma = strchr(val, ',');
+  size_t n = comma ? (size_t)(comma - val) : strlen(val);
+  uint64_t r;
+  char *end = NULL;
+  double secs = comma ? strtod(comma + 1, &end) : o->shrink_seconds;
+  if (n == 0 || n >= sizeof runs || (memcpy(runs, val, n), runs[n] = '\0', args_u64(runs, &r)) ||
+      r == 0 || (comma && (end == comma + 1 || *end || !(secs > 0) || secs > 86400))) {
+    usage_error(cmd, "%s needs RUNS or RUNS,SECONDS (runs and seconds per bug, above 0), got '%s'",
+                opt->name, val);
+    return 2;
+  }
+  o->shrink_runs = r;
+  o->shrink_seconds = secs;
+  return 0;
+}
+
 static int set_strategy(const char *cmd, const Option *opt, const char *val,
                         ExploreOptions *o) {
   const StrategyOps *ops = strategy_find(val); /* (the registry is the only list) */
@@ -223,6 +243,11 @@ static const Option options[] = {
     {"--no-shrink", NULL, set_true, AT(no_shrink), 0, 0, NULL,
      {"do not look for shorter failing schedules",
       "do not look for shorter failing schedules", NULL}},
+    {"--shrink-budget", "RUNS[,S]", set_shrink_budget, 0, 0, 0, NULL,
+     {"runs and seconds per bug for the fewest preemptions\n"
+      "(default 10000,10)",
+      "runs and seconds per bug for the fewest preemptions\n"
+      "(default 10000,10)", NULL}},
     {"--strict", NULL, set_true, AT(strict), 0, 0, NULL,
      {"threads sharing state racesim cannot see (a plain local,\n"
       "a global) is an error (exit 2), not a warning",

@@ -126,6 +126,9 @@ static void take_run(Distinct *a, Distinct *b) {
   a->shrunk = b->shrunk;
   a->shrunk_steps = b->shrunk_steps;
   a->shrunk_preemptions = b->shrunk_preemptions;
+  a->shrink = b->shrink;
+  a->shrink_lower = b->shrink_lower;
+  a->shrink_why = b->shrink_why;
 }
 
 void finding_merge(FindingStore *into, FindingStore *from) {

@@ -11,6 +11,13 @@
 
 #include "run.h"
 
+enum {
+  SHRINK_NONE = 0, /* not looked for (--no-shrink, replay, check) */
+  SHRINK_MINIMAL,  /* no schedule with fewer preemptions shows it */
+  SHRINK_SHORTEST, /* the fewest found before the search's budget ran out */
+  SHRINK_NOT       /* not looked for, for a reason (shrink_why) */
+};
+
 typedef struct Distinct {
   uint64_t sig;
   uint8_t kind;
@@ -29,6 +36,10 @@ typedef struct Distinct {
   /* ... and how that run tells it: this observation, its consequence
      phrase, and the headline of the bug it shows (bug.c) */
   char *shrunk_msg, *shrunk_conseq, *shrunk_head;
+  /* the search for the fewest preemptions (explore_search.c) */
+  uint8_t shrink;         /* SHRINK_*: what it found out */
+  uint32_t shrink_lower;  /* every schedule with fewer preemptions was tried */
+  const char *shrink_why; /* SHRINK_SHORTEST: what ran out; SHRINK_NOT: why not tried */
   char *note;         /* extra line for the summary (directed search), or NULL */
   Decision *dec;      /* the first run's decisions (for shrinking) */
   uint32_t ndec;

@@ -45,6 +45,8 @@ void explore_options_init(ExploreOptions *o) {
   o->record = RECORD_FAILING;
   o->jobs = 0; /* one per core */
   o->nshards = 1;
+  o->shrink_runs = 10000;
+  o->shrink_seconds = 10;
 }
 
 static uint64_t random_seed(void) {

@@ -37,6 +37,8 @@ typedef struct ExploreOptions {
   uint32_t shard, nshards;
   int stop_first, json, quiet, no_shrink, echo;
   int strict;           /* state racesim cannot see is an error (exit 2) */
+  uint64_t shrink_runs; /* --shrink-budget: runs per bug ... */
+  double shrink_seconds; /* ... and seconds */
   const char *schedule; /* replay --schedule */
   const char *lock_graph; /* write the lock-order graph (dot) here */
   const char *detectors;  /* comma list of detectors, "none", or NULL for all */

@@ -109,6 +109,31 @@ static void print_command(const Explore *x, const char *label, const char *text)
   }
 }
 
+/*
+** What the search for the fewest preemptions found: "minimal: 1 preemption,
+** 12 steps (from 3, 12)" when no schedule with fewer shows the bug, or
+** "shortest found: ... (search budget ran out ...)"; why it was not made.
+*/
+static void shrink_line(const Distinct *d, StrBuf *b) {
+  uint32_t pre = d->shrunk ? d->shrunk_preemptions : d->preemptions;
+  uint32_t steps = d->shrunk ? d->shrunk_steps : d->steps;
+  if (d->shrink == SHRINK_NOT) {
+    sb_printf(b, "not shrunk: %s", d->shrink_why ? d->shrink_why : "?");
+    return;
+  }
+  if (d->shrink == SHRINK_NONE) return;
+  sb_printf(b, "%s: %u preemption%s, %u step%s", d->shrink == SHRINK_MINIMAL ? "minimal" :
+            "shortest found", pre, util_plural(pre), steps, util_plural(steps));
+  if (d->shrink == SHRINK_SHORTEST) {
+    sb_printf(b, " (search %s ran out", d->shrink_why && !strcmp(d->shrink_why, "time") ?
+              "time" : "budget");
+    if (d->shrink_lower) sb_printf(b, "; none with fewer than %u", d->shrink_lower);
+    sb_putc(b, ')');
+  }
+  if (d->shrunk) sb_printf(b, " (from %u, %u)", d->preemptions, d->steps);
+  else sb_puts(b, " (the run found)");
+}
+
 static void print_bug(const Explore *x, size_t i) {
   const Bug *b = &x->bugs.v[i];
   const Distinct *h = &x->fs.v[b->head], *d = &x->fs.v[b->rep];
@@ -136,10 +161,11 @@ static void print_bug(const Explore *x, size_t i) {
     sb_free(&e);
   }
   if (h->note) print_command(x, "    ", h->note); /* (it may hold a replay command) */
-  if (d->shrunk)
-    printf("    shrunk: %u step%s, %u preemption%s (from %u, %u)\n", d->shrunk_steps,
-           util_plural(d->shrunk_steps), d->shrunk_preemptions, util_plural(d->shrunk_preemptions),
-           d->steps, d->preemptions);
+  StrBuf sh;
+  sb_init(&sh);
+  shrink_line(d, &sh);
+  if (sh.len) printf("    %s\n", sh.s);
+  sb_free(&sh);
   print_command(x, "    replay: ", d->replay);
 }
 
@@ -231,6 +257,15 @@ static void json_bug(const Explore *x, const Bug *bug, StrBuf *b) {
               d->shrunk_steps, d->shrunk_preemptions);
     sb_json_str(b, d->shrunk_schedule);
     sb_puts(b, "}");
+  }
+  if (d->shrink != SHRINK_NONE) { /* DESIGN's "shrunk", and what the search proved */
+    StrBuf sh;
+    sb_init(&sh);
+    shrink_line(d, &sh);
+    sb_printf(b, ", \"minimal\": %s, \"preemptions_lower_bound\": %u, \"shrink\": ",
+              d->shrink == SHRINK_MINIMAL ? "true" : "false", d->shrink_lower);
+    sb_json_str(b, sh.s);
+    sb_free(&sh);
   }
   if (h->note) {
     sb_puts(b, ", \"note\": ");

@@ -64,6 +64,46 @@ static void attempt_words(Attempt *a, const SimRun *r, const uint64_t *need, int
   }
 }
 
+/* Does run 'r' show every signature of need[0..nneed)?  (A cut run shows nothing.) */
+static int shows_all(const SimRun *r, const uint64_t *need, int nneed) {
+  if (r->end == END_CUT) return 0;
+  for (int k = 0; k < nneed; k++) {
+    uint32_t i = 0;
+    while (i < r->nfindings && r->findings[i].sig != need[k]) i++;
+    if (i == r->nfindings) return 0;
+  }
+  return 1;
+}
+
+/* Fill 'a' from run 'r' (its schedule; its words if it shows the bug). */
+static void attempt_from(Attempt *a, const SimRun *r, const uint64_t *need, int nneed) {
+  memset(a, 0, sizeof *a);
+  a->found = shows_all(r, need, nneed);
+  if (a->found) attempt_words(a, r, need, nneed);
+  a->steps = r->steps;
+  a->preemptions = r->preemptions;
+  a->ndec = r->ndecisions;
+  a->dec = util_xmalloc(sizeof(Decision) * (r->ndecisions ? r->ndecisions : 1));
+  if (r->ndecisions) memcpy(a->dec, r->decisions, sizeof(Decision) * r->ndecisions);
+}
+
+static int better(const Attempt *a, uint32_t preemptions, uint32_t steps) {
+  return a->preemptions < preemptions || (a->preemptions == preemptions && a->steps < steps);
+}
+
+/* What a bug's search may still spend: runs, and a time (util_now). */
+typedef struct Budget {
+  uint64_t runs;
+  double deadline;
+  const char *out; /* what ran out: "runs", "time" (NULL: nothing yet) */
+} Budget;
+
+static int budget_left(Budget *bud) {
+  if (!bud->out && bud->runs == 0) bud->out = "runs";
+  if (!bud->out && (util_now() >= bud->deadline || explore_signal)) bud->out = "time";
+  return bud->out == NULL;
+}
+
 /* Run 'base' loosely, not preempting at decision 'deviate'; fill 'a'. */
 static void guided_run(Explore *x, const Distinct *d, const uint64_t *need, int nneed,
                        const Decision *base, uint32_t nbase, int64_t deviate, Attempt *a) {
@@ -75,21 +115,7 @@ static void guided_run(Explore *x, const Distinct *d, const uint64_t *need, int 
   c.deviate_at = deviate;
   Strategy *g = strategy_create("guided", &c);
   SimRun *r = engine_run(x->sim, g, &x->dets, 0, d->first_run); /* (guided always has one) */
-  memset(a, 0, sizeof *a);
-  int have = 0; /* how many of the signatures it needs; a cut run shows nothing */
-  for (int k = 0; k < nneed && r->end != END_CUT; k++)
-    for (uint32_t i = 0; i < r->nfindings; i++)
-      if (r->findings[i].sig == need[k]) {
-        have++;
-        break;
-      }
-  a->found = have == nneed;
-  if (a->found) attempt_words(a, r, need, nneed);
-  a->steps = r->steps;
-  a->preemptions = r->preemptions;
-  a->ndec = r->ndecisions;
-  a->dec = util_xmalloc(sizeof(Decision) * (r->ndecisions ? r->ndecisions : 1));
-  if (r->ndecisions) memcpy(a->dec, r->decisions, sizeof(Decision) * r->ndecisions);
+  attempt_from(a, r, need, nneed);
   const uint32_t *pre;
   a->npre = strategy_guided_preemptions(g, &pre);
   a->pre = util_xmalloc(sizeof(uint32_t) * (a->npre ? a->npre : 1));
@@ -98,36 +124,115 @@ static void guided_run(Explore *x, const Distinct *d, const uint64_t *need, int 
 }
 
 /*
-** Look for a simpler run showing the bug that 'd' shows (the signatures
-** need[0..nneed)): remove one preemption at a time (keep the running thread
-** there, follow the old schedule after) and keep every change that still
-** shows them all with fewer preemptions, or as many and fewer steps.
+** Guided by the run found: remove one preemption at a time (keep the
+** running thread there, follow the old schedule after) and keep every
+** change that still shows the bug with fewer preemptions, or as many and
+** fewer steps.  'best' holds the run found (replayed) on entry.
 */
-static void shrink_one(Explore *x, Distinct *d, const uint64_t *need, int nneed,
-                       double deadline) {
-  Attempt best, cand;
-  guided_run(x, d, need, nneed, d->dec, d->ndec, -1, &best);
-  if (!best.found) {
-    attempt_free(&best);
-    return;
-  }
-  int improved = 1, budget = 80;
-  while (improved && budget > 0 && util_now() < deadline) {
+static void shrink_guided(Explore *x, const Distinct *d, const uint64_t *need, int nneed,
+                          Budget *bud, Attempt *best) {
+  Attempt cand;
+  int improved = 1;
+  while (improved && budget_left(bud)) {
     improved = 0;
-    for (uint32_t k = 0; k < best.npre && budget > 0 && util_now() < deadline; k++, budget--) {
-      guided_run(x, d, need, nneed, best.dec, best.ndec, best.pre[k], &cand);
-      if (cand.found && (cand.preemptions < best.preemptions ||
-                         (cand.preemptions == best.preemptions && cand.steps < best.steps))) {
-        attempt_free(&best);
-        best = cand;
+    for (uint32_t k = 0; k < best->npre && budget_left(bud); k++) {
+      bud->runs--;
+      guided_run(x, d, need, nneed, best->dec, best->ndec, best->pre[k], &cand);
+      if (cand.found && better(&cand, best->preemptions, best->steps)) {
+        attempt_free(best);
+        *best = cand;
         improved = 1;
         break;
       }
       attempt_free(&cand);
     }
   }
-  if (best.preemptions < d->preemptions ||
-      (best.preemptions == d->preemptions && best.steps < d->steps)) {
+}
+
+/* After the first schedule found within a bound: look this much further
+   for one with fewer steps. */
+#define FEWER_STEPS_RUNS 200
+
+/*
+** Every schedule with at most 'bound' preemptions, in depth-first order
+** (plain: a reduced search within a bound can miss schedules), until one
+** shows the bug; then a little further for fewer steps.  Returns 1 found
+** (in 'best'), 0 none exists, -1 the budget ran out first.
+*/
+static int bounded_search(Explore *x, const Distinct *d, const uint64_t *need, int nneed,
+                          int bound, Budget *bud, Attempt *best) {
+  StrategyConfig c;
+  strategy_config_init(&c);
+  c.base_seed = d->seed; /* math.random as in the run found */
+  c.preemption_bound = bound;
+  c.por = 0;
+  Strategy *g = strategy_create("dfs", &c);
+  int found = 0, res = -1;
+  uint64_t after = 0;
+  for (uint64_t i = 0; budget_left(bud); i++) {
+    SimRun *r = engine_run(x->sim, g, &x->dets, i, d->first_run);
+    if (!r) {
+      res = found;
+      break;
+    }
+    bud->runs--;
+    if (r->end == END_CUT) {
+      if (!bud->out) bud->out = "time";
+      break;
+    }
+    if (shows_all(r, need, nneed) && (!found || r->steps < best->steps)) {
+      attempt_free(best);
+      attempt_from(best, r, need, nneed);
+      found = 1;
+    }
+    if (found && ++after > FEWER_STEPS_RUNS) {
+      res = 1;
+      break;
+    }
+  }
+  strategy_destroy(g);
+  return found ? 1 : res;
+}
+
+/*
+** The schedule with the fewest preemptions that shows the bug of 'd' (the
+** signatures need[0..nneed)), then the fewest steps: every schedule with 0,
+** 1, 2, ... preemptions, until one shows it (then it is minimal) or the
+** budget runs out; then, from the run found, removing its preemptions one
+** at a time.  Deterministic: it depends on the run found and the budget in
+** runs only (and on the time only when that runs out first).
+*/
+static void shrink_one(Explore *x, Distinct *d, const uint64_t *need, int nneed, Budget *bud) {
+  Attempt best;
+  memset(&best, 0, sizeof best);
+  uint32_t lower = 0;
+  int found = 0;
+  /* the bounded searches may spend three quarters; the rest is the guided one's */
+  double now = util_now();
+  Budget all = *bud;
+  bud->runs = all.runs / 4 * 3;
+  bud->deadline = now + (all.deadline - now) * 0.75;
+  while (lower < d->preemptions && budget_left(bud)) {
+    int st = bounded_search(x, d, need, nneed, (int)lower, bud, &best);
+    if (st == 1) found = 1;
+    if (st != 0) break;
+    lower++; /* none with 'lower' preemptions */
+  }
+  const char *out = bud->out;
+  bud->runs += all.runs - all.runs / 4 * 3;
+  bud->deadline = all.deadline;
+  bud->out = NULL;
+  if (!found && lower < d->preemptions && budget_left(bud)) {
+    attempt_free(&best);
+    bud->runs--;
+    guided_run(x, d, need, nneed, d->dec, d->ndec, -1, &best);
+    if (best.found) shrink_guided(x, d, need, nneed, bud, &best);
+    found = best.found;
+  }
+  d->shrink_lower = lower;
+  uint32_t pre = d->preemptions;
+  if (found && better(&best, d->preemptions, d->steps)) {
+    pre = best.preemptions;
     d->shrunk = 1;
     d->shrunk_steps = best.steps;
     d->shrunk_preemptions = best.preemptions;
@@ -140,6 +245,8 @@ static void shrink_one(Explore *x, Distinct *d, const uint64_t *need, int nneed,
     d->shrunk_msg = best.rep_msg, best.rep_msg = NULL;
     d->shrunk_conseq = best.rep_conseq, best.rep_conseq = NULL;
   }
+  d->shrink = pre <= lower ? SHRINK_MINIMAL : SHRINK_SHORTEST;
+  d->shrink_why = out ? out : bud->out;
   attempt_free(&best);
 }
 
@@ -287,22 +394,35 @@ void explore_confirm(Explore *x) {
   }
 }
 
-/* Shrink the run that shows each bug (its representative observation's). */
+/*
+** The fewest preemptions, then steps, that show each bug (its
+** representative observation's run): --shrink-budget runs and seconds per
+** bug, SHRINK_TOTAL seconds in all.
+*/
+#define SHRINK_TOTAL 60.0
+
 void explore_shrink(Explore *x) {
   if (x->o->no_shrink || x->o->command != EXPLORE_RUN || x->status == 2) return;
-  double deadline = util_now() + 10.0;
+  double deadline = util_now() + SHRINK_TOTAL;
   engine_set_cut(x->sim, &explore_signal, deadline); /* a cut run shows nothing */
-  for (size_t k = 0; k < x->bugs.n && util_now() < deadline; k++) {
+  for (size_t k = 0; k < x->bugs.n; k++) {
     Bug *b = &x->bugs.v[k];
     Distinct *d = &x->fs.v[b->rep];
-    /* a potential deadlock is reported once per exploration; a step limit
-       costs --max-steps per attempt */
-    if (d->kind == FIND_POTENTIAL_DEADLOCK || d->kind == FIND_STEP_LIMIT ||
-        d->preemptions == 0 || explore_signal)
+    if (d->kind == FIND_POTENTIAL_DEADLOCK) continue; /* a graph's cycle, not a run's */
+    d->shrink = SHRINK_NOT;
+    if (d->kind == FIND_STEP_LIMIT) {
+      d->shrink_why = "each attempt would run to --max-steps";
       continue;
+    }
+    if (explore_signal || util_now() >= deadline) {
+      d->shrink_why = explore_signal ? "interrupted" : "the time for shrinking ran out";
+      continue;
+    }
     uint64_t need[2];
     int nneed = bug_required(&x->fs, b, need);
-    shrink_one(x, d, need, nneed, deadline);
+    double until = util_now() + x->o->shrink_seconds;
+    Budget bud = {x->o->shrink_runs, until < deadline ? until : deadline, NULL};
+    shrink_one(x, d, need, nneed, &bud);
     if (d->shrunk) bug_compose(&x->fs, b); /* in the words of the run replayed */
   }
 }
