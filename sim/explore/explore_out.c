@@ -322,6 +322,13 @@ void explore_describe_run(Explore *x, const SimRun *r) {
     }
     if (flags[0]) sb_printf(L, "  [%s]", flags);
     sb_putc(L, '\n');
+    const StepRec *pre = run_preemption_at(r, i);
+    if (pre) { /* under the thread that was picked */
+      sb_printf(L, "%16s^ preemption: %s could go on; runnable: ", "",
+                thread_name(r, pre->preempted));
+      run_format_runnable(r, pre, L);
+      sb_putc(L, '\n');
+    }
     sb_printf(J, "%s{\"step\": %u, \"transition\": %u, \"time\": %.6g, \"thread\": ",
               i ? ", " : "", i + 1, e->step, e->vtime);
     sb_json_str(J, thread_name(r, e->tid));
@@ -349,6 +356,16 @@ void explore_describe_run(Explore *x, const SimRun *r) {
     if (flags[0]) {
       sb_puts(J, ", \"flags\": ");
       sb_json_str(J, flags);
+    }
+    if (pre) {
+      sb_puts(J, ", \"preempted\": ");
+      sb_json_str(J, thread_name(r, pre->preempted));
+      sb_puts(J, ", \"runnable\": [");
+      for (uint32_t k = 0; k < pre->nrunnable; k++) {
+        if (k) sb_puts(J, ", ");
+        sb_json_str(J, thread_name(r, r->runnable[pre->runnable + k]));
+      }
+      sb_puts(J, "]");
     }
     sb_puts(J, "}");
   }
