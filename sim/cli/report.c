@@ -290,8 +290,8 @@ static int one_run(Report *r, long long run) {
               "object", "value", "line");
   }
   sqlite3_finalize(st);
-  st = report_prep(r, "SELECT step, vtime, thread, op, object, value, line, flags, path"
-               " FROM events_readable WHERE run_id = ? ORDER BY step");
+  st = report_prep(r, "SELECT step, vtime, thread, op, object, value, line, flags, path,"
+               " preempted, runnable FROM events_readable WHERE run_id = ? ORDER BY step");
   if (!st) return 2;
   sqlite3_bind_int64(st, 1, run);
   int k = 0;
@@ -312,6 +312,24 @@ static int one_run(Report *r, long long run) {
       json_str_or_null(o, sqlite3_column_type(st, 7) == SQLITE_NULL ? NULL : report_col(st, 7));
       sb_puts(o, ", \"path\": ");
       json_str_or_null(o, sqlite3_column_type(st, 8) == SQLITE_NULL ? NULL : report_col(st, 8));
+      if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
+        sb_puts(o, ", \"preempted\": ");
+        sb_json_str(o, report_col(st, 9));
+        sb_puts(o, ", \"runnable\": [");
+        const char *p = report_col(st, 10);
+        for (int n = 0; *p; n++) { /* the names, as the view joins them */
+          const char *e = strstr(p, ", ");
+          size_t len = e ? (size_t)(e - p) : strlen(p);
+          char *name = util_xmalloc(len + 1);
+          memcpy(name, p, len);
+          name[len] = '\0';
+          if (n) sb_puts(o, ", ");
+          sb_json_str(o, name);
+          free(name);
+          p += len + (e ? 2 : 0);
+        }
+        sb_puts(o, "]");
+      }
       sb_puts(o, "}");
     } else {
       sb_printf(o, "%5lld %8.3f  %-14s %-11s %-18s %-14s ", sqlite3_column_int64(st, 0),
@@ -321,6 +339,9 @@ static int one_run(Report *r, long long run) {
         sb_printf(o, "%s:%lld", file, sqlite3_column_int64(st, 6));
       if (report_col(st, 7)[0]) sb_printf(o, "  [%s]", report_col(st, 7));
       sb_putc(o, '\n');
+      if (sqlite3_column_type(st, 9) != SQLITE_NULL) /* as racesim replay marks it */
+        sb_printf(o, "%16s^ preemption: %s could go on; runnable: %s\n", "", report_col(st, 9),
+                  report_col(st, 10));
     }
     k++;
   }

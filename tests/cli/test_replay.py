@@ -79,6 +79,35 @@ class Replay(RacesimTest):
                                (9, 8, "worker2", "worker1", ["worker1", "worker2"])])
         self.assertFalse([e for e in ev if "runnable" in e and "preempted" not in e])
 
+    def test_database_keeps_preemptions(self):
+        r = self.racesim("replay", "q.lua", "--schedule", V1_TOKEN, "--db", "t.db")
+        self.assertExit(r, 1)
+        import sqlite3
+        db = sqlite3.connect(self.path("t.db"))
+        self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 3)
+        rows = db.execute("SELECT step, thread, preempted, runnable FROM events_readable"
+                          " WHERE preempted IS NOT NULL ORDER BY step").fetchall()
+        self.assertEqual(rows, [(7, "worker1", "worker2", "worker1, worker2"),
+                                (9, "worker2", "worker1", "worker1, worker2")])
+        self.assertEqual(db.execute("SELECT runnable FROM events WHERE step = 7").fetchone(),
+                         ("[1,2]",))
+        db.close()
+        rep = self.racesim("report", "t.db", "--run", "0")
+        self.assertExit(rep, 0)
+        listing = [l for l in r.out.splitlines() if "^ preemption" in l]
+        self.assertEqual([l for l in rep.out.splitlines() if "^ preemption" in l], listing)
+        rj = self.json_of(self.racesim("report", "t.db", "--run", "0", "--json"))
+        self.assertEqual([(e["step"], e["preempted"], e["runnable"]) for e in rj["events"]
+                          if "preempted" in e],
+                         [(7, "worker2", ["worker1", "worker2"]),
+                          (9, "worker1", ["worker1", "worker2"])])
+        html = self.racesim("report", "t.db", "--html", "t.html")
+        self.assertExit(html, 0)
+        with open(self.path("t.html")) as f:
+            page = f.read()
+        self.assertEqual(len(re.findall(r'<tr data-step="\d+" class="[^"]*preempt', page)), 2)
+        self.assertIn('title="preemption: worker2 could go on; runnable: worker1, worker2"', page)
+
     # -- tokens across edits --
 
     def test_v1_token_unchanged_script(self):
