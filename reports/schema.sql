@@ -58,6 +58,11 @@ CREATE TABLE IF NOT EXISTS events (
   flags      TEXT,               -- timeout, failed, raised, finally, broke
   path       TEXT,               -- the call path, where it says more than the line:
                                  -- 'bump at x.lua:3 <- worker at x.lua:8'
+  preempted  INTEGER,            -- on the first event of a step that preempted:
+                                 -- threads.tid of the thread switched away from
+                                 -- (it could have gone on); else NULL (version 3)
+  runnable   TEXT,               -- with 'preempted': the threads that could run
+                                 -- there, a JSON array of threads.tid, '[1,2]'
   PRIMARY KEY (run_id, step)
 ) WITHOUT ROWID;
 
@@ -107,7 +112,10 @@ CREATE TABLE IF NOT EXISTS bugs (
   schedule       TEXT,
   steps          INTEGER,
   preemptions    INTEGER,
-  replay         TEXT                -- the command that replays it (shrunk, if it was)
+  replay         TEXT,               -- the command that replays it (shrunk, if it was)
+  minimal        INTEGER,            -- 1: no schedule with fewer preemptions shows it
+  preemptions_lower_bound INTEGER,   -- every schedule with fewer preemptions was tried
+  shrink         TEXT                -- what that search found, as the summary says it
 );
 CREATE INDEX IF NOT EXISTS bugs_by_exploration ON bugs(exploration_id, rank);
 
@@ -196,9 +204,13 @@ CREATE VIEW IF NOT EXISTS findings_by_bug AS
 
 CREATE VIEW IF NOT EXISTS events_readable AS
   SELECT e.run_id, e.step, e.transition, e.vtime, t.name AS thread, e.op,
-         o.name AS object, o.kind AS object_kind, e.value, e.line, e.flags, e.path
+         o.name AS object, o.kind AS object_kind, e.value, e.line, e.flags, e.path,
+         p.name AS preempted,
+         (SELECT group_concat(rt.name, ', ') FROM json_each(e.runnable) j
+          JOIN threads rt ON rt.run_id = e.run_id AND rt.tid = j.value) AS runnable
   FROM events e
   LEFT JOIN threads t ON t.run_id = e.run_id AND t.tid = e.thread
+  LEFT JOIN threads p ON p.run_id = e.run_id AND p.tid = e.preempted
   LEFT JOIN objects o ON o.run_id = e.run_id AND o.oid = e.object;
 
 CREATE VIEW IF NOT EXISTS sync_coverage AS

@@ -58,12 +58,12 @@ static int check_input(const char *path, char *err, size_t n) {
     snprintf(err, n, "'%s' is not a racesim trace database", path);
     return -1;
   }
-  if (version != TRACE_SCHEMA_VERSION && version != 1) {
+  if (version != TRACE_SCHEMA_VERSION && version != 1 && version != 2) {
     snprintf(err, n, "'%s' has schema version %lld; this racesim reads version %d", path,
              version, TRACE_SCHEMA_VERSION);
     return -1;
   }
-  return (int)version; /* (a version 1 input is read as it is, never written) */
+  return (int)version; /* (an older input is read as it is, never written) */
 }
 
 /* The merge of one input (attached as 'src', read-only), in parts: a
@@ -125,11 +125,20 @@ static const char merge_runs_sql[] =
 
 static const char merge_events_sql[] =
     "INSERT INTO main.events SELECT m.new, e.step, e.thread, e.op, e.object, e.value, e.vtime,"
-    "  e.line, e.transition, e.flags, e.path FROM src.events e JOIN temp.rmap m ON m.old = e.run_id;";
+    "  e.line, e.transition, e.flags, e.path, e.preempted, e.runnable"
+    "  FROM src.events e JOIN temp.rmap m ON m.old = e.run_id;";
 
+/* a version 2 input has no preemptions */
+static const char merge_events_v2_sql[] =
+    "INSERT INTO main.events SELECT m.new, e.step, e.thread, e.op, e.object, e.value, e.vtime,"
+    "  e.line, e.transition, e.flags, e.path, NULL, NULL"
+    "  FROM src.events e JOIN temp.rmap m ON m.old = e.run_id;";
+
+/* and a version 1 input no call paths */
 static const char merge_events_v1_sql[] =
     "INSERT INTO main.events SELECT m.new, e.step, e.thread, e.op, e.object, e.value, e.vtime,"
-    "  e.line, e.transition, e.flags, NULL FROM src.events e JOIN temp.rmap m ON m.old = e.run_id;";
+    "  e.line, e.transition, e.flags, NULL, NULL, NULL"
+    "  FROM src.events e JOIN temp.rmap m ON m.old = e.run_id;";
 
 static const char merge_bugs_sql[] =
     /* bugs: copied, then grouped again where shards joined (regroup) */
@@ -345,11 +354,12 @@ int cli_merge(int argc, char **argv) {
   int rc = 0;
   long long runs = 0;
   for (int i = 1; i < argc && !rc; i++) {
-    int v1 = check_input(argv[i], err, sizeof err) == 1;
+    int ver = check_input(argv[i], err, sizeof err), v1 = ver == 1;
     char *attach = attach_sql(argv[i]);
     if (exec(db, attach, err, sizeof err) || exec(db, "BEGIN IMMEDIATE", err, sizeof err) ||
         exec(db, merge_runs_sql, err, sizeof err) ||
-        exec(db, v1 ? merge_events_v1_sql : merge_events_sql, err, sizeof err) ||
+        exec(db, v1 ? merge_events_v1_sql : ver == 2 ? merge_events_v2_sql : merge_events_sql,
+             err, sizeof err) ||
         (!v1 && exec(db, merge_bugs_sql, err, sizeof err)) ||
         exec(db, merge_tail_sql, err, sizeof err) || exec(db, "COMMIT", err, sizeof err)) {
       fprintf(stderr, "racesim merge: merging '%s' failed: %s\n", argv[i], err);

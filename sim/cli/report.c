@@ -71,6 +71,14 @@ static void json_bug(StrBuf *o, const RepBug *g) {
     sb_json_str(o, g->shrunk_schedule);
     sb_puts(o, "}");
   }
+  if (g->shrink) {
+    sb_puts(o, ", \"minimal\": ");
+    sb_puts(o, g->minimal == 1 ? "true" : "false");
+    sb_puts(o, ", \"preemptions_lower_bound\": ");
+    json_num_or_null(o, g->lower);
+    sb_puts(o, ", \"shrink\": ");
+    sb_json_str(o, g->shrink);
+  }
   if (g->note) {
     sb_puts(o, ", \"note\": ");
     sb_json_str(o, g->note);
@@ -117,7 +125,8 @@ static void text_bug(StrBuf *o, const RepBug *g, int k, long long runs) {
               e->first_run, e->message ? e->message : "");
   }
   if (g->note) sb_printf(o, "      %s\n", g->note);
-  if (g->shrunk_schedule)
+  if (g->shrink) sb_printf(o, "      %s\n", g->shrink);
+  else if (g->shrunk_schedule)
     sb_printf(o, "      shrunk: %lld step%s, %lld preemption%s (from %lld, %lld)\n",
               g->shrunk_steps, util_plural(g->shrunk_steps), g->shrunk_preemptions,
               util_plural(g->shrunk_preemptions), g->steps, g->preemptions);
@@ -290,8 +299,8 @@ static int one_run(Report *r, long long run) {
               "object", "value", "line");
   }
   sqlite3_finalize(st);
-  st = report_prep(r, "SELECT step, vtime, thread, op, object, value, line, flags, path"
-               " FROM events_readable WHERE run_id = ? ORDER BY step");
+  st = report_prep(r, "SELECT step, vtime, thread, op, object, value, line, flags, path,"
+               " preempted, runnable FROM events_readable WHERE run_id = ? ORDER BY step");
   if (!st) return 2;
   sqlite3_bind_int64(st, 1, run);
   int k = 0;
@@ -312,6 +321,24 @@ static int one_run(Report *r, long long run) {
       json_str_or_null(o, sqlite3_column_type(st, 7) == SQLITE_NULL ? NULL : report_col(st, 7));
       sb_puts(o, ", \"path\": ");
       json_str_or_null(o, sqlite3_column_type(st, 8) == SQLITE_NULL ? NULL : report_col(st, 8));
+      if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
+        sb_puts(o, ", \"preempted\": ");
+        sb_json_str(o, report_col(st, 9));
+        sb_puts(o, ", \"runnable\": [");
+        const char *p = report_col(st, 10);
+        for (int n = 0; *p; n++) { /* the names, as the view joins them */
+          const char *e = strstr(p, ", ");
+          size_t len = e ? (size_t)(e - p) : strlen(p);
+          char *name = util_xmalloc(len + 1);
+          memcpy(name, p, len);
+          name[len] = '\0';
+          if (n) sb_puts(o, ", ");
+          sb_json_str(o, name);
+          free(name);
+          p += len + (e ? 2 : 0);
+        }
+        sb_puts(o, "]");
+      }
       sb_puts(o, "}");
     } else {
       sb_printf(o, "%5lld %8.3f  %-14s %-11s %-18s %-14s ", sqlite3_column_int64(st, 0),
@@ -321,6 +348,9 @@ static int one_run(Report *r, long long run) {
         sb_printf(o, "%s:%lld", file, sqlite3_column_int64(st, 6));
       if (report_col(st, 7)[0]) sb_printf(o, "  [%s]", report_col(st, 7));
       sb_putc(o, '\n');
+      if (sqlite3_column_type(st, 9) != SQLITE_NULL) /* as racesim replay marks it */
+        sb_printf(o, "%16s^ preemption: %s could go on; runnable: %s\n", "", report_col(st, 9),
+                  report_col(st, 10));
     }
     k++;
   }

@@ -1,6 +1,6 @@
 /*
 ** report_db.c - reading a trace database for the reports (report_int.h):
-** opening it read-only (a version 1 database read as version 2), columns
+** opening it read-only (a version 1 or 2 database read as version 3), columns
 ** and rows, and the bugs as the database keeps them.
 */
 #include <sqlite3.h>
@@ -28,27 +28,34 @@ sqlite3_stmt *report_prep(Report *r, const char *sql) {
 }
 
 /*
-** Read a database of schema version 1 as one of version 2, without writing
-** to it: temporary views and tables (which SQLite looks in before the main
-** database) give it what version 2 added, empty: events.path (NULL), the
-** bugs and bug_evidence tables (so each distinct finding is shown alone).
+** Read a database of schema version 1 or 2 as one of this version, without
+** writing to it: temporary views and tables (which SQLite looks in before
+** the main database) give it what the later versions added, empty: for
+** version 1 events.path (NULL) and the bugs and bug_evidence tables (so each
+** distinct finding is shown alone), for both events.preempted and runnable.
 */
-static int read_version_1(Report *r) {
-  static const char sql[] =
-      "CREATE TEMP VIEW events AS SELECT *, NULL AS path FROM main.events;"
+static int read_old_version(Report *r, long long v) {
+  static const char events_sql[] =
+      "CREATE TEMP VIEW events AS SELECT *,%s NULL AS preempted, NULL AS runnable"
+      "  FROM main.events;"
       "CREATE TEMP VIEW events_readable AS"
       "  SELECT e.run_id, e.step, e.transition, e.vtime, t.name AS thread, e.op,"
-      "         o.name AS object, o.kind AS object_kind, e.value, e.line, e.flags, e.path"
+      "         o.name AS object, o.kind AS object_kind, e.value, e.line, e.flags, e.path,"
+      "         NULL AS preempted, NULL AS runnable"
       "  FROM temp.events e"
       "  LEFT JOIN threads t ON t.run_id = e.run_id AND t.tid = e.thread"
-      "  LEFT JOIN objects o ON o.run_id = e.run_id AND o.oid = e.object;"
+      "  LEFT JOIN objects o ON o.run_id = e.run_id AND o.oid = e.object;";
+  static const char bugs_sql[] =
       "CREATE TEMP TABLE bugs(id INTEGER PRIMARY KEY, exploration_id, rank, kind, signature,"
       "  message, runs, first_run, seed, schedule, steps, preemptions, replay);"
       "CREATE TEMP TABLE bug_evidence(bug_id, role, kind, signature, runs, first_run, message,"
       "  schedule, steps, preemptions, note, shrunk_headline);";
+  char sql[sizeof events_sql + sizeof bugs_sql + 32];
+  snprintf(sql, sizeof sql, events_sql, v == 1 ? " NULL AS path," : "");
+  if (v == 1) strcat(sql, bugs_sql);
   char *msg = NULL;
   if (sqlite3_exec(r->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-    fprintf(stderr, "racesim report: cannot read '%s' (schema version 1): %s\n", r->path,
+    fprintf(stderr, "racesim report: cannot read '%s' (schema version %lld): %s\n", r->path, v,
             msg ? msg : sqlite3_errmsg(r->db));
     sqlite3_free(msg);
     return -1;
@@ -87,7 +94,7 @@ int report_open(Report *r, const char *path) {
     fprintf(stderr, "racesim report: '%s' is not a racesim trace database\n", path);
     return -1;
   }
-  if (v == 1) return read_version_1(r);
+  if (v == 1 || v == 2) return read_old_version(r, v);
   if (v != TRACE_SCHEMA_VERSION) {
     fprintf(stderr,
             "racesim report: '%s' is a racesim trace database of schema version %lld; this "
@@ -120,7 +127,7 @@ void report_bugs_free(BugSet *bs) {
     }
     free(g->obs);
     free(g->kind), free(g->sig), free(g->message), free(g->seed), free(g->schedule);
-    free(g->replay), free(g->note), free(g->shrunk_schedule);
+    free(g->replay), free(g->note), free(g->shrunk_schedule), free(g->shrink);
   }
   free(bs->v);
   memset(bs, 0, sizeof *bs);
@@ -131,6 +138,7 @@ static RepBug *new_bug(BugSet *bs) {
   RepBug *g = &bs->v[bs->n++];
   memset(g, 0, sizeof *g);
   g->shrunk_steps = g->shrunk_preemptions = -1;
+  g->minimal = g->lower = -1;
   return g;
 }
 
@@ -203,7 +211,16 @@ static int load_evidence(Report *r, long long expl, long long id, RepBug *g) {
 }
 
 static int load_grouped(Report *r, long long expl, BugSet *bs) {
-  sqlite3_stmt *st = report_prep(r, "SELECT id, kind, signature, message, runs, first_run, seed,"
+  /* (version 2 files have no search results: read as they are) */
+  sqlite3_stmt *has = report_prep(r, "SELECT count(*) FROM pragma_table_info('bugs')"
+                                     " WHERE name = 'shrink'");
+  if (!has) return 2;
+  int v3 = sqlite3_step(has) == SQLITE_ROW && sqlite3_column_int(has, 0) > 0;
+  sqlite3_finalize(has);
+  sqlite3_stmt *st = report_prep(r, v3 ? "SELECT id, kind, signature, message, runs, first_run, seed,"
+                             " schedule, steps, preemptions, replay, minimal, preemptions_lower_bound,"
+                             " shrink FROM bugs WHERE exploration_id = ? ORDER BY rank, id"
+                             : "SELECT id, kind, signature, message, runs, first_run, seed,"
                              " schedule, steps, preemptions, replay FROM bugs"
                              " WHERE exploration_id = ? ORDER BY rank, id");
   if (!st) return 2;
@@ -215,6 +232,11 @@ static int load_grouped(Report *r, long long expl, BugSet *bs) {
     g->runs = report_num_col(st, 4), g->first_run = report_num_col(st, 5), g->seed = report_dup_col(st, 6);
     g->schedule = report_dup_col(st, 7), g->steps = report_num_col(st, 8), g->preemptions = report_num_col(st, 9);
     g->replay = report_dup_col(st, 10);
+    if (v3 && sqlite3_column_type(st, 13) != SQLITE_NULL) {
+      g->shrink = report_dup_col(st, 13);
+      if (sqlite3_column_type(st, 11) != SQLITE_NULL)
+        g->minimal = report_num_col(st, 11), g->lower = report_num_col(st, 12);
+    }
     rc = load_evidence(r, expl, sqlite3_column_int64(st, 0), g);
     bs->nobs += g->nobs;
   }

@@ -36,6 +36,7 @@ static const char css[] =
     ".lane tr.hit td{background:#ffe9b3}.lane tr.hit td.ev{background:#ffcf5c;font-weight:bold}"
     ".lane tr.conseq td{background:#fde2e2}.lane tr.conseq td.ev{background:#f6b3b3}"
     ".lane tr.blocked td.ev{background:#eee;color:#a00;font-style:italic}"
+    ".lane tr.preempt td{border-top:2px dashed #c33}.lane .pre{color:#c33}"
     ".key{display:inline-block;width:1em;height:.9em;vertical-align:middle;margin:0 .2em}"
     ".replay{background:#f6f6f6;padding:4px 8px;border-radius:4px;display:block;"
     "overflow-x:auto;white-space:pre}.small{color:#666;font-size:12px}"
@@ -103,8 +104,10 @@ static void html_timeline(Report *r, long long run, const Steps *hits, const Ste
   sqlite3_finalize(th);
   sb_puts(o, "</tr>\n");
   sqlite3_stmt *st = report_prep(r, "SELECT e.step, e.vtime, e.thread, e.op, o.name, e.value, e.line,"
-                             " e.flags, e.path FROM events e LEFT JOIN objects o ON o.run_id ="
-                             " e.run_id AND o.oid = e.object WHERE e.run_id = ? ORDER BY e.step");
+                             " e.flags, e.path, v.preempted, v.runnable FROM events e LEFT JOIN"
+                             " objects o ON o.run_id = e.run_id AND o.oid = e.object"
+                             " JOIN events_readable v ON v.run_id = e.run_id AND v.step = e.step"
+                             " WHERE e.run_id = ? ORDER BY e.step");
   if (!st) return;
   sqlite3_bind_int64(st, 1, run);
   StrBuf where;
@@ -123,8 +126,19 @@ static void html_timeline(Report *r, long long run, const Steps *hits, const Ste
     if (report_col(st, 8)[0]) sb_puts(&where, report_col(st, 8));
     else if (sqlite3_column_int64(st, 6) > 0)
       sb_printf(&where, "%s:%lld", util_basename(script), sqlite3_column_int64(st, 6));
-    sb_printf(o, "<tr data-step=\"%lld\"%s%s%s><td>%lld</td>", step, cls ? " class=\"" : "",
-              cls ? cls : "", cls ? "\"" : "", step);
+    /* a preemption: the row says so, and who could go on (on hover too) */
+    int pre = sqlite3_column_type(st, 9) != SQLITE_NULL;
+    sb_printf(o, "<tr data-step=\"%lld\"%s%s%s%s", step, cls || pre ? " class=\"" : "",
+              cls ? cls : "", pre ? (cls ? " preempt" : "preempt") : "",
+              cls || pre ? "\"" : "");
+    if (pre) {
+      sb_puts(o, " title=\"preemption: ");
+      sb_html(o, report_col(st, 9));
+      sb_puts(o, " could go on; runnable: ");
+      sb_html(o, report_col(st, 10));
+      sb_puts(o, "\"");
+    }
+    sb_printf(o, "><td>%lld%s</td>", step, pre ? " <span class=\"pre\">&#x21c4;</span>" : "");
     if (timed > 0) sb_printf(o, "<td>%g</td>", sqlite3_column_double(st, 1));
     /* a long call path is cut in its column (the lanes stay in view), whole on hover */
     sb_puts(o, "<td class=\"where\"");
@@ -164,6 +178,11 @@ static void html_timeline(Report *r, long long run, const Steps *hits, const Ste
         sb_puts(o, " <span class=\"small\">[");
         sb_html(o, flags);
         sb_puts(o, "]</span>");
+      }
+      if (pre) {
+        sb_puts(o, " <span class=\"small pre\">preempts ");
+        sb_html(o, report_col(st, 9));
+        sb_puts(o, "</span>");
       }
       sb_puts(o, "</td>");
     }
@@ -514,7 +533,8 @@ static void html_bug_run(Report *r, long long expl, const RepBug *g, const char 
             g->first_run, hit_legend(g->kind));
   if (conseq.n)
     sb_puts(o, "; <span class=\"key\" style=\"background:#f6b3b3\"></span>what followed from it");
-  sb_puts(o, ". Hover a step for where it happened.</summary>\n");
+  sb_puts(o, "; <span class=\"pre\">&#x21c4;</span> a preemption (the thread of the step before "
+             "could have gone on). Hover a step for where it happened.</summary>\n");
   html_timeline(r, v[0], &hits, &conseq, script);
   sb_puts(o, "</details>\n");
   free(hits.v);

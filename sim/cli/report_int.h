@@ -35,6 +35,8 @@ typedef struct RepObs {
 typedef struct RepBug {
   char *kind, *sig, *message, *seed, *schedule, *replay, *note, *shrunk_schedule;
   long long runs, first_run, steps, preemptions, shrunk_steps, shrunk_preemptions;
+  char *shrink; /* the search for the fewest preemptions (schema 3), or NULL */
+  long long minimal, lower; /* ... its result; -1 when none */
   RepObs *obs;
   size_t nobs, cap;
 } RepBug;

@@ -172,3 +172,28 @@ const char *finding_with(const Distinct *d, uint64_t sig) {
     if (d->with_sig[i] == sig) return d->with_msg[i];
   return NULL;
 }
+
+/*
+** What the search for the fewest preemptions found: "minimal: 1 preemption,
+** 12 steps (from 3, 12)" when no schedule with fewer shows the bug, or
+** "shortest found: ... (search budget ran out ...)"; why it was not made.
+*/
+void finding_shrink_line(const Distinct *d, StrBuf *b) {
+  uint32_t pre = d->shrunk ? d->shrunk_preemptions : d->preemptions;
+  uint32_t steps = d->shrunk ? d->shrunk_steps : d->steps;
+  if (d->shrink == SHRINK_NOT) {
+    sb_printf(b, "not shrunk: %s", d->shrink_why ? d->shrink_why : "?");
+    return;
+  }
+  if (d->shrink == SHRINK_NONE) return;
+  sb_printf(b, "%s: %u preemption%s, %u step%s", d->shrink == SHRINK_MINIMAL ? "minimal" :
+            "shortest found", pre, util_plural(pre), steps, util_plural(steps));
+  if (d->shrink == SHRINK_SHORTEST) {
+    sb_printf(b, " (search %s ran out", d->shrink_why && !strcmp(d->shrink_why, "time") ?
+              "time" : "budget");
+    if (d->shrink_lower) sb_printf(b, "; none with fewer than %u", d->shrink_lower);
+    sb_putc(b, ')');
+  }
+  if (d->shrunk) sb_printf(b, " (from %u, %u)", d->preemptions, d->steps);
+  else sb_puts(b, " (the run found)");
+}

@@ -112,4 +112,8 @@ void finding_add_with(Distinct *d, uint64_t sig, const char *msg);
 /* The message of signature 'sig' in the run that 'd' shows, or NULL. */
 const char *finding_with(const Distinct *d, uint64_t sig);
 
+/* What the search for the fewest preemptions found, as the summary says it
+   ("minimal: 1 preemption, 12 steps (from 5, 12)"); nothing if none was made. */
+void finding_shrink_line(const Distinct *d, StrBuf *b);
+
 #endif

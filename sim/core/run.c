@@ -27,6 +27,8 @@ void run_free(SimRun *r) {
   free(r->objs);
   free(r->events);
   free(r->decisions);
+  free(r->trail);
+  free(r->runnable);
   free(r->findings);
   free(r->ledges);
   free(r->warnings);
@@ -39,6 +41,7 @@ void run_free(SimRun *r) {
 void run_reset(SimRun *r) {
   r->nthreads = r->nobjs = 0;
   r->nevents = r->ndecisions = r->nfindings = r->nledges = r->nwarnings = 0;
+  r->ntrail = r->nrunnable = 0;
   r->steps = 0;
   r->preemptions = 0;
   r->vtime = 0;
@@ -68,6 +71,8 @@ void run_copy(SimRun *dst, const SimRun *src) {
   dst->objs = keep.objs, dst->cap_objs = keep.cap_objs;
   dst->events = keep.events, dst->cap_events = keep.cap_events;
   dst->decisions = keep.decisions, dst->cap_decisions = keep.cap_decisions;
+  dst->trail = keep.trail, dst->cap_trail = keep.cap_trail;
+  dst->runnable = keep.runnable, dst->cap_runnable = keep.cap_runnable;
   dst->findings = keep.findings, dst->cap_findings = keep.cap_findings;
   dst->ledges = keep.ledges, dst->cap_ledges = keep.cap_ledges;
   dst->warnings = keep.warnings, dst->cap_warnings = keep.cap_warnings;
@@ -78,6 +83,8 @@ void run_copy(SimRun *dst, const SimRun *src) {
   COPY_ARRAY(objs, nobjs, cap_objs);
   COPY_ARRAY(events, nevents, cap_events);
   COPY_ARRAY(decisions, ndecisions, cap_decisions);
+  COPY_ARRAY(trail, ntrail, cap_trail);
+  COPY_ARRAY(runnable, nrunnable, cap_runnable);
   COPY_ARRAY(findings, nfindings, cap_findings);
   COPY_ARRAY(ledges, nledges, cap_ledges);
   COPY_ARRAY(warnings, nwarnings, cap_warnings);
@@ -325,4 +332,17 @@ void run_format_at(const SimRun *r, int32_t site, int32_t line, StrBuf *out) {
   if (run_site_is_path(r, site))
     site_format(&r->sites[site], r->fnames, r->script ? util_basename(r->script) : "?", out);
   else run_format_site(r, line, out);
+}
+
+const StepRec *run_preemption_at(const SimRun *r, uint32_t ev) {
+  if (ev >= r->nevents) return NULL;
+  uint32_t k = r->events[ev].step;
+  if (k == 0 || k > r->ntrail || (ev > 0 && r->events[ev - 1].step == k)) return NULL;
+  const StepRec *s = &r->trail[k - 1];
+  return s->preempted >= 0 ? s : NULL;
+}
+
+void run_format_runnable(const SimRun *r, const StepRec *k, StrBuf *out) {
+  for (uint32_t i = 0; i < k->nrunnable; i++)
+    sb_printf(out, "%s%s", i ? ", " : "", thread_name(r, r->runnable[k->runnable + i]));
 }

@@ -213,6 +213,23 @@ typedef struct Decision {
   uint32_t step;
 } Decision;
 
+/*
+** What one scheduling step was: the thread that ran and the operation it was
+** about to perform (its pending operation when it was picked), and, for a
+** preemption (the thread of the previous step could have gone on and another
+** was picked), that thread and the threads that could run there.  Step k of a
+** run is run->trail[k - 1]; its events are those with SimEvent.step == k.
+*/
+typedef struct StepRec {
+  int32_t tid;
+  uint16_t op;       /* OpCode */
+  uint16_t nrunnable; /* preemption: how many threads could run, else 0 */
+  int32_t obj;       /* its object, or -1 */
+  int32_t line;
+  int32_t preempted; /* preemption: the thread switched away from, else -1 */
+  uint32_t runnable; /* preemption: index in run->runnable of their ids */
+} StepRec;
+
 enum {
   END_NONE = 0,
   END_OK,         /* every thread finished */
@@ -253,6 +270,12 @@ typedef struct SimRun {
   Decision *decisions;
   uint32_t ndecisions;
   size_t cap_decisions;
+  StepRec *trail; /* one per step */
+  uint32_t ntrail;
+  size_t cap_trail;
+  int32_t *runnable; /* the threads that could run at each preemption */
+  uint32_t nrunnable;
+  size_t cap_runnable;
   RunFinding *findings;
   uint32_t nfindings;
   size_t cap_findings;
@@ -347,6 +370,12 @@ int run_site_is_path(const SimRun *r, int32_t site);
 /* " at x.lua:5", or " in bump at x.lua:3 <- worker at x.lua:8" where the
    innermost function has a name: the place after a verb ("read 0"). */
 void run_puts_where(const SimRun *r, int32_t site, int32_t line, StrBuf *out);
+
+/* The preemption that event 'ev' opens (the first event of a step that
+   switched away from a thread that could go on), or NULL. */
+const StepRec *run_preemption_at(const SimRun *r, uint32_t ev);
+/* The threads that could run at preemption 'k': "worker1, worker2". */
+void run_format_runnable(const SimRun *r, const StepRec *k, StrBuf *out);
 
 /* Is the thread alive (not finished or killed)? */
 static inline int thread_alive(const SimThread *t) {

@@ -27,33 +27,224 @@ void token_script_digest(const char *text, size_t len, uint8_t out[4]) {
   memcpy(out, d, 4);
 }
 
-char *token_encode(const uint8_t script[4], uint64_t seed, uint32_t max_steps,
-                   const char *params, const Decision *dec, uint32_t ndec) {
-  StrBuf raw, out;
-  sb_init(&raw);
-  sb_init(&out);
-  sb_putc(&raw, TOKEN_VERSION);
-  sb_putn(&raw, (const char *)script, 4);
-  put_varint(&raw, seed);
-  put_varint(&raw, max_steps);
+uint16_t token_name_hash(const char *name) {
+  uint64_t h = util_fnv(UTIL_FNV_INIT, name, strlen(name));
+  uint16_t v = (uint16_t)(h ^ h >> 16 ^ h >> 32 ^ h >> 48);
+  return v ? v : 1;
+}
+
+TokenStep *token_trail_of(const SimRun *r) {
+  TokenStep *t = util_xcalloc(r->ntrail ? r->ntrail : 1, sizeof *t);
+  for (uint32_t i = 0; i < r->ntrail; i++) {
+    const StepRec *k = &r->trail[i];
+    t[i].tid = k->tid, t[i].op = k->op, t[i].line = k->line;
+    t[i].objhash = k->obj >= 0 ? token_name_hash(obj_name(r, k->obj)) : 0;
+  }
+  return t;
+}
+
+/* ---- the trail's prediction (the same for the encoder and the decoder) -- */
+
+typedef struct Action {
+  uint16_t op, objhash;
+  int32_t line;
+} Action;
+
+/*
+** What the coder knows after some steps: the actions seen, the object
+** hashes seen, each thread's last action, and what followed an action (in a
+** thread: 'succ', keyed by thread and action; in any thread: 'gsucc').
+*/
+typedef struct Predictor {
+  Action *act;
+  uint32_t nact;
+  size_t cap_act;
+  uint16_t *hash;
+  uint32_t nhash;
+  size_t cap_hash;
+  int64_t *last; /* per thread: its last action, -1 before its first */
+  size_t nlast;
+  int64_t *gsucc; /* per action + 1 (slot 0: a thread's first action), or -1 */
+  size_t ngsucc;
+  uint64_t *keys; /* open addressing: (thread << 32 | action) + 1, 0 empty */
+  uint32_t *vals;
+  size_t nslots, nused;
+  int32_t prev; /* the thread of the previous step (0, the main thread, at first) */
+} Predictor;
+
+static void pred_free(Predictor *p) {
+  free(p->act), free(p->hash), free(p->last), free(p->gsucc), free(p->keys), free(p->vals);
+}
+
+static size_t slot_of(const Predictor *p, uint64_t key) {
+  size_t i = (size_t)(key * UINT64_C(0x9e3779b97f4a7c15) >> 20) & (p->nslots - 1);
+  while (p->keys[i] && p->keys[i] != key) i = (i + 1) & (p->nslots - 1);
+  return i;
+}
+
+static void succ_put(Predictor *p, uint64_t key, uint32_t v) {
+  if (2 * (p->nused + 1) > p->nslots) {
+    size_t n = p->nslots ? p->nslots * 2 : 64;
+    uint64_t *ok = p->keys;
+    uint32_t *ov = p->vals;
+    size_t on = p->nslots;
+    p->keys = util_xcalloc(n, sizeof *p->keys);
+    p->vals = util_xcalloc(n, sizeof *p->vals);
+    p->nslots = n;
+    for (size_t i = 0; i < on; i++)
+      if (ok[i]) {
+        size_t j = slot_of(p, ok[i]);
+        p->keys[j] = ok[i], p->vals[j] = ov[i];
+      }
+    free(ok), free(ov);
+  }
+  size_t i = slot_of(p, key);
+  if (!p->keys[i]) p->nused++;
+  p->keys[i] = key, p->vals[i] = v;
+}
+
+static void ensure_thread(Predictor *p, int32_t tid) {
+  size_t need = (size_t)tid + 1;
+  if (need <= p->nlast) return;
+  size_t n = need > 2 * p->nlast ? need : 2 * p->nlast;
+  p->last = util_xrealloc(p->last, n * sizeof *p->last);
+  for (size_t i = p->nlast; i < n; i++) p->last[i] = -1;
+  p->nlast = n;
+}
+
+/* The predicted action of thread 'tid''s next step, or -1. */
+static int64_t predict(Predictor *p, int32_t tid) {
+  ensure_thread(p, tid);
+  int64_t a = p->last[tid];
+  if (a >= 0 && p->nslots) {
+    size_t i = slot_of(p, ((uint64_t)tid << 32 | (uint64_t)a) + 1);
+    if (p->keys[i]) return p->vals[i];
+  }
+  size_t g = (size_t)(a + 1);
+  return g < p->ngsucc ? p->gsucc[g] : -1;
+}
+
+/* Thread 'tid' did action 'a': learn it. */
+static void learn(Predictor *p, int32_t tid, uint32_t a) {
+  ensure_thread(p, tid);
+  int64_t from = p->last[tid];
+  if (from >= 0) succ_put(p, ((uint64_t)tid << 32 | (uint64_t)from) + 1, a);
+  size_t g = (size_t)(from + 1);
+  if (g >= p->ngsucc) {
+    size_t n = g + 1 > 2 * p->ngsucc ? g + 1 : 2 * p->ngsucc;
+    p->gsucc = util_xrealloc(p->gsucc, n * sizeof *p->gsucc);
+    for (size_t i = p->ngsucc; i < n; i++) p->gsucc[i] = -1;
+    p->ngsucc = n;
+  }
+  p->gsucc[g] = a;
+  p->last[tid] = a;
+  p->prev = tid;
+}
+
+static int64_t find_action(const Predictor *p, const TokenStep *s) {
+  for (uint32_t i = 0; i < p->nact; i++)
+    if (p->act[i].op == s->op && p->act[i].objhash == s->objhash && p->act[i].line == s->line)
+      return i;
+  return -1;
+}
+
+static void add_action(Predictor *p, uint16_t op, uint16_t objhash, int32_t line) {
+  UTIL_GROW(p->act, (size_t)p->nact + 1, p->cap_act);
+  p->act[p->nact++] = (Action){op, objhash, line};
+}
+
+static int64_t find_hash(const Predictor *p, uint16_t h) {
+  for (uint32_t i = 0; i < p->nhash; i++)
+    if (p->hash[i] == h) return i;
+  return -1;
+}
+
+static void add_hash(Predictor *p, uint16_t h) {
+  UTIL_GROW(p->hash, (size_t)p->nhash + 1, p->cap_hash);
+  p->hash[p->nhash++] = h;
+}
+
+static void put_trail(StrBuf *b, const TokenStep *t, uint32_t n) {
+  Predictor p = {0};
+  put_varint(b, n);
+  uint64_t run = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    const TokenStep *s = &t[i];
+    int64_t guess = predict(&p, s->tid), a = find_action(&p, s);
+    int same = s->tid == p.prev;
+    if (same && a >= 0 && a == guess) {
+      run++;
+      learn(&p, s->tid, (uint32_t)a);
+      continue;
+    }
+    if (run) put_varint(b, 0), put_varint(b, run - 1);
+    run = 0;
+    uint64_t code = a >= 0 ? (a == guess ? 0 : (uint64_t)a + 1) : (uint64_t)p.nact + 1;
+    put_varint(b, code * 2 + !same); /* not 0: that is a run of predicted steps */
+    if (!same) put_varint(b, (uint64_t)s->tid);
+    if (a < 0) {
+      put_varint(b, s->op);
+      int64_t h = s->objhash ? find_hash(&p, s->objhash) : -2;
+      put_varint(b, h == -2 ? 0 : h >= 0 ? (uint64_t)h + 1 : (uint64_t)p.nhash + 1);
+      if (h == -1) {
+        sb_putc(b, (char)(unsigned char)(s->objhash & 0xff));
+        sb_putc(b, (char)(unsigned char)(s->objhash >> 8));
+        add_hash(&p, s->objhash);
+      }
+      put_varint(b, (uint64_t)(uint32_t)s->line);
+      add_action(&p, s->op, s->objhash, s->line);
+      a = p.nact - 1;
+    }
+    learn(&p, s->tid, (uint32_t)a);
+  }
+  if (run) put_varint(b, 0), put_varint(b, run - 1);
+  pred_free(&p);
+}
+
+static void put_header(StrBuf *raw, int version, const uint8_t script[4], uint64_t seed,
+                       uint32_t max_steps, const char *params) {
+  sb_putc(raw, (char)version);
+  sb_putn(raw, (const char *)script, 4);
+  put_varint(raw, seed);
+  put_varint(raw, max_steps);
   size_t pl = params ? strlen(params) : 0;
-  put_varint(&raw, pl);
-  if (pl) sb_putn(&raw, params, pl);
-  put_varint(&raw, ndec);
-  for (uint32_t i = 0; i < ndec;) { /* runs of equal decisions */
+  put_varint(raw, pl);
+  if (pl) sb_putn(raw, params, pl);
+}
+
+/* Runs of equal decisions, those of 'kinds' (a bit per kind) only. */
+static void put_decisions(StrBuf *raw, const Decision *dec, uint32_t ndec, unsigned kinds) {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < ndec; i++) n += (kinds >> dec[i].kind) & 1;
+  put_varint(raw, n);
+  for (uint32_t i = 0; i < ndec;) {
+    if (!((kinds >> dec[i].kind) & 1)) {
+      i++;
+      continue;
+    }
     uint64_t code = (uint64_t)dec[i].value * 2 + dec[i].kind;
-    uint32_t j = i + 1;
-    while (j < ndec && (uint64_t)dec[j].value * 2 + dec[j].kind == code) j++;
-    put_varint(&raw, j - i);
-    put_varint(&raw, code);
+    uint32_t j = i + 1, cnt = 1;
+    for (; j < ndec; j++) {
+      if (!((kinds >> dec[j].kind) & 1)) continue;
+      if ((uint64_t)dec[j].value * 2 + dec[j].kind != code) break;
+      cnt++;
+    }
+    put_varint(raw, cnt);
+    put_varint(raw, code);
     i = j;
   }
-  uint64_t h = util_fnv(UTIL_FNV_INIT, raw.s, raw.len);
-  for (int i = 0; i < 4; i++) sb_putc(&raw, (char)(unsigned char)(h >> (8 * i)));
-  const unsigned char *p = (const unsigned char *)raw.s;
-  for (size_t i = 0; i < raw.len; i += 3) {
+}
+
+/* The checksum and base64url of 'raw' (freed). */
+static char *finish(StrBuf *raw) {
+  StrBuf out;
+  sb_init(&out);
+  uint64_t h = util_fnv(UTIL_FNV_INIT, raw->s, raw->len);
+  for (int i = 0; i < 4; i++) sb_putc(raw, (char)(unsigned char)(h >> (8 * i)));
+  const unsigned char *p = (const unsigned char *)raw->s;
+  for (size_t i = 0; i < raw->len; i += 3) {
     uint32_t v = (uint32_t)p[i] << 16;
-    size_t n = raw.len - i < 3 ? raw.len - i : 3;
+    size_t n = raw->len - i < 3 ? raw->len - i : 3;
     if (n > 1) v |= (uint32_t)p[i + 1] << 8;
     if (n > 2) v |= p[i + 2];
     sb_putc(&out, b64[(v >> 18) & 63]);
@@ -61,8 +252,28 @@ char *token_encode(const uint8_t script[4], uint64_t seed, uint32_t max_steps,
     if (n > 1) sb_putc(&out, b64[(v >> 6) & 63]);
     if (n > 2) sb_putc(&out, b64[v & 63]);
   }
-  sb_free(&raw);
+  sb_free(raw);
   return sb_take(&out);
+}
+
+char *token_encode(const uint8_t script[4], uint64_t seed, uint32_t max_steps,
+                   const char *params, const Decision *dec, uint32_t ndec) {
+  StrBuf raw;
+  sb_init(&raw);
+  put_header(&raw, 1, script, seed, max_steps, params);
+  put_decisions(&raw, dec, ndec, 1u << DEC_THREAD | 1u << DEC_DATA);
+  return finish(&raw);
+}
+
+char *token_encode_trail(const uint8_t script[4], uint64_t seed, uint32_t max_steps,
+                         const char *params, const Decision *dec, uint32_t ndec,
+                         const TokenStep *trail, uint32_t ntrail) {
+  StrBuf raw;
+  sb_init(&raw);
+  put_header(&raw, 2, script, seed, max_steps, params);
+  put_decisions(&raw, dec, ndec, 1u << DEC_DATA);
+  put_trail(&raw, trail, ntrail);
+  return finish(&raw);
 }
 
 typedef struct Reader {
@@ -84,6 +295,78 @@ static uint64_t get_varint(Reader *r) {
   }
   r->bad = 1;
   return 0;
+}
+
+/* The trail of a version 2 token (put_trail's inverse). */
+static void get_trail(Reader *r, Token *out) {
+  uint64_t n = get_varint(r);
+  if (r->bad || n > 100000000) {
+    r->bad = 1;
+    return;
+  }
+  Predictor p = {0};
+  out->trail = util_xcalloc(n ? n : 1, sizeof *out->trail);
+  uint32_t i = 0;
+  while (i < n && !r->bad) {
+    uint64_t code = get_varint(r);
+    if (code == 0) { /* a run of predicted steps */
+      uint64_t run = get_varint(r);
+      if (r->bad || run >= n - i) {
+        r->bad = 1;
+        break;
+      }
+      for (uint64_t k = 0; k <= run; k++, i++) {
+        int64_t a = predict(&p, p.prev);
+        if (a < 0) {
+          r->bad = 1;
+          break;
+        }
+        TokenStep *s = &out->trail[i];
+        s->tid = p.prev, s->op = p.act[a].op, s->objhash = p.act[a].objhash,
+        s->line = p.act[a].line;
+        learn(&p, s->tid, (uint32_t)a);
+      }
+      continue;
+    }
+    int32_t tid = p.prev;
+    if (code & 1) {
+      uint64_t t = get_varint(r);
+      if (t > INT32_MAX) r->bad = 1;
+      tid = (int32_t)t;
+    }
+    code >>= 1;
+    int64_t a;
+    if (r->bad) break;
+    if (code == 0) a = predict(&p, tid);
+    else if (code <= p.nact) a = (int64_t)code - 1;
+    else if (code == (uint64_t)p.nact + 1) {
+      uint64_t op = get_varint(r), slot = get_varint(r);
+      uint16_t h = 0;
+      if (slot > p.nhash + 1 || op >= OP__COUNT) r->bad = 1;
+      else if (slot == p.nhash + 1) {
+        if (r->n - r->at < 2) r->bad = 1;
+        else {
+          h = (uint16_t)(r->p[r->at] | r->p[r->at + 1] << 8);
+          r->at += 2;
+          add_hash(&p, h);
+        }
+      } else if (slot) h = p.hash[slot - 1];
+      uint64_t line = get_varint(r);
+      if (r->bad) break;
+      add_action(&p, (uint16_t)op, h, (int32_t)(uint32_t)line);
+      a = p.nact - 1;
+    } else a = -1;
+    if (a < 0) {
+      r->bad = 1;
+      break;
+    }
+    TokenStep *s = &out->trail[i++];
+    s->tid = tid, s->op = p.act[a].op, s->objhash = p.act[a].objhash, s->line = p.act[a].line;
+    learn(&p, tid, (uint32_t)a);
+  }
+  if (i != n) r->bad = 1;
+  out->ntrail = i;
+  pred_free(&p);
 }
 
 int token_decode(const char *s, Token *out, char *err, size_t errlen) {
@@ -114,8 +397,9 @@ int token_decode(const char *s, Token *out, char *err, size_t errlen) {
     }
   }
   const unsigned char *p = (const unsigned char *)raw.s;
-  if (raw.len < 9 || p[0] != TOKEN_VERSION) {
-    if (raw.len >= 1 && p[0] != TOKEN_VERSION && p[0] < 16)
+  int known = raw.len >= 1 && (p[0] == 1 || p[0] == TOKEN_VERSION);
+  if (raw.len < 9 || !known) {
+    if (raw.len >= 1 && !known && p[0] < 16)
       snprintf(err, errlen,
                "schedule token version %d is not supported by racesim %s (it reads "
                "version %d)",
@@ -162,6 +446,7 @@ int token_decode(const char *s, Token *out, char *err, size_t errlen) {
     }
     out->ndec = i;
   }
+  if (!r.bad && out->version >= 2) get_trail(&r, out);
   if (r.bad || r.at != r.n) {
     snprintf(err, errlen, "the schedule token is corrupted (bad body)");
     token_free(out);
@@ -175,5 +460,6 @@ int token_decode(const char *s, Token *out, char *err, size_t errlen) {
 void token_free(Token *t) {
   free(t->params);
   free(t->dec);
+  free(t->trail);
   memset(t, 0, sizeof *t);
 }

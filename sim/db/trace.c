@@ -22,7 +22,7 @@ static const char *const sql_of[S__COUNT] = {
     "INSERT INTO runs(exploration_id, idx, seed, schedule, steps, status, vtime, recorded)"
     " VALUES (?,?,?,?,?,?,?,?)",
     "INSERT INTO events(run_id, step, thread, op, object, value, vtime, line,"
-    " transition, flags, path) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+    " transition, flags, path, preempted, runnable) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
     "INSERT INTO threads(run_id, tid, name, parent) VALUES (?,?,?,?)",
     "INSERT INTO objects(run_id, oid, kind, name, line) VALUES (?,?,?,?,?)",
     "INSERT INTO findings(run_id, kind, signature, message, step, thread, object,"
@@ -120,7 +120,7 @@ static int check_identity(Trace *t, const char *path) {
              path);
     return -1;
   }
-  if (version == 1) return 2; /* add what version 2 adds */
+  if (version == 1 || version == 2) return 2; /* add what the later versions add */
   if (version != TRACE_SCHEMA_VERSION) {
     snprintf(t->err, sizeof t->err,
              "'%s' is a racesim trace database of schema version %lld; this racesim "
@@ -153,15 +153,20 @@ static int wal_mode(Trace *t) {
   return -1;
 }
 
-/* Does the open database's events table have a 'path' column (version 2)? */
-static int has_path_column(Trace *t) {
+/* Does the open database's events table have column 'name' ('path':
+   version 2, 'preempted': version 3)? */
+static int has_column(Trace *t, const char *table, const char *name) {
   int rc;
-  return query_int(t, "SELECT count(*) FROM pragma_table_info('events') WHERE name = 'path'",
-                   &rc) > 0;
+  char sql[160];
+  snprintf(sql, sizeof sql,
+           "SELECT count(*) FROM pragma_table_info('%s') WHERE name = '%s'", table, name);
+  return query_int(t, sql, &rc) > 0;
 }
 
+static int has_events_column(Trace *t, const char *name) { return has_column(t, "events", name); }
+
 /*
-** Create the schema, or bring a version 1 file up to this version: in one
+** Create the schema, or bring a version 1 or 2 file up to this version: in one
 ** transaction (BEGIN IMMEDIATE: a deferred one that reads, then writes,
 ** could not wait for another writer), so that two racesims upgrading one
 ** file at once, or one that dies half-way, leave it whole.
@@ -171,9 +176,19 @@ static int create_schema(Trace *t) {
   StrBuf b;
   sb_init(&b);
   int rc;
-  if (query_int(t, "SELECT count(*) FROM sqlite_master WHERE name = 'events'", &rc) > 0 &&
-      !has_path_column(t)) /* version 1: add what version 2 has */
-    sb_puts(&b, "ALTER TABLE events ADD COLUMN path TEXT;DROP VIEW IF EXISTS events_readable;");
+  if (query_int(t, "SELECT count(*) FROM sqlite_master WHERE name = 'events'", &rc) > 0) {
+    if (!has_events_column(t, "path")) /* version 1: add what version 2 has */
+      sb_puts(&b, "ALTER TABLE events ADD COLUMN path TEXT;");
+    if (!has_events_column(t, "preempted")) /* version 2: and what 3 has */
+      sb_puts(&b, "ALTER TABLE events ADD COLUMN preempted INTEGER;"
+                  "ALTER TABLE events ADD COLUMN runnable TEXT;"
+                  "DROP VIEW IF EXISTS events_readable;");
+    if (query_int(t, "SELECT count(*) FROM sqlite_master WHERE name = 'bugs'", &rc) > 0 &&
+        !has_column(t, "bugs", "shrink")) /* version 2's bugs: and 3's search results */
+      sb_puts(&b, "ALTER TABLE bugs ADD COLUMN minimal INTEGER;"
+                  "ALTER TABLE bugs ADD COLUMN preemptions_lower_bound INTEGER;"
+                  "ALTER TABLE bugs ADD COLUMN shrink TEXT;");
+  }
   sb_putn(&b, reports_schema_sql, reports_schema_sql_len);
   sb_printf(&b,
             ";INSERT OR REPLACE INTO meta VALUES('application','racesim');"
@@ -363,6 +378,17 @@ static int record_events(Trace *t, int64_t run, const SimRun *r) {
       sb_reset(&path);
       run_format_event_at(r, e, &path);
       sqlite3_bind_text(st, 11, path.s, (int)path.len, SQLITE_STATIC);
+    }
+    const StepRec *pre = run_preemption_at(r, i);
+    if (pre) {
+      sqlite3_bind_int(st, 12, pre->preempted);
+      StrBuf ids;
+      sb_init(&ids);
+      for (uint32_t k = 0; k < pre->nrunnable; k++)
+        sb_printf(&ids, "%s%d", k ? "," : "[", r->runnable[pre->runnable + k]);
+      sb_putc(&ids, ']');
+      sqlite3_bind_text(st, 13, ids.s, (int)ids.len, SQLITE_TRANSIENT);
+      sb_free(&ids);
     }
     if (step_done(t, st)) {
       sb_free(&v);
@@ -679,8 +705,9 @@ int trace_bugs(Trace *t, int64_t expl, const FindingStore *fs, const BugList *bl
   if (step_done(t, del)) goto done;
   if (sqlite3_prepare_v2(t->db,
                          "INSERT INTO bugs(exploration_id, rank, kind, signature, message, runs,"
-                         " first_run, seed, schedule, steps, preemptions, replay)"
-                         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                         " first_run, seed, schedule, steps, preemptions, replay, minimal,"
+                         " preemptions_lower_bound, shrink)"
+                         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                          -1, &bst, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2(t->db,
                          "INSERT INTO bug_evidence(bug_id, role, kind, signature, runs, first_run,"
@@ -709,6 +736,18 @@ int trace_bugs(Trace *t, int64_t expl, const FindingStore *fs, const BugList *bl
     sqlite3_bind_int64(bst, 10, d->shrunk ? d->shrunk_steps : d->steps);
     sqlite3_bind_int64(bst, 11, d->shrunk ? d->shrunk_preemptions : d->preemptions);
     bind_text(bst, 12, d->replay);
+    StrBuf sh;
+    sb_init(&sh);
+    finding_shrink_line(d, &sh);
+    if (d->shrink == SHRINK_MINIMAL || d->shrink == SHRINK_SHORTEST) {
+      sqlite3_bind_int64(bst, 13, d->shrink == SHRINK_MINIMAL);
+      sqlite3_bind_int64(bst, 14, d->shrink_lower);
+    } else {
+      sqlite3_bind_null(bst, 13);
+      sqlite3_bind_null(bst, 14);
+    }
+    bind_text(bst, 15, sh.s);
+    sb_free(&sh);
     if (step_done(t, bst)) goto done;
     int64_t bug = sqlite3_last_insert_rowid(t->db);
     for (size_t j = 0; j < b->nobs; j++)

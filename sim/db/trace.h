@@ -16,7 +16,7 @@
 
 /* 2 adds the bugs and bug_evidence tables; a version 1 file is upgraded
    when it is opened for writing */
-#define TRACE_SCHEMA_VERSION 2
+#define TRACE_SCHEMA_VERSION 3
 
 typedef struct Trace Trace;
 

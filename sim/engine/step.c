@@ -87,8 +87,26 @@ static void step_limit(SimRun *r) {
   r->end = END_STEP_LIMIT;
 }
 
-/* The strategy's pick among n > 1 enabled threads: counted and recorded. */
-static int32_t pick(Stepper *p, SimRun *r, Strategy *s, int n) {
+/*
+** Step r->steps + 1 is thread 'tid''s pending operation; 'preempted' the
+** thread switched away from (the n enabled threads could run), or -1.
+*/
+static void push_step(Stepper *p, SimRun *r, int32_t tid, int32_t preempted, int n) {
+  UTIL_GROW(r->trail, (size_t)r->ntrail + 1, r->cap_trail);
+  const PendingOp *op = &r->threads[tid].pend;
+  StepRec *k = &r->trail[r->ntrail++];
+  k->tid = tid, k->op = op->op, k->obj = op->obj, k->line = op->line;
+  k->preempted = preempted, k->nrunnable = 0, k->runnable = r->nrunnable;
+  if (preempted < 0) return;
+  UTIL_GROW(r->runnable, (size_t)r->nrunnable + (size_t)n, r->cap_runnable);
+  memcpy(r->runnable + r->nrunnable, p->enabled, sizeof(int32_t) * (size_t)n);
+  r->nrunnable += (uint32_t)n;
+  k->nrunnable = (uint16_t)(n < UINT16_MAX ? n : UINT16_MAX);
+}
+
+/* The strategy's pick among n > 1 enabled threads: counted and recorded
+   (*preempted: the thread switched away from, or -1). */
+static int32_t pick(Stepper *p, SimRun *r, Strategy *s, int n, int32_t *preempted) {
   SchedView v = {r, p->enabled, n, p->prev};
   int32_t tid = s->ops->pick(s, &v);
   if (tid < 0) {
@@ -102,7 +120,10 @@ static int32_t pick(Stepper *p, SimRun *r, Strategy *s, int n) {
     prev_enabled |= p->enabled[i] == p->prev;
   }
   SIM_CHECK(ok);
-  if (prev_enabled && tid != p->prev) r->preemptions++;
+  if (prev_enabled && tid != p->prev) {
+    r->preemptions++;
+    *preempted = p->prev;
+  }
   push_decision(r, DEC_THREAD, (uint32_t)tid, (uint32_t)n);
   return tid;
 }
@@ -125,17 +146,20 @@ int32_t step_next(Stepper *p, SimRun *r, Strategy *s, int (*cut)(void *ud), void
     r->end = END_CUT;
     return -1;
   }
-  int32_t tid = p->enabled[0];
+  int32_t tid = p->enabled[0], preempted = -1;
   if (n > 1) {
-    tid = pick(p, r, s, n);
+    tid = pick(p, r, s, n, &preempted);
     if (tid < 0) return -1;
   } else if (s->pick_single) { /* not a decision: may the run go on? */
     SchedView v = {r, p->enabled, 1, p->prev};
-    if (s->ops->pick(s, &v) < 0) {
-      r->end = END_PRUNED;
+    int32_t go = s->ops->pick(s, &v);
+    if (go < 0) {
+      r->end = go == -2 ? END_DIVERGED : END_PRUNED;
+      if (go == -2) snprintf(p->err, sizeof p->err, "%s", s->err);
       return -1;
     }
   }
+  push_step(p, r, tid, preempted, n);
   r->steps++;
   p->prev = tid;
   return tid;

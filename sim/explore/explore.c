@@ -166,11 +166,14 @@ static int setup(Explore *x) {
   const char *src = engine_source(x->sim, &srclen);
   token_script_digest(src, srclen, x->digest);
   if (x->has_token && memcmp(x->digest, x->token.script, 4) != 0) {
-    snprintf(x->err, sizeof x->err,
-             "the schedule token was recorded for another script (or another "
-             "version of '%s'): it cannot be replayed here",
-             o->script);
-    return -1;
+    /* an edited script: follow the schedule, checking each step if it can */
+    if (x->token.trail)
+      fprintf(stderr, "racesim: warning: the script differs from the one this schedule was "
+                      "recorded for; following the schedule step by step\n");
+    else
+      fprintf(stderr, "racesim: warning: the script differs from the one this schedule was "
+                      "recorded for, and this older token does not say what each step did: "
+                      "following its decisions unchecked\n");
   }
   const char *only = o->detectors && !strcmp(o->detectors, "none") ? "" : o->detectors;
   if (detect_open(&x->dets, only, x->err, sizeof x->err) != 0) return -1;
@@ -188,6 +191,8 @@ static int setup(Explore *x) {
     c.replay = x->token.dec;
     c.nreplay = x->token.ndec;
     c.replay_seed = x->token.seed;
+    c.trail = x->token.trail;
+    c.ntrail = x->token.ntrail;
   } else if (o->command == EXPLORE_REPLAY) {
     c.has_fixed_seed = 1;
     c.fixed_seed = o->seed;

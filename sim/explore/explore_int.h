@@ -121,6 +121,11 @@ extern atomic_int explore_signal;
 char *explore_replay_command(Explore *x, uint64_t seed, const char *token, int token_only);
 /* The schedule token of run 'r'. */
 char *explore_token(Explore *x, const SimRun *r);
+/* The token of the run that decisions 'dec' make (replayed once, without
+   detectors, to learn what each step was); a version 1 token if that replay
+   does not go through. */
+char *explore_token_dec(Explore *x, uint64_t seed, uint32_t max_steps, const Decision *dec,
+                        uint32_t ndec);
 /* What grouping into bugs needs of a new observation (bug.h). */
 void explore_describe_obs(Distinct *d, const SimRun *r, const RunFinding *f);
 /* A lock as cycles are compared: its table's name, or its own (bug.h). */

@@ -63,8 +63,29 @@ char *explore_replay_command(Explore *x, uint64_t seed, const char *token, int t
 }
 
 char *explore_token(Explore *x, const SimRun *r) {
-  return token_encode(x->digest, r->seed, r->max_steps, x->params_text.s,
-                      r->decisions, r->ndecisions);
+  TokenStep *trail = token_trail_of(r);
+  char *tok = token_encode_trail(x->digest, r->seed, r->max_steps, x->params_text.s,
+                                 r->decisions, r->ndecisions, trail, r->ntrail);
+  free(trail);
+  return tok;
+}
+
+char *explore_token_dec(Explore *x, uint64_t seed, uint32_t max_steps, const Decision *dec,
+                        uint32_t ndec) {
+  StrategyConfig c;
+  strategy_config_init(&c);
+  c.replay = dec;
+  c.nreplay = ndec;
+  c.replay_seed = seed;
+  Strategy *rs = strategy_create("replay", &c);
+  const SimRun *r = engine_run(x->sim, rs, NULL, 0, 0);
+  char *tok = NULL;
+  if (r && r->end != END_DIVERGED && r->end != END_CUT && !rs->err[0] &&
+      r->max_steps == max_steps)
+    tok = explore_token(x, r);
+  else tok = token_encode(x->digest, seed, max_steps, x->params_text.s, dec, ndec);
+  strategy_destroy(rs);
+  return tok;
 }
 
 static void free_own(char **own, uint32_t n) {

@@ -109,31 +109,6 @@ static void print_command(const Explore *x, const char *label, const char *text)
   }
 }
 
-/*
-** What the search for the fewest preemptions found: "minimal: 1 preemption,
-** 12 steps (from 3, 12)" when no schedule with fewer shows the bug, or
-** "shortest found: ... (search budget ran out ...)"; why it was not made.
-*/
-static void shrink_line(const Distinct *d, StrBuf *b) {
-  uint32_t pre = d->shrunk ? d->shrunk_preemptions : d->preemptions;
-  uint32_t steps = d->shrunk ? d->shrunk_steps : d->steps;
-  if (d->shrink == SHRINK_NOT) {
-    sb_printf(b, "not shrunk: %s", d->shrink_why ? d->shrink_why : "?");
-    return;
-  }
-  if (d->shrink == SHRINK_NONE) return;
-  sb_printf(b, "%s: %u preemption%s, %u step%s", d->shrink == SHRINK_MINIMAL ? "minimal" :
-            "shortest found", pre, util_plural(pre), steps, util_plural(steps));
-  if (d->shrink == SHRINK_SHORTEST) {
-    sb_printf(b, " (search %s ran out", d->shrink_why && !strcmp(d->shrink_why, "time") ?
-              "time" : "budget");
-    if (d->shrink_lower) sb_printf(b, "; none with fewer than %u", d->shrink_lower);
-    sb_putc(b, ')');
-  }
-  if (d->shrunk) sb_printf(b, " (from %u, %u)", d->preemptions, d->steps);
-  else sb_puts(b, " (the run found)");
-}
-
 static void print_bug(const Explore *x, size_t i) {
   const Bug *b = &x->bugs.v[i];
   const Distinct *h = &x->fs.v[b->head], *d = &x->fs.v[b->rep];
@@ -163,7 +138,7 @@ static void print_bug(const Explore *x, size_t i) {
   if (h->note) print_command(x, "    ", h->note); /* (it may hold a replay command) */
   StrBuf sh;
   sb_init(&sh);
-  shrink_line(d, &sh);
+  finding_shrink_line(d, &sh);
   if (sh.len) printf("    %s\n", sh.s);
   sb_free(&sh);
   print_command(x, "    replay: ", d->replay);
@@ -261,9 +236,12 @@ static void json_bug(const Explore *x, const Bug *bug, StrBuf *b) {
   if (d->shrink != SHRINK_NONE) { /* DESIGN's "shrunk", and what the search proved */
     StrBuf sh;
     sb_init(&sh);
-    shrink_line(d, &sh);
-    sb_printf(b, ", \"minimal\": %s, \"preemptions_lower_bound\": %u, \"shrink\": ",
-              d->shrink == SHRINK_MINIMAL ? "true" : "false", d->shrink_lower);
+    finding_shrink_line(d, &sh);
+    sb_printf(b, ", \"minimal\": %s, \"preemptions_lower_bound\": ",
+              d->shrink == SHRINK_MINIMAL ? "true" : "false");
+    if (d->shrink == SHRINK_NOT) sb_puts(b, "null");
+    else sb_printf(b, "%u", d->shrink_lower);
+    sb_puts(b, ", \"shrink\": ");
     sb_json_str(b, sh.s);
     sb_free(&sh);
   }
@@ -374,6 +352,13 @@ void explore_describe_run(Explore *x, const SimRun *r) {
     }
     if (flags[0]) sb_printf(L, "  [%s]", flags);
     sb_putc(L, '\n');
+    const StepRec *pre = run_preemption_at(r, i);
+    if (pre) { /* under the thread that was picked */
+      sb_printf(L, "%16s^ preemption: %s could go on; runnable: ", "",
+                thread_name(r, pre->preempted));
+      run_format_runnable(r, pre, L);
+      sb_putc(L, '\n');
+    }
     sb_printf(J, "%s{\"step\": %u, \"transition\": %u, \"time\": %.6g, \"thread\": ",
               i ? ", " : "", i + 1, e->step, e->vtime);
     sb_json_str(J, thread_name(r, e->tid));
@@ -401,6 +386,16 @@ void explore_describe_run(Explore *x, const SimRun *r) {
     if (flags[0]) {
       sb_puts(J, ", \"flags\": ");
       sb_json_str(J, flags);
+    }
+    if (pre) {
+      sb_puts(J, ", \"preempted\": ");
+      sb_json_str(J, thread_name(r, pre->preempted));
+      sb_puts(J, ", \"runnable\": [");
+      for (uint32_t k = 0; k < pre->nrunnable; k++) {
+        if (k) sb_puts(J, ", ");
+        sb_json_str(J, thread_name(r, r->runnable[pre->runnable + k]));
+      }
+      sb_puts(J, "]");
     }
     sb_puts(J, "}");
   }

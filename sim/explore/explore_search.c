@@ -236,8 +236,8 @@ static void shrink_one(Explore *x, Distinct *d, const uint64_t *need, int nneed,
     d->shrunk = 1;
     d->shrunk_steps = best.steps;
     d->shrunk_preemptions = best.preemptions;
-    d->shrunk_schedule = token_encode(x->digest, d->seed, engine_result(x->sim)->max_steps,
-                                      x->params_text.s, best.dec, best.ndec);
+    d->shrunk_schedule = explore_token_dec(x, d->seed, engine_result(x->sim)->max_steps,
+                                           best.dec, best.ndec);
     free(d->replay);
     d->replay = explore_replay_command(x, d->seed, d->shrunk_schedule, 1);
     /* the bug as the run replayed tells it (threads and steps may differ) */
@@ -319,8 +319,7 @@ void explore_report_cycles(Explore *x) {
     d->ndec = how->ndec;
     d->dec = util_xmalloc(sizeof(Decision) * (how->ndec ? how->ndec : 1));
     if (how->ndec) memcpy(d->dec, how->dec, sizeof(Decision) * how->ndec);
-    d->schedule = token_encode(x->digest, how->seed, how->max_steps, x->params_text.s, how->dec,
-                               how->ndec);
+    d->schedule = explore_token_dec(x, how->seed, how->max_steps, how->dec, how->ndec);
     d->replay = explore_replay_command(x, how->seed, d->schedule, 0);
     if (x->trace) {
       int32_t evs[8];

@@ -34,6 +34,10 @@ typedef struct StrategyConfig {
   const Decision *replay; /* replay: the decisions of a schedule */
   uint32_t nreplay;
   uint64_t replay_seed;  /* replay: the run seed recorded in the token */
+  /* replay of a version 2 token: what every step was (the thread picks come
+     from it, 'replay' holds the data choices); checked step by step */
+  const struct TokenStep *trail;
+  uint32_t ntrail;
   int64_t deviate_at;    /* guided: the decision where not to preempt, -1 */
   /* directed: the acquisitions to hold back (lock name and line) */
   const char *const *target_names;

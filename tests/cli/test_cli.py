@@ -557,8 +557,11 @@ class BadInput(RacesimTest):
         b = self.write("b.lua", LOST_UPDATE.replace("counter", "count"))
         obj, _ = self.run_json(a, "--no-db", "--runs", "10", "--seed", "7", code=1)
         tok = obj["findings"][0]["schedule"]
+        # followed step by step, with a warning, up to the first step that
+        # differs: worker2 reads 'count', the schedule has 'counter'
         r = self.usage_error("replay", b, "--no-db", "--schedule", tok,
-                             words=["another script", "b.lua"])
+                             words=["differs from the one", "no longer fits", "at step",
+                                    "'count'", "b.lua"])
 
     def test_db_in_missing_directory(self):
         s = self.write("racy.lua", LOST_UPDATE)
