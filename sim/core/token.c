@@ -14,11 +14,14 @@ static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 static void put_varint(StrBuf *b, uint64_t v) {
+  char buf[10];
+  size_t n = 0;
   while (v >= 0x80) {
-    sb_putc(b, (char)(unsigned char)(v | 0x80));
+    buf[n++] = (char)(unsigned char)(v | 0x80);
     v >>= 7;
   }
-  sb_putc(b, (char)(unsigned char)v);
+  buf[n++] = (char)(unsigned char)v;
+  sb_putn(b, buf, n);
 }
 
 void token_script_digest(const char *text, size_t len, uint8_t out[4]) {
@@ -237,23 +240,25 @@ static void put_decisions(StrBuf *raw, const Decision *dec, uint32_t ndec, unsig
 
 /* The checksum and base64url of 'raw' (freed). */
 static char *finish(StrBuf *raw) {
-  StrBuf out;
-  sb_init(&out);
   uint64_t h = util_fnv(UTIL_FNV_INIT, raw->s, raw->len);
-  for (int i = 0; i < 4; i++) sb_putc(raw, (char)(unsigned char)(h >> (8 * i)));
+  char sum[4];
+  for (int i = 0; i < 4; i++) sum[i] = (char)(unsigned char)(h >> (8 * i));
+  sb_putn(raw, sum, 4);
   const unsigned char *p = (const unsigned char *)raw->s;
+  char *out = util_xmalloc(raw->len / 3 * 4 + 4), *o = out; /* (one string a run: no StrBuf) */
   for (size_t i = 0; i < raw->len; i += 3) {
     uint32_t v = (uint32_t)p[i] << 16;
     size_t n = raw->len - i < 3 ? raw->len - i : 3;
     if (n > 1) v |= (uint32_t)p[i + 1] << 8;
     if (n > 2) v |= p[i + 2];
-    sb_putc(&out, b64[(v >> 18) & 63]);
-    sb_putc(&out, b64[(v >> 12) & 63]);
-    if (n > 1) sb_putc(&out, b64[(v >> 6) & 63]);
-    if (n > 2) sb_putc(&out, b64[v & 63]);
+    *o++ = b64[(v >> 18) & 63];
+    *o++ = b64[(v >> 12) & 63];
+    if (n > 1) *o++ = b64[(v >> 6) & 63];
+    if (n > 2) *o++ = b64[v & 63];
   }
+  *o = '\0';
   sb_free(raw);
-  return sb_take(&out);
+  return out;
 }
 
 char *token_encode(const uint8_t script[4], uint64_t seed, uint32_t max_steps,

@@ -26,6 +26,7 @@ struct Sandbox {
   int ref_env_meta;         /* metatable of each run's shadow globals: __index = base */
   const char *chunk_source; /* lua_Debug.source of its functions */
   Hidden *hidden;           /* state shared where racesim cannot see it */
+  int ref_env, ref_env_run_meta; /* the runs' globals table (always empty) and its metatable */
 };
 
 /* ---- error values ------------------------------------------------------ */
@@ -735,6 +736,26 @@ static void add_libs(lua_State *L, int base) {
   lua_setfield(L, base, "math");
 }
 
+/*
+** The run's globals: a table that stays empty, so that every assignment to
+** a global goes through its __newindex (hidden.c notes who writes what);
+** what they hold is in a shadow table behind its __index, itself backed by
+** base.  Being empty, the table and its metatable serve every run; each run
+** gets a fresh shadow.
+*/
+static void new_env(Sandbox *sb, lua_State *L) {
+  lua_createtable(L, 0, 0);
+  lua_createtable(L, 0, 4); /* its metatable */
+  lua_pushcfunction(L, hidden_global_newindex);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_pushvalue(L, -1);
+  sb->ref_env_run_meta = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_setmetatable(L, -2);
+  sb->ref_env = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
 static Sandbox *sandbox_open(lua_State *L, const SandboxConfig *cfg, char *err, size_t errlen) {
   Sandbox *sb = util_xcalloc(1, sizeof *sb);
   luaL_openlibs(L); /* into the real globals, which scenarios never see */
@@ -806,6 +827,7 @@ static Sandbox *sandbox_open(lua_State *L, const SandboxConfig *cfg, char *err, 
   sb->chunk_source = ar.source;
   sb->ref_chunk = luaL_ref(L, LUA_REGISTRYINDEX);
   sb->hidden = hidden_open(L, cfg->source, cfg->source_len);
+  new_env(sb, L);
   return sb;
 }
 
@@ -816,32 +838,29 @@ static void sandbox_close(Sandbox *sb) {
 
 static const char *sandbox_chunk_source(const Sandbox *sb) { return sb->chunk_source; }
 
-/*
-** The run's globals: a table that stays empty, so that every assignment to
-** a global goes through its __newindex (hidden.c notes who writes what);
-** what they hold is in a shadow table behind its __index, itself backed by
-** base.
-*/
 static void sandbox_begin_run(Sandbox *sb, lua_State *L) {
   hidden_begin_run(sb->hidden, L);
   lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_chunk);
-  lua_createtable(L, 0, 0); /* the run's globals */
+  lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_env);
+  lua_pushnil(L);
+  if (lua_next(L, -2)) { /* something wrote it raw: never reuse it */
+    lua_pop(L, 3);
+    luaL_unref(L, LUA_REGISTRYINDEX, sb->ref_env);
+    luaL_unref(L, LUA_REGISTRYINDEX, sb->ref_env_run_meta);
+    new_env(sb, L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_env);
+  }
   lua_createtable(L, 0, 8); /* the shadow */
   lua_pushvalue(L, -2);
   lua_setfield(L, -2, "_G");
   lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_env_meta);
   lua_setmetatable(L, -2);
-  lua_createtable(L, 0, 4); /* the globals' metatable */
+  lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_env_run_meta);
   lua_pushvalue(L, -2);
   lua_setfield(L, -2, "__index");
   lua_pushvalue(L, -2);
   lua_setfield(L, -2, "__shadow");
-  lua_pushcfunction(L, hidden_global_newindex);
-  lua_setfield(L, -2, "__newindex");
-  lua_pushboolean(L, 0);
-  lua_setfield(L, -2, "__metatable");
-  lua_setmetatable(L, -3);
-  lua_pop(L, 1);
+  lua_pop(L, 2);
   SIM_CHECK(lua_setupvalue(L, -2, 1) != NULL); /* _ENV */
 }
 
