@@ -97,6 +97,20 @@ class Minimal(unittest.TestCase):
         self.assertEqual(self.preemptions(f), 0)
         self.assertTrue(f["minimal"])
 
+    def test_check_then_act_cache_needs_one(self):
+        path = os.path.join(ROOT, "scripts", "classic", "lazy_init_race.lua")
+        f = self.bug(self.run_json(path, "--seed", "1"), "lost_update")
+        self.assertEqual(self.preemptions(f), 1)
+        self.assertTrue(f["minimal"])
+
+    def test_not_shrunk_says_why(self):
+        self.write("spin.lua", 'spawn("spinner", function() while true do yield() end end)\n')
+        j = self.run_json("spin.lua", "--runs", "3", "--max-steps", "50")
+        f = self.bug(j, "step_limit")
+        self.assertFalse(f["minimal"])
+        self.assertIsNone(f["preemptions_lower_bound"])
+        self.assertEqual(f["shrink"], "not shrunk: each attempt would run to --max-steps")
+
     def test_philosophers(self):
         """The deadlock needs one preemption whatever the number of forks:
         philosopher1 takes fork1 and is switched away from; every other one,
