@@ -14,14 +14,16 @@ static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 static void put_varint(StrBuf *b, uint64_t v) {
-  char buf[10];
+  if (b->cap - b->len < 12) sb_reserve(b, 11);
+  unsigned char *o = (unsigned char *)b->s + b->len;
   size_t n = 0;
   while (v >= 0x80) {
-    buf[n++] = (char)(unsigned char)(v | 0x80);
+    o[n++] = (unsigned char)(v | 0x80);
     v >>= 7;
   }
-  buf[n++] = (char)(unsigned char)v;
-  sb_putn(b, buf, n);
+  o[n++] = (unsigned char)v;
+  b->len += n;
+  b->s[b->len] = '\0';
 }
 
 void token_script_digest(const char *text, size_t len, uint8_t out[4]) {
@@ -34,16 +36,6 @@ uint16_t token_name_hash(const char *name) {
   uint64_t h = util_fnv(UTIL_FNV_INIT, name, strlen(name));
   uint16_t v = (uint16_t)(h ^ h >> 16 ^ h >> 32 ^ h >> 48);
   return v ? v : 1;
-}
-
-TokenStep *token_trail_of(const SimRun *r) {
-  TokenStep *t = util_xcalloc(r->ntrail ? r->ntrail : 1, sizeof *t);
-  for (uint32_t i = 0; i < r->ntrail; i++) {
-    const StepRec *k = &r->trail[i];
-    t[i].tid = k->tid, t[i].op = k->op, t[i].line = k->line;
-    t[i].objhash = k->obj >= 0 ? token_name_hash(obj_name(r, k->obj)) : 0;
-  }
-  return t;
 }
 
 /* ---- the trail's prediction (the same for the encoder and the decoder) -- */
@@ -77,6 +69,16 @@ typedef struct Predictor {
 
 static void pred_free(Predictor *p) {
   free(p->act), free(p->hash), free(p->last), free(p->gsucc), free(p->keys), free(p->vals);
+}
+
+/* Forget what was learnt, keeping the memory (a coder serves many runs). */
+static void pred_reset(Predictor *p) {
+  p->nact = p->nhash = 0;
+  for (size_t i = 0; i < p->nlast; i++) p->last[i] = -1;
+  for (size_t i = 0; i < p->ngsucc; i++) p->gsucc[i] = -1;
+  if (p->nused) memset(p->keys, 0, p->nslots * sizeof *p->keys);
+  p->nused = 0;
+  p->prev = 0;
 }
 
 static size_t slot_of(const Predictor *p, uint64_t key) {
@@ -167,8 +169,9 @@ static void add_hash(Predictor *p, uint16_t h) {
   p->hash[p->nhash++] = h;
 }
 
-static void put_trail(StrBuf *b, const TokenStep *t, uint32_t n) {
-  Predictor p = {0};
+static void put_trail(StrBuf *b, Predictor *pp, const TokenStep *t, uint32_t n) {
+  Predictor p = *pp;
+  pred_reset(&p);
   put_varint(b, n);
   uint64_t run = 0;
   for (uint32_t i = 0; i < n; i++) {
@@ -201,7 +204,7 @@ static void put_trail(StrBuf *b, const TokenStep *t, uint32_t n) {
     learn(&p, s->tid, (uint32_t)a);
   }
   if (run) put_varint(b, 0), put_varint(b, run - 1);
-  pred_free(&p);
+  *pp = p;
 }
 
 static void put_header(StrBuf *raw, int version, const uint8_t script[4], uint64_t seed,
@@ -238,7 +241,7 @@ static void put_decisions(StrBuf *raw, const Decision *dec, uint32_t ndec, unsig
   }
 }
 
-/* The checksum and base64url of 'raw' (freed). */
+/* The checksum and base64url of 'raw' (left for its owner to reuse). */
 static char *finish(StrBuf *raw) {
   uint64_t h = util_fnv(UTIL_FNV_INIT, raw->s, raw->len);
   char sum[4];
@@ -257,7 +260,6 @@ static char *finish(StrBuf *raw) {
     if (n > 2) *o++ = b64[v & 63];
   }
   *o = '\0';
-  sb_free(raw);
   return out;
 }
 
@@ -267,18 +269,75 @@ char *token_encode(const uint8_t script[4], uint64_t seed, uint32_t max_steps,
   sb_init(&raw);
   put_header(&raw, 1, script, seed, max_steps, params);
   put_decisions(&raw, dec, ndec, 1u << DEC_THREAD | 1u << DEC_DATA);
-  return finish(&raw);
+  char *tok = finish(&raw);
+  sb_free(&raw);
+  return tok;
+}
+
+/*
+** What encoding keeps from one token to the next: the predictor's tables,
+** the raw bytes, the trail and each object's name hash, so that a token a
+** run costs no allocation but its string.
+*/
+struct TokenCoder {
+  Predictor pred;
+  StrBuf raw;
+  TokenStep *trail;
+  size_t cap_trail;
+  uint16_t *objhash; /* per object of the run being encoded; 0: not yet hashed */
+  size_t cap_objhash;
+};
+
+TokenCoder *token_coder_new(void) {
+  TokenCoder *c = util_xcalloc(1, sizeof *c);
+  sb_init(&c->raw);
+  return c;
+}
+
+void token_coder_free(TokenCoder *c) {
+  if (!c) return;
+  pred_free(&c->pred);
+  sb_free(&c->raw);
+  free(c->trail);
+  free(c->objhash);
+  free(c);
+}
+
+static char *encode_trail(TokenCoder *c, const uint8_t script[4], uint64_t seed,
+                          uint32_t max_steps, const char *params, const Decision *dec,
+                          uint32_t ndec, const TokenStep *trail, uint32_t ntrail) {
+  sb_reset(&c->raw);
+  put_header(&c->raw, 2, script, seed, max_steps, params);
+  put_decisions(&c->raw, dec, ndec, 1u << DEC_DATA);
+  put_trail(&c->raw, &c->pred, trail, ntrail);
+  return finish(&c->raw);
 }
 
 char *token_encode_trail(const uint8_t script[4], uint64_t seed, uint32_t max_steps,
                          const char *params, const Decision *dec, uint32_t ndec,
                          const TokenStep *trail, uint32_t ntrail) {
-  StrBuf raw;
-  sb_init(&raw);
-  put_header(&raw, 2, script, seed, max_steps, params);
-  put_decisions(&raw, dec, ndec, 1u << DEC_DATA);
-  put_trail(&raw, trail, ntrail);
-  return finish(&raw);
+  TokenCoder *c = token_coder_new();
+  char *tok = encode_trail(c, script, seed, max_steps, params, dec, ndec, trail, ntrail);
+  token_coder_free(c);
+  return tok;
+}
+
+char *token_encode_run(TokenCoder *c, const uint8_t script[4], const char *params,
+                       const SimRun *r) {
+  UTIL_GROW(c->trail, (size_t)r->ntrail + 1, c->cap_trail);
+  UTIL_GROW(c->objhash, (size_t)r->nobjs + 1, c->cap_objhash);
+  memset(c->objhash, 0, sizeof *c->objhash * (size_t)r->nobjs);
+  for (uint32_t i = 0; i < r->ntrail; i++) {
+    const StepRec *k = &r->trail[i];
+    TokenStep *t = &c->trail[i];
+    t->tid = k->tid, t->op = k->op, t->line = k->line, t->objhash = 0;
+    if (k->obj >= 0 && k->obj < r->nobjs) {
+      if (!c->objhash[k->obj]) c->objhash[k->obj] = token_name_hash(obj_name(r, k->obj));
+      t->objhash = c->objhash[k->obj];
+    }
+  }
+  return encode_trail(c, script, r->seed, r->max_steps, params, r->decisions, r->ndecisions,
+                      c->trail, r->ntrail);
 }
 
 typedef struct Reader {

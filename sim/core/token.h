@@ -65,9 +65,18 @@ char *token_encode(const uint8_t script[4], uint64_t seed, uint32_t max_steps,
 char *token_encode_trail(const uint8_t script[4], uint64_t seed, uint32_t max_steps,
                          const char *params, const Decision *dec, uint32_t ndec,
                          const TokenStep *trail, uint32_t ntrail);
-/* The trail of run 'r' (r->trail with its objects' names hashed); the
-   caller frees it. */
-TokenStep *token_trail_of(const SimRun *r);
+/*
+** A coder keeps its tables from one token to the next: encoding a run's
+** token then allocates only the string returned (the caller frees it).  One
+** per thread.
+*/
+typedef struct TokenCoder TokenCoder;
+TokenCoder *token_coder_new(void);
+void token_coder_free(TokenCoder *c);
+/* The version 2 token of run 'r' (its data choices and its trail, with its
+   objects' names hashed). */
+char *token_encode_run(TokenCoder *c, const uint8_t script[4], const char *params,
+                       const SimRun *r);
 /* The 16-bit hash of an object's name that trails carry (never 0). */
 uint16_t token_name_hash(const char *name);
 

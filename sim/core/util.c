@@ -55,7 +55,32 @@ void sb_free(StrBuf *b) {
   sb_init(b);
 }
 
-static void reserve(StrBuf *b, size_t extra) {
+static size_t fmt_digits(char *out, size_t n, const char *prefix, const char *digits,
+                         size_t nd) {
+  if (!n) return 0;
+  size_t len = 0;
+  while (*prefix && len + 1 < n) out[len++] = *prefix++;
+  for (size_t i = 0; i < nd && len + 1 < n; i++) out[len++] = digits[i];
+  out[len] = '\0';
+  return len;
+}
+
+size_t util_fmt_dec(char *out, size_t n, const char *prefix, long long v) {
+  char d[24], *p = d + sizeof d;
+  unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+  do *--p = (char)('0' + u % 10); while (u /= 10);
+  if (v < 0) *--p = '-';
+  return fmt_digits(out, n, prefix, p, (size_t)(d + sizeof d - p));
+}
+
+size_t util_fmt_hex(char *out, size_t n, const char *prefix, unsigned long long v, int width) {
+  char d[24], *p = d + sizeof d;
+  do *--p = "0123456789abcdef"[v & 15]; while (v >>= 4);
+  while (d + sizeof d - p < width) *--p = '0';
+  return fmt_digits(out, n, prefix, p, (size_t)(d + sizeof d - p));
+}
+
+void sb_reserve(StrBuf *b, size_t extra) {
   size_t need = b->len + extra + 1;
   if (need > b->cap) {
     size_t c = b->cap ? b->cap : 64;
@@ -71,13 +96,13 @@ void sb_reset(StrBuf *b) {
 }
 
 void sb_putc(StrBuf *b, char c) {
-  reserve(b, 1);
+  sb_reserve(b, 1);
   b->s[b->len++] = c;
   b->s[b->len] = '\0';
 }
 
 void sb_putn(StrBuf *b, const char *s, size_t n) {
-  reserve(b, n);
+  sb_reserve(b, n);
   if (n) memcpy(b->s + b->len, s, n);
   b->len += n;
   b->s[b->len] = '\0';
@@ -88,11 +113,11 @@ void sb_puts(StrBuf *b, const char *s) { sb_putn(b, s, strlen(s)); }
 void sb_vprintf(StrBuf *b, const char *fmt, va_list ap) {
   va_list ap2;
   va_copy(ap2, ap);
-  reserve(b, 64);
+  sb_reserve(b, 64);
   int n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
   if (n < 0) n = 0;
   if ((size_t)n >= b->cap - b->len) {
-    reserve(b, (size_t)n);
+    sb_reserve(b, (size_t)n);
     vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap2);
   }
   va_end(ap2);

@@ -48,6 +48,14 @@ char *util_xstrdup(const char *s);
     }                                                                          \
   } while (0)
 
+/*
+** snprintf(out, n, "%s%lld", prefix, v) and snprintf(out, n, "%s%llx", ...)
+** without printf's machinery (names and seeds made every run); the text is
+** cut to fit like snprintf's.  Return the length written.
+*/
+size_t util_fmt_dec(char *out, size_t n, const char *prefix, long long v);
+size_t util_fmt_hex(char *out, size_t n, const char *prefix, unsigned long long v, int width);
+
 /* A growable, always NUL-terminated string. */
 typedef struct StrBuf {
   char *s;
@@ -57,6 +65,7 @@ typedef struct StrBuf {
 void sb_init(StrBuf *b);
 void sb_free(StrBuf *b);
 void sb_reset(StrBuf *b); /* empty it, keep capacity */
+void sb_reserve(StrBuf *b, size_t extra); /* room for 'extra' more bytes and the NUL */
 void sb_putc(StrBuf *b, char c);
 void sb_putn(StrBuf *b, const char *s, size_t n);
 void sb_puts(StrBuf *b, const char *s);

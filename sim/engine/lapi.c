@@ -160,6 +160,15 @@ static int assigned_name(lua_State *L, const char *kind, int32_t line, char *buf
   return rc;
 }
 
+/* strlcpy: 's' cut to fit 'n' bytes; returns the length copied. */
+static size_t copy_str(char *out, size_t n, const char *s) {
+  size_t len = strlen(s);
+  if (len >= n) len = n - 1;
+  memcpy(out, s, len);
+  out[len] = '\0';
+  return len;
+}
+
 const char *lapi_objname(lua_State *L, int idx, const char *kind,
                          int32_t line, char *buf, size_t buflen) {
   if (idx != 0 && lua_type(L, idx) == LUA_TSTRING) { /* (0: no name argument) */
@@ -172,8 +181,10 @@ const char *lapi_objname(lua_State *L, int idx, const char *kind,
      objects of the same name: the same code, as signatures see it). */
   SimRun *r = sched_run_of(L);
   char base[128];
-  if (assigned_name(L, kind, line, base, sizeof base) != 0)
-    snprintf(base, sizeof base, "%s@%d", kind, (int)line);
+  if (assigned_name(L, kind, line, base, sizeof base) != 0) { /* Kind@LINE */
+    size_t k = copy_str(base, sizeof base, kind);
+    util_fmt_dec(base + k, sizeof base - k, "@", line);
+  }
   int same = 0;
   size_t blen = strlen(base);
   for (int32_t i = 0; i < r->nobjs; i++) {
@@ -182,8 +193,8 @@ const char *lapi_objname(lua_State *L, int idx, const char *kind,
         (nm[blen] == '\0' || nm[blen] == '#'))
       same++;
   }
-  if (same) snprintf(buf, buflen, "%s#%d", base, same + 1);
-  else snprintf(buf, buflen, "%s", base);
+  size_t at = copy_str(buf, buflen, base);
+  if (same) util_fmt_dec(buf + at, buflen - at, "#", same + 1);
   return buf;
 }
 

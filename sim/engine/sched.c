@@ -158,8 +158,10 @@ Sim *sched_open(const SimConfig *cfg, const SchedParts *parts, char *err, size_t
   s->sandbox = s->sandbox_ops->open(s->L, &sc, err, errlen);
   if (!s->sandbox) goto fail;
   s->chunk_source = s->sandbox_ops->chunk_source(s->sandbox);
-  lua_pushboolean(s->L, 0);
-  s->ref_runtab = luaL_ref(s->L, LUA_REGISTRYINDEX);
+  for (int i = 1; i <= RT_SIZE; i++) {
+    lua_newtable(s->L);
+    s->ref_rt[i] = luaL_ref(s->L, LUA_REGISTRYINDEX);
+  }
   lua_newtable(s->L);
   s->ref_pool = luaL_ref(s->L, LUA_REGISTRYINDEX);
   lua_sethook(s->L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
@@ -208,9 +210,21 @@ const char *sched_source(const Sim *s, size_t *len) {
 
 /* Push the run table's slot 'slot'. */
 static void push_rt(lua_State *L, Sim *s, int slot) {
-  lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_runtab);
-  lua_rawgeti(L, -1, slot);
-  lua_remove(L, -2);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_rt[slot]);
+}
+
+/* Empty the table at the top of the stack (popped), keeping its memory: a
+   run's tables are as large as the last run's, and filling them allocates
+   nothing. */
+static void clear_top(lua_State *L) {
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    lua_pop(L, 1);
+    lua_pushvalue(L, -1);
+    lua_pushnil(L);
+    lua_rawset(L, -4); /* (setting an existing field to nil does not upset lua_next) */
+  }
+  lua_pop(L, 1);
 }
 
 /* A coroutine for a new thread: a reset one from the pool, or a new one. */
@@ -237,8 +251,7 @@ int32_t sched_spawn(lua_State *L, const char *name, int nargs, int daemon) {
   SimRun *r = &s->run;
   char buf[32];
   if (!name) {
-    snprintf(buf, sizeof buf, r->mode == MODE_ASYNC ? "Task-%d" : "Thread-%d",
-             (int)r->nthreads);
+    util_fmt_dec(buf, sizeof buf, r->mode == MODE_ASYNC ? "Task-" : "Thread-", r->nthreads);
     name = buf;
   }
   SimThread *t = run_new_thread(r, name, r->cur);
@@ -814,8 +827,10 @@ static void end_run(Sim *s) {
     t->co = NULL;
   }
   lua_pop(L, 1);
-  lua_pushnil(L);
-  lua_rawseti(L, LUA_REGISTRYINDEX, s->ref_runtab);
+  for (int i = 1; i <= RT_SIZE; i++) { /* what the run kept alive can go */
+    push_rt(L, s, i);
+    clear_top(L);
+  }
 }
 
 static void begin_run(Sim *s, uint64_t index, uint64_t seed) {
@@ -835,13 +850,6 @@ static void begin_run(Sim *s, uint64_t index, uint64_t seed) {
   s->err[0] = '\0';
   s->mem_peak = s->mem_used;
   if (s->rng_ready) memset(s->rng_ready, 0, s->cap_rng);
-
-  lua_createtable(L, RT_SIZE, 0);
-  for (int i = 1; i <= RT_SIZE; i++) {
-    lua_newtable(L);
-    lua_rawseti(L, -2, i);
-  }
-  lua_rawseti(L, LUA_REGISTRYINDEX, s->ref_runtab);
 
   s->sandbox_ops->begin_run(s->sandbox, L); /* the chunk, with fresh globals */
   sched_spawn(L, "MainThread", 0, 0);

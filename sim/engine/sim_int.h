@@ -32,7 +32,7 @@ struct Sim {
   FuncNames *fnames;        /* their names, and the helpers' (site.h) */
 
   /* registry references */
-  int ref_runtab;      /* the current run table */
+  int ref_rt[RT_SIZE + 1]; /* the run's tables (RT_*): emptied after each run */
   int ref_pool;        /* finished coroutines, reset for reuse */
 
   Stepper step; /* which thread goes next (step.h) */

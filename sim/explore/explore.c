@@ -283,6 +283,7 @@ static void explore_free(Explore *x) {
   detect_close(&x->dets);
   finding_free(&x->fs);
   token_free(&x->token);
+  token_coder_free(x->coder);
   sb_free(&x->params_text);
   sb_free(&x->params_cli);
   sb_free(&x->params_db);

@@ -31,6 +31,7 @@ typedef struct Explore {
   StrBuf params_cli;  /* for replay commands: " -D k=v" */
   StrBuf params_db;   /* for the database: "k=v k=v" */
   Token token;        /* replay --schedule */
+  TokenCoder *coder;  /* for the tokens the main thread makes */
   int has_token;
   uint64_t base_seed;
   uint64_t runs, steps;

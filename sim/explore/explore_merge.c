@@ -63,11 +63,8 @@ char *explore_replay_command(Explore *x, uint64_t seed, const char *token, int t
 }
 
 char *explore_token(Explore *x, const SimRun *r) {
-  TokenStep *trail = token_trail_of(r);
-  char *tok = token_encode_trail(x->digest, r->seed, r->max_steps, x->params_text.s,
-                                 r->decisions, r->ndecisions, trail, r->ntrail);
-  free(trail);
-  return tok;
+  if (!x->coder) x->coder = token_coder_new();
+  return token_encode_run(x->coder, x->digest, x->params_text.s, r);
 }
 
 char *explore_token_dec(Explore *x, uint64_t seed, uint32_t max_steps, const Decision *dec,
