@@ -1,5 +1,7 @@
--- racesim trace database, schema version 2 (version 1 is upgraded in place:
--- every statement here is IF NOT EXISTS, and version 2 only adds).
+-- racesim trace database, schema version 4 (an older one is upgraded in
+-- place: every statement here is IF NOT EXISTS, and each version only adds,
+-- but for version 4's runs.status, which has no CHECK: racesim writes only
+-- ok, finding and error, and the CHECK cost a temporary index an insert).
 --
 -- racesim creates a database from this file (it is embedded in the binary)
 -- and sets PRAGMA user_version = 2.  Every table and column is documented in
@@ -29,7 +31,10 @@ CREATE TABLE IF NOT EXISTS explorations (
   options         TEXT,                    -- the exploration's options, JSON
   racesim_version TEXT,
   shard           TEXT NOT NULL DEFAULT '1/1', -- I/N: the part of the exploration run here
-  jobs            INTEGER NOT NULL DEFAULT 1
+  jobs            INTEGER NOT NULL DEFAULT 1,
+  record          TEXT                     -- whose events were kept (version 4):
+                                           -- failing:K (the first K failing runs of
+                                           -- each bug signature), all or none
 );
 
 CREATE TABLE IF NOT EXISTS runs (
@@ -37,9 +42,11 @@ CREATE TABLE IF NOT EXISTS runs (
   exploration_id INTEGER NOT NULL REFERENCES explorations(id),
   idx            INTEGER NOT NULL,         -- run index in the exploration, from 0
   seed           TEXT NOT NULL,            -- run seed, hex
-  schedule       TEXT,                     -- schedule token (replay --schedule)
+  schedule       TEXT,                     -- schedule token (replay --schedule); NULL
+                                           -- for a random run whose events were not
+                                           -- kept: its seed replays it (replay --seed)
   steps          INTEGER NOT NULL,         -- scheduling steps
-  status         TEXT NOT NULL CHECK (status IN ('ok', 'finding', 'error')),
+  status         TEXT NOT NULL,            -- ok | finding | error
   vtime          REAL NOT NULL,            -- virtual time at the end
   recorded       INTEGER NOT NULL DEFAULT 0 -- 1: its events are in 'events'
 );

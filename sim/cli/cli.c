@@ -9,6 +9,7 @@
 #include "args.h"
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -132,9 +133,21 @@ static int set_record(const char *cmd, const Option *opt, const char *val,
   for (int k = 0; k < 3; k++)
     if (!strcmp(val, words[k])) {
       *FIELD(o, opt, int) = k;
+      o->record_keep = EXPLORE_RECORD_KEEP;
       return 0;
     }
-  usage_error(cmd, "%s must be failing, all or none, not '%s'", opt->name, val);
+  if (!strncmp(val, "failing:", 8)) { /* failing:K */
+    char *end;
+    errno = 0;
+    unsigned long long k = strtoull(val + 8, &end, 10);
+    if (!errno && !*end && isdigit((unsigned char)val[8]) && k >= 1) {
+      *FIELD(o, opt, int) = RECORD_FAILING;
+      o->record_keep = k;
+      return 0;
+    }
+  }
+  usage_error(cmd, "%s must be failing, failing:K (K >= 1 runs of each bug), all or none, not "
+                   "'%s'", opt->name, val);
   return 2;
 }
 static int set_shard(const char *cmd, const Option *opt, const char *val, ExploreOptions *o) {
@@ -221,10 +234,12 @@ static const Option options[] = {
       "trace database (default racesim.db); --no-db for none",
       "trace database (default racesim.db); --no-db for none"}},
     {"--no-db", NULL, set_null, AT(db), 0, 0, NULL, {NULL, NULL, NULL}},
-    {"--record", "failing|all|none", set_record, AT(record), 0, 0, NULL,
-     {"which runs get their events recorded (default failing)",
-      "which runs get their events recorded (default failing)",
-      "which runs get their events recorded (default failing)"}},
+    {"--record", "failing[:K]|all|none", set_record, AT(record), 0, 0, NULL,
+     {"whose events are recorded: failing (default: the first 10\n"
+      "failing runs of each bug; failing:K for K), all, or none",
+      "whose events are recorded: failing (default: the first 10\n"
+      "failing runs of each bug; failing:K for K), all, or none",
+      "whose events are recorded (default failing)"}},
     {"--jobs", "J", set_int, AT(jobs), 1, 256, NULL,
      {"threads (default: one per core); same result for any J",
       "threads (default: one per core); same result for any J", NULL}},
@@ -276,11 +291,12 @@ static const Option options[] = {
 };
 
 /* One line of help: the option and its argument, then 'text' at column 27
-   (each of its lines). */
+   (each of its lines; below the option when that is too long to share). */
 static void print_option(FILE *f, const char *name, const char *arg, const char *text) {
   char col[64];
   snprintf(col, sizeof col, "%s%s%s", name, arg ? " " : "", arg ? arg : "");
-  fprintf(f, "  %-24s%s", col, strlen(col) < 24 ? " " : "  ");
+  if (strlen(col) > 26) fprintf(f, "  %s\n%27s", col, "");
+  else fprintf(f, "  %-24s%s", col, strlen(col) < 24 ? " " : "  ");
   for (const char *p = text; *p;) {
     const char *nl = strchr(p, '\n');
     size_t n = nl ? (size_t)(nl - p) : strlen(p);

@@ -58,7 +58,7 @@ static int check_input(const char *path, char *err, size_t n) {
     snprintf(err, n, "'%s' is not a racesim trace database", path);
     return -1;
   }
-  if (version != TRACE_SCHEMA_VERSION && version != 1 && version != 2) {
+  if (version < 1 || version > TRACE_SCHEMA_VERSION) {
     snprintf(err, n, "'%s' has schema version %lld; this racesim reads version %d", path,
              version, TRACE_SCHEMA_VERSION);
     return -1;

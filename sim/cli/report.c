@@ -265,7 +265,7 @@ static int one_run(Report *r, long long run) {
   StrBuf *o = &r->out;
   char file[256] = "?"; /* the script's base name: places read as in a replay */
   sqlite3_stmt *st = report_prep(r, "SELECT r.idx, r.seed, r.schedule, r.steps, r.status, x.script,"
-                             " r.recorded, r.exploration_id FROM runs r JOIN explorations x"
+                             " r.recorded, r.exploration_id, x.params FROM runs r JOIN explorations x"
                              " ON x.id = r.exploration_id WHERE r.id = ?");
   if (!st) return 2;
   sqlite3_bind_int64(st, 1, run);
@@ -281,7 +281,7 @@ static int one_run(Report *r, long long run) {
               sqlite3_column_int64(st, 7), run, sqlite3_column_int64(st, 0));
     sb_json_str(o, report_col(st, 1));
     sb_puts(o, ", \"schedule\": ");
-    sb_json_str(o, report_col(st, 2));
+    json_str_or_null(o, (const char *)sqlite3_column_text(st, 2));
     sb_printf(o, ", \"steps\": %lld, \"status\": ", sqlite3_column_int64(st, 3));
     sb_json_str(o, report_col(st, 4));
     sb_puts(o, ", \"script\": ");
@@ -291,10 +291,21 @@ static int one_run(Report *r, long long run) {
     sb_printf(o, "run %lld of exploration %lld (%s; runs.id %lld): %s, %lld steps, seed %s\n",
               sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 7), report_col(st, 5), run,
               report_col(st, 4), sqlite3_column_int64(st, 3), report_col(st, 1));
-    if (!recorded)
+    if (!recorded && sqlite3_column_type(st, 2) != SQLITE_NULL) {
       sb_printf(o, "its events were not recorded (use --record all, or replay it: racesim "
                    "replay %s --schedule %s)\n",
                 report_col(st, 5), report_col(st, 2));
+    } else if (!recorded) { /* a random run: its seed replays it, with the parameters */
+      sb_printf(o, "its events were not recorded (use --record all, or replay it: racesim "
+                   "replay %s --seed %s",
+                report_col(st, 5), report_col(st, 1));
+      for (const char *p = report_col(st, 8); *p;) {
+        size_t n = strcspn(p, " ");
+        if (n) sb_printf(o, " -D %.*s", (int)n, p);
+        p += n + (p[n] == ' ');
+      }
+      sb_puts(o, ")\n");
+    }
     sb_printf(o, "%5s %8s  %-14s %-11s %-18s %-14s %s\n", "step", "time", "thread", "op",
               "object", "value", "line");
   }

@@ -95,7 +95,7 @@ int report_open(Report *r, const char *path) {
     return -1;
   }
   if (v == 1 || v == 2) return read_old_version(r, v);
-  if (v != TRACE_SCHEMA_VERSION) {
+  if (v != 3 && v != TRACE_SCHEMA_VERSION) { /* (3 lacks only explorations.record) */
     fprintf(stderr,
             "racesim report: '%s' is a racesim trace database of schema version %lld; this "
             "racesim reads version %d\n",

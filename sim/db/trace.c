@@ -120,7 +120,7 @@ static int check_identity(Trace *t, const char *path) {
              path);
     return -1;
   }
-  if (version == 1 || version == 2) return 2; /* add what the later versions add */
+  if (version >= 1 && version < TRACE_SCHEMA_VERSION) return 2; /* add what later ones add */
   if (version != TRACE_SCHEMA_VERSION) {
     snprintf(t->err, sizeof t->err,
              "'%s' is a racesim trace database of schema version %lld; this racesim "
@@ -183,6 +183,8 @@ static int create_schema(Trace *t) {
       sb_puts(&b, "ALTER TABLE events ADD COLUMN preempted INTEGER;"
                   "ALTER TABLE events ADD COLUMN runnable TEXT;"
                   "DROP VIEW IF EXISTS events_readable;");
+    if (!has_column(t, "explorations", "record")) /* version 3: and what 4 has */
+      sb_puts(&b, "ALTER TABLE explorations ADD COLUMN record TEXT;");
     if (query_int(t, "SELECT count(*) FROM sqlite_master WHERE name = 'bugs'", &rc) > 0 &&
         !has_column(t, "bugs", "shrink")) /* version 2's bugs: and 3's search results */
       sb_puts(&b, "ALTER TABLE bugs ADD COLUMN minimal INTEGER;"
@@ -277,8 +279,8 @@ int64_t trace_begin(Trace *t, const TraceExploration *x) {
   util_utc_stamp(now);
   if (sqlite3_prepare_v2(t->db,
                          "INSERT INTO explorations(script, script_sha256, strategy, params,"
-                         " base_seed, started_at, mode, options, racesim_version, shard, jobs)"
-                         " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                         " base_seed, started_at, mode, options, racesim_version, shard, jobs,"
+                         " record) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                          -1, &st, NULL) != SQLITE_OK) {
     snprintf(t->err, sizeof t->err, "%s", sqlite3_errmsg(t->db));
     return -1;
@@ -294,6 +296,7 @@ int64_t trace_begin(Trace *t, const TraceExploration *x) {
   sqlite3_bind_text(st, 9, RACESIM_VERSION, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 10, x->shard ? x->shard : "1/1", -1, SQLITE_TRANSIENT);
   sqlite3_bind_int(st, 11, x->jobs > 0 ? x->jobs : 1);
+  sqlite3_bind_text(st, 12, x->record ? x->record : "failing:10", -1, SQLITE_TRANSIENT);
   int rc = sqlite3_step(st);
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) {

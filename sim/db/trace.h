@@ -14,9 +14,10 @@
 #include "finding.h"
 #include "run.h"
 
-/* 2 adds the bugs and bug_evidence tables; a version 1 file is upgraded
-   when it is opened for writing */
-#define TRACE_SCHEMA_VERSION 3
+/* 2 adds the bugs and bug_evidence tables, 3 the preemptions and the
+   search for the fewest, 4 explorations.record (and no CHECK on
+   runs.status); an older file is upgraded when it is opened for writing */
+#define TRACE_SCHEMA_VERSION 4
 
 typedef struct Trace Trace;
 
@@ -24,6 +25,7 @@ typedef struct TraceExploration {
   const char *script, *sha256, *strategy, *params, *base_seed, *mode, *options;
   const char *shard; /* "I/N" */
   int jobs;
+  const char *record; /* whose events are kept: failing:K, all or none */
 } TraceExploration;
 
 /*

@@ -43,6 +43,7 @@ void explore_options_init(ExploreOptions *o) {
   strategy_config_init(&o->strategy_cfg);
   o->db = "racesim.db";
   o->record = RECORD_FAILING;
+  o->record_keep = EXPLORE_RECORD_KEEP;
   o->jobs = 0; /* one per core */
   o->nshards = 1;
   o->shrink_runs = 10000;
@@ -230,11 +231,14 @@ static int open_trace(Explore *x) {
             (unsigned long long)o->runs, o->max_steps ? o->max_steps : SIM_DEFAULT_MAX_STEPS,
             c->pct_depth, c->pct_steps, c->preemption_bound, o->record, x->jobs,
             o->shard + 1, o->nshards);
-  char shard[32];
+  char shard[32], record[32];
   snprintf(shard, sizeof shard, "%u/%u", o->shard + 1, o->nshards);
+  if (o->record == RECORD_FAILING)
+    snprintf(record, sizeof record, "failing:%llu", (unsigned long long)o->record_keep);
+  else snprintf(record, sizeof record, "%s", o->record == RECORD_ALL ? "all" : "none");
   TraceExploration te = {o->script, engine_sha256(x->sim), x->strat->ops->name,
                          x->params_db.s ? x->params_db.s : "", seed, "threads", opts.s,
-                         shard, x->jobs};
+                         shard, x->jobs, record};
   x->expl_id = trace_begin(x->trace, &te);
   sb_free(&opts);
   if (x->expl_id < 0) {

@@ -13,6 +13,8 @@
 #include "engine.h"
 
 enum { RECORD_NONE, RECORD_FAILING, RECORD_ALL };
+/* --record failing: events of the first 10 failing runs of each signature */
+#define EXPLORE_RECORD_KEEP 10
 
 /* Which command explores: run (then shrinks the bugs and confirms
    lock-order cycles), replay (one run, shown step by step), or check. */
@@ -32,7 +34,8 @@ typedef struct ExploreOptions {
   size_t max_memory;
   double time_limit; /* seconds, 0 = none */
   const char *db;    /* NULL: no database */
-  int record;
+  int record;           /* RECORD_*: whose events the database gets ... */
+  uint64_t record_keep; /* ... failing: of the first this many runs of each signature */
   int jobs;
   uint32_t shard, nshards;
   int stop_first, json, quiet, no_shrink, echo;

@@ -54,6 +54,7 @@ typedef struct Explore {
   const char **replays;
   size_t cap_replays;
   int recorded;   /* a trace database was written (x->trace is closed by then) */
+  uint64_t recorded_errors; /* runs that ended in an error with no finding, events kept */
   int truncated;  /* a run was cut short by a limit */
   LockGraph *lg;   /* the lock-order graph, fed in run-index order */
   Coverage *cov;   /* synchronization coverage (with a database only) */

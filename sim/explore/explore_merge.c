@@ -323,6 +323,27 @@ static void merge_warnings(Explore *x, const SimRun *r) {
 }
 
 /*
+** Are run r's events to be recorded?  With --record failing, a failing run's
+** are if one of its signatures (or, for an error with no finding, errors)
+** has had fewer than o->record_keep runs recorded: every run keeps its row
+** and every bug its count, and the events stay as many as the bugs.
+*/
+static int records_events(Explore *x, const SimRun *r) {
+  const ExploreOptions *o = x->o;
+  if (o->record != RECORD_FAILING) return o->record == RECORD_ALL;
+  if (!r->nfindings) {
+    if (r->end != END_ABORT || x->recorded_errors >= o->record_keep) return 0;
+    x->recorded_errors++;
+    return 1;
+  }
+  int want = 0;
+  for (size_t i = 0; i < x->nseen && !want; i++)
+    want = finding_get(&x->fs, x->seen[i])->recorded < o->record_keep;
+  for (size_t i = 0; i < x->nseen && want; i++) finding_get(&x->fs, x->seen[i])->recorded++;
+  return want;
+}
+
+/*
 ** Merge the run's findings; record it.  Runs may come in any order (dfs
 ** subtrees): a finding shows the run with the lowest index.
 */
@@ -350,8 +371,9 @@ static int process_run(Explore *x, SimRun *r) {
   UTIL_GROW(x->causes, x->nseen + 1, x->cap_causes); /* (a scratch copy: sorted) */
   if (x->nseen) memcpy(x->causes, x->seen, sizeof(uint64_t) * x->nseen);
   if (x->nseen) profiles_add(&x->profiles, x->causes, x->nseen);
-  char **own = NULL; /* the other runs' replay commands, for the database */
-  if (x->trace) {
+  char **own = NULL; /* the other recorded runs' replay commands, for the database */
+  int events = x->trace && records_events(x, r);
+  if (events) {
     for (uint32_t i = 0; i < r->nfindings; i++) {
       if (x->replays[i] || seen_in_run_before(r, i)) continue;
       if (!own) own = util_xcalloc(r->nfindings, sizeof *own);
@@ -361,9 +383,11 @@ static int process_run(Explore *x, SimRun *r) {
     }
   }
   if (x->trace) {
+    /* a run's token, where its seed does not replay it or it is shown */
     int failing = r->nfindings > 0 || r->end == END_ABORT;
-    int events = x->o->record == RECORD_ALL || (failing && x->o->record == RECORD_FAILING);
-    if (!token && (x->o->record != RECORD_NONE || failing)) token = explore_token(x, r);
+    int by_seed = x->strat->ops->flags & STRAT_BY_SEED;
+    if (!token && (events || (!by_seed && (x->o->record != RECORD_NONE || failing))))
+      token = explore_token(x, r);
     if (trace_run(x->trace, x->expl_id, r, token, events, x->replays) < 0) {
       snprintf(x->err, sizeof x->err, "cannot write the trace database: %s",
                trace_error(x->trace));

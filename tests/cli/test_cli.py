@@ -1485,6 +1485,109 @@ class Help(RacesimTest):
 
 # ---- 10. report --run N: the run index users see ---------------------------------
 
+class Record(RacesimTest):
+    """--record failing[:K]: every run's row and every finding, the events of
+    the first K failing runs of each signature (README: What is kept)."""
+
+    def explore(self, *args, script=None):
+        name = script or self.write("c.lua", LOST_UPDATE)
+        r = self.racesim("run", name, "--runs", "300", "--seed", "5", "--jobs", "1",
+                         "--db", "t.db", "--no-shrink", *args)
+        self.assertIn(r.rc, (0, 1), r)
+        db = sqlite3.connect(self.path("t.db"))
+        runs = db.execute("SELECT id, idx, recorded, schedule, seed, status FROM runs"
+                          " ORDER BY idx").fetchall()
+        sigs = {}
+        for run_id, sig in db.execute("SELECT run_id, signature FROM findings"):
+            sigs.setdefault(run_id, set()).add(sig)
+        with_events = {x for (x,) in db.execute("SELECT DISTINCT run_id FROM events")}
+        record = db.execute("SELECT record FROM explorations").fetchone()[0]
+        db.close()
+        return runs, sigs, with_events, record
+
+    def assertKeeps(self, keep, runs, sigs, with_events):
+        """The rule, replayed: a failing run is kept while one of its
+        signatures has fewer than 'keep' kept runs."""
+        kept = {}
+        for run_id, idx, recorded, schedule, seed, status in runs:
+            mine = sigs.get(run_id, set())
+            want = bool(mine) and any(kept.get(g, 0) < keep for g in mine)
+            if want:
+                for g in mine:
+                    kept[g] = kept.get(g, 0) + 1
+            self.assertEqual(bool(recorded), want, "run %d: recorded %s" % (idx, recorded))
+            self.assertEqual(run_id in with_events, want, "run %d: events" % idx)
+            # a kept run has its token; a random run not kept is replayed by its seed
+            self.assertEqual(schedule is not None, want, "run %d: schedule" % idx)
+        return kept
+
+    def test_default_keeps_ten_failing_runs_of_each_signature(self):
+        runs, sigs, events, record = self.explore()
+        self.assertEqual(record, "failing:10")
+        self.assertEqual(len(runs), 300)
+        failing = [x for x in runs if x[5] == "finding"]
+        self.assertGreater(len(failing), 40, "the scenario should fail often")
+        self.assertEqual(sum(1 for x in runs if x[0] in sigs), len(failing))  # every finding kept
+        kept = self.assertKeeps(10, runs, sigs, events)
+        self.assertTrue(kept and all(n >= 10 for n in kept.values()), kept)
+        self.assertLess(len(events), len(failing))
+
+    def test_failing_k(self):
+        runs, sigs, events, record = self.explore("--record", "failing:3")
+        self.assertEqual(record, "failing:3")
+        kept = self.assertKeeps(3, runs, sigs, events)
+        self.assertTrue(kept and all(n >= 3 for n in kept.values()), kept)
+
+    def test_all_and_none(self):
+        runs, sigs, events, record = self.explore("--record", "all")
+        self.assertEqual(record, "all")
+        self.assertEqual(len(events), 300)
+        self.assertTrue(all(x[2] == 1 and x[3] for x in runs))
+        os.remove(self.path("t.db"))
+        runs, sigs, events, record = self.explore("--record", "none")
+        self.assertEqual(record, "none")
+        self.assertEqual(events, set())
+        self.assertTrue(sigs)  # the findings are there all the same
+        first, seen = set(), set()  # a bug's first run keeps the token it shows
+        for x in runs:
+            if sigs.get(x[0], set()) - seen:
+                first.add(x[0])
+            seen |= sigs.get(x[0], set())
+        self.assertTrue(all(x[2] == 0 and (x[3] is not None) == (x[0] in first) for x in runs))
+
+    def test_dfs_runs_keep_their_token(self):
+        runs, sigs, events, record = self.explore("--strategy", "dfs")
+        self.assertTrue(all(x[3] for x in runs), "a dfs run is replayed by its token only")
+        self.assertLessEqual(len(events), 10 * len({g for v in sigs.values() for g in v}))
+
+    def test_a_run_not_kept_is_replayed_by_its_seed(self):
+        self.write("p.lua", """\
+            scenario{ name = "param", expect = "lost_update" }
+            local n = param("n", 2)
+            local counter = shared("counter", 0)
+            for i = 1, n do
+              spawn(function() local v = counter:get(); counter:set(v + 1) end)
+            end
+            finally(function() check(counter:get() == n, "lost: %d", counter:get()) end)
+            """)
+        runs, sigs, events, record = self.explore("-D", "n=3", script="p.lua")
+        late = [x for x in runs if x[5] == "finding" and not x[2]][-1]
+        r = self.racesim("report", "t.db", "--run", late[1])
+        self.assertExit(r, 0)
+        m = re.search(r"replay it: (racesim replay .*)\)", r.out)
+        self.assertTrue(m, r)
+        self.assertIn("--seed %s" % late[4], m.group(1))
+        self.assertIn("-D n=3", m.group(1))
+        rep = self.replay_cmd(m.group(1), "--no-db", "--json")
+        self.assertExit(rep, 1)
+        self.assertIn("lost_update", all_kinds(self.json_of(rep)))
+
+    def test_bad_values(self):
+        for bad in ("failing:0", "failing:", "failing:x", "failing:-1", "failing:3x", "some"):
+            self.usage_error("run", self.write("c.lua", LOST_UPDATE), "--no-db", "--record", bad,
+                             words=["--record", bad, "failing:K"])
+
+
 class ReportRun(RacesimTest):
 
     def setUp(self):

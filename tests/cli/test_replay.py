@@ -84,7 +84,7 @@ class Replay(RacesimTest):
         self.assertExit(r, 1)
         import sqlite3
         db = sqlite3.connect(self.path("t.db"))
-        self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 3)
+        self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 4)
         rows = db.execute("SELECT step, thread, preempted, runnable FROM events_readable"
                           " WHERE preempted IS NOT NULL ORDER BY step").fetchall()
         self.assertEqual(rows, [(7, "worker1", "worker2", "worker1, worker2"),

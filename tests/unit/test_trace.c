@@ -37,7 +37,7 @@ static void test_create_and_record(void) {
   remove("t1.db");
   Trace *t = trace_open("t1.db", err, sizeof err);
   CHECK(t != NULL);
-  TraceExploration x = {"s.lua", "abc", "random", "", "0x1", "threads", "{}", "1/1", 1};
+  TraceExploration x = {"s.lua", "abc", "random", "", "0x1", "threads", "{}", "1/1", 1, "failing:10"};
   int64_t e = trace_begin(t, &x);
   CHECK(e > 0);
   SimRun r;
