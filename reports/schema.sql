@@ -48,7 +48,11 @@ CREATE TABLE IF NOT EXISTS runs (
   steps          INTEGER NOT NULL,         -- scheduling steps
   status         TEXT NOT NULL,            -- ok | finding | error
   vtime          REAL NOT NULL,            -- virtual time at the end
-  recorded       INTEGER NOT NULL DEFAULT 0 -- 1: its events are in 'events'
+  recorded       INTEGER NOT NULL DEFAULT 0, -- 1: its events are in 'events'
+  signatures     TEXT                      -- its findings' signatures, each once, space
+                                           -- separated (version 4): every failing run has
+                                           -- them; its rows in 'findings' only if it was
+                                           -- kept (--record) or is the run a bug shows
 );
 CREATE INDEX IF NOT EXISTS runs_by_exploration ON runs(exploration_id, idx);
 
@@ -184,21 +188,37 @@ CREATE TABLE IF NOT EXISTS coverage (
 
 -- ---- views ---------------------------------------------------------------
 
+-- A failing run's finding kinds: from its rows in findings, or, for a run whose
+-- findings were not kept, from its signatures and the exploration's bugs.
 CREATE VIEW IF NOT EXISTS failing_runs AS
   SELECT r.id AS run_id, r.exploration_id, r.idx, r.seed, r.schedule, r.steps,
          r.status, x.script, x.strategy,
-         (SELECT group_concat(DISTINCT f.kind) FROM findings f WHERE f.run_id = r.id) AS kinds
+         coalesce((SELECT group_concat(DISTINCT f.kind) FROM findings f WHERE f.run_id = r.id),
+                  (SELECT group_concat(DISTINCT e.kind) FROM bug_evidence e
+                   JOIN bugs b ON b.id = e.bug_id
+                   WHERE b.exploration_id = r.exploration_id
+                     AND instr(r.signatures, e.signature) > 0)) AS kinds
   FROM runs r JOIN explorations x ON x.id = r.exploration_id
   WHERE r.status <> 'ok';
 
+-- Each distinct finding of an exploration with the runs it was found in: from
+-- the exploration's bugs once it has them, else from the findings rows and
+-- the runs' signatures (an exploration still running, or one written before
+-- version 2).
 CREATE VIEW IF NOT EXISTS distinct_findings AS
+  SELECT b.exploration_id, e.kind, e.signature, e.runs, e.first_run, e.message
+  FROM bug_evidence e JOIN bugs b ON b.id = e.bug_id
+  UNION ALL
   SELECT r.exploration_id, f.kind, f.signature,
-         COUNT(DISTINCT f.run_id) AS runs,
-         MIN(r.idx) AS first_run,
+         (SELECT count(*) FROM runs q WHERE q.exploration_id = r.exploration_id
+           AND instr(q.signatures, f.signature) > 0) AS runs,
+         (SELECT min(q.idx) FROM runs q WHERE q.exploration_id = r.exploration_id
+           AND instr(q.signatures, f.signature) > 0) AS first_run,
          (SELECT f2.message FROM findings f2 JOIN runs r2 ON r2.id = f2.run_id
            WHERE f2.signature = f.signature AND r2.exploration_id = r.exploration_id
            ORDER BY r2.idx LIMIT 1) AS message
   FROM findings f JOIN runs r ON r.id = f.run_id
+  WHERE NOT EXISTS (SELECT 1 FROM bugs b WHERE b.exploration_id = r.exploration_id)
   GROUP BY r.exploration_id, f.kind, f.signature;
 
 -- Every finding row with the bug it is part of.

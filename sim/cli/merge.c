@@ -108,6 +108,7 @@ static const char merge_runs_sql[] =
     "INSERT INTO main.runs(exploration_id, idx, seed, schedule, steps, status, vtime, recorded)"
     "  SELECT m.new, r.idx, r.seed, r.schedule, r.steps, r.status, r.vtime, r.recorded"
     "  FROM src.runs r JOIN temp.xmap m ON m.old = r.exploration_id ORDER BY r.id;"
+    /* (runs.signatures: merge_signatures_sql) */
     "INSERT INTO temp.rmap SELECT r.id, (SELECT o.id FROM main.runs o"
     "  WHERE o.exploration_id = m.new AND o.idx = r.idx ORDER BY o.id DESC LIMIT 1)"
     "  FROM src.runs r JOIN temp.xmap m ON m.old = r.exploration_id;"
@@ -122,6 +123,16 @@ static const char merge_runs_sql[] =
     "    THEN json_set(f.details, '$.replay', racesim_redb(json_extract(f.details, '$.replay'),"
     "      (SELECT path FROM temp.mout))) ELSE f.details END"
     "  FROM src.findings f JOIN temp.rmap m ON m.old = f.run_id ORDER BY f.id;";
+
+/* What each run showed: a version 4 input says; an older one has every
+   failing run's findings. */
+static const char merge_signatures_sql[] =
+    "UPDATE main.runs SET signatures = (SELECT r.signatures FROM src.runs r JOIN temp.rmap m"
+    "  ON m.old = r.id WHERE m.new = main.runs.id) WHERE id IN (SELECT new FROM temp.rmap);";
+static const char merge_signatures_old_sql[] =
+    "UPDATE main.runs SET signatures = (SELECT group_concat(signature, ' ') FROM"
+    "  (SELECT DISTINCT f.signature FROM main.findings f WHERE f.run_id = main.runs.id))"
+    "  WHERE id IN (SELECT new FROM temp.rmap) AND status <> 'ok';";
 
 static const char merge_events_sql[] =
     "INSERT INTO main.events SELECT m.new, e.step, e.thread, e.op, e.object, e.value, e.vtime,"
@@ -179,17 +190,24 @@ static const char merge_tail_sql[] =
     "INSERT INTO main.lock_edges SELECT * FROM temp.le;"
     /* a potential deadlock is one per exploration, though each shard saw it:
        keep the one of the lowest run */
-    "DELETE FROM main.findings WHERE id IN (SELECT f.id FROM main.findings f"
+    "CREATE TEMP TABLE IF NOT EXISTS dropped(run_id INTEGER, signature TEXT);"
+    "DELETE FROM temp.dropped;"
+    "INSERT INTO temp.dropped SELECT f.run_id, f.signature FROM main.findings f"
     "  JOIN main.runs r ON r.id = f.run_id"
     "  WHERE f.kind = 'potential_deadlock'"
     "    AND r.exploration_id IN (SELECT new FROM temp.xmap WHERE existed)"
     "    AND EXISTS (SELECT 1 FROM main.findings g JOIN main.runs q ON q.id = g.run_id"
     "      WHERE q.exploration_id = r.exploration_id AND g.kind = f.kind"
-    "        AND g.signature = f.signature AND (q.idx < r.idx OR (q.idx = r.idx AND g.id < f.id))));"
-    /* a run that showed only such a dropped finding is a passing run again */
-    "UPDATE main.runs SET status = 'ok' WHERE status = 'finding'"
-    "  AND exploration_id IN (SELECT new FROM temp.xmap WHERE existed)"
-    "  AND NOT EXISTS (SELECT 1 FROM main.findings f WHERE f.run_id = runs.id);"
+    "        AND g.signature = f.signature AND (q.idx < r.idx OR (q.idx = r.idx AND g.id < f.id)));"
+    "DELETE FROM main.findings WHERE kind = 'potential_deadlock' AND EXISTS (SELECT 1 FROM"
+    "  temp.dropped d WHERE d.run_id = findings.run_id AND d.signature = findings.signature);"
+    /* ... and from the signatures of the runs that showed it; a run that
+       showed only such a dropped finding is a passing run again */
+    "UPDATE main.runs SET signatures = trim(replace(signatures, (SELECT f.signature FROM"
+    "  temp.dropped f WHERE f.run_id = runs.id), ''))"
+    "  WHERE id IN (SELECT run_id FROM temp.dropped);"
+    "UPDATE main.runs SET signatures = NULL, status = 'ok' WHERE status = 'finding'"
+    "  AND id IN (SELECT run_id FROM temp.dropped) AND signatures = '';"
     "INSERT INTO main.coverage SELECT m.new, c.object, c.kind, c.item, c.runs, c.first_run"
     "  FROM src.coverage c JOIN temp.xmap m ON m.old = c.exploration_id WHERE 1"
     "  ON CONFLICT(exploration_id, object, kind, item) DO UPDATE SET"
@@ -227,12 +245,12 @@ static void redb(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 static void count_runs(sqlite3 *db, int64_t expl, const FindingStore *fs, Bug *b) {
   StrBuf q;
   sb_init(&q);
-  sb_puts(&q, "SELECT count(DISTINCT f.run_id) FROM findings f JOIN runs r ON r.id = f.run_id"
-              " WHERE r.exploration_id = ? AND f.signature IN (");
+  sb_puts(&q, "SELECT count(*) FROM runs r WHERE r.exploration_id = ? AND (0");
   int k = 0;
   for (size_t j = 0; j < b->nobs; j++) {
     const Distinct *d = &fs->v[b->obs[j]];
-    if (d->kind == b->kind) sb_printf(&q, "%s'%016llx'", k++ ? ", " : "", (unsigned long long)d->sig);
+    if (d->kind == b->kind)
+      k++, sb_printf(&q, " OR instr(r.signatures, '%016llx') > 0", (unsigned long long)d->sig);
   }
   sb_puts(&q, ")");
   sqlite3_stmt *st;
@@ -358,6 +376,7 @@ int cli_merge(int argc, char **argv) {
     char *attach = attach_sql(argv[i]);
     if (exec(db, attach, err, sizeof err) || exec(db, "BEGIN IMMEDIATE", err, sizeof err) ||
         exec(db, merge_runs_sql, err, sizeof err) ||
+        exec(db, ver >= 4 ? merge_signatures_sql : merge_signatures_old_sql, err, sizeof err) ||
         exec(db, v1 ? merge_events_v1_sql : ver == 2 ? merge_events_v2_sql : merge_events_sql,
              err, sizeof err) ||
         (!v1 && exec(db, merge_bugs_sql, err, sizeof err)) ||

@@ -195,8 +195,8 @@ SimEvent *run_event(SimRun *r, int32_t tid, int op, int32_t obj) {
   return e;
 }
 
-RunFinding *run_finding(SimRun *r, int kind, int32_t ev, int32_t tid,
-                        int32_t obj, uint64_t sig, const char *fmt, ...) {
+RunFinding *run_finding_told(SimRun *r, int kind, int32_t ev, int32_t tid, int32_t obj,
+                             uint64_t sig, RunTell tell) {
   UTIL_GROW(r->findings, (size_t)r->nfindings + 1, r->cap_findings);
   RunFinding *f = &r->findings[r->nfindings++];
   f->kind = (uint8_t)kind;
@@ -204,8 +204,23 @@ RunFinding *run_finding(SimRun *r, int kind, int32_t ev, int32_t tid,
   f->tid = tid;
   f->obj = obj;
   f->sig = util_fnv_u64(sig, (uint64_t)kind);
+  f->msg = UINT32_MAX;
+  f->tell = tell;
   f->details = UINT32_MAX;
   for (int i = 0; i < FINDING_EVS; i++) f->evs[i] = -1;
+  return f;
+}
+
+const char *run_finding_msg(const SimRun *r, const RunFinding *f, StrBuf *scratch) {
+  if (f->msg != UINT32_MAX) return run_str(r, f->msg);
+  sb_reset(scratch);
+  if (f->tell) f->tell(r, f, scratch);
+  return scratch->s ? scratch->s : "";
+}
+
+RunFinding *run_finding(SimRun *r, int kind, int32_t ev, int32_t tid,
+                        int32_t obj, uint64_t sig, const char *fmt, ...) {
+  RunFinding *f = run_finding_told(r, kind, ev, tid, obj, sig, NULL);
   /* Format aside first: the arguments may point into r->text (names),
      which appending could move. */
   StrBuf b;

@@ -164,12 +164,19 @@ extern const char *const finding_kind_names[FIND__COUNT];
 
 /* A finding made in this run. */
 #define FINDING_EVS 8
+struct RunFinding;
+struct SimRun;
+/* How a finding is told, from the run and the finding alone (its events). */
+typedef void (*RunTell)(const struct SimRun *r, const struct RunFinding *f, StrBuf *out);
+
 typedef struct RunFinding {
   uint8_t kind;
   int32_t ev;       /* the event at which it was detected, or -1 */
   int32_t tid, obj; /* main thread and object involved, or -1 */
   uint64_t sig;     /* signature: equal findings across runs share it */
-  uint32_t msg;     /* offset in run->text of the explanation */
+  uint32_t msg;     /* offset in run->text of the explanation; UINT32_MAX: not told
+                       yet (run_finding_msg tells it) */
+  RunTell tell;     /* ... how, for a finding made by run_finding_told */
   uint32_t details; /* offset in run->text of a JSON object, or UINT32_MAX */
   int32_t evs[FINDING_EVS]; /* events involved (highlighted in reports), -1 unused */
 } RunFinding;
@@ -340,6 +347,16 @@ SimEvent *run_event(SimRun *r, int32_t tid, int op, int32_t obj);
 RunFinding *run_finding(SimRun *r, int kind, int32_t ev, int32_t tid,
                         int32_t obj, uint64_t sig, const char *fmt, ...)
     UTIL_PRINTF(7, 8);
+/*
+** Record a finding told only when its message is asked for: most runs of a
+** racy program repeat findings already known, whose messages nobody reads.
+** 'tell' may use the run and the finding's fields (evs, obj, ...) only.
+*/
+RunFinding *run_finding_told(SimRun *r, int kind, int32_t ev, int32_t tid, int32_t obj,
+                             uint64_t sig, RunTell tell);
+/* The message of finding 'f' of 'r': in the run's text, or told now into
+   'scratch' (reset first). */
+const char *run_finding_msg(const SimRun *r, const RunFinding *f, StrBuf *scratch);
 
 /* Record a warning (one per signature in a run). */
 void run_warning(SimRun *r, int kind, uint64_t sig, const char *name, const char *msg,

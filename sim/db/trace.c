@@ -19,8 +19,8 @@ extern const unsigned long reports_schema_sql_len;
 enum { S_RUN, S_EVENT, S_THREAD, S_OBJECT, S_FINDING, S_EDGE, S__COUNT };
 
 static const char *const sql_of[S__COUNT] = {
-    "INSERT INTO runs(exploration_id, idx, seed, schedule, steps, status, vtime, recorded)"
-    " VALUES (?,?,?,?,?,?,?,?)",
+    "INSERT INTO runs(exploration_id, idx, seed, schedule, steps, status, vtime, recorded,"
+    " signatures) VALUES (?,?,?,?,?,?,?,?,?)",
     "INSERT INTO events(run_id, step, thread, op, object, value, vtime, line,"
     " transition, flags, path, preempted, runnable) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
     "INSERT INTO threads(run_id, tid, name, parent) VALUES (?,?,?,?)",
@@ -184,7 +184,13 @@ static int create_schema(Trace *t) {
                   "ALTER TABLE events ADD COLUMN runnable TEXT;"
                   "DROP VIEW IF EXISTS events_readable;");
     if (!has_column(t, "explorations", "record")) /* version 3: and what 4 has */
-      sb_puts(&b, "ALTER TABLE explorations ADD COLUMN record TEXT;");
+      sb_puts(&b, "ALTER TABLE explorations ADD COLUMN record TEXT;"
+                  "ALTER TABLE runs ADD COLUMN signatures TEXT;" /* (what the runs showed) */
+                  "UPDATE runs SET signatures = (SELECT group_concat(signature, ' ') FROM"
+                  "  (SELECT DISTINCT signature FROM findings f WHERE f.run_id = runs.id))"
+                  "  WHERE status <> 'ok';"
+                  "DROP VIEW IF EXISTS distinct_findings;"
+                  "DROP VIEW IF EXISTS failing_runs;");
     if (query_int(t, "SELECT count(*) FROM sqlite_master WHERE name = 'bugs'", &rc) > 0 &&
         !has_column(t, "bugs", "shrink")) /* version 2's bugs: and 3's search results */
       sb_puts(&b, "ALTER TABLE bugs ADD COLUMN minimal INTEGER;"
@@ -446,8 +452,8 @@ static void merge_members(StrBuf *d, const char *obj) {
   sb_putn(d, in, len);
 }
 
-int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token,
-                  int events, const char *const *replay) {
+int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token, int events,
+                  int findings, const char *const *replay) {
   if (begin_tx(t) != 0) return -1;
   char seed[24];
   util_fmt_hex(seed, sizeof seed, "0x", r->seed, 0);
@@ -460,12 +466,24 @@ int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token,
   sqlite3_bind_text(st, 6, trace_run_status(r), -1, SQLITE_STATIC);
   sqlite3_bind_double(st, 7, r->vtime);
   sqlite3_bind_int(st, 8, events);
+  char sigs[17 * 16];
+  size_t n = 0;
+  for (uint32_t i = 0; i < r->nfindings && n + 17 < sizeof sigs; i++) {
+    int again = 0; /* (each once) */
+    for (uint32_t k = 0; k < i && !again; k++) again = r->findings[k].sig == r->findings[i].sig;
+    if (again) continue;
+    if (n) sigs[n++] = ' ';
+    n += util_fmt_hex(sigs + n, sizeof sigs - n, "", r->findings[i].sig, 16);
+  }
+  if (n) sqlite3_bind_text(st, 9, sigs, (int)n, SQLITE_TRANSIENT);
   if (step_done(t, st)) return -1;
   int64_t run = sqlite3_last_insert_rowid(t->db);
   if (events && record_events(t, run, r) != 0) return -1;
+  if (!findings) return trace_flush(t, 0) != 0 ? -1 : run;
   st = t->st[S_FINDING];
-  StrBuf d;
+  StrBuf d, msg;
   sb_init(&d);
+  sb_init(&msg);
   for (uint32_t i = 0; i < r->nfindings; i++) {
     const RunFinding *f = &r->findings[i];
     char sig[24];
@@ -485,16 +503,18 @@ int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token,
     sqlite3_bind_int64(st, 1, run);
     sqlite3_bind_text(st, 2, finding_kind_names[f->kind], -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, sig, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, run_str(r, f->msg), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, run_finding_msg(r, f, &msg), -1, SQLITE_TRANSIENT);
     if (f->ev >= 0) sqlite3_bind_int64(st, 5, (int64_t)f->ev + 1);
     if (f->tid >= 0) sqlite3_bind_int(st, 6, f->tid);
     if (f->obj >= 0) sqlite3_bind_int(st, 7, f->obj);
     sqlite3_bind_text(st, 8, d.s, (int)d.len, SQLITE_TRANSIENT);
     if (step_done(t, st)) {
       sb_free(&d);
+      sb_free(&msg);
       return -1;
     }
   }
+  sb_free(&msg);
   sb_free(&d);
   if (trace_flush(t, 0) != 0) return -1;
   return run;
@@ -568,6 +588,16 @@ void trace_late_finding(Trace *t, int64_t expl, uint64_t idx, const char *kind, 
 
   char sigs[24];
   snprintf(sigs, sizeof sigs, "%016llx", (unsigned long long)sig);
+  if (sqlite3_prepare_v2(t->db,
+                         "UPDATE runs SET signatures = CASE WHEN signatures IS NULL"
+                         " OR signatures = '' THEN ?1 ELSE signatures || ' ' || ?1 END"
+                         " WHERE id = ?2",
+                         -1, &st, NULL) != SQLITE_OK)
+    return;
+  sqlite3_bind_text(st, 1, sigs, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 2, run);
+  sqlite3_step(st);
+  sqlite3_finalize(st);
   StrBuf d;
   sb_init(&d);
   sb_puts(&d, "{\"events\":[");

@@ -41,14 +41,15 @@ void trace_close(Trace *t);
 int64_t trace_begin(Trace *t, const TraceExploration *x);
 
 /*
-** Record a run: its row, and with 'events' its threads, objects and events.
-** Its findings are always recorded (with 'replay' per finding, may be NULL):
-** their details are {"events": [steps], "replay": ...} and the members of
-** the finding's own details object (RunFinding.details), if it has one.
-** Returns the run id, or -1 on a write error (see trace_error).
+** Record a run: its row (with its findings' signatures), and with 'events'
+** its threads, objects and events, with 'findings' its findings (with
+** 'replay' per finding, may be NULL): their details are {"events": [steps],
+** "replay": ...} and the members of the finding's own details object
+** (RunFinding.details), if it has one.  Returns the run id, or -1 on a write
+** error (see trace_error).
 */
-int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token,
-                  int events, const char *const *replay);
+int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token, int events,
+                  int findings, const char *const *replay);
 
 /* Record an edge of the lock-order graph. */
 void trace_lock_edge(Trace *t, int64_t expl, const char *from, const char *to,

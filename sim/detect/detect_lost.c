@@ -109,21 +109,24 @@ static void add_read(LostDetector *d, Loc *l, int32_t tid, int32_t ev) {
   x->version = l->version;
 }
 
+static void tell(const SimRun *r, const RunFinding *f, StrBuf *b) {
+  const SimEvent *er = &r->events[f->evs[0]], *el = &r->events[f->evs[1]],
+                 *ew = &r->events[f->evs[2]];
+  sb_printf(b, "lost update on '%s': %s read ", obj_name(r, f->obj), thread_name(r, er->tid));
+  run_format_value(r, &er->value, b);
+  run_puts_where(r, er->site, er->line, b);
+  sb_printf(b, ", then %s wrote ", thread_name(r, el->tid));
+  run_format_value(r, &el->value, b);
+  run_puts_where(r, el->site, el->line, b);
+  sb_printf(b, ", then %s wrote ", thread_name(r, ew->tid));
+  run_format_value(r, &ew->value, b);
+  run_puts_where(r, ew->site, ew->line, b);
+  sb_printf(b, " from its stale read, overwriting %s's write unseen",
+            thread_name(r, el->tid));
+}
+
 static void report(SimRun *r, int32_t obj, int32_t rd, int32_t w_lost, int32_t w) {
   const SimEvent *er = &r->events[rd], *el = &r->events[w_lost], *ew = &r->events[w];
-  StrBuf b;
-  sb_init(&b);
-  sb_printf(&b, "lost update on '%s': %s read ", obj_name(r, obj), thread_name(r, er->tid));
-  run_format_value(r, &er->value, &b);
-  run_puts_where(r, er->site, er->line, &b);
-  sb_printf(&b, ", then %s wrote ", thread_name(r, el->tid));
-  run_format_value(r, &el->value, &b);
-  run_puts_where(r, el->site, el->line, &b);
-  sb_printf(&b, ", then %s wrote ", thread_name(r, ew->tid));
-  run_format_value(r, &ew->value, &b);
-  run_puts_where(r, ew->site, ew->line, &b);
-  sb_printf(&b, " from its stale read, overwriting %s's write unseen",
-            thread_name(r, el->tid));
   /* the location and the lines, not which thread went first: two threads
      running the same code in either order are one lost update */
   int32_t ln[3] = {er->line, el->line, ew->line};
@@ -134,9 +137,8 @@ static void report(SimRun *r, int32_t obj, int32_t rd, int32_t w_lost, int32_t w
     }
   uint64_t sig = detect_sig_str(UTIL_FNV_INIT, obj_name(r, obj));
   for (int i = 0; i < 3; i++) sig = detect_sig_num(sig, ln[i]);
-  RunFinding *f = run_finding(r, FIND_LOST_UPDATE, w, ew->tid, obj, sig, "%s", b.s);
+  RunFinding *f = run_finding_told(r, FIND_LOST_UPDATE, w, ew->tid, obj, sig, tell);
   f->evs[0] = rd, f->evs[1] = w_lost, f->evs[2] = w;
-  sb_free(&b);
 }
 
 static void lost_event(Detector *base, SimRun *r, uint32_t ev) {

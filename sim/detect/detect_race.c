@@ -113,6 +113,20 @@ static const char *verb(const SimEvent *e, int past) {
   return past ? "wrote" : "writes";
 }
 
+static void tell(const SimRun *r, const RunFinding *f, StrBuf *m) {
+  const SimEvent *a = &r->events[f->evs[0]], *b = &r->events[f->evs[1]];
+  sb_printf(m, "data race on '%s': %s %s ", obj_name(r, f->obj), thread_name(r, a->tid),
+            verb(a, 1));
+  run_format_value(r, &a->value, m);
+  run_puts_where(r, a->site, a->line, m);
+  sb_printf(m, ", and %s %s ", thread_name(r, b->tid), verb(b, 0));
+  if (b->op == OP_READ) sb_puts(m, "it");
+  else run_format_value(r, &b->value, m);
+  run_puts_where(r, b->site, b->line, m);
+  sb_puts(m, ", with nothing ordering the two (no lock, event, queue, join or barrier "
+             "between them)");
+}
+
 static void report(RaceDetector *d, SimRun *r, int32_t obj, int32_t first, int32_t second) {
   const SimEvent *a = &r->events[first], *b = &r->events[second];
   int32_t la = a->line, lb = b->line;
@@ -123,21 +137,8 @@ static void report(RaceDetector *d, SimRun *r, int32_t obj, int32_t first, int32
   for (int i = 0; i < d->nsigs; i++)
     if (d->sigs[i] == sig) return;
   if (d->nsigs < 32) d->sigs[d->nsigs++] = sig;
-  StrBuf m;
-  sb_init(&m);
-  sb_printf(&m, "data race on '%s': %s %s ", obj_name(r, obj), thread_name(r, a->tid),
-            verb(a, 1));
-  run_format_value(r, &a->value, &m);
-  run_puts_where(r, a->site, a->line, &m);
-  sb_printf(&m, ", and %s %s ", thread_name(r, b->tid), verb(b, 0));
-  if (b->op == OP_READ) sb_puts(&m, "it");
-  else run_format_value(r, &b->value, &m);
-  run_puts_where(r, b->site, b->line, &m);
-  sb_puts(&m, ", with nothing ordering the two (no lock, event, queue, join or barrier "
-              "between them)");
-  RunFinding *f = run_finding(r, FIND_DATA_RACE, second, b->tid, obj, sig, "%s", m.s);
+  RunFinding *f = run_finding_told(r, FIND_DATA_RACE, second, b->tid, obj, sig, tell);
   f->evs[0] = first, f->evs[1] = second;
-  sb_free(&m);
 }
 
 /* FastTrack's read and write rules. */

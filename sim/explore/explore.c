@@ -292,6 +292,7 @@ static void explore_free(Explore *x) {
   sb_free(&x->params_cli);
   sb_free(&x->params_db);
   sb_free(&x->listing);
+  sb_free(&x->scratch);
   sb_free(&x->events_json);
   free(x->seen);
   free(x->causes);

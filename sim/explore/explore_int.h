@@ -70,6 +70,7 @@ typedef struct Explore {
   double dfs_frac;
   int dfs_keyed;
   StrBuf listing; /* replay: the run, step by step */
+  StrBuf scratch; /* a finding's message, told when it is needed */
   StrBuf events_json;
   char err[1024];
 } Explore;

@@ -175,7 +175,7 @@ static void show_run(Explore *x, Distinct *d, const SimRun *r, const RunFinding 
   d->steps = r->steps;
   d->preemptions = r->preemptions;
   free(d->message);
-  d->message = util_xstrdup(run_str(r, f->msg));
+  d->message = util_xstrdup(run_finding_msg(r, f, &x->scratch));
   free(d->dec);
   d->ndec = r->ndecisions;
   d->dec = util_xmalloc(sizeof(Decision) * (r->ndecisions ? r->ndecisions : 1));
@@ -190,7 +190,7 @@ static void show_run(Explore *x, Distinct *d, const SimRun *r, const RunFinding 
     for (uint32_t i = 0; i < r->nfindings; i++) {
       const RunFinding *g = &r->findings[i];
       if (g->kind == FIND_LOST_UPDATE || g->kind == FIND_DATA_RACE)
-        finding_add_with(d, g->sig, run_str(r, g->msg));
+        finding_add_with(d, g->sig, run_finding_msg(r, g, &x->scratch));
     }
   }
   if (!*token) *token = explore_token(x, r);
@@ -388,7 +388,9 @@ static int process_run(Explore *x, SimRun *r) {
     int by_seed = x->strat->ops->flags & STRAT_BY_SEED;
     if (!token && (events || (!by_seed && (x->o->record != RECORD_NONE || failing))))
       token = explore_token(x, r);
-    if (trace_run(x->trace, x->expl_id, r, token, events, x->replays) < 0) {
+    int shown = 0; /* the run a signature shows keeps its findings' rows */
+    for (uint32_t i = 0; i < r->nfindings && !shown; i++) shown = x->replays[i] != NULL;
+    if (trace_run(x->trace, x->expl_id, r, token, events, events || shown, x->replays) < 0) {
       snprintf(x->err, sizeof x->err, "cannot write the trace database: %s",
                trace_error(x->trace));
       free_own(own, r->nfindings);

@@ -50,11 +50,13 @@ static void attempt_free(Attempt *a) {
 
 /* Keep the messages of run 'r' that tell the bug 'a' found. */
 static void attempt_words(Attempt *a, const SimRun *r, const uint64_t *need, int nneed) {
+  StrBuf m;
+  sb_init(&m);
   for (uint32_t i = 0; i < r->nfindings; i++) {
     const RunFinding *f = &r->findings[i];
-    if (f->sig == need[0] && !a->head_msg) a->head_msg = util_xstrdup(run_str(r, f->msg));
+    if (f->sig == need[0] && !a->head_msg) a->head_msg = util_xstrdup(run_finding_msg(r, f, &m));
     if (f->sig == need[nneed - 1] && !a->rep_msg) {
-      a->rep_msg = util_xstrdup(run_str(r, f->msg));
+      a->rep_msg = util_xstrdup(run_finding_msg(r, f, &m));
       Distinct tmp;
       memset(&tmp, 0, sizeof tmp);
       explore_describe_obs(&tmp, r, f);
@@ -62,6 +64,7 @@ static void attempt_words(Attempt *a, const SimRun *r, const uint64_t *need, int
       free(tmp.where);
     }
   }
+  sb_free(&m);
 }
 
 /* Does run 'r' show every signature of need[0..nneed)?  (A cut run shows nothing.) */

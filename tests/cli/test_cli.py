@@ -1486,8 +1486,9 @@ class Help(RacesimTest):
 # ---- 10. report --run N: the run index users see ---------------------------------
 
 class Record(RacesimTest):
-    """--record failing[:K]: every run's row and every finding, the events of
-    the first K failing runs of each signature (README: What is kept)."""
+    """--record failing[:K]: every run's row with its findings' signatures;
+    the events and findings rows of the first K failing runs of each
+    signature (README: What is kept)."""
 
     def explore(self, *args, script=None):
         name = script or self.write("c.lua", LOST_UPDATE)
@@ -1497,12 +1498,24 @@ class Record(RacesimTest):
         db = sqlite3.connect(self.path("t.db"))
         runs = db.execute("SELECT id, idx, recorded, schedule, seed, status FROM runs"
                           " ORDER BY idx").fetchall()
-        sigs = {}
+        sigs = {run_id: set(s.split()) for run_id, s in
+                db.execute("SELECT id, signatures FROM runs WHERE signatures <> ''")}
+        rows = {}
         for run_id, sig in db.execute("SELECT run_id, signature FROM findings"):
-            sigs.setdefault(run_id, set()).add(sig)
+            rows.setdefault(run_id, set()).add(sig)
+        for run_id, mine in rows.items():  # a run's rows are its signatures, all of them
+            self.assertEqual(mine, sigs.get(run_id), "run id %d" % run_id)
+        self.with_rows = set(rows)
         with_events = {x for (x,) in db.execute("SELECT DISTINCT run_id FROM events")}
         record = db.execute("SELECT record FROM explorations").fetchone()[0]
+        # what the view counts is every run's, kept or not
+        self.counts = dict(db.execute("SELECT signature, runs FROM distinct_findings"))
         db.close()
+        mine = {}
+        for v in sigs.values():
+            for g in v:
+                mine[g] = mine.get(g, 0) + 1
+        self.assertEqual(self.counts, mine)
         return runs, sigs, with_events, record
 
     def assertKeeps(self, keep, runs, sigs, with_events):
@@ -1517,6 +1530,7 @@ class Record(RacesimTest):
                     kept[g] = kept.get(g, 0) + 1
             self.assertEqual(bool(recorded), want, "run %d: recorded %s" % (idx, recorded))
             self.assertEqual(run_id in with_events, want, "run %d: events" % idx)
+            self.assertEqual(run_id in self.with_rows, want, "run %d: findings rows" % idx)
             # a kept run has its token; a random run not kept is replayed by its seed
             self.assertEqual(schedule is not None, want, "run %d: schedule" % idx)
         return kept
@@ -1527,7 +1541,7 @@ class Record(RacesimTest):
         self.assertEqual(len(runs), 300)
         failing = [x for x in runs if x[5] == "finding"]
         self.assertGreater(len(failing), 40, "the scenario should fail often")
-        self.assertEqual(sum(1 for x in runs if x[0] in sigs), len(failing))  # every finding kept
+        self.assertEqual(sum(1 for x in runs if x[0] in sigs), len(failing))  # every one says what
         kept = self.assertKeeps(10, runs, sigs, events)
         self.assertTrue(kept and all(n >= 10 for n in kept.values()), kept)
         self.assertLess(len(events), len(failing))
@@ -1547,13 +1561,14 @@ class Record(RacesimTest):
         runs, sigs, events, record = self.explore("--record", "none")
         self.assertEqual(record, "none")
         self.assertEqual(events, set())
-        self.assertTrue(sigs)  # the findings are there all the same
-        first, seen = set(), set()  # a bug's first run keeps the token it shows
+        self.assertTrue(sigs)  # what the runs showed is there all the same
+        first, seen = set(), set()  # a bug's first run keeps the token and rows it shows
         for x in runs:
             if sigs.get(x[0], set()) - seen:
                 first.add(x[0])
             seen |= sigs.get(x[0], set())
         self.assertTrue(all(x[2] == 0 and (x[3] is not None) == (x[0] in first) for x in runs))
+        self.assertEqual(self.with_rows, first)
 
     def test_dfs_runs_keep_their_token(self):
         runs, sigs, events, record = self.explore("--strategy", "dfs")

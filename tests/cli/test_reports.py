@@ -429,11 +429,35 @@ class ReportBugs(Base):
         return x, out
 
     def test_database_of_schema_version_1(self):
-        # what version 2 added taken away: the report reads it as it is,
-        # each distinct finding a bug of its own, and leaves it as it was
+        # what versions 2 to 4 added taken away: the report reads it as it
+        # is, each distinct finding a bug of its own, and leaves it as it was.
+        # A version 1 database has every failing run's findings: as --record all keeps them.
+        os.remove(self.db)
+        code, out, err = racesim("run", self.path("lost.lua"), "--db", self.db, "--runs", "100",
+                                 "--seed", "3", "--record", "all")
+        self.assertEqual(code, 1, err)
+        self.distinct = {sig: (kind, runs, first) for kind, sig, runs, first in self.query(
+            "SELECT kind, signature, runs, first_run FROM distinct_findings")}
         x, out = self.without_bugs_rows()
         con = sqlite3.connect(self.db)
         con.executescript("""
+            DROP VIEW failing_runs; DROP VIEW distinct_findings;
+            CREATE VIEW failing_runs AS
+              SELECT r.id AS run_id, r.exploration_id, r.idx, r.seed, r.schedule, r.steps,
+                     r.status, x.script, x.strategy,
+                     (SELECT group_concat(DISTINCT f.kind) FROM findings f
+                      WHERE f.run_id = r.id) AS kinds
+              FROM runs r JOIN explorations x ON x.id = r.exploration_id
+              WHERE r.status <> 'ok';
+            CREATE VIEW distinct_findings AS
+              SELECT r.exploration_id, f.kind, f.signature, COUNT(DISTINCT f.run_id) AS runs,
+                     MIN(r.idx) AS first_run,
+                     (SELECT f2.message FROM findings f2 JOIN runs r2 ON r2.id = f2.run_id
+                       WHERE f2.signature = f.signature AND r2.exploration_id = r.exploration_id
+                       ORDER BY r2.idx LIMIT 1) AS message
+              FROM findings f JOIN runs r ON r.id = f.run_id
+              GROUP BY r.exploration_id, f.kind, f.signature;
+            ALTER TABLE runs DROP COLUMN signatures; ALTER TABLE explorations DROP COLUMN record;
             DROP VIEW findings_by_bug; DROP TABLE bug_evidence; DROP TABLE bugs;
             DROP VIEW events_readable; ALTER TABLE events DROP COLUMN path;
             CREATE VIEW events_readable AS

@@ -99,7 +99,10 @@ static int count(World *w, int kind) {
 
 static const char *message(World *w, int kind) {
   for (uint32_t i = 0; i < w->r.nfindings; i++)
-    if (w->r.findings[i].kind == kind) return run_str(&w->r, w->r.findings[i].msg);
+    if (w->r.findings[i].kind == kind) {
+      static StrBuf m; /* (a test: the last message asked for) */
+      return run_finding_msg(&w->r, &w->r.findings[i], &m);
+    }
   return "";
 }
 

@@ -55,13 +55,18 @@ static void test_create_and_record(void) {
   const char *own = "{\"waits\":[{\"thread\":\"MainThread\"}]}";
   f->details = run_text(&r, own, strlen(own));
   const char *replay[] = {"racesim replay s.lua --seed 0x1", NULL};
-  CHECK(trace_run(t, e, &r, "TOKEN", 1, replay) > 0);
+  CHECK(trace_run(t, e, &r, "TOKEN", 1, 1, replay) > 0);
+  CHECK(trace_run(t, e, &r, NULL, 0, 0, NULL) > 0); /* a failing run not kept: its row */
   run_reset(&r);
-  CHECK(trace_run(t, e, &r, NULL, 0, NULL) > 0);
-  trace_end(t, e, 2, 1, 0, 0, "done", "threads");
+  CHECK(trace_run(t, e, &r, NULL, 0, 1, NULL) > 0);
+  trace_end(t, e, 3, 1, 0, 0, "done", "threads");
   trace_close(t);
   CHECK_EQ_INT(scalar("t1.db", "PRAGMA user_version"), TRACE_SCHEMA_VERSION);
-  CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM runs"), 2);
+  CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM runs"), 3);
+  /* every failing run names its signatures, each once, whether its findings are kept or not */
+  CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM runs WHERE status = 'finding' AND"
+                               " length(signatures) = 33 AND signatures LIKE '% %'"), 2);
+  CHECK_EQ_INT(scalar("t1.db", "SELECT count(DISTINCT run_id) FROM findings"), 1);
   CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM events"), 1);
   CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM findings WHERE kind='assertion'"), 1);
   /* a finding's own details are merged into the object the database keeps */
@@ -72,8 +77,8 @@ static void test_create_and_record(void) {
                                " '{\"events\":[],\"replay\":\"racesim replay s.lua --seed 0x1\"}'"),
                1);
   CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM events_readable WHERE object='counter' AND value='7'"), 1);
-  CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM failing_runs"), 1);
-  CHECK_EQ_INT(scalar("t1.db", "SELECT runs FROM distinct_findings WHERE kind='assertion'"), 1);
+  CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM failing_runs"), 2);
+  CHECK_EQ_INT(scalar("t1.db", "SELECT runs FROM distinct_findings WHERE kind='assertion'"), 2); /* kept or not */
   CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM explorations WHERE status='done'"), 1);
   /* opening it again appends */
   t = trace_open("t1.db", err, sizeof err);
