@@ -95,6 +95,15 @@ void run_copy(SimRun *dst, const SimRun *src) {
   if (src->text.len) sb_putn(&dst->text, src->text.s, src->text.len);
 }
 
+void run_take(SimRun *dst, SimRun *src) {
+  SimRun old = *dst;
+  *dst = *src;
+  *src = old;
+  src->script = dst->script, src->fnames = dst->fnames;
+  for (int32_t i = 0; i < dst->nthreads; i++) dst->threads[i].co = NULL;
+  run_reset(src);
+}
+
 uint32_t run_text(SimRun *r, const char *s, size_t n) {
   if (r->text.s && s >= r->text.s && s < r->text.s + r->text.cap) {
     char *copy = util_xmalloc(n + 1); /* from the arena itself, which may move */

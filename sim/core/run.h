@@ -335,6 +335,10 @@ void run_reset(SimRun *r);
 /* Make 'dst' a copy of 'src' (no Lua state: thread coroutines are not
    copied); dst's arrays keep their capacity. */
 void run_copy(SimRun *dst, const SimRun *src);
+/* Move the run in 'src' into 'dst', and dst's memory into 'src' to reuse (a
+   run handed from a worker's engine to the writer, uncopied); src keeps
+   what its engine set once (script, function names). */
+void run_take(SimRun *dst, SimRun *src);
 
 SimThread *run_new_thread(SimRun *r, const char *name, int32_t parent);
 SimObject *run_new_object(SimRun *r, const struct ObjClass *cls,

@@ -60,18 +60,14 @@ static void rehash(Coverage *c) {
   reindex(c);
 }
 
-/* Count 'item' once for run 'run'. */
-static void see(Coverage *c, const char *object, const char *kind, const char *item,
-                uint64_t run) {
+/* The item (object, kind, item), made with no runs if it is new. */
+static Item *item_of(Coverage *c, const char *object, const char *kind, const char *item) {
   if (c->n * 2 >= c->nslots) rehash(c);
   size_t at = hash3(object, kind, item) & (c->nslots - 1);
   while (c->slots[at] != UINT32_MAX) {
     Item *x = &c->v[c->slots[at]];
-    if (!strcmp(x->object, object) && !strcmp(x->kind, kind) && !strcmp(x->item, item)) {
-      if (x->last_run != run) x->runs++, x->last_run = run;
-      if (run < x->first_run) x->first_run = run;
-      return;
-    }
+    if (!strcmp(x->object, object) && !strcmp(x->kind, kind) && !strcmp(x->item, item))
+      return x;
     at = (at + 1) & (c->nslots - 1);
   }
   UTIL_GROW(c->v, c->n + 1, c->cap);
@@ -79,8 +75,27 @@ static void see(Coverage *c, const char *object, const char *kind, const char *i
   x->object = util_xstrdup(object);
   x->kind = util_xstrdup(kind);
   x->item = util_xstrdup(item);
-  x->runs = 1, x->first_run = x->last_run = run;
+  x->runs = 0, x->first_run = x->last_run = UINT64_MAX;
   c->slots[at] = (uint32_t)c->n++;
+  return x;
+}
+
+/* Count 'item' once for run 'run'. */
+static void see(Coverage *c, const char *object, const char *kind, const char *item,
+                uint64_t run) {
+  Item *x = item_of(c, object, kind, item);
+  if (x->last_run != run) x->runs++, x->last_run = run;
+  if (run < x->first_run) x->first_run = run;
+}
+
+void coverage_merge(Coverage *dst, const Coverage *src) {
+  for (size_t i = 0; i < src->n; i++) {
+    const Item *s = &src->v[i];
+    Item *x = item_of(dst, s->object, s->kind, s->item);
+    x->runs += s->runs;
+    if (s->first_run < x->first_run) x->first_run = s->first_run;
+    x->last_run = UINT64_MAX; /* (the runs of two coverages are distinct) */
+  }
 }
 
 /* Does event 'ev' count in the order of 'op' (a success, not a timeout)? */

@@ -19,6 +19,8 @@ Coverage *coverage_new(void);
 void coverage_free(Coverage *c);
 /* Add what run 'r' exercised (from its events). */
 void coverage_add_run(Coverage *c, const SimRun *r);
+/* Add what 'src' saw (other runs than dst's: a worker's) to 'dst'. */
+void coverage_merge(Coverage *dst, const Coverage *src);
 /*
 ** The exploration is over: renumber the first runs with 'fn' (if not NULL:
 ** dfs subtrees) and order the items by first run, then name, so that the

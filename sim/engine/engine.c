@@ -28,6 +28,8 @@ SimRun *engine_run(Sim *e, Strategy *s, DetectorSet *dets, uint64_t i, uint64_t 
 
 SimRun *engine_result(Sim *e) { return sched_result(e); }
 
+void engine_take_run(Sim *e, SimRun *out) { run_take(out, sched_result(e)); }
+
 const char *engine_error(const Sim *e, const Strategy *s) {
   return s && s->err[0] ? s->err : sched_error(e);
 }

@@ -63,6 +63,9 @@ void engine_close(Sim *e);
 SimRun *engine_run(Sim *e, Strategy *s, DetectorSet *dets, uint64_t i, uint64_t number);
 /* The last run made. */
 SimRun *engine_result(Sim *e);
+/* Move the last run made into 'out' (run_take): the engine reuses out's
+   memory for its next run. */
+void engine_take_run(Sim *e, SimRun *out);
 /* Why the last run failed before any thread (END_SETUP) or diverged: the
    strategy's word if it has one, else the engine's. */
 const char *engine_error(const Sim *e, const Strategy *s);

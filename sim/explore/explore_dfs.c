@@ -137,7 +137,8 @@ static void *worker_main(void *arg) {
         int keep = r && r->end != END_PRUNED;
         if (keep) {
           Slot *slot = &w->ring[at];
-          run_copy(&slot->run, r);
+          engine_take_run(w->sim, &slot->run);
+          r = &slot->run;
           snprintf(slot->err, sizeof slot->err, "%s", run_error(s, w->sim));
           slot->sub = (uint32_t)(s - d->sub);
           slot->frac = strategy_dfs_fraction(s->strat);

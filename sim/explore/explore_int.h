@@ -71,6 +71,8 @@ typedef struct Explore {
   int dfs_keyed;
   StrBuf listing; /* replay: the run, step by step */
   StrBuf scratch; /* a finding's message, told when it is needed */
+  char *given_token; /* the token of the run being merged, made by its maker */
+  int cov_by_makers; /* coverage is counted where runs are made (--jobs) */
   StrBuf events_json;
   char err[1024];
 } Explore;
@@ -88,6 +90,8 @@ typedef struct Explore {
 
 typedef struct Slot {
   SimRun run;
+  char *token; /* its schedule token, if its maker made it (or NULL) */
+  int none;    /* the strategy had no run left */
   char err[256];
   uint32_t sub; /* dfs: the subtree, and the fraction of it explored */
   double frac;
@@ -100,7 +104,9 @@ typedef struct Worker {
   Sim *sim;
   Strategy *strat;
   DetectorSet dets;
-  void *ctx;       /* explore_dfs.c's state */
+  void *ctx;       /* explore_dfs.c's state, or explore_workers.c's */
+  TokenCoder *coder; /* random, pct: the tokens of its runs ... */
+  Coverage *cov;     /* ... and their coverage, merged at the end */
   Slot ring[RING];
   int head, count; /* ring: next to take, how many ready */
   int done;        /* no more runs will come */

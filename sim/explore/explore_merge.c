@@ -348,7 +348,8 @@ static int records_events(Explore *x, const SimRun *r) {
 ** subtrees): a finding shows the run with the lowest index.
 */
 static int process_run(Explore *x, SimRun *r) {
-  char *token = NULL;
+  char *token = x->given_token; /* (ours now) */
+  x->given_token = NULL;
   x->nseen = 0;
   UTIL_GROW(x->replays, (size_t)r->nfindings + 1, x->cap_replays);
   for (uint32_t i = 0; i < r->nfindings; i++) {
@@ -449,7 +450,7 @@ int explore_handle_run(Explore *x, SimRun *r, const char *err, uint64_t budget) 
   x->runs++;
   x->steps += r->steps;
   if (x->lg) lockgraph_add_run(x->lg, r);
-  if (x->cov) coverage_add_run(x->cov, r);
+  if (x->cov && !x->cov_by_makers) coverage_add_run(x->cov, r);
   if (replay) explore_describe_run(x, r);
   if (process_run(x, r) != 0) return -1;
   explore_progress(x, budget, 0);

@@ -1,7 +1,7 @@
 /*
 ** explore_workers.c - random and pct runs on every core (--jobs): worker
-** threads with engines of their own, their runs handed to the main thread
-** in index order.
+** threads with engines of their own, their runs handed to the main thread,
+** which merges them in index order.
 */
 #include "explore_int.h"
 
@@ -28,54 +28,106 @@
 /* ---- parallel runs (--jobs) ------------------------------------------ */
 
 /*
-** Worker w runs the runs w, w+J, w+2J... (random and pct: each run depends
-** only on its index) in its own Lua state and hands each finished run to
-** the main thread through a small ring; the main thread takes them strictly
-** in index order, so everything merged and recorded is as with one job.
+** Random and pct runs on every core.  Run k of the shard depends only on k,
+** so whoever makes it makes the same run: the workers and the main thread
+** claim the next k from one counter (an atomic add, no lock), make the run
+** on their own engine, prepare what its record needs (the run itself moved,
+** not copied, into its slot; its schedule token where its seed does not
+** replay it; its coverage, in the maker's own table), and publish it in slot
+** k % RING.  The main thread merges and records the runs strictly in k order,
+** so everything is as with one job; it makes runs too while the next one to
+** merge is not ready, but never one whose slot is not free (it alone frees
+** them).  Threads sleep only when there is nothing to do (a full ring, or
+** the next run not made yet), and are woken only if they sleep.
 */
+typedef struct Pool {
+  Explore *x;
+  Slot slot[RING];
+  atomic_uint_fast64_t ready[RING]; /* k + 1 once slot k % RING holds run k */
+  atomic_uint_fast64_t next;        /* the next k to claim */
+  atomic_uint_fast64_t merged;      /* runs merged: k's slot is free when k < merged + RING */
+  atomic_int stop;
+  atomic_int main_sleeps, workers_sleep;
+  uint64_t limit; /* k < limit */
+  pthread_mutex_t mu;
+  pthread_cond_t cv_main, cv_workers;
+} Pool;
+
+/* Run k of this shard: its index in the exploration. */
+static uint64_t index_of(const Explore *x, uint64_t k) {
+  return x->o->shard + k * x->o->nshards;
+}
+
+/* Claim the next run, if its slot is free (below 'cap'): its k, or UINT64_MAX. */
+static uint64_t claim(Pool *p, uint64_t cap) {
+  uint64_t k = atomic_load(&p->next);
+  while (k < p->limit && k < cap)
+    if (atomic_compare_exchange_weak(&p->next, &k, k + 1)) return k;
+  return UINT64_MAX;
+}
+
+/*
+** Make run k on engine 'sim' into its slot, with what its record needs.
+** Returns 0, or -1 when the strategy has no run left.
+*/
+static int make_run(Pool *p, uint64_t k, Sim *sim, Strategy *strat, DetectorSet *dets,
+                    TokenCoder *coder, Coverage *cov) {
+  Explore *x = p->x;
+  uint64_t i = index_of(x, k);
+  SimRun *r = engine_run(sim, strat, dets, i, i);
+  Slot *slot = &p->slot[k % RING];
+  free(slot->token);
+  slot->token = NULL;
+  if (!r) {
+    slot->none = 1;
+  } else {
+    slot->none = 0;
+    engine_take_run(sim, &slot->run);
+    snprintf(slot->err, sizeof slot->err, "%s", engine_error(sim, strat));
+    r = &slot->run;
+    if (r->end != END_CUT && r->end != END_PRUNED && r->end != END_DIVERGED &&
+        r->end != END_SETUP) {
+      if (cov) coverage_add_run(cov, r);
+      if (x->trace && !(strat->ops->flags & STRAT_BY_SEED))
+        slot->token = token_encode_run(coder, x->digest, x->params_text.s, r);
+    }
+  }
+  atomic_store(&p->ready[k % RING], k + 1);
+  if (atomic_load(&p->main_sleeps)) {
+    pthread_mutex_lock(&p->mu);
+    pthread_cond_signal(&p->cv_main);
+    pthread_mutex_unlock(&p->mu);
+  }
+  return r ? 0 : -1;
+}
 
 static void *worker_main(void *arg) {
   Worker *w = arg;
-  Explore *x = w->x;
+  Pool *p = w->ctx;
   /* the engine is made here, so that its memory comes from this thread's
      malloc arena: shared with the main thread's, every allocation would
      contend for one lock */
   if (explore_worker_engine(w) != 0) {
-    pthread_mutex_lock(&w->mu);
-    w->done = w->failed = 1;
-    pthread_cond_broadcast(&w->cv);
-    pthread_mutex_unlock(&w->mu);
+    w->failed = 1;
     return NULL;
   }
-  uint64_t stride = (uint64_t)w->jobs * x->o->nshards;
-  for (uint64_t i = x->o->shard + (uint64_t)w->id * x->o->nshards; i < x->o->runs; i += stride) {
-    pthread_mutex_lock(&w->mu);
-    while (w->count == RING && !x->stop) {
-      w->waiting = 1;
-      pthread_cond_wait(&w->cv, &w->mu);
-      w->waiting = 0;
+  w->coder = token_coder_new();
+  if (p->x->cov) w->cov = coverage_new();
+  while (!atomic_load(&p->stop) && !explore_signal) {
+    uint64_t k = claim(p, atomic_load(&p->merged) + RING);
+    if (k == UINT64_MAX) {
+      if (atomic_load(&p->next) >= p->limit) break; /* every run is claimed */
+      pthread_mutex_lock(&p->mu); /* a full ring: sleep until the main thread frees a slot */
+      atomic_store(&p->workers_sleep, 1);
+      uint64_t n = atomic_load(&p->next);
+      if (!atomic_load(&p->stop) && n < p->limit && n >= atomic_load(&p->merged) + RING)
+        util_cond_wait_ms(&p->cv_workers, &p->mu, 50);
+      atomic_store(&p->workers_sleep, 0);
+      pthread_mutex_unlock(&p->mu);
+      continue;
     }
-    int stop = x->stop || explore_signal;
-    int at = (w->head + w->count) % RING; /* a free slot: only this thread fills it */
-    pthread_mutex_unlock(&w->mu);
-    if (stop) break;
-    double t0 = util_now();
-    SimRun *r = engine_run(w->sim, w->strat, &w->dets, i, i);
-    if (!r) break;
-    Slot *slot = &w->ring[at];
-    run_copy(&slot->run, r);
-    snprintf(slot->err, sizeof slot->err, "%s", engine_error(w->sim, w->strat));
-    pthread_mutex_lock(&w->mu);
-    w->count++;
-    /* wake the main thread for a batch, not for every run */
-    if (w->main_waiting && (w->count >= RING / 2 || util_now() - t0 > WAKE_AFTER))
-      pthread_cond_broadcast(&w->cv);
-    pthread_mutex_unlock(&w->mu);
+    if (make_run(p, k, w->sim, w->strat, &w->dets, w->coder, w->cov) != 0) break;
   }
-  pthread_mutex_lock(&w->mu);
-  w->done = 1;
-  pthread_cond_broadcast(&w->cv);
-  pthread_mutex_unlock(&w->mu);
   return NULL;
 }
 
@@ -102,6 +154,8 @@ int explore_worker_engine(Worker *w) {
 }
 
 void explore_worker_close(Worker *w) {
+  token_coder_free(w->coder);
+  coverage_free(w->cov);
   strategy_destroy(w->strat);
   engine_close(w->sim);
   detect_close(&w->dets);
@@ -110,64 +164,82 @@ void explore_worker_close(Worker *w) {
   pthread_cond_destroy(&w->cv);
 }
 
-/*
-** The main thread makes every jobs-th run itself and takes the others from
-** the workers' rings, all in index order.
-*/
 void explore_parallel(Explore *x, int jobs) {
+  Pool *p = util_xcalloc(1, sizeof *p);
+  p->x = x;
+  p->limit = x->o->runs > x->o->shard ? (x->o->runs - x->o->shard - 1) / x->o->nshards + 1 : 0;
+  for (int k = 0; k < RING; k++) run_init(&p->slot[k].run);
+  pthread_mutex_init(&p->mu, NULL);
+  pthread_cond_init(&p->cv_main, NULL);
+  pthread_cond_init(&p->cv_workers, NULL);
   int nw = jobs - 1;
   Worker *ws = util_xcalloc((size_t)nw, sizeof(Worker));
   int started = 0;
   for (; started < nw; started++) {
-    if (explore_worker_open(x, &ws[started], started + 1, jobs) != 0) {
+    explore_worker_open(x, &ws[started], started + 1, jobs);
+    ws[started].ctx = p;
+    if (pthread_create(&ws[started].th, NULL, worker_main, &ws[started]) != 0) {
       explore_worker_close(&ws[started]);
-      x->status = 2;
-      break;
+      break; /* (fewer workers: the same runs, made by fewer) */
     }
-    pthread_create(&ws[started].th, NULL, worker_main, &ws[started]);
   }
-  for (uint64_t k = 0; x->status != 2; k++) {
-    uint64_t i = x->o->shard + k * x->o->nshards; /* the k-th run of this shard */
-    if (i >= x->o->runs || explore_should_stop(x)) break;
-    if (k % (uint64_t)jobs == 0) {
-      if (explore_run_here(x, i, x->o->runs)) break;
-      continue;
+  x->cov_by_makers = 1;
+  TokenCoder *coder = token_coder_new();
+  for (uint64_t k = 0; k < p->limit && x->status != 2; k++) {
+    if (explore_should_stop(x)) break;
+    Slot *slot = &p->slot[k % RING];
+    while (atomic_load(&p->ready[k % RING]) != k + 1) {
+      uint64_t mine = claim(p, k + RING); /* (the slots up to k + RING are free) */
+      if (mine != UINT64_MAX) {
+        make_run(p, mine, x->sim, x->strat, &x->dets, coder, x->cov);
+        continue;
+      }
+      pthread_mutex_lock(&p->mu); /* run k is being made by a worker: wait for it */
+      atomic_store(&p->main_sleeps, 1);
+      if (atomic_load(&p->ready[k % RING]) != k + 1)
+        util_cond_wait_ms(&p->cv_main, &p->mu, 50); /* and look at signals */
+      atomic_store(&p->main_sleeps, 0);
+      pthread_mutex_unlock(&p->mu);
+      if (explore_should_stop(x)) break;
     }
-    Worker *w = &ws[k % (uint64_t)jobs - 1];
-    pthread_mutex_lock(&w->mu);
-    int stop = 0;
-    while (w->count == 0 && !w->done && !stop) {
-      w->main_waiting = 1;
-      util_cond_wait_ms(&w->cv, &w->mu, 50); /* and look at signals */
-      w->main_waiting = 0;
-      stop = explore_should_stop(x);
-    }
-    int have = w->count > 0;
-    pthread_mutex_unlock(&w->mu);
-    if (!have && w->failed) {
-      snprintf(x->err, sizeof x->err, "%s", w->err);
-      x->status = 2;
-    }
-    if (!have || stop) break;
-    Slot *slot = &w->ring[w->head];
+    if (atomic_load(&p->ready[k % RING]) != k + 1) break; /* stopped */
+    if (slot->none) break;
+    x->given_token = slot->token;
+    slot->token = NULL;
     int st = explore_handle_run(x, &slot->run, slot->err, x->o->runs);
-    pthread_mutex_lock(&w->mu);
-    w->head = (w->head + 1) % RING;
-    w->count--;
-    if (w->waiting) pthread_cond_broadcast(&w->cv);
-    pthread_mutex_unlock(&w->mu);
+    free(x->given_token);
+    x->given_token = NULL;
+    atomic_store(&p->merged, k + 1);
+    if (atomic_load(&p->workers_sleep)) {
+      pthread_mutex_lock(&p->mu);
+      pthread_cond_broadcast(&p->cv_workers);
+      pthread_mutex_unlock(&p->mu);
+    }
     if (st < 0) x->status = 2;
     if (st) break;
   }
-  for (int k = 0; k < started; k++) {
-    pthread_mutex_lock(&ws[k].mu);
-    x->stop = 1; /* read by the workers under their lock */
-    pthread_cond_broadcast(&ws[k].cv);
-    pthread_mutex_unlock(&ws[k].mu);
-  }
+  atomic_store(&p->stop, 1);
+  pthread_mutex_lock(&p->mu);
+  pthread_cond_broadcast(&p->cv_workers);
+  pthread_mutex_unlock(&p->mu);
   for (int k = 0; k < started; k++) {
     pthread_join(ws[k].th, NULL);
+    if (ws[k].failed && !x->err[0] && x->status != 2) {
+      snprintf(x->err, sizeof x->err, "%s", ws[k].err);
+      x->status = 2;
+    }
+    if (ws[k].cov && x->cov) coverage_merge(x->cov, ws[k].cov);
     explore_worker_close(&ws[k]);
   }
+  x->cov_by_makers = 0;
+  token_coder_free(coder);
+  for (int k = 0; k < RING; k++) {
+    run_free(&p->slot[k].run);
+    free(p->slot[k].token);
+  }
+  pthread_mutex_destroy(&p->mu);
+  pthread_cond_destroy(&p->cv_main);
+  pthread_cond_destroy(&p->cv_workers);
+  free(p);
   free(ws);
 }
