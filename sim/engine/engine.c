@@ -43,3 +43,5 @@ const char *engine_sha256(const Sim *e) { return sched_sha256(e); }
 size_t engine_mem_peak(const Sim *e) { return sched_mem_peak(e); }
 void engine_list_api(Sim *e, StrBuf *out) { sched_list_api(e, out); }
 const char *engine_unused_param(const Sim *e, int i) { return sched_unused_param(e, i); }
+
+void engine_adopt_params(Sim *e, const Sim *other) { sched_adopt_params(e, other); }

@@ -88,5 +88,7 @@ size_t engine_mem_peak(const Sim *e);
 void engine_list_api(Sim *e, StrBuf *out);
 /* The name of -D parameter i if no run of this engine read it, else NULL. */
 const char *engine_unused_param(const Sim *e, int i);
+/* Count the parameters runs of 'other' (another thread's engine) read as read by e's. */
+void engine_adopt_params(Sim *e, const Sim *other);
 
 #endif

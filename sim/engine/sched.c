@@ -195,6 +195,11 @@ const char *sched_unused_param(const Sim *s, int i) {
   return s->cfg.params[i].name;
 }
 
+void sched_adopt_params(Sim *s, const Sim *other) {
+  for (int i = 0; i < s->cfg.nparams && i < other->cfg.nparams; i++)
+    s->cfg.params[i].used |= other->cfg.params[i].used;
+}
+
 SimRun *sched_result(Sim *s) { return &s->run; }
 size_t sched_mem_peak(const Sim *s) { return s->mem_peak; }
 const char *sched_error(const Sim *s) { return s->err; }
@@ -417,11 +422,15 @@ void sched_name_helper(lua_State *L, int idx, const char *name) {
 int32_t sched_where(lua_State *L, int32_t *site) {
   Sim *s = sched_sim(L);
   Site st;
-  lua_Debug ar;
+  lua_Debug ar, below;
   int32_t line = 0;
-  int lv = 1;
   st.n = st.more = st.tail = 0;
-  for (; lv <= LINE_DEPTH && lua_getstack(L, lv, &ar); lv++) {
+  int have = lua_getstack(L, 1, &ar);
+  for (int lv = 1; have && lv <= LINE_DEPTH; lv++, ar = below) {
+    /* the bottom frame of a coroutine is racesim's (thread_main, run_finally:
+       C, no line): known by having none below, without asking what it is */
+    have = lua_getstack(L, lv + 1, &below);
+    if (!have) break;
     lua_getinfo(L, "Slt", &ar); /* (one call: each has a fixed cost of its own) */
     int helper = ar.currentline <= 0 && ar.what[0] == 'L' && !strcmp(ar.source, "=?");
     if (ar.currentline <= 0 && !(helper && line)) continue; /* C, or a helper at the top */

@@ -65,5 +65,6 @@ const char *sched_error(const Sim *s);
 /* The name of -D parameter i if no run of this engine called param() for
    it (a typo on the command line?), else NULL. */
 const char *sched_unused_param(const Sim *s, int i);
+void sched_adopt_params(Sim *s, const Sim *other);
 
 #endif

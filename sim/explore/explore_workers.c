@@ -154,6 +154,7 @@ int explore_worker_engine(Worker *w) {
 }
 
 void explore_worker_close(Worker *w) {
+  if (w->sim) engine_adopt_params(w->x->sim, w->sim); /* (what its runs read) */
   token_coder_free(w->coder);
   coverage_free(w->cov);
   strategy_destroy(w->strat);
