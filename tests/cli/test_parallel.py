@@ -11,10 +11,16 @@ Usage: test_parallel.py PATH/TO/racesim
 - dfs and random shards merged with `racesim merge` find what one unsharded
   exploration finds, with the same counts;
 - a dfs shard explores only its subtrees: the shards' runs add up to the
-  unsharded count.
+  unsharded count;
+- the README's GNU parallel recipe, as written there (taken from the
+  README; the hosts of its second half are this machine, `-S 4/:`), with
+  Debian's `parallel`: the merged database has the runs, findings and
+  counts of one unsharded exploration.  Without `parallel` it is skipped,
+  unless RACESIM_REQUIRE_PARALLEL=1 or CI is set (.ci/run): then it fails.
 """
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -221,6 +227,102 @@ class Shards(Base):
         self.assertEqual(con.execute("SELECT count(*), sum(runs) FROM explorations").fetchone(),
                          (1, 50))
         con.close()
+
+
+def readme_recipe():
+    """The README's GNU parallel recipe: [(sharded command, merge command)]."""
+    with open(os.path.join(ROOT, "README.md")) as f:
+        text = f.read()
+    at = text.index("**GNU parallel**")
+    block = re.search(r"```sh\n(.*?)```", text[at:], re.S).group(1)
+    commands = [c.strip() for c in block.replace("\\\n", " ").splitlines() if c.strip()]
+    commands = [re.sub(r"\s+", " ", c) for c in commands]
+    pairs = list(zip(commands[::2], commands[1::2]))
+    assert len(pairs) == 2 and all(p.startswith("parallel ") and m.startswith("racesim merge ")
+                                   for p, m in pairs), commands
+    return pairs
+
+
+def unsharded(command):
+    """The one exploration that a recipe's shards split: 'racesim run ...' alone."""
+    run = command[command.index("racesim run "):command.index(" ::: ")]
+    run = re.sub(r" --shard \{\}/\d+", "", run)
+    return re.sub(r" --db shard\{\}\.db", " --db one.db", run)
+
+
+class GnuParallel(Base):
+    """The README's recipe, run with GNU parallel on this machine."""
+
+    def setUp(self):
+        super().setUp()
+        self.parallel = shutil.which("parallel")
+        if not self.parallel:
+            if os.environ.get("RACESIM_REQUIRE_PARALLEL") or os.environ.get("CI"):
+                self.fail("GNU parallel is not installed (apt-get install parallel; "
+                          "scripts/setup-deps.sh --test installs it)")
+            self.skipTest("GNU parallel is not installed (apt-get install parallel)")
+        # 'racesim' on PATH is the one under test
+        os.mkdir(self.path("bin"))
+        os.symlink(RACESIM, self.path("bin/racesim"))
+        self.env = dict(os.environ, PATH=self.path("bin") + os.pathsep + os.environ["PATH"],
+                        HOME=self.dir)  # (parallel keeps its state under ~/.parallel)
+        os.mkdir(self.path(".parallel"))
+        open(self.path(".parallel/will-cite"), "w").close()
+
+    def shell(self, command, cwd):
+        p = subprocess.run(["bash", "-c", command], cwd=cwd, env=self.env, capture_output=True,
+                           text=True, timeout=300)
+        return p.returncode, p.stdout, p.stderr
+
+    def facts(self, db):
+        """What a merge must keep of an exploration: runs, findings, counts, bugs."""
+        con = sqlite3.connect(db)
+        try:
+            q = lambda sql: sorted(con.execute(sql).fetchall())
+            return {
+                "explorations": q("SELECT count(*), sum(runs), sum(steps), min(complete)"
+                                  " FROM explorations"),
+                "runs": q("SELECT count(*), sum(steps), sum(status = 'ok') FROM runs"),
+                "findings": q("SELECT kind, signature, runs FROM distinct_findings"),
+                "bugs": q("SELECT kind, signature, runs FROM bugs"),
+            }
+        finally:
+            con.close()
+
+    def recipe(self, i, runs):
+        sharded, merge = readme_recipe()[i]
+        sharded = sharded.replace("-S 4/host1,4/host2", "-S 4/:")  # this machine only
+        if runs:
+            sharded = re.sub(r"--runs \d+", "--runs %d" % runs, sharded)
+        work = self.path("recipe%d" % i)
+        os.mkdir(work)
+        with open(os.path.join(work, "model.lua"), "w") as f:
+            f.write(MIXED)
+        code, out, err = self.shell(sharded, work)
+        # parallel's status: how many jobs failed; a shard with findings exits 1
+        shards = int(re.search(r"--shard \{\}/(\d+)", sharded).group(1))
+        self.assertLessEqual(code, shards, err)
+        self.assertNotIn("racesim: error", out + err)
+        for k in range(1, shards + 1):
+            self.assertTrue(os.path.exists(os.path.join(work, "shard%d.db" % k)), err)
+        code, out, err = self.shell(merge, work)
+        self.assertEqual(code, 0, err)
+        self.assertIn("merged %d databases" % shards, out)
+        code, _, err = self.shell(unsharded(sharded), work)
+        self.assertIn(code, (0, 1), err)
+        merged = self.facts(os.path.join(work, "model.db"))
+        one = self.facts(os.path.join(work, "one.db"))
+        self.assertTrue(one["findings"])
+        self.assertEqual(merged, one)
+        return one
+
+    def test_random_shards_on_local_jobs(self):
+        one = self.recipe(0, 4000)  # (the README's 400000 runs, fewer)
+        self.assertEqual(one["explorations"][0][:2], (1, 4000))
+
+    def test_dfs_shards_on_this_host(self):
+        one = self.recipe(1, None)
+        self.assertEqual(one["explorations"][0][3], 1)  # complete
 
 
 if __name__ == "__main__":
