@@ -179,15 +179,14 @@ static char *verify(const Expl *x, const LockGraph *g, uint64_t sig, const char 
       const char *src = engine_source(sim, &len);
       uint8_t digest[4];
       token_script_digest(src, len, digest);
-      TokenStep *trail = token_trail_of(r);
-      char *tok = token_encode_trail(digest, r->seed, r->max_steps, ptext.s, r->decisions,
-                                     r->ndecisions, trail, r->ntrail);
+      TokenCoder *coder = token_coder_new();
+      char *tok = token_encode_run(coder, digest, ptext.s, r);
+      token_coder_free(coder);
       char *cmd = replay_command(x->script, tok, out);
       sb_printf(&b, "confirmed: a directed search deadlocked on it in %llu run%s: %s",
                 (unsigned long long)tries, tries > 1 ? "s" : "", cmd);
       free(cmd);
       free(tok);
-      free(trail);
     } else {
       sb_printf(&b, "not reached in %llu directed runs: the threads may never hold these "
                     "locks at the same time (something else orders them)",
@@ -259,6 +258,18 @@ int merge_cycles(Trace *t, sqlite3 *db, int64_t expl, const char *out, FindingSt
   sqlite3_finalize(st);
   LockGraph *g = lockgraph_new();
   load_edges(db, expl, g);
+  if (sqlite3_prepare_v2(db,
+                         "SELECT count(*) FROM lock_edges WHERE exploration_id = ?"
+                         " AND NOT json_valid(coalesce(graph, ''))",
+                         -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_int64(st, 1, expl);
+    long long old = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (old > 0)
+      sb_printf(said, "exploration %lld: %lld lock edge%s recorded by an older racesim (without "
+                      "lock_edges.graph) left out of the search for cycles across shards\n",
+                (long long)expl, old, old == 1 ? "" : "s");
+  }
   size_t n = lockgraph_cycles(g, x.script), added = 0;
   for (size_t i = 0; i < n; i++) {
     uint64_t sig, run;
