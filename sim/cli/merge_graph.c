@@ -109,29 +109,11 @@ static char *replay_command(const char *script, const char *token, const char *o
   return sb_take(&b);
 }
 
-/* "k=v k=v" as -D parameters, and as a token's "k=v\n" text. */
+/* "k=v k=v" (explorations.params) as -D parameters, and as a token's "k=v\n" text. */
 static int parse_params(const char *text, Param **out, StrBuf *tok) {
-  int n = 0;
-  *out = NULL;
-  for (const char *p = text; p && *p;) {
-    const char *sp = strchr(p, ' ');
-    size_t len = sp ? (size_t)(sp - p) : strlen(p);
-    const char *eq = memchr(p, '=', len);
-    if (eq) {
-      *out = util_xrealloc(*out, sizeof(Param) * (size_t)(n + 1));
-      Param *q = &(*out)[n++];
-      q->name = util_xmalloc((size_t)(eq - p) + 1);
-      memcpy(q->name, p, (size_t)(eq - p));
-      q->name[eq - p] = '\0';
-      q->value = util_xmalloc(len - (size_t)(eq - p));
-      memcpy(q->value, eq + 1, len - (size_t)(eq - p) - 1);
-      q->value[len - (size_t)(eq - p) - 1] = '\0';
-      q->used = 0;
-      sb_printf(tok, "%s=%s\n", q->name, q->value);
-    }
-    p = sp ? sp + 1 : NULL;
-  }
-  return n;
+  for (const char *p = text; p && *p; p++) sb_putc(tok, *p == ' ' ? '\n' : *p);
+  if (tok->len) sb_putc(tok, '\n');
+  return explore_params_from_text(tok->s, out);
 }
 
 /*
@@ -207,6 +189,7 @@ static void add_cycle(Trace *t, const Expl *x, const LockGraph *g, size_t i, sql
   uint64_t sig, run;
   const LockGraphRun *how;
   const char *msg = lockgraph_cycle_info(g, i, &sig, &run, &how);
+  Distinct *d = explore_cycle_observation(fs, g, i);
   char *token = query_text(db,
                            "SELECT json_extract(graph, '$.schedule') FROM lock_edges"
                            " WHERE exploration_id = ? AND first_run = ? AND json_valid(graph)"
@@ -215,17 +198,6 @@ static void add_cycle(Trace *t, const Expl *x, const LockGraph *g, size_t i, sql
   char *replay = token && x->script ? replay_command(x->script, token, out) : NULL;
   char *note = verify(x, g, sig, out);
   trace_late_finding(t, x->id, run, "potential_deadlock", sig, msg, replay, NULL, NULL, 0);
-  Distinct *d = finding_add(fs, sig, FIND_POTENTIAL_DEADLOCK);
-  const char *locks[FINDING_EVS];
-  int32_t lines[FINDING_EVS];
-  int nl = lockgraph_cycle(g, sig, locks, lines, NULL, NULL, FINDING_EVS);
-  for (int k = 0; k < nl; k++) d->locks[d->nlocks++] = explore_lock_hash(locks[k]);
-  d->count = 1;
-  d->first_run = run;
-  d->seed = how->seed;
-  d->steps = how->steps;
-  d->preemptions = how->preemptions;
-  d->message = util_xstrdup(msg);
   d->schedule = token;
   d->replay = replay;
   d->note = note;

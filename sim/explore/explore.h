@@ -12,6 +12,7 @@
 #include "detect.h"
 #include "engine.h"
 #include "finding.h"
+#include "lockgraph.h"
 
 enum { RECORD_NONE, RECORD_FAILING, RECORD_ALL };
 /* --record failing: events of the first 10 failing runs of each signature */
@@ -96,6 +97,16 @@ int explore_collect(const ExploreOptions *o, ExploreResult *res);
 
 /* A lock as cycles are compared: its table's name, or its own (bug.h). */
 uint64_t explore_lock_hash(const char *name);
+
+/*
+** Cycle i of 'g' (lockgraph_cycles) as a new potential_deadlock observation
+** of 'fs': its locks, message, and the run that completed it (no schedule
+** or replay: the caller adds them).
+*/
+Distinct *explore_cycle_observation(FindingStore *fs, const LockGraph *g, size_t i);
+
+/* Parameters from "name=value" lines (a token's), into a new array; returns how many. */
+int explore_params_from_text(const char *text, Param **out);
 
 /*
 ** A directed search toward the lock-order cycle over locks 'names' (each

@@ -295,6 +295,24 @@ static const SimRun *replay_cycle_run(Explore *x, const LockGraphRun *how, uint6
   return r;
 }
 
+Distinct *explore_cycle_observation(FindingStore *fs, const LockGraph *g, size_t i) {
+  uint64_t sig, run;
+  const LockGraphRun *how;
+  const char *msg = lockgraph_cycle_info(g, i, &sig, &run, &how);
+  Distinct *d = finding_add(fs, sig, FIND_POTENTIAL_DEADLOCK);
+  const char *locks[FINDING_EVS];
+  int32_t lines[FINDING_EVS];
+  int nl = lockgraph_cycle(g, sig, locks, lines, NULL, NULL, FINDING_EVS);
+  for (int k = 0; k < nl; k++) d->locks[d->nlocks++] = explore_lock_hash(locks[k]);
+  d->count = 1;
+  d->first_run = run;
+  d->seed = how->seed;
+  d->steps = how->steps;
+  d->preemptions = how->preemptions;
+  d->message = util_xstrdup(msg);
+  return d;
+}
+
 /*
 ** The potential deadlocks: the cycles of the lock-order graph, each a
 ** finding of the run that completed it (recorded late in the database).
@@ -308,17 +326,7 @@ void explore_report_cycles(Explore *x) {
     const char *msg = lockgraph_cycle_info(x->lg, i, &sig, &run, &how);
     Distinct *d = finding_get(&x->fs, sig);
     if (d) continue;
-    d = finding_add(&x->fs, sig, FIND_POTENTIAL_DEADLOCK);
-    const char *locks[FINDING_EVS];
-    int32_t lines[FINDING_EVS];
-    int nl = lockgraph_cycle(x->lg, sig, locks, lines, NULL, NULL, FINDING_EVS);
-    for (int k = 0; k < nl; k++) d->locks[d->nlocks++] = explore_lock_hash(locks[k]);
-    d->count = 1;
-    d->first_run = run;
-    d->seed = how->seed;
-    d->steps = how->steps;
-    d->preemptions = how->preemptions;
-    d->message = util_xstrdup(msg);
+    d = explore_cycle_observation(&x->fs, x->lg, i);
     d->ndec = how->ndec;
     d->dec = util_xmalloc(sizeof(Decision) * (how->ndec ? how->ndec : 1));
     if (how->ndec) memcpy(d->dec, how->dec, sizeof(Decision) * how->ndec);
