@@ -173,7 +173,12 @@ CREATE TABLE IF NOT EXISTS lock_edges (
   line           INTEGER,        -- where to_lock was acquired
   from_line      INTEGER,        -- where from_lock was acquired
   first_run      INTEGER,        -- runs.idx of the first run with this edge
-  count          INTEGER NOT NULL DEFAULT 1
+  count          INTEGER NOT NULL DEFAULT 1,
+  -- what `racesim merge` needs to search the cycles of several shards' edges
+  -- together (JSON): the nodes' stable keys {"from", "to", "thread"}, the
+  -- gate locks "held" (keys, "a,b"), its "ordinal" among its first run's
+  -- edges, and that run's "seed", "steps", "preemptions" and "schedule"
+  graph          TEXT
 );
 
 CREATE TABLE IF NOT EXISTS coverage (

@@ -9,9 +9,9 @@
 ** their run indices (which are disjoint), so the distinct_findings view
 ** counts every finding over all shards, as one unsharded exploration would.
 ** Their lock edges are summed, and a potential deadlock that several shards
-** reported is kept once, in the lowest run.  (A lock-order cycle whose two
-** orders only ever showed in different shards is not found: the database
-** keeps no held-lock sets to search the merged graph with.)
+** reported is kept once, in the lowest run.  A lock-order cycle whose orders
+** only ever showed in different shards is found in the merged graph
+** (merge_graph.c).
 */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "merge_int.h"
 #include "trace.h"
 #include "util.h"
 
@@ -175,17 +176,30 @@ static const char merge_bugs_sql[] =
     "  FROM src.bug_evidence e JOIN temp.bmap m ON m.old = e.bug_id"
     "  ORDER BY e.rowid;";
 
-static const char merge_tail_sql[] =
-    "INSERT INTO main.lock_edges SELECT m.new, l.from_lock, l.to_lock, l.thread, l.line,"
+/* an input of before lock_edges.graph: its edges without it */
+static const char merge_edges_sql[] =
+    "INSERT INTO main.lock_edges(exploration_id, from_lock, to_lock, thread, line, from_line,"
+    "  first_run, count, graph) SELECT m.new, l.from_lock, l.to_lock, l.thread, l.line,"
+    "  l.from_line, l.first_run, l.count, l.graph FROM src.lock_edges l"
+    "  JOIN temp.xmap m ON m.old = l.exploration_id;";
+static const char merge_edges_old_sql[] =
+    "INSERT INTO main.lock_edges(exploration_id, from_lock, to_lock, thread, line, from_line,"
+    "  first_run, count) SELECT m.new, l.from_lock, l.to_lock, l.thread, l.line,"
     "  l.from_line, l.first_run, l.count FROM src.lock_edges l"
-    "  JOIN temp.xmap m ON m.old = l.exploration_id;"
-    /* a shard's lock edges join its exploration's: one row per edge */
+    "  JOIN temp.xmap m ON m.old = l.exploration_id;";
+
+static const char merge_tail_sql[] =
+    /* a shard's lock edges join its exploration's: one row per edge (its
+       locks, thread, lines and gate locks), with the graph of its first run
+       (SQLite takes the bare column from the row of the min()) */
     "CREATE TEMP TABLE IF NOT EXISTS le AS SELECT * FROM main.lock_edges WHERE 0;"
     "DELETE FROM temp.le;"
     "INSERT INTO temp.le SELECT exploration_id, from_lock, to_lock, thread, line, from_line,"
-    "  min(first_run), sum(count) FROM main.lock_edges"
+    "  min(first_run), sum(count), graph FROM main.lock_edges"
     "  WHERE exploration_id IN (SELECT new FROM temp.xmap WHERE existed)"
-    "  GROUP BY exploration_id, from_lock, to_lock, thread, line, from_line;"
+    "  GROUP BY exploration_id, from_lock, to_lock, thread, line, from_line,"
+    "  json_extract(graph, '$.from'), json_extract(graph, '$.to'),"
+    "  json_extract(graph, '$.thread'), json_extract(graph, '$.held');"
     "DELETE FROM main.lock_edges WHERE exploration_id IN (SELECT new FROM temp.xmap WHERE existed);"
     "INSERT INTO main.lock_edges SELECT * FROM temp.le;"
     /* a potential deadlock is one per exploration, though each shard saw it:
@@ -268,7 +282,7 @@ static void count_runs(sqlite3 *db, int64_t expl, const FindingStore *fs, Bug *b
 ** (every shard's bug_evidence) added up and grouped again, as one
 ** unsharded exploration would have grouped them.
 */
-static int regroup(const char *path, char *err, size_t n) {
+static int regroup(const char *path, StrBuf *said, char *err, size_t n) {
   Trace *t = trace_open(path, err, n);
   if (!t) return -1;
   sqlite3 *db;
@@ -288,6 +302,7 @@ static int regroup(const char *path, char *err, size_t n) {
       BugList bl;
       finding_init(&fs);
       rc = trace_observations(t, expl, &fs);
+      if (!rc) merge_cycles(t, db, expl, path, &fs, said);
       bug_group(&fs, (uint64_t)sqlite3_column_int64(st, 1), &bl);
       for (size_t k = 0; k < bl.n; k++) count_runs(db, expl, &fs, &bl.v[k]);
       if (!rc) rc = trace_bugs(t, expl, &fs, &bl);
@@ -310,9 +325,26 @@ const char cli_merge_help[] =
     "(created if it does not exist), with new ids.  The shards of one exploration\n"
     "(--shard I/N, same script, strategy, parameters and base seed) become one\n"
     "exploration, whose findings are counted and grouped into bugs over every\n"
-    "shard, as one unsharded exploration would have them.\n"
+    "shard, as one unsharded exploration would have them.  Their lock-order\n"
+    "graphs are searched together: a cycle whose orders were taken in different\n"
+    "shards is a potential deadlock of the merged exploration (confirmed by a\n"
+    "directed search when the scenario is at hand, unchanged), printed here.\n"
     "\n"
     "exit status: 0 merged, 2 bad usage or a bad database\n";
+
+/* Does the attached input keep lock_edges.graph? */
+static int has_graph(sqlite3 *db) {
+  sqlite3_stmt *st;
+  int yes = 0;
+  if (sqlite3_prepare_v2(db,
+                         "SELECT count(*) FROM pragma_table_info('lock_edges', 'src')"
+                         " WHERE name = 'graph'",
+                         -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW) yes = sqlite3_column_int(st, 0) > 0;
+    sqlite3_finalize(st);
+  }
+  return yes;
+}
 
 /* ATTACH an input read-only: a URI with its path escaped (% ? # are special). */
 static char *attach_sql(const char *path) {
@@ -380,6 +412,7 @@ int cli_merge(int argc, char **argv) {
         exec(db, v1 ? merge_events_v1_sql : ver == 2 ? merge_events_v2_sql : merge_events_sql,
              err, sizeof err) ||
         (!v1 && exec(db, merge_bugs_sql, err, sizeof err)) ||
+        exec(db, has_graph(db) ? merge_edges_sql : merge_edges_old_sql, err, sizeof err) ||
         exec(db, merge_tail_sql, err, sizeof err) || exec(db, "COMMIT", err, sizeof err)) {
       fprintf(stderr, "racesim merge: merging '%s' failed: %s\n", argv[i], err);
       exec(db, "ROLLBACK", err, sizeof err);
@@ -394,11 +427,15 @@ int cli_merge(int argc, char **argv) {
     exec(db, "DETACH DATABASE src", err, sizeof err);
   }
   sqlite3_close(db);
-  if (!rc && regroup(argv[0], err, sizeof err) != 0) {
+  StrBuf said;
+  sb_init(&said);
+  if (!rc && regroup(argv[0], &said, err, sizeof err) != 0) {
     fprintf(stderr, "racesim merge: %s\n", err);
     rc = 2;
   }
   if (!rc) printf("merged %d database%s (%lld runs) into %s\n", argc - 1, argc == 2 ? "" : "s", runs,
                   argv[0]);
+  if (!rc && said.len) fputs(said.s, stdout);
+  sb_free(&said);
   return rc;
 }

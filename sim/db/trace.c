@@ -28,7 +28,7 @@ static const char *const sql_of[S__COUNT] = {
     "INSERT INTO findings(run_id, kind, signature, message, step, thread, object,"
     " details) VALUES (?,?,?,?,?,?,?,?)",
     "INSERT INTO lock_edges(exploration_id, from_lock, to_lock, thread, line,"
-    " from_line, first_run, count) VALUES (?,?,?,?,?,?,?,?)"};
+    " from_line, first_run, count, graph) VALUES (?,?,?,?,?,?,?,?,?)"};
 
 struct Trace {
   sqlite3 *db;
@@ -94,6 +94,8 @@ static int64_t query_int(Trace *t, const char *sql, int *rc) {
   return v;
 }
 
+static int has_column(Trace *t, const char *table, const char *name);
+
 /* Is the open database ours, empty, or something else? */
 static int check_identity(Trace *t, const char *path) {
   int rc;
@@ -121,6 +123,8 @@ static int check_identity(Trace *t, const char *path) {
     return -1;
   }
   if (version >= 1 && version < TRACE_SCHEMA_VERSION) return 2; /* add what later ones add */
+  if (version == TRACE_SCHEMA_VERSION && !has_column(t, "lock_edges", "graph"))
+    return 2; /* a version 4 file of before lock_edges.graph */
   if (version != TRACE_SCHEMA_VERSION) {
     snprintf(t->err, sizeof t->err,
              "'%s' is a racesim trace database of schema version %lld; this racesim "
@@ -166,7 +170,8 @@ static int has_column(Trace *t, const char *table, const char *name) {
 static int has_events_column(Trace *t, const char *name) { return has_column(t, "events", name); }
 
 /*
-** Create the schema, or bring a version 1 or 2 file up to this version: in one
+** Create the schema, or bring an older file (or a version 4 one
+** without lock_edges.graph) up to this version: in one
 ** transaction (BEGIN IMMEDIATE: a deferred one that reads, then writes,
 ** could not wait for another writer), so that two racesims upgrading one
 ** file at once, or one that dies half-way, leave it whole.
@@ -196,6 +201,9 @@ static int create_schema(Trace *t) {
       sb_puts(&b, "ALTER TABLE bugs ADD COLUMN minimal INTEGER;"
                   "ALTER TABLE bugs ADD COLUMN preemptions_lower_bound INTEGER;"
                   "ALTER TABLE bugs ADD COLUMN shrink TEXT;");
+    if (query_int(t, "SELECT count(*) FROM sqlite_master WHERE name = 'lock_edges'", &rc) > 0 &&
+        !has_column(t, "lock_edges", "graph")) /* what a merge of shards needs */
+      sb_puts(&b, "ALTER TABLE lock_edges ADD COLUMN graph TEXT;");
   }
   sb_putn(&b, reports_schema_sql, reports_schema_sql_len);
   sb_printf(&b,
@@ -522,7 +530,7 @@ int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token, in
 
 void trace_lock_edge(Trace *t, int64_t expl, const char *from, const char *to,
                      const char *thread, int32_t line, int32_t from_line,
-                     uint64_t first_run, uint64_t count) {
+                     uint64_t first_run, uint64_t count, const char *graph) {
   if (begin_tx(t) != 0) return;
   sqlite3_stmt *st = t->st[S_EDGE];
   sqlite3_bind_int64(st, 1, expl);
@@ -533,6 +541,7 @@ void trace_lock_edge(Trace *t, int64_t expl, const char *from, const char *to,
   sqlite3_bind_int(st, 6, from_line);
   sqlite3_bind_int64(st, 7, (int64_t)first_run);
   sqlite3_bind_int64(st, 8, (int64_t)count);
+  if (graph) sqlite3_bind_text(st, 9, graph, -1, SQLITE_TRANSIENT);
   step_done(t, st);
 }
 

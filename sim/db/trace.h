@@ -51,10 +51,10 @@ int64_t trace_begin(Trace *t, const TraceExploration *x);
 int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token, int events,
                   int findings, const char *const *replay);
 
-/* Record an edge of the lock-order graph. */
+/* Record an edge of the lock-order graph ('graph': its lock_edges.graph JSON, or NULL). */
 void trace_lock_edge(Trace *t, int64_t expl, const char *from, const char *to,
                      const char *thread, int32_t line, int32_t from_line,
-                     uint64_t first_run, uint64_t count);
+                     uint64_t first_run, uint64_t count, const char *graph);
 
 /* Record one synchronization-coverage item (coverage.h). */
 void trace_coverage(Trace *t, int64_t expl, const char *object, const char *kind,

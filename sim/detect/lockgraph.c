@@ -191,6 +191,19 @@ static uint64_t node(uint64_t key, const char *name, int32_t line) {
   return prng_mix(h);
 }
 
+/* The edge equal to 'e' (nodes, lines and gate locks), or NULL. */
+static Edge *find_edge(LockGraph *g, uint64_t from, uint64_t to, uint64_t thread,
+                       int32_t from_line, int32_t to_line, const uint64_t *held, int nheld) {
+  for (size_t k = 0; k < g->ne; k++) {
+    Edge *x = &g->e[k];
+    if (x->from == from && x->to == to && x->thread == thread && x->from_line == from_line &&
+        x->to_line == to_line && x->nheld == nheld &&
+        !memcmp(x->held, held, sizeof(uint64_t) * (size_t)nheld))
+      return x;
+  }
+  return NULL;
+}
+
 void lockgraph_add_run(LockGraph *g, const SimRun *r) {
   for (uint32_t i = 0; i < r->nledges; i++) {
     const LockEdge *le = &r->ledges[i];
@@ -199,14 +212,7 @@ void lockgraph_add_run(LockGraph *g, const SimRun *r) {
     uint64_t to = node(too->key, obj_name(r, le->to), too->line);
     const SimThread *th = &r->threads[le->tid]; /* (its default name may vary: its spawn line) */
     uint64_t thread = node(th->key, "", th->obj >= 0 ? r->objs[th->obj].line : 0);
-    Edge *found = NULL;
-    for (size_t k = 0; k < g->ne && !found; k++) {
-      Edge *x = &g->e[k];
-      if (x->from == from && x->to == to && x->thread == thread &&
-          x->from_line == le->from_line && x->to_line == le->to_line && x->nheld == le->nheld &&
-          !memcmp(x->held, le->held, sizeof(uint64_t) * (size_t)le->nheld))
-        found = x;
-    }
+    Edge *found = find_edge(g, from, to, thread, le->from_line, le->to_line, le->held, le->nheld);
     if (found) {
       found->count++;
       if (r->index < found->first_run) keep_run(found, r, i);
@@ -296,4 +302,44 @@ size_t lockgraph_edge(const LockGraph *g, size_t i, const char **from, const cha
   *line = x->to_line, *from_line = x->from_line;
   *first_run = x->first_run, *count = x->count;
   return g->ne;
+}
+
+size_t lockgraph_edge_full(const LockGraph *g, size_t i, LockGraphEdge *out) {
+  if (i >= g->ne) return g->ne;
+  const Edge *x = &g->e[i];
+  out->from = x->from, out->to = x->to, out->thread = x->thread;
+  out->nheld = x->nheld;
+  memcpy(out->held, x->held, sizeof(uint64_t) * (size_t)x->nheld);
+  out->from_name = x->from_name, out->to_name = x->to_name, out->thread_name = x->thread_name;
+  out->from_line = x->from_line, out->to_line = x->to_line;
+  out->first_run = x->first_run, out->count = x->count;
+  out->ordinal = x->ordinal;
+  out->run = x->run;
+  return g->ne;
+}
+
+void lockgraph_add_edge(LockGraph *g, const LockGraphEdge *e) {
+  int nheld = e->nheld < 0 ? 0 : e->nheld > LOCKEDGE_MAX_HELD ? LOCKEDGE_MAX_HELD : e->nheld;
+  Edge *x = find_edge(g, e->from, e->to, e->thread, e->from_line, e->to_line, e->held, nheld);
+  if (x) {
+    x->count += e->count;
+    if (e->first_run >= x->first_run) return;
+  } else {
+    UTIL_GROW(g->e, g->ne + 1, g->cap);
+    x = &g->e[g->ne++];
+    memset(x, 0, sizeof *x);
+    x->from = e->from, x->to = e->to, x->thread = e->thread;
+    x->nheld = nheld;
+    memcpy(x->held, e->held, sizeof(uint64_t) * (size_t)nheld);
+    x->from_line = e->from_line, x->to_line = e->to_line;
+    x->from_name = util_xstrdup(e->from_name);
+    x->to_name = util_xstrdup(e->to_name);
+    x->thread_name = util_xstrdup(e->thread_name);
+    x->count = e->count;
+  }
+  x->first_run = e->first_run;
+  x->ordinal = e->ordinal;
+  free(x->run.dec);
+  x->run = e->run;
+  x->run.dec = NULL, x->run.ndec = 0;
 }

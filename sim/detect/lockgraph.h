@@ -53,6 +53,33 @@ const char *lockgraph_cycle_info(const LockGraph *g, size_t i, uint64_t *sig, ui
 int lockgraph_cycle(const LockGraph *g, uint64_t sig, const char **to, int32_t *line,
                     const char **from, const char **thread, int max);
 
+/*
+** An edge as the trace database keeps it (lock_edges.graph), for a merge of
+** shards to search the cycles of all their runs: the stable keys of its
+** locks and thread (the nodes), the locks its thread held (gate locks), its
+** place among its first run's edges, and that run (no decisions: its
+** schedule token is kept beside it).
+*/
+typedef struct LockGraphEdge {
+  uint64_t from, to, thread;
+  uint64_t held[LOCKEDGE_MAX_HELD];
+  int nheld;
+  const char *from_name, *to_name, *thread_name;
+  int32_t from_line, to_line;
+  uint64_t first_run, count;
+  uint32_t ordinal;
+  LockGraphRun run;
+} LockGraphEdge;
+
+/* Edge i in full ('out' points into the graph); returns the number of edges. */
+size_t lockgraph_edge_full(const LockGraph *g, size_t i, LockGraphEdge *out);
+
+/*
+** Add an edge of another graph (another shard's): counted into an equal one
+** (the lower first run kept), else added.  'e->run.dec' is not kept.
+*/
+void lockgraph_add_edge(LockGraph *g, const LockGraphEdge *e);
+
 /* Edge i of the graph; returns the number of edges. */
 size_t lockgraph_edge(const LockGraph *g, size_t i, const char **from, const char **to,
                       const char **thread, int32_t *line, int32_t *from_line,

@@ -89,7 +89,7 @@ static void build_params(Explore *x) {
 }
 
 /* Parameters recorded in a token, for a replay given none on the line. */
-static int params_from_token(const char *text, Param **out) {
+int explore_params_from_text(const char *text, Param **out) {
   int n = 0;
   *out = NULL;
   for (const char *p = text; p && *p;) {
@@ -144,7 +144,7 @@ static int setup(Explore *x) {
     x->has_token = 1;
     if (!o->nparams && x->token.params && *x->token.params) {
       free(mo->params); /* the parser's empty array */
-      mo->nparams = params_from_token(x->token.params, &mo->params);
+      mo->nparams = explore_params_from_text(x->token.params, &mo->params);
       cfg.params = o->params;
       cfg.nparams = o->nparams;
       sb_reset(&x->params_text);

@@ -9,8 +9,10 @@
 
 #include <stdint.h>
 
-#include "finding.h"
+#include "detect.h"
 #include "engine.h"
+#include "finding.h"
+#include "lockgraph.h"
 
 enum { RECORD_NONE, RECORD_FAILING, RECORD_ALL };
 /* --record failing: events of the first 10 failing runs of each signature */
@@ -92,5 +94,31 @@ int explore_main(const ExploreOptions *o);
 ** res->findings with finding_free.
 */
 int explore_collect(const ExploreOptions *o, ExploreResult *res);
+
+/* A lock as cycles are compared: its table's name, or its own (bug.h). */
+uint64_t explore_lock_hash(const char *name);
+
+/*
+** Cycle i of 'g' (lockgraph_cycles) as a new potential_deadlock observation
+** of 'fs': its locks, message, and the run that completed it (no schedule
+** or replay: the caller adds them).
+*/
+Distinct *explore_cycle_observation(FindingStore *fs, const LockGraph *g, size_t i);
+
+/* Parameters from "name=value" lines (a token's), into a new array; returns how many. */
+int explore_params_from_text(const char *text, Param **out);
+
+/*
+** A directed search toward the lock-order cycle over locks 'names' (each
+** taken at 'lines'): up to EXPLORE_DIRECTED_RUNS runs of 'sim', steered to
+** take them in the cycle's orders.  The first run that deadlocked on one of
+** them (valid until the next run of 'sim'), or NULL; '*tries' is how many
+** runs were made.  racesim run confirms its potential deadlocks with it, and
+** racesim merge those that only the shards' edges together show.
+*/
+#define EXPLORE_DIRECTED_RUNS 300
+SimRun *explore_directed_search(Sim *sim, DetectorSet *dets, uint64_t base_seed,
+                                const char **names, const int32_t *lines, int n,
+                                uint64_t *tries);
 
 #endif

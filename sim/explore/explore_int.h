@@ -137,8 +137,6 @@ char *explore_token_dec(Explore *x, uint64_t seed, uint32_t max_steps, const Dec
                         uint32_t ndec);
 /* What grouping into bugs needs of a new observation (bug.h). */
 void explore_describe_obs(Distinct *d, const SimRun *r, const RunFinding *f);
-/* A lock as cycles are compared: its table's name, or its own (bug.h). */
-uint64_t explore_lock_hash(const char *name);
 /* Make run i on the main thread's engine and merge it: 0 go on, 1 stop. */
 int explore_run_here(Explore *x, uint64_t i, uint64_t budget);
 

@@ -295,6 +295,24 @@ static const SimRun *replay_cycle_run(Explore *x, const LockGraphRun *how, uint6
   return r;
 }
 
+Distinct *explore_cycle_observation(FindingStore *fs, const LockGraph *g, size_t i) {
+  uint64_t sig, run;
+  const LockGraphRun *how;
+  const char *msg = lockgraph_cycle_info(g, i, &sig, &run, &how);
+  Distinct *d = finding_add(fs, sig, FIND_POTENTIAL_DEADLOCK);
+  const char *locks[FINDING_EVS];
+  int32_t lines[FINDING_EVS];
+  int nl = lockgraph_cycle(g, sig, locks, lines, NULL, NULL, FINDING_EVS);
+  for (int k = 0; k < nl; k++) d->locks[d->nlocks++] = explore_lock_hash(locks[k]);
+  d->count = 1;
+  d->first_run = run;
+  d->seed = how->seed;
+  d->steps = how->steps;
+  d->preemptions = how->preemptions;
+  d->message = util_xstrdup(msg);
+  return d;
+}
+
 /*
 ** The potential deadlocks: the cycles of the lock-order graph, each a
 ** finding of the run that completed it (recorded late in the database).
@@ -308,17 +326,7 @@ void explore_report_cycles(Explore *x) {
     const char *msg = lockgraph_cycle_info(x->lg, i, &sig, &run, &how);
     Distinct *d = finding_get(&x->fs, sig);
     if (d) continue;
-    d = finding_add(&x->fs, sig, FIND_POTENTIAL_DEADLOCK);
-    const char *locks[FINDING_EVS];
-    int32_t lines[FINDING_EVS];
-    int nl = lockgraph_cycle(x->lg, sig, locks, lines, NULL, NULL, FINDING_EVS);
-    for (int k = 0; k < nl; k++) d->locks[d->nlocks++] = explore_lock_hash(locks[k]);
-    d->count = 1;
-    d->first_run = run;
-    d->seed = how->seed;
-    d->steps = how->steps;
-    d->preemptions = how->preemptions;
-    d->message = util_xstrdup(msg);
+    d = explore_cycle_observation(&x->fs, x->lg, i);
     d->ndec = how->ndec;
     d->dec = util_xmalloc(sizeof(Decision) * (how->ndec ? how->ndec : 1));
     if (how->ndec) memcpy(d->dec, how->dec, sizeof(Decision) * how->ndec);
@@ -337,53 +345,61 @@ void explore_report_cycles(Explore *x) {
 
 /*
 ** A potential deadlock that no run deadlocked on: steer a directed search
-** toward it, and say whether it was reached (with a replay command).
+** toward it (explore_directed_search, explore.h), and say whether it was
+** reached (with a replay command).
 */
-#define DIRECTED_RUNS 300
+SimRun *explore_directed_search(Sim *sim, DetectorSet *dets, uint64_t base_seed,
+                                const char **names, const int32_t *lines, int n,
+                                uint64_t *tries) {
+  StrategyConfig c;
+  strategy_config_init(&c);
+  c.base_seed = base_seed;
+  c.target_names = names;
+  c.target_lines = lines;
+  c.ntargets = n;
+  Strategy *g = strategy_create("directed", &c);
+  SimRun *found = NULL;
+  uint64_t i;
+  for (i = 0; i < EXPLORE_DIRECTED_RUNS && !found && !explore_signal; i++) {
+    SimRun *r = engine_run(sim, g, dets, i, i);
+    if (!r) break;
+    for (uint32_t k = 0; k < r->nfindings && !found; k++) {
+      const RunFinding *f = &r->findings[k];
+      if (f->kind != FIND_DEADLOCK || f->obj < 0) continue;
+      for (int t = 0; t < n && !found; t++)
+        if (!strcmp(obj_name(r, f->obj), names[t])) found = r;
+    }
+  }
+  strategy_destroy(g);
+  *tries = i;
+  return found;
+}
 
 static void confirm_one(Explore *x, Distinct *d) {
   const char *names[8];
   int32_t lines[8];
   int n = lockgraph_cycle(x->lg, d->sig, names, lines, NULL, NULL, 8);
   if (n == 0) return;
-  StrategyConfig c;
-  strategy_config_init(&c);
-  c.base_seed = x->base_seed;
-  c.target_names = names;
-  c.target_lines = lines;
-  c.ntargets = n;
-  Strategy *g = strategy_create("directed", &c);
   uint64_t i;
-  int found = 0;
-  for (i = 0; i < DIRECTED_RUNS && !found && !explore_signal; i++) {
-    SimRun *r = engine_run(x->sim, g, &x->dets, i, i);
-    if (!r) break;
-    for (uint32_t k = 0; k < r->nfindings && !found; k++) {
-      const RunFinding *f = &r->findings[k];
-      if (f->kind != FIND_DEADLOCK || f->obj < 0) continue;
-      for (int t = 0; t < n; t++) found |= !strcmp(obj_name(r, f->obj), names[t]);
-    }
-    if (found) {
-      char *tok = explore_token(x, r);
-      StrBuf b;
-      sb_init(&b);
-      char *cmd = explore_replay_command(x, 0, tok, 1);
-      sb_printf(&b, "confirmed: a directed search deadlocked on it in %llu run%s: %s",
-                (unsigned long long)i + 1, i ? "s" : "", cmd);
-      free(cmd);
-      d->note = sb_take(&b);
-      free(tok);
-    }
-  }
-  if (!found && !explore_signal) {
+  SimRun *r = explore_directed_search(x->sim, &x->dets, x->base_seed, names, lines, n, &i);
+  if (r) {
+    char *tok = explore_token(x, r);
+    StrBuf b;
+    sb_init(&b);
+    char *cmd = explore_replay_command(x, 0, tok, 1);
+    sb_printf(&b, "confirmed: a directed search deadlocked on it in %llu run%s: %s",
+              (unsigned long long)i, i > 1 ? "s" : "", cmd);
+    free(cmd);
+    d->note = sb_take(&b);
+    free(tok);
+  } else if (!explore_signal) {
     StrBuf b;
     sb_init(&b);
     sb_printf(&b, "not reached in %d directed runs: the threads may never hold these locks at "
                   "the same time (something else orders them)",
-              DIRECTED_RUNS);
+              EXPLORE_DIRECTED_RUNS);
     d->note = sb_take(&b);
   }
-  strategy_destroy(g);
 }
 
 /* Confirm each potential deadlock that no run of the exploration showed. */
@@ -439,6 +455,32 @@ static void dot_id(StrBuf *b, const char *s) {
   sb_putc(b, '"');
 }
 
+/*
+** Edge i as lock_edges.graph keeps it: what a merge needs to search it with
+** other shards' edges (lockgraph.h, LockGraphEdge), and a schedule token of
+** its first run (without a step trail: no replay is needed to make it).
+*/
+static char *edge_graph(Explore *x, size_t i) {
+  LockGraphEdge e;
+  lockgraph_edge_full(x->lg, i, &e);
+  StrBuf b;
+  sb_init(&b);
+  sb_printf(&b, "{\"from\": \"%016llx\", \"to\": \"%016llx\", \"thread\": \"%016llx\", "
+                "\"held\": \"",
+            (unsigned long long)e.from, (unsigned long long)e.to, (unsigned long long)e.thread);
+  for (int k = 0; k < e.nheld; k++)
+    sb_printf(&b, "%s%016llx", k ? "," : "", (unsigned long long)e.held[k]);
+  char *tok = token_encode(x->digest, e.run.seed, e.run.max_steps, x->params_text.s, e.run.dec,
+                           e.run.ndec);
+  sb_printf(&b, "\", \"ordinal\": %u, \"seed\": \"0x%llx\", \"steps\": %u, "
+                "\"preemptions\": %u, \"schedule\": ",
+            e.ordinal, (unsigned long long)e.run.seed, e.run.steps, e.run.preemptions);
+  sb_json_str(&b, tok);
+  sb_puts(&b, "}");
+  free(tok);
+  return sb_take(&b);
+}
+
 /* The lock-order graph: into the database, and as Graphviz for --lock-graph. */
 void explore_lock_graph(Explore *x) {
   if (!x->lg) return;
@@ -459,8 +501,12 @@ void explore_lock_graph(Explore *x) {
   size_t n = lockgraph_edge(x->lg, 0, &from, &to, &thread, &line, &from_line, &first, &count);
   for (size_t i = 0; i < n; i++) {
     lockgraph_edge(x->lg, i, &from, &to, &thread, &line, &from_line, &first, &count);
-    if (x->trace)
-      trace_lock_edge(x->trace, x->expl_id, from, to, thread, line, from_line, first, count);
+    if (x->trace) {
+      char *graph = edge_graph(x, i);
+      trace_lock_edge(x->trace, x->expl_id, from, to, thread, line, from_line, first, count,
+                      graph);
+      free(graph);
+    }
     if (dot) {
       StrBuf b;
       sb_init(&b);

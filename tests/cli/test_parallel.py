@@ -11,10 +11,21 @@ Usage: test_parallel.py PATH/TO/racesim
 - dfs and random shards merged with `racesim merge` find what one unsharded
   exploration finds, with the same counts;
 - a dfs shard explores only its subtrees: the shards' runs add up to the
-  unsharded count.
+  unsharded count;
+- a lock-order cycle whose two orders were taken in different shards
+  (orders.lua) is found by the merge, as one unsharded exploration finds it:
+  a potential_deadlock finding and bug in the merged database, in the
+  merge's summary, with a replay that runs and the directed search's verdict
+  (or, with the scenario gone, that it could not be verified);
+- the README's GNU parallel recipe, as written there (taken from the
+  README; the hosts of its second half are this machine, `-S 4/:`), with
+  Debian's `parallel`: the merged database has the runs, findings and
+  counts of one unsharded exploration.  Without `parallel` it is skipped,
+  unless RACESIM_REQUIRE_PARALLEL=1 or CI is set (.ci/run): then it fails.
 """
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -47,8 +58,21 @@ spawn("waiter", function()
 end)
 """
 
+# Which order is taken depends on the run: dfs explores one run per choice
+# (one thread, nothing to interleave), so two shards split the orders --
+# shard 1 only ever takes a then b, shard 2 only b then a.
+ORDERS = """scenario{ name = "orders by choice" }
+local a, b = Lock("a"), Lock("b")
+if choose(2) == 1 then
+  spawn("left", function() a:acquire(); b:acquire(); b:release(); a:release() end)
+else
+  spawn("right", function() b:acquire(); a:acquire(); a:release(); b:release() end)
+end
+"""
+
 SCENARIOS = {
     "mixed.lua": MIXED,
+    "orders.lua": ORDERS,
 }
 
 
@@ -221,6 +245,188 @@ class Shards(Base):
         self.assertEqual(con.execute("SELECT count(*), sum(runs) FROM explorations").fetchone(),
                          (1, 50))
         con.close()
+
+
+class CrossShardCycle(Base):
+    EXTRA = ["--strategy", "dfs", "--runs", "1000"]
+
+    def shards(self):
+        dbs = []
+        for i in (1, 2):
+            db = self.path("c%d.db" % i)
+            obj = self.explore("orders.lua", 1, "--shard", "%d/2" % i, *self.EXTRA, db=db)
+            self.assertEqual(obj["runs"], 1)
+            self.assertEqual(obj["findings"], [], "shard %d alone sees no cycle" % i)
+            dbs.append(db)
+        return dbs
+
+    def facts(self, db):
+        con = sqlite3.connect(db)
+        try:
+            return {
+                "findings": con.execute("SELECT kind, signature, runs FROM distinct_findings"
+                                        " ORDER BY 1, 2").fetchall(),
+                "bugs": con.execute("SELECT kind, signature, runs FROM bugs ORDER BY 1, 2")
+                .fetchall(),
+                "runs": con.execute("SELECT count(*), sum(status = 'finding') FROM runs")
+                .fetchall(),
+            }
+        finally:
+            con.close()
+
+    def test_merge_finds_the_cycle_of_two_shards(self):
+        one = self.explore("orders.lua", 1, *self.EXTRA, db=self.path("one.db"))
+        self.assertEqual([f["kind"] for f in one["findings"]], ["potential_deadlock"])
+        code, out, err = racesim("merge", self.path("m.db"), *self.shards())
+        self.assertEqual(code, 0, err)
+        self.assertIn("merged 2 databases (2 runs)", out)
+        self.assertIn("a lock-order cycle across the shards' runs", out)
+        self.assertIn("potential deadlock: lock-order cycle", out)
+        self.assertIn("left takes 'b' at orders.lua:4 while holding 'a'", out)
+        self.assertIn("right takes 'a' at orders.lua:6 while holding 'b'", out)
+        # no run has both threads: the directed search cannot deadlock, and says so
+        self.assertIn("not reached in 300 directed runs", out)
+        merged = self.facts(self.path("m.db"))
+        self.assertEqual(merged, self.facts(self.path("one.db")))
+        self.assertEqual(merged["findings"][0][0], "potential_deadlock")
+        self.assertEqual(merged["findings"][0][1], one["findings"][0]["signature"])
+        # the finding's run is shard 2's (subtree 1, run 0), which completed the cycle
+        con = sqlite3.connect(self.path("m.db"))
+        idx, replay, note = con.execute(
+            "SELECT r.idx, json_extract(f.details, '$.replay'), e.note FROM findings f"
+            " JOIN runs r ON r.id = f.run_id JOIN bug_evidence e ON e.signature = f.signature"
+            " WHERE f.kind = 'potential_deadlock'").fetchone()
+        bug_replay = con.execute("SELECT replay FROM bugs").fetchone()[0]
+        con.close()
+        self.assertEqual(idx, 1 << 32)
+        self.assertEqual(replay, bug_replay)
+        self.assertIn("not reached in 300 directed runs", note)
+        # the replay runs the run that took b then a
+        args = replay.split()
+        self.assertEqual(args[:2], ["racesim", "replay"])
+        code, out, err = racesim(*(args[1:-2] + ["--no-db"]))
+        self.assertEqual(code, 0, err)
+        self.assertRegex(out, r"right +acquire +a ")
+
+    def test_without_the_scenario_it_is_not_verified(self):
+        dbs = self.shards()
+        os.rename(self.path("orders.lua"), self.path("gone.lua"))
+        code, out, err = racesim("merge", self.path("m.db"), *dbs)
+        self.assertEqual(code, 0, err)
+        self.assertIn("potential deadlock: lock-order cycle", out)
+        self.assertIn("not verified: the scenario '%s' is not at hand" % self.path("orders.lua"),
+                      out)
+        self.assertEqual(self.facts(self.path("m.db"))["bugs"][0][0], "potential_deadlock")
+
+    def test_a_cycle_a_shard_found_is_not_found_again(self):
+        extra = ["--strategy", "dfs", "--runs", "100000"]
+        dbs = []
+        for i in (1, 2, 3):
+            dbs.append(self.path("x%d.db" % i))
+            self.explore("mixed.lua", 1, "--shard", "%d/3" % i, *extra, db=dbs[-1])
+        code, out, err = racesim("merge", self.path("m.db"), *dbs)
+        self.assertEqual(code, 0, err)
+        self.assertNotIn("across the shards", out)
+        con = sqlite3.connect(self.path("m.db"))
+        n = con.execute("SELECT count(*) FROM findings WHERE kind = 'potential_deadlock'")
+        self.assertEqual(n.fetchone()[0], 1)
+        con.close()
+
+
+def readme_recipe():
+    """The README's GNU parallel recipe: [(sharded command, merge command)]."""
+    with open(os.path.join(ROOT, "README.md")) as f:
+        text = f.read()
+    at = text.index("**GNU parallel**")
+    block = re.search(r"```sh\n(.*?)```", text[at:], re.S).group(1)
+    commands = [c.strip() for c in block.replace("\\\n", " ").splitlines() if c.strip()]
+    commands = [re.sub(r"\s+", " ", c) for c in commands]
+    pairs = list(zip(commands[::2], commands[1::2]))
+    assert len(pairs) == 2 and all(p.startswith("parallel ") and m.startswith("racesim merge ")
+                                   for p, m in pairs), commands
+    return pairs
+
+
+def unsharded(command):
+    """The one exploration that a recipe's shards split: 'racesim run ...' alone."""
+    run = command[command.index("racesim run "):command.index(" ::: ")]
+    run = re.sub(r" --shard \{\}/\d+", "", run)
+    return re.sub(r" --db shard\{\}\.db", " --db one.db", run)
+
+
+class GnuParallel(Base):
+    """The README's recipe, run with GNU parallel on this machine."""
+
+    def setUp(self):
+        super().setUp()
+        self.parallel = shutil.which("parallel")
+        if not self.parallel:
+            if os.environ.get("RACESIM_REQUIRE_PARALLEL") or os.environ.get("CI"):
+                self.fail("GNU parallel is not installed (apt-get install parallel; "
+                          "scripts/setup-deps.sh --test installs it)")
+            self.skipTest("GNU parallel is not installed (apt-get install parallel)")
+        # 'racesim' on PATH is the one under test
+        os.mkdir(self.path("bin"))
+        os.symlink(RACESIM, self.path("bin/racesim"))
+        self.env = dict(os.environ, PATH=self.path("bin") + os.pathsep + os.environ["PATH"],
+                        HOME=self.dir)  # (parallel keeps its state under ~/.parallel)
+        os.mkdir(self.path(".parallel"))
+        open(self.path(".parallel/will-cite"), "w").close()
+
+    def shell(self, command, cwd):
+        p = subprocess.run(["bash", "-c", command], cwd=cwd, env=self.env, capture_output=True,
+                           text=True, timeout=300)
+        return p.returncode, p.stdout, p.stderr
+
+    def facts(self, db):
+        """What a merge must keep of an exploration: runs, findings, counts, bugs."""
+        con = sqlite3.connect(db)
+        try:
+            q = lambda sql: sorted(con.execute(sql).fetchall())
+            return {
+                "explorations": q("SELECT count(*), sum(runs), sum(steps), min(complete)"
+                                  " FROM explorations"),
+                "runs": q("SELECT count(*), sum(steps), sum(status = 'ok') FROM runs"),
+                "findings": q("SELECT kind, signature, runs FROM distinct_findings"),
+                "bugs": q("SELECT kind, signature, runs FROM bugs"),
+            }
+        finally:
+            con.close()
+
+    def recipe(self, i, runs):
+        sharded, merge = readme_recipe()[i]
+        sharded = sharded.replace("-S 4/host1,4/host2", "-S 4/:")  # this machine only
+        if runs:
+            sharded = re.sub(r"--runs \d+", "--runs %d" % runs, sharded)
+        work = self.path("recipe%d" % i)
+        os.mkdir(work)
+        with open(os.path.join(work, "model.lua"), "w") as f:
+            f.write(MIXED)
+        code, out, err = self.shell(sharded, work)
+        # parallel's status: how many jobs failed; a shard with findings exits 1
+        shards = int(re.search(r"--shard \{\}/(\d+)", sharded).group(1))
+        self.assertLessEqual(code, shards, err)
+        self.assertNotIn("racesim: error", out + err)
+        for k in range(1, shards + 1):
+            self.assertTrue(os.path.exists(os.path.join(work, "shard%d.db" % k)), err)
+        code, out, err = self.shell(merge, work)
+        self.assertEqual(code, 0, err)
+        self.assertIn("merged %d databases" % shards, out)
+        code, _, err = self.shell(unsharded(sharded), work)
+        self.assertIn(code, (0, 1), err)
+        merged = self.facts(os.path.join(work, "model.db"))
+        one = self.facts(os.path.join(work, "one.db"))
+        self.assertTrue(one["findings"])
+        self.assertEqual(merged, one)
+        return one
+
+    def test_random_shards_on_local_jobs(self):
+        one = self.recipe(0, 4000)  # (the README's 400000 runs, fewer)
+        self.assertEqual(one["explorations"][0][:2], (1, 4000))
+
+    def test_dfs_shards_on_this_host(self):
+        one = self.recipe(1, None)
+        self.assertEqual(one["explorations"][0][3], 1)  # complete
 
 
 if __name__ == "__main__":
