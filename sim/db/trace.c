@@ -123,8 +123,6 @@ static int check_identity(Trace *t, const char *path) {
     return -1;
   }
   if (version >= 1 && version < TRACE_SCHEMA_VERSION) return 2; /* add what later ones add */
-  if (version == TRACE_SCHEMA_VERSION && !has_column(t, "lock_edges", "graph"))
-    return 2; /* a version 4 file of before lock_edges.graph */
   if (version != TRACE_SCHEMA_VERSION) {
     snprintf(t->err, sizeof t->err,
              "'%s' is a racesim trace database of schema version %lld; this racesim "
@@ -170,8 +168,7 @@ static int has_column(Trace *t, const char *table, const char *name) {
 static int has_events_column(Trace *t, const char *name) { return has_column(t, "events", name); }
 
 /*
-** Create the schema, or bring an older file (or a version 4 one
-** without lock_edges.graph) up to this version: in one
+** Create the schema, or bring an older file up to this version: in one
 ** transaction (BEGIN IMMEDIATE: a deferred one that reads, then writes,
 ** could not wait for another writer), so that two racesims upgrading one
 ** file at once, or one that dies half-way, leave it whole.
@@ -202,7 +199,7 @@ static int create_schema(Trace *t) {
                   "ALTER TABLE bugs ADD COLUMN preemptions_lower_bound INTEGER;"
                   "ALTER TABLE bugs ADD COLUMN shrink TEXT;");
     if (query_int(t, "SELECT count(*) FROM sqlite_master WHERE name = 'lock_edges'", &rc) > 0 &&
-        !has_column(t, "lock_edges", "graph")) /* what a merge of shards needs */
+        !has_column(t, "lock_edges", "graph")) /* version 3: and 4's, what merges need */
       sb_puts(&b, "ALTER TABLE lock_edges ADD COLUMN graph TEXT;");
   }
   sb_putn(&b, reports_schema_sql, reports_schema_sql_len);
