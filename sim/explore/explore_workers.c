@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -40,6 +41,9 @@
 ** them).  Threads sleep only when there is nothing to do (a full ring, or
 ** the next run not made yet), and are woken only if they sleep.
 */
+/* How many times a thread gives way (sched_yield) before it sleeps. */
+#define SPIN 200
+
 typedef struct Pool {
   Explore *x;
   Slot slot[RING];
@@ -47,7 +51,7 @@ typedef struct Pool {
   atomic_uint_fast64_t next;        /* the next k to claim */
   atomic_uint_fast64_t merged;      /* runs merged: k's slot is free when k < merged + RING */
   atomic_int stop;
-  atomic_int main_sleeps, workers_sleep;
+  atomic_int main_sleeps, workers_sleep; /* (workers_sleep: how many) */
   uint64_t limit; /* k < limit */
   pthread_mutex_t mu;
   pthread_cond_t cv_main, cv_workers;
@@ -64,6 +68,12 @@ static uint64_t claim(Pool *p, uint64_t cap) {
   while (k < p->limit && k < cap)
     if (atomic_compare_exchange_weak(&p->next, &k, k + 1)) return k;
   return UINT64_MAX;
+}
+
+/* Is the ring full (no run can be claimed until the main thread merges)? */
+static int ring_full(Pool *p) {
+  uint64_t n = atomic_load(&p->next);
+  return n < p->limit && n >= atomic_load(&p->merged) + RING;
 }
 
 /*
@@ -117,12 +127,11 @@ static void *worker_main(void *arg) {
     uint64_t k = claim(p, atomic_load(&p->merged) + RING);
     if (k == UINT64_MAX) {
       if (atomic_load(&p->next) >= p->limit) break; /* every run is claimed */
+      for (int spin = 0; spin < SPIN && ring_full(p); spin++) sched_yield();
       pthread_mutex_lock(&p->mu); /* a full ring: sleep until the main thread frees a slot */
-      atomic_store(&p->workers_sleep, 1);
-      uint64_t n = atomic_load(&p->next);
-      if (!atomic_load(&p->stop) && n < p->limit && n >= atomic_load(&p->merged) + RING)
-        util_cond_wait_ms(&p->cv_workers, &p->mu, 50);
-      atomic_store(&p->workers_sleep, 0);
+      atomic_fetch_add(&p->workers_sleep, 1);
+      if (!atomic_load(&p->stop) && ring_full(p)) util_cond_wait_ms(&p->cv_workers, &p->mu, 50);
+      atomic_fetch_sub(&p->workers_sleep, 1);
       pthread_mutex_unlock(&p->mu);
       continue;
     }
@@ -195,7 +204,12 @@ void explore_parallel(Explore *x, int jobs) {
         make_run(p, mine, x->sim, x->strat, &x->dets, coder, x->cov);
         continue;
       }
-      pthread_mutex_lock(&p->mu); /* run k is being made by a worker: wait for it */
+      /* run k is being made by a worker: a short run is ready sooner than a
+         sleep and a wake-up take, so give way a while before sleeping */
+      for (int spin = 0; spin < SPIN && atomic_load(&p->ready[k % RING]) != k + 1; spin++)
+        sched_yield();
+      if (atomic_load(&p->ready[k % RING]) == k + 1) break;
+      pthread_mutex_lock(&p->mu);
       atomic_store(&p->main_sleeps, 1);
       if (atomic_load(&p->ready[k % RING]) != k + 1)
         util_cond_wait_ms(&p->cv_main, &p->mu, 50); /* and look at signals */
