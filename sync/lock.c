@@ -273,6 +273,8 @@ void lock_take_count(lua_State *L, SimObject *o, int32_t count, int op_flags) {
 static SimObject *core_of(lua_State *L, int idx) {
   SimObject *o = lapi_to_object(L, idx);
   if (o && (o->cls->traits & OBJ_LOCK_VIEW)) return &sched_run_of(L)->objs[o->link];
+  for (int i = 0; o && lock_family[i]; i++) /* (the handle is looked at once) */
+    if (o->cls == lock_family[i]) return o;
   return lapi_check(L, idx, lock_family, "a Lock, RLock, Semaphore or Condition");
 }
 
