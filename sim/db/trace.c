@@ -32,6 +32,7 @@ static const char *const sql_of[S__COUNT] = {
 
 struct Trace {
   sqlite3 *db;
+  StrBuf sigs; /* a run's signatures, as its row has them */
   sqlite3_stmt *st[S__COUNT];
   int in_tx;
   double tx_started;
@@ -280,6 +281,7 @@ void trace_close(Trace *t) {
   trace_flush(t, 1);
   for (int i = 0; i < S__COUNT; i++) sqlite3_finalize(t->st[i]);
   sqlite3_close(t->db);
+  sb_free(&t->sigs);
   free(t);
 }
 
@@ -465,23 +467,31 @@ int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token, in
   sqlite3_stmt *st = t->st[S_RUN];
   sqlite3_bind_int64(st, 1, expl);
   sqlite3_bind_int64(st, 2, (int64_t)r->index);
-  sqlite3_bind_text(st, 3, seed, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 3, seed, -1, SQLITE_STATIC); /* (every parameter bound: no clearing) */
   if (token) sqlite3_bind_text(st, 4, token, -1, SQLITE_STATIC);
+  else sqlite3_bind_null(st, 4);
   sqlite3_bind_int64(st, 5, r->steps);
   sqlite3_bind_text(st, 6, trace_run_status(r), -1, SQLITE_STATIC);
   sqlite3_bind_double(st, 7, r->vtime);
   sqlite3_bind_int(st, 8, events);
-  char sigs[17 * 16];
-  size_t n = 0;
-  for (uint32_t i = 0; i < r->nfindings && n + 17 < sizeof sigs; i++) {
+  StrBuf *sigs = &t->sigs;
+  sb_reset(sigs);
+  for (uint32_t i = 0; i < r->nfindings; i++) {
     int again = 0; /* (each once) */
     for (uint32_t k = 0; k < i && !again; k++) again = r->findings[k].sig == r->findings[i].sig;
     if (again) continue;
-    if (n) sigs[n++] = ' ';
-    n += util_fmt_hex(sigs + n, sizeof sigs - n, "", r->findings[i].sig, 16);
+    char hex[20];
+    size_t n = util_fmt_hex(hex, sizeof hex, sigs->len ? " " : "", r->findings[i].sig, 16);
+    sb_putn(sigs, hex, n);
   }
-  if (n) sqlite3_bind_text(st, 9, sigs, (int)n, SQLITE_TRANSIENT);
-  if (step_done(t, st)) return -1;
+  if (sigs->len) sqlite3_bind_text(st, 9, sigs->s, (int)sigs->len, SQLITE_STATIC);
+  else sqlite3_bind_null(st, 9);
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) {
+    snprintf(t->err, sizeof t->err, "%s", sqlite3_errmsg(t->db));
+    return -1;
+  }
   int64_t run = sqlite3_last_insert_rowid(t->db);
   if (events && record_events(t, run, r) != 0) return -1;
   if (!findings) return trace_flush(t, 0) != 0 ? -1 : run;

@@ -59,10 +59,15 @@ static void test_create_and_record(void) {
   CHECK(trace_run(t, e, &r, NULL, 0, 0, NULL) > 0); /* a failing run not kept: its row */
   run_reset(&r);
   CHECK(trace_run(t, e, &r, NULL, 0, 1, NULL) > 0);
-  trace_end(t, e, 3, 1, 0, 0, "done", "threads");
+  run_reset(&r); /* a run of many findings names every one */
+  for (int i = 0; i < 40; i++) run_finding(&r, FIND_ERROR, -1, 0, -1, (uint64_t)(100 + i % 20), "e");
+  CHECK(trace_run(t, e, &r, NULL, 0, 0, NULL) > 0);
+  run_reset(&r);
+  trace_end(t, e, 4, 1, 0, 0, "done", "threads");
   trace_close(t);
   CHECK_EQ_INT(scalar("t1.db", "PRAGMA user_version"), TRACE_SCHEMA_VERSION);
-  CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM runs"), 3);
+  CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM runs"), 4);
+  CHECK_EQ_INT(scalar("t1.db", "SELECT max(length(signatures)) FROM runs"), 20 * 17 - 1);
   /* every failing run names its signatures, each once, whether its findings are kept or not */
   CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM runs WHERE status = 'finding' AND"
                                " length(signatures) = 33 AND signatures LIKE '% %'"), 2);
@@ -77,7 +82,7 @@ static void test_create_and_record(void) {
                                " '{\"events\":[],\"replay\":\"racesim replay s.lua --seed 0x1\"}'"),
                1);
   CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM events_readable WHERE object='counter' AND value='7'"), 1);
-  CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM failing_runs"), 2);
+  CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM failing_runs"), 3);
   CHECK_EQ_INT(scalar("t1.db", "SELECT runs FROM distinct_findings WHERE kind='assertion'"), 2); /* kept or not */
   CHECK_EQ_INT(scalar("t1.db", "SELECT count(*) FROM explorations WHERE status='done'"), 1);
   /* opening it again appends */
