@@ -22,7 +22,6 @@ typedef struct Distinct {
   uint64_t sig;
   uint8_t kind;
   uint64_t count;     /* runs in which it was found */
-  uint64_t recorded;  /* ... and whose events the trace database has (--record) */
   uint64_t first_run; /* index of the first such run */
   uint64_t seed;      /* that run's seed */
   uint32_t steps;     /* that run's steps */

@@ -300,6 +300,8 @@ static void explore_free(Explore *x) {
   free(x->dep_writer);
   free(x->dep_objs);
   free(x->replays);
+  free(x->kept_keys);
+  free(x->kept_counts);
   bug_free(&x->bugs);
   warnings_free(&x->warnings);
   profiles_free(&x->profiles);

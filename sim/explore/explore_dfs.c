@@ -352,11 +352,19 @@ void explore_dfs(Explore *x, int jobs) {
   /* jobs - 1 workers; the main thread is one too */
   int nw = jobs - 1;
   Worker *ws = util_xcalloc(nw > 0 ? (size_t)nw : 1, sizeof(Worker));
-  for (int k = 0; k < nw; k++) {
-    explore_worker_open(x, &ws[k], k + 1, jobs);
-    ws[k].ctx = &d;
-    pthread_create(&ws[k].th, NULL, worker_main, &ws[k]);
+  int started = 0;
+  for (; started < nw; started++) {
+    Worker *w = &ws[started];
+    explore_worker_open(x, w, started + 1, jobs);
+    w->ctx = &d;
+    int err = pthread_create(&w->th, NULL, worker_main, w);
+    if (err) { /* fewer workers: the main thread and the others take its share */
+      explore_worker_refused(w, err);
+      explore_worker_close(w);
+      break;
+    }
   }
+  nw = started;
   while (!d.stop && plan_round(&d, budget)) run_round(&d, ws, nw);
   pthread_mutex_lock(&d.mu);
   d.quit = 1;

@@ -54,7 +54,10 @@ typedef struct Explore {
   const char **replays;
   size_t cap_replays;
   int recorded;   /* a trace database was written (x->trace is closed by then) */
-  uint64_t recorded_errors; /* runs that ended in an error with no finding, events kept */
+  /* --record failing:K: how many runs of each signature (0: an error with
+     no finding) have been kept, per dfs subtree (0 for random and pct) */
+  uint64_t *kept_keys, *kept_counts; /* open addressing; key 0: empty */
+  size_t kept_slots, kept_used;
   int truncated;  /* a run was cut short by a limit */
   LockGraph *lg;   /* the lock-order graph, fed in run-index order */
   Coverage *cov;   /* synchronization coverage (with a database only) */
@@ -151,6 +154,9 @@ int explore_should_stop(Explore *x);
 /* When --time-limit runs out (util_now seconds), or 0 without one. */
 double explore_deadline(const Explore *x);
 void explore_progress(Explore *x, uint64_t budget, int final);
+/* A worker whose thread the system refused (pthread_create's error): say
+   so, and that the exploration goes on with fewer threads. */
+void explore_worker_refused(const Worker *w, int err);
 int explore_worker_open(Explore *x, Worker *w, int id, int jobs);
 /* Make the worker's engine: on the worker's own thread.  -1: see w->err. */
 int explore_worker_engine(Worker *w);

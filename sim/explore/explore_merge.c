@@ -323,23 +323,50 @@ static void merge_warnings(Explore *x, const SimRun *r) {
 }
 
 /*
+** The count of kept runs of signature 'sig' in subtree 'sub' (a slot of
+** x->kept_counts, made at 0 if new).
+*/
+static uint64_t *kept_count(Explore *x, uint64_t sig, uint64_t sub) {
+  uint64_t key = util_fnv_u64(util_fnv_u64(UTIL_FNV_INIT, sig), sub) | 1; /* (never 0) */
+  if (2 * (x->kept_used + 1) > x->kept_slots) {
+    size_t n = x->kept_slots ? 2 * x->kept_slots : 64;
+    uint64_t *keys = util_xcalloc(n, sizeof *keys), *counts = util_xcalloc(n, sizeof *counts);
+    for (size_t i = 0; i < x->kept_slots; i++) {
+      if (!x->kept_keys[i]) continue;
+      size_t j = (size_t)x->kept_keys[i] & (n - 1);
+      while (keys[j]) j = (j + 1) & (n - 1);
+      keys[j] = x->kept_keys[i], counts[j] = x->kept_counts[i];
+    }
+    free(x->kept_keys), free(x->kept_counts);
+    x->kept_keys = keys, x->kept_counts = counts, x->kept_slots = n;
+  }
+  size_t j = (size_t)key & (x->kept_slots - 1);
+  while (x->kept_keys[j] && x->kept_keys[j] != key) j = (j + 1) & (x->kept_slots - 1);
+  if (!x->kept_keys[j]) x->kept_keys[j] = key, x->kept_used++;
+  return &x->kept_counts[j];
+}
+
+/*
 ** Are run r's events to be recorded?  With --record failing, a failing run's
 ** are if one of its signatures (or, for an error with no finding, errors)
 ** has had fewer than o->record_keep runs recorded: every run keeps its row
-** and every bug its count, and the events stay as many as the bugs.
+** and every bug its count, and the events stay as many as the bugs.  dfs
+** counts per subtree: a subtree's runs come in the same order for any
+** --jobs, the subtrees' runs mixed as the threads make them.
 */
 static int records_events(Explore *x, const SimRun *r) {
   const ExploreOptions *o = x->o;
   if (o->record != RECORD_FAILING) return o->record == RECORD_ALL;
+  uint64_t sub = x->dfs_subtrees ? r->index >> 32 : 0;
   if (!r->nfindings) {
-    if (r->end != END_ABORT || x->recorded_errors >= o->record_keep) return 0;
-    x->recorded_errors++;
-    return 1;
+    if (r->end != END_ABORT) return 0;
+    uint64_t *n = kept_count(x, 0, sub);
+    return *n < o->record_keep ? (++*n, 1) : 0;
   }
   int want = 0;
   for (size_t i = 0; i < x->nseen && !want; i++)
-    want = finding_get(&x->fs, x->seen[i])->recorded < o->record_keep;
-  for (size_t i = 0; i < x->nseen && want; i++) finding_get(&x->fs, x->seen[i])->recorded++;
+    want = *kept_count(x, x->seen[i], sub) < o->record_keep;
+  for (size_t i = 0; i < x->nseen && want; i++) ++*kept_count(x, x->seen[i], sub);
   return want;
 }
 

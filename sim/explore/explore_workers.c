@@ -140,6 +140,11 @@ static void *worker_main(void *arg) {
   return NULL;
 }
 
+void explore_worker_refused(const Worker *w, int err) {
+  fprintf(stderr, "racesim: warning: cannot start worker thread %d (%s): exploring with %d\n",
+          w->id, strerror(err), w->id);
+}
+
 int explore_worker_open(Explore *x, Worker *w, int id, int jobs) {
   memset(w, 0, sizeof *w);
   w->x = x, w->id = id, w->jobs = jobs;
@@ -188,7 +193,9 @@ void explore_parallel(Explore *x, int jobs) {
   for (; started < nw; started++) {
     explore_worker_open(x, &ws[started], started + 1, jobs);
     ws[started].ctx = p;
-    if (pthread_create(&ws[started].th, NULL, worker_main, &ws[started]) != 0) {
+    int err = pthread_create(&ws[started].th, NULL, worker_main, &ws[started]);
+    if (err) {
+      explore_worker_refused(&ws[started], err);
       explore_worker_close(&ws[started]);
       break; /* (fewer workers: the same runs, made by fewer) */
     }
@@ -239,10 +246,8 @@ void explore_parallel(Explore *x, int jobs) {
   pthread_mutex_unlock(&p->mu);
   for (int k = 0; k < started; k++) {
     pthread_join(ws[k].th, NULL);
-    if (ws[k].failed && !x->err[0] && x->status != 2) {
-      snprintf(x->err, sizeof x->err, "%s", ws[k].err);
-      x->status = 2;
-    }
+    if (ws[k].failed && !x->err[0]) /* the others did its share */
+      fprintf(stderr, "racesim: warning: worker %d: %s\n", k + 1, ws[k].err);
     if (ws[k].cov && x->cov) coverage_merge(x->cov, ws[k].cov);
     explore_worker_close(&ws[k]);
   }

@@ -97,8 +97,8 @@ def database(path):
     try:
         q = lambda sql: con.execute(sql).fetchall()
         return {
-            "runs": q("SELECT idx, seed, schedule, steps, status, vtime, recorded FROM runs"
-                      " ORDER BY idx"),
+            "runs": q("SELECT idx, seed, schedule, steps, status, vtime, recorded, signatures"
+                      " FROM runs ORDER BY idx"),
             "findings": q("SELECT r.idx, f.kind, f.signature, f.message FROM findings f"
                           " JOIN runs r ON r.id = f.run_id ORDER BY r.idx, f.kind, f.signature,"
                           " f.message"),
@@ -159,17 +159,38 @@ class SameForAnyJobs(Base):
                                      "--jobs %d differs from --jobs 1" % jobs)
 
     def test_database(self):
-        for script, extra in self.CASES[:4]:
+        for script, extra in self.CASES[:4] + self.CASES[-1:]:
+            for record in ("all", "failing:3"):  # failing:K keeps the same first K for any J
+                with self.subTest(script=script, args=" ".join(extra), record=record):
+                    dbs = []
+                    for jobs in (1, 2, 3):
+                        db = self.path("j%d.db" % jobs)
+                        self.explore(script, jobs, "--record", record, *extra, db=db)
+                        dbs.append(database(db))
+                        os.remove(db)
+                    self.assertTrue(dbs[0]["runs"])
+                    for other in dbs[1:]:
+                        for table in dbs[0]:
+                            self.assertEqual(other[table], dbs[0][table], table)
+
+    def test_threads_refused(self):
+        # a container's process limit: every pthread_create fails; the
+        # exploration goes on with the main thread, says so, and finds the same
+        lib = os.environ.get("RACESIM_REFUSE_THREADS")
+        if not lib:
+            self.skipTest("RACESIM_REFUSE_THREADS is not set (ctest sets it)")
+        env = dict(os.environ, LD_PRELOAD=lib,
+                   ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0")
+        for script, extra in (self.CASES[0], self.CASES[2], self.CASES[-1]):
             with self.subTest(script=script, args=" ".join(extra)):
-                dbs = []
-                for jobs in (1, 2):
-                    db = self.path("j%d.db" % jobs)
-                    self.explore(script, jobs, "--record", "all", *extra, db=db)
-                    dbs.append(database(db))
-                    os.remove(db)
-                self.assertTrue(dbs[0]["runs"])
-                for table in dbs[0]:
-                    self.assertEqual(dbs[1][table], dbs[0][table], table)
+                one = summary(self.explore(script, 1, *extra))
+                args = [RACESIM, "run", self.script(script), "--json", "--jobs", "3", "--seed",
+                        "11", "--no-db"] + extra
+                p = subprocess.run(args, capture_output=True, text=True, timeout=120, env=env)
+                self.assertIn(p.returncode, (0, 1), p.stderr)
+                self.assertIn("cannot start worker thread 1", p.stderr)
+                self.assertIn("exploring with 1", p.stderr)
+                self.assertEqual(summary(json.loads(p.stdout)), one)
 
     def test_dfs_counts_are_the_trees(self):
         # a budget large enough: complete, whatever the jobs
