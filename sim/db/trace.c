@@ -241,7 +241,7 @@ Trace *trace_open(const char *path, char *err, size_t errlen) {
     }
   }
   free(dir);
-  int rc = sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  int rc = sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK) {
     snprintf(err, errlen, "cannot open the trace database '%s': %s", path,
              t->db ? sqlite3_errmsg(t->db) : sqlite3_errstr(rc));
