@@ -33,11 +33,25 @@ static Sim *sched_sim(lua_State *L) { return *(Sim **)lua_getextraspace(L); }
 
 /* ---- memory: every Lua allocation goes through here -------------------- */
 
+/* Small blocks from the engine's pool (pool.h), but where a sanitizer
+   watches every block: it must see each one malloc'ed and freed. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SIM_POOLED 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define SIM_POOLED 0
+#endif
+#endif
+#ifndef SIM_POOLED
+#define SIM_POOLED 1
+#endif
+
 static void *sim_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   Sim *s = ud;
   if (!ptr) osize = 0; /* then 'osize' is a type tag */
   if (nsize == 0) {
-    free(ptr);
+    if (SIM_POOLED) pool_realloc(&s->pool, ptr, osize, 0);
+    else free(ptr);
     s->mem_used -= osize;
     return NULL;
   }
@@ -46,7 +60,7 @@ static void *sim_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     s->mem_refused++; /* Lua collects garbage and retries once */
     return NULL;
   }
-  void *p = realloc(ptr, nsize);
+  void *p = SIM_POOLED ? pool_realloc(&s->pool, ptr, osize, nsize) : realloc(ptr, nsize);
   if (!p) return NULL;
   s->mem_used = s->mem_used - osize + nsize;
   if (s->mem_used > s->mem_peak) s->mem_peak = s->mem_used;
@@ -175,6 +189,7 @@ void sched_close(Sim *s) {
   if (!s) return;
   if (s->sandbox) s->sandbox_ops->close(s->sandbox);
   if (s->L) lua_close(s->L);
+  pool_free_all(&s->pool); /* (after Lua has given every block back) */
   run_free(&s->run);
   step_free(&s->step);
   free(s->rng);

@@ -8,6 +8,7 @@
 
 #include <stdatomic.h>
 
+#include "pool.h"
 #include "prim.h"
 #include "sched.h"
 #include "step.h"
@@ -38,6 +39,7 @@ struct Sim {
   Stepper step; /* which thread goes next (step.h) */
 
   /* memory cap */
+  MemPool pool; /* where Lua's small blocks come from */
   size_t mem_used, mem_peak;
   int cap_active;   /* the cap applies (scenario code is running) */
   int mem_refused;  /* allocations refused in this run */
