@@ -50,6 +50,8 @@ typedef struct Watched {
   uint64_t writers; /* threads that wrote it while another thread lived */
   uint64_t fp;      /* a table's fingerprint */
   int table;        /* its value is a table */
+  int last_type;    /* its last seen value (SLOT_LAST keeps it alive), as value_key */
+  uint64_t last_key;
   char init[48];    /* its value before the first write, as Lua source, or "" */
 } Watched;
 
@@ -223,6 +225,27 @@ static int holds_data(lua_State *L, int idx) {
   return 0;
 }
 
+/*
+** The value at idx as a type and a key that are equal for a value that has
+** not changed: a number's or a boolean's bits, an object's address (the
+** value last seen is kept alive in SLOT_LAST, so its address is its own).
+** An equal string made anew compares changed: it was written.
+*/
+static uint64_t value_key(lua_State *L, int idx, int *type) {
+  int tp = lua_type(L, idx);
+  *type = tp;
+  if (tp == LUA_TNUMBER) {
+    if (lua_isinteger(L, idx)) return (uint64_t)lua_tointeger(L, idx);
+    lua_Number d = lua_tonumber(L, idx);
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    *type = -LUA_TNUMBER; /* (a float: not the integer of the same bits) */
+    return u;
+  }
+  if (tp == LUA_TBOOLEAN) return (uint64_t)lua_toboolean(L, idx);
+  return (uint64_t)(uintptr_t)lua_topointer(L, idx);
+}
+
 static Watched *find_local(Hidden *h, const void *id) {
   for (int i = 0; i < h->nlocals; i++)
     if (h->locals[i].id == id) return &h->locals[i];
@@ -244,6 +267,7 @@ static Watched *note_local(Hidden *h, lua_State *L, int fn, int up, const char *
   w->up = up;
   w->table = lua_istable(L, -1);
   if (w->table) w->fp = fingerprint(L, -1);
+  w->last_key = value_key(L, -1, &w->last_type);
   lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_slots);
   lua_pushvalue(L, fn);
   lua_rawseti(L, -2, SLOT_FN(h->nlocals));
@@ -269,6 +293,7 @@ static void refresh(Hidden *h, lua_State *L, int i) {
   lua_pop(L, 1);
   w->table = lua_istable(L, -1);
   if (w->table) w->fp = fingerprint(L, -1);
+  w->last_key = value_key(L, -1, &w->last_type);
 }
 
 /* The functions and tables a walk has been through. */
@@ -378,19 +403,21 @@ void hidden_stepped(Hidden *h, lua_State *L, int32_t tid) {
       continue;
     lua_rawgeti(L, slots, SLOT_FN(i));
     lua_getupvalue(L, -1, w->up);
-    lua_rawgeti(L, slots, SLOT_LAST(i));
-    int changed = !lua_rawequal(L, -1, -2);
+    int tp;
+    uint64_t key = value_key(L, -1, &tp);
+    int changed = key != w->last_key || tp != w->last_type;
     if (changed) {
-      lua_pushvalue(L, -2);
+      lua_pushvalue(L, -1);
       lua_rawseti(L, slots, SLOT_LAST(i));
-      w->table = lua_istable(L, -2);
-      if (w->table) w->fp = fingerprint(L, -2);
+      w->last_key = key, w->last_type = tp;
+      w->table = tp == LUA_TTABLE;
+      if (w->table) w->fp = fingerprint(L, -1);
     } else if (w->table) {
-      uint64_t fp = fingerprint(L, -2);
+      uint64_t fp = fingerprint(L, -1);
       changed = fp != w->fp;
       w->fp = fp;
     }
-    int tp = lua_type(L, -2);
+    if (tp == -LUA_TNUMBER) tp = LUA_TNUMBER;
     if (changed && tp != LUA_TFUNCTION && tp != LUA_TUSERDATA) {
       if (others < 0) others = others_alive(r, tid);
       if (others) {
@@ -398,7 +425,7 @@ void hidden_stepped(Hidden *h, lua_State *L, int32_t tid) {
         w->sharers |= bit(tid);
       }
     }
-    lua_pop(L, 3);
+    lua_pop(L, 2);
   }
   lua_pop(L, 1);
 }
