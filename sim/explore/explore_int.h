@@ -34,6 +34,8 @@ typedef struct Explore {
   int has_token;
   uint64_t base_seed;
   uint64_t runs, steps;
+  uint32_t max_threads, max_steps; /* the most threads and steps of any run */
+  uint64_t gave_way;               /* runs in which a thread gave way */
   int complete, interrupted, status;
   uint8_t mode;
   char expect[256];

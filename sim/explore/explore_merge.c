@@ -425,6 +425,9 @@ int explore_handle_run(Explore *x, SimRun *r, const char *err, uint64_t budget) 
   if (r->end == END_STEP_LIMIT || r->end == END_ABORT) x->truncated = 1;
   x->runs++;
   x->steps += r->steps;
+  if ((uint32_t)r->nthreads > x->max_threads) x->max_threads = (uint32_t)r->nthreads;
+  if (r->steps > x->max_steps) x->max_steps = r->steps;
+  x->gave_way += r->gave_way > 0;
   if (x->lg) lockgraph_add_run(x->lg, r);
   if (x->cov) coverage_add_run(x->cov, r);
   if (replay) explore_describe_run(x, r);

@@ -22,7 +22,7 @@
 #define MAXT 4
 #define MAXOPS 8
 
-enum { P_READ, P_WRITE, P_LOCK, P_UNLOCK, P_CHOOSE };
+enum { P_READ, P_WRITE, P_LOCK, P_UNLOCK, P_CHOOSE, P_YIELD };
 
 typedef struct Op {
   int kind, obj, n;
@@ -72,7 +72,7 @@ static int exec_run(Exec *x, const Prog *p, Strategy *s, uint64_t index) {
   for (int l = 0; l < p->nlocks; l++) run_new_object(r, &lock_class, "l", 0, -1), x->owner[l] = -1;
   int len = 0, prev = -1;
   x->outcome[0] = '\0';
-  static const int opcode[] = {OP_READ, OP_WRITE, OP_ACQUIRE, OP_RELEASE, OP_WRITE};
+  static const int opcode[] = {OP_READ, OP_WRITE, OP_ACQUIRE, OP_RELEASE, OP_WRITE, OP_YIELD};
   for (;;) {
     /* like the scheduler: every live thread has a pending operation */
     for (int t = 0; t < p->nthreads; t++) {
@@ -84,6 +84,7 @@ static int exec_run(Exec *x, const Prog *p, Strategy *s, uint64_t index) {
       const Op *op = &p->ops[t][x->pc[t]];
       th->pend.op = (uint16_t)opcode[op->kind];
       th->pend.obj = (op->kind == P_LOCK || op->kind == P_UNLOCK ? lock0 : var0) + op->obj;
+      if (op->kind == P_YIELD) th->pend.obj = -1;
       th->pend.deadline = INFINITY;
     }
     int32_t en[MAXT];
@@ -139,6 +140,9 @@ static int exec_run(Exec *x, const Prog *p, Strategy *s, uint64_t index) {
     case P_UNLOCK:
       e = run_event(r, t, OP_RELEASE, lock0 + op->obj);
       x->owner[op->obj] = -1;
+      break;
+    case P_YIELD:
+      e = run_event(r, t, OP_YIELD, -1);
       break;
     default: { /* a data choice: the chosen value is written */
       int64_t c = s->ops->choose(s, r, (uint32_t)op->n);
@@ -514,6 +518,37 @@ static void test_pct_depth2_bound(void) {
   strategy_destroy(s);
 }
 
+/* A thread that yields drops below every other (SCTBench's PCT): thread 0
+   yields, then writes; thread 1 reads.  Whichever thread starts highest,
+   thread 1's read comes first: thread 0 either yields and drops below it,
+   or has the lower priority from the start (and a change point only ever
+   lowers).  Without the drop, thread 0 would write before the read in
+   about half the runs. */
+static void test_pct_yield_drops(void) {
+  Prog p = {2, 1, 0, {{{0}}}, {0}};
+  p.ops[0][0] = (Op){P_YIELD, 0, 0};
+  p.ops[0][1] = (Op){P_WRITE, 0, 0};
+  p.nops[0] = 2;
+  p.ops[1][0] = (Op){P_READ, 0, 0};
+  p.nops[1] = 1;
+  for (int depth = 1; depth <= 3; depth++) {
+    StrategyConfig cfg;
+    strategy_config_init(&cfg);
+    cfg.base_seed = 3;
+    cfg.pct_depth = depth;
+    cfg.pct_steps = 3;
+    Strategy *s = strategy_create("pct", &cfg);
+    Exec x;
+    run_init(&x.r);
+    int early = 0, runs = 200; /* runs where the read saw the write */
+    for (int i = 0; i < runs && exec_run(&x, &p, s, (uint64_t)i); i++)
+      early += strstr(x.outcome, "t1:0, ") == NULL;
+    CHECK_EQ_INT(early, 0);
+    run_free(&x.r);
+    strategy_destroy(s);
+  }
+}
+
 static void test_replay_and_divergence(void) {
   Prog p = three_writers();
   StrategyConfig cfg;
@@ -620,6 +655,7 @@ int main(void) {
   RUN_TEST(test_random_and_pct_deterministic);
   RUN_TEST(test_pct_depth1_never_preempts);
   RUN_TEST(test_pct_depth2_bound);
+  RUN_TEST(test_pct_yield_drops);
   RUN_TEST(test_replay_and_divergence);
   RUN_TEST(test_preemption_bound);
   RUN_TEST(test_registry_options);
