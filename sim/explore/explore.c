@@ -291,6 +291,7 @@ static void explore_free(Explore *x) {
   free(x->related);
   free(x->dep_writer);
   free(x->dep_objs);
+  free(x->dep_from);
   free(x->replays);
   bug_free(&x->bugs);
   warnings_free(&x->warnings);

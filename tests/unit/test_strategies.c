@@ -16,6 +16,7 @@
 #include "prng.h"
 #include "strategy.h"
 #include "test.h"
+#include "tset.h"
 
 #include <math.h>
 
@@ -549,6 +550,40 @@ static void test_pct_yield_drops(void) {
   }
 }
 
+/* Sets of thread ids past one machine word (tset.h). */
+static void test_thread_sets(void) {
+  TSet a = {0}, b = {0};
+  static const int32_t ids[] = {0, 5, 63, 64, 100, 200};
+  for (int i = 0; i < 6; i++) tset_add(&a, ids[i]);
+  for (int32_t t = 0, i = 0; t < 260; t++) {
+    int member = i < 6 && ids[i] == t;
+    CHECK_EQ_INT(tset_has(&a, t), member);
+    i += member;
+  }
+  int32_t t = -1;
+  for (int i = 0; i < 6; i++) CHECK_EQ_INT(t = tset_next(&a, t + 1), ids[i]);
+  CHECK_EQ_INT(tset_next(&a, 201), -1);
+  tset_add(&b, 100);
+  CHECK(tset_intersects(&a, &b) && !tset_equal(&a, &b));
+  tset_copy(&b, &a);
+  CHECK(tset_equal(&a, &b));
+  tset_del(&b, 200);
+  tset_del(&b, 300); /* (not a member: nothing) */
+  CHECK(!tset_equal(&a, &b) && !tset_has(&b, 200));
+  tset_clear(&b);
+  tset_add(&b, 7);
+  CHECK(!tset_intersects(&a, &b));
+  tset_or(&b, &a);
+  CHECK(tset_has(&b, 7) && tset_has(&b, 200) && tset_next(&b, 6) == 7);
+  tset_clear(&a);
+  tset_add(&a, 7);
+  tset_del(&b, 0), tset_del(&b, 5), tset_del(&b, 63), tset_del(&b, 64), tset_del(&b, 100),
+      tset_del(&b, 200);
+  CHECK(tset_equal(&a, &b)); /* (the empty words past its end count as empty) */
+  tset_free(&a);
+  tset_free(&b);
+}
+
 static void test_replay_and_divergence(void) {
   Prog p = three_writers();
   StrategyConfig cfg;
@@ -656,6 +691,7 @@ int main(void) {
   RUN_TEST(test_pct_depth1_never_preempts);
   RUN_TEST(test_pct_depth2_bound);
   RUN_TEST(test_pct_yield_drops);
+  RUN_TEST(test_thread_sets);
   RUN_TEST(test_replay_and_divergence);
   RUN_TEST(test_preemption_bound);
   RUN_TEST(test_registry_options);
