@@ -492,31 +492,45 @@ static void test_pct_depth1_never_preempts(void) {
   strategy_destroy(s);
 }
 
-/* Depth 2 finds an ordering bug that needs one preemption (thread 0's two
-   writes with thread 1's read in between) with about the paper's
-   probability 1/(n k) or better. */
-static void test_pct_depth2_bound(void) {
+/* Thread 0: 'first', then a write; thread 1: a read of the same variable. */
+static Prog write_after(int first) {
   Prog p = {2, 1, 0, {{{0}}}, {0}};
-  p.ops[0][0] = (Op){P_WRITE, 0, 0};
+  p.ops[0][0] = (Op){first, 0, 0};
   p.ops[0][1] = (Op){P_WRITE, 0, 0};
   p.nops[0] = 2;
   p.ops[1][0] = (Op){P_READ, 0, 0};
   p.nops[1] = 1;
+  return p;
+}
+
+/* In how many of 'runs' pct runs (depth, k steps, seed) does thread 1 read
+   what it reads in 'outcome' ("t1:1, ")? */
+static int pct_outcomes(const Prog *p, uint64_t seed, int depth, uint32_t k, int runs,
+                        const char *outcome) {
   StrategyConfig cfg;
   strategy_config_init(&cfg);
-  cfg.base_seed = 1;
-  cfg.pct_depth = 2;
-  cfg.pct_steps = 3;
+  cfg.base_seed = seed;
+  cfg.pct_depth = depth;
+  cfg.pct_steps = k;
   Strategy *s = strategy_create("pct", &cfg);
   Exec x;
   run_init(&x.r);
-  int hits = 0, runs = 3000;
-  for (int i = 0; i < runs && exec_run(&x, &p, s, (uint64_t)i); i++)
-    hits += strstr(x.outcome, "t1:1, ") != NULL; /* the read saw the first write */
-  double bound = 1.0 / (2.0 * 3.0);
-  CHECK((double)hits / runs >= bound * 0.8);
+  int hits = 0;
+  for (int i = 0; i < runs && exec_run(&x, p, s, (uint64_t)i); i++)
+    hits += strstr(x.outcome, outcome) != NULL;
   run_free(&x.r);
   strategy_destroy(s);
+  return hits;
+}
+
+/* Depth 2 finds an ordering bug that needs one preemption (thread 0's two
+   writes with thread 1's read in between) with about the paper's
+   probability 1/(n k) or better. */
+static void test_pct_depth2_bound(void) {
+  Prog p = write_after(P_WRITE);
+  int runs = 3000, hits = pct_outcomes(&p, 1, 2, 3, runs, "t1:1, "); /* the first write */
+  double bound = 1.0 / (2.0 * 3.0);
+  CHECK((double)hits / runs >= bound * 0.8);
 }
 
 /* A thread that yields drops below every other (SCTBench's PCT): thread 0
@@ -526,28 +540,9 @@ static void test_pct_depth2_bound(void) {
    lowers).  Without the drop, thread 0 would write before the read in
    about half the runs. */
 static void test_pct_yield_drops(void) {
-  Prog p = {2, 1, 0, {{{0}}}, {0}};
-  p.ops[0][0] = (Op){P_YIELD, 0, 0};
-  p.ops[0][1] = (Op){P_WRITE, 0, 0};
-  p.nops[0] = 2;
-  p.ops[1][0] = (Op){P_READ, 0, 0};
-  p.nops[1] = 1;
-  for (int depth = 1; depth <= 3; depth++) {
-    StrategyConfig cfg;
-    strategy_config_init(&cfg);
-    cfg.base_seed = 3;
-    cfg.pct_depth = depth;
-    cfg.pct_steps = 3;
-    Strategy *s = strategy_create("pct", &cfg);
-    Exec x;
-    run_init(&x.r);
-    int early = 0, runs = 200; /* runs where the read saw the write */
-    for (int i = 0; i < runs && exec_run(&x, &p, s, (uint64_t)i); i++)
-      early += strstr(x.outcome, "t1:0, ") == NULL;
-    CHECK_EQ_INT(early, 0);
-    run_free(&x.r);
-    strategy_destroy(s);
-  }
+  Prog p = write_after(P_YIELD);
+  for (int depth = 1; depth <= 3; depth++)
+    CHECK_EQ_INT(pct_outcomes(&p, 3, depth, 3, 200, "t1:0, "), 200); /* before the write */
 }
 
 /* Sets of thread ids past one machine word (tset.h). */
