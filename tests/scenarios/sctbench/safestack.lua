@@ -15,9 +15,10 @@
 -- is A again; the CAS succeeds and makes B the top, though B is in use.
 -- The next pop hands B out a second time, and its two holders overwrite
 -- each other's name.  Reachable, but rare: random shows it in about one
--- run in 6,000, pct at depths 1 to 5 and bounded dfs not within 100,000
--- runs (the README's SCTBench table), so racesim check needs a budget of
--- about 100,000 random runs for it (table.py --check gives it that).
+-- run in 6,000; pct (depths 1 to 16), bounded dfs and dfs not within
+-- 100,000 runs (the README's SCTBench table), so racesim check needs a
+-- budget of about 100,000 random runs for it (table.py --check gives it
+-- that).
 scenario{ name = "misc.safestack", expect = { "assertion" } }
 
 local nodes, threads, loops = param("nodes", 3), param("threads", 3), param("loops", 2)
