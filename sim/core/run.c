@@ -44,6 +44,7 @@ void run_reset(SimRun *r) {
   r->ntrail = r->nrunnable = 0;
   r->steps = 0;
   r->preemptions = 0;
+  r->gave_way = 0;
   r->vtime = 0;
   r->cur = -1;
   r->next_ticket = 0;

@@ -9,6 +9,7 @@
 #ifndef RACESIM_RUN_H
 #define RACESIM_RUN_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include "op.h"
@@ -92,6 +93,14 @@ enum {
   PEND_NOWAIT = 1 << 0,   /* a non-blocking attempt: always enabled */
   PEND_SELF_TIMED = 1 << 1 /* ready() decides even after the deadline */
 };
+
+/*
+** Does the operation give way to the other threads: a yield, a sleep, or a
+** wait with a timeout (what a spin-wait loop does between its polls)?
+*/
+static inline int pend_gives_way(const PendingOp *p) {
+  return p->op == OP_YIELD || p->deadline < INFINITY;
+}
 
 enum {
   TS_UNUSED = 0,
@@ -262,6 +271,7 @@ typedef struct SimRun {
   double vtime;
   uint32_t steps; /* scheduling steps taken */
   uint32_t preemptions; /* switches away from a thread that could go on */
+  uint32_t gave_way;    /* steps that gave way: yield, sleep, a wait with a timeout */
   int32_t cur;    /* thread being resumed, or -1 */
   uint64_t next_ticket;
 

@@ -32,20 +32,28 @@ static int listed(const char *only, const char *name) {
 
 int detect_open(DetectorSet *set, const char *only, char *err, size_t errlen) {
   memset(set, 0, sizeof *set);
-  if (only && *only) { /* every name must exist */
+  int none = only && !strcmp(only, "none");
+  if (only && *only && !none) { /* every name must exist */
     char buf[256];
     snprintf(buf, sizeof buf, "%s", only);
     for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
       int found = 0;
       for (int i = 0; registry[i]; i++) found |= strcmp(registry[i]->name, tok) == 0;
       if (!found) {
-        snprintf(err, errlen, "unknown detector '%s'", tok);
+        int len = snprintf(err, errlen, "unknown detector '%s' (--detectors takes", tok);
+        for (int i = 0; registry[i] && len > 0 && (size_t)len < errlen; i++)
+          len += snprintf(err + len, errlen - (size_t)len, " %s,", registry[i]->name);
+        if (len > 0 && (size_t)len < errlen)
+          snprintf(err + len, errlen - (size_t)len,
+                   " or none; a deadlock or a stuck state, a failed check, an error and the "
+                   "step limit are always reported)");
         return -1;
       }
     }
   }
   for (int i = 0; registry[i]; i++) {
-    if (only && *only && !listed(only, registry[i]->name)) continue;
+    int chosen = only && *only ? !none && listed(only, registry[i]->name) : 1;
+    if (!chosen && !registry[i]->always) continue;
     Detector *d = registry[i]->create();
     d->ops = registry[i];
     set->d[set->n++] = d;

@@ -25,6 +25,9 @@ typedef struct DetectorOps {
   void (*end_run)(Detector *d, SimRun *r);
   void (*destroy)(Detector *d);
   uint64_t opmask; /* the operations on_event wants (bit per OpCode) */
+  /* 1: it says how a run that could not go on ended (deadlock or stuck),
+     which every run is told: on whatever --detectors says */
+  uint8_t always;
 } DetectorOps;
 
 struct Detector {
@@ -41,7 +44,8 @@ typedef struct DetectorSet {
   int async;       /* the scenario runs in async mode */
 } DetectorSet;
 
-/* Create every registered detector (or those named in the comma list). */
+/* Create every registered detector, or those named in the comma list 'only'
+   ("none": no others) and those that are always on. */
 int detect_open(DetectorSet *set, const char *only, char *err, size_t errlen);
 void detect_close(DetectorSet *set);
 void detect_begin_run(DetectorSet *set, SimRun *r);

@@ -69,4 +69,5 @@ static void bar_event(Detector *base, SimRun *r, uint32_t ev) {
 const DetectorOps detector_barrier_ops = {
     "barrier_broken", bar_create, NULL, bar_event, NULL, bar_destroy,
     DET_OP(OP_BAR_PASS) | DET_OP(OP_BAR_ABORT) | DET_OP(OP_BAR_RESET) |
-        DET_OP(OP_BAR_BREAK)};
+        DET_OP(OP_BAR_BREAK),
+    0};

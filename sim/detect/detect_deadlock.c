@@ -290,4 +290,4 @@ static void dl_end(Detector *base, SimRun *r) {
 }
 
 const DetectorOps detector_deadlock_ops = {"deadlock", dl_create, NULL, NULL,
-                                           dl_end,     dl_destroy, 0};
+                                           dl_end,     dl_destroy, 0,    1};

@@ -117,4 +117,4 @@ static void lo_end(Detector *base, SimRun *r) {
 
 const DetectorOps detector_lockorder_ops = {
     "potential_deadlock", lo_create, lo_begin, lo_event, lo_end, lo_destroy,
-    DET_OP(OP_ACQUIRE) | DET_OP(OP_RELEASE)};
+    DET_OP(OP_ACQUIRE) | DET_OP(OP_RELEASE), 0};

@@ -170,4 +170,4 @@ static void lost_event(Detector *base, SimRun *r, uint32_t ev) {
 
 const DetectorOps detector_lost_update_ops = {
     "lost_update", lost_create, lost_begin, lost_event, NULL, lost_destroy,
-    DET_OP(OP_READ) | DET_OP(OP_WRITE) | DET_OP(OP_ADD) | DET_OP(OP_NEW)};
+    DET_OP(OP_READ) | DET_OP(OP_WRITE) | DET_OP(OP_ADD) | DET_OP(OP_NEW), 0};

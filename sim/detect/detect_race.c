@@ -201,4 +201,4 @@ static void race_event(Detector *base, SimRun *r, uint32_t ev) {
 }
 
 const DetectorOps detector_race_ops = {"data_race", race_create, race_begin, race_event,
-                                       NULL, race_destroy, ~UINT64_C(0)};
+                                       NULL, race_destroy, ~UINT64_C(0), 0};

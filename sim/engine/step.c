@@ -97,6 +97,7 @@ static void push_step(Stepper *p, SimRun *r, int32_t tid, int32_t preempted, int
   StepRec *k = &r->trail[r->ntrail++];
   k->tid = tid, k->op = op->op, k->obj = op->obj, k->line = op->line;
   k->preempted = preempted, k->nrunnable = 0, k->runnable = r->nrunnable;
+  r->gave_way += (uint32_t)pend_gives_way(op);
   if (preempted < 0) return;
   UTIL_GROW(r->runnable, (size_t)r->nrunnable + (size_t)n, r->cap_runnable);
   memcpy(r->runnable + r->nrunnable, p->enabled, sizeof(int32_t) * (size_t)n);

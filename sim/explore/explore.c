@@ -176,9 +176,7 @@ static int setup(Explore *x) {
                       "recorded for, and this older token does not say what each step did: "
                       "following its decisions unchecked\n");
   }
-  const char *only = o->detectors && !strcmp(o->detectors, "none") ? "" : o->detectors;
-  if (detect_open(&x->dets, only, x->err, sizeof x->err) != 0) return -1;
-  if (o->detectors && !strcmp(o->detectors, "none")) detect_close(&x->dets);
+  if (detect_open(&x->dets, o->detectors, x->err, sizeof x->err) != 0) return -1;
   if (detect_find(&x->dets, "potential_deadlock")) x->lg = lockgraph_new();
   
   StrategyConfig c = o->strategy_cfg;
@@ -299,6 +297,7 @@ static void explore_free(Explore *x) {
   free(x->related);
   free(x->dep_writer);
   free(x->dep_objs);
+  free(x->dep_from);
   free(x->replays);
   free(x->kept_keys);
   free(x->kept_counts);

@@ -35,6 +35,8 @@ typedef struct Explore {
   int has_token;
   uint64_t base_seed;
   uint64_t runs, steps;
+  uint32_t max_threads, max_steps; /* the most threads and steps of any run */
+  uint64_t gave_way;               /* runs in which a thread gave way */
   int complete, interrupted, status;
   uint8_t mode;
   char expect[256];
@@ -46,8 +48,9 @@ typedef struct Explore {
   size_t cap_causes;
   uint64_t *related; /* ... and those a failure of it depended on */
   size_t cap_related;
-  int32_t *dep_writer, *dep_objs; /* (note_causes: last writers, locations read) */
-  size_t cap_dep_writer, cap_dep_objs;
+  int32_t *dep_writer, *dep_objs; /* (note_causes: last writers, locations read, */
+  uint8_t *dep_from;              /*  per thread: whether its writes were read) */
+  size_t cap_dep_writer, cap_dep_objs, cap_dep_from;
   BugList bugs;     /* the observations grouped (bug.h), at the end */
   WarningList warnings; /* state shared where racesim cannot see it */
   Profiles profiles; /* which signatures runs showed together (bug counts) */

@@ -201,28 +201,15 @@ static void show_run(Explore *x, Distinct *d, const SimRun *r, const RunFinding 
 }
 
 /*
-** A failed check or an escaped error in this run: keep, as its possible
-** causes, the lost updates and data races of the run (bug.h).
+** What thread 'tid' had read before event 'ev': the locations (x->dep_objs,
+** how many in '*nobjs') and the threads whose writes it read
+** (x->dep_from[t]).  One pass, keeping the last writer of each location.
 */
-/* The threads of finding 'g' (a bit per thread id; ids from 64 on are not
-   tracked). */
-static uint64_t threads_of(const SimRun *r, const RunFinding *g) {
-  uint64_t m = 0;
-  for (int k = 0; k < FINDING_EVS; k++)
-    if (g->evs[k] >= 0 && r->events[g->evs[k]].tid >= 0 && r->events[g->evs[k]].tid < 64)
-      m |= UINT64_C(1) << r->events[g->evs[k]].tid;
-  return m;
-}
-
-/*
-** What thread 'tid' had read before event 'ev': the locations (x->dep_objs)
-** and the threads whose writes it read (returned, a bit per thread).  One
-** pass, keeping the last writer of each location.
-*/
-static uint64_t reads_of(Explore *x, const SimRun *r, int32_t tid, int32_t ev, size_t *nobjs) {
+static void reads_of(Explore *x, const SimRun *r, int32_t tid, int32_t ev, size_t *nobjs) {
   UTIL_GROW(x->dep_writer, (size_t)r->nobjs + 1, x->cap_dep_writer);
   for (int32_t o = 0; o < r->nobjs; o++) x->dep_writer[o] = -1;
-  uint64_t writers = 0;
+  UTIL_GROW(x->dep_from, (size_t)r->nthreads + 1, x->cap_dep_from);
+  memset(x->dep_from, 0, (size_t)r->nthreads);
   size_t n = 0;
   for (int32_t i = 0; i < ev && (uint32_t)i < r->nevents; i++) {
     const SimEvent *e = &r->events[i];
@@ -230,7 +217,7 @@ static uint64_t reads_of(Explore *x, const SimRun *r, int32_t tid, int32_t ev, s
     int reads = e->op == OP_READ || e->op == OP_ADD;
     if (e->tid == tid && reads) {
       int32_t w = x->dep_writer[e->obj];
-      if (w >= 0 && w < 64) writers |= UINT64_C(1) << w;
+      if (w >= 0 && w < r->nthreads) x->dep_from[w] = 1;
       size_t k = 0;
       while (k < n && x->dep_objs[k] != e->obj) k++;
       if (k == n) {
@@ -241,7 +228,6 @@ static uint64_t reads_of(Explore *x, const SimRun *r, int32_t tid, int32_t ev, s
     if (e->op == OP_WRITE || e->op == OP_ADD || e->op == OP_NEW) x->dep_writer[e->obj] = e->tid;
   }
   *nobjs = n;
-  return writers;
 }
 
 /*
@@ -249,15 +235,21 @@ static uint64_t reads_of(Explore *x, const SimRun *r, int32_t tid, int32_t ev, s
 ** took part in g, read g's location, or read a value one of g's threads
 ** wrote (its thread 'tid', and what reads_of found).
 */
-static int depends_on(const Explore *x, const SimRun *r, int32_t tid, uint64_t writers,
-                      size_t nobjs, const RunFinding *g) {
-  uint64_t gt = threads_of(r, g);
-  if ((tid >= 0 && tid < 64 && (gt >> tid & 1)) || (gt & writers)) return 1;
+static int depends_on(const Explore *x, const SimRun *r, int32_t tid, size_t nobjs,
+                      const RunFinding *g) {
+  for (int k = 0; k < FINDING_EVS; k++) { /* the threads of g */
+    int32_t t = g->evs[k] >= 0 ? r->events[g->evs[k]].tid : -1;
+    if (t >= 0 && t < r->nthreads && (t == tid || x->dep_from[t])) return 1;
+  }
   for (size_t k = 0; k < nobjs; k++)
     if (x->dep_objs[k] == g->obj) return 1;
   return 0;
 }
 
+/*
+** A failed check or an escaped error in this run: keep, as its possible
+** causes, the lost updates and data races of the run (bug.h).
+*/
 static void note_causes(Explore *x, const SimRun *r) {
   size_t n = 0;
   UTIL_GROW(x->causes, x->nseen + 1, x->cap_causes);
@@ -273,11 +265,11 @@ static void note_causes(Explore *x, const SimRun *r) {
     const RunFinding *f = &r->findings[i];
     if (f->kind != FIND_ASSERTION && f->kind != FIND_ERROR) continue;
     size_t nrel = 0, nobjs;
-    uint64_t writers = reads_of(x, r, f->tid, f->ev >= 0 ? f->ev : (int32_t)r->nevents, &nobjs);
+    reads_of(x, r, f->tid, f->ev >= 0 ? f->ev : (int32_t)r->nevents, &nobjs);
     for (uint32_t j = 0; j < r->nfindings; j++) {
       const RunFinding *g = &r->findings[j];
       if ((g->kind != FIND_LOST_UPDATE && g->kind != FIND_DATA_RACE) ||
-          !depends_on(x, r, f->tid, writers, nobjs, g))
+          !depends_on(x, r, f->tid, nobjs, g))
         continue;
       UTIL_GROW(x->related, nrel + 1, x->cap_related);
       x->related[nrel++] = g->sig;
@@ -476,6 +468,9 @@ int explore_handle_run(Explore *x, SimRun *r, const char *err, uint64_t budget) 
   if (r->end == END_STEP_LIMIT || r->end == END_ABORT) x->truncated = 1;
   x->runs++;
   x->steps += r->steps;
+  if ((uint32_t)r->nthreads > x->max_threads) x->max_threads = (uint32_t)r->nthreads;
+  if (r->steps > x->max_steps) x->max_steps = r->steps;
+  x->gave_way += r->gave_way > 0;
   if (x->lg) lockgraph_add_run(x->lg, r);
   if (x->cov && !x->cov_by_makers) coverage_add_run(x->cov, r);
   if (replay) explore_describe_run(x, r);

@@ -56,7 +56,7 @@ const char *explore_mode_name(uint8_t m) { return m == MODE_ASYNC ? "async" : "t
 static void strategy_report(const Explore *x, StrBuf *line, StrBuf *json, const char **scope) {
   sb_init(line);
   sb_init(json);
-  StrategyReport rep = {x->runs, engine_result(x->sim)->nthreads, line, json, ""};
+  StrategyReport rep = {x->runs, (int)x->max_threads, x->max_steps, x->gave_way, line, json, ""};
   if (x->strat->ops->report) x->strat->ops->report(x->strat, &rep);
   if (scope) *scope = rep.scope;
 }

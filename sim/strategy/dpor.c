@@ -38,7 +38,6 @@
 #include "object.h"
 #include "util.h"
 
-#define MAX_THREADS 64
 #define NFACETS 3 /* F_MAIN/F_ITEMS, F_TASKS, F_TAIL */
 #define WALK_LIMIT 100000 /* events walked back per access, at most */
 
@@ -79,8 +78,12 @@ struct Dpor {
   size_t cap_w, cap_r;
   uint32_t *spawn_vc; /* per thread: VC of its spawn (T x T) */
   size_t cap_spawn;
-  uint32_t *first_pos; /* per thread: position of its first transition in v */
+  uint32_t *first_pos; /* per thread: position of its first transition in v, 0 */
+  int32_t *seen;       /* ... the threads that have one, in order */
   uint32_t *scratch;   /* a T-vector */
+  uint32_t *last, *count; /* per thread: its last transition, and how many */
+  size_t cap_t;        /* threads the per-thread arrays have room for */
+  TSet initials;       /* of the race being reported */
   uint32_t *pairs;     /* races already reported for the current transition */
   size_t npairs, cap_pairs;
   int32_t *prev_w;    /* per event: the previous event on its object that writes */
@@ -91,8 +94,9 @@ struct Dpor {
   size_t cap_partner;
   Fifo *fifo;         /* per object: its puts and gets so far */
   size_t cap_fifo;
-  Virtual virt[MAX_THREADS]; /* pending operations of blocked threads */
+  Virtual *virt;             /* pending operations of blocked threads */
   int nvirt;
+  size_t cap_virt;
   uint32_t m;                /* real transitions: 1..m */
   int T;
 };
@@ -107,7 +111,12 @@ void dpor_free(Dpor *d) {
   free(d->obj_r);
   free(d->spawn_vc);
   free(d->first_pos);
+  free(d->seen);
   free(d->scratch);
+  free(d->last);
+  free(d->count);
+  free(d->virt);
+  tset_free(&d->initials);
   free(d->pairs);
   free(d->partner);
   free(d->prev_w);
@@ -184,7 +193,7 @@ static void fifo_partners(Dpor *d, const SimRun *r) {
 static void build(Dpor *d, const SimRun *r) {
   uint32_t m = r->steps;
   int T = d->T;
-  size_t slots = (size_t)m + 1 + MAX_THREADS;
+  size_t slots = (size_t)m + 1 + (size_t)T;
   UTIL_GROW(d->tr, slots, d->cap_tr);
   memset(d->tr, 0, sizeof(Trans) * slots);
   for (uint32_t i = 0; i < r->nevents; i++) {
@@ -213,7 +222,9 @@ static void build(Dpor *d, const SimRun *r) {
     d->prev_w[i] = d->lastw[e->obj];
     if (e->fwr) d->lastw[e->obj] = (int32_t)i;
   }
-  uint32_t last[MAX_THREADS] = {0}, count[MAX_THREADS] = {0};
+  uint32_t *last = d->last, *count = d->count;
+  memset(last, 0, sizeof(uint32_t) * (size_t)T);
+  memset(count, 0, sizeof(uint32_t) * (size_t)T);
   for (uint32_t s = 1; s <= m; s++) {
     Trans *t = &d->tr[s];
     if (t->nev == 0) continue;
@@ -258,6 +269,7 @@ static void build(Dpor *d, const SimRun *r) {
   /* the pending operations of threads still blocked at the end */
   d->m = m;
   d->nvirt = 0;
+  UTIL_GROW(d->virt, (size_t)T, d->cap_virt);
   for (int32_t i = 0; i < r->nthreads; i++) {
     const SimThread *th = &r->threads[i];
     const PendingOp *p = &th->pend;
@@ -359,11 +371,10 @@ static void report(Dpor *d, const SimRun *r, uint32_t s, uint32_t s2, DporRaceFn
     if (d->pairs[i] == s) return;
   UTIL_GROW(d->pairs, d->npairs + 1, d->cap_pairs);
   d->pairs[d->npairs++] = s;
-  int T = d->T;
   int ts = d->tr[s].tid;
   uint32_t ps = d->tr[s].pos;
-  uint64_t seen = 0, initials = 0;
-  for (int i = 0; i < T; i++) d->first_pos[i] = 0;
+  int nseen = 0; /* threads with a transition in v so far (first_pos) */
+  tset_clear(&d->initials);
   for (uint32_t w = s + 1; w <= s2; w++) {
     if (w > d->m && w < s2) w = s2; /* other blocked threads' pending ops */
     const Trans *t = &d->tr[w];
@@ -371,18 +382,19 @@ static void report(Dpor *d, const SimRun *r, uint32_t s, uint32_t s2, DporRaceFn
     const uint32_t *vw = VC(d, w);
     if (w < s2 && vw[ts] >= ps) continue; /* happens after s: not in v */
     int th = t->tid;
-    if (seen & (UINT64_C(1) << th)) {
+    if (d->first_pos[th]) {
       if (w == s2) break;
       continue;
     }
-    int init = 1;
-    for (int x = 0; x < T && init; x++)
-      if (x != th && (seen & (UINT64_C(1) << x)) && vw[x] >= d->first_pos[x]) init = 0;
-    seen |= UINT64_C(1) << th;
+    int init = 1; /* no earlier thread of v happens before it */
+    for (int k = 0; k < nseen && init; k++)
+      if (vw[d->seen[k]] >= d->first_pos[d->seen[k]]) init = 0;
+    d->seen[nseen++] = th;
     d->first_pos[th] = t->pos;
-    if (init) initials |= UINT64_C(1) << th;
+    if (init) tset_add(&d->initials, th);
   }
-  fn(ud, s, initials, d->tr[s2].tid, s2 > d->m);
+  for (int k = 0; k < nseen; k++) d->first_pos[d->seen[k]] = 0;
+  fn(ud, s, &d->initials, d->tr[s2].tid, s2 > d->m);
 }
 
 /*
@@ -459,11 +471,18 @@ static void races_of(Dpor *d, const SimRun *r, uint32_t s2, DporRaceFn fn, void 
   }
 }
 
-int dpor_analyse(Dpor *d, const SimRun *r, DporRaceFn fn, void *ud) {
-  if (r->nthreads > MAX_THREADS) return -1;
+void dpor_analyse(Dpor *d, const SimRun *r, DporRaceFn fn, void *ud) {
   d->T = r->nthreads ? r->nthreads : 1;
-  d->first_pos = util_xrealloc(d->first_pos, sizeof(uint32_t) * MAX_THREADS);
-  d->scratch = util_xrealloc(d->scratch, sizeof(uint32_t) * MAX_THREADS);
+  if ((size_t)d->T > d->cap_t) { /* the per-thread arrays */
+    size_t n = (size_t)d->T;
+    d->first_pos = util_xrealloc(d->first_pos, sizeof(uint32_t) * n);
+    d->seen = util_xrealloc(d->seen, sizeof(int32_t) * n);
+    d->scratch = util_xrealloc(d->scratch, sizeof(uint32_t) * n);
+    d->last = util_xrealloc(d->last, sizeof(uint32_t) * n);
+    d->count = util_xrealloc(d->count, sizeof(uint32_t) * n);
+    d->cap_t = n;
+  }
+  memset(d->first_pos, 0, sizeof(uint32_t) * (size_t)d->T);
   build(d, r);
   for (uint32_t s2 = 1; s2 <= r->steps; s2++)
     if (d->tr[s2].nev) races_of(d, r, s2, fn, ud);
@@ -471,7 +490,6 @@ int dpor_analyse(Dpor *d, const SimRun *r, DporRaceFn fn, void *ud) {
     d->npairs = 0;
     races_of_event(d, r, &d->virt[k].ev, d->m + 1 + (uint32_t)k, d->virt[k].first, fn, ud);
   }
-  return 0;
 }
 
 /* The first event of step 'step' (events are in step order). */

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "run.h"
+#include "tset.h"
 
 /* One footprint entry: an object (by stable key) and the facets accessed. */
 typedef struct FpEntry {
@@ -27,19 +28,16 @@ void dpor_free(Dpor *d);
 /*
 ** A race between transition 'step' (the earlier) and a later one of thread
 ** 'tid2': the reversal must be started, in the state just before 'step', by
-** one of the threads in 'initials' (a bit per thread id).  'pending' says the
+** one of the threads in 'initials'.  'pending' says the
 ** later one is the pending operation of a thread still blocked when the run
 ** ended: what that thread would do afterwards was never seen, so the
 ** reversal should start with that thread itself where it can.
 */
-typedef void (*DporRaceFn)(void *ud, uint32_t step, uint64_t initials, int32_t tid2,
+typedef void (*DporRaceFn)(void *ud, uint32_t step, const TSet *initials, int32_t tid2,
                            int pending);
 
-/*
-** Analyse a finished run.  Transitions are the run's steps (1..r->steps);
-** returns -1 if the run has threads the analysis cannot track (ids >= 64).
-*/
-int dpor_analyse(Dpor *d, const SimRun *r, DporRaceFn fn, void *ud);
+/* Analyse a finished run.  Transitions are the run's steps (1..r->steps). */
+void dpor_analyse(Dpor *d, const SimRun *r, DporRaceFn fn, void *ud);
 
 /* Append the footprint of transition 'step' of run 'r' to 'out'. */
 void dpor_footprint(const SimRun *r, uint32_t step, FpEntry **out, size_t *n,

@@ -27,9 +27,8 @@
 
 #include "dpor.h"
 #include "strategy.h"
+#include "tset.h"
 #include "util.h"
-
-#define BIT(t) (UINT64_C(1) << (t))
 
 typedef struct SleepFp {
   int32_t tid;
@@ -41,7 +40,7 @@ typedef struct Node {
   uint32_t step;     /* the step this node's decision starts */
   uint32_t ev;       /* index of that step's first event */
   uint32_t n, value; /* data: options and choice; thread: chosen thread */
-  uint64_t enabled, backtrack, done, sleep;
+  TSet enabled, backtrack, done, sleep; /* (tset.h: each owns its memory) */
   int32_t prev;      /* thread of the previous step */
   uint32_t preempt;  /* preemptions before this decision */
   FpEntry *fp;       /* footprints of the threads in done and sleep */
@@ -75,14 +74,45 @@ typedef struct DfsStrategy {
   DfsTask **tasks;
   size_t ntasks, cap_tasks;
   int at_frontier;
+  TSet en; /* the enabled threads at the current pick */
 } DfsStrategy;
 
+/* The node's arrays and sets, which a node reused keeps. */
+typedef struct NodeMem {
+  FpEntry *fp;
+  SleepFp *sf;
+  size_t cap_fp, cap_sf;
+  TSet sets[4];
+} NodeMem;
+
+static void node_keep(Node *n, NodeMem *m) {
+  m->fp = n->fp, m->sf = n->sf, m->cap_fp = n->cap_fp, m->cap_sf = n->cap_sf;
+  m->sets[0] = n->enabled, m->sets[1] = n->backtrack, m->sets[2] = n->done, m->sets[3] = n->sleep;
+}
+
+static void node_give(Node *n, const NodeMem *m) {
+  n->fp = m->fp, n->sf = m->sf, n->cap_fp = m->cap_fp, n->cap_sf = m->cap_sf;
+  n->enabled = m->sets[0], n->backtrack = m->sets[1], n->done = m->sets[2], n->sleep = m->sets[3];
+}
+
+static void node_free(Node *n) {
+  free(n->fp);
+  free(n->sf);
+  tset_free(&n->enabled);
+  tset_free(&n->backtrack);
+  tset_free(&n->done);
+  tset_free(&n->sleep);
+}
+
 static void node_copy(Node *dst, const Node *src) {
-  FpEntry *fp = dst->fp;
-  SleepFp *sf = dst->sf;
-  size_t cf = dst->cap_fp, cs = dst->cap_sf;
+  NodeMem m;
+  node_keep(dst, &m);
   *dst = *src;
-  dst->fp = fp, dst->sf = sf, dst->cap_fp = cf, dst->cap_sf = cs;
+  node_give(dst, &m);
+  tset_copy(&dst->enabled, &src->enabled);
+  tset_copy(&dst->backtrack, &src->backtrack);
+  tset_copy(&dst->done, &src->done);
+  tset_copy(&dst->sleep, &src->sleep);
   UTIL_GROW(dst->fp, src->nfp, dst->cap_fp);
   if (src->nfp) memcpy(dst->fp, src->fp, src->nfp * sizeof *src->fp);
   UTIL_GROW(dst->sf, src->nsf, dst->cap_sf);
@@ -110,21 +140,16 @@ static Strategy *dfs_create(const StrategyConfig *cfg) {
 }
 
 static void task_free(DfsTask *t) {
-  for (size_t i = 0; i < t->n; i++) {
-    free(t->nodes[i].fp);
-    free(t->nodes[i].sf);
-  }
+  for (size_t i = 0; i < t->n; i++) node_free(&t->nodes[i]);
   free(t->nodes);
   free(t);
 }
 
 static void dfs_destroy(Strategy *base) {
   DfsStrategy *s = (DfsStrategy *)base;
-  for (size_t i = 0; i < s->cap_path; i++) {
-    free(s->path[i].fp);
-    free(s->path[i].sf);
-  }
+  for (size_t i = 0; i < s->cap_path; i++) node_free(&s->path[i]);
   free(s->path);
+  tset_free(&s->en);
   for (size_t i = 0; i < s->ntasks; i++) task_free(s->tasks[i]);
   free(s->tasks);
   dpor_free(s->dpor);
@@ -155,11 +180,14 @@ static void fp_put(Node *n, int32_t tid, const FpEntry *fp, size_t len) {
 static Node *push_node(DfsStrategy *s) {
   grow_path(s, s->npath + 1);
   Node *n = &s->path[s->npath++];
-  FpEntry *fp = n->fp;
-  SleepFp *sf = n->sf;
-  size_t cf = n->cap_fp, cs = n->cap_sf;
+  NodeMem m;
+  node_keep(n, &m);
   memset(n, 0, sizeof *n);
-  n->fp = fp, n->sf = sf, n->cap_fp = cf, n->cap_sf = cs; /* keep memory */
+  node_give(n, &m); /* keep memory */
+  tset_clear(&n->enabled);
+  tset_clear(&n->backtrack);
+  tset_clear(&n->done);
+  tset_clear(&n->sleep);
   n->prev = -1;
   return n;
 }
@@ -171,6 +199,18 @@ static Node *thread_node_before(DfsStrategy *s, size_t i) {
   return NULL;
 }
 
+/* Thread t, asleep or done at p, stays asleep at n unless a step run since
+   conflicts with its next one (or that is not known). */
+static void keep_asleep(Node *n, Node *p, int32_t t, const SimRun *r) {
+  const SleepFp *f = fp_get(p, t);
+  if (!f) return; /* footprint unknown: cannot keep it asleep */
+  const FpEntry *fp = p->fp + f->off;
+  if (dpor_conflicts(fp, f->len, r, p->ev, r->nevents)) return;
+  /* p may be reallocated by fp_put on n (different node): copy first */
+  fp_put(n, t, fp, f->len);
+  tset_add(&n->sleep, t);
+}
+
 /*
 ** The sleep set of a new node: the threads asleep or already explored at
 ** the previous thread node, minus those whose next step conflicts with
@@ -179,22 +219,17 @@ static Node *thread_node_before(DfsStrategy *s, size_t i) {
 static void inherit_sleep(DfsStrategy *s, Node *n, const SimRun *r) {
   Node *p = thread_node_before(s, s->npath - 1);
   if (!p) return;
-  uint64_t cand = p->sleep | (p->done & ~BIT(p->value));
-  for (int t = 0; t < 64 && cand; t++) {
-    if (!(cand & BIT(t))) continue;
-    cand &= ~BIT(t);
-    const SleepFp *f = fp_get(p, t);
-    if (!f) continue; /* footprint unknown: cannot keep it asleep */
-    const FpEntry *fp = p->fp + f->off;
-    if (dpor_conflicts(fp, f->len, r, p->ev, r->nevents)) continue;
-    /* p may be reallocated by fp_put on n (different node): copy first */
-    fp_put(n, t, fp, f->len);
-    n->sleep |= BIT(t);
+  uint32_t nw = tset_span(&p->sleep, &p->done);
+  for (uint32_t w = 0; w < nw; w++) { /* p's sleep set, and what it has done but this */
+    uint64_t cand = tset_word(&p->sleep, w) | tset_word(&p->done, w);
+    if (w == p->value >> 6) cand &= ~TSET_BIT(p->value);
+    for (; cand; cand &= cand - 1)
+      keep_asleep(n, p, (int32_t)(w * 64 + (uint32_t)__builtin_ctzll(cand)), r);
   }
 }
 
 static uint32_t preemptions_after(const Node *n, int32_t choice) {
-  int preempt = n->prev >= 0 && choice != n->prev && (n->enabled & BIT(n->prev));
+  int preempt = n->prev >= 0 && choice != n->prev && tset_has(&n->enabled, n->prev);
   return n->preempt + (uint32_t)preempt;
 }
 
@@ -237,10 +272,11 @@ static int32_t pick_single(DfsStrategy *s, const SchedView *v) {
   int32_t t = v->enabled[0];
   const SimRun *r = v->run;
   Node *p = thread_node_before(s, s->ndec);
-  if (!p || t >= 64) return t;
+  if (!p) return t;
   size_t at = (size_t)(p - s->path) + 1;
   if (s->chk_node != at || s->chk_tid != t) {
-    if (!((p->sleep | (p->done & ~BIT(p->value))) & BIT(t)) || !fp_get(p, t)) return t;
+    int asleep = tset_has(&p->sleep, t) || (t != (int32_t)p->value && tset_has(&p->done, t));
+    if (!asleep || !fp_get(p, t)) return t;
     s->chk_node = at, s->chk_tid = t, s->chk_ev = p->ev, s->chk_woken = 0;
   }
   if (s->chk_woken) return t;
@@ -257,19 +293,12 @@ static int32_t dfs_pick(Strategy *base, const SchedView *v) {
   DfsStrategy *s = (DfsStrategy *)base;
   const SimRun *r = v->run;
   if (v->nenabled == 1) return pick_single(s, v);
-  uint64_t en = 0;
-  for (int i = 0; i < v->nenabled; i++) {
-    if (v->enabled[i] >= 64) {
-      snprintf(base->err, sizeof base->err,
-               "--strategy dfs explores scenarios of up to 64 threads; this one "
-               "has more: use --strategy random or pct");
-      return -2;
-    }
-    en |= BIT(v->enabled[i]);
-  }
+  TSet *en = &s->en;
+  tset_clear(en);
+  for (int i = 0; i < v->nenabled; i++) tset_add(en, v->enabled[i]);
   if (s->ndec < s->npath) { /* replaying the prefix */
     Node *n = &s->path[s->ndec++];
-    if (n->kind != DEC_THREAD || n->enabled != en || n->step != r->steps + 1)
+    if (n->kind != DEC_THREAD || !tset_equal(&n->enabled, en) || n->step != r->steps + 1)
       return nondeterministic(s, r->steps + 1);
     return (int32_t)n->value;
   }
@@ -279,22 +308,23 @@ static int32_t dfs_pick(Strategy *base, const SchedView *v) {
   n->kind = DEC_THREAD;
   n->step = r->steps + 1;
   n->ev = r->nevents;
-  n->enabled = en;
+  tset_copy(&n->enabled, en);
   n->prev = v->prev;
   Node *p = thread_node_before(s, s->npath - 1);
   n->preempt = p ? preemptions_after(p, (int32_t)p->value) : 0;
   if (por(s)) inherit_sleep(s, n, r);
-  uint64_t avail = en & ~n->sleep;
-  if (!avail) { /* every choice here is redundant: abandon the run */
+  /* the thread that ran on if it can, else the first awake one */
+  int32_t pick = -1;
+  if (v->prev >= 0 && tset_has(en, v->prev) && !tset_has(&n->sleep, v->prev)) pick = v->prev;
+  for (int i = 0; pick < 0 && i < v->nenabled; i++)
+    if (!tset_has(&n->sleep, v->enabled[i])) pick = v->enabled[i];
+  if (pick < 0) { /* every choice here is redundant: abandon the run */
     s->npath--;
     s->ndec--;
     return -1;
   }
-  int32_t pick;
-  if (v->prev >= 0 && (avail & BIT(v->prev))) pick = v->prev;
-  else pick = __builtin_ctzll(avail);
   n->value = (uint32_t)pick;
-  n->backtrack = BIT(pick);
+  tset_add(&n->backtrack, pick);
   return pick;
 }
 
@@ -330,7 +360,7 @@ static Node *node_at_step(DfsStrategy *s, uint32_t step) {
 }
 
 /* A race: source-DPOR's rule for the node just before transition 'step'. */
-static void on_race(void *ud, uint32_t step, uint64_t initials, int32_t tid2, int pending) {
+static void on_race(void *ud, uint32_t step, const TSet *initials, int32_t tid2, int pending) {
   DfsStrategy *s = ud;
   Node *n = node_at_step(s, step);
   if (!n) {
@@ -349,17 +379,21 @@ static void on_race(void *ud, uint32_t step, uint64_t initials, int32_t tid2, in
   if ((size_t)(n - s->path) < s->nfrozen) return; /* tried in full (dfs_split) */
   /* a blocked thread's later steps were never seen: do not rely on another
      initial (possibly asleep) to cover them; start with that thread too */
-  if (pending && (n->enabled & BIT(tid2)) && !(n->sleep & BIT(tid2)))
-    n->backtrack |= BIT(tid2);
-  uint64_t init_en = initials & n->enabled;
-  if (!init_en) { /* cannot start the reversal here: try everything */
-    n->backtrack |= n->enabled;
+  if (pending && tset_has(&n->enabled, tid2) && !tset_has(&n->sleep, tid2))
+    tset_add(&n->backtrack, tid2);
+  if (!tset_intersects(initials, &n->enabled)) { /* cannot start the reversal here: */
+    tset_or(&n->backtrack, &n->enabled);       /* try everything */
     s->fallbacks++;
     return;
   }
-  if (initials & (n->backtrack | n->done | n->sleep)) return;
-  uint64_t awake = init_en & ~n->sleep;
-  if (awake) n->backtrack |= BIT(__builtin_ctzll(awake));
+  if (tset_intersects(initials, &n->backtrack) || tset_intersects(initials, &n->done) ||
+      tset_intersects(initials, &n->sleep))
+    return;
+  for (int32_t t = tset_next(initials, 0); t >= 0; t = tset_next(initials, t + 1))
+    if (tset_has(&n->enabled, t) && !tset_has(&n->sleep, t)) { /* the first awake one */
+      tset_add(&n->backtrack, t);
+      return;
+    }
 }
 
 /* Probing: the path of this run (to level D, or all of it) is a task. */
@@ -370,6 +404,22 @@ static void take_task(DfsStrategy *s) {
   for (size_t i = 0; i < t->n; i++) node_copy(&t->nodes[i], &s->path[i]);
   UTIL_GROW(s->tasks, s->ntasks + 1, s->cap_tasks);
   s->tasks[s->ntasks++] = t;
+}
+
+/* Can node n branch to thread t: enabled, not done, not asleep, within the
+   preemption bound (-1: none)? */
+static int usable(const Node *n, int32_t t, int bound) {
+  return tset_has(&n->enabled, t) && !tset_has(&n->done, t) && !tset_has(&n->sleep, t) &&
+         (bound < 0 || preemptions_after(n, t) <= (uint32_t)bound);
+}
+
+/* The next branch of thread node n among the threads of 'want': the thread
+   that ran on if it can be one, else the first that can; -1 if none. */
+static int32_t next_branch(const Node *n, const TSet *want, int bound) {
+  if (n->prev >= 0 && tset_has(want, n->prev) && usable(n, n->prev, bound)) return n->prev;
+  for (int32_t t = tset_next(want, 0); t >= 0; t = tset_next(want, t + 1))
+    if (usable(n, t, bound)) return t;
+  return -1;
 }
 
 static void dfs_end_run(Strategy *base, const SimRun *r) {
@@ -400,30 +450,24 @@ static void dfs_end_run(Strategy *base, const SimRun *r) {
        turn at the first such node (a fairness backtrack), and never claim
        completeness. */
     s->truncated = 1;
-    for (int32_t t = 0; t < r->nthreads && t < 64; t++) {
+    for (int32_t t = 0; t < r->nthreads; t++) {
       if (!thread_alive(&r->threads[t])) continue;
       uint32_t last = r->threads[t].last_ev >= 0 ? r->events[r->threads[t].last_ev].step : 0;
       for (size_t i = s->nfrozen; i < s->ndec && i < s->npath; i++) {
         Node *n = &s->path[i];
-        if (n->kind == DEC_THREAD && n->step > last && (n->enabled & BIT(t))) {
-          n->backtrack |= BIT(t);
+        if (n->kind == DEC_THREAD && n->step > last && tset_has(&n->enabled, t)) {
+          tset_add(&n->backtrack, t);
           break;
         }
       }
     }
   }
-  if (por(s) && !probe) { /* a pruned run too: the races of its prefix count */
-    if (dpor_analyse(s->dpor, r, on_race, s) != 0) {
-      snprintf(base->err, sizeof base->err,
-               "--strategy dfs explores scenarios of up to 64 threads");
-      s->finished = 1;
-      return;
-    }
-  }
+  if (por(s) && !probe) /* a pruned run too: the races of its prefix count */
+    dpor_analyse(s->dpor, r, on_race, s);
   /* the path of this run ends at its last decision */
   if (s->npath > s->ndec) s->npath = s->ndec;
   for (size_t i = 0; i < s->npath; i++)
-    if (s->path[i].kind == DEC_THREAD) s->path[i].done |= BIT(s->path[i].value);
+    if (s->path[i].kind == DEC_THREAD) tset_add(&s->path[i].done, (int32_t)s->path[i].value);
   if (probe && (s->at_frontier || r->end != END_PRUNED)) take_task(s);
   /* backtrack to the deepest node with something left to explore */
   int bound = base->cfg.preemption_bound;
@@ -435,15 +479,10 @@ static void dfs_end_run(Strategy *base, const SimRun *r) {
         break;
       }
     } else {
-      uint64_t cand = (por(s) && !probe ? n->backtrack : n->enabled) & n->enabled & ~n->done &
-                      ~n->sleep;
-      if (bound >= 0)
-        for (int t = 0; t < 64; t++)
-          if ((cand & BIT(t)) && preemptions_after(n, t) > (uint32_t)bound) cand &= ~BIT(t);
-      if (cand) {
-        int32_t t = (n->prev >= 0 && (cand & BIT(n->prev))) ? n->prev : __builtin_ctzll(cand);
+      int32_t t = next_branch(n, por(s) && !probe ? &n->backtrack : &n->enabled, bound);
+      if (t >= 0) {
         n->value = (uint32_t)t;
-        n->backtrack |= BIT(t);
+        tset_add(&n->backtrack, t);
         break;
       }
     }
@@ -479,6 +518,21 @@ uint64_t strategy_dfs_fallbacks(const Strategy *base) {
   return ((const DfsStrategy *)base)->fallbacks;
 }
 
+/* The branches of thread node n known so far (those of 'all' awake, those
+   done, the current one); '*before': those done before the current one. */
+static uint32_t thread_branches(const Node *n, const TSet *all, uint32_t *before) {
+  uint32_t k = 0, nw = tset_span(all, &n->done);
+  *before = 0;
+  for (uint32_t w = 0; w < nw; w++) {
+    uint64_t done = tset_word(&n->done, w), cur = 0;
+    if (w == n->value >> 6) cur = TSET_BIT(n->value), done &= ~cur;
+    uint64_t a = tset_word(all, w) & ~tset_word(&n->sleep, w);
+    k += (uint32_t)__builtin_popcountll(a | done | cur);
+    *before += (uint32_t)__builtin_popcountll(done);
+  }
+  return k;
+}
+
 /*
 ** Each node below the frozen ones splits what is left of the fraction
 ** between the branches it will try (those known so far): the branches
@@ -494,10 +548,7 @@ double strategy_dfs_fraction(const Strategy *base) {
     if (n->kind == DEC_DATA) {
       k = n->n, before = n->value;
     } else {
-      uint64_t all = (por(s) ? n->backtrack : n->enabled) & ~n->sleep;
-      uint64_t done = n->done & ~BIT(n->value);
-      k = (uint32_t)__builtin_popcountll(all | done | BIT(n->value));
-      before = (uint32_t)__builtin_popcountll(done);
+      k = thread_branches(n, por(s) ? &n->backtrack : &n->enabled, &before);
     }
     if (k == 0) break;
     f += w * before / k;

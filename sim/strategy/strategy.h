@@ -72,7 +72,9 @@ typedef struct StrategyOption {
 /* What a strategy says of an exploration it made (StrategyOps.report). */
 typedef struct StrategyReport {
   uint64_t runs;    /* runs made */
-  int nthreads;     /* threads of the last run */
+  int nthreads;     /* the most threads of any run */
+  uint32_t max_steps; /* the longest run, in steps */
+  uint64_t gave_way; /* runs in which a thread gave way (run.h pend_gives_way) */
   StrBuf *line;     /* a line for the summary, with its newline (or nothing) */
   StrBuf *json;     /* members for the JSON summary, each after ", " */
   const char *scope; /* set: what a complete search covered, after "every

@@ -275,6 +275,28 @@ class Basics(RacesimTest):
         self.assertExit(r, 1)
         self.assertWords(r.out, ["lost_update", "counter"], r)
 
+    def test_detectors_never_silence_a_hang(self):
+        """--detectors chooses what is looked for in the events; a run in
+        which nothing can go on is always told, as a deadlock or as stuck."""
+        hang = self.write("hang.lua", """\
+            local q = Queue()
+            spawn("consumer", function() q:get() end)
+            """)
+        cross = self.write("cross.lua", """\
+            local a, b = Lock("a"), Lock("b")
+            spawn("x", function() a:acquire(); b:acquire(); b:release(); a:release() end)
+            spawn("y", function() b:acquire(); a:acquire(); a:release(); b:release() end)
+            """)
+        for dets in ("none", "data_race", "lost_update,barrier_broken"):
+            res, r = self.run_json(hang, "--no-db", "--runs", "5", "--seed", "1",
+                                   "--detectors", dets, code=1)
+            self.assertEqual([f["kind"] for f in res["findings"]], ["stuck"], r)
+            res, r = self.run_json(cross, "--strategy", "dfs", "--no-db", "--detectors", dets,
+                                   code=1)
+            self.assertEqual([f["kind"] for f in res["findings"]], ["deadlock"], r)
+        self.usage_error("run", hang, "--no-db", "--detectors", "stuck",
+                         words=["unknown detector", "stuck"])
+
     def test_human_output_layout(self):
         s = self.write("racy.lua", LOST_UPDATE)
         r = self.racesim("run", s, "--no-db", "--runs", "50", "--seed", "7")

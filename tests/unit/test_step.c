@@ -175,7 +175,7 @@ static void count_event(Detector *d, SimRun *r, uint32_t ev) {
   ((Counter *)d)->seen++;
 }
 static const DetectorOps counter_ops = {"counter", NULL, NULL, count_event, NULL, NULL,
-                                        ~UINT64_C(0)};
+                                        ~UINT64_C(0), 0};
 
 static void test_choose_and_observe(void) {
   SimRun r;

@@ -16,13 +16,14 @@
 #include "prng.h"
 #include "strategy.h"
 #include "test.h"
+#include "tset.h"
 
 #include <math.h>
 
 #define MAXT 4
 #define MAXOPS 8
 
-enum { P_READ, P_WRITE, P_LOCK, P_UNLOCK, P_CHOOSE };
+enum { P_READ, P_WRITE, P_LOCK, P_UNLOCK, P_CHOOSE, P_YIELD };
 
 typedef struct Op {
   int kind, obj, n;
@@ -72,7 +73,7 @@ static int exec_run(Exec *x, const Prog *p, Strategy *s, uint64_t index) {
   for (int l = 0; l < p->nlocks; l++) run_new_object(r, &lock_class, "l", 0, -1), x->owner[l] = -1;
   int len = 0, prev = -1;
   x->outcome[0] = '\0';
-  static const int opcode[] = {OP_READ, OP_WRITE, OP_ACQUIRE, OP_RELEASE, OP_WRITE};
+  static const int opcode[] = {OP_READ, OP_WRITE, OP_ACQUIRE, OP_RELEASE, OP_WRITE, OP_YIELD};
   for (;;) {
     /* like the scheduler: every live thread has a pending operation */
     for (int t = 0; t < p->nthreads; t++) {
@@ -84,6 +85,7 @@ static int exec_run(Exec *x, const Prog *p, Strategy *s, uint64_t index) {
       const Op *op = &p->ops[t][x->pc[t]];
       th->pend.op = (uint16_t)opcode[op->kind];
       th->pend.obj = (op->kind == P_LOCK || op->kind == P_UNLOCK ? lock0 : var0) + op->obj;
+      if (op->kind == P_YIELD) th->pend.obj = -1;
       th->pend.deadline = INFINITY;
     }
     int32_t en[MAXT];
@@ -139,6 +141,9 @@ static int exec_run(Exec *x, const Prog *p, Strategy *s, uint64_t index) {
     case P_UNLOCK:
       e = run_event(r, t, OP_RELEASE, lock0 + op->obj);
       x->owner[op->obj] = -1;
+      break;
+    case P_YIELD:
+      e = run_event(r, t, OP_YIELD, -1);
       break;
     default: { /* a data choice: the chosen value is written */
       int64_t c = s->ops->choose(s, r, (uint32_t)op->n);
@@ -487,31 +492,91 @@ static void test_pct_depth1_never_preempts(void) {
   strategy_destroy(s);
 }
 
-/* Depth 2 finds an ordering bug that needs one preemption (thread 0's two
-   writes with thread 1's read in between) with about the paper's
-   probability 1/(n k) or better. */
-static void test_pct_depth2_bound(void) {
+/* Thread 0: 'first', then a write; thread 1: a read of the same variable. */
+static Prog write_after(int first) {
   Prog p = {2, 1, 0, {{{0}}}, {0}};
-  p.ops[0][0] = (Op){P_WRITE, 0, 0};
+  p.ops[0][0] = (Op){first, 0, 0};
   p.ops[0][1] = (Op){P_WRITE, 0, 0};
   p.nops[0] = 2;
   p.ops[1][0] = (Op){P_READ, 0, 0};
   p.nops[1] = 1;
+  return p;
+}
+
+/* In how many of 'runs' pct runs (depth, k steps, seed) does thread 1 read
+   what it reads in 'outcome' ("t1:1, ")? */
+static int pct_outcomes(const Prog *p, uint64_t seed, int depth, uint32_t k, int runs,
+                        const char *outcome) {
   StrategyConfig cfg;
   strategy_config_init(&cfg);
-  cfg.base_seed = 1;
-  cfg.pct_depth = 2;
-  cfg.pct_steps = 3;
+  cfg.base_seed = seed;
+  cfg.pct_depth = depth;
+  cfg.pct_steps = k;
   Strategy *s = strategy_create("pct", &cfg);
   Exec x;
   run_init(&x.r);
-  int hits = 0, runs = 3000;
-  for (int i = 0; i < runs && exec_run(&x, &p, s, (uint64_t)i); i++)
-    hits += strstr(x.outcome, "t1:1, ") != NULL; /* the read saw the first write */
-  double bound = 1.0 / (2.0 * 3.0);
-  CHECK((double)hits / runs >= bound * 0.8);
+  int hits = 0;
+  for (int i = 0; i < runs && exec_run(&x, p, s, (uint64_t)i); i++)
+    hits += strstr(x.outcome, outcome) != NULL;
   run_free(&x.r);
   strategy_destroy(s);
+  return hits;
+}
+
+/* Depth 2 finds an ordering bug that needs one preemption (thread 0's two
+   writes with thread 1's read in between) with about the paper's
+   probability 1/(n k) or better. */
+static void test_pct_depth2_bound(void) {
+  Prog p = write_after(P_WRITE);
+  int runs = 3000, hits = pct_outcomes(&p, 1, 2, 3, runs, "t1:1, "); /* the first write */
+  double bound = 1.0 / (2.0 * 3.0);
+  CHECK((double)hits / runs >= bound * 0.8);
+}
+
+/* A thread that yields drops below every other (SCTBench's PCT): thread 0
+   yields, then writes; thread 1 reads.  Whichever thread starts highest,
+   thread 1's read comes first: thread 0 either yields and drops below it,
+   or has the lower priority from the start (and a change point only ever
+   lowers).  Without the drop, thread 0 would write before the read in
+   about half the runs. */
+static void test_pct_yield_drops(void) {
+  Prog p = write_after(P_YIELD);
+  for (int depth = 1; depth <= 3; depth++)
+    CHECK_EQ_INT(pct_outcomes(&p, 3, depth, 3, 200, "t1:0, "), 200); /* before the write */
+}
+
+/* Sets of thread ids past one machine word (tset.h). */
+static void test_thread_sets(void) {
+  TSet a = {0}, b = {0};
+  static const int32_t ids[] = {0, 5, 63, 64, 100, 200};
+  for (int i = 0; i < 6; i++) tset_add(&a, ids[i]);
+  for (int32_t t = 0, i = 0; t < 260; t++) {
+    int member = i < 6 && ids[i] == t;
+    CHECK_EQ_INT(tset_has(&a, t), member);
+    i += member;
+  }
+  int32_t t = -1;
+  for (int i = 0; i < 6; i++) CHECK_EQ_INT(t = tset_next(&a, t + 1), ids[i]);
+  CHECK_EQ_INT(tset_next(&a, 201), -1);
+  tset_add(&b, 100);
+  CHECK(tset_intersects(&a, &b) && !tset_equal(&a, &b));
+  tset_copy(&b, &a);
+  CHECK(tset_equal(&a, &b));
+  tset_del(&b, 200);
+  tset_del(&b, 300); /* (not a member: nothing) */
+  CHECK(!tset_equal(&a, &b) && !tset_has(&b, 200));
+  tset_clear(&b);
+  tset_add(&b, 7);
+  CHECK(!tset_intersects(&a, &b));
+  tset_or(&b, &a);
+  CHECK(tset_has(&b, 7) && tset_has(&b, 200) && tset_next(&b, 6) == 7);
+  tset_clear(&a);
+  tset_add(&a, 7);
+  tset_del(&b, 0), tset_del(&b, 5), tset_del(&b, 63), tset_del(&b, 64), tset_del(&b, 100),
+      tset_del(&b, 200);
+  CHECK(tset_equal(&a, &b)); /* (the empty words past its end count as empty) */
+  tset_free(&a);
+  tset_free(&b);
 }
 
 static void test_replay_and_divergence(void) {
@@ -620,6 +685,8 @@ int main(void) {
   RUN_TEST(test_random_and_pct_deterministic);
   RUN_TEST(test_pct_depth1_never_preempts);
   RUN_TEST(test_pct_depth2_bound);
+  RUN_TEST(test_pct_yield_drops);
+  RUN_TEST(test_thread_sets);
   RUN_TEST(test_replay_and_divergence);
   RUN_TEST(test_preemption_bound);
   RUN_TEST(test_registry_options);
