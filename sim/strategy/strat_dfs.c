@@ -204,7 +204,7 @@ static Node *thread_node_before(DfsStrategy *s, size_t i) {
 static void keep_asleep(Node *n, Node *p, int32_t t, const SimRun *r) {
   const SleepFp *f = fp_get(p, t);
   if (!f) return; /* footprint unknown: cannot keep it asleep */
-  const FpEntry *fp = p->fp + f->off;
+  const FpEntry *fp = f->len ? p->fp + f->off : NULL; /* (no entries: maybe no array) */
   if (dpor_conflicts(fp, f->len, r, p->ev, r->nevents)) return;
   /* p may be reallocated by fp_put on n (different node): copy first */
   fp_put(n, t, fp, f->len);
@@ -281,7 +281,7 @@ static int32_t pick_single(DfsStrategy *s, const SchedView *v) {
   }
   if (s->chk_woken) return t;
   const SleepFp *f = fp_get(p, t);
-  if (dpor_conflicts(p->fp + f->off, f->len, r, s->chk_ev, r->nevents)) {
+  if (dpor_conflicts(f->len ? p->fp + f->off : NULL, f->len, r, s->chk_ev, r->nevents)) {
     s->chk_woken = 1;
     return t;
   }
