@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Hardening: bad input that used to be misread, output that used to be lost
+silently, results that used to be wrong (issue 15).
+
+Each test fails on racesim before the fix it names and passes after.
+
+Run:  python3 tests/cli/test_hardening.py PATH/TO/racesim [unittest options]
+"""
+
+import json
+import os
+import sqlite3
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import test_cli  # noqa: E402  (its helpers: RacesimTest, the scenarios)
+from test_cli import LOST_UPDATE, CLEAN, RacesimTest  # noqa: E402
+
+LOCK_ORDER = """\
+local a, b = Lock("lock_a"), Lock("lock_b")
+spawn("t1", function() a:acquire() b:acquire() b:release() a:release() end)
+spawn("t2", function() b:acquire() a:acquire() a:release() b:release() end)
+"""
+
+
+class Numbers(RacesimTest):
+    """Negative numbers and blanks were read by strtoull/sscanf as 2^64-1."""
+
+    def test_shard_negative(self):
+        s = self.write("lu.lua", LOST_UPDATE)
+        for v in ("-1/-1", "1/-1", "-1/2", " 1/2", "1/ 2", "1/4294967296"):
+            self.usage_error("run", s, "--no-db", "--shard", v, words=["--shard", v])
+
+    def test_runs_and_seed_with_a_blank_or_sign(self):
+        s = self.write("lu.lua", LOST_UPDATE)
+        for opt in ("--runs", "--seed", "--max-steps", "--depth"):
+            for v in (" -1", " 5", "-1", "+5", "0x-1", "0x 1"):
+                self.usage_error("run", s, "--no-db", opt, v, words=[opt])
+
+    def test_numbers_still_read(self):
+        s = self.write("clean.lua", CLEAN)
+        r = self.racesim("run", s, "--no-db", "--runs", "3", "--seed", "0x2a", "--shard", "2/2")
+        self.assertExit(r, 0)
+        self.assertIn("base seed 0x2a", r.out)
+
+
+class Detectors(RacesimTest):
+
+    def test_empty_list(self):
+        s = self.write("lu.lua", LOST_UPDATE)
+        for v in (",,", "", ",", "data_race,", ",data_race", "data_race,,lost_update"):
+            self.usage_error("run", s, "--no-db", "--detectors=" + v,
+                             words=["--detectors", "empty"])
+
+    def test_none_combined(self):
+        s = self.write("lu.lua", LOST_UPDATE)
+        for v in ("none,data_race", "data_race,none"):
+            r = self.usage_error("run", s, "--no-db", "--detectors", v,
+                                 words=["--detectors", "none", "combined"])
+            self.assertNotIn("unknown detector", r.err)
+
+    def test_unknown_names_the_known(self):
+        s = self.write("lu.lua", LOST_UPDATE)
+        self.usage_error("run", s, "--no-db", "--detectors", "data_rac",
+                         words=["--detectors", "unknown detector 'data_rac'", "data_race",
+                                "lost_update"])
+
+    def test_good_lists(self):
+        s = self.write("lu.lua", LOST_UPDATE)
+        obj, r = self.run_json(s, "--no-db", "--strategy", "dfs", "--detectors", "data_race")
+        self.assertIn("data_race", test_cli.all_kinds(obj), r)
+        self.assertNotIn("lost_update", test_cli.all_kinds(obj), r)
+        obj, r = self.run_json(s, "--no-db", "--strategy", "dfs", "--detectors", "none")
+        self.assertFalse({"data_race", "lost_update"} & test_cli.all_kinds(obj), r)
+
+
+def main():
+    if len(sys.argv) < 2 or sys.argv[1].startswith("-"):
+        print("usage: %s PATH/TO/racesim [unittest options]" % sys.argv[0], file=sys.stderr)
+        return 2
+    test_cli.RACESIM = os.path.abspath(sys.argv.pop(1))
+    prog = unittest.main(argv=sys.argv, exit=False, verbosity=2)
+    return 0 if prog.result.wasSuccessful() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
