@@ -75,6 +75,65 @@ class Detectors(RacesimTest):
         self.assertFalse({"data_race", "lost_update"} & test_cli.all_kinds(obj), r)
 
 
+class Report(RacesimTest):
+
+    def explored(self):
+        s = self.write("lu.lua", LOST_UPDATE)
+        r = self.racesim("run", s, "--db", "t.db", "--runs", "5", "--seed", "1")
+        self.assertExit(r, 1)
+        return "t.db"
+
+    def test_run_out_of_range(self):
+        db = self.explored()
+        for v in ("9223372036854775808", "18446744073709551615", "99999999999999999999999",
+                  "-1", "5", "9223372036854775807"):
+            r = self.usage_error("report", db, "--run", v, words=[v, "0 to 4"])
+            self.assertEqual(r.out, "", r)
+
+    def test_html_without_file(self):
+        db = self.explored()
+        for args in (("--html",), ("--html", "--json"), ("--html", "--run", "1")):
+            r = self.usage_error("report", db, *args, words=["--html", "FILE"])
+            self.assertNotIn("unknown option", r.err)
+        self.assertEqual(self.files(), ["lu.lua", "t.db"])
+
+
+class New(RacesimTest):
+
+    def test_empty_name(self):
+        os.mkdir(self.path("d"))
+        for name in ("", "d/", ".lua"):
+            self.usage_error("new", name, words=["NAME"])
+        self.assertEqual(self.files(), ["d"])
+        self.assertEqual(os.listdir(self.path("d")), [])
+
+    def test_name_works(self):
+        r = self.racesim("new", "mine")
+        self.assertExit(r, 0)
+        self.assertIn("mine.lua", self.files())
+
+
+class CheckLoops(RacesimTest):
+
+    def test_symlink_loop(self):
+        os.mkdir(self.path("lib"))
+        self.write("lib/clean.lua", CLEAN)
+        os.symlink(".", self.path("lib/again"))  # a loop, twice: 2^40 paths
+        os.symlink("..", self.path("lib/up"))
+        r = self.racesim("check", "lib", timeout=60)
+        self.assertExit(r, 0)
+        self.assertIn("1 passed, 0 failed", r.out, r)
+        self.assertEqual(r.out.count("clean.lua"), 1, r)
+
+    def test_two_links_to_one_directory(self):
+        os.mkdir(self.path("lib"))
+        self.write("lib/clean.lua", CLEAN)
+        os.symlink("lib", self.path("alias"))
+        r = self.racesim("check", "lib", "alias")
+        self.assertExit(r, 0)
+        self.assertIn("1 passed, 0 failed", r.out, r)
+
+
 def main():
     if len(sys.argv) < 2 or sys.argv[1].startswith("-"):
         print("usage: %s PATH/TO/racesim [unittest options]" % sys.argv[0], file=sys.stderr)
