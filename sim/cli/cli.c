@@ -682,6 +682,17 @@ static int cmd_help(int argc, char **argv) {
   return 0;
 }
 
+/* 'rc', or 2 if what was printed on stdout could not all be written (a full
+   disk, a closed descriptor): a silent loss of the output is not success. */
+static int output_status(int rc) {
+  errno = 0;
+  int flushed = fflush(stdout) == 0;
+  if (flushed && !ferror(stdout)) return rc;
+  fprintf(stderr, "racesim: error: cannot write the output to stdout%s%s\n",
+          errno ? ": " : "", errno ? strerror(errno) : "");
+  return 2;
+}
+
 static int is_help_flag(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
 
 int cli_main(int argc, char **argv) {
@@ -701,7 +712,7 @@ int cli_main(int argc, char **argv) {
   for (int i = 2; i < argc; i++) /* racesim COMMAND ... --help */
     if (is_help_flag(argv[i])) {
       print_help(c);
-      return 0;
+      return output_status(0);
     }
-  return c->main(argc - 2, argv + 2);
+  return output_status(c->main(argc - 2, argv + 2));
 }

@@ -336,7 +336,7 @@ static int run_exploration(Explore *x) {
     if (x->cov && !x->dfs_subtrees) coverage_finish(x->cov, NULL, NULL);
     engine_set_cut(x->sim, &explore_signal, 0); /* what follows keeps its own budgets */
     if (!x->interrupted && x->status != 2) explore_report_cycles(x);
-    explore_lock_graph(x);
+    int dot_failed = explore_lock_graph(x) != 0;
     bug_group(&x->fs, x->o->command != EXPLORE_REPLAY ? x->runs : 0, &x->bugs);
     for (size_t k = 0; k < x->bugs.n; k++)
       x->bugs.v[k].runs = bug_runs(&x->fs, &x->bugs.v[k], &x->profiles);
@@ -350,6 +350,7 @@ static int run_exploration(Explore *x) {
                 name, name);
     }
     if (x->status != 2) x->status = x->fs.n ? 1 : 0;
+    if (dot_failed) x->status = 2; /* (x->err says why; the runs are kept) */
     if (x->o->strict && x->warnings.n && x->status != 2) {
       snprintf(x->err, sizeof x->err,
                "--strict: the threads share state racesim cannot see (%zu warning%s)",

@@ -134,6 +134,40 @@ class CheckLoops(RacesimTest):
         self.assertIn("1 passed, 0 failed", r.out, r)
 
 
+@unittest.skipUnless(os.path.exists("/dev/full"), "no /dev/full")
+class FullDisk(RacesimTest):
+
+    def racesim_to(self, out, *args):
+        import subprocess
+        with open(out, "w") as f:
+            p = subprocess.run([test_cli.RACESIM] + list(args), cwd=self.dir, stdout=f,
+                               stderr=subprocess.PIPE, timeout=test_cli.TIMEOUT,
+                               stdin=subprocess.DEVNULL)
+        return p.returncode, p.stderr.decode("utf-8", "replace")
+
+    def test_stdout_full(self):
+        s = self.write("lu.lua", LOST_UPDATE)
+        for args in (("run", s, "--no-db", "--runs", "3"),
+                     ("run", s, "--no-db", "--runs", "3", "--json"),
+                     ("help", "run")):
+            rc, err = self.racesim_to("/dev/full", *args)
+            self.assertEqual(rc, 2, err)
+            self.assertIn("stdout", err)
+
+    def test_lock_graph_full(self):
+        s = self.write("lo.lua", LOCK_ORDER)
+        r = self.racesim("run", s, "--no-db", "--runs", "5", "--seed", "1",
+                         "--lock-graph", "/dev/full")
+        self.assertExit(r, 2)
+        self.assertWords(r.err, ["--lock-graph", "/dev/full", "no space"], r)
+        self.assertIn("potential deadlock", r.out, r)  # the summary is still printed
+        r = self.racesim("run", s, "--no-db", "--runs", "5", "--seed", "1",
+                         "--lock-graph", "g.dot")
+        self.assertExit(r, 1)
+        with open(self.path("g.dot")) as f:
+            self.assertIn('"lock_a" -> "lock_b"', f.read())
+
+
 def main():
     if len(sys.argv) < 2 or sys.argv[1].startswith("-"):
         print("usage: %s PATH/TO/racesim [unittest options]" % sys.argv[0], file=sys.stderr)
