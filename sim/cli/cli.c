@@ -472,6 +472,10 @@ static int add_param(const char *cmd, int argc, char **argv, int *i, ExploreOpti
     usage_error(cmd, "-D needs NAME=VALUE");
     return 2;
   }
+  if (strchr(val, '\n')) { /* (a token keeps parameters one a line) */
+    usage_error(cmd, "-D %.*s: a parameter cannot contain a newline", (int)(eq - val), val);
+    return 2;
+  }
   if (o->nparams == 64) {
     usage_error(cmd, "too many -D parameters");
     return 2;

@@ -79,12 +79,14 @@ static uint64_t shard_seed(const Explore *x) {
 static void build_params(Explore *x) {
   const ExploreOptions *o = x->o;
   for (int i = 0; i < o->nparams; i++) {
-    sb_printf(&x->params_text, "%s=%s\n", o->params[i].name, o->params[i].value);
-    char kv[512];
-    snprintf(kv, sizeof kv, "%s=%s", o->params[i].name, o->params[i].value);
+    StrBuf kv; /* (whole: a fixed buffer cut long values in replay lines) */
+    sb_init(&kv);
+    sb_printf(&kv, "%s=%s", o->params[i].name, o->params[i].value);
+    sb_printf(&x->params_text, "%s\n", kv.s);
     sb_puts(&x->params_cli, " -D ");
-    sb_shell_word(&x->params_cli, kv);
-    sb_printf(&x->params_db, "%s%s", i ? " " : "", kv);
+    sb_shell_word(&x->params_cli, kv.s);
+    sb_printf(&x->params_db, "%s%s", i ? " " : "", kv.s);
+    sb_free(&kv);
   }
 }
 

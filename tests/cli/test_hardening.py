@@ -168,6 +168,61 @@ class FullDisk(RacesimTest):
             self.assertIn('"lock_a" -> "lock_b"', f.read())
 
 
+# the parameter's length is part of the finding, so a replay that got
+# another value (cut, or split into other parameters) shows another message
+PARAM = """\
+local s = param("s", "")
+local n = param("n", 0)
+local v = shared("v", 0)
+spawn("a", function() v:set(v:get() + 1) end)
+spawn("b", function() v:set(v:get() + 1) end)
+finally(function() check(false, "len %d n %d tail %s", #s, n, s:sub(-3)) end)
+"""
+
+class Params(RacesimTest):
+
+    def assertion(self, obj):
+        """Every message of the result, the failed check's among them."""
+        return "\n".join(f["message"] for b in obj["findings"]
+                         for f in [b] + b.get("evidence", []))
+
+    def test_long_value_round_trip(self):
+        s = self.write("p.lua", PARAM)
+        value = "x" * 3000 + "end"
+        obj, r = self.run_json(s, "--db", "p.db", "--strategy", "dfs", "-D", "s=" + value,
+                               code=1)
+        self.assertIn("len 3003 n 0 tail end", self.assertion(obj), r)
+        bug = obj["findings"][0]  # (its token holds the parameters)
+        for args in (["replay", s, "--schedule", bug["schedule"], "--json", "--no-db"],
+                     ["replay", s, "--schedule", bug["schedule"], "--json", "--no-db",
+                      "-D", "s=" + value]):
+            r = self.racesim(*args)
+            self.assertExit(r, 1)
+            self.assertIn("len 3003 n 0 tail end", self.assertion(self.json_of(r)), r)
+        with sqlite3.connect(self.path("p.db")) as db:
+            (params,), = db.execute("SELECT params FROM explorations").fetchall()
+        self.assertEqual(params, "s=" + value)
+
+    def test_long_value_seed_replay(self):
+        s = self.write("p.lua", PARAM)
+        value = "y" * 700
+        obj, r = self.run_json(s, "--no-db", "--runs", "5", "--seed", "1", "--no-shrink",
+                               "-D", "s=" + value, code=1)
+        cmd = obj["findings"][0]["replay"]  # (unshrunk random: by seed, with -D)
+        self.assertIn("--seed", cmd)
+        self.assertIn("s=" + value + " ", cmd + " ")
+        r = self.replay_cmd(cmd, "--json")
+        self.assertExit(r, 1)
+        self.assertIn("len 700 ", self.assertion(self.json_of(r)), r)
+
+    def test_newline_refused(self):
+        s = self.write("p.lua", PARAM)
+        for d in ("s=a\nn=5", "s=\n", "s\nn=5"):
+            self.usage_error("run", s, "--no-db", "-D", d, words=["-D", "newline"])
+            self.usage_error("replay", s, "--no-db", "--seed", "1", "-D", d,
+                             words=["-D", "newline"])
+
+
 def main():
     if len(sys.argv) < 2 or sys.argv[1].startswith("-"):
         print("usage: %s PATH/TO/racesim [unittest options]" % sys.argv[0], file=sys.stderr)
