@@ -525,7 +525,8 @@ int cli_report(int argc, char **argv) {
       printf("wrote %s\n", htmlfile);
     }
   } else if (rc == 0) {
-    fputs(r.out.s ? r.out.s : "", stdout);
+    if (r.json) fputs(r.out.s ? r.out.s : "", stdout);
+    else util_fputs_visible(r.out.s ? r.out.s : "", stdout); /* (the scenario's names) */
   }
   sb_free(&r.out);
   return rc;

@@ -373,15 +373,17 @@ int explore_main(const ExploreOptions *o) {
   x.o = o;
   x.print = 1;
   int st = run_exploration(&x);
-  if (x.err[0] && st == 2 && !x.strat) {
-    fprintf(stderr, "racesim: error: %s\n", x.err);
-  } else {
-    if (x.err[0]) fprintf(stderr, "racesim: error: %s\n", x.err);
+  if (x.err[0]) { /* (it may quote the scenario's names) */
+    fputs("racesim: error: ", stderr);
+    util_fputs_visible(x.err, stderr);
+    fputc('\n', stderr);
+  }
+  if (!(x.err[0] && st == 2 && !x.strat)) {
     if (x.strat && (x.runs || st != 2)) {
       if (o->json) explore_print_json(&x);
       else {
         if (o->command == EXPLORE_REPLAY && x.listing.len && !o->quiet)
-          fputs(x.listing.s, stdout);
+          util_fputs_visible(x.listing.s, stdout);
         explore_print_human(&x);
       }
     }

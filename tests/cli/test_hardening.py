@@ -179,6 +179,14 @@ spawn("b", function() v:set(v:get() + 1) end)
 finally(function() check(false, "len %d n %d tail %s", #s, n, s:sub(-3)) end)
 """
 
+# names that a terminal would act on, and bytes that are not UTF-8
+ESCAPES = """\
+local v = shared("v\\27[31mred\\7", 0)
+spawn("w\\27]0;title\\7", function() v:set(v:get() + 1) end)
+spawn("x\\255\\254\\194\\155", function() v:set(v:get() + 1) end)
+"""
+
+
 class Params(RacesimTest):
 
     def assertion(self, obj):
@@ -221,6 +229,47 @@ class Params(RacesimTest):
             self.usage_error("run", s, "--no-db", "-D", d, words=["-D", "newline"])
             self.usage_error("replay", s, "--no-db", "--seed", "1", "-D", d,
                              words=["-D", "newline"])
+
+
+class Output(RacesimTest):
+
+    def test_json_is_utf8(self):
+        s = self.write("esc.lua", ESCAPES)
+        r = self.racesim("run", s, "--no-db", "--runs", "3", "--seed", "1", "--json")
+        self.assertExit(r, 1)
+        raw = subprocess_bytes(self, "run", s, "--no-db", "--runs", "3", "--seed", "1",
+                               "--json")
+        obj = json.loads(raw.decode("utf-8"))  # strict: raises on a bad byte
+        msg = json.dumps(obj)
+        self.assertIn("\\ufffd\\ufffd", msg)  # the two stray bytes, one each
+        self.assertIn("\\u009b", msg)  # a valid (C1) character is kept
+        raw = subprocess_bytes(self, "replay", s, "--no-db", "--seed", "1", "--json")
+        json.loads(raw.decode("utf-8"))
+
+    def test_terminal_escapes_visible(self):
+        s = self.write("esc.lua", ESCAPES)
+        for args in (("run", s, "--db", "e.db", "--runs", "3", "--seed", "1"),
+                     ("replay", s, "--no-db", "--seed", "1"),
+                     ("report", "e.db"), ("report", "e.db", "--run", "0")):
+            raw = subprocess_bytes(self, *args)
+            for bad in (b"\x1b", b"\x07", b"\xc2\x9b", b"\xff"):
+                self.assertNotIn(bad, raw, args)
+            self.assertIn(b"v\\x1b[31mred\\x07", raw, args)
+            self.assertIn(b"w\\x1b]0;title\\x07", raw, args)
+
+    def test_error_message_visible(self):
+        s = self.write("top.lua", 'error("bad\\27[2J")\nspawn(function() end)\n')
+        r = self.usage_error("run", s, "--no-db", words=["bad\\x1b[2J"])
+        self.assertNotIn("\x1b", r.err)
+
+
+def subprocess_bytes(test, *args):
+    """stdout of racesim as bytes, as a terminal would get them."""
+    import subprocess
+    p = subprocess.run([test_cli.RACESIM] + list(args), cwd=test.dir, capture_output=True,
+                       timeout=test_cli.TIMEOUT, stdin=subprocess.DEVNULL)
+    test.assertIn(p.returncode, (0, 1), p.stderr)
+    return p.stdout
 
 
 def main():
