@@ -263,6 +263,75 @@ class Output(RacesimTest):
         self.assertNotIn("\x1b", r.err)
 
 
+class MergeOverlap(RacesimTest):
+    """An input given twice or merged before was counted twice (150 of 100)."""
+
+    def runs(self, db):
+        with sqlite3.connect(self.path(db)) as c:
+            return (c.execute("SELECT count(*) FROM runs").fetchone()[0],
+                    c.execute("SELECT sum(runs) FROM explorations").fetchone()[0])
+
+    def bug_runs(self, db):
+        r = self.racesim("report", db, "--json")
+        self.assertExit(r, 0)
+        return [(b["kind"], b["count"]) for x in self.json_of(r)["explorations"]
+                for b in x["findings"]]
+
+    def explore(self, db, *args):
+        s = self.write("lu.lua", LOST_UPDATE)
+        r = self.racesim("run", s, "--db", db, "--runs", "100", "--seed", "3", *args)
+        self.assertExit(r, 1)
+
+    def test_input_twice(self):
+        self.explore("a.db")
+        r = self.racesim("merge", "out.db", "a.db", "a.db")
+        self.assertExit(r, 0)
+        self.assertIn("already in", r.err)
+        self.assertEqual(self.runs("out.db"), (100, 100))
+        r = self.racesim("merge", "out.db", "a.db")  # again, later
+        self.assertExit(r, 0)
+        self.assertEqual(self.runs("out.db"), (100, 100))
+        self.assertEqual(self.bug_runs("out.db"), self.bug_runs("a.db"))
+
+    def test_shards_twice(self):
+        self.explore("s1.db", "--shard", "1/2")
+        self.explore("s2.db", "--shard", "2/2")
+        r = self.racesim("merge", "one.db", "s1.db", "s2.db")
+        self.assertExit(r, 0)
+        once = self.bug_runs("one.db")
+        self.assertTrue(once)
+        self.assertEqual(self.runs("one.db"), (100, 100))
+        r = self.racesim("merge", "twice.db", "s1.db", "s2.db", "s1.db", "s2.db")
+        self.assertExit(r, 0)
+        r = self.racesim("merge", "twice.db", "s2.db")
+        self.assertExit(r, 0)
+        self.assertEqual(self.runs("twice.db"), (100, 100))
+        self.assertEqual(self.bug_runs("twice.db"), once)
+        # the same shard explored again (another start, the same runs)
+        self.explore("s2b.db", "--shard", "2/2")
+        r = self.racesim("merge", "twice.db", "s2b.db")
+        self.assertExit(r, 0)
+        self.assertEqual(self.runs("twice.db"), (100, 100))
+
+    def test_output_as_input(self):
+        self.explore("a.db")
+        self.assertExit(self.racesim("merge", "out.db", "a.db"), 0)
+        os.symlink("out.db", self.path("link.db"))
+        for other in ("./out.db", "link.db", os.path.join(self.dir, "out.db"), "out.db"):
+            r = self.usage_error("merge", "out.db", "a.db", other,
+                                 words=[other, "output", "itself"])
+            self.assertNotIn("locked", r.err)
+        self.assertEqual(self.runs("out.db"), (100, 100))
+
+    def test_different_explorations_still_merge(self):
+        self.explore("a.db")
+        s = self.write("lu.lua", LOST_UPDATE)
+        r = self.racesim("run", s, "--db", "b.db", "--runs", "100", "--seed", "4")
+        self.assertExit(r, 1)
+        self.assertExit(self.racesim("merge", "out.db", "a.db", "b.db"), 0)
+        self.assertEqual(self.runs("out.db"), (200, 200))
+
+
 def subprocess_bytes(test, *args):
     """stdout of racesim as bytes, as a terminal would get them."""
     import subprocess
