@@ -436,15 +436,14 @@ static int number_value(const char *name, const char *what, const char *v, long 
 }
 
 /*
-** The --run index: any run of digits is a run number, however large or
-** negative (-1 or one past INT64_MAX is -2 in *out: a run no database has,
-** said with the range it has); anything else is a usage error.
+** The --run index: any run of digits is a run number, however large (one
+** past INT64_MAX is -2 in *out: a run no database has, said with the range
+** it has); anything else (-1 too) is a usage error.
 */
 static int run_value(const char *v, long long *out) {
   uint64_t u;
   if (args_u64(v, &u) == 0 && u <= INT64_MAX) *out = (long long)u;
-  else if (v[*v == '-'] && strspn(v + (*v == '-'), "0123456789") == strlen(v + (*v == '-')))
-    *out = -2;
+  else if (*v && strspn(v, "0123456789") == strlen(v)) *out = -2;
   else return number_value("--run", "a run index", v, out);
   return 0;
 }
