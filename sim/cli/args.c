@@ -3,17 +3,20 @@
 */
 #include "args.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Digits only: strtoull itself would skip leading blanks and accept a sign,
+   so that " -1" became 2^64-1. */
 int args_u64(const char *s, uint64_t *out) {
-  if (!s || !*s || *s == '-' || *s == '+') return -1;
+  if (!s || !isdigit((unsigned char)*s)) return -1;
   char *end;
   errno = 0;
   unsigned long long v;
   if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-    if (!s[2]) return -1;
+    if (!isxdigit((unsigned char)s[2])) return -1;
     v = strtoull(s + 2, &end, 16);
   } else {
     v = strtoull(s, &end, 10);

@@ -7,7 +7,8 @@
 
 #include <stdint.h>
 
-/* A decimal or 0x-hex unsigned number; -1 if malformed. */
+/* A decimal or 0x-hex unsigned number, digits only (no blank, no sign); -1 if
+   malformed. */
 int args_u64(const char *s, uint64_t *out);
 
 /*

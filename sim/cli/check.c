@@ -36,8 +36,29 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Collect the .lua files under 'path' (sorted, recursively). */
-static int collect(const char *path, PathList *out) {
+/* The directories a walk has entered, by device and inode: symlinks may
+   make a loop (a -> .) or reach one directory twice. */
+typedef struct DirSet {
+  struct DirId {
+    dev_t dev;
+    ino_t ino;
+  } *v;
+  size_t n, cap;
+} DirSet;
+
+/* 1 if st's directory was entered before, else 0 (and it is now). */
+static int seen_dir(DirSet *seen, const struct stat *st) {
+  for (size_t i = 0; i < seen->n; i++)
+    if (seen->v[i].dev == st->st_dev && seen->v[i].ino == st->st_ino) return 1;
+  UTIL_GROW(seen->v, seen->n + 1, seen->cap);
+  seen->v[seen->n].dev = st->st_dev;
+  seen->v[seen->n++].ino = st->st_ino;
+  return 0;
+}
+
+/* Collect the .lua files under 'path' (sorted, recursively; each directory
+   once). */
+static int collect(const char *path, PathList *out, DirSet *seen) {
   struct stat st;
   if (stat(path, &st) != 0) {
     fprintf(stderr, "racesim check: cannot read '%s': %s\n", path, strerror(errno));
@@ -45,6 +66,11 @@ static int collect(const char *path, PathList *out) {
   }
   if (!S_ISDIR(st.st_mode)) {
     add(out, path);
+    return 0;
+  }
+  if (seen_dir(seen, &st)) {
+    fprintf(stderr, "racesim check: note: '%s' is a directory already checked (a symbolic "
+                    "link to it or a loop): skipped\n", path);
     return 0;
   }
   DIR *d = opendir(path);
@@ -70,7 +96,7 @@ static int collect(const char *path, PathList *out) {
   if (here.n > 1) qsort(here.v, here.n, sizeof(char *), cmp_str);
   int rc = 0;
   for (size_t i = 0; i < here.n; i++) {
-    if (collect(here.v[i], out) != 0) rc = -1;
+    if (collect(here.v[i], out, seen) != 0) rc = -1;
     free(here.v[i]);
   }
   free(here.v);
@@ -271,6 +297,7 @@ const char cli_check_help[] =
 int cli_check(int argc, char **argv) {
   CheckOptions co = {100000, 3000, 30.0, 0};
   PathList paths = {0};
+  DirSet seen = {0};
   int rc = 0;
   for (int i = 0; i < argc; i++) {
     const char *v;
@@ -293,7 +320,7 @@ int cli_check(int argc, char **argv) {
               "--time-limit S)\n",
               argv[i]);
       rc = 2;
-    } else if (collect(argv[i], &paths) != 0) {
+    } else if (collect(argv[i], &paths, &seen) != 0) {
       rc = 2;
     }
   }
@@ -315,6 +342,7 @@ int cli_check(int argc, char **argv) {
   }
   for (size_t i = 0; i < paths.n; i++) free(paths.v[i]);
   free(paths.v);
+  free(seen.v);
   if (rc) return rc;
   printf("%d passed, %d failed", passed, failed);
   if (skipped) printf(" (%d skipped: no expect)", skipped);
@@ -370,7 +398,14 @@ int cli_new(int argc, char **argv) {
   const char *name = argv[0];
   size_t n = strlen(name);
   char *base = util_xstrdup(name);
-  if (n > 4 && !strcmp(name + n - 4, ".lua")) base[n - 4] = '\0';
+  if (n >= 4 && !strcmp(name + n - 4, ".lua")) base[n - 4] = '\0';
+  if (!*util_basename(base)) { /* '', "dir/", ".lua": a file ".lua" */
+    fprintf(stderr, "racesim new: NAME is empty%s%s%s: racesim new NAME writes NAME.lua\n",
+            *name ? " in '" : "", name, *name ? "'" : "");
+    free(base);
+    sb_free(&path);
+    return 2;
+  }
   sb_printf(&path, "%s.lua", base);
   FILE *f = fopen(path.s, "wx");
   if (!f) {
@@ -382,9 +417,15 @@ int cli_new(int argc, char **argv) {
   }
   const char *short_name = util_basename(base);
   fprintf(f, starter, short_name, base, base, short_name);
-  fclose(f);
-  printf("wrote %s: try `racesim run %s`\n", path.s, path.s);
+  int rc = 0;
+  if (ferror(f) | (fclose(f) != 0)) { /* (a full disk shows at the close) */
+    fprintf(stderr, "racesim new: cannot write '%s': %s\n", path.s, strerror(errno));
+    remove(path.s);
+    rc = 2;
+  } else {
+    printf("wrote %s: try `racesim run %s`\n", path.s, path.s);
+  }
   free(base);
   sb_free(&path);
-  return 0;
+  return rc;
 }

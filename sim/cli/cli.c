@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect.h"
 #include "explore.h"
 #include "util.h"
 
@@ -151,9 +152,13 @@ static int set_record(const char *cmd, const Option *opt, const char *val,
   return 2;
 }
 static int set_shard(const char *cmd, const Option *opt, const char *val, ExploreOptions *o) {
-  unsigned si, sn;
-  char extra;
-  if (sscanf(val, "%u/%u%c", &si, &sn, &extra) != 2 || sn < 1 || si < 1 || si > sn) {
+  char part[32];
+  const char *slash = strchr(val, '/');
+  size_t n = slash ? (size_t)(slash - val) : 0;
+  uint64_t si = 0, sn = 0;
+  if (n) snprintf(part, sizeof part, "%.*s", (int)(n < sizeof part ? n : sizeof part - 1), val);
+  if (!slash || n >= sizeof part || args_u64(part, &si) || args_u64(slash + 1, &sn) ||
+      sn < 1 || sn > UINT32_MAX || si < 1 || si > sn) { /* (not sscanf: "%u" takes -1) */
     usage_error(cmd, "%s needs I/N with 1 <= I <= N, got '%s'", opt->name, val);
     return 2;
   }
@@ -178,6 +183,39 @@ static int set_shrink_budget(const char *cmd, const Option *opt, const char *val
   }
   o->shrink_runs = r;
   o->shrink_seconds = secs;
+  return 0;
+}
+
+/* --detectors: "none", or a comma list of known detector names. */
+static int set_detectors(const char *cmd, const Option *opt, const char *val,
+                         ExploreOptions *o) {
+  const char *const *names = detect_names();
+  char list[256] = "";
+  for (int i = 0; names[i]; i++)
+    snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", names[i]);
+  for (const char *p = val;; p++) {
+    size_t n = strcspn(p, ",");
+    int known = 0;
+    for (int i = 0; names[i]; i++) known |= strlen(names[i]) == n && !strncmp(names[i], p, n);
+    if (n == 0) {
+      usage_error(cmd, "%s needs none or a comma list of detectors (%s), got '%s' with an "
+                       "empty name", opt->name, list, val);
+      return 2;
+    }
+    if (n == 4 && !strncmp(p, "none", 4) && strcmp(val, "none")) {
+      usage_error(cmd, "%s: none turns every detector off and cannot be combined with "
+                       "detector names, got '%s'", opt->name, val);
+      return 2;
+    }
+    if (!known && strcmp(val, "none")) {
+      usage_error(cmd, "%s: unknown detector '%.*s'; the detectors are %s, or none",
+                  opt->name, (int)n, p, list);
+      return 2;
+    }
+    p += n;
+    if (!*p) break;
+  }
+  o->detectors = val;
   return 0;
 }
 
@@ -273,7 +311,7 @@ static const Option options[] = {
     {"--lock-graph", "FILE.dot", set_text, AT(lock_graph), 0, 0, NULL,
      {"write the lock-order graph for Graphviz", "write the lock-order graph for Graphviz",
       "write the lock-order graph for Graphviz"}},
-    {"--detectors", "LIST", set_text, AT(detectors), 0, 0, NULL,
+    {"--detectors", "LIST", set_detectors, AT(detectors), 0, 0, NULL,
      {"only these detectors (comma list), or none",
       "only these detectors (comma list), or none",
       "only these detectors (comma list), or none"}},
@@ -432,6 +470,10 @@ static int add_param(const char *cmd, int argc, char **argv, int *i, ExploreOpti
   const char *eq = val ? strchr(val, '=') : NULL;
   if (!val || !eq || eq == val) {
     usage_error(cmd, "-D needs NAME=VALUE");
+    return 2;
+  }
+  if (strchr(val, '\n')) { /* (a token keeps parameters one a line) */
+    usage_error(cmd, "-D %.*s: a parameter cannot contain a newline", (int)(eq - val), val);
     return 2;
   }
   if (o->nparams == 64) {
@@ -644,6 +686,17 @@ static int cmd_help(int argc, char **argv) {
   return 0;
 }
 
+/* 'rc', or 2 if what was printed on stdout could not all be written (a full
+   disk, a closed descriptor): a silent loss of the output is not success. */
+static int output_status(int rc) {
+  errno = 0;
+  int flushed = fflush(stdout) == 0;
+  if (flushed && !ferror(stdout)) return rc;
+  fprintf(stderr, "racesim: error: cannot write the output to stdout%s%s\n",
+          errno ? ": " : "", errno ? strerror(errno) : "");
+  return 2;
+}
+
 static int is_help_flag(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
 
 int cli_main(int argc, char **argv) {
@@ -663,7 +716,7 @@ int cli_main(int argc, char **argv) {
   for (int i = 2; i < argc; i++) /* racesim COMMAND ... --help */
     if (is_help_flag(argv[i])) {
       print_help(c);
-      return 0;
+      return output_status(0);
     }
-  return c->main(argc - 2, argv + 2);
+  return output_status(c->main(argc - 2, argv + 2));
 }

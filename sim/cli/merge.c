@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "merge_int.h"
@@ -67,6 +68,24 @@ static int check_input(const char *path, char *err, size_t n) {
   return (int)version; /* (an older input is read as it is, never written) */
 }
 
+/*
+** The explorations of the input that OUT already has (an input given twice,
+** or merged before): the same script digest, strategy, parameters, base seed,
+** shard and start; or a run of the same index and seed in an exploration of
+** the same script, strategy, parameters and base seed (a shard already joined
+** to one: its row says 'merged' now).  They are skipped, never counted twice.
+*/
+static const char merge_dups_sql[] =
+    "CREATE TEMP TABLE IF NOT EXISTS dup(old INTEGER PRIMARY KEY, new INTEGER);"
+    "DELETE FROM temp.dup;"
+    "INSERT INTO temp.dup SELECT s.id, (SELECT o.id FROM main.explorations o"
+    "  WHERE o.script_sha256 = s.script_sha256 AND o.strategy = s.strategy"
+    "    AND o.params = s.params AND o.base_seed = s.base_seed"
+    "    AND ((o.shard = s.shard AND o.started_at = s.started_at)"
+    "      OR EXISTS (SELECT 1 FROM src.runs r JOIN main.runs q ON q.exploration_id = o.id"
+    "        AND q.idx = r.idx AND q.seed = r.seed WHERE r.exploration_id = s.id))"
+    "  ORDER BY o.id LIMIT 1) AS new FROM src.explorations s WHERE new IS NOT NULL;";
+
 /* The merge of one input (attached as 'src', read-only), in parts: a
    version 1 input has no call paths and no bugs. */
 static const char merge_runs_sql[] =
@@ -78,14 +97,15 @@ static const char merge_runs_sql[] =
     "INSERT INTO temp.xmap SELECT s.id, (SELECT o.id FROM main.explorations o"
     "  WHERE o.script_sha256 = s.script_sha256 AND o.strategy = s.strategy"
     "    AND o.params = s.params AND o.base_seed = s.base_seed AND o.shard <> '1/1'"
-    "    AND s.shard <> '1/1' ORDER BY o.id LIMIT 1), 0 FROM src.explorations s;"
+    "    AND s.shard <> '1/1' ORDER BY o.id LIMIT 1), 0 FROM src.explorations s"
+    "  WHERE s.id NOT IN (SELECT old FROM temp.dup);"
     "UPDATE temp.xmap SET existed = new IS NOT NULL;"
     "INSERT INTO main.explorations(script, script_sha256, strategy, params, base_seed,"
     "  started_at, finished_at, runs, complete, status, mode, steps, pruned, options,"
     "  racesim_version, shard, jobs)"
     "  SELECT script, script_sha256, strategy, params, base_seed, started_at, finished_at,"
     "  runs, complete, status, mode, steps, pruned, options, racesim_version, shard, jobs"
-    "  FROM src.explorations s WHERE (SELECT new FROM temp.xmap WHERE old = s.id) IS NULL"
+    "  FROM src.explorations s WHERE s.id IN (SELECT old FROM temp.xmap WHERE new IS NULL)"
     "  ORDER BY s.id;"
     /* the ids of those just inserted: the newest rows that match */
     "UPDATE temp.xmap SET new = (SELECT o.id FROM main.explorations o"
@@ -361,15 +381,35 @@ static char *attach_sql(const char *path) {
   return sql;
 }
 
+/* A note for each exploration of input 'in' that 'out' already has. */
+static void say_dups(sqlite3 *db, const char *in, const char *out) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, "SELECT old, new FROM temp.dup ORDER BY old", -1, &st, NULL) !=
+      SQLITE_OK)
+    return;
+  while (sqlite3_step(st) == SQLITE_ROW)
+    fprintf(stderr, "racesim merge: note: exploration %lld of '%s' is already in '%s' "
+                    "(exploration %lld): skipped, not counted twice\n",
+            (long long)sqlite3_column_int64(st, 0), in, out,
+            (long long)sqlite3_column_int64(st, 1));
+  sqlite3_finalize(st);
+}
+
 int cli_merge(int argc, char **argv) {
   if (argc < 2 || argv[0][0] == '-') {
     fprintf(stderr, "racesim merge: usage: racesim merge OUT.db IN.db...\n");
     return 2;
   }
   char err[1024];
+  struct stat out_st;
+  int out_exists = stat(argv[0], &out_st) == 0;
   for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], argv[0])) {
-      fprintf(stderr, "racesim merge: '%s' is both the output and an input\n", argv[0]);
+    struct stat in_st; /* (by inode: ./OUT, a link to it, OUT itself) */
+    if (!strcmp(argv[i], argv[0]) ||
+        (out_exists && stat(argv[i], &in_st) == 0 && in_st.st_dev == out_st.st_dev &&
+         in_st.st_ino == out_st.st_ino)) {
+      fprintf(stderr, "racesim merge: the input '%s' is the output file '%s' itself: merge "
+                      "other databases into it\n", argv[i], argv[0]);
       return 2;
     }
     if (check_input(argv[i], err, sizeof err) < 0) {
@@ -407,6 +447,7 @@ int cli_merge(int argc, char **argv) {
     int ver = check_input(argv[i], err, sizeof err), v1 = ver == 1;
     char *attach = attach_sql(argv[i]);
     if (exec(db, attach, err, sizeof err) || exec(db, "BEGIN IMMEDIATE", err, sizeof err) ||
+        exec(db, merge_dups_sql, err, sizeof err) || (say_dups(db, argv[i], argv[0]), 0) ||
         exec(db, merge_runs_sql, err, sizeof err) ||
         exec(db, ver >= 4 ? merge_signatures_sql : merge_signatures_old_sql, err, sizeof err) ||
         exec(db, v1 ? merge_events_v1_sql : ver == 2 ? merge_events_v2_sql : merge_events_sql,
@@ -420,7 +461,8 @@ int cli_merge(int argc, char **argv) {
     }
     sqlite3_free(attach);
     sqlite3_stmt *st;
-    if (!rc && sqlite3_prepare_v2(db, "SELECT count(*) FROM src.runs", -1, &st, NULL) == SQLITE_OK) {
+    if (!rc && sqlite3_prepare_v2(db, "SELECT count(*) FROM src.runs WHERE exploration_id NOT IN"
+                                      " (SELECT old FROM temp.dup)", -1, &st, NULL) == SQLITE_OK) {
       if (sqlite3_step(st) == SQLITE_ROW) runs += sqlite3_column_int64(st, 0);
       sqlite3_finalize(st);
     }

@@ -237,20 +237,23 @@ static int resolve_exploration(Report *r, int latest) {
 ** The runs.id of the run of index 'idx' in exploration r->expl, or -1 after
 ** saying which runs it has.  'given': the exploration came from --exploration.
 */
-static long long find_run(Report *r, long long idx, int given) {
-  sqlite3_stmt *st = report_prep(r, "SELECT id FROM runs WHERE exploration_id = ? AND idx = ?"
-                             " ORDER BY id LIMIT 1");
-  if (!st) return -1;
-  sqlite3_bind_int64(st, 1, r->expl);
-  sqlite3_bind_int64(st, 2, idx);
-  long long id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-  sqlite3_finalize(st);
+static long long find_run(Report *r, long long idx, const char *text, int given) {
+  long long id = -1;
+  if (idx >= 0) { /* (else a number past any index: 'text' says which) */
+    sqlite3_stmt *st = report_prep(r, "SELECT id FROM runs WHERE exploration_id = ? AND idx = ?"
+                                      " ORDER BY id LIMIT 1");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, r->expl);
+    sqlite3_bind_int64(st, 2, idx);
+    id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+  }
   if (id >= 0) return id;
   long long n[3]; /* count, min(idx), max(idx) */
   report_int_row(r, "SELECT count(*), min(idx), max(idx) FROM runs WHERE exploration_id = ?", r->expl,
           n, 3);
-  fprintf(stderr, "racesim report: exploration %lld%s of '%s' has no run %lld: ", r->expl,
-          given ? "" : " (the latest)", r->path, idx);
+  fprintf(stderr, "racesim report: exploration %lld%s of '%s' has no run %s: ", r->expl,
+          given ? "" : " (the latest)", r->path, text);
   if (n[0] <= 0) fprintf(stderr, "it has no runs");
   else if (n[0] == 1) fprintf(stderr, "it has 1 run, index %lld", n[1]);
   else
@@ -432,24 +435,41 @@ static int number_value(const char *name, const char *what, const char *v, long 
   return 0;
 }
 
+/*
+** The --run index: any run of digits is a run number, however large (one
+** past INT64_MAX is -2 in *out: a run no database has, said with the range
+** it has); anything else (-1 too) is a usage error.
+*/
+static int run_value(const char *v, long long *out) {
+  uint64_t u;
+  if (args_u64(v, &u) == 0 && u <= INT64_MAX) *out = (long long)u;
+  else if (*v && strspn(v, "0123456789") == strlen(v)) *out = -2;
+  else return number_value("--run", "a run index", v, out);
+  return 0;
+}
+
 int cli_report(int argc, char **argv) {
   Report r;
   memset(&r, 0, sizeof r);
   sb_init(&r.out);
   r.expl = -1;
-  const char *htmlfile = NULL, *v;
+  const char *htmlfile = NULL, *run_text = NULL, *v;
   long long run = -1;
   for (int i = 0; i < argc; i++) {
     int bad = 0;
     if (!strcmp(argv[i], "--json")) r.json = 1;
     else if ((v = args_value(argc, argv, &i, "--html"))) {
-      if (!*v) {
-        fprintf(stderr, "racesim report: --html needs a file name\n");
+      if (!*v || (v[0] == '-' && v[1] == '-')) { /* (--html --json: not a file "--json") */
+        fprintf(stderr, "racesim report: --html needs a FILE to write the report to%s%s%s: "
+                        "racesim report DB --html FILE\n", *v ? ", got the option '" : "", v,
+                *v ? "'" : "");
         bad = 2;
       }
       htmlfile = v;
-    } else if ((v = args_value(argc, argv, &i, "--run")))
-      bad = number_value("--run", "a run index", v, &run);
+    } else if ((v = args_value(argc, argv, &i, "--run"))) {
+      bad = run_value(v, &run);
+      run_text = v;
+    }
     else if ((v = args_value(argc, argv, &i, "--exploration")))
       bad = number_value("--exploration", "an exploration id", v, &r.expl);
     else if (argv[i][0] == '-') {
@@ -470,7 +490,7 @@ int cli_report(int argc, char **argv) {
                     "[--html FILE] [--json]\n");
     return 2;
   }
-  if (run >= 0 && htmlfile) {
+  if (run_text && htmlfile) {
     fprintf(stderr, "racesim report: --run N shows one run as text or JSON; --html FILE reports "
                     "whole explorations (--exploration ID for one): give one\n");
     return 2;
@@ -485,9 +505,9 @@ int cli_report(int argc, char **argv) {
     sqlite3_close(r.db);
     return 2;
   }
-  int rc = resolve_exploration(&r, run >= 0 && !htmlfile);
-  if (!rc && run >= 0 && !htmlfile) {
-    long long id = find_run(&r, run, given);
+  int rc = resolve_exploration(&r, run_text && !htmlfile);
+  if (!rc && run_text && !htmlfile) {
+    long long id = find_run(&r, run, run_text, given);
     rc = id < 0 ? 2 : one_run(&r, id);
   } else if (!rc) {
     rc = htmlfile ? report_html(&r) : summary(&r);
@@ -504,7 +524,8 @@ int cli_report(int argc, char **argv) {
       printf("wrote %s\n", htmlfile);
     }
   } else if (rc == 0) {
-    fputs(r.out.s ? r.out.s : "", stdout);
+    if (r.json) fputs(r.out.s ? r.out.s : "", stdout);
+    else util_fputs_visible(r.out.s ? r.out.s : "", stdout); /* (the scenario's names) */
   }
   sb_free(&r.out);
   return rc;

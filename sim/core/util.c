@@ -131,10 +131,49 @@ void sb_printf(StrBuf *b, const char *fmt, ...) {
   va_end(ap);
 }
 
+size_t util_utf8_len(const char *s, size_t n) {
+  const unsigned char *p = (const unsigned char *)s;
+  if (n == 0) return 0;
+  if (p[0] < 0x80) return 1;
+  size_t len = p[0] >= 0xc2 && p[0] <= 0xdf ? 2 : p[0] >= 0xe0 && p[0] <= 0xef ? 3
+             : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
+  if (len == 0 || len > n) return 0;
+  for (size_t k = 1; k < len; k++)
+    if ((p[k] & 0xc0) != 0x80) return 0;
+  if (len == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0)))
+    return 0; /* overlong, or a UTF-16 surrogate */
+  if (len == 4 && ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90)))
+    return 0; /* overlong, or past U+10FFFF */
+  return len;
+}
+
+void util_fputs_visible(const char *s, FILE *f) {
+  size_t n = strlen(s);
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    size_t len = c >= 0x80 ? util_utf8_len(s + i, n - i) : 1;
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f || len == 0) {
+      fprintf(f, "\\x%02x", c);
+    } else if (len == 2 && c == 0xc2 && (unsigned char)s[i + 1] < 0xa0) {
+      fprintf(f, "\\u%04x", (unsigned char)s[i + 1]); /* C1: U+009B is a CSI too */
+      i++;
+    } else {
+      fwrite(s + i, 1, len, f);
+      i += len - 1;
+    }
+  }
+}
+
 void sb_json_strn(StrBuf *b, const char *s, size_t n) {
   sb_putc(b, '"');
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
+    if (c >= 0x80) { /* JSON is UTF-8: a byte that is not is U+FFFD */
+      size_t len = util_utf8_len(s + i, n - i);
+      if (len) sb_putn(b, s + i, len), i += len - 1;
+      else sb_puts(b, "\\ufffd");
+      continue;
+    }
     switch (c) {
     case '"': sb_puts(b, "\\\""); break;
     case '\\': sb_puts(b, "\\\\"); break;

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define RACESIM_VERSION "0.1.0"
 
@@ -71,9 +72,17 @@ void sb_putn(StrBuf *b, const char *s, size_t n);
 void sb_puts(StrBuf *b, const char *s);
 void sb_printf(StrBuf *b, const char *fmt, ...) UTIL_PRINTF(2, 3);
 void sb_vprintf(StrBuf *b, const char *fmt, va_list ap) UTIL_PRINTF(2, 0);
-/* Append 's' as a JSON string literal (with quotes). */
+/* Append 's' as a JSON string literal (with quotes), always valid UTF-8: a byte
+   that is not part of a valid UTF-8 character is written as \ufffd. */
 void sb_json_str(StrBuf *b, const char *s);
 void sb_json_strn(StrBuf *b, const char *s, size_t n);
+/* Write 's' to 'f' with what a terminal would act on made visible: control
+   characters but newline and tab as \x1b, C1 controls as \u009b, bytes that
+   are not UTF-8 as \xff.  For names and messages of the scenario. */
+void util_fputs_visible(const char *s, FILE *f);
+/* The length of the valid UTF-8 character at s (n bytes left), or 0 if the
+   bytes there are not one (a stray, overlong or cut sequence, a surrogate). */
+size_t util_utf8_len(const char *s, size_t n);
 /* Append 's' quoted for a POSIX shell when it needs quoting. */
 void sb_shell_word(StrBuf *b, const char *s);
 /* Append 's' escaped for HTML text and attributes. */

@@ -79,12 +79,14 @@ static uint64_t shard_seed(const Explore *x) {
 static void build_params(Explore *x) {
   const ExploreOptions *o = x->o;
   for (int i = 0; i < o->nparams; i++) {
-    sb_printf(&x->params_text, "%s=%s\n", o->params[i].name, o->params[i].value);
-    char kv[512];
-    snprintf(kv, sizeof kv, "%s=%s", o->params[i].name, o->params[i].value);
+    StrBuf kv; /* (whole: a fixed buffer cut long values in replay lines) */
+    sb_init(&kv);
+    sb_printf(&kv, "%s=%s", o->params[i].name, o->params[i].value);
+    sb_printf(&x->params_text, "%s\n", kv.s);
     sb_puts(&x->params_cli, " -D ");
-    sb_shell_word(&x->params_cli, kv);
-    sb_printf(&x->params_db, "%s%s", i ? " " : "", kv);
+    sb_shell_word(&x->params_cli, kv.s);
+    sb_printf(&x->params_db, "%s%s", i ? " " : "", kv.s);
+    sb_free(&kv);
   }
 }
 
@@ -335,7 +337,7 @@ static int run_exploration(Explore *x) {
     if (x->cov && !x->dfs_subtrees) coverage_finish(x->cov, NULL, NULL);
     engine_set_cut(x->sim, &explore_signal, 0); /* what follows keeps its own budgets */
     if (!x->interrupted && x->status != 2) explore_report_cycles(x);
-    explore_lock_graph(x);
+    int dot_failed = explore_lock_graph(x) != 0;
     bug_group(&x->fs, x->o->command != EXPLORE_REPLAY ? x->runs : 0, &x->bugs);
     for (size_t k = 0; k < x->bugs.n; k++)
       x->bugs.v[k].runs = bug_runs(&x->fs, &x->bugs.v[k], &x->profiles);
@@ -349,6 +351,7 @@ static int run_exploration(Explore *x) {
                 name, name);
     }
     if (x->status != 2) x->status = x->fs.n ? 1 : 0;
+    if (dot_failed) x->status = 2; /* (x->err says why; the runs are kept) */
     if (x->o->strict && x->warnings.n && x->status != 2) {
       snprintf(x->err, sizeof x->err,
                "--strict: the threads share state racesim cannot see (%zu warning%s)",
@@ -369,15 +372,17 @@ int explore_main(const ExploreOptions *o) {
   x.o = o;
   x.print = 1;
   int st = run_exploration(&x);
-  if (x.err[0] && st == 2 && !x.strat) {
-    fprintf(stderr, "racesim: error: %s\n", x.err);
-  } else {
-    if (x.err[0]) fprintf(stderr, "racesim: error: %s\n", x.err);
+  if (x.err[0]) { /* (it may quote the scenario's names) */
+    fputs("racesim: error: ", stderr);
+    util_fputs_visible(x.err, stderr);
+    fputc('\n', stderr);
+  }
+  if (!(x.err[0] && st == 2 && !x.strat)) {
     if (x.strat && (x.runs || st != 2)) {
       if (o->json) explore_print_json(&x);
       else {
         if (o->command == EXPLORE_REPLAY && x.listing.len && !o->quiet)
-          fputs(x.listing.s, stdout);
+          util_fputs_visible(x.listing.s, stdout);
         explore_print_human(&x);
       }
     }

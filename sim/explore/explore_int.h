@@ -176,7 +176,7 @@ void explore_parallel(Explore *x, int jobs);
    the run that completed it (recorded late in the database). */
 void explore_report_cycles(Explore *x);
 /* The lock-order graph into the database, and as Graphviz (--lock-graph). */
-void explore_lock_graph(Explore *x);
+int explore_lock_graph(Explore *x);
 /* A directed search for each potential deadlock that no run showed. */
 void explore_confirm(Explore *x);
 /* Shorter runs that show each bug. */

@@ -91,6 +91,14 @@ static void evidence_line(const Explore *x, const Bug *b, StrBuf *out) {
   }
 }
 
+/* 'label', then 'text' with its control characters made visible (names in
+   it are the scenario's: a terminal must not act on them), then a newline. */
+static void print_line(const char *label, const char *text) {
+  fputs(label, stdout);
+  util_fputs_visible(text, stdout);
+  putchar('\n');
+}
+
 /*
 ** Print a line that holds a racesim replay command, as the user can paste
 ** it here: with the program as it was invoked ("build/racesim replay ...")
@@ -98,15 +106,17 @@ static void evidence_line(const Explore *x, const Bug *b, StrBuf *out) {
 */
 static void print_command(const Explore *x, const char *label, const char *text) {
   const char *prog = x->o->prog, *cmd = strstr(text, "racesim replay ");
+  StrBuf b;
+  sb_init(&b);
   if (prog && strcmp(prog, "racesim") != 0 && cmd) {
-    StrBuf b;
-    sb_init(&b);
+    sb_printf(&b, "%.*s", (int)(cmd - text), text);
     sb_shell_word(&b, prog);
-    printf("%s%.*s%s%s\n", label, (int)(cmd - text), text, b.s, cmd + 7);
-    sb_free(&b);
+    sb_puts(&b, cmd + 7);
   } else {
-    printf("%s%s\n", label, text);
+    sb_puts(&b, text);
   }
+  print_line(label, b.s);
+  sb_free(&b);
 }
 
 static void print_bug(const Explore *x, size_t i) {
@@ -127,19 +137,19 @@ static void print_bug(const Explore *x, size_t i) {
            i + 1, finding_kind_names[b->kind], (unsigned long long)b->runs,
            (unsigned long long)x->runs, util_plural(x->runs), first, d->steps, util_plural(d->steps),
            d->preemptions, util_plural(d->preemptions));
-  printf("    %s\n", b->message);
+  print_line("    ", b->message);
   if (b->nobs > 1) {
     StrBuf e;
     sb_init(&e);
     evidence_line(x, b, &e);
-    printf("    also seen: %s\n", e.s);
+    print_line("    also seen: ", e.s);
     sb_free(&e);
   }
   if (h->note) print_command(x, "    ", h->note); /* (it may hold a replay command) */
   StrBuf sh;
   sb_init(&sh);
   finding_shrink_line(d, &sh);
-  if (sh.len) printf("    %s\n", sh.s);
+  if (sh.len) print_line("    ", sh.s);
   sb_free(&sh);
   print_command(x, "    replay: ", d->replay);
 }
@@ -201,7 +211,7 @@ void explore_print_human(Explore *x) {
   fputs(said.s ? said.s : "", stdout);
   sb_free(&said);
   for (size_t i = 0; i < x->warnings.n; i++)
-    printf("warning: %s\n", x->warnings.v[i].msg);
+    print_line("warning: ", x->warnings.v[i].msg);
   if (x->bugs.n == 0) {
     printf("no findings\n");
   } else {

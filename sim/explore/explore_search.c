@@ -481,14 +481,18 @@ static char *edge_graph(Explore *x, size_t i) {
   return sb_take(&b);
 }
 
-/* The lock-order graph: into the database, and as Graphviz for --lock-graph. */
-void explore_lock_graph(Explore *x) {
-  if (!x->lg) return;
+/* The lock-order graph: into the database, and as Graphviz for --lock-graph.
+   Returns 0, or -1 (x->err says why) if the file could not be written. */
+int explore_lock_graph(Explore *x) {
+  if (!x->lg) return 0;
   FILE *dot = NULL;
+  int rc = 0;
   if (x->o->lock_graph) {
     dot = fopen(x->o->lock_graph, "w");
     if (!dot) {
-      fprintf(stderr, "racesim: cannot write %s: %s\n", x->o->lock_graph, strerror(errno));
+      snprintf(x->err, sizeof x->err, "--lock-graph: cannot write '%s': %s", x->o->lock_graph,
+               strerror(errno));
+      rc = -1;
     } else {
       fprintf(dot, "// lock-order graph of %s: A -> B when a thread took B while holding A\n",
               x->o->script);
@@ -527,6 +531,11 @@ void explore_lock_graph(Explore *x) {
   }
   if (dot) {
     fprintf(dot, "}\n");
-    fclose(dot);
+    if (ferror(dot) | (fclose(dot) != 0)) { /* (a full disk shows at the close) */
+      snprintf(x->err, sizeof x->err, "--lock-graph: cannot write '%s': %s", x->o->lock_graph,
+               strerror(errno));
+      rc = -1;
+    }
   }
+  return rc;
 }

@@ -1,0 +1,354 @@
+#!/usr/bin/env python3
+"""Hardening: bad input that used to be misread, output that used to be lost
+silently, results that used to be wrong (issue 15).
+
+Each test fails on racesim before the fix it names and passes after.
+
+Run:  python3 tests/cli/test_hardening.py PATH/TO/racesim [unittest options]
+"""
+
+import json
+import os
+import sqlite3
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import test_cli  # noqa: E402  (its helpers: RacesimTest, the scenarios)
+from test_cli import LOST_UPDATE, CLEAN, RacesimTest  # noqa: E402
+
+LOCK_ORDER = """\
+local a, b = Lock("lock_a"), Lock("lock_b")
+spawn("t1", function() a:acquire() b:acquire() b:release() a:release() end)
+spawn("t2", function() b:acquire() a:acquire() a:release() b:release() end)
+"""
+
+
+class Numbers(RacesimTest):
+    """Negative numbers and blanks were read by strtoull/sscanf as 2^64-1."""
+
+    def test_shard_negative(self):
+        s = self.write("lu.lua", LOST_UPDATE)
+        for v in ("-1/-1", "1/-1", "-1/2", " 1/2", "1/ 2", "1/4294967296"):
+            self.usage_error("run", s, "--no-db", "--shard", v, words=["--shard", v])
+
+    def test_runs_and_seed_with_a_blank_or_sign(self):
+        s = self.write("lu.lua", LOST_UPDATE)
+        for opt in ("--runs", "--seed", "--max-steps", "--depth"):
+            for v in (" -1", " 5", "-1", "+5", "0x-1", "0x 1"):
+                self.usage_error("run", s, "--no-db", opt, v, words=[opt])
+
+    def test_numbers_still_read(self):
+        s = self.write("clean.lua", CLEAN)
+        r = self.racesim("run", s, "--no-db", "--runs", "3", "--seed", "0x2a", "--shard", "2/2")
+        self.assertExit(r, 0)
+        self.assertIn("base seed 0x2a", r.out)
+
+
+class Detectors(RacesimTest):
+
+    def test_empty_list(self):
+        s = self.write("lu.lua", LOST_UPDATE)
+        for v in (",,", "", ",", "data_race,", ",data_race", "data_race,,lost_update"):
+            self.usage_error("run", s, "--no-db", "--detectors=" + v,
+                             words=["--detectors", "empty"])
+
+    def test_none_combined(self):
+        s = self.write("lu.lua", LOST_UPDATE)
+        for v in ("none,data_race", "data_race,none"):
+            r = self.usage_error("run", s, "--no-db", "--detectors", v,
+                                 words=["--detectors", "none", "combined"])
+            self.assertNotIn("unknown detector", r.err)
+
+    def test_unknown_names_the_known(self):
+        s = self.write("lu.lua", LOST_UPDATE)
+        self.usage_error("run", s, "--no-db", "--detectors", "data_rac",
+                         words=["--detectors", "unknown detector 'data_rac'", "data_race",
+                                "lost_update"])
+
+    def test_good_lists(self):
+        s = self.write("lu.lua", LOST_UPDATE)
+        obj, r = self.run_json(s, "--no-db", "--strategy", "dfs", "--detectors", "data_race")
+        self.assertIn("data_race", test_cli.all_kinds(obj), r)
+        self.assertNotIn("lost_update", test_cli.all_kinds(obj), r)
+        obj, r = self.run_json(s, "--no-db", "--strategy", "dfs", "--detectors", "none")
+        self.assertFalse({"data_race", "lost_update"} & test_cli.all_kinds(obj), r)
+
+
+class Report(RacesimTest):
+
+    def explored(self):
+        s = self.write("lu.lua", LOST_UPDATE)
+        r = self.racesim("run", s, "--db", "t.db", "--runs", "5", "--seed", "1")
+        self.assertExit(r, 1)
+        return "t.db"
+
+    def test_run_out_of_range(self):
+        db = self.explored()
+        for v in ("9223372036854775808", "18446744073709551615", "99999999999999999999999",
+                  "5", "9223372036854775807"):
+            r = self.usage_error("report", db, "--run", v, words=[v, "0 to 4"])
+            self.assertEqual(r.out, "", r)
+
+    def test_html_without_file(self):
+        db = self.explored()
+        for args in (("--html",), ("--html", "--json"), ("--html", "--run", "1")):
+            r = self.usage_error("report", db, *args, words=["--html", "FILE"])
+            self.assertNotIn("unknown option", r.err)
+        self.assertEqual(self.files(), ["lu.lua", "t.db"])
+
+
+class New(RacesimTest):
+
+    def test_empty_name(self):
+        os.mkdir(self.path("d"))
+        for name in ("", "d/", ".lua"):
+            self.usage_error("new", name, words=["NAME"])
+        self.assertEqual(self.files(), ["d"])
+        self.assertEqual(os.listdir(self.path("d")), [])
+
+    def test_name_works(self):
+        r = self.racesim("new", "mine")
+        self.assertExit(r, 0)
+        self.assertIn("mine.lua", self.files())
+
+
+class CheckLoops(RacesimTest):
+
+    def test_symlink_loop(self):
+        os.mkdir(self.path("lib"))
+        self.write("lib/clean.lua", CLEAN)
+        os.symlink(".", self.path("lib/again"))  # a loop, twice: 2^40 paths
+        os.symlink("..", self.path("lib/up"))
+        r = self.racesim("check", "lib", timeout=60)
+        self.assertExit(r, 0)
+        self.assertIn("1 passed, 0 failed", r.out, r)
+        self.assertEqual(r.out.count("clean.lua"), 1, r)
+
+    def test_two_links_to_one_directory(self):
+        os.mkdir(self.path("lib"))
+        self.write("lib/clean.lua", CLEAN)
+        os.symlink("lib", self.path("alias"))
+        r = self.racesim("check", "lib", "alias")
+        self.assertExit(r, 0)
+        self.assertIn("1 passed, 0 failed", r.out, r)
+
+
+@unittest.skipUnless(os.path.exists("/dev/full"), "no /dev/full")
+class FullDisk(RacesimTest):
+
+    def racesim_to(self, out, *args):
+        import subprocess
+        with open(out, "w") as f:
+            p = subprocess.run([test_cli.RACESIM] + list(args), cwd=self.dir, stdout=f,
+                               stderr=subprocess.PIPE, timeout=test_cli.TIMEOUT,
+                               stdin=subprocess.DEVNULL)
+        return p.returncode, p.stderr.decode("utf-8", "replace")
+
+    def test_stdout_full(self):
+        s = self.write("lu.lua", LOST_UPDATE)
+        for args in (("run", s, "--no-db", "--runs", "3"),
+                     ("run", s, "--no-db", "--runs", "3", "--json"),
+                     ("help", "run")):
+            rc, err = self.racesim_to("/dev/full", *args)
+            self.assertEqual(rc, 2, err)
+            self.assertIn("stdout", err)
+
+    def test_lock_graph_full(self):
+        s = self.write("lo.lua", LOCK_ORDER)
+        r = self.racesim("run", s, "--no-db", "--runs", "5", "--seed", "1",
+                         "--lock-graph", "/dev/full")
+        self.assertExit(r, 2)
+        self.assertWords(r.err, ["--lock-graph", "/dev/full", "no space"], r)
+        self.assertIn("potential deadlock", r.out, r)  # the summary is still printed
+        r = self.racesim("run", s, "--no-db", "--runs", "5", "--seed", "1",
+                         "--lock-graph", "g.dot")
+        self.assertExit(r, 1)
+        with open(self.path("g.dot")) as f:
+            self.assertIn('"lock_a" -> "lock_b"', f.read())
+
+
+# the parameter's length is part of the finding, so a replay that got
+# another value (cut, or split into other parameters) shows another message
+PARAM = """\
+local s = param("s", "")
+local n = param("n", 0)
+local v = shared("v", 0)
+spawn("a", function() v:set(v:get() + 1) end)
+spawn("b", function() v:set(v:get() + 1) end)
+finally(function() check(false, "len %d n %d tail %s", #s, n, s:sub(-3)) end)
+"""
+
+# names that a terminal would act on, and bytes that are not UTF-8
+ESCAPES = """\
+local v = shared("v\\27[31mred\\7", 0)
+spawn("w\\27]0;title\\7", function() v:set(v:get() + 1) end)
+spawn("x\\255\\254\\194\\155", function() v:set(v:get() + 1) end)
+"""
+
+
+class Params(RacesimTest):
+
+    def assertion(self, obj):
+        """Every message of the result, the failed check's among them."""
+        return "\n".join(f["message"] for b in obj["findings"]
+                         for f in [b] + b.get("evidence", []))
+
+    def test_long_value_round_trip(self):
+        s = self.write("p.lua", PARAM)
+        value = "x" * 3000 + "end"
+        obj, r = self.run_json(s, "--db", "p.db", "--strategy", "dfs", "-D", "s=" + value,
+                               code=1)
+        self.assertIn("len 3003 n 0 tail end", self.assertion(obj), r)
+        bug = obj["findings"][0]  # (its token holds the parameters)
+        for args in (["replay", s, "--schedule", bug["schedule"], "--json", "--no-db"],
+                     ["replay", s, "--schedule", bug["schedule"], "--json", "--no-db",
+                      "-D", "s=" + value]):
+            r = self.racesim(*args)
+            self.assertExit(r, 1)
+            self.assertIn("len 3003 n 0 tail end", self.assertion(self.json_of(r)), r)
+        with sqlite3.connect(self.path("p.db")) as db:
+            (params,), = db.execute("SELECT params FROM explorations").fetchall()
+        self.assertEqual(params, "s=" + value)
+
+    def test_long_value_seed_replay(self):
+        s = self.write("p.lua", PARAM)
+        value = "y" * 700
+        obj, r = self.run_json(s, "--no-db", "--runs", "5", "--seed", "1", "--no-shrink",
+                               "-D", "s=" + value, code=1)
+        cmd = obj["findings"][0]["replay"]  # (unshrunk random: by seed, with -D)
+        self.assertIn("--seed", cmd)
+        self.assertIn("s=" + value + " ", cmd + " ")
+        r = self.replay_cmd(cmd, "--json")
+        self.assertExit(r, 1)
+        self.assertIn("len 700 ", self.assertion(self.json_of(r)), r)
+
+    def test_newline_refused(self):
+        s = self.write("p.lua", PARAM)
+        for d in ("s=a\nn=5", "s=\n", "s\nn=5"):
+            self.usage_error("run", s, "--no-db", "-D", d, words=["-D", "newline"])
+            self.usage_error("replay", s, "--no-db", "--seed", "1", "-D", d,
+                             words=["-D", "newline"])
+
+
+class Output(RacesimTest):
+
+    def test_json_is_utf8(self):
+        s = self.write("esc.lua", ESCAPES)
+        r = self.racesim("run", s, "--no-db", "--runs", "3", "--seed", "1", "--json")
+        self.assertExit(r, 1)
+        raw = subprocess_bytes(self, "run", s, "--no-db", "--runs", "3", "--seed", "1",
+                               "--json")
+        obj = json.loads(raw.decode("utf-8"))  # strict: raises on a bad byte
+        msg = json.dumps(obj)
+        self.assertIn("\\ufffd\\ufffd", msg)  # the two stray bytes, one each
+        self.assertIn("\\u009b", msg)  # a valid (C1) character is kept
+        raw = subprocess_bytes(self, "replay", s, "--no-db", "--seed", "1", "--json")
+        json.loads(raw.decode("utf-8"))
+
+    def test_terminal_escapes_visible(self):
+        s = self.write("esc.lua", ESCAPES)
+        for args in (("run", s, "--db", "e.db", "--runs", "3", "--seed", "1"),
+                     ("replay", s, "--no-db", "--seed", "1"),
+                     ("report", "e.db"), ("report", "e.db", "--run", "0")):
+            raw = subprocess_bytes(self, *args)
+            for bad in (b"\x1b", b"\x07", b"\xc2\x9b", b"\xff"):
+                self.assertNotIn(bad, raw, args)
+            self.assertIn(b"v\\x1b[31mred\\x07", raw, args)
+            self.assertIn(b"w\\x1b]0;title\\x07", raw, args)
+
+    def test_error_message_visible(self):
+        s = self.write("top.lua", 'error("bad\\27[2J")\nspawn(function() end)\n')
+        r = self.usage_error("run", s, "--no-db", words=["bad\\x1b[2J"])
+        self.assertNotIn("\x1b", r.err)
+
+
+class MergeOverlap(RacesimTest):
+    """An input given twice or merged before was counted twice (150 of 100)."""
+
+    def runs(self, db):
+        with sqlite3.connect(self.path(db)) as c:
+            return (c.execute("SELECT count(*) FROM runs").fetchone()[0],
+                    c.execute("SELECT sum(runs) FROM explorations").fetchone()[0])
+
+    def bug_runs(self, db):
+        r = self.racesim("report", db, "--json")
+        self.assertExit(r, 0)
+        return [(b["kind"], b["count"]) for x in self.json_of(r)["explorations"]
+                for b in x["findings"]]
+
+    def explore(self, db, *args):
+        s = self.write("lu.lua", LOST_UPDATE)
+        r = self.racesim("run", s, "--db", db, "--runs", "100", "--seed", "3", *args)
+        self.assertExit(r, 1)
+
+    def test_input_twice(self):
+        self.explore("a.db")
+        r = self.racesim("merge", "out.db", "a.db", "a.db")
+        self.assertExit(r, 0)
+        self.assertIn("already in", r.err)
+        self.assertEqual(self.runs("out.db"), (100, 100))
+        r = self.racesim("merge", "out.db", "a.db")  # again, later
+        self.assertExit(r, 0)
+        self.assertEqual(self.runs("out.db"), (100, 100))
+        self.assertEqual(self.bug_runs("out.db"), self.bug_runs("a.db"))
+
+    def test_shards_twice(self):
+        self.explore("s1.db", "--shard", "1/2")
+        self.explore("s2.db", "--shard", "2/2")
+        r = self.racesim("merge", "one.db", "s1.db", "s2.db")
+        self.assertExit(r, 0)
+        once = self.bug_runs("one.db")
+        self.assertTrue(once)
+        self.assertEqual(self.runs("one.db"), (100, 100))
+        r = self.racesim("merge", "twice.db", "s1.db", "s2.db", "s1.db", "s2.db")
+        self.assertExit(r, 0)
+        r = self.racesim("merge", "twice.db", "s2.db")
+        self.assertExit(r, 0)
+        self.assertEqual(self.runs("twice.db"), (100, 100))
+        self.assertEqual(self.bug_runs("twice.db"), once)
+        # the same shard explored again (another start, the same runs)
+        self.explore("s2b.db", "--shard", "2/2")
+        r = self.racesim("merge", "twice.db", "s2b.db")
+        self.assertExit(r, 0)
+        self.assertEqual(self.runs("twice.db"), (100, 100))
+
+    def test_output_as_input(self):
+        self.explore("a.db")
+        self.assertExit(self.racesim("merge", "out.db", "a.db"), 0)
+        os.symlink("out.db", self.path("link.db"))
+        for other in ("./out.db", "link.db", os.path.join(self.dir, "out.db"), "out.db"):
+            r = self.usage_error("merge", "out.db", "a.db", other,
+                                 words=[other, "output", "itself"])
+            self.assertNotIn("locked", r.err)
+        self.assertEqual(self.runs("out.db"), (100, 100))
+
+    def test_different_explorations_still_merge(self):
+        self.explore("a.db")
+        s = self.write("lu.lua", LOST_UPDATE)
+        r = self.racesim("run", s, "--db", "b.db", "--runs", "100", "--seed", "4")
+        self.assertExit(r, 1)
+        self.assertExit(self.racesim("merge", "out.db", "a.db", "b.db"), 0)
+        self.assertEqual(self.runs("out.db"), (200, 200))
+
+
+def subprocess_bytes(test, *args):
+    """stdout of racesim as bytes, as a terminal would get them."""
+    import subprocess
+    p = subprocess.run([test_cli.RACESIM] + list(args), cwd=test.dir, capture_output=True,
+                       timeout=test_cli.TIMEOUT, stdin=subprocess.DEVNULL)
+    test.assertIn(p.returncode, (0, 1), p.stderr)
+    return p.stdout
+
+
+def main():
+    if len(sys.argv) < 2 or sys.argv[1].startswith("-"):
+        print("usage: %s PATH/TO/racesim [unittest options]" % sys.argv[0], file=sys.stderr)
+        return 2
+    test_cli.RACESIM = os.path.abspath(sys.argv.pop(1))
+    prog = unittest.main(argv=sys.argv, exit=False, verbosity=2)
+    return 0 if prog.result.wasSuccessful() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
