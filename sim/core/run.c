@@ -47,6 +47,7 @@ void run_reset(SimRun *r) {
   r->gave_way = 0;
   r->vtime = 0;
   r->cur = -1;
+  r->ndaemons = 0;
   r->next_ticket = 0;
   r->end = END_NONE;
   r->in_finally = 0;

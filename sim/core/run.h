@@ -273,6 +273,7 @@ typedef struct SimRun {
   uint32_t preemptions; /* switches away from a thread that could go on */
   uint32_t gave_way;    /* steps that gave way: yield, sleep, a wait with a timeout */
   int32_t cur;    /* thread being resumed, or -1 */
+  int32_t ndaemons; /* daemon threads spawned */
   uint64_t next_ticket;
 
   SimThread *threads;

@@ -277,6 +277,7 @@ int32_t sched_spawn(lua_State *L, const char *name, int nargs, int daemon) {
   SimThread *t = run_new_thread(r, name, r->cur);
   int32_t tid = t->id;
   t->daemon = (uint8_t)daemon;
+  r->ndaemons += daemon != 0;
   SimObject *o = run_new_object(r, s->thread_class, name, sched_line(L), tid);
   o->key = prng_mix(r->threads[tid].key ^ 0x7468726561640000ULL);
   t = &r->threads[tid];

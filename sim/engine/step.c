@@ -131,6 +131,10 @@ static int32_t pick(Stepper *p, SimRun *r, Strategy *s, int n, int32_t *preempte
 
 int32_t step_next(Stepper *p, SimRun *r, Strategy *s, int (*cut)(void *ud), void *ud) {
   int n;
+  if (r->ndaemons && only_daemons_left(r)) { /* Python exits then: daemons stop where they are */
+    r->end = END_OK;
+    return -1;
+  }
   while ((n = collect_enabled(p, r)) == 0) {
     double d = next_deadline(r);
     if (d == INFINITY) {

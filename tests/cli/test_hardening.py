@@ -263,6 +263,39 @@ class Output(RacesimTest):
         self.assertNotIn("\x1b", r.err)
 
 
+class Daemons(RacesimTest):
+    """A daemon thread that keeps running kept the run going to step_limit;
+    Python ends when only daemon threads are left."""
+
+    def test_ticking_daemon_ends_with_the_others(self):
+        s = self.write("d.lua", """\
+            scenario{ name = "ticker", expect = "clean" }
+            local ticks = shared("ticks", 0)
+            local done = shared("done", 0)
+            spawn{ function() while true do ticks:add(1) yield() end end, name = "ticker",
+                   daemon = true }
+            spawn("worker", function() for _ = 1, 3 do yield() end done:set(1) end)
+            finally(function() check(done:get() == 1, "the worker did not finish") end)
+            """)
+        # (a ticker that never gives way would starve the worker under pct's
+        # fixed priorities, and dfs explores the unfair schedules of a loop that
+        # never ends too: livelocks of the schedule, not of the program)
+        for strategy in ("random", "pct"):
+            o, r = self.run_json(s, "--no-db", "--strategy", strategy, "--runs", "200",
+                                 "--max-steps", "5000", code=0)
+            self.assertEqual(o["findings"], [], r)
+            self.assertLess(o["steps"], 200 * 5000, r)  # no run went to its step limit
+
+    def test_a_blocked_worker_still_stalls(self):
+        s = self.write("d2.lua", """\
+            spawn{ function() while true do yield() end end, daemon = true }
+            spawn("worker", function() Event():wait() end)
+            """)
+        o, r = self.run_json(s, "--no-db", "--runs", "20", "--max-steps", "2000")
+        kinds = {f["kind"] for f in o["findings"]}
+        self.assertTrue(kinds & {"step_limit", "stuck", "deadlock"}, r)
+
+
 class MergeOverlap(RacesimTest):
     """An input given twice or merged before was counted twice (150 of 100)."""
 
