@@ -364,12 +364,13 @@ static uint64_t get_varint(Reader *r) {
 /* The trail of a version 2 token (put_trail's inverse). */
 static void get_trail(Reader *r, Token *out) {
   uint64_t n = get_varint(r);
-  if (r->bad || n > 100000000) {
+  if (r->bad || n > (uint64_t)out->max_steps + 1) { /* (a step each, and the last) */
     r->bad = 1;
     return;
   }
   Predictor p = {0};
-  out->trail = util_xcalloc(n ? n : 1, sizeof *out->trail);
+  size_t cap = 0; /* grown as steps are read: a forged length allocates nothing */
+  UTIL_GROW(out->trail, 1, cap); /* (never NULL: a trail, if an empty one, says version 2) */
   uint32_t i = 0;
   while (i < n && !r->bad) {
     uint64_t code = get_varint(r);
@@ -385,6 +386,7 @@ static void get_trail(Reader *r, Token *out) {
           r->bad = 1;
           break;
         }
+        UTIL_GROW(out->trail, (size_t)i + 1, cap);
         TokenStep *s = &out->trail[i];
         s->tid = p.prev, s->op = p.act[a].op, s->objhash = p.act[a].objhash,
         s->line = p.act[a].line;
@@ -424,6 +426,7 @@ static void get_trail(Reader *r, Token *out) {
       r->bad = 1;
       break;
     }
+    UTIL_GROW(out->trail, (size_t)i + 1, cap);
     TokenStep *s = &out->trail[i++];
     s->tid = tid, s->op = p.act[a].op, s->objhash = p.act[a].objhash, s->line = p.act[a].line;
     learn(&p, tid, (uint32_t)a);
@@ -484,7 +487,16 @@ int token_decode(const char *s, Token *out, char *err, size_t errlen) {
   out->version = p[0];
   memcpy(out->script, p + 1, 4);
   out->seed = get_varint(&r);
-  out->max_steps = (uint32_t)get_varint(&r);
+  uint64_t max_steps = get_varint(&r);
+  if (!r.bad && (max_steps == 0 || max_steps > TOKEN_MAX_STEPS)) {
+    snprintf(err, errlen,
+             "the schedule token asks for runs of %llu steps; racesim allows 1 to %u "
+             "(--max-steps)",
+             (unsigned long long)max_steps, (unsigned)TOKEN_MAX_STEPS);
+    sb_free(&raw);
+    return -1;
+  }
+  out->max_steps = (uint32_t)max_steps;
   uint64_t pl = get_varint(&r);
   if (!r.bad && pl <= r.n - r.at) {
     out->params = util_xmalloc(pl + 1);
@@ -497,11 +509,13 @@ int token_decode(const char *s, Token *out, char *err, size_t errlen) {
   uint64_t nd = get_varint(&r);
   if (nd > 100000000) r.bad = 1;
   if (!r.bad) {
-    out->dec = util_xcalloc(nd ? nd : 1, sizeof(Decision));
+    size_t cap = 0; /* grown as decisions are read, as the trail is */
+    UTIL_GROW(out->dec, 1, cap);
     uint32_t i = 0;
     while (!r.bad && i < nd) {
       uint64_t cnt = get_varint(&r), code = get_varint(&r);
       if (cnt == 0 || cnt > nd - i) r.bad = 1;
+      if (!r.bad) UTIL_GROW(out->dec, (size_t)i + cnt, cap);
       for (uint64_t k = 0; !r.bad && k < cnt; k++, i++) {
         out->dec[i].kind = (uint8_t)(code & 1);
         out->dec[i].value = (uint32_t)(code >> 1);

@@ -37,6 +37,8 @@
 #include "run.h"
 
 #define TOKEN_VERSION 2
+/* The most steps a run a token replays may take: what --max-steps allows. */
+#define TOKEN_MAX_STEPS 100000000u
 
 /* One step of a version 2 token's trail. */
 typedef struct TokenStep {

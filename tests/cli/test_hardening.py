@@ -296,6 +296,56 @@ class Daemons(RacesimTest):
         self.assertTrue(kinds & {"step_limit", "stuck", "deadlock"}, r)
 
 
+def forged_token(max_steps, ntrail, ndec=0):
+    """A schedule token with a valid checksum that claims what it likes."""
+    def varint(v):
+        out = bytearray()
+        while v >= 0x80:
+            out.append((v & 0x7f) | 0x80)
+            v >>= 7
+        out.append(v)
+        return bytes(out)
+    raw = bytes([2]) + b"\0\0\0\0" + varint(1) + varint(max_steps) + varint(0) + varint(ndec)
+    raw += varint(ntrail)
+    h = 0xcbf29ce484222325
+    for c in raw:
+        h = ((h ^ c) * 0x100000001b3) & 0xffffffffffffffff
+    raw += bytes((h >> (8 * i)) & 0xff for i in range(4))
+    import base64
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+class Tokens(RacesimTest):
+    """A short forged token asked for 2^32-1 steps a run and allocated its
+    claimed length at once (1.5 GB from 31 characters)."""
+
+    def test_more_steps_than_max_steps_allows(self):
+        s = self.write("c.lua", CLEAN)
+        for steps in (2 ** 32 - 1, 100000001, 0):
+            r = self.usage_error("replay", s, "--no-db", "--schedule", forged_token(steps, 0),
+                                 words=["steps", "--max-steps", "100000000"])
+            self.assertNotIn("internal", r.err)
+
+    def test_a_claimed_length_allocates_nothing(self):
+        # under a 400 MB address space the claimed 1.2 GB was "out of memory";
+        # (a sanitizer build reserves terabytes of address space: no limit there)
+        import resource
+        import subprocess
+        limit = None if "ASAN_OPTIONS" in os.environ else 400 << 20
+        s = self.write("c.lua", CLEAN)
+        for ntrail, ndec in ((100000000, 0), (100000001, 0), (1, 99999999)):
+            t = forged_token(100000000, ntrail, ndec)
+            self.assertLess(len(t), 40)
+            p = subprocess.run(
+                [test_cli.RACESIM, "replay", s, "--no-db", "--schedule", t], cwd=self.dir,
+                capture_output=True, text=True, timeout=30,
+                preexec_fn=(lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))
+                if limit else None)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertIn("corrupted", p.stderr)
+            self.assertNotIn("out of memory", p.stderr)
+
+
 class MergeOverlap(RacesimTest):
     """An input given twice or merged before was counted twice (150 of 100)."""
 
