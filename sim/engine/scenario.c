@@ -765,6 +765,8 @@ static Sandbox *sandbox_open(lua_State *L, const SandboxConfig *cfg, char *err, 
   luaL_newmetatable(L, "racesim.Error");
   lua_pushcfunction(L, error_tostring);
   lua_setfield(L, -2, "__tostring");
+  lua_pushboolean(L, 0); /* every run's errors share it: no scenario may see or change it */
+  lua_setfield(L, -2, "__metatable");
   lua_pop(L, 1);
 
   lua_newtable(L); /* base */

@@ -296,6 +296,28 @@ class Daemons(RacesimTest):
         self.assertTrue(kinds & {"step_limit", "stuck", "deadlock"}, r)
 
 
+class ErrorValues(RacesimTest):
+    """The metatable every run's error values share was reachable: a __gc or
+    __index put there ran inside other threads' steps, and a field written in
+    one run was seen by the next."""
+
+    def test_metatable_is_protected(self):
+        s = self.write("e.lua", """\
+            scenario{ name = "error metatable", expect = "clean" }
+            local q = Queue()
+            spawn(function()
+              local ok, e = pcall(function() return q:get_nowait() end)
+              check(not ok and e.type == "Empty", "get_nowait on empty: %s", tostring(e))
+              check(not getmetatable(e), "the error's metatable is reachable")
+              local changed = pcall(setmetatable, e, {})
+              check(not changed, "the error's metatable can be replaced")
+              check(tostring(e):find("Empty"), "tostring(e) = %s", tostring(e))
+            end)
+            """)
+        o, r = self.run_json(s, "--no-db", "--runs", "20", code=0)
+        self.assertEqual(o["findings"], [], r)
+
+
 def forged_token(max_steps, ntrail, ndec=0):
     """A schedule token with a valid checksum that claims what it likes."""
     def varint(v):
