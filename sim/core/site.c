@@ -13,7 +13,21 @@ typedef struct Helper {
   char *name;
 } Helper;
 
+/* What source_assigned_name said of a line and a constructor. */
+typedef struct Assigned {
+  int32_t line;
+  const char *ctor;
+  int rc;
+  char name[80], index[48];
+} Assigned;
+
+typedef struct AssignedMemo {
+  Assigned *v;
+  size_t n, cap;
+} AssignedMemo;
+
 struct FuncNames {
+  AssignedMemo *memo; /* (behind a pointer: filled through a const FuncNames) */
   char **byline; /* [line]: the name of the function defined there, or NULL */
   int32_t nlines;
   const char *src; /* the text (not owned), and where each line starts */
@@ -89,6 +103,7 @@ static char *name_on_line(const char *s, size_t len) {
 
 FuncNames *funcnames_new(const char *src, size_t len) {
   FuncNames *fn = util_xcalloc(1, sizeof *fn);
+  fn->memo = util_xcalloc(1, sizeof *fn->memo);
   int32_t lines = 1;
   for (size_t i = 0; i < len; i++) lines += src[i] == '\n';
   fn->nlines = lines;
@@ -114,6 +129,8 @@ void funcnames_free(FuncNames *fn) {
   free(fn->byline);
   free(fn->start);
   free(fn->helper);
+  free(fn->memo->v);
+  free(fn->memo);
   free(fn);
 }
 
@@ -321,4 +338,29 @@ int source_assigned_list(const char *s, size_t len, char names[][80], int max) {
   }
   if (i < len && !(s[i] == '-' && i + 1 < len && s[i + 1] == '-') && s[i] != ';') return -1;
   return k == n && n > 1 ? n : -1;
+}
+
+int funcnames_assigned_name(const FuncNames *fn, int32_t line, const char *ctor, char *name,
+                            size_t cap, char *index, size_t icap) {
+  AssignedMemo *m = fn->memo;
+  const Assigned *a = NULL;
+  for (size_t i = 0; i < m->n && !a; i++)
+    if (m->v[i].line == line && !strcmp(m->v[i].ctor, ctor)) a = &m->v[i];
+  if (!a) {
+    UTIL_GROW(m->v, m->n + 1, m->cap);
+    Assigned *x = &m->v[m->n++];
+    memset(x, 0, sizeof *x);
+    x->line = line, x->ctor = ctor;
+    size_t len;
+    const char *text = funcnames_line(fn, line, &len);
+    x->rc = text ? source_assigned_name(text, len, ctor, x->name, sizeof x->name, x->index,
+                                        sizeof x->index)
+                 : -1;
+    a = x;
+  }
+  size_t nl = strlen(a->name), il = strlen(a->index); /* (no printf: every object asks) */
+  if (!cap || !icap || nl >= cap || il >= icap) return -1;
+  memcpy(name, a->name, nl + 1);
+  memcpy(index, a->index, il + 1);
+  return a->rc;
 }

@@ -60,6 +60,11 @@ const char *funcnames_line(const FuncNames *fn, int32_t line, size_t *len);
 */
 int source_assigned_name(const char *s, size_t len, const char *ctor, char *name, size_t cap,
                          char *index, size_t icap);
+/* source_assigned_name of line 'line' of the scenario, remembered (the same
+   lines make objects every run); -1 for a line it does not have.  'ctor' must
+   outlive fn (a class's kind). */
+int funcnames_assigned_name(const FuncNames *fn, int32_t line, const char *ctor, char *name,
+                            size_t cap, char *index, size_t icap);
 
 /*
 ** `local a, b = Lock(), Queue()`: the names, when a line assigns as many

@@ -118,17 +118,27 @@ int lapi_optbool(lua_State *L, int idx, int dflt, const char *fname) {
   return lua_toboolean(L, idx);
 }
 
+/* strlcpy: 's' cut to fit 'n' bytes; returns the length copied. */
+static size_t copy_str(char *out, size_t n, const char *s) {
+  size_t len = strlen(s);
+  if (len >= n) len = n - 1;
+  memcpy(out, s, len);
+  out[len] = '\0';
+  return len;
+}
+
 /*
 ** The name the scenario's own line gives the object made there: `local q =
 ** Queue()` names it "q", `forks[i] = Lock()` "forks[3]" (i's value, read
 ** from the calling frame).  0 on success.
 */
 static int assigned_name(lua_State *L, const char *kind, int32_t line, char *buf, size_t n) {
-  size_t len;
-  const char *text = funcnames_line(sched_run_of(L)->fnames, line, &len);
+  const FuncNames *fn = sched_run_of(L)->fnames;
   char name[80], index[48];
-  if (!text) return -1;
-  if (source_assigned_name(text, len, kind, name, sizeof name, index, sizeof index) != 0) {
+  if (funcnames_assigned_name(fn, line, kind, name, sizeof name, index, sizeof index) != 0) {
+    size_t len;
+    const char *text = funcnames_line(fn, line, &len);
+    if (!text) return -1;
     /* local a, b = Lock(), Lock(): the k-th object this thread makes on the
        line is the k-th name (the line makes them all, in order) */
     char names[8][80];
@@ -140,7 +150,11 @@ static int assigned_name(lua_State *L, const char *kind, int32_t line, char *buf
       made += r->objs[i].line == line && r->objs[i].creator == r->cur;
     return snprintf(buf, n, "%s", names[made % count]) >= (int)n ? -1 : 0;
   }
-  if (!index[0]) return snprintf(buf, n, "%s", name) >= (int)n ? -1 : 0;
+  if (!index[0]) {
+    if (strlen(name) >= n) return -1;
+    copy_str(buf, n, name);
+    return 0;
+  }
   if (index[0] == '"' || index[0] == '\'' || isdigit((unsigned char)index[0]))
     return snprintf(buf, n, "%s[%s]", name, index) >= (int)n ? -1 : 0;
   lua_Debug ar; /* an index variable: its value in the frame that made it */
@@ -158,15 +172,6 @@ static int assigned_name(lua_State *L, const char *kind, int32_t line, char *buf
     lua_pop(L, 1);
   }
   return rc;
-}
-
-/* strlcpy: 's' cut to fit 'n' bytes; returns the length copied. */
-static size_t copy_str(char *out, size_t n, const char *s) {
-  size_t len = strlen(s);
-  if (len >= n) len = n - 1;
-  memcpy(out, s, len);
-  out[len] = '\0';
-  return len;
 }
 
 const char *lapi_objname(lua_State *L, int idx, const char *kind,
