@@ -65,6 +65,14 @@ static size_t fmt_digits(char *out, size_t n, const char *prefix, const char *di
   return len;
 }
 
+size_t util_copy(char *out, size_t n, const char *s) {
+  size_t len = strlen(s);
+  if (len >= n) len = n - 1;
+  memcpy(out, s, len);
+  out[len] = '\0';
+  return len;
+}
+
 size_t util_fmt_dec(char *out, size_t n, const char *prefix, long long v) {
   char d[24], *p = d + sizeof d;
   unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;

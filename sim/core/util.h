@@ -55,6 +55,8 @@ char *util_xstrdup(const char *s);
 ** cut to fit like snprintf's.  Return the length written.
 */
 size_t util_fmt_dec(char *out, size_t n, const char *prefix, long long v);
+/* strlcpy: 's' cut to fit 'n' bytes (n > 0); returns the length copied. */
+size_t util_copy(char *out, size_t n, const char *s);
 size_t util_fmt_hex(char *out, size_t n, const char *prefix, unsigned long long v, int width);
 
 /* A growable, always NUL-terminated string. */

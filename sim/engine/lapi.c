@@ -118,15 +118,6 @@ int lapi_optbool(lua_State *L, int idx, int dflt, const char *fname) {
   return lua_toboolean(L, idx);
 }
 
-/* strlcpy: 's' cut to fit 'n' bytes; returns the length copied. */
-static size_t copy_str(char *out, size_t n, const char *s) {
-  size_t len = strlen(s);
-  if (len >= n) len = n - 1;
-  memcpy(out, s, len);
-  out[len] = '\0';
-  return len;
-}
-
 /*
 ** The name the scenario's own line gives the object made there: `local q =
 ** Queue()` names it "q", `forks[i] = Lock()` "forks[3]" (i's value, read
@@ -152,7 +143,7 @@ static int assigned_name(lua_State *L, const char *kind, int32_t line, char *buf
   }
   if (!index[0]) {
     if (strlen(name) >= n) return -1;
-    copy_str(buf, n, name);
+    util_copy(buf, n, name);
     return 0;
   }
   if (index[0] == '"' || index[0] == '\'' || isdigit((unsigned char)index[0]))
@@ -187,7 +178,7 @@ const char *lapi_objname(lua_State *L, int idx, const char *kind,
   SimRun *r = sched_run_of(L);
   char base[128];
   if (assigned_name(L, kind, line, base, sizeof base) != 0) { /* Kind@LINE */
-    size_t k = copy_str(base, sizeof base, kind);
+    size_t k = util_copy(base, sizeof base, kind);
     util_fmt_dec(base + k, sizeof base - k, "@", line);
   }
   int same = 0;
@@ -198,7 +189,7 @@ const char *lapi_objname(lua_State *L, int idx, const char *kind,
         (nm[blen] == '\0' || nm[blen] == '#'))
       same++;
   }
-  size_t at = copy_str(buf, buflen, base);
+  size_t at = util_copy(buf, buflen, base);
   if (same) util_fmt_dec(buf + at, buflen - at, "#", same + 1);
   return buf;
 }

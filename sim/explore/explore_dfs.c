@@ -139,7 +139,7 @@ static void *worker_main(void *arg) {
           Slot *slot = &w->ring[at];
           engine_take_run(w->sim, &slot->run);
           r = &slot->run;
-          snprintf(slot->err, sizeof slot->err, "%s", run_error(s, w->sim));
+          util_copy(slot->err, sizeof slot->err, run_error(s, w->sim));
           slot->sub = (uint32_t)(s - d->sub);
           slot->frac = strategy_dfs_fraction(s->strat);
         }

@@ -93,7 +93,7 @@ static int make_run(Pool *p, uint64_t k, Sim *sim, Strategy *strat, DetectorSet 
   } else {
     slot->none = 0;
     engine_take_run(sim, &slot->run);
-    snprintf(slot->err, sizeof slot->err, "%s", engine_error(sim, strat));
+    util_copy(slot->err, sizeof slot->err, engine_error(sim, strat));
     r = &slot->run;
     if (r->end != END_CUT && r->end != END_PRUNED && r->end != END_DIVERGED &&
         r->end != END_SETUP) {
