@@ -83,6 +83,25 @@ static void finding_steps(Report *r, long long fid, Steps *out) {
 ** the steps that make the bug, 'conseq' those where what followed from it
 ** was detected; the rows of threads still blocked at the end are marked.
 */
+/* The steps a timeline shows, besides those that tell its bug: the page stays
+   as large as what it shows, however long the run. */
+#define HTML_STEPS 2000
+
+/* A row for the steps left out there. */
+static void gap_row(StrBuf *o, int width, long long n, const char *db, long long expl,
+                    long long idx) {
+  sb_printf(o, "<tr class=\"gap\"><td colspan=\"%d\">&hellip; %lld step%s not shown "
+               "(<code>racesim report ", width, n, n == 1 ? "" : "s");
+  sb_html(o, util_basename(db));
+  sb_printf(o, " --exploration %lld --run %lld</code> lists every step)</td></tr>\n", expl, idx);
+}
+
+/* n empty lanes, as one cell: a row is as large however many threads the run has */
+static void empty_lanes(StrBuf *o, int n) {
+  if (n == 1) sb_puts(o, "<td></td>");
+  else if (n > 1) sb_printf(o, "<td colspan=\"%d\"></td>", n);
+}
+
 static void html_timeline(Report *r, long long run, const Steps *hits, const Steps *conseq,
                           const char *script) {
   StrBuf *o = &r->out;
@@ -112,6 +131,10 @@ static void html_timeline(Report *r, long long run, const Steps *hits, const Ste
   sqlite3_bind_int64(st, 1, run);
   StrBuf where;
   sb_init(&where);
+  long long shown = 0, skipped = 0, idx = -1, expl = -1;
+  report_int_row(r, "SELECT idx FROM runs WHERE id = ?", run, &idx, 1);
+  report_int_row(r, "SELECT exploration_id FROM runs WHERE id = ?", run, &expl, 1);
+  int width = nt + 2 + (timed > 0);
   while (sqlite3_step(st) == SQLITE_ROW) {
     long long step = sqlite3_column_int64(st, 0);
     int tid = sqlite3_column_int(st, 2);
@@ -121,6 +144,14 @@ static void html_timeline(Report *r, long long run, const Steps *hits, const Ste
                       : steps_has(conseq, step) ? "conseq"
                       : blocked                 ? "blocked"
                                                 : NULL;
+    /* a long run: its first steps, and the ones its bug is told by */
+    if (shown >= HTML_STEPS && !cls) {
+      skipped++;
+      continue;
+    }
+    if (skipped) gap_row(o, width, skipped, r->path, expl, idx);
+    skipped = 0;
+    shown++;
     /* the call path, or the line: on hover as file:line, in its column as the line */
     sb_reset(&where);
     if (report_col(st, 8)[0]) sb_puts(&where, report_col(st, 8));
@@ -152,11 +183,11 @@ static void html_timeline(Report *r, long long run, const Steps *hits, const Ste
     else if (sqlite3_column_int64(st, 6) > 0)
       sb_printf(o, "line %lld", sqlite3_column_int64(st, 6));
     sb_puts(o, "</td>");
-    for (int t = 0; t < nt; t++) {
-      if (t != tid) {
-        sb_puts(o, "<td></td>");
-        continue;
-      }
+    /* the other threads' lanes, empty, as one cell each side: a row is the
+       same size however many threads the run has */
+    int in = tid >= 0 && tid < nt;
+    empty_lanes(o, in ? tid : nt);
+    if (in) {
       sb_puts(o, "<td class=\"ev\"");
       if (where.len) {
         sb_puts(o, " title=\"");
@@ -185,9 +216,11 @@ static void html_timeline(Report *r, long long run, const Steps *hits, const Ste
         sb_puts(o, "</span>");
       }
       sb_puts(o, "</td>");
+      empty_lanes(o, nt - tid - 1);
     }
     sb_puts(o, "</tr>\n");
   }
+  if (skipped) gap_row(o, width, skipped, r->path, expl, idx);
   sb_free(&where);
   sqlite3_finalize(st);
   sb_puts(o, "</table></div>\n");

@@ -519,10 +519,14 @@ MEASURE = """<script>
     });
     var hits = [];
     bug.querySelectorAll("table.lane tr.hit").forEach(function (tr) {
-      var cells = Array.prototype.slice.call(tr.children);
-      var i = cells.findIndex(function (td) { return td.classList.contains("ev"); });
-      hits.push({step: +tr.dataset.step, thread: heads[i], text: cells[i].textContent,
-                 title: cells[i].title});
+      var cells = Array.prototype.slice.call(tr.children), col = 0, ev = null;
+      cells.forEach(function (td) {  /* (empty lanes are one cell with a colspan) */
+        if (!ev && td.classList.contains("ev")) ev = {col: col, td: td};
+        col += td.colSpan;
+      });
+      var i = ev ? ev.col : -1, cell = ev ? ev.td : {textContent: null, title: null};
+      hits.push({step: +tr.dataset.step, thread: heads[i], text: cell.textContent,
+                 title: cell.title});
     });
     var wf = bug.querySelector("svg.waitfor"), graph = null;
     if (wf) graph = {
@@ -567,6 +571,59 @@ def inside(inner, outer, slack=0.5):
 
 def overlap(a, b):
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+class HtmlSize(Base):
+    """The HTML report was threads x events (a 300 KB database gave a 60 MB
+    page): a row is one cell per side of the thread's lane, and a long run
+    shows its first steps and those that tell its bug, with a note."""
+
+    def write(self, name, text):
+        with open(self.path(name), "w") as f:
+            f.write(text)
+        return name
+
+    def html(self):
+        html = self.path("r.html")
+        code, out, err = racesim("report", self.db, "--html", html)
+        self.assertEqual(code, 0, err)
+        with open(html) as f:
+            return f.read()
+
+    def test_many_threads(self):
+        self.run_into_db(self.write("many.lua", """
+            local c = shared("c", 0)
+            for i = 1, 200 do
+              spawn(function() for _ = 1, 4 do yield() end c:set(c:get() + 1) end)
+            end
+            """), "--runs", "3", "--seed", "1")
+        (events,), = self.query("SELECT count(*) FROM events")
+        page = self.html()
+        self.assertGreater(events, 1000)
+        self.assertLess(len(page), 400 * events + 200000, "not linear in the events")
+        self.assertIn('colspan="', page)
+
+    def test_long_run(self):
+        self.run_into_db(self.write("long.lua", """
+            local c = shared("c", 0)
+            for i = 1, 2 do
+              spawn(function()
+                for _ = 1, 3000 do yield() end
+                local v = c:get()
+                c:set(v + 1)
+              end)
+            end
+            finally(function() check(c:get() == 2, "lost: %d", c:get()) end)
+            """), "--runs", "30", "--seed", "3")
+        page = self.html()
+        first, = self.query("SELECT first_run FROM bugs WHERE rank = 1")[0]
+        (steps,), = self.query("SELECT count(*) FROM events e JOIN runs r ON r.id = e.run_id"
+                               " WHERE r.idx = ?", (first,))
+        self.assertGreater(steps, 6000)
+        self.assertIn("steps not shown", page)
+        self.assertIn("--run %d</code> lists every step" % first, page)
+        self.assertIn('class="hit"', page)  # the bug's steps, far past the first ones
+        self.assertLess(page.count("<tr data-step="), 3 * 2000 + 100)
 
 
 class Html(Base):
