@@ -314,6 +314,11 @@ typedef struct SimRun {
   uint32_t *site_slots; /* open addressing: site index + 1, 0 empty */
   size_t nslots;
   const FuncNames *fnames; /* the scenario's function names (the engine's) */
+  /* how many objects each thread made of each name, and of each name with
+     a "#..." after it (run_name_uses): open addressing, key 0 empty */
+  uint64_t *name_keys;
+  uint32_t *name_counts;
+  size_t name_slots, name_used;
 
   /* scenario declarations made during the run */
   uint32_t scenario_name; /* offset, or UINT32_MAX */
@@ -352,6 +357,8 @@ void run_copy(SimRun *dst, const SimRun *src);
 void run_take(SimRun *dst, SimRun *src);
 
 SimThread *run_new_thread(SimRun *r, const char *name, int32_t parent);
+/* How many objects thread 'creator' has made named 'base' or "base#...". */
+uint32_t run_name_uses(const SimRun *r, int32_t creator, const char *base, size_t len);
 SimObject *run_new_object(SimRun *r, const struct ObjClass *cls,
                           const char *name, int32_t line, int32_t link);
 

@@ -181,16 +181,9 @@ const char *lapi_objname(lua_State *L, int idx, const char *kind,
     size_t k = util_copy(base, sizeof base, kind);
     util_fmt_dec(base + k, sizeof base - k, "@", line);
   }
-  int same = 0;
-  size_t blen = strlen(base);
-  for (int32_t i = 0; i < r->nobjs; i++) {
-    const char *nm = run_str(r, r->objs[i].name);
-    if (r->objs[i].creator == r->cur && !strncmp(nm, base, blen) &&
-        (nm[blen] == '\0' || nm[blen] == '#'))
-      same++;
-  }
+  uint32_t same = run_name_uses(r, r->cur, base, strlen(base));
   size_t at = util_copy(buf, buflen, base);
-  if (same) util_fmt_dec(buf + at, buflen - at, "#", same + 1);
+  if (same) util_fmt_dec(buf + at, buflen - at, "#", (long long)same + 1);
   return buf;
 }
 
