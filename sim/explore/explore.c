@@ -129,6 +129,20 @@ static uint32_t measure_steps(Explore *x) {
   return k;
 }
 
+/* Can --lock-graph FILE be written?  Found out before exploring, not after
+   (the file is made now, and written at the end). */
+static int lock_graph_writable(Explore *x) {
+  if (!x->o->lock_graph) return 0;
+  FILE *f = fopen(x->o->lock_graph, "a");
+  if (!f) {
+    snprintf(x->err, sizeof x->err, "--lock-graph: cannot write '%s': %s", x->o->lock_graph,
+             strerror(errno));
+    return -1;
+  }
+  fclose(f);
+  return 0;
+}
+
 static int setup(Explore *x) {
   const ExploreOptions *o = x->o;
   ExploreOptions *mo = (ExploreOptions *)o; /* params may come from a token */
@@ -320,7 +334,7 @@ static int run_exploration(Explore *x) {
   sigaction(SIGTERM, &sa, &old_term);
   x->t0 = util_now();
   x->tty = x->print && !x->o->quiet && !x->o->json && isatty(2);
-  if (setup(x) != 0 || open_trace(x) != 0) {
+  if (setup(x) != 0 || open_trace(x) != 0 || lock_graph_writable(x) != 0) {
     x->status = 2;
   } else {
     if (x->print && !x->o->json && !x->o->quiet && x->o->command != EXPLORE_REPLAY)

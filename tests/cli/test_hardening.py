@@ -358,6 +358,20 @@ class ObjectNames(RacesimTest):
                                  "Thread-1", "Lock@6", "Lock@6#2"], names)
 
 
+class LockGraphPath(RacesimTest):
+    """A --lock-graph FILE that cannot be written was found only after the
+    whole exploration had run."""
+
+    def test_checked_before_exploring(self):
+        s = self.write("lo.lua", LOCK_ORDER)
+        r = self.racesim("run", s, "--no-db", "--runs", "100000000", "--time-limit", "60",
+                         "--lock-graph", self.path("no/such/dir/g.dot"))
+        self.assertExit(r, 2)
+        self.assertWords(r.err, ["--lock-graph", "g.dot"], r)
+        self.assertNotIn("explored", r.out + r.err)
+        self.assertLess(r.elapsed, 10, r)
+
+
 def forged_token(max_steps, ntrail, ndec=0):
     """A schedule token with a valid checksum that claims what it likes."""
     def varint(v):
