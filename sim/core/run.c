@@ -204,6 +204,14 @@ static void name_count(SimRun *r, uint64_t key) {
   r->name_counts[i]++;
 }
 
+size_t run_bytes(const SimRun *r) {
+  return r->cap_events * sizeof *r->events + r->cap_trail * sizeof *r->trail +
+         r->cap_decisions * sizeof *r->decisions + r->cap_runnable * sizeof *r->runnable +
+         r->cap_threads * sizeof *r->threads + r->cap_objs * sizeof *r->objs +
+         r->cap_findings * sizeof *r->findings + r->cap_sites * sizeof *r->sites +
+         r->text.cap + r->name_slots * (sizeof *r->name_keys + sizeof *r->name_counts);
+}
+
 uint32_t run_name_uses(const SimRun *r, int32_t creator, const char *base, size_t len) {
   if (!r->name_slots) return 0;
   size_t i = name_slot(r, name_key(creator, base, len));

@@ -357,6 +357,9 @@ void run_copy(SimRun *dst, const SimRun *src);
 void run_take(SimRun *dst, SimRun *src);
 
 SimThread *run_new_thread(SimRun *r, const char *name, int32_t parent);
+/* The bytes the run's record holds (events, steps, decisions, names and
+   values, threads and objects): what --max-memory counts besides Lua's. */
+size_t run_bytes(const SimRun *r);
 /* How many objects thread 'creator' has made named 'base' or "base#...". */
 uint32_t run_name_uses(const SimRun *r, int32_t creator, const char *base, size_t len);
 SimObject *run_new_object(SimRun *r, const struct ObjClass *cls,

@@ -372,6 +372,30 @@ class LockGraphPath(RacesimTest):
         self.assertLess(r.elapsed, 10, r)
 
 
+class RecordMemory(RacesimTest):
+    """A run's record (events, steps) was outside --max-memory: 8 M steps took
+    552 MB, 20 M steps 2 GB, whatever --max-memory said."""
+
+    def test_a_long_run_is_capped(self):
+        import subprocess
+        s = self.write("long.lua", "spawn(function() for i = 1, 20000000 do yield() end end)\n")
+        with open(self.path("out.json"), "w") as out, open(self.path("err.txt"), "w") as err:
+            p = subprocess.Popen([test_cli.RACESIM, "run", s, "--no-db", "--runs", "1", "--json",
+                                  "--max-steps", "100000000", "--max-memory", "64",
+                                  "--no-shrink", "--jobs", "1"], cwd=self.dir, stdout=out,
+                                 stderr=err)
+            _, status, usage = os.wait4(p.pid, 0)  # (this child's own peak)
+        peak_kb = usage.ru_maxrss
+        with open(self.path("err.txt")) as f:
+            self.assertEqual(os.waitstatus_to_exitcode(status), 1, f.read())
+        with open(self.path("out.json")) as f:
+            o = json.load(f)
+        msgs = [f["message"] for f in o["findings"]]
+        self.assertTrue(any("MemoryError" in m and "--max-memory" in m for m in msgs), msgs)
+        if "ASAN_OPTIONS" not in os.environ:  # (a sanitizer's shadow memory is its own)
+            self.assertLess(peak_kb, 200 * 1024, "peak %d KB" % peak_kb)
+
+
 def forged_token(max_steps, ntrail, ndec=0):
     """A schedule token with a valid checksum that claims what it likes."""
     def varint(v):
