@@ -75,6 +75,9 @@ void sched_push_handles(lua_State *L);
 int32_t sched_spawn(lua_State *L, const char *name, int nargs, int daemon);
 /* Has this run a second thread yet (before it, the scenario is setting up)? */
 int sched_spawned(lua_State *L);
+/* Is the run being stopped (its instruction budget spent, a signal, the
+   time limit)?  Then no error may be caught: the run must end. */
+int sched_stopping(lua_State *L);
 /* finally(fn): call the function at 'idx' once the run's threads are done,
    as the main thread (after every earlier one). */
 void sched_add_finally(lua_State *L, int idx);

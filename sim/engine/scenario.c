@@ -350,6 +350,32 @@ static int l_rawget(lua_State *L) {
   return 1;
 }
 
+/*
+** pcall and xpcall, as Lua's, but for an error while the run is being
+** stopped: the instruction budget spent inside a callback that cannot yield
+** (a table.sort comparator, a __tostring), a signal or --time-limit.  The
+** hook raises it there, and a pcall looping in that callback would catch it
+** forever; here it goes on up to where racesim ends the run.  'base' is how
+** many stack slots below the call's results are not its own.
+*/
+static int caught_k(lua_State *L, int status, lua_KContext base) {
+  (void)status;
+  int first = (int)base + 1;
+  if (!lua_toboolean(L, first) && sched_stopping(L)) {
+    lua_pushvalue(L, first + 1);
+    return lua_error(L);
+  }
+  return lua_gettop(L) - (int)base;
+}
+
+/* pcall(f, ...) and xpcall(f, msgh, ...): upvalue 1 is Lua's own. */
+static int l_catch(lua_State *L) {
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_callk(L, lua_gettop(L) - 1, LUA_MULTRET, 0, caught_k);
+  return caught_k(L, LUA_OK, 0);
+}
+
 /* load(text [, name [, mode [, env]]]): text only, the run's globals. */
 /* load(text [, name [, mode [, env]]]): upvalue 1 is the Sandbox. */
 static int l_load(lua_State *L) {
@@ -773,6 +799,8 @@ static Sandbox *sandbox_open(lua_State *L, const SandboxConfig *cfg, char *err, 
   int base = lua_gettop(L);
   for (int i = 0; base_names[i]; i++) {
     lua_getglobal(L, base_names[i]);
+    if (!strcmp(base_names[i], "pcall") || !strcmp(base_names[i], "xpcall"))
+      lua_pushcclosure(L, l_catch, 1); /* (Lua's, for errors the run lets be caught) */
     lua_setfield(L, base, base_names[i]);
   }
   static const luaL_Reg wrapped[] = {

@@ -112,6 +112,10 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
 SimRun *sched_run_of(lua_State *L) { return &sched_sim(L)->run; }
 uint32_t sched_generation(lua_State *L) { return sched_sim(L)->gen; }
 int sched_spawned(lua_State *L) { return sched_sim(L)->spawned; }
+int sched_stopping(lua_State *L) {
+  const Sim *s = sched_sim(L);
+  return s->runaway || s->cut;
+}
 
 SimThread *sched_self(lua_State *L) {
   SimRun *r = sched_run_of(L);

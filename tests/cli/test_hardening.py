@@ -396,6 +396,75 @@ class RecordMemory(RacesimTest):
             self.assertLess(peak_kb, 200 * 1024, "peak %d KB" % peak_kb)
 
 
+class CaughtLoops(RacesimTest):
+    """A pcall looping inside a callback that cannot yield (a table.sort
+    comparator, __tostring, an xpcall handler) caught the error by which the
+    instruction budget, --time-limit and SIGINT end a run: only SIGKILL ended
+    it."""
+
+    SORT = """\
+        spawn(function()
+          local t = {3, 2, 1}
+          table.sort(t, function(a, b)
+            while true do pcall(function() while true do end end) end
+          end)
+        end)
+        """
+    TOSTRING = """\
+        local obj = setmetatable({}, {__tostring = function()
+          while true do xpcall(function() while true do end end, function(e) return e end) end
+        end})
+        spawn(function() local s = tostring(obj) end)
+        """
+
+    def test_instruction_budget(self):
+        for name, text in (("sort.lua", self.SORT), ("str.lua", self.TOSTRING)):
+            with self.subTest(name):
+                s = self.write(name, text)
+                r = self.racesim("run", s, "--no-db", "--runs", "2", "--json",
+                                 "--max-instructions", "200000", timeout=60)
+                self.assertExit(r, 1)
+                kinds = [f["kind"] for f in self.json_of(r)["findings"]]
+                self.assertEqual(kinds, ["step_limit"], r)
+                self.assertIn("Lua instructions without a visible operation", r.out)
+
+    def test_time_limit_and_sigint(self):
+        import signal
+        import subprocess
+        import time
+        s = self.write("sort.lua", self.SORT)
+        r = self.racesim("run", s, "--no-db", "--runs", "5", "--max-instructions",
+                         "1000000000", "--time-limit", "1", timeout=60)
+        self.assertExit(r, 0)
+        self.assertIn("--time-limit ran out", r.out)
+        p = subprocess.Popen([test_cli.RACESIM, "run", s, "--no-db", "--runs", "5",
+                              "--max-instructions", "1000000000"], cwd=self.dir,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(1)
+        p.send_signal(signal.SIGINT)
+        try:
+            out, err = p.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            self.fail("SIGINT did not end the run")
+        self.assertEqual(p.returncode, 130, err)
+
+    def test_pcall_still_catches(self):
+        s = self.write("ok.lua", """\
+            scenario{ name = "pcall", expect = "clean" }
+            local q = Queue()
+            spawn(function()
+              local ok, e = pcall(function() return q:get_nowait() end)
+              check(not ok and e.type == "Empty", "pcall: %s", tostring(e))
+              local ok2, v = xpcall(function() q:put(1) return q:get() end, function(x) return x end)
+              check(ok2 and v == 1, "xpcall: %s", tostring(v))
+              check(select("#", pcall(function() return 1, nil, 3 end)) == 4, "results")
+            end)
+            """)
+        o, r = self.run_json(s, "--no-db", "--runs", "20", code=0)
+        self.assertEqual(o["findings"], [], r)
+
+
 def forged_token(max_steps, ntrail, ndec=0):
     """A schedule token with a valid checksum that claims what it likes."""
     def varint(v):
