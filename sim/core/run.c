@@ -34,8 +34,7 @@ void run_free(SimRun *r) {
   free(r->warnings);
   free(r->sites);
   free(r->site_slots);
-  free(r->name_keys);
-  free(r->name_counts);
+  u64map_free(&r->names);
   sb_free(&r->text);
   run_init(r);
 }
@@ -59,8 +58,7 @@ void run_reset(SimRun *r) {
   r->scenario_name = r->expect = UINT32_MAX;
   if (r->nsites) memset(r->site_slots, 0, sizeof(uint32_t) * r->nslots);
   r->nsites = 0;
-  if (r->name_used) memset(r->name_keys, 0, sizeof *r->name_keys * r->name_slots);
-  r->name_used = 0;
+  u64map_clear(&r->names);
 }
 
 #define COPY_ARRAY(field, n, cap)                                              \
@@ -85,19 +83,8 @@ void run_copy(SimRun *dst, const SimRun *src) {
   dst->text = keep.text;
   dst->sites = keep.sites, dst->cap_sites = keep.cap_sites;
   dst->site_slots = keep.site_slots, dst->nslots = keep.nslots; /* (a copy adds none) */
-  dst->name_keys = keep.name_keys, dst->name_counts = keep.name_counts;
-  dst->name_slots = keep.name_slots, dst->name_used = keep.name_used;
-  if (src->name_slots != dst->name_slots) { /* (the names made, as the source counts them) */
-    free(dst->name_keys), free(dst->name_counts);
-    dst->name_keys = util_xcalloc(src->name_slots, sizeof *dst->name_keys);
-    dst->name_counts = util_xcalloc(src->name_slots, sizeof *dst->name_counts);
-    dst->name_slots = src->name_slots;
-  }
-  if (src->name_slots) {
-    memcpy(dst->name_keys, src->name_keys, sizeof *dst->name_keys * src->name_slots);
-    memcpy(dst->name_counts, src->name_counts, sizeof *dst->name_counts * src->name_slots);
-  }
-  dst->name_used = src->name_used;
+  dst->names = keep.names; /* (a copy makes no objects: its own map, empty) */
+  u64map_clear(&dst->names);
   COPY_ARRAY(threads, nthreads, cap_threads);
   COPY_ARRAY(objs, nobjs, cap_objs);
   COPY_ARRAY(events, nevents, cap_events);
@@ -178,44 +165,17 @@ static uint64_t name_key(int32_t creator, const char *s, size_t len) {
   return util_fnv(util_fnv_u64(UTIL_FNV_INIT, (uint64_t)(int64_t)creator), s, len) | 1;
 }
 
-static size_t name_slot(const SimRun *r, uint64_t key) {
-  size_t i = (size_t)(key * UINT64_C(0x9e3779b97f4a7c15) >> 17) & (r->name_slots - 1);
-  while (r->name_keys[i] && r->name_keys[i] != key) i = (i + 1) & (r->name_slots - 1);
-  return i;
-}
-
-static void name_count(SimRun *r, uint64_t key) {
-  if (2 * (r->name_used + 1) > r->name_slots) {
-    size_t n = r->name_slots ? 2 * r->name_slots : 64, on = r->name_slots;
-    uint64_t *ok = r->name_keys;
-    uint32_t *oc = r->name_counts;
-    r->name_keys = util_xcalloc(n, sizeof *r->name_keys);
-    r->name_counts = util_xcalloc(n, sizeof *r->name_counts);
-    r->name_slots = n;
-    for (size_t i = 0; i < on; i++)
-      if (ok[i]) {
-        size_t j = name_slot(r, ok[i]);
-        r->name_keys[j] = ok[i], r->name_counts[j] = oc[i];
-      }
-    free(ok), free(oc);
-  }
-  size_t i = name_slot(r, key);
-  if (!r->name_keys[i]) r->name_keys[i] = key, r->name_used++;
-  r->name_counts[i]++;
-}
-
 size_t run_bytes(const SimRun *r) {
   return r->cap_events * sizeof *r->events + r->cap_trail * sizeof *r->trail +
          r->cap_decisions * sizeof *r->decisions + r->cap_runnable * sizeof *r->runnable +
          r->cap_threads * sizeof *r->threads + r->cap_objs * sizeof *r->objs +
          r->cap_findings * sizeof *r->findings + r->cap_sites * sizeof *r->sites +
-         r->text.cap + r->name_slots * (sizeof *r->name_keys + sizeof *r->name_counts);
+         r->text.cap + r->names.slots * 2 * sizeof(uint64_t);
 }
 
 uint32_t run_name_uses(const SimRun *r, int32_t creator, const char *base, size_t len) {
-  if (!r->name_slots) return 0;
-  size_t i = name_slot(r, name_key(creator, base, len));
-  return r->name_keys[i] ? r->name_counts[i] : 0;
+  const uint64_t *n = u64map_get(&r->names, name_key(creator, base, len));
+  return n ? (uint32_t)*n : 0;
 }
 
 SimObject *run_new_object(SimRun *r, const ObjClass *cls, const char *name,
@@ -223,9 +183,9 @@ SimObject *run_new_object(SimRun *r, const ObjClass *cls, const char *name,
   /* counted under its name and each prefix a '#' ends (run_name_uses):
      finding the next default name is a lookup, not a pass over every object */
   size_t len = strlen(name);
-  name_count(r, name_key(r->cur, name, len));
+  ++*u64map_at(&r->names, name_key(r->cur, name, len));
   for (const char *h = memchr(name, '#', len); h; h = memchr(h + 1, '#', len - (size_t)(h + 1 - name)))
-    name_count(r, name_key(r->cur, name, (size_t)(h - name)));
+    ++*u64map_at(&r->names, name_key(r->cur, name, (size_t)(h - name)));
   UTIL_GROW(r->objs, (size_t)r->nobjs + 1, r->cap_objs);
   SimObject *o = &r->objs[r->nobjs];
   memset(o, 0, sizeof *o);

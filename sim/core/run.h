@@ -315,10 +315,8 @@ typedef struct SimRun {
   size_t nslots;
   const FuncNames *fnames; /* the scenario's function names (the engine's) */
   /* how many objects each thread made of each name, and of each name with
-     a "#..." after it (run_name_uses): open addressing, key 0 empty */
-  uint64_t *name_keys;
-  uint32_t *name_counts;
-  size_t name_slots, name_used;
+     a "#..." after it (run_name_uses) */
+  U64Map names;
 
   /* scenario declarations made during the run */
   uint32_t scenario_name; /* offset, or UINT32_MAX */

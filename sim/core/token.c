@@ -61,14 +61,13 @@ typedef struct Predictor {
   size_t nlast;
   int64_t *gsucc; /* per action + 1 (slot 0: a thread's first action), or -1 */
   size_t ngsucc;
-  uint64_t *keys; /* open addressing: (thread << 32 | action) + 1, 0 empty */
-  uint32_t *vals;
-  size_t nslots, nused;
+  U64Map succ; /* (thread << 32 | action) + 1 -> the action that followed */
   int32_t prev; /* the thread of the previous step (0, the main thread, at first) */
 } Predictor;
 
 static void pred_free(Predictor *p) {
-  free(p->act), free(p->hash), free(p->last), free(p->gsucc), free(p->keys), free(p->vals);
+  free(p->act), free(p->hash), free(p->last), free(p->gsucc);
+  u64map_free(&p->succ);
 }
 
 /* Forget what was learnt, keeping the memory (a coder serves many runs). */
@@ -76,37 +75,11 @@ static void pred_reset(Predictor *p) {
   p->nact = p->nhash = 0;
   for (size_t i = 0; i < p->nlast; i++) p->last[i] = -1;
   for (size_t i = 0; i < p->ngsucc; i++) p->gsucc[i] = -1;
-  if (p->nused) memset(p->keys, 0, p->nslots * sizeof *p->keys);
-  p->nused = 0;
+  u64map_clear(&p->succ);
   p->prev = 0;
 }
 
-static size_t slot_of(const Predictor *p, uint64_t key) {
-  size_t i = (size_t)(key * UINT64_C(0x9e3779b97f4a7c15) >> 20) & (p->nslots - 1);
-  while (p->keys[i] && p->keys[i] != key) i = (i + 1) & (p->nslots - 1);
-  return i;
-}
-
-static void succ_put(Predictor *p, uint64_t key, uint32_t v) {
-  if (2 * (p->nused + 1) > p->nslots) {
-    size_t n = p->nslots ? p->nslots * 2 : 64;
-    uint64_t *ok = p->keys;
-    uint32_t *ov = p->vals;
-    size_t on = p->nslots;
-    p->keys = util_xcalloc(n, sizeof *p->keys);
-    p->vals = util_xcalloc(n, sizeof *p->vals);
-    p->nslots = n;
-    for (size_t i = 0; i < on; i++)
-      if (ok[i]) {
-        size_t j = slot_of(p, ok[i]);
-        p->keys[j] = ok[i], p->vals[j] = ov[i];
-      }
-    free(ok), free(ov);
-  }
-  size_t i = slot_of(p, key);
-  if (!p->keys[i]) p->nused++;
-  p->keys[i] = key, p->vals[i] = v;
-}
+static void succ_put(Predictor *p, uint64_t key, uint32_t v) { *u64map_at(&p->succ, key) = v; }
 
 static void ensure_thread(Predictor *p, int32_t tid) {
   size_t need = (size_t)tid + 1;
@@ -121,9 +94,9 @@ static void ensure_thread(Predictor *p, int32_t tid) {
 static int64_t predict(Predictor *p, int32_t tid) {
   ensure_thread(p, tid);
   int64_t a = p->last[tid];
-  if (a >= 0 && p->nslots) {
-    size_t i = slot_of(p, ((uint64_t)tid << 32 | (uint64_t)a) + 1);
-    if (p->keys[i]) return p->vals[i];
+  if (a >= 0) {
+    const uint64_t *next = u64map_get(&p->succ, ((uint64_t)tid << 32 | (uint64_t)a) + 1);
+    if (next) return (int64_t)*next;
   }
   size_t g = (size_t)(a + 1);
   return g < p->ngsucc ? p->gsucc[g] : -1;

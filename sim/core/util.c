@@ -65,6 +65,46 @@ static size_t fmt_digits(char *out, size_t n, const char *prefix, const char *di
   return len;
 }
 
+static size_t u64map_slot(const U64Map *m, uint64_t key) {
+  size_t i = (size_t)(key * UINT64_C(0x9e3779b97f4a7c15) >> 20) & (m->slots - 1);
+  while (m->keys[i] && m->keys[i] != key) i = (i + 1) & (m->slots - 1);
+  return i;
+}
+
+uint64_t *u64map_at(U64Map *m, uint64_t key) {
+  if (2 * (m->used + 1) > m->slots) { /* at most half full */
+    U64Map old = *m;
+    m->slots = old.slots ? 2 * old.slots : 64;
+    m->keys = util_xcalloc(m->slots, sizeof *m->keys);
+    m->vals = util_xcalloc(m->slots, sizeof *m->vals);
+    for (size_t i = 0; i < old.slots; i++)
+      if (old.keys[i]) {
+        size_t j = u64map_slot(m, old.keys[i]);
+        m->keys[j] = old.keys[i], m->vals[j] = old.vals[i];
+      }
+    free(old.keys), free(old.vals);
+  }
+  size_t i = u64map_slot(m, key);
+  if (!m->keys[i]) m->keys[i] = key, m->vals[i] = 0, m->used++;
+  return &m->vals[i];
+}
+
+const uint64_t *u64map_get(const U64Map *m, uint64_t key) {
+  if (!m->slots) return NULL;
+  size_t i = u64map_slot(m, key);
+  return m->keys[i] ? &m->vals[i] : NULL;
+}
+
+void u64map_clear(U64Map *m) {
+  if (m->used) memset(m->keys, 0, m->slots * sizeof *m->keys);
+  m->used = 0;
+}
+
+void u64map_free(U64Map *m) {
+  free(m->keys), free(m->vals);
+  memset(m, 0, sizeof *m);
+}
+
 size_t util_copy(char *out, size_t n, const char *s) {
   size_t len = strlen(s);
   if (len >= n) len = n - 1;

@@ -59,6 +59,21 @@ size_t util_fmt_dec(char *out, size_t n, const char *prefix, long long v);
 size_t util_copy(char *out, size_t n, const char *s);
 size_t util_fmt_hex(char *out, size_t n, const char *prefix, unsigned long long v, int width);
 
+/*
+** A map from non-zero 64-bit keys to 64-bit values (open addressing; a key
+** of 0 is an empty slot).  Zero it to start; clearing keeps the memory.
+*/
+typedef struct U64Map {
+  uint64_t *keys, *vals;
+  size_t slots, used;
+} U64Map;
+/* The value of 'key', made 0 if it is new. */
+uint64_t *u64map_at(U64Map *m, uint64_t key);
+/* The value of 'key', or NULL. */
+const uint64_t *u64map_get(const U64Map *m, uint64_t key);
+void u64map_clear(U64Map *m);
+void u64map_free(U64Map *m);
+
 /* A growable, always NUL-terminated string. */
 typedef struct StrBuf {
   char *s;

@@ -315,8 +315,7 @@ static void explore_free(Explore *x) {
   free(x->dep_objs);
   free(x->dep_from);
   free(x->replays);
-  free(x->kept_keys);
-  free(x->kept_counts);
+  u64map_free(&x->kept);
   bug_free(&x->bugs);
   warnings_free(&x->warnings);
   profiles_free(&x->profiles);

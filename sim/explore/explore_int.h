@@ -59,8 +59,7 @@ typedef struct Explore {
   int recorded;   /* a trace database was written (x->trace is closed by then) */
   /* --record failing:K: how many runs of each signature (0: an error with
      no finding) have been kept, per dfs subtree (0 for random and pct) */
-  uint64_t *kept_keys, *kept_counts; /* open addressing; key 0: empty */
-  size_t kept_slots, kept_used;
+  U64Map kept;
   int truncated;  /* a run was cut short by a limit */
   LockGraph *lg;   /* the lock-order graph, fed in run-index order */
   Coverage *cov;   /* synchronization coverage (with a database only) */

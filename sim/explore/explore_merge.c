@@ -314,28 +314,9 @@ static void merge_warnings(Explore *x, const SimRun *r) {
   }
 }
 
-/*
-** The count of kept runs of signature 'sig' in subtree 'sub' (a slot of
-** x->kept_counts, made at 0 if new).
-*/
+/* The count of kept runs of signature 'sig' in subtree 'sub' (0 if new). */
 static uint64_t *kept_count(Explore *x, uint64_t sig, uint64_t sub) {
-  uint64_t key = util_fnv_u64(util_fnv_u64(UTIL_FNV_INIT, sig), sub) | 1; /* (never 0) */
-  if (2 * (x->kept_used + 1) > x->kept_slots) {
-    size_t n = x->kept_slots ? 2 * x->kept_slots : 64;
-    uint64_t *keys = util_xcalloc(n, sizeof *keys), *counts = util_xcalloc(n, sizeof *counts);
-    for (size_t i = 0; i < x->kept_slots; i++) {
-      if (!x->kept_keys[i]) continue;
-      size_t j = (size_t)x->kept_keys[i] & (n - 1);
-      while (keys[j]) j = (j + 1) & (n - 1);
-      keys[j] = x->kept_keys[i], counts[j] = x->kept_counts[i];
-    }
-    free(x->kept_keys), free(x->kept_counts);
-    x->kept_keys = keys, x->kept_counts = counts, x->kept_slots = n;
-  }
-  size_t j = (size_t)key & (x->kept_slots - 1);
-  while (x->kept_keys[j] && x->kept_keys[j] != key) j = (j + 1) & (x->kept_slots - 1);
-  if (!x->kept_keys[j]) x->kept_keys[j] = key, x->kept_used++;
-  return &x->kept_counts[j];
+  return u64map_at(&x->kept, util_fnv_u64(util_fnv_u64(UTIL_FNV_INIT, sig), sub) | 1);
 }
 
 /*
