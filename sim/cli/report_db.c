@@ -309,8 +309,8 @@ void report_bug_count(StrBuf *o, const BugSet *bs) {
             util_plural((long long)bs->nobs));
   if (!bs->grouped)
     sb_puts(o, "; not grouped into bugs: none were recorded for this exploration (a database "
-               "of schema version 1, or an exploration that never finished), so each distinct "
-               "finding is shown alone");
+               "of schema version 1, or an exploration that failed or never finished), so "
+               "each distinct finding is shown alone");
   sb_puts(o, ")");
 }
 

@@ -3,6 +3,7 @@
 */
 #include "trace.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,8 +37,45 @@ struct Trace {
   sqlite3_stmt *st[S__COUNT];
   int in_tx;
   double tx_started;
+  /* the exploration being written: its runs and steps committed, and
+     those of the batch not yet committed */
+  int64_t expl;
+  uint64_t kept_runs, kept_steps, batch_runs, batch_steps;
+  int broken;      /* a write failed: the batch was rolled back, no more writes */
+  int wait_ms;     /* how long to wait for another writer */
+  int said_wait;   /* ... and it said so */
+  char *path;
   char err[512];
 };
+
+/*
+** A write failed: say why (with the system's reason, as SQLite's "disk I/O
+** error" alone does not), roll back the batch and write nothing more, so
+** that the file keeps what was committed, and the exploration's row (kept
+** up to date with every commit) agrees with it.
+*/
+static void describe(Trace *t, const char *msg) {
+  int sys = sqlite3_system_errno(t->db);
+  int code = sqlite3_errcode(t->db);
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+    snprintf(t->err, sizeof t->err, "%s (another process kept it locked for %g s)", msg,
+             t->wait_ms / 1000.0);
+  else if (sys && code != SQLITE_CONSTRAINT)
+    snprintf(t->err, sizeof t->err, "%s (%s)", msg, strerror(sys));
+  else snprintf(t->err, sizeof t->err, "%s", msg);
+}
+
+static int fail(Trace *t, const char *msg) {
+  if (t->broken) return -1; /* (the first failure's message stays) */
+  describe(t, msg);
+  if (!sqlite3_get_autocommit(t->db)) sqlite3_exec(t->db, "ROLLBACK", NULL, NULL, NULL);
+  t->in_tx = 0;
+  t->batch_runs = t->batch_steps = 0;
+  t->broken = 1;
+  return -1;
+}
+
+static int fail_db(Trace *t) { return fail(t, sqlite3_errmsg(t->db)); }
 
 static int exec(Trace *t, const char *sql) {
   char *msg = NULL;
@@ -50,34 +88,74 @@ static int exec(Trace *t, const char *sql) {
 }
 
 static int begin_tx(Trace *t) {
+  if (t->broken) return -1;
   if (t->in_tx) return 0;
-  if (exec(t, "BEGIN IMMEDIATE") != 0) return -1;
+  if (sqlite3_exec(t->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) return fail_db(t);
   t->in_tx = 1;
   t->tx_started = util_now();
   return 0;
 }
 
-int trace_flush(Trace *t, int force) {
-  if (!t || !t->in_tx) return 0;
-  if (!force && util_now() - t->tx_started < 1.0) return 0;
-  t->in_tx = 0;
-  int rc = exec(t, "COMMIT");
-  /* a batch every second holds the write lock nearly all the time: leave a
-     gap, which another writer's busy handler (1 ms polls) finds */
-  if (!force && rc == 0) usleep(3000);
-  return rc;
+/* The batch's runs counted in the exploration's row, in the batch itself. */
+static int count_batch(Trace *t) {
+  if (!t->batch_runs || t->expl <= 0) return 0;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(t->db, "UPDATE explorations SET runs = ?, steps = ? WHERE id = ?", -1,
+                         &st, NULL) != SQLITE_OK)
+    return fail_db(t);
+  sqlite3_bind_int64(st, 1, (int64_t)(t->kept_runs + t->batch_runs));
+  sqlite3_bind_int64(st, 2, (int64_t)(t->kept_steps + t->batch_steps));
+  sqlite3_bind_int64(st, 3, t->expl);
+  int rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : fail_db(t);
 }
 
+int trace_flush(Trace *t, int force) {
+  if (!t || !t->in_tx) return t && t->broken ? -1 : 0;
+  if (!force && util_now() - t->tx_started < 1.0) return 0;
+  if (count_batch(t) != 0) return -1;
+  if (sqlite3_exec(t->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) return fail_db(t);
+  t->in_tx = 0;
+  t->kept_runs += t->batch_runs;
+  t->kept_steps += t->batch_steps;
+  t->batch_runs = t->batch_steps = 0;
+  /* a batch every second holds the write lock nearly all the time: leave a
+     gap, which another writer's busy handler (1 ms polls) finds */
+  if (!force) usleep(3000);
+  return 0;
+}
+
+uint64_t trace_kept(const Trace *t) { return t->kept_runs; }
+int trace_broken(const Trace *t) { return t->broken; }
+
 /*
-** Wait for another writer by polling every millisecond, for up to 10 s:
-** SQLite's own busy timeout sleeps ever longer and misses the short gaps
-** between another writer's batches.
+** Wait for another writer by polling every millisecond (SQLite's own busy
+** timeout sleeps ever longer and misses the short gaps between another
+** writer's batches), for up to RACESIM_DB_WAIT seconds (60 by default):
+** another racesim holds the file for a batch of a second at most, however
+** long its runs (trace_flush is called while they run), so only a process
+** that is not racesim, or one that is stopped, makes it wait that long.
 */
 static int busy_wait(void *ud, int tries) {
-  (void)ud;
-  if (tries >= 10000) return 0;
+  Trace *t = ud;
+  if (tries >= t->wait_ms) return 0;
+  if (tries == 5000 && !t->said_wait++)
+    fprintf(stderr, "racesim: waiting for another process that is writing '%s' (up to %g s)\n",
+            t->path, t->wait_ms / 1000.0);
   usleep(1000);
   return 1;
+}
+
+/* The wait for another writer, from RACESIM_DB_WAIT (seconds). */
+static int wait_ms_from_env(void) {
+  const char *s = getenv("RACESIM_DB_WAIT");
+  if (!s || !*s) return 60000;
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (*end || errno || !(v >= 0) || v > 86400) return 60000;
+  return (int)(v * 1000);
 }
 
 const char *trace_error(const Trace *t) { return t->err; }
@@ -247,7 +325,9 @@ Trace *trace_open(const char *path, char *err, size_t errlen) {
              t->db ? sqlite3_errmsg(t->db) : sqlite3_errstr(rc));
     goto fail;
   }
-  sqlite3_busy_handler(t->db, busy_wait, NULL);
+  t->wait_ms = wait_ms_from_env();
+  t->path = util_xstrdup(path);
+  sqlite3_busy_handler(t->db, busy_wait, t);
   int id = check_identity(t, path);
   if (id < 0) {
     snprintf(err, errlen, "%s", t->err);
@@ -272,6 +352,7 @@ Trace *trace_open(const char *path, char *err, size_t errlen) {
 fail:
   for (int i = 0; i < S__COUNT; i++) sqlite3_finalize(t->st[i]);
   if (t->db) sqlite3_close(t->db);
+  free(t->path);
   free(t);
   return NULL;
 }
@@ -282,6 +363,7 @@ void trace_close(Trace *t) {
   for (int i = 0; i < S__COUNT; i++) sqlite3_finalize(t->st[i]);
   sqlite3_close(t->db);
   sb_free(&t->sigs);
+  free(t->path);
   free(t);
 }
 
@@ -311,12 +393,15 @@ int64_t trace_begin(Trace *t, const TraceExploration *x) {
   sqlite3_bind_int(st, 11, x->jobs > 0 ? x->jobs : 1);
   sqlite3_bind_text(st, 12, x->record ? x->record : "failing:10", -1, SQLITE_TRANSIENT);
   int rc = sqlite3_step(st);
-  sqlite3_finalize(st);
   if (rc != SQLITE_DONE) {
-    snprintf(t->err, sizeof t->err, "%s", sqlite3_errmsg(t->db));
+    describe(t, sqlite3_errmsg(t->db));
+    sqlite3_finalize(st);
     return -1;
   }
-  return sqlite3_last_insert_rowid(t->db);
+  sqlite3_finalize(st);
+  t->expl = sqlite3_last_insert_rowid(t->db);
+  t->kept_runs = t->kept_steps = t->batch_runs = t->batch_steps = 0;
+  return t->expl;
 }
 
 const char *trace_run_status(const SimRun *r) {
@@ -343,11 +428,7 @@ static int step_done(Trace *t, sqlite3_stmt *st) {
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
   sqlite3_clear_bindings(st);
-  if (rc != SQLITE_DONE) {
-    snprintf(t->err, sizeof t->err, "%s", sqlite3_errmsg(t->db));
-    return -1;
-  }
-  return 0;
+  return rc == SQLITE_DONE ? 0 : fail_db(t);
 }
 
 static int record_events(Trace *t, int64_t run, const SimRun *r) {
@@ -459,6 +540,13 @@ static void merge_members(StrBuf *d, const char *obj) {
   sb_putn(d, in, len);
 }
 
+/* Run 'r' is written: count it in the batch, and commit if it is due. */
+static int ran(Trace *t, const SimRun *r) {
+  t->batch_runs++;
+  t->batch_steps += r->steps;
+  return trace_flush(t, 0);
+}
+
 int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token, int events,
                   int findings, const char *const *replay) {
   if (begin_tx(t) != 0) return -1;
@@ -488,13 +576,10 @@ int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token, in
   else sqlite3_bind_null(st, 9);
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
-  if (rc != SQLITE_DONE) {
-    snprintf(t->err, sizeof t->err, "%s", sqlite3_errmsg(t->db));
-    return -1;
-  }
+  if (rc != SQLITE_DONE) return fail_db(t);
   int64_t run = sqlite3_last_insert_rowid(t->db);
   if (events && record_events(t, run, r) != 0) return -1;
-  if (!findings) return trace_flush(t, 0) != 0 ? -1 : run;
+  if (!findings) return ran(t, r) != 0 ? -1 : run;
   st = t->st[S_FINDING];
   StrBuf d, msg;
   sb_init(&d);
@@ -531,8 +616,7 @@ int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token, in
   }
   sb_free(&msg);
   sb_free(&d);
-  if (trace_flush(t, 0) != 0) return -1;
-  return run;
+  return ran(t, r) != 0 ? -1 : run;
 }
 
 void trace_lock_edge(Trace *t, int64_t expl, const char *from, const char *to,
@@ -559,15 +643,17 @@ void trace_coverage(Trace *t, int64_t expl, const char *object, const char *kind
   if (sqlite3_prepare_v2(t->db,
                          "INSERT OR REPLACE INTO coverage(exploration_id, object, kind, item,"
                          " runs, first_run) VALUES (?,?,?,?,?,?)",
-                         -1, &st, NULL) != SQLITE_OK)
+                         -1, &st, NULL) != SQLITE_OK) {
+    fail_db(t);
     return;
+  }
   sqlite3_bind_int64(st, 1, expl);
   sqlite3_bind_text(st, 2, object, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 3, kind, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 4, item, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(st, 5, (int64_t)runs);
   sqlite3_bind_int64(st, 6, (int64_t)first_run);
-  sqlite3_step(st);
+  if (sqlite3_step(st) != SQLITE_DONE) fail_db(t);
   sqlite3_finalize(st);
 }
 
@@ -579,8 +665,10 @@ void trace_late_finding(Trace *t, int64_t expl, uint64_t idx, const char *kind, 
   if (sqlite3_prepare_v2(t->db,
                          "SELECT id, recorded FROM runs WHERE exploration_id = ? AND idx = ?"
                          " LIMIT 1",
-                         -1, &st, NULL) != SQLITE_OK)
+                         -1, &st, NULL) != SQLITE_OK) {
+    fail_db(t);
     return;
+  }
   sqlite3_bind_int64(st, 1, expl);
   sqlite3_bind_int64(st, 2, (int64_t)idx);
   int64_t run = -1;
@@ -595,12 +683,18 @@ void trace_late_finding(Trace *t, int64_t expl, uint64_t idx, const char *kind, 
   if (sqlite3_prepare_v2(t->db,
                          "UPDATE runs SET recorded = ?, status = CASE status WHEN 'ok'"
                          " THEN 'finding' ELSE status END WHERE id = ?",
-                         -1, &st, NULL) != SQLITE_OK)
+                         -1, &st, NULL) != SQLITE_OK) {
+    fail_db(t);
     return;
+  }
   sqlite3_bind_int(st, 1, recorded);
   sqlite3_bind_int64(st, 2, run);
-  sqlite3_step(st);
+  int rc = sqlite3_step(st);
   sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) {
+    fail_db(t);
+    return;
+  }
 
   char sigs[24];
   snprintf(sigs, sizeof sigs, "%016llx", (unsigned long long)sig);
@@ -608,12 +702,18 @@ void trace_late_finding(Trace *t, int64_t expl, uint64_t idx, const char *kind, 
                          "UPDATE runs SET signatures = CASE WHEN signatures IS NULL"
                          " OR signatures = '' THEN ?1 ELSE signatures || ' ' || ?1 END"
                          " WHERE id = ?2",
-                         -1, &st, NULL) != SQLITE_OK)
+                         -1, &st, NULL) != SQLITE_OK) {
+    fail_db(t);
     return;
+  }
   sqlite3_bind_text(st, 1, sigs, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(st, 2, run);
-  sqlite3_step(st);
+  rc = sqlite3_step(st);
   sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) {
+    fail_db(t);
+    return;
+  }
   StrBuf d;
   sb_init(&d);
   sb_puts(&d, "{\"events\":[");
@@ -658,28 +758,45 @@ int trace_renumber(Trace *t, int64_t expl, uint64_t lo, uint64_t hi, uint64_t to
   return 0;
 }
 
+/*
+** The exploration's last word.  After a write failure, what the file keeps:
+** the runs of the batches committed, the exploration 'failed' (a file that
+** refuses even this keeps the row as the last commit left it: 'running',
+** with the runs it has).
+*/
 void trace_end(Trace *t, int64_t expl, uint64_t runs, uint64_t steps, int complete,
                uint64_t pruned, const char *status, const char *mode) {
-  if (begin_tx(t) != 0) return;
-  sqlite3_stmt *st;
+  trace_flush(t, 1);
+  int broken = t->broken;
+  char why[sizeof t->err];
+  memcpy(why, t->err, sizeof why);
+  if (broken) {
+    runs = t->kept_runs, steps = t->kept_steps, status = "failed", complete = 0;
+    t->broken = 0; /* (one more try, on its own) */
+  }
+  sqlite3_stmt *st = NULL;
   char now[32];
   util_utc_stamp(now);
-  if (sqlite3_prepare_v2(t->db,
+  if (begin_tx(t) == 0 &&
+      sqlite3_prepare_v2(t->db,
                          "UPDATE explorations SET finished_at=?, runs=?, steps=?, complete=?,"
                          " pruned=?, status=?, mode=? WHERE id=?",
-                         -1, &st, NULL) != SQLITE_OK)
-    return;
-  sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(st, 2, (int64_t)runs);
-  sqlite3_bind_int64(st, 3, (int64_t)steps);
-  sqlite3_bind_int(st, 4, complete);
-  sqlite3_bind_int64(st, 5, (int64_t)pruned);
-  sqlite3_bind_text(st, 6, status, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 7, mode, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 8, expl);
-  sqlite3_step(st);
+                         -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, (int64_t)runs);
+    sqlite3_bind_int64(st, 3, (int64_t)steps);
+    sqlite3_bind_int(st, 4, complete);
+    sqlite3_bind_int64(st, 5, (int64_t)pruned);
+    sqlite3_bind_text(st, 6, status, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, mode, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, expl);
+    if (sqlite3_step(st) == SQLITE_DONE) trace_flush(t, 1);
+    else fail_db(t);
+  } else if (!t->broken) {
+    fail_db(t);
+  }
   sqlite3_finalize(st);
-  trace_flush(t, 1);
+  if (broken) t->broken = 1, memcpy(t->err, why, sizeof why); /* (the first reason) */
 }
 
 /* ---- bugs ------------------------------------------------------------- */
@@ -804,7 +921,7 @@ int trace_bugs(Trace *t, int64_t expl, const FindingStore *fs, const BugList *bl
   }
   rc = 0;
 done:
-  if (rc) snprintf(t->err, sizeof t->err, "%s", sqlite3_errmsg(t->db));
+  if (rc) fail_db(t);
   sqlite3_finalize(del);
   sqlite3_finalize(bst);
   sqlite3_finalize(est);
@@ -853,8 +970,10 @@ static void load_with(Trace *t, int64_t expl, Distinct *d) {
                          "SELECT f.signature, f.message FROM findings f JOIN runs r"
                          " ON r.id = f.run_id WHERE r.exploration_id = ? AND r.idx = ?"
                          " AND f.kind IN ('lost_update', 'data_race') ORDER BY f.id",
-                         -1, &st, NULL) != SQLITE_OK)
+                         -1, &st, NULL) != SQLITE_OK) {
+    fail_db(t);
     return;
+  }
   sqlite3_bind_int64(st, 1, expl);
   sqlite3_bind_int64(st, 2, (int64_t)d->first_run);
   finding_clear_with(d);

@@ -89,8 +89,23 @@ int trace_renumber(Trace *t, int64_t expl, uint64_t lo, uint64_t hi, uint64_t to
 void trace_end(Trace *t, int64_t expl, uint64_t runs, uint64_t steps, int complete,
                uint64_t pruned, const char *status, const char *mode);
 
-/* Commit now if a batch has been pending for a while (or 'force'). */
+/*
+** Commit now if a batch has been pending for a while (or 'force'): called
+** after every run, and while a long one runs, so that no batch holds the
+** file from other writers for much more than a second.  Each commit also
+** brings the exploration's runs and steps up to date.
+*/
 int trace_flush(Trace *t, int force);
+
+/*
+** After a write failure (disk full, another process holding the file past
+** the wait, out of memory) the batch is rolled back and nothing more is
+** written but the exploration's last row (trace_end: 'failed', with the
+** runs kept).  trace_broken says it happened; trace_kept is how many runs of
+** the exploration the file keeps.
+*/
+int trace_broken(const Trace *t);
+uint64_t trace_kept(const Trace *t);
 
 const char *trace_error(const Trace *t);
 

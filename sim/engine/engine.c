@@ -38,6 +38,8 @@ void engine_set_cut(Sim *e, const atomic_int *flag, double deadline) {
   sched_set_cut(e, flag, deadline);
 }
 
+void engine_set_tick(Sim *e, void (*fn)(void *ud), void *ud) { sched_set_tick(e, fn, ud); }
+
 const char *engine_source(const Sim *e, size_t *len) { return sched_source(e, len); }
 const char *engine_sha256(const Sim *e) { return sched_sha256(e); }
 size_t engine_mem_peak(const Sim *e) { return sched_mem_peak(e); }

@@ -79,6 +79,14 @@ const char *engine_error(const Sim *e, const Strategy *s);
 */
 void engine_set_cut(Sim *e, const atomic_int *flag, double deadline);
 
+/*
+** Call 'fn(ud)' now and then while a run runs (every 256 steps, and every
+** million or so Lua instructions within a step): the explorer commits its
+** trace database's batch there, so that a long run does not hold the file
+** from other writers.  NULL: none.
+*/
+void engine_set_tick(Sim *e, void (*fn)(void *ud), void *ud);
+
 /* The script's text and digest. */
 const char *engine_source(const Sim *e, size_t *len);
 const char *engine_sha256(const Sim *e);

@@ -51,8 +51,14 @@ typedef struct SandboxOps {
   /* Thread 'tid' was just made, by the thread running in L, to run the
      function at 'fn'. */
   void (*spawned)(Sandbox *sb, lua_State *L, int fn, int32_t tid);
-  /* Thread 'tid' ended a step (its coroutine yielded or returned). */
-  void (*stepped)(Sandbox *sb, lua_State *L, int32_t tid);
+  /* Thread 'tid' ended a step (its coroutine yielded or returned).  Returns
+     NULL, or why the run must end with an error: the scenario broke a rule
+     of the sandbox that nothing could refuse when it happened (as watch). */
+  const char *(*stepped)(Sandbox *sb, lua_State *L, int32_t tid);
+  /* Called in the running thread every thousand Lua instructions: NULL, or
+     why the run must end now (the scheduler ends it as for its budget: the
+     error cannot be caught).  Must not raise an error. */
+  const char *(*watch)(Sandbox *sb, lua_State *L);
   /* The run is over (finally() callbacks done): add the sandbox's warnings
      to it (run.h: RunWarning). */
   void (*end_run)(Sandbox *sb, lua_State *L);

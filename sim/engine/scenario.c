@@ -27,6 +27,9 @@ struct Sandbox {
   const char *chunk_source; /* lua_Debug.source of its functions */
   Hidden *hidden;           /* state shared where racesim cannot see it */
   int ref_env, ref_env_run_meta; /* the runs' globals table (always empty) and its metatable */
+  /* the metatables a run's setmetatable attached (keys of a table), and the
+     metatable that guards those that have none of their own */
+  int ref_metas, nmetas, ref_guard;
 };
 
 /* ---- error values ------------------------------------------------------ */
@@ -300,29 +303,178 @@ static int l_tostring(lua_State *L) {
   return 1;
 }
 
+/*
+** __gc and __mode make a run depend on when the collector runs, which the
+** seed does not decide: refused.  setmetatable checks the metatable it is
+** given, and a metatable in use cannot get either field later: each one the
+** scenario attaches is noted for the run (sb->ref_metas) and guarded.  One
+** without a metatable of its own gets the sandbox's guard (a __newindex
+** that refuses the two fields, invisible to getmetatable); one whose own
+** metatable has no __newindex gets the same __newindex there; rawset
+** refuses them too.  What no guard sees (the scenario removed a guard it
+** was given) is found by sandbox_watch: after every step and every thousand
+** instructions, the run ends with an error.
+*/
+static const char *const gc_fields[] = {"__gc", "__mode", NULL};
+
+static int gc_field(lua_State *L, int key) {
+  if (lua_type(L, key) != LUA_TSTRING) return -1;
+  const char *k = lua_tostring(L, key);
+  for (int i = 0; gc_fields[i]; i++)
+    if (!strcmp(k, gc_fields[i])) return i;
+  return -1;
+}
+
+static int gc_refused(lua_State *L, const char *fn, const char *field, const char *how) {
+  return luaL_error(L,
+                    "%s%s%s is not available in a scenario (it depends on garbage-collection "
+                    "timing, which is not deterministic)%s",
+                    fn ? fn : "", fn ? ": " : "", field, how);
+}
+
+/* Is the table at 'idx' a metatable this run attached? */
+static int in_use(Sandbox *sb, lua_State *L, int idx) {
+  if (!sb->nmetas || lua_type(L, idx) != LUA_TTABLE) return 0;
+  idx = lua_absindex(L, idx);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_metas);
+  lua_pushvalue(L, idx);
+  int yes = lua_rawget(L, -2) != LUA_TNIL;
+  lua_pop(L, 2);
+  return yes;
+}
+
+/* __newindex of the guards: a new field of the table, but not those two. */
+static int guard_newindex(lua_State *L) {
+  Sandbox *sb = lua_touserdata(L, lua_upvalueindex(1));
+  int f = gc_field(L, 2);
+  if (f >= 0 && in_use(sb, L, 1))
+    return gc_refused(L, NULL, gc_fields[f], ": a metatable in use cannot be given it");
+  lua_settop(L, 3);
+  lua_rawset(L, 1);
+  return 0;
+}
+
+/* Guard the metatable in use at 'idx' (see above). */
+static void protect(Sandbox *sb, lua_State *L, int idx) {
+  idx = lua_absindex(L, idx);
+  if (!lua_getmetatable(L, idx)) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_guard);
+    lua_setmetatable(L, idx);
+    return;
+  }
+  /* its own metatable: the scenario's, unless protected (never racesim's) */
+  lua_pushliteral(L, "__metatable");
+  int theirs = lua_rawget(L, -2) == LUA_TNIL;
+  lua_pop(L, 1);
+  lua_pushliteral(L, "__newindex");
+  if (theirs && lua_rawget(L, -2) == LUA_TNIL) {
+    lua_pop(L, 1);
+    lua_pushliteral(L, "__newindex");
+    lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_guard);
+    lua_getfield(L, -1, "__newindex");
+    lua_remove(L, -2);
+    lua_rawset(L, -3);
+  } else {
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+}
+
+/* Note the metatable at 'idx' as in use this run, and guard it. */
+static void guard(Sandbox *sb, lua_State *L, int idx) {
+  idx = lua_absindex(L, idx);
+  if (!sb->nmetas) {
+    lua_newtable(L);
+    sb->ref_metas = luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+  lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_metas);
+  lua_pushvalue(L, idx);
+  if (lua_rawget(L, -2) != LUA_TNIL) {
+    lua_pop(L, 2);
+    return;
+  }
+  lua_pop(L, 1);
+  lua_pushvalue(L, idx);
+  lua_pushboolean(L, 1);
+  lua_rawset(L, -3);
+  lua_pop(L, 1);
+  sb->nmetas++;
+  protect(sb, L, idx);
+}
+
+/* setmetatable(t, mt): upvalue 1 is the Sandbox. */
 static int l_setmetatable(lua_State *L) {
+  Sandbox *sb = lua_touserdata(L, lua_upvalueindex(1));
   luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 2);
   if (lua_istable(L, 2)) {
-    static const char *const bad[] = {"__gc", "__mode", NULL};
-    for (int i = 0; bad[i]; i++) {
-      if (lua_getfield(L, 2, bad[i]) != LUA_TNIL)
-        return luaL_error(L,
-                          "setmetatable: %s is not available in a scenario (it "
-                          "depends on garbage-collection timing, which is not "
-                          "deterministic)",
-                          bad[i]);
+    for (int i = 0; gc_fields[i]; i++) {
+      lua_pushstring(L, gc_fields[i]);
+      if (lua_rawget(L, 2) != LUA_TNIL) gc_refused(L, "setmetatable", gc_fields[i], "");
       lua_pop(L, 1);
     }
   }
-  lua_settop(L, 2);
+  int replaced = in_use(sb, L, 1); /* a metatable in use gets another */
+  if (replaced && lua_isnil(L, 2)) lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_guard);
+  else lua_pushvalue(L, 2);
   lua_getglobal(L, "setmetatable"); /* the real one */
-  lua_insert(L, 1);
-  lua_call(L, 2, 1);
+  lua_pushvalue(L, 1);
+  lua_pushvalue(L, -3);
+  lua_call(L, 2, 0);
+  if (replaced && !lua_isnil(L, 2)) protect(sb, L, 1); /* (its new one, if it needs it) */
+  if (lua_istable(L, 2)) guard(sb, L, 2);
+  lua_settop(L, 1);
   return 1;
 }
 
+/* getmetatable(v), as Lua's, but the sandbox's guard is not shown. */
+static int l_getmetatable(lua_State *L) {
+  Sandbox *sb = lua_touserdata(L, lua_upvalueindex(1));
+  luaL_checkany(L, 1);
+  lua_settop(L, 1);
+  lua_getglobal(L, "getmetatable"); /* the real one: __metatable */
+  lua_insert(L, 1);
+  lua_call(L, 1, 1);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_guard);
+  if (lua_rawequal(L, -1, -2)) lua_pushnil(L);
+  else lua_pushvalue(L, -2);
+  return 1;
+}
+
+/*
+** A metatable in use with __gc or __mode, that no guard saw (the scenario
+** took away a __newindex guard it was given): the message, else NULL.
+*/
+static const char *sandbox_watch(Sandbox *sb, lua_State *L) {
+  if (!sb->nmetas) return NULL;
+  const char *broken = NULL;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_metas);
+  lua_pushnil(L);
+  while (!broken && lua_next(L, -2)) {
+    lua_pop(L, 1);
+    for (int i = 0; gc_fields[i] && !broken; i++) {
+      lua_pushstring(L, gc_fields[i]);
+      if (lua_rawget(L, -2) != LUA_TNIL)
+        broken = i == 0 ? "a metatable in use was given __gc, which is not available in a "
+                          "scenario (it depends on garbage-collection timing, which is not "
+                          "deterministic)"
+                        : "a metatable in use was given __mode, which is not available in a "
+                          "scenario (it depends on garbage-collection timing, which is not "
+                          "deterministic)";
+      lua_pop(L, 1);
+    }
+    if (broken) lua_pop(L, 1); /* the key */
+  }
+  lua_pop(L, 1);
+  return broken;
+}
+
+/* rawset(t, k, v): upvalue 1 is the Sandbox. */
 static int l_rawset(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
+  int f = gc_field(L, 2);
+  if (f >= 0 && in_use(lua_touserdata(L, lua_upvalueindex(1)), L, 1))
+    return gc_refused(L, "rawset", gc_fields[f], ": a metatable in use cannot be given it");
   lua_getfield(L, LUA_REGISTRYINDEX, "racesim.frozen");
   lua_pushvalue(L, 1);
   if (lua_rawget(L, -2) != LUA_TNIL)
@@ -713,7 +865,7 @@ static int run_finally(lua_State *L) {
 /* ---- setup ------------------------------------------------------------ */
 
 static const char *const base_names[] = {
-    "assert", "error",  "getmetatable", "ipairs", "pcall",  "rawequal",
+    "assert", "error",  "ipairs", "pcall",  "rawequal",
     "rawlen", "select",       "tonumber", "type", "xpcall",
     "_VERSION", NULL};
 
@@ -805,16 +957,24 @@ static Sandbox *sandbox_open(lua_State *L, const SandboxConfig *cfg, char *err, 
   }
   static const luaL_Reg wrapped[] = {
       {"pairs", l_pairs},       {"next", l_next},
-      {"tostring", l_tostring}, {"setmetatable", l_setmetatable},
-      {"rawset", l_rawset},     {"rawget", l_rawget},
+      {"tostring", l_tostring}, {"rawget", l_rawget},
       {"collectgarbage", l_collectgarbage},
       {"scenario", l_scenario}, {"check", l_check},
       {"finally", l_finally},   {"choose", l_choose},
       {"param", l_param},       {NULL, NULL}};
   luaL_setfuncs(L, wrapped, 0);
+  static const luaL_Reg with_sandbox[] = {{"load", l_load},
+                                          {"setmetatable", l_setmetatable},
+                                          {"getmetatable", l_getmetatable},
+                                          {"rawset", l_rawset},
+                                          {NULL, NULL}};
   lua_pushlightuserdata(L, sb);
-  lua_pushcclosure(L, l_load, 1);
-  lua_setfield(L, base, "load");
+  luaL_setfuncs(L, with_sandbox, 1);
+  lua_newtable(L); /* the guard of metatables in use */
+  lua_pushlightuserdata(L, sb);
+  lua_pushcclosure(L, guard_newindex, 1);
+  lua_setfield(L, -2, "__newindex");
+  sb->ref_guard = luaL_ref(L, LUA_REGISTRYINDEX);
   lua_pushboolean(L, cfg->echo_print);
   lua_pushcclosure(L, l_print, 1);
   lua_setfield(L, base, "print");
@@ -870,6 +1030,10 @@ static const char *sandbox_chunk_source(const Sandbox *sb) { return sb->chunk_so
 
 static void sandbox_begin_run(Sandbox *sb, lua_State *L) {
   hidden_begin_run(sb->hidden, L);
+  if (sb->nmetas) { /* the last run's metatables can go */
+    luaL_unref(L, LUA_REGISTRYINDEX, sb->ref_metas);
+    sb->nmetas = 0;
+  }
   lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_chunk);
   lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_env);
   lua_pushnil(L);
@@ -898,8 +1062,9 @@ static void sandbox_spawned(Sandbox *sb, lua_State *L, int fn, int32_t tid) {
   hidden_spawned(sb->hidden, L, fn, tid);
 }
 
-static void sandbox_stepped(Sandbox *sb, lua_State *L, int32_t tid) {
+static const char *sandbox_stepped(Sandbox *sb, lua_State *L, int32_t tid) {
   hidden_stepped(sb->hidden, L, tid);
+  return sandbox_watch(sb, L);
 }
 
 static void sandbox_end_run(Sandbox *sb, lua_State *L) { hidden_end_run(sb->hidden, L); }
@@ -945,5 +1110,5 @@ static void sandbox_list_api(Sandbox *sb, lua_State *L, StrBuf *out) {
 const SandboxOps scenario_sandbox = {
     sandbox_open,      sandbox_close,    sandbox_begin_run, sandbox_chunk_source,
     sandbox_list_api,  thread_main,      run_finally,       sandbox_spawned,
-    sandbox_stepped,   sandbox_end_run,
+    sandbox_stepped,   sandbox_watch,    sandbox_end_run,
 };

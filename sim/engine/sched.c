@@ -92,13 +92,21 @@ static int must_cut(Sim *s) {
 static void count_hook(lua_State *L, lua_Debug *ar) {
   Sim *s = sched_sim(L);
   const char *why = "racesim: run cut short";
-  if (!must_cut(s)) {
-    if (++s->ticks <= s->max_ticks) return;
-    if (!s->runaway) {
-      s->runaway = 1;
-      if (lua_getinfo(L, "l", ar)) s->runaway_line = ar->currentline;
+  if (s->broken_rule) {
+    why = s->broken_rule;
+  } else if (!must_cut(s)) {
+    if ((s->ticks & 1023) == 1023 && s->tick) s->tick(s->tick_ud);
+    s->broken_rule = s->sandbox_ops->watch(s->sandbox, L);
+    if (s->broken_rule) {
+      why = s->broken_rule;
+    } else {
+      if (++s->ticks <= s->max_ticks) return;
+      if (!s->runaway) {
+        s->runaway = 1;
+        if (lua_getinfo(L, "l", ar)) s->runaway_line = ar->currentline;
+      }
+      why = "racesim: instruction budget exceeded";
     }
-    why = "racesim: instruction budget exceeded";
   }
   if (lua_isyieldable(L)) {
     lua_yield(L, 0);
@@ -114,7 +122,7 @@ uint32_t sched_generation(lua_State *L) { return sched_sim(L)->gen; }
 int sched_spawned(lua_State *L) { return sched_sim(L)->spawned; }
 int sched_stopping(lua_State *L) {
   const Sim *s = sched_sim(L);
-  return s->runaway || s->cut;
+  return s->runaway || s->cut || s->broken_rule;
 }
 
 SimThread *sched_self(lua_State *L) {
@@ -207,6 +215,11 @@ void sched_close(Sim *s) {
 void sched_set_cut(Sim *s, const atomic_int *flag, double deadline) {
   s->cut_flag = flag;
   s->cut_deadline = deadline;
+}
+
+void sched_set_tick(Sim *s, void (*fn)(void *ud), void *ud) {
+  s->tick = fn;
+  s->tick_ud = ud;
 }
 
 const char *sched_unused_param(const Sim *s, int i) {
@@ -619,7 +632,7 @@ void sched_thread_error(lua_State *L, int idx) {
   SimRun *r = &s->run;
   SimThread *t = sched_self(L);
   t->failed = 1;
-  if (s->runaway || s->cut) return; /* our limits, not the scenario's error */
+  if (s->runaway || s->cut || s->broken_rule) return; /* ours, not the scenario's error */
   idx = lua_absindex(L, idx);
   const char *type = "error", *msg = NULL;
   int32_t line = 0;
@@ -731,6 +744,15 @@ static void runaway(Sim *s, SimThread *t) {
   r->end = END_ABORT;
 }
 
+/* Thread t broke a rule of the sandbox that could not be refused at once. */
+static void broke_rule(Sim *s, SimThread *t) {
+  SimRun *r = &s->run;
+  run_finding(r, FIND_ERROR, -1, t->id, -1, detect_sig_str(UTIL_FNV_INIT, s->broken_rule),
+              "error in %s: %s", thread_name(r, t->id), s->broken_rule);
+  t->state = TS_KILLED;
+  r->end = END_ABORT;
+}
+
 /* Resume thread 'tid' for one step.  Returns 0 when the run is over. */
 static int resume(Sim *s, int32_t tid) {
   SimRun *r = &s->run;
@@ -754,7 +776,9 @@ static int resume(Sim *s, int32_t tid) {
   s->cap_active = 0;
   r->cur = -1;
   t = &r->threads[tid];
-  if (!s->cut && !s->runaway) s->sandbox_ops->stepped(s->sandbox, s->L, tid);
+  if (!s->cut && !s->runaway && !s->broken_rule)
+    s->broken_rule = s->sandbox_ops->stepped(s->sandbox, s->L, tid);
+  if ((r->steps & 255) == 0 && s->tick) s->tick(s->tick_ud);
   /* the record grows by some 130 bytes a step: looked at every 256 steps */
   if (!s->cut && !s->runaway && (r->steps & 255) == 0 &&
       s->mem_used + run_bytes(r) > s->cfg.max_memory) {
@@ -774,6 +798,10 @@ static int resume(Sim *s, int32_t tid) {
   }
   if (s->runaway) {
     runaway(s, t);
+    return 0;
+  }
+  if (s->broken_rule) {
+    broke_rule(s, t);
     return 0;
   }
   if (st == LUA_YIELD) {
@@ -840,6 +868,7 @@ static void run_finally(Sim *s) {
   r->in_finally = 0;
   if (s->cut) r->end = END_CUT;
   else if (s->runaway) runaway(s, &r->threads[0]);
+  else if (s->broken_rule) broke_rule(s, &r->threads[0]);
   else if (st != LUA_OK && st != LUA_YIELD) {
     r->cur = 0;
     sched_thread_error(co, -1);
@@ -884,6 +913,7 @@ static void begin_run(Sim *s, uint64_t index, uint64_t seed) {
   s->gen++;
   step_reset(&s->step);
   s->runaway = 0;
+  s->broken_rule = NULL;
   s->cut = 0;
   s->mem_refused = 0;
   s->abort_end = 0;

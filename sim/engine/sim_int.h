@@ -47,11 +47,14 @@ struct Sim {
   /* instruction budget */
   uint64_t ticks, max_ticks;
   int runaway;       /* a thread exceeded the budget */
+  const char *broken_rule; /* ... or broke the sandbox's (SandboxOps.watch) */
   int32_t runaway_line;
 
   /* cutting a run short (sched_set_cut) */
   const atomic_int *cut_flag;
   double cut_deadline; /* util_now() seconds; 0: none */
+  void (*tick)(void *ud); /* now and then within a run (sched_set_tick) */
+  void *tick_ud;
   int cut;             /* this run is being cut */
 
   /* per-thread math.random streams */

@@ -261,6 +261,7 @@ static int open_trace(Explore *x) {
     return -1;
   }
   x->cov = coverage_new();
+  engine_set_tick(x->sim, explore_tick, x);
   return 0;
 }
 
@@ -274,11 +275,20 @@ static void explore_loop(Explore *x) {
   x->complete = x->strat->complete;
 }
 
+/*
+** The bugs, the coverage and the exploration's last row.  After a write
+** failure the file keeps the runs committed before it, its row says so
+** ('failed', with those runs), and the bugs of runs it does not have are
+** not written: the message says what it keeps.
+*/
 static void finish_trace(Explore *x) {
   if (!x->trace) return;
-  if (trace_bugs(x->trace, x->expl_id, &x->fs, &x->bugs) != 0)
-    fprintf(stderr, "racesim: cannot record the bugs in the trace database: %s\n",
-            trace_error(x->trace));
+  if (x->expl_id <= 0) { /* (open_trace failed: x->err says why) */
+    trace_close(x->trace);
+    x->trace = NULL;
+    return;
+  }
+  if (!trace_broken(x->trace)) trace_bugs(x->trace, x->expl_id, &x->fs, &x->bugs);
   const char *object, *kind, *item;
   uint64_t runs, first;
   size_t n = x->cov ? coverage_item(x->cov, 0, &object, &kind, &item, &runs, &first) : 0;
@@ -289,6 +299,17 @@ static void finish_trace(Explore *x) {
   const char *status = x->interrupted ? "interrupted" : x->status == 2 ? "failed" : "done";
   trace_end(x->trace, x->expl_id, x->runs, x->steps, x->complete, x->strat ? x->strat->pruned : 0,
             status, explore_mode_name(x->mode));
+  if (trace_broken(x->trace)) {
+    x->db_failed = 1;
+    x->db_kept = trace_kept(x->trace);
+    snprintf(x->err, sizeof x->err,
+             "cannot write the trace database '%s': %s; it keeps the first %llu of the %llu "
+             "runs of exploration %lld%s",
+             x->o->db, trace_error(x->trace), (unsigned long long)x->db_kept,
+             (unsigned long long)x->runs, (long long)x->expl_id,
+             x->db_kept < x->runs ? ", without its bugs" : "");
+    if (!x->interrupted) x->status = 2;
+  }
   trace_close(x->trace);
   x->trace = NULL;
   x->recorded = 1;

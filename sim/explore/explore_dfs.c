@@ -235,6 +235,7 @@ static void run_round(Drive *d, Worker *ws, int nw) {
       pthread_cond_broadcast(&d->cv);
     }
     pthread_mutex_unlock(&d->mu);
+    explore_tick(x);
   }
   for (int k = 0; k < nw; k++) ws[k].head = ws[k].count = 0; /* left after a stop */
 }

@@ -57,6 +57,8 @@ typedef struct Explore {
   const char **replays;
   size_t cap_replays;
   int recorded;   /* a trace database was written (x->trace is closed by then) */
+  int db_failed;  /* ... until a write failed: it keeps db_kept runs */
+  uint64_t db_kept;
   /* --record failing:K: how many runs of each signature (0: an error with
      no finding) have been kept, per dfs subtree (0 for random and pct) */
   U64Map kept;
@@ -153,6 +155,7 @@ int explore_run_here(Explore *x, uint64_t i, uint64_t budget);
 int explore_handle_run(Explore *x, SimRun *r, const char *err, uint64_t budget);
 /* Should the exploration stop now (a signal, --time-limit)? */
 int explore_should_stop(Explore *x);
+void explore_tick(void *x);
 /* When --time-limit runs out (util_now seconds), or 0 without one. */
 double explore_deadline(const Explore *x);
 void explore_progress(Explore *x, uint64_t budget, int final);

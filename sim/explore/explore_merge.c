@@ -465,6 +465,16 @@ double explore_deadline(const Explore *x) {
   return x->o->time_limit > 0 ? x->t0 + x->o->time_limit : 0;
 }
 
+/*
+** While runs are made (a long one on this thread's engine: engine_set_tick;
+** the workers', while this thread waits for them): commit the database's
+** batch when it is due, so that other writers of the file are not held.
+*/
+void explore_tick(void *ud) {
+  Explore *x = ud;
+  if (x->trace) trace_flush(x->trace, 0);
+}
+
 /* Should the exploration stop before the next run? */
 int explore_should_stop(Explore *x) {
   if (explore_signal) {

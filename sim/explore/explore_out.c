@@ -219,7 +219,11 @@ void explore_print_human(Explore *x) {
            util_plural(x->fs.n));
     for (size_t i = 0; i < x->bugs.n; i++) print_bug(x, i);
   }
-  if (x->recorded) printf("\ntrace database: %s (exploration %lld)\n", o->db, (long long)x->expl_id);
+  if (x->recorded && x->db_failed)
+    printf("\ntrace database: %s (exploration %lld, failed: %llu of %llu runs kept)\n", o->db,
+           (long long)x->expl_id, (unsigned long long)x->db_kept, (unsigned long long)x->runs);
+  else if (x->recorded)
+    printf("\ntrace database: %s (exploration %lld)\n", o->db, (long long)x->expl_id);
 }
 
 

@@ -220,6 +220,7 @@ void explore_parallel(Explore *x, int jobs) {
         util_cond_wait_ms(&p->cv_main, &p->mu, 50); /* and look at signals */
       atomic_store(&p->main_sleeps, 0);
       pthread_mutex_unlock(&p->mu);
+      explore_tick(x);
       if (explore_should_stop(x)) break;
     }
     if (atomic_load(&p->ready[k % RING]) != k + 1) break; /* stopped */

@@ -161,12 +161,13 @@ class RacesimTest(unittest.TestCase):
             f.write(textwrap.dedent(text))
         return name
 
-    def racesim(self, *args, timeout=TIMEOUT):
+    def racesim(self, *args, timeout=TIMEOUT, env=None):
         args = [str(a) for a in args]
         t0 = time.monotonic()
         try:
             p = subprocess.run([RACESIM] + args, cwd=self.dir, capture_output=True,
-                               timeout=timeout, stdin=subprocess.DEVNULL)
+                               timeout=timeout, stdin=subprocess.DEVNULL,
+                               env=dict(os.environ, **env) if env else None)
         except subprocess.TimeoutExpired:
             self.fail("racesim %s did not finish within %d s" % (" ".join(args), timeout))
         return Result(args, p.returncode, _decode(p.stdout), _decode(p.stderr),
