@@ -111,8 +111,11 @@ static char *replay_command(const char *script, const char *token, const char *o
 
 /* "k=v k=v" (explorations.params) as -D parameters, and as a token's "k=v\n" text. */
 static int parse_params(const char *text, Param **out, StrBuf *tok) {
-  for (const char *p = text; p && *p; p++) sb_putc(tok, *p == ' ' ? '\n' : *p);
-  if (tok->len) sb_putc(tok, '\n');
+  StrBuf w;
+  sb_init(&w);
+  for (const char *p = text ? text : ""; (p = util_shell_word_next(p, &w));)
+    sb_printf(tok, "%s\n", w.s);
+  sb_free(&w);
   return explore_params_from_text(tok->s, out);
 }
 

@@ -302,11 +302,13 @@ static int one_run(Report *r, long long run) {
       sb_printf(o, "its events were not recorded (use --record all, or replay it: racesim "
                    "replay %s --seed %s",
                 report_col(st, 5), report_col(st, 1));
-      for (const char *p = report_col(st, 8); *p;) {
-        size_t n = strcspn(p, " ");
-        if (n) sb_printf(o, " -D %.*s", (int)n, p);
-        p += n + (p[n] == ' ');
+      StrBuf w;
+      sb_init(&w);
+      for (const char *p = report_col(st, 8); (p = util_shell_word_next(p, &w));) {
+        sb_puts(o, " -D ");
+        sb_shell_word(o, w.s);
       }
+      sb_free(&w);
       sb_puts(o, ")\n");
     }
     sb_printf(o, "%5s %8s  %-14s %-11s %-18s %-14s %s\n", "step", "time", "thread", "op",

@@ -257,6 +257,25 @@ void sb_shell_word(StrBuf *b, const char *s) {
   sb_putc(b, '\'');
 }
 
+const char *util_shell_word_next(const char *p, StrBuf *word) {
+  sb_reset(word);
+  while (*p == ' ') p++;
+  if (!*p) return NULL;
+  while (*p && *p != ' ') {
+    if (*p == '\'') { /* quoted, to the next quote */
+      for (p++; *p && *p != '\''; p++) sb_putc(word, *p);
+      if (*p) p++;
+    } else if (*p == '\\' && p[1] == '\'') { /* (the only escape it writes) */
+      sb_putc(word, '\'');
+      p += 2;
+    } else {
+      sb_putc(word, *p++);
+    }
+  }
+  if (!word->s) sb_puts(word, ""); /* ('' is a word) */
+  return p;
+}
+
 void sb_html(StrBuf *b, const char *s) {
   for (; *s; s++) {
     switch (*s) {

@@ -102,6 +102,9 @@ void util_fputs_visible(const char *s, FILE *f);
 size_t util_utf8_len(const char *s, size_t n);
 /* Append 's' quoted for a POSIX shell when it needs quoting. */
 void sb_shell_word(StrBuf *b, const char *s);
+/* Read one word as sb_shell_word writes it (after any blanks) into 'word'
+   (reset first): where the next one starts, or NULL when there is none. */
+const char *util_shell_word_next(const char *p, StrBuf *word);
 /* Append 's' escaped for HTML text and attributes. */
 void sb_html(StrBuf *b, const char *s);
 /* Detach the string (caller frees); the buffer is left empty. */

@@ -85,7 +85,8 @@ static void build_params(Explore *x) {
     sb_printf(&x->params_text, "%s\n", kv.s);
     sb_puts(&x->params_cli, " -D ");
     sb_shell_word(&x->params_cli, kv.s);
-    sb_printf(&x->params_db, "%s%s", i ? " " : "", kv.s);
+    if (i) sb_putc(&x->params_db, ' ');
+    sb_shell_word(&x->params_db, kv.s); /* (a value with blanks stays one) */
     sb_free(&kv);
   }
 }

@@ -363,6 +363,28 @@ class Params(RacesimTest):
         self.assertExit(r, 1)
         self.assertIn("len 700 ", self.assertion(self.json_of(r)), r)
 
+    def test_value_with_blanks_and_quotes(self):
+        """explorations.params was "k=v k=v": a value with a blank came back
+        as two parameters in report --run's replay command and in merge's
+        directed search."""
+        s = self.write("p.lua", PARAM)
+        value = "it's a b"
+        r = self.racesim("run", s, "--db", "p.db", "--runs", "5", "--seed", "1",
+                         "--record", "failing:1", "-D", "s=" + value, "-D", "n=2")
+        self.assertExit(r, 1)
+        with sqlite3.connect(self.path("p.db")) as db:
+            (params,), = db.execute("SELECT params FROM explorations").fetchall()
+            unkept = db.execute("SELECT idx FROM runs WHERE recorded = 0 ORDER BY idx"
+                                " DESC LIMIT 1").fetchone()
+        self.assertEqual(params, "'s=it'\\''s a b' n=2")
+        self.assertIsNotNone(unkept)
+        r = self.racesim("report", "p.db", "--run", str(unkept[0]))
+        self.assertExit(r, 0)
+        cmd = r.out.split("replay it: ", 1)[1].split(")\n", 1)[0]
+        self.assertIn("-D 's=it'\\''s a b' -D n=2", cmd)
+        r = self.replay_cmd(cmd, "--json")
+        self.assertIn("len 8 n 2 tail a b", self.assertion(self.json_of(r)), r)
+
     def test_newline_refused(self):
         s = self.write("p.lua", PARAM)
         for d in ("s=a\nn=5", "s=\n", "s\nn=5"):
