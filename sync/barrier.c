@@ -351,7 +351,7 @@ static int Barrier_index(lua_State *L) {
     return 1;
   }
   if (strcmp(k, "name") == 0) {
-    lua_pushstring(L, obj_name(sched_run_of(L), o->id));
+    lua_pushstring(L, obj_full_name(sched_run_of(L), o->id));
     return 1;
   }
   int broken = strcmp(k, "broken") == 0;

@@ -366,7 +366,7 @@ static int Lock_index(lua_State *L) {
   SimObject *o = lapi_to_object(L, 1);
   const char *k = lua_tostring(L, 2);
   if (o && k && strcmp(k, "name") == 0) {
-    lua_pushstring(L, obj_name(sched_run_of(L), o->id));
+    lua_pushstring(L, obj_full_name(sched_run_of(L), o->id));
     return 1;
   }
   return 0;

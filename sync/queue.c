@@ -446,7 +446,7 @@ static int Queue_index(lua_State *L) {
     return 1;
   }
   if (k && strcmp(k, "name") == 0) {
-    lua_pushstring(L, obj_name(sched_run_of(L), o->id));
+    lua_pushstring(L, obj_full_name(sched_run_of(L), o->id));
     return 1;
   }
   return 0;

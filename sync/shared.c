@@ -98,7 +98,7 @@ static int Shared_index(lua_State *L) {
   SimObject *o = lapi_check1(L, 1, &shared_class);
   const char *k = lua_tostring(L, 2);
   if (k && strcmp(k, "name") == 0) {
-    lua_pushstring(L, obj_name(sched_run_of(L), o->id));
+    lua_pushstring(L, obj_full_name(sched_run_of(L), o->id));
     return 1;
   }
   return 0;

@@ -197,7 +197,7 @@ static int Thread_index(lua_State *L) {
   SimRun *r = sched_run_of(L);
   const char *k = lua_tostring(L, 2);
   if (!k) return 0;
-  if (strcmp(k, "name") == 0) lua_pushstring(L, thread_name(r, target_of(o)));
+  if (strcmp(k, "name") == 0) lua_pushstring(L, thread_full_name(r, target_of(o)));
   else if (strcmp(k, "ident") == 0) lua_pushinteger(L, target_of(o));
   else if (strcmp(k, "daemon") == 0)
     lua_pushboolean(L, r->threads[target_of(o)].daemon);

@@ -136,12 +136,33 @@ uint32_t run_textf(SimRun *r, const char *fmt, ...) {
   return off;
 }
 
+/* Put 'name' in the run's text, as given and as shown: its offsets. */
+static void add_name(SimRun *r, const char *name, uint32_t *shown, uint32_t *full) {
+  size_t len = strlen(name);
+  *full = run_text(r, name, len);
+  if (len <= RUN_NAME_SHOWN) {
+    *shown = *full;
+    return;
+  }
+  size_t cut = RUN_NAME_SHOWN - 40; /* (at a character's start) */
+  while (cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80) cut--;
+  char tail[48];
+  size_t n = util_fmt_dec(tail, sizeof tail, "\xe2\x80\xa6[", (long long)len);
+  util_copy(tail + n, sizeof tail - n, " bytes]");
+  StrBuf b;
+  sb_init(&b);
+  sb_putn(&b, r->text.s + *full, cut); /* (run_text may move the text) */
+  sb_puts(&b, tail);
+  *shown = run_text(r, b.s, b.len);
+  sb_free(&b);
+}
+
 SimThread *run_new_thread(SimRun *r, const char *name, int32_t parent) {
   UTIL_GROW(r->threads, (size_t)r->nthreads + 1, r->cap_threads);
   SimThread *t = &r->threads[r->nthreads];
   memset(t, 0, sizeof *t);
   t->id = r->nthreads++;
-  t->name = run_text(r, name, strlen(name));
+  add_name(r, name, &t->name, &t->full_name);
   t->parent = parent;
   t->state = TS_READY;
   t->wake_ev = t->last_ev = -1;
@@ -182,8 +203,9 @@ SimObject *run_new_object(SimRun *r, const ObjClass *cls, const char *name,
                           int32_t line, int32_t link) {
   /* counted under its name and each prefix a '#' ends (run_name_uses):
      finding the next default name is a lookup, not a pass over every object */
-  size_t len = strlen(name);
-  ++*u64map_at(&r->names, name_key(r->cur, name, len));
+  /* (a default name is shorter than 128 bytes: no longer one is looked up) */
+  size_t len = strnlen(name, 128);
+  if (len < 128) ++*u64map_at(&r->names, name_key(r->cur, name, len));
   for (const char *h = memchr(name, '#', len); h; h = memchr(h + 1, '#', len - (size_t)(h + 1 - name)))
     ++*u64map_at(&r->names, name_key(r->cur, name, (size_t)(h - name)));
   UTIL_GROW(r->objs, (size_t)r->nobjs + 1, r->cap_objs);
@@ -191,7 +213,7 @@ SimObject *run_new_object(SimRun *r, const ObjClass *cls, const char *name,
   memset(o, 0, sizeof *o);
   o->cls = cls;
   o->id = r->nobjs++;
-  o->name = run_text(r, name, strlen(name));
+  add_name(r, name, &o->name, &o->full_name);
   o->line = line;
   o->creator = r->cur;
   o->link = link;

@@ -112,7 +112,8 @@ enum {
 
 typedef struct SimThread {
   int32_t id;
-  uint32_t name; /* offset in run->text */
+  uint32_t name; /* offset in run->text: as shown (run_short_name) */
+  uint32_t full_name; /* ... as given, for its .name */
   int32_t parent;
   uint8_t state;
   uint8_t daemon;
@@ -138,7 +139,8 @@ typedef struct SimThread {
 typedef struct SimObject {
   const struct ObjClass *cls;
   int32_t id;
-  uint32_t name;   /* offset in run->text */
+  uint32_t name;   /* offset in run->text: as shown (run_short_name) */
+  uint32_t full_name; /* ... as given, for its .name */
   int32_t line;    /* creation line */
   int32_t creator; /* thread id */
   int32_t link;    /* a related object (a Condition's lock), or -1 */
@@ -338,6 +340,20 @@ static inline const char *thread_name(const SimRun *r, int32_t tid) {
 static inline const char *obj_name(const SimRun *r, int32_t oid) {
   return oid >= 0 && oid < r->nobjs ? r->text.s + r->objs[oid].name : "-";
 }
+/* The name as the scenario gave it, however long (what .name reads). */
+static inline const char *thread_full_name(const SimRun *r, int32_t tid) {
+  return tid >= 0 && tid < r->nthreads ? r->text.s + r->threads[tid].full_name : "?";
+}
+static inline const char *obj_full_name(const SimRun *r, int32_t oid) {
+  return oid >= 0 && oid < r->nobjs ? r->text.s + r->objs[oid].full_name : "-";
+}
+
+/*
+** Names longer than RUN_NAME_SHOWN bytes are shown (in messages, replays,
+** the database) by their first bytes, "…" and their length: a name of a
+** megabyte would otherwise be in every message and row that names it.
+*/
+#define RUN_NAME_SHOWN 200
 
 /* --- lifecycle ---------------------------------------------------------- */
 

@@ -563,6 +563,35 @@ class LateMetatableFields(RacesimTest):
         self.assertEqual(o["findings"], [], r)
 
 
+class LongNames(RacesimTest):
+    """A name was stored whole in every message and row that named it: with
+    1 MB names, some 8 MB of database a run (--record all).  Now a name is
+    shown by its first 160 bytes and its length; .name still reads it whole."""
+
+    def test_shown_short_read_whole(self):
+        s = self.write("n.lua", """\
+            local big = string.rep("n", 1000000)
+            local l = Lock(big)
+            local c = shared(big .. "c", 0)
+            for i = 1, 2 do spawn(big .. i, function()
+              check(#l.name == 1000000 and current_thread().name == big .. i, "names cut")
+              local v = c:get(); yield(); c:set(v + 1)
+            end) end
+            """)
+        obj, r = self.run_json(s, "--db", "n.db", "--record", "all", "--runs", "20",
+                               "--seed", "1", code=1)
+        kinds = sorted({f["kind"] for f in obj["findings"]})
+        self.assertEqual(kinds, ["lost_update"], r)  # (no 'names cut')
+        msg = obj["findings"][0]["message"]
+        self.assertLess(len(msg), 2000, "%d bytes: %s..." % (len(msg), msg[:300]))
+        self.assertIn("n" * 160 + "\u2026[1000001 bytes]'", msg)
+        self.assertLess(os.path.getsize(self.path("n.db")), 2 << 20)
+        with sqlite3.connect(self.path("n.db")) as db:
+            names = db.execute("SELECT max(length(name)) FROM objects UNION ALL"
+                               " SELECT max(length(name)) FROM threads").fetchall()
+        self.assertEqual(names, [(176,), (176,)])
+
+
 class ObjectNames(RacesimTest):
     """A default object name (Kind@LINE, t[i], #k) looked at every object made
     before: quadratic time outside the instruction budget (40,000 Locks made
