@@ -315,7 +315,10 @@ void explore_print_json(Explore *x) {
   if (x->recorded) {
     sb_puts(&b, ", \"db\": {\"path\": ");
     sb_json_str(&b, o->db);
-    sb_printf(&b, ", \"exploration_id\": %lld}", (long long)x->expl_id);
+    sb_printf(&b, ", \"exploration_id\": %lld", (long long)x->expl_id);
+    if (x->db_failed) /* (a write failed: what the file keeps) */
+      sb_printf(&b, ", \"failed\": true, \"runs_kept\": %llu", (unsigned long long)x->db_kept);
+    sb_putc(&b, '}');
   }
   sb_puts(&b, ", \"warnings\": [");
   for (size_t i = 0; i < x->warnings.n; i++) {

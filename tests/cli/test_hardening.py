@@ -235,6 +235,12 @@ class WriteFailure(RacesimTest):
         self.assertWords(p.stderr, ["t.db", "keeps the first %d of the" % kept,
                                     "exploration 1"])
         self.assertIn("failed: %d of" % kept, p.stdout)
+        p = subprocess.run([test_cli.RACESIM, "run", s, "--runs", "100000", "--db", "j.db",
+                            "--record", "all", "--json"], cwd=self.dir,
+                           preexec_fn=small_files, capture_output=True, text=True, timeout=300)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        db = json.loads(p.stdout)["db"]
+        self.assertEqual((db["failed"], db["runs_kept"]), (True, self.agree("j.db")[1]))
         r = self.racesim("report", "t.db")  # groups the findings of the runs kept
         self.assertExit(r, 0)
         self.assertIn("lost_update: in", r.out)
