@@ -154,9 +154,9 @@ static char *verify(const Expl *x, const LockGraph *g, uint64_t sig, const char 
   } else if (detect_open(&dets, NULL, err, sizeof err) != 0) {
     sb_printf(&b, "not verified: %s", err);
   } else {
-    const char *names[8];
-    int32_t lines[8];
-    int n = lockgraph_cycle(g, sig, names, lines, NULL, NULL, 8);
+    const char *names[LOCKGRAPH_MAX_CYCLE];
+    int32_t lines[LOCKGRAPH_MAX_CYCLE];
+    int n = lockgraph_cycle(g, sig, names, lines, NULL, NULL, LOCKGRAPH_MAX_CYCLE);
     uint64_t tries;
     SimRun *r = explore_directed_search(sim, &dets, x->base_seed, names, lines, n, &tries);
     if (r) {

@@ -26,7 +26,9 @@
 #include "detect.h"
 #include "prng.h"
 
-#define MAX_CYCLE 6
+/* Paths the cycle search may try in all (each step extends one): beyond
+   it the search stops and says so (lockgraph_search_cut). */
+#define SEARCH_BUDGET 20000000
 
 typedef struct Edge {
   uint64_t from, to, thread; /* stable keys */
@@ -41,7 +43,7 @@ typedef struct Edge {
 
 typedef struct Cycle {
   uint64_t sig; /* as a finding's signature */
-  size_t edge[MAX_CYCLE];
+  size_t edge[LOCKGRAPH_MAX_CYCLE];
   int len;
   size_t closing; /* the edge whose first run completed the cycle */
   char *message;
@@ -52,6 +54,8 @@ struct LockGraph {
   size_t ne, cap;
   Cycle *cyc;
   size_t ncyc, cap_cyc;
+  int cut;           /* the last search stopped short (lockgraph_search_cut) */
+  int longest;       /* ... the longest cycle it could have had to find */
 };
 
 LockGraph *lockgraph_new(void) { return util_xcalloc(1, sizeof(LockGraph)); }
@@ -86,15 +90,22 @@ typedef struct Search {
   const LockGraph *g;
   const size_t *order; /* the edges added so far, in first-run order */
   size_t nadded;
-  size_t path[MAX_CYCLE];
+  size_t path[LOCKGRAPH_MAX_CYCLE];
   int len;
   uint64_t target; /* the lock the cycle must return to */
+  long budget;     /* steps left (SEARCH_BUDGET), shared by every search */
+  int deeper;      /* a path was cut at maxlen: a longer search may find more */
 } Search;
 
 /* Extend a path of edges ending at 'at' until it returns to the target. */
 static int extend(Search *s, uint64_t at, int maxlen) {
   if (s->len > 0 && at == s->target) return 1;
-  if (s->len >= maxlen) return 0;
+  if (s->budget <= 0) return 0;
+  s->budget--;
+  if (s->len >= maxlen) {
+    s->deeper = 1;
+    return 0;
+  }
   for (size_t j = 0; j < s->nadded; j++) {
     size_t k = s->order[j];
     const Edge *x = &s->g->e[k];
@@ -243,27 +254,65 @@ static int by_first_run(const void *a, const void *b) {
   return x->ordinal < y->ordinal ? -1 : x->ordinal > y->ordinal;
 }
 
+/* How many distinct values of 'v' (n of them, sorted in place). */
+static int distinct(uint64_t *v, size_t n) {
+  int k = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t j = i;
+    while (j > 0 && v[j - 1] > v[i]) j--; /* (insertion sort: the graphs are small) */
+    uint64_t x = v[i];
+    memmove(v + j + 1, v + j, sizeof *v * (i - j));
+    v[j] = x;
+  }
+  for (size_t i = 0; i < n; i++) k += !i || v[i] != v[i - 1];
+  return k;
+}
+
 size_t lockgraph_cycles(LockGraph *g, const char *script) {
   free_cycles(g);
+  g->cut = 0;
   /* the edges in the order of their first runs, for good (lockgraph_edge) */
   if (g->ne) qsort(g->e, g->ne, sizeof *g->e, by_first_run);
   size_t *order = util_xmalloc(sizeof(size_t) * (g->ne ? g->ne : 1));
   for (size_t i = 0; i < g->ne; i++) order[i] = i;
+  /* a cycle has an edge of a distinct thread for each of its locks */
+  uint64_t *keys = util_xmalloc(sizeof(uint64_t) * (g->ne ? 2 * g->ne : 1));
+  for (size_t i = 0; i < g->ne; i++) keys[i] = g->e[i].thread;
+  int threads = distinct(keys, g->ne);
+  for (size_t i = 0; i < g->ne; i++) keys[i] = g->e[i].from, keys[g->ne + i] = g->e[i].to;
+  int locks = distinct(keys, 2 * g->ne);
+  free(keys);
+  g->longest = threads < locks ? threads : locks;
+  int limit = g->longest < LOCKGRAPH_MAX_CYCLE ? g->longest : LOCKGRAPH_MAX_CYCLE;
   /* add the edges one by one; the cycles through each new one, shortest
      first */
+  long budget = SEARCH_BUDGET;
   for (size_t j = 0; j < g->ne; j++) {
     size_t k = order[j];
-    for (int maxlen = 2; maxlen <= MAX_CYCLE; maxlen++) {
-      Search s = {g, order, j + 1, {0}, 0, g->e[k].from};
+    for (int maxlen = 2; maxlen <= limit; maxlen++) {
+      Search s = {g, order, j + 1, {0}, 0, g->e[k].from, budget, 0};
       s.path[s.len++] = k;
-      if (extend(&s, g->e[k].to, maxlen)) {
+      int found = extend(&s, g->e[k].to, maxlen);
+      budget = s.budget;
+      if (found) {
         report(g, script, s.path, s.len, k);
         break;
       }
+      if (budget <= 0) {
+        g->cut = 2;
+        break;
+      }
+      if (!s.deeper) break; /* no path was long enough to go on: none will be */
+      if (maxlen == limit && limit < g->longest && !g->cut) g->cut = 1; /* (longer untried) */
     }
   }
   free(order);
   return g->ncyc;
+}
+
+int lockgraph_search_cut(const LockGraph *g, int *longest) {
+  if (longest) *longest = g->longest;
+  return g->cut;
 }
 
 const char *lockgraph_cycle_info(const LockGraph *g, size_t i, uint64_t *sig, uint64_t *run,

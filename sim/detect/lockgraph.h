@@ -38,6 +38,18 @@ void lockgraph_remap(LockGraph *g, uint64_t (*fn)(void *ud, uint64_t idx), void 
 */
 size_t lockgraph_cycles(LockGraph *g, const char *script);
 
+/* The longest cycle reported: a graph with longer ones is searched up to
+   this length, and the search says so (lockgraph_search_cut). */
+#define LOCKGRAPH_MAX_CYCLE 32
+
+/*
+** Did the last lockgraph_cycles stop short of a complete search: 1 a path
+** still open at LOCKGRAPH_MAX_CYCLE locks, 2 its budget of steps spent, 0
+** no.  Cycles it did not reach may exist; *longest: the most locks one
+** could have (distinct threads and locks of the graph).
+*/
+int lockgraph_search_cut(const LockGraph *g, int *longest);
+
 /*
 ** Cycle i: its message; its finding signature, the run that completed it
 ** and how to replay that run.

@@ -58,6 +58,7 @@ typedef struct Explore {
   size_t cap_replays;
   int recorded;   /* a trace database was written (x->trace is closed by then) */
   int db_failed;  /* ... until a write failed: it keeps db_kept runs */
+  int lg_cut, lg_longest; /* the lock-order cycle search stopped short (lockgraph.h) */
   uint64_t db_kept;
   /* --record failing:K: how many runs of each signature (0: an error with
      no finding) have been kept, per dfs subtree (0 for random and pct) */

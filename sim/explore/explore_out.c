@@ -21,6 +21,8 @@
 #include "coverage.h"
 #include "object.h"
 #include "lockgraph.h"
+
+_Static_assert(LOCKGRAPH_MAX_CYCLE == 32, "the summary's warning says 32");
 #include "token.h"
 #include "trace.h"
 #include "util.h"
@@ -210,6 +212,10 @@ void explore_print_human(Explore *x) {
   }
   fputs(said.s ? said.s : "", stdout);
   sb_free(&said);
+  if (x->lg_cut)
+    printf("warning: the search for lock-order cycles stopped %s (the graph has room for "
+           "cycles of %d locks): potential deadlocks through more locks may be missing\n",
+           x->lg_cut == 1 ? "at cycles of 32 locks" : "at its budget of steps", x->lg_longest);
   for (size_t i = 0; i < x->warnings.n; i++)
     print_line("warning: ", x->warnings.v[i].msg);
   if (x->bugs.n == 0) {

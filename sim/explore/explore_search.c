@@ -261,9 +261,9 @@ static void shrink_one(Explore *x, Distinct *d, const uint64_t *need, int nneed,
 */
 static const SimRun *replay_cycle_run(Explore *x, const LockGraphRun *how, uint64_t run,
                                       uint64_t sig, int32_t *evs, int *nevs) {
-  const char *to[8], *from[8], *thread[8];
-  int32_t line[8];
-  int n = lockgraph_cycle(x->lg, sig, to, line, from, thread, 8);
+  const char *to[LOCKGRAPH_MAX_CYCLE], *from[LOCKGRAPH_MAX_CYCLE], *thread[LOCKGRAPH_MAX_CYCLE];
+  int32_t line[LOCKGRAPH_MAX_CYCLE];
+  int n = lockgraph_cycle(x->lg, sig, to, line, from, thread, LOCKGRAPH_MAX_CYCLE);
   StrategyConfig c;
   strategy_config_init(&c);
   c.replay = how->dec;
@@ -276,7 +276,7 @@ static const SimRun *replay_cycle_run(Explore *x, const LockGraphRun *how, uint6
   strategy_destroy(g);
   /* each edge: its thread's first acquisition of 'to' at its line while
      holding 'from' (a count of that thread's holds of 'from') */
-  int held[8] = {0}, found[8] = {0};
+  int held[LOCKGRAPH_MAX_CYCLE] = {0}, found[LOCKGRAPH_MAX_CYCLE] = {0};
   *nevs = 0;
   for (uint32_t i = 0; r && i < r->nevents && *nevs < n; i++) {
     const SimEvent *e = &r->events[i];
@@ -320,6 +320,7 @@ Distinct *explore_cycle_observation(FindingStore *fs, const LockGraph *g, size_t
 void explore_report_cycles(Explore *x) {
   if (!x->lg) return;
   size_t n = lockgraph_cycles(x->lg, x->o->script);
+  x->lg_cut = lockgraph_search_cut(x->lg, &x->lg_longest);
   for (size_t i = 0; i < n; i++) {
     uint64_t sig, run;
     const LockGraphRun *how;
@@ -333,7 +334,7 @@ void explore_report_cycles(Explore *x) {
     d->schedule = explore_token_dec(x, how->seed, how->max_steps, how->dec, how->ndec);
     d->replay = explore_replay_command(x, how->seed, d->schedule, 0);
     if (x->trace) {
-      int32_t evs[8];
+      int32_t evs[LOCKGRAPH_MAX_CYCLE];
       int ne = 0;
       const SimRun *r = x->o->record == RECORD_NONE ? NULL
                                                     : replay_cycle_run(x, how, run, sig, evs, &ne);
@@ -376,9 +377,9 @@ SimRun *explore_directed_search(Sim *sim, DetectorSet *dets, uint64_t base_seed,
 }
 
 static void confirm_one(Explore *x, Distinct *d) {
-  const char *names[8];
-  int32_t lines[8];
-  int n = lockgraph_cycle(x->lg, d->sig, names, lines, NULL, NULL, 8);
+  const char *names[LOCKGRAPH_MAX_CYCLE];
+  int32_t lines[LOCKGRAPH_MAX_CYCLE];
+  int n = lockgraph_cycle(x->lg, d->sig, names, lines, NULL, NULL, LOCKGRAPH_MAX_CYCLE);
   if (n == 0) return;
   uint64_t i;
   SimRun *r = explore_directed_search(x->sim, &x->dets, x->base_seed, names, lines, n, &i);

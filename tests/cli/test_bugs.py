@@ -720,6 +720,41 @@ class OneBugOneEntry(BugTest):
                 self.assertIn("lock-order cycle 'b' -> 'a' -> 'b'", pd["message"])
 
 
+    RING = """\
+        local n = param("n", 7)
+        local L = {}
+        for i = 1, n do L[i] = Lock("L" .. i) end
+        for i = 1, n do
+          spawn("t" .. i, function()
+            L[i]:acquire(); L[i % n + 1]:acquire(); L[i % n + 1]:release(); L[i]:release()
+          end)
+        end
+        """
+
+    def test_long_lock_order_cycles(self):
+        # A cycle of more than 6 locks was never looked for: dfs said
+        # "complete ... no findings", a false proof.
+        s = self.write("ring.lua", self.RING)
+        for n in (7, 8, 12, 32):
+            with self.subTest(locks=n):
+                obj, r = self.explore(s, "--no-db", "--runs", "20", "--seed", "1",
+                                      "-D", "n=%d" % n)
+                cycles = sorted({e["message"] for b in obj["findings"]
+                                 for e in [b] + b.get("evidence", [])
+                                 if e["kind"] == "potential_deadlock"})
+                self.assertEqual(len(cycles), 1, r)
+                self.assertIn("'L%d' -> 'L1'" % n, cycles[0], r)
+                h = self.racesim("run", s, "--no-db", "--runs", "20", "--seed", "1",
+                                 "-D", "n=%d" % n)
+                self.assertNotIn("lock-order cycles stopped", h.out, h)
+
+    def test_a_cycle_beyond_the_search_says_so(self):
+        s = self.write("ring.lua", self.RING)
+        h = self.racesim("run", s, "--no-db", "--runs", "5", "-D", "n=40", "--seed", "1")
+        self.assertIn("warning: the search for lock-order cycles stopped at cycles of 32 locks "
+                      "(the graph has room for cycles of 40 locks)", h.out, h)
+
+
 # ---- 2. the order of the bugs ----------------------------------------------
 
 class Order(BugTest):
