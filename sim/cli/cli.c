@@ -477,6 +477,14 @@ static int add_param(const char *cmd, int argc, char **argv, int *i, ExploreOpti
     usage_error(cmd, "-D %.*s: a parameter cannot contain a newline", (int)(eq - val), val);
     return 2;
   }
+  for (int k = 0; k < o->nparams; k++) { /* again: the last value wins, as with cc -D */
+    Param *q = &o->params[k];
+    if (strlen(q->name) == (size_t)(eq - val) && !memcmp(q->name, val, (size_t)(eq - val))) {
+      free(q->value);
+      q->value = util_xstrdup(eq + 1);
+      return 0;
+    }
+  }
   if (o->nparams == 64) {
     usage_error(cmd, "too many -D parameters");
     return 2;

@@ -246,6 +246,24 @@ class Basics(RacesimTest):
         self.assertIn('-D nn: the scenario never called param("nn")', r.err)
         self.assertNotIn("-D n:", r.err)
 
+    def test_parameter_given_twice_last_wins(self):
+        # the first value was used, and the second -D warned that the
+        # scenario never called param() for it
+        self.write("p.lua", """
+            local p = param("pause", false)
+            spawn(function() yield() end)
+            finally(function() check(false, "pause %s", tostring(p)) end)
+        """)
+        for first, last in (("true", "false"), ("false", "true")):
+            r = self.racesim("run", "p.lua", "--runs", "2", "--no-db", "--json",
+                             "-D", "pause=" + first, "-D", "pause=" + last)
+            self.assertExit(r, 1)
+            self.assertEqual(r.err, "")
+            obj = self.json_of(r)
+            self.assertIn("pause " + last, obj["findings"][0]["message"], r)
+            self.assertEqual(obj["params"], {"pause": last}, r)
+            self.assertLessEqual(obj["findings"][0]["replay"].count("-D pause="), 1, r)
+
     def test_version(self):
         r = self.racesim("--version")
         self.assertExit(r, 0)
