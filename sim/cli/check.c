@@ -258,6 +258,8 @@ static int check_one(const char *path, const CheckOptions *co) {
       for (size_t j = 1; j < b->nobs; j++) /* what it folds in, by kind */
         printf("          + %s: %s\n", finding_kind_names[res.findings.v[b->obs[j]].kind],
                res.findings.v[b->obs[j]].message);
+      const char *replay = res.findings.v[b->rep].replay;
+      if (replay) printf("          replay: %s\n", replay);
     }
   bug_free(&bugs);
   result_free(&res);

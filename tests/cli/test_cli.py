@@ -1333,6 +1333,12 @@ class CheckAndNew(RacesimTest):
         self.assertIn("1 passed, 1 failed", r.out)
         self.assertEqual(self.files(), ["sc"], "check wrote files")
         self.assertEqual(sorted(os.listdir(self.path("sc"))), ["bad.lua", "good.lua"])
+        # the failing bug comes with the command that replays it, which does
+        replays = [l.split("replay: ", 1)[1] for l in r.out.splitlines() if "replay: " in l]
+        self.assertEqual(len(replays), 1, r)
+        rr = self.replay_cmd(replays[0])
+        self.assertExit(rr, 1)
+        self.assertIn("lost update on 'c'", rr.out)
 
     SLOW_CLEAN = """\
     scenario{ name = "slow and clean", expect = "clean" }
