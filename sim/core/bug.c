@@ -193,6 +193,19 @@ static void shape(const FindingStore *fs, uint64_t runs, Bug *b, const uint8_t *
     head = b->obs[0];
     first_conseq = SIZE_MAX;
   }
+  /* A race explains the consequence where no one lost update does: a path
+     that forgets the lock makes a lost update of each direction (other
+     lines, other signatures), each in some of the runs, the race between
+     them in all.  The bug is the lost update the consequence's run shows. */
+  if (first_conseq != SIZE_MAX && fs->v[head].kind == FIND_DATA_RACE)
+    for (size_t k = 0; k < b->nobs; k++) {
+      size_t i = b->obs[k];
+      if (fs->v[i].kind == FIND_LOST_UPDATE && role[i] != BUG_CONSEQUENCE &&
+          finding_with(&fs->v[first_conseq], fs->v[i].sig)) {
+        head = i;
+        break;
+      }
+    }
   b->head = head;
   b->rep = first_conseq != SIZE_MAX ? first_conseq : head;
   b->kind = fs->v[head].kind;
