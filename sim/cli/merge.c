@@ -75,6 +75,18 @@ static int check_input(const char *path, char *err, size_t n) {
 ** the same script, strategy, parameters and base seed (a shard already joined
 ** to one: its row says 'merged' now).  They are skipped, never counted twice.
 */
+/*
+** Shards o and s of one exploration were run with the same plan: the same
+** options (runs, max_steps, depth, pct_steps, preemption_bound, detectors;
+** not which shard, how many jobs or what was recorded) and the same number
+** of shards.  Others are not joined: their counts would not add up.
+*/
+#define PLAN(x) "json_remove(coalesce(" x ".options, '{}'), '$.shard', '$.jobs', '$.record')"
+#define SHARDS(x)                                                                        \
+  "substr(json_extract(coalesce(" x ".options, '{}'), '$.shard'),"                       \
+  " instr(json_extract(coalesce(" x ".options, '{}'), '$.shard'), '/'))"
+#define SAME_PLAN(o, s) " AND " PLAN(o) " IS " PLAN(s) " AND " SHARDS(o) " IS " SHARDS(s)
+
 static const char merge_dups_sql[] =
     "CREATE TEMP TABLE IF NOT EXISTS dup(old INTEGER PRIMARY KEY, new INTEGER);"
     "DELETE FROM temp.dup;"
@@ -82,8 +94,9 @@ static const char merge_dups_sql[] =
     "  WHERE o.script_sha256 = s.script_sha256 AND o.strategy = s.strategy"
     "    AND o.params = s.params AND o.base_seed = s.base_seed"
     "    AND ((o.shard = s.shard AND o.started_at = s.started_at)"
-    "      OR EXISTS (SELECT 1 FROM src.runs r JOIN main.runs q ON q.exploration_id = o.id"
-    "        AND q.idx = r.idx AND q.seed = r.seed WHERE r.exploration_id = s.id))"
+    "      OR (EXISTS (SELECT 1 FROM src.runs r JOIN main.runs q ON q.exploration_id = o.id"
+    "        AND q.idx = r.idx AND q.seed = r.seed WHERE r.exploration_id = s.id)"
+    SAME_PLAN("o", "s") "))"
     "  ORDER BY o.id LIMIT 1) AS new FROM src.explorations s WHERE new IS NOT NULL;";
 
 /* The merge of one input (attached as 'src', read-only), in parts: a
@@ -97,7 +110,8 @@ static const char merge_runs_sql[] =
     "INSERT INTO temp.xmap SELECT s.id, (SELECT o.id FROM main.explorations o"
     "  WHERE o.script_sha256 = s.script_sha256 AND o.strategy = s.strategy"
     "    AND o.params = s.params AND o.base_seed = s.base_seed AND o.shard <> '1/1'"
-    "    AND s.shard <> '1/1' ORDER BY o.id LIMIT 1), 0 FROM src.explorations s"
+    "    AND s.shard <> '1/1'" SAME_PLAN("o", "s") " ORDER BY o.id LIMIT 1), 0"
+    "  FROM src.explorations s"
     "  WHERE s.id NOT IN (SELECT old FROM temp.dup);"
     "UPDATE temp.xmap SET existed = new IS NOT NULL;"
     "INSERT INTO main.explorations(script, script_sha256, strategy, params, base_seed,"
@@ -381,6 +395,32 @@ static char *attach_sql(const char *path) {
   return sql;
 }
 
+/*
+** A note for each shard of input 'in' that was not joined to a shard of the
+** same scenario, strategy, parameters and seed in OUT: run with another plan.
+*/
+static void say_unjoined(sqlite3 *db, const char *in) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(
+          db,
+          "SELECT m.old, s.shard, (SELECT o.id FROM main.explorations o"
+          "  WHERE o.id <> m.new AND o.script_sha256 = s.script_sha256 AND o.strategy = s.strategy"
+          "    AND o.params = s.params AND o.base_seed = s.base_seed AND o.shard <> '1/1'"
+          "  ORDER BY o.id LIMIT 1) AS other FROM temp.xmap m JOIN src.explorations s"
+          "  ON s.id = m.old WHERE NOT m.existed AND s.shard <> '1/1' AND other IS NOT NULL"
+          "  ORDER BY m.old",
+          -1, &st, NULL) != SQLITE_OK)
+    return;
+  while (sqlite3_step(st) == SQLITE_ROW)
+    fprintf(stderr, "racesim merge: note: shard %s (exploration %lld of '%s') is not joined to "
+                    "exploration %lld: they were run with other options (--runs, --max-steps, "
+                    "--detectors, ...) or another number of shards, so their counts would not "
+                    "add up; it is kept as an exploration of its own\n",
+            (const char *)sqlite3_column_text(st, 1), (long long)sqlite3_column_int64(st, 0), in,
+            (long long)sqlite3_column_int64(st, 2));
+  sqlite3_finalize(st);
+}
+
 /* A note for each exploration of input 'in' that 'out' already has. */
 static void say_dups(sqlite3 *db, const char *in, const char *out) {
   sqlite3_stmt *st;
@@ -448,7 +488,7 @@ int cli_merge(int argc, char **argv) {
     char *attach = attach_sql(argv[i]);
     if (exec(db, attach, err, sizeof err) || exec(db, "BEGIN IMMEDIATE", err, sizeof err) ||
         exec(db, merge_dups_sql, err, sizeof err) || (say_dups(db, argv[i], argv[0]), 0) ||
-        exec(db, merge_runs_sql, err, sizeof err) ||
+        exec(db, merge_runs_sql, err, sizeof err) || (say_unjoined(db, argv[i]), 0) ||
         exec(db, ver >= 4 ? merge_signatures_sql : merge_signatures_old_sql, err, sizeof err) ||
         exec(db, v1 ? merge_events_v1_sql : ver == 2 ? merge_events_v2_sql : merge_events_sql,
              err, sizeof err) ||

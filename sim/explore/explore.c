@@ -242,10 +242,13 @@ static int open_trace(Explore *x) {
   StrBuf opts;
   sb_init(&opts);
   sb_printf(&opts, "{\"runs\": %llu, \"max_steps\": %u, \"depth\": %d, \"pct_steps\": %u, "
-                   "\"preemption_bound\": %d, \"record\": %d, \"jobs\": %d, \"shard\": \"%u/%u\"}",
+                   "\"preemption_bound\": %d, \"record\": %d, \"jobs\": %d, \"shard\": \"%u/%u\", "
+                   "\"detectors\": ",
             (unsigned long long)o->runs, o->max_steps ? o->max_steps : SIM_DEFAULT_MAX_STEPS,
             c->pct_depth, c->pct_steps, c->preemption_bound, o->record, x->jobs,
             o->shard + 1, o->nshards);
+  sb_json_str(&opts, o->detectors ? o->detectors : "all"); /* (merge joins shards of one plan) */
+  sb_putc(&opts, '}');
   char shard[32], record[32];
   snprintf(shard, sizeof shard, "%u/%u", o->shard + 1, o->nshards);
   if (o->record == RECORD_FAILING)

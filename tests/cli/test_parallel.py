@@ -249,6 +249,37 @@ class Shards(Base):
         self.shard_and_merge("mixed.lua", extra, 3)
         self.assertEqual(self.distinct(self.path("m.db")), self.distinct(self.path("one.db")))
 
+    def test_shards_of_other_plans_are_not_joined(self):
+        # 1/2 of 300 runs and 2/2 of 600 merged into one exploration of "450
+        # runs"; a shard run with --detectors none joined too (its runs had no
+        # findings); 2/3 was dropped as "already in" (a run of the same index)
+        first = self.path("a.db")
+        self.explore("mixed.lua", 1, "--runs", "300", "--shard", "1/2", db=first)
+        cases = {"runs": ["--runs", "600", "--shard", "2/2"],
+                 "detectors": ["--runs", "300", "--shard", "2/2", "--detectors", "none"],
+                 "shards": ["--runs", "300", "--shard", "2/3"]}
+        for name, extra in cases.items():
+            with self.subTest(name):
+                other = self.path(name + ".db")
+                obj = self.explore("mixed.lua", 1, *extra, db=other)
+                out = self.path("m_" + name + ".db")
+                code, _, err = racesim("merge", out, first, other)
+                self.assertEqual(code, 0, err)
+                self.assertIn("is not joined to exploration 1", err)
+                con = sqlite3.connect(out)
+                rows = con.execute("SELECT shard, runs FROM explorations ORDER BY id").fetchall()
+                con.close()
+                self.assertEqual(rows, [("1/2", 150), (extra[3], obj["runs"])])
+        # the same plan still joins, whatever --jobs each shard had
+        self.explore("mixed.lua", 2, "--runs", "300", "--shard", "2/2", db=self.path("b.db"))
+        code, _, err = racesim("merge", self.path("m.db"), first, self.path("b.db"))
+        self.assertEqual(code, 0, err)
+        self.assertNotIn("not joined", err)
+        con = sqlite3.connect(self.path("m.db"))
+        self.assertEqual(con.execute("SELECT shard, runs FROM explorations").fetchall(),
+                         [("merged", 300)])
+        con.close()
+
     def test_shards_without_seed_agree_on_one(self):
         # no --seed: the shards derive the same base seed from the script
         seeds, dbs = set(), []
