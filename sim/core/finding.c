@@ -189,11 +189,15 @@ void finding_shrink_line(const Distinct *d, StrBuf *b) {
   sb_printf(b, "%s: %u preemption%s, %u step%s", d->shrink == SHRINK_MINIMAL ? "minimal" :
             "shortest found", pre, util_plural(pre), steps, util_plural(steps));
   if (d->shrink == SHRINK_SHORTEST) {
-    sb_printf(b, " (search %s ran out", d->shrink_why && !strcmp(d->shrink_why, "time") ?
-              "time" : "budget");
+    const char *why = d->shrink_why ? d->shrink_why : "";
+    sb_puts(b, !strcmp(why, "interrupted") ? " (search interrupted"
+               : !strcmp(why, "time")      ? " (search time ran out"
+                                           : " (search budget ran out");
     if (d->shrink_lower) sb_printf(b, "; none with fewer than %u", d->shrink_lower);
-    sb_putc(b, ')');
+    sb_puts(b, "; "); /* (one parenthesis) */
+  } else {
+    sb_puts(b, " (");
   }
-  if (d->shrunk) sb_printf(b, " (from %u, %u)", d->preemptions, d->steps);
-  else sb_puts(b, " (the run found)");
+  if (d->shrunk) sb_printf(b, "from %u, %u)", d->preemptions, d->steps);
+  else sb_puts(b, "the run found)");
 }

@@ -368,6 +368,7 @@ static int run_exploration(Explore *x) {
     else if (x->jobs > 1) explore_parallel(x, x->jobs);
     else explore_loop(x);
     explore_progress(x, 0, 1);
+    x->t_explored = util_now();
     if (x->warnings.n) x->complete = 0; /* interleavings of what it cannot see were not told apart */
     /* commit the runs now: what follows (cycles, confirmation, shrinking)
        can take seconds, and must not hold the database from other writers */
@@ -381,7 +382,9 @@ static int run_exploration(Explore *x) {
       x->bugs.v[k].runs = bug_runs(&x->fs, &x->bugs.v[k], &x->profiles);
     if (!x->interrupted) explore_confirm(x);
     if (!x->interrupted) explore_shrink(x);
-    if (explore_signal) x->interrupted = 1; /* during the searches after the exploration */
+    if (explore_signal && !x->interrupted) /* during the searches after the exploration */
+      x->interrupted = x->searches_interrupted = 1;
+    if (x->tty) fputs("\r\033[K", stderr); /* (explore_searching's line) */
     for (int i = 0; x->runs && i < x->o->nparams; i++) {
       const char *name = engine_unused_param(x->sim, i);
       if (name)

@@ -59,6 +59,8 @@ typedef struct Explore {
   int recorded;   /* a trace database was written (x->trace is closed by then) */
   int db_failed;  /* ... until a write failed: it keeps db_kept runs */
   int lg_cut, lg_longest; /* the lock-order cycle search stopped short (lockgraph.h) */
+  double t_explored;      /* when the runs were done (the searches that follow take more) */
+  int searches_interrupted; /* a signal came after the runs, in those searches */
   uint64_t db_kept;
   /* --record failing:K: how many runs of each signature (0: an error with
      no finding) have been kept, per dfs subtree (0 for random and pct) */
@@ -157,6 +159,8 @@ int explore_handle_run(Explore *x, SimRun *r, const char *err, uint64_t budget);
 /* Should the exploration stop now (a signal, --time-limit)? */
 int explore_should_stop(Explore *x);
 void explore_tick(void *x);
+/* On a terminal: the search that follows the runs ('what' bug k of n). */
+void explore_searching(Explore *x, const char *what, size_t k, size_t n);
 /* When --time-limit runs out (util_now seconds), or 0 without one. */
 double explore_deadline(const Explore *x);
 void explore_progress(Explore *x, uint64_t budget, int final);

@@ -51,6 +51,13 @@ void explore_progress(Explore *x, uint64_t budget, int final) {
   fflush(stderr);
 }
 
+void explore_searching(Explore *x, const char *what, size_t k, size_t n) {
+  if (!x->tty) return;
+  fprintf(stderr, "\r\033[K  %s: bug %zu of %zu (%llu runs explored; Ctrl-C stops it)", what,
+          k + 1, n, (unsigned long long)x->runs);
+  fflush(stderr);
+}
+
 const char *explore_mode_name(uint8_t m) { return m == MODE_ASYNC ? "async" : "threads"; }
 
 /* What the strategy says of the exploration (its bound, its scope):
@@ -158,14 +165,18 @@ static void print_bug(const Explore *x, size_t i) {
 
 void explore_print_human(Explore *x) {
   const ExploreOptions *o = x->o;
-  double el = util_now() - x->t0;
-  printf("%s %llu run%s (%llu steps) in %.2f s", x->interrupted ? "interrupted after" : "explored",
+  double end = util_now(), el = (x->t_explored > 0 ? x->t_explored : end) - x->t0;
+  int cut_here = x->interrupted && !x->searches_interrupted; /* (while the runs ran) */
+  printf("%s %llu run%s (%llu steps) in %.2f s", cut_here ? "interrupted after" : "explored",
          (unsigned long long)x->runs, x->runs == 1 ? "" : "s", (unsigned long long)x->steps, el);
   if (el > 0 && x->runs > 1) {
     double rate = (double)x->runs / el;
     printf(rate >= 100 ? ", %.0f runs/s" : ", %.3g runs/s", rate);
   }
   printf("\n");
+  if (x->t_explored > 0 && (end - x->t_explored >= 0.5 || x->searches_interrupted))
+    printf("then shrinking and confirming %s %.2f s\n",
+           x->searches_interrupted ? "were interrupted after" : "took", end - x->t_explored);
   if (x->cut_run)
     printf("the run in progress was cut short and dropped (%s)\n",
            x->interrupted ? "interrupted" : "--time-limit ran out");
@@ -316,8 +327,9 @@ void explore_print_json(Explore *x) {
   sb_puts(&b, json.s ? json.s : "");
   sb_free(&said);
   sb_free(&json);
+  double el_runs = x->t_explored > 0 ? x->t_explored - x->t0 : el; /* (not the searches) */
   sb_printf(&b, ", \"elapsed\": %.3f, \"runs_per_second\": %.1f", el,
-            el > 0 ? (double)x->runs / el : 0.0);
+            el_runs > 0 ? (double)x->runs / el_runs : 0.0);
   if (x->recorded) {
     sb_puts(&b, ", \"db\": {\"path\": ");
     sb_json_str(&b, o->db);

@@ -103,7 +103,8 @@ typedef struct Budget {
 
 static int budget_left(Budget *bud) {
   if (!bud->out && bud->runs == 0) bud->out = "runs";
-  if (!bud->out && (util_now() >= bud->deadline || explore_signal)) bud->out = "time";
+  if (!bud->out && explore_signal) bud->out = "interrupted";
+  if (!bud->out && util_now() >= bud->deadline) bud->out = "time";
   return bud->out == NULL;
 }
 
@@ -363,7 +364,7 @@ SimRun *explore_directed_search(Sim *sim, DetectorSet *dets, uint64_t base_seed,
   uint64_t i;
   for (i = 0; i < EXPLORE_DIRECTED_RUNS && !found && !explore_signal; i++) {
     SimRun *r = engine_run(sim, g, dets, i, i);
-    if (!r) break;
+    if (!r || r->end == END_CUT) break; /* (a signal, or the time ran out) */
     for (uint32_t k = 0; k < r->nfindings && !found; k++) {
       const RunFinding *f = &r->findings[k];
       if (f->kind != FIND_DEADLOCK || f->obj < 0) continue;
@@ -393,7 +394,11 @@ static void confirm_one(Explore *x, Distinct *d) {
     free(cmd);
     d->note = sb_take(&b);
     free(tok);
-  } else if (!explore_signal) {
+  } else if (i < EXPLORE_DIRECTED_RUNS) { /* cut short: a signal, --time-limit */
+    d->note = util_xstrdup(explore_signal ? "not confirmed: the directed search was interrupted"
+                                          : "not confirmed: --time-limit ran out before the "
+                                            "directed search");
+  } else {
     StrBuf b;
     sb_init(&b);
     sb_printf(&b, "not reached in %d directed runs: the threads may never hold these locks at "
@@ -406,10 +411,16 @@ static void confirm_one(Explore *x, Distinct *d) {
 /* Confirm each potential deadlock that no run of the exploration showed. */
 void explore_confirm(Explore *x) {
   if (!x->lg || x->o->command != EXPLORE_RUN || x->status == 2) return;
-  for (size_t k = 0; k < x->bugs.n; k++) {
+  double limit = explore_deadline(x); /* (--time-limit covers the searches too) */
+  engine_set_cut(x->sim, &explore_signal, limit);
+  for (size_t k = 0; k < x->bugs.n && !explore_signal; k++) {
     Distinct *d = &x->fs.v[x->bugs.v[k].head];
+    if (limit > 0 && util_now() >= limit) break;
     /* (one that happened is evidence of its deadlock, not a headline) */
-    if (d->kind == FIND_POTENTIAL_DEADLOCK) confirm_one(x, d);
+    if (d->kind == FIND_POTENTIAL_DEADLOCK) {
+      explore_searching(x, "confirming", k, x->bugs.n);
+      confirm_one(x, d);
+    }
   }
 }
 
@@ -423,6 +434,8 @@ void explore_confirm(Explore *x) {
 void explore_shrink(Explore *x) {
   if (x->o->no_shrink || x->o->command != EXPLORE_RUN || x->status == 2) return;
   double deadline = util_now() + SHRINK_TOTAL;
+  double limit = explore_deadline(x); /* (--time-limit covers the searches too) */
+  if (limit > 0 && limit < deadline) deadline = limit;
   engine_set_cut(x->sim, &explore_signal, deadline); /* a cut run shows nothing */
   for (size_t k = 0; k < x->bugs.n; k++) {
     Bug *b = &x->bugs.v[k];
@@ -434,9 +447,12 @@ void explore_shrink(Explore *x) {
       continue;
     }
     if (explore_signal || util_now() >= deadline) {
-      d->shrink_why = explore_signal ? "interrupted" : "the time for shrinking ran out";
+      d->shrink_why = explore_signal           ? "interrupted"
+                      : deadline == limit      ? "--time-limit ran out"
+                                               : "the time for shrinking ran out";
       continue;
     }
+    explore_searching(x, "shrinking", k, x->bugs.n);
     uint64_t need[2];
     int nneed = bug_required(&x->fs, b, need);
     double until = util_now() + x->o->shrink_seconds;

@@ -128,7 +128,49 @@ class Minimal(unittest.TestCase):
                      "deadlock")
         self.assertFalse(f["minimal"])
         self.assertRegex(f["shrink"], r"^shortest found: \d+ preemptions, \d+ steps "
-                                      r"\(search budget ran out\)")
+                                      r"\(search budget ran out; ")
+
+    PHILOSOPHERS = os.path.join(ROOT, "scripts", "classic", "philosophers_deadlock.lua")
+
+    def test_time_limit_covers_the_searches(self):
+        # --time-limit 1 with 20 s of shrinking a bug took 3.7 s to 20 s
+        import time
+        t0 = time.monotonic()
+        r = subprocess.run([RACESIM, "run", self.PHILOSOPHERS, "-D", "n=8", "--seed", "1",
+                            "--runs", "3000", "--shrink-budget", "1000000,20", "--time-limit",
+                            "1", "--no-db"], cwd=self.dir, capture_output=True, text=True,
+                           timeout=120)
+        self.assertLess(time.monotonic() - t0, 10, r.stdout)
+        self.assertIn(r.returncode, (0, 1), r.stderr)
+
+    def test_interrupted_while_shrinking(self):
+        # said "interrupted after 3000 runs" (all were explored) and "search
+        # time ran out" (the user stopped it)
+        import signal
+        import sqlite3
+        import time
+        db = os.path.join(self.dir, "i.db")
+        p = subprocess.Popen([RACESIM, "run", self.PHILOSOPHERS, "-D", "n=8", "--seed", "1",
+                              "--runs", "3000", "--shrink-budget", "1000000,30", "--db", db],
+                             cwd=self.dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+        runs, t0 = 0, time.monotonic()
+        while runs < 3000 and p.poll() is None and time.monotonic() - t0 < 120:
+            time.sleep(0.1)  # the runs are committed before the searches begin
+            try:
+                con = sqlite3.connect(db, timeout=5)
+                runs = (con.execute("SELECT runs FROM explorations").fetchone() or (0,))[0]
+                con.close()
+            except sqlite3.OperationalError:
+                pass
+        time.sleep(0.3)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        self.assertEqual(p.returncode, 130, err)
+        self.assertIn("explored 3000 runs", out)
+        self.assertIn("then shrinking and confirming were interrupted after", out)
+        self.assertRegex(out, r"\(search interrupted; (the run found|from \d+, \d+)\)|"
+                              r"not shrunk: interrupted")
 
     def test_same_for_any_jobs_and_stop_first(self):
         self.write("inc4.lua", INC4)
