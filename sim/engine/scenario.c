@@ -698,10 +698,13 @@ static int l_check(lua_State *L) {
   if (n >= 2) {
     lua_getfield(L, LUA_REGISTRYINDEX, "racesim.format"); /* without addresses */
     for (int i = 2; i <= n; i++) lua_pushvalue(L, i);
-    if (lua_pcall(L, n - 1, 1, 0) == LUA_OK && lua_isstring(L, -1))
+    if (lua_pcall(L, n - 1, 1, 0) == LUA_OK && lua_isstring(L, -1)) {
       msg = lua_tostring(L, -1);
-    else if (lua_isstring(L, 2))
-      msg = lua_tostring(L, 2);
+    } else if (lua_isstring(L, 2)) { /* the message as given, and why it is not formatted */
+      lua_pushfstring(L, "%s [its message could not be formatted: %s]", lua_tostring(L, 2),
+                      lua_isstring(L, -1) ? lua_tostring(L, -1) : "?");
+      msg = lua_tostring(L, -1);
+    }
   }
   SimEvent *e = run_event(r, t->id, OP_CHECK, -1);
   e->line = line;

@@ -246,6 +246,16 @@ class Basics(RacesimTest):
         self.assertIn('-D nn: the scenario never called param("nn")', r.err)
         self.assertNotIn("-D n:", r.err)
 
+    def test_check_message_that_cannot_be_formatted(self):
+        # the raw format was the message, the value lost, nothing said why
+        self.write("f.lua", """
+            local c = shared("c", 0)
+            spawn(function() check(c:get() == 2, "c is %d and %s", c:get()) end)
+        """)
+        obj = self.json_of(self.racesim("run", "f.lua", "--runs", "1", "--no-db", "--json"))
+        self.assertIn("c is %d and %s [its message could not be formatted: bad argument #3 to "
+                      "'string.format' (no value)]", obj["findings"][0]["message"])
+
     def test_parameter_given_twice_last_wins(self):
         # the first value was used, and the second -D warned that the
         # scenario never called param() for it
