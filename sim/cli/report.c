@@ -187,7 +187,7 @@ static int summary(Report *r) {
         sb_puts(o, "  no findings\n");
       } else {
         sb_puts(o, "  ");
-        report_bug_count(o, &bs);
+        report_bug_count(o, &bs, report_col(x, 7));
         sb_puts(o, ":\n");
       }
       for (size_t k = 0; k < bs.n; k++) text_bug(o, &bs.v[k], (int)k + 1, runs);

@@ -304,13 +304,17 @@ int report_load_bugs(Report *r, long long expl, BugSet *bs) {
 }
 
 /* "1 bug (4 observations)", and why they are not grouped where they are not. */
-void report_bug_count(StrBuf *o, const BugSet *bs) {
+void report_bug_count(StrBuf *o, const BugSet *bs, const char *status) {
   sb_printf(o, "%zu bug%s (%zu observation%s", bs->n, util_plural((long long)bs->n), bs->nobs,
             util_plural((long long)bs->nobs));
-  if (!bs->grouped)
-    sb_puts(o, "; not grouped into bugs: none were recorded for this exploration (a database "
-               "of schema version 1, or an exploration that failed or never finished), so "
-               "each distinct finding is shown alone");
+  if (!bs->grouped) /* (racesim groups them when an exploration ends) */
+    sb_printf(o, "; not grouped into bugs: %s, so each distinct finding is shown alone",
+              !strcmp(status, "running")
+                  ? "the exploration is still running, or it was killed before it finished"
+              : !strcmp(status, "failed")
+                  ? "the exploration failed before they were recorded (a write failed, or an "
+                    "error stopped it)"
+                  : "none were recorded for this exploration (a database of schema version 1)");
   sb_puts(o, ")");
 }
 

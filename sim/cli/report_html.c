@@ -681,7 +681,7 @@ int report_html(Report *r) {
     } else {
       StrBuf c;
       sb_init(&c);
-      report_bug_count(&c, &bs);
+      report_bug_count(&c, &bs, report_col(x, 7));
       sb_puts(o, "<p class=\"count\">");
       sb_html(o, c.s);
       sb_puts(o, "</p>\n");

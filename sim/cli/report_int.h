@@ -65,7 +65,9 @@ void report_int_row(Report *r, const char *sql, long long arg, long long *v, int
 int report_load_bugs(Report *r, long long expl, BugSet *bs);
 void report_bugs_free(BugSet *bs);
 /* "1 bug (4 observations)", and why they are not grouped where they are not. */
-void report_bug_count(StrBuf *o, const BugSet *bs);
+/* "N bugs (M observations)", and why they are not grouped if they are not
+   ('status': explorations.status). */
+void report_bug_count(StrBuf *o, const BugSet *bs, const char *status);
 
 /* The HTML report (report_html.c). */
 int report_html(Report *r);

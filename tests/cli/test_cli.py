@@ -1317,6 +1317,11 @@ class Signals(RacesimTest):
         self.assertEqual(len(ex), 1)
         self.assertGreater(len(idx), 0, "no run committed after 3 s")
         self.assertEqual(idx, list(range(len(idx))))
+        # the row counts the runs the file has (every commit brings it up to date)
+        self.assertEqual(ex[0][1:], ("running", len(idx)))
+        r = self.racesim("report", "sig.db")
+        self.assertExit(r, 0)
+        self.assertIn("%d runs" % len(idx), r.out)
 
 
 # ---- 9. check and new -----------------------------------------------------------

@@ -241,9 +241,11 @@ class WriteFailure(RacesimTest):
         self.assertEqual(p.returncode, 2, p.stderr)
         db = json.loads(p.stdout)["db"]
         self.assertEqual((db["failed"], db["runs_kept"]), (True, self.agree("j.db")[1]))
-        r = self.racesim("report", "t.db")  # groups the findings of the runs kept
+        r = self.racesim("report", "t.db")  # the findings of the runs kept
         self.assertExit(r, 0)
         self.assertIn("lost_update: in", r.out)
+        self.assertIn("not grouped into bugs: the exploration failed before they were "
+                      "recorded", r.out)
         self.assertIn("%d runs" % kept, r.out)
 
     def test_held_by_another_process(self):
