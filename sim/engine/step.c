@@ -71,18 +71,32 @@ static void push_decision(SimRun *r, int kind, uint32_t value, uint32_t n) {
 static void step_limit(SimRun *r) {
   StrBuf b;
   sb_init(&b);
-  int shown = 0;
-  for (int32_t i = 0; i < r->nthreads && shown < 4; i++) {
+  int shown = 0, timers = 0;
+  for (int32_t i = 0; i < r->nthreads; i++) {
     const SimThread *t = &r->threads[i];
     if (!thread_alive(t)) continue;
-    sb_printf(&b, "%s%s at ", shown++ ? ", " : "", thread_name(r, i));
+    timers += !isinf(t->pend.deadline) && t->pend.deadline > r->vtime;
+    if (shown == 4) continue;
+    sb_printf(&b, "%s%s", shown++ ? ", " : "", thread_name(r, i));
+    if (t->pend.op == OP_START) { /* (no line yet) */
+      sb_puts(&b, " (not started: never scheduled)");
+      continue;
+    }
+    sb_puts(&b, " at ");
     run_format_site(r, t->pend.line, &b);
     sb_printf(&b, " (%s)", op_pending_name(t->pend.op));
   }
+  /* a thread polls (yield() in a loop) while another sleeps: virtual time
+     moves only when no thread can run, so the sleeper never wakes */
   run_finding(r, FIND_STEP_LIMIT, (int32_t)r->nevents - 1, -1, -1, UTIL_FNV_INIT,
               "the run exceeded %u steps (--max-steps): a livelock or an "
-              "unbounded loop? Still running: %s",
-              r->max_steps, b.s ? b.s : "-");
+              "unbounded loop? Still running: %s%s",
+              r->max_steps, b.s ? b.s : "-",
+              timers ? ". Virtual time moves only when no thread can run; here one always "
+                       "could, so a sleep or a timeout never ended: a loop of yield() polling "
+                       "for a change keeps the clock still (wait on an Event or a Condition "
+                       "instead)"
+                     : "");
   sb_free(&b);
   r->end = END_STEP_LIMIT;
 }

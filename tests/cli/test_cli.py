@@ -256,6 +256,19 @@ class Basics(RacesimTest):
         self.assertIn("c is %d and %s [its message could not be formatted: bad argument #3 to "
                       "'string.format' (no value)]", obj["findings"][0]["message"])
 
+    def test_polling_a_sleeper_says_why(self):
+        self.write("poll.lua", """
+            local flag = shared("flag", false, { atomic = true })
+            spawn("waiter", function() while not flag:get() do yield() end end)
+            spawn("setter", function() sleep(1); flag:set(true) end)
+        """)
+        obj = self.json_of(self.racesim("run", "poll.lua", "--runs", "3", "--no-db", "--json",
+                                        "--max-steps", "500"))
+        (f,) = obj["findings"]
+        self.assertEqual(f["kind"], "step_limit")
+        self.assertIn("Virtual time moves only when no thread can run", f["message"])
+        self.assertNotIn(":?", f["message"])
+
     def test_parameter_given_twice_last_wins(self):
         # the first value was used, and the second -D warned that the
         # scenario never called param() for it
