@@ -180,8 +180,8 @@ static int bounded_search(Explore *x, const Distinct *d, const uint64_t *need, i
       break;
     }
     bud->runs--;
-    if (r->end == END_CUT) {
-      if (!bud->out) bud->out = "time";
+    if (r->end == END_CUT) { /* (a signal, or the deadline) */
+      if (!bud->out) bud->out = explore_signal ? "interrupted" : "time";
       break;
     }
     if (shows_all(r, need, nneed) && (!found || r->steps < best->steps)) {
