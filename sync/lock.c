@@ -139,15 +139,12 @@ static void take(LockState *s, int32_t tid) {
 }
 
 /*
-** Give back 'n' permits.  In async mode they go to the first waiters
-** (asyncio's FIFO hand-over): the waiter is woken with the permit already
-** its own.
+** Async mode: hand the free permits to the first waiters not yet woken
+** (asyncio's FIFO hand-over), each woken by event 'ev' with its permit
+** already its own.
 */
-static void give(lua_State *L, SimObject *o, int32_t n, int32_t ev) {
-  SimRun *r = sched_run_of(L);
+static void hand_over(SimRun *r, SimObject *o, int32_t ev) {
   LockState *s = LS(o);
-  if (s->flavor <= LK_RLOCK) s->owner = -1, s->count = 0;
-  s->value += n;
   if (r->mode != MODE_ASYNC) return;
   while (s->value > 0) {
     int32_t first = wait_first(r, o->id, WAIT_OP(OP_ACQUIRE), WAIT_BLOCKING | WAIT_UNWOKEN);
@@ -155,6 +152,14 @@ static void give(lua_State *L, SimObject *o, int32_t n, int32_t ev) {
     take(s, first);
     wait_wake(r, first, ev);
   }
+}
+
+/* Give back 'n' permits (to the first waiters in async mode). */
+static void give(lua_State *L, SimObject *o, int32_t n, int32_t ev) {
+  LockState *s = LS(o);
+  if (s->flavor <= LK_RLOCK) s->owner = -1, s->count = 0;
+  s->value += n;
+  hand_over(sched_run_of(L), o, ev);
 }
 
 /* ---- operations (shared with Condition) ------------------------------- */
@@ -193,7 +198,17 @@ static int acquire_k(lua_State *L, int status, lua_KContext ctx) {
   else if (lock_can_take(r, o, t->id) &&
            (r->mode != MODE_ASYNC || (t->pend.flags & PEND_NOWAIT) || !has_waiter(r, o)))
     take(s, t->id), got = 1;
-  lua_pushboolean(L, finish_acquire(L, o, got, snap));
+  finish_acquire(L, o, got, snap);
+  if (!got && (t->pend.flags & PEND_OVERFLOW)) { /* it would have waited */
+    r->events[r->nevents - 1].flags |= EV_RAISED;
+    return lapi_raise_overflow(L, t->pend.flags);
+  }
+  lua_pushboolean(L, got);
+  /* asyncio's Semaphore.acquire(), leaving: permits released while this task
+     was handed one (or timed out) went to nobody then; the next waiters get
+     them now */
+  if (s->flavor >= LK_SEM && !(t->pend.flags & PEND_NOWAIT))
+    hand_over(r, o, (int32_t)(r->nevents - 1));
   return 1;
 }
 
@@ -229,13 +244,6 @@ static int release_k(lua_State *L, int status, lua_KContext ctx) {
   }
   give(L, o, n, ev);
   return 0;
-}
-
-/* Acquire the lock-core object 'o' for the calling thread (a visible op). */
-static int do_acquire(lua_State *L, SimObject *o, int blocking, double deadline) {
-  PendingOp op = {.op = OP_ACQUIRE, .obj = o->id, .deadline = deadline};
-  if (!blocking) op.flags |= PEND_NOWAIT;
-  return sched_op(L, &op, acquire_k, o->id);
 }
 
 static int do_release(lua_State *L, SimObject *o, int32_t n) {
@@ -291,16 +299,23 @@ static int Lock_acquire(lua_State *L) {
   int has_timeout = !lua_isnoneornil(L, 3) &&
                     !(s->flavor <= LK_RLOCK && lua_type(L, 3) == LUA_TNUMBER &&
                       lua_tonumber(L, 3) == -1);
+  int lock = s->flavor <= LK_RLOCK;
+  /* _thread's Lock converts the timeout first, then checks the rest;
+     threading's Semaphore overflows only where it waits (its Condition) */
+  unsigned over = lua_type(L, 3) == LUA_TNUMBER ? lapi_overflow(L, lua_tonumber(L, 3), lock) : 0;
+  if (lock && (over & PEND_OVERFLOW_TS)) return lapi_raise_overflow(L, over);
   if (!blocking && has_timeout)
-    return sched_arg_error(L, s->flavor >= LK_SEM
-                                           ? "can't specify timeout for non-blocking acquire"
-                                           : "can't specify a timeout for a non-blocking call");
+    return sched_arg_error(L, !lock ? "can't specify timeout for non-blocking acquire"
+                                    : "can't specify a timeout for a non-blocking call");
+  if (lock && over) return lapi_raise_overflow(L, over);
   double deadline;
-  if (has_timeout && s->flavor >= LK_SEM && lua_type(L, 3) == LUA_TNUMBER &&
-      lua_tonumber(L, 3) < 0)
+  if (has_timeout && !lock && lua_type(L, 3) == LUA_TNUMBER && lua_tonumber(L, 3) < 0)
     deadline = sched_run_of(L)->vtime; /* Python: a negative timeout gives up at once */
-  else deadline = has_timeout ? lapi_timeout(L, 3, "acquire") : INFINITY;
-  return do_acquire(L, o, blocking, deadline);
+  else deadline = has_timeout && !over ? lapi_timeout(L, 3, "acquire") : INFINITY;
+  PendingOp op = {.op = OP_ACQUIRE, .obj = o->id, .deadline = deadline};
+  if (!blocking) op.flags |= PEND_NOWAIT;
+  if (over) op.flags |= (uint16_t)(PEND_NOWAIT | over);
+  return sched_op(L, &op, acquire_k, o->id);
 }
 
 /* release([n=1]) */

@@ -164,9 +164,13 @@ static int join_k(lua_State *L, int status, lua_KContext ctx) {
 /* t:join([timeout]) */
 static int Thread_join(lua_State *L) {
   SimObject *o = lapi_check1(L, 1, &thread_class);
-  double deadline = lapi_timeout(L, 2, "join");
+  double deadline = lapi_wait_timeout(L, 2, "join");
   if (target_of(o) == sched_self(L)->id)
     return sched_raise(L, "RuntimeError", "cannot join current thread");
+  /* (Python's join() does not convert the timeout once it has seen the
+     thread end, in a join or is_alive(); racesim always does) */
+  unsigned over = lua_type(L, 2) == LUA_TNUMBER ? lapi_overflow(L, lua_tonumber(L, 2), 0) : 0;
+  if (over) return lapi_raise_overflow(L, over);
   PendingOp op = {.op = OP_JOIN, .obj = o->id, .deadline = deadline};
   return sched_op(L, &op, join_k, 0);
 }

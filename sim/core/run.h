@@ -91,7 +91,12 @@ typedef struct PendingOp {
 
 enum {
   PEND_NOWAIT = 1 << 0,   /* a non-blocking attempt: always enabled */
-  PEND_SELF_TIMED = 1 << 1 /* ready() decides even after the deadline */
+  PEND_SELF_TIMED = 1 << 1, /* ready() decides even after the deadline */
+  /* threads mode, a timeout Python's clock cannot hold (lapi_overflow): the
+     operation is tried without waiting (with PEND_NOWAIT) and raises
+     OverflowError where it would have waited */
+  PEND_OVERFLOW = 1 << 2,
+  PEND_OVERFLOW_TS = 1 << 3 /* ... beyond _PyTime_t, not just TIMEOUT_MAX */
 };
 
 /*
