@@ -12,7 +12,7 @@
 ---@class ScenarioOptions
 ---@field name? string a name for reports
 ---@field mode? "threads"|"async" threads (default): every visible operation is a scheduling point; async: asyncio semantics
----@field expect? FindingKind|FindingKind[] what `racesim check` expects to find
+---@field expect? FindingKind|FindingKind[]|table what `racesim check` expects: every listed kind found, every bug of a listed kind (`{ "lost_update", others = true }`: bugs of other kinds allowed)
 ---@field description? string
 
 ---Declare the scenario (once, before any spawn).
@@ -21,7 +21,7 @@ function scenario(opts) end
 
 ---An error raised by a primitive, as Python would raise it.
 ---@class RacesimError
----@field type "RuntimeError"|"ValueError"|"TypeError"|"BrokenBarrierError"|"TimeoutError"|"Full"|"Empty"
+---@field type "RuntimeError"|"ValueError"|"TypeError"|"OverflowError"|"BrokenBarrierError"|"TimeoutError"|"Full"|"Empty"
 ---@field message string
 ---@field line? integer
 
