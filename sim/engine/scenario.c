@@ -550,6 +550,7 @@ static int l_scenario(lua_State *L) {
     return lapi_type_error(L, 1, "scenario", "a table like scenario{ name = ... }");
   if (sched_spawned(L) || r->scenario_name != UINT32_MAX || r->expect != UINT32_MAX)
     return luaL_error(L, "scenario{} must be called once, before any spawn()");
+  int any = 0;
   lua_pushnil(L);
   while (lua_next(L, 1)) {
     const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
@@ -560,13 +561,20 @@ static int l_scenario(lua_State *L) {
       if (strcmp(m, "threads") == 0) r->mode = MODE_THREADS;
       else if (strcmp(m, "async") == 0) r->mode = MODE_ASYNC;
       else return luaL_error(L, "scenario{}: mode must be \"threads\" or \"async\", not \"%s\"", m);
+    } else if (strcmp(k, "order") == 0) {
+      const char *m = luaL_checkstring(L, -1);
+      if (strcmp(m, "fifo") == 0) r->order = ORDER_FIFO;
+      else if (strcmp(m, "any") == 0) r->order = ORDER_ANY, any = 1;
+      else return luaL_error(L, "scenario{}: order must be \"fifo\" or \"any\", not \"%s\"", m);
     } else if (strcmp(k, "expect") == 0) {
       expect_field(L, r);
     } else if (strcmp(k, "description") != 0) {
-      return luaL_error(L, "scenario{}: unknown field '%s' (known: name, mode, expect, description)", k);
+      return luaL_error(L, "scenario{}: unknown field '%s' (known: name, mode, order, expect, description)", k);
     }
     lua_pop(L, 1);
   }
+  if (any && r->mode != MODE_ASYNC)
+    return luaL_error(L, "scenario{}: order = \"any\" is for mode = \"async\" (threads mode runs any thread next anyway)");
   return 0;
 }
 
