@@ -362,9 +362,13 @@ static int locked_k(lua_State *L, int status, lua_KContext ctx) {
   LockState *s = LS(o);
   SimEvent *e = sched_event(L, OP_LOCKED, o->id);
   e->snap = snapshot(s);
+  /* asyncio's Semaphore is locked while tasks wait for it too, even with
+     permits free for an instant (its FIFO rule) */
+  int locked = s->value == 0 ||
+               (r->mode == MODE_ASYNC && s->flavor >= LK_SEM && has_waiter(r, o));
   e->value.tag = VAL_BOOL;
-  e->value.u.i = s->value == 0;
-  lua_pushboolean(L, s->value == 0);
+  e->value.u.i = locked;
+  lua_pushboolean(L, locked);
   return 1;
 }
 

@@ -53,6 +53,21 @@ static int ends_before(const SimThread *a, const SimThread *b) {
   return a->ticket < b->ticket;
 }
 
+void step_queue_ready(SimRun *r) {
+  if (!wait_fifo(r)) return;
+  for (;;) {
+    int32_t next = -1;
+    for (int32_t i = 0; i < r->nthreads; i++) {
+      const SimThread *t = &r->threads[i];
+      if (t->state == TS_READY && !t->rseq && step_enabled(r, t) &&
+          (next < 0 || ends_before(t, &r->threads[next])))
+        next = i;
+    }
+    if (next < 0) return;
+    r->threads[next].rseq = ++r->next_rseq;
+  }
+}
+
 /*
 ** asyncio's ready queue (wait.h): the first of the n enabled threads in it,
 ** after queueing those that became able to proceed without a wake-up (a
