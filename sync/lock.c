@@ -51,10 +51,17 @@ static int can_take_state(int flavor, int32_t value, int32_t owner, int32_t tid)
   return value > 0;
 }
 
+/* asyncio's Lock, released to a waiting task: free, but that task's when it
+   runs (asyncio's _wake_up_first); nobody else may take it meanwhile. */
+static int promised(const SimRun *r, const SimObject *o) {
+  if (r->mode != MODE_ASYNC || LS(o)->flavor != LK_LOCK) return 0;
+  int32_t first = wait_first(r, o->id, WAIT_OP(OP_ACQUIRE), WAIT_BLOCKING);
+  return first >= 0 && r->threads[first].woken;
+}
+
 int lock_can_take(const SimRun *r, const SimObject *o, int32_t tid) {
-  (void)r;
   const LockState *s = LS(o);
-  return can_take_state(s->flavor, s->value, s->owner, tid);
+  return can_take_state(s->flavor, s->value, s->owner, tid) && !promised(r, o);
 }
 
 int64_t lock_snapshot(const SimObject *o) { return snapshot(LS(o)); }
@@ -141,11 +148,18 @@ static void take(LockState *s, int32_t tid) {
 /*
 ** Async mode: hand the free permits to the first waiters not yet woken
 ** (asyncio's FIFO hand-over), each woken by event 'ev' with its permit
-** already its own.
+** already its own.  asyncio's Lock instead wakes its first waiter, unless
+** that one is woken already, and stays unlocked until the waiter runs and
+** takes it (locked() is false meanwhile, and a second release() raises).
 */
 static void hand_over(SimRun *r, SimObject *o, int32_t ev) {
   LockState *s = LS(o);
   if (r->mode != MODE_ASYNC) return;
+  if (s->flavor == LK_LOCK) {
+    int32_t first = wait_first(r, o->id, WAIT_OP(OP_ACQUIRE), WAIT_BLOCKING);
+    if (s->value > 0 && first >= 0 && !r->threads[first].woken) wait_wake(r, first, ev);
+    return;
+  }
   while (s->value > 0) {
     int32_t first = wait_first(r, o->id, WAIT_OP(OP_ACQUIRE), WAIT_BLOCKING | WAIT_UNWOKEN);
     if (first < 0) break;
@@ -194,8 +208,10 @@ static int acquire_k(lua_State *L, int status, lua_KContext ctx) {
   LockState *s = LS(o);
   int64_t snap = snapshot(s);
   int got = 0;
-  if (r->mode == MODE_ASYNC && t->woken) got = 1; /* handed over already */
-  else if (lock_can_take(r, o, t->id) &&
+  if (r->mode == MODE_ASYNC && t->woken) { /* handed over already (a Lock: promised) */
+    if (s->flavor == LK_LOCK) take(s, t->id);
+    got = 1;
+  } else if (lock_can_take(r, o, t->id) &&
            (r->mode != MODE_ASYNC || (t->pend.flags & PEND_NOWAIT) || !has_waiter(r, o)))
     take(s, t->id), got = 1;
   finish_acquire(L, o, got, snap);
@@ -269,7 +285,8 @@ void lock_take_count(lua_State *L, SimObject *o, int32_t count, int op_flags) {
   LockState *s = LS(o);
   int64_t snap = snapshot(s);
   SimRun *r = sched_run_of(L);
-  if (!(r->mode == MODE_ASYNC && t->woken && s->owner == t->id)) take(s, t->id);
+  if (!(r->mode == MODE_ASYNC && t->woken && s->owner == t->id && s->flavor != LK_LOCK))
+    take(s, t->id);
   if (s->flavor == LK_RLOCK) s->count = count;
   finish_acquire(L, o, 1, snap);
   r->events[r->nevents - 1].flags |= (uint16_t)op_flags;
