@@ -13,8 +13,10 @@
 **   BoundedSemaphore  release beyond the initial value raises ValueError.
 ** Which waiter wins a released lock or semaphore: in threads mode every
 ** blocked acquirer becomes enabled and the scheduler picks (Python promises
-** no fairness); in async mode the release hands it to the first waiter, as
-** asyncio does, and an uncontended acquire does not suspend.
+** no fairness); in async mode, as in asyncio, a Semaphore's release hands
+** the permit to the first waiter, a Lock's wakes the first waiter, which
+** takes it when it runs (nobody else may meanwhile), and an uncontended
+** acquire does not suspend.
 */
 #include <lauxlib.h>
 #include <math.h>
