@@ -3,9 +3,9 @@
 ** threading.Barrier, state machine and all (filling, draining, resetting,
 ** broken).  wait([timeout]) returns the arrival index 0..parties-1; the last
 ** arrival runs the action (if any) before the others are released.  A
-** timeout, abort(), reset() while threads wait, or an action that raises
-** breaks the barrier: the waiters get BrokenBarrierError, as do later
-** arrivals until reset().
+** timeout, abort() or reset() while threads wait (asyncio's reset(): also
+** while they drain), or an action that raises breaks the barrier: the
+** waiters get BrokenBarrierError, as do later arrivals until reset().
 **
 ** wait() is made of visible operations: "wait" (arrive: blocks while the
 ** previous generation drains), then "pass" for the early arrivals (blocks
@@ -181,6 +181,11 @@ static int arrive_k(lua_State *L, int status, lua_KContext ctx) {
   e->value.u.i = index;
   e->aux = b->parties;
   int last = index + 1 == b->parties;
+  if (!last && (sched_self(L)->pend.flags & PEND_OVERFLOW)) {
+    leave(b); /* its wait overflows at once; the barrier stays whole */
+    e->flags |= EV_RAISED;
+    return lapi_raise_overflow(L, sched_self(L)->pend.flags);
+  }
   if (last) b->state = B_TRIPPING;
   lua_pushinteger(L, index);
   lua_pushboolean(L, last);
@@ -190,8 +195,11 @@ static int arrive_k(lua_State *L, int status, lua_KContext ctx) {
 /* B_arrive(barrier, timeout) */
 static int B_arrive(lua_State *L) {
   SimObject *o = lapi_check1(L, 1, &barrier_class);
-  lapi_timeout(L, 2, "wait"); /* check it now, before any state changes */
+  lapi_wait_timeout(L, 2, "wait"); /* check it now, before any state changes */
+  double t = lua_type(L, 2) == LUA_TNUMBER ? lua_tonumber(L, 2) : BS(o)->timeout;
   PendingOp op = {.op = OP_BAR_WAIT, .obj = o->id, .deadline = INFINITY};
+  if (lua_type(L, 2) == LUA_TNUMBER || !isinf(t)) /* (INFINITY: no default timeout) */
+    op.flags = (uint16_t)lapi_overflow(L, t, 0);
   return sched_op(L, &op, arrive_k, o->id);
 }
 
@@ -227,7 +235,7 @@ static int pass_k(lua_State *L, int status, lua_KContext ctx) {
 static int B_pass(lua_State *L) {
   SimObject *o = lapi_check1(L, 1, &barrier_class);
   double deadline = lua_isnoneornil(L, 2) ? sched_run_of(L)->vtime + BS(o)->timeout
-                                          : lapi_timeout(L, 2, "wait");
+                                          : lapi_wait_timeout(L, 2, "wait");
   PendingOp op = {.op = OP_BAR_PASS, .flags = PEND_SELF_TIMED, .obj = o->id,
                   .deadline = deadline};
   return sched_op(L, &op, pass_k, o->id);
@@ -277,8 +285,11 @@ static int reset_k(lua_State *L, int status, lua_KContext ctx) {
   int32_t ev = (int32_t)(r->nevents - 1);
   e->value.tag = VAL_INT;
   e->value.u.i = b->count;
+  /* threading leaves a draining barrier alone; asyncio's reset() breaks
+     the waiters not yet out as well */
+  int draining = r->mode == MODE_ASYNC && b->state == B_DRAINING;
   if (b->count > 0) {
-    if (b->state == B_FILLING) {
+    if (b->state == B_FILLING || draining) {
       e->flags |= EV_BROKE; /* the waiters get BrokenBarrierError */
       b->broke_ev = ev;
       b->state = B_RESETTING;
@@ -301,7 +312,7 @@ static int abort_k(lua_State *L, int status, lua_KContext ctx) {
   int32_t ev = (int32_t)(r->nevents - 1);
   e->value.tag = VAL_INT;
   e->value.u.i = b->count;
-  if (b->state != B_BROKEN) {
+  if (b->state != B_BROKEN && b->count > 0) { /* (with nobody waiting, nobody is broken) */
     e->flags |= EV_BROKE;
     b->broke_ev = ev;
   }

@@ -268,6 +268,10 @@ static int wait_k(lua_State *L, int status, lua_KContext ctx) {
     return sched_raise(L, "RuntimeError", "cannot wait on un-acquired lock");
   }
   SimEvent *e = sched_event(L, OP_CV_WAIT, c->id);
+  if (t->pend.flags & PEND_OVERFLOW) { /* (Python lets go of the lock for an instant first) */
+    e->flags |= EV_RAISED;
+    return lapi_raise_overflow(L, t->pend.flags);
+  }
   if (!isinf(deadline)) {
     e->value.tag = VAL_NUM;
     e->value.u.d = deadline - r->vtime;
@@ -282,8 +286,10 @@ static int wait_k(lua_State *L, int status, lua_KContext ctx) {
 /* wait([timeout]) -> true, or false when it timed out */
 static int Condition_wait(lua_State *L) {
   SimObject *c = lapi_check1(L, 1, &condition_class);
-  double deadline = lapi_timeout(L, 2, "wait");
+  double deadline = lapi_wait_timeout(L, 2, "wait");
   PendingOp op = {.op = OP_CV_WAIT, .obj = c->id, .deadline = deadline};
+  if (lua_type(L, 2) == LUA_TNUMBER) op.flags = (uint16_t)lapi_overflow(L, lua_tonumber(L, 2), 0);
+  if (op.flags) op.deadline = INFINITY;
   return sched_op(L, &op, wait_k, c->id);
 }
 

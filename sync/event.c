@@ -101,6 +101,10 @@ static int wait_k(lua_State *L, int status, lua_KContext ctx) {
   e->aux = t->woken ? t->wake_ev : -1;
   e->value.tag = VAL_BOOL;
   e->value.u.i = ok;
+  if (!ok && (t->pend.flags & PEND_OVERFLOW)) { /* it would have waited */
+    e->flags |= EV_FAILED | EV_RAISED;
+    return lapi_raise_overflow(L, t->pend.flags);
+  }
   if (!ok) e->flags |= EV_TIMEOUT;
   lua_pushboolean(L, ok);
   return 1;
@@ -118,8 +122,10 @@ static int Event_is_set(lua_State *L) { return simple_op(L, OP_EV_IS_SET, is_set
 
 static int Event_wait(lua_State *L) {
   SimObject *o = lapi_check1(L, 1, &event_class);
-  double deadline = lapi_timeout(L, 2, "wait");
+  double deadline = lapi_wait_timeout(L, 2, "wait");
   PendingOp op = {.op = OP_EV_WAIT, .obj = o->id, .deadline = deadline};
+  unsigned over = lua_type(L, 2) == LUA_TNUMBER ? lapi_overflow(L, lua_tonumber(L, 2), 0) : 0;
+  if (over) op.flags = (uint16_t)(PEND_NOWAIT | over), op.deadline = INFINITY;
   return sched_op(L, &op, wait_k, o->id);
 }
 

@@ -13,8 +13,10 @@
 **   BoundedSemaphore  release beyond the initial value raises ValueError.
 ** Which waiter wins a released lock or semaphore: in threads mode every
 ** blocked acquirer becomes enabled and the scheduler picks (Python promises
-** no fairness); in async mode the release hands it to the first waiter, as
-** asyncio does, and an uncontended acquire does not suspend.
+** no fairness); in async mode, as in asyncio, a Semaphore's release hands
+** the permit to the first waiter, a Lock's wakes the first waiter, which
+** takes it when it runs (nobody else may meanwhile), and an uncontended
+** acquire does not suspend.
 */
 #include <lauxlib.h>
 #include <math.h>
@@ -51,10 +53,17 @@ static int can_take_state(int flavor, int32_t value, int32_t owner, int32_t tid)
   return value > 0;
 }
 
+/* asyncio's Lock, released to a waiting task: free, but that task's when it
+   runs (asyncio's _wake_up_first); nobody else may take it meanwhile. */
+static int promised(const SimRun *r, const SimObject *o) {
+  if (r->mode != MODE_ASYNC || LS(o)->flavor != LK_LOCK) return 0;
+  int32_t first = wait_first(r, o->id, WAIT_OP(OP_ACQUIRE), WAIT_BLOCKING);
+  return first >= 0 && r->threads[first].woken;
+}
+
 int lock_can_take(const SimRun *r, const SimObject *o, int32_t tid) {
-  (void)r;
   const LockState *s = LS(o);
-  return can_take_state(s->flavor, s->value, s->owner, tid);
+  return can_take_state(s->flavor, s->value, s->owner, tid) && !promised(r, o);
 }
 
 int64_t lock_snapshot(const SimObject *o) { return snapshot(LS(o)); }
@@ -139,22 +148,34 @@ static void take(LockState *s, int32_t tid) {
 }
 
 /*
-** Give back 'n' permits.  In async mode they go to the first waiters
-** (asyncio's FIFO hand-over): the waiter is woken with the permit already
-** its own.
+** Async mode: hand the free permits to the first waiters not yet woken
+** (asyncio's FIFO hand-over), each woken by event 'ev' with its permit
+** already its own.  asyncio's Lock instead wakes its first waiter, unless
+** that one is woken already, and stays unlocked until the waiter runs and
+** takes it (locked() is false meanwhile, and a second release() raises).
 */
-static void give(lua_State *L, SimObject *o, int32_t n, int32_t ev) {
-  SimRun *r = sched_run_of(L);
+static void hand_over(SimRun *r, SimObject *o, int32_t ev) {
   LockState *s = LS(o);
-  if (s->flavor <= LK_RLOCK) s->owner = -1, s->count = 0;
-  s->value += n;
   if (r->mode != MODE_ASYNC) return;
+  if (s->flavor == LK_LOCK) {
+    int32_t first = wait_first(r, o->id, WAIT_OP(OP_ACQUIRE), WAIT_BLOCKING);
+    if (s->value > 0 && first >= 0 && !r->threads[first].woken) wait_wake(r, first, ev);
+    return;
+  }
   while (s->value > 0) {
     int32_t first = wait_first(r, o->id, WAIT_OP(OP_ACQUIRE), WAIT_BLOCKING | WAIT_UNWOKEN);
     if (first < 0) break;
     take(s, first);
     wait_wake(r, first, ev);
   }
+}
+
+/* Give back 'n' permits (to the first waiters in async mode). */
+static void give(lua_State *L, SimObject *o, int32_t n, int32_t ev) {
+  LockState *s = LS(o);
+  if (s->flavor <= LK_RLOCK) s->owner = -1, s->count = 0;
+  s->value += n;
+  hand_over(sched_run_of(L), o, ev);
 }
 
 /* ---- operations (shared with Condition) ------------------------------- */
@@ -189,11 +210,23 @@ static int acquire_k(lua_State *L, int status, lua_KContext ctx) {
   LockState *s = LS(o);
   int64_t snap = snapshot(s);
   int got = 0;
-  if (r->mode == MODE_ASYNC && t->woken) got = 1; /* handed over already */
-  else if (lock_can_take(r, o, t->id) &&
+  if (r->mode == MODE_ASYNC && t->woken) { /* handed over already (a Lock: promised) */
+    if (s->flavor == LK_LOCK) take(s, t->id);
+    got = 1;
+  } else if (lock_can_take(r, o, t->id) &&
            (r->mode != MODE_ASYNC || (t->pend.flags & PEND_NOWAIT) || !has_waiter(r, o)))
     take(s, t->id), got = 1;
-  lua_pushboolean(L, finish_acquire(L, o, got, snap));
+  finish_acquire(L, o, got, snap);
+  if (!got && (t->pend.flags & PEND_OVERFLOW)) { /* it would have waited */
+    r->events[r->nevents - 1].flags |= EV_RAISED;
+    return lapi_raise_overflow(L, t->pend.flags);
+  }
+  lua_pushboolean(L, got);
+  /* asyncio's Semaphore.acquire(), leaving: permits released while this task
+     was handed one (or timed out) went to nobody then; the next waiters get
+     them now */
+  if (s->flavor >= LK_SEM && !(t->pend.flags & PEND_NOWAIT))
+    hand_over(r, o, (int32_t)(r->nevents - 1));
   return 1;
 }
 
@@ -231,13 +264,6 @@ static int release_k(lua_State *L, int status, lua_KContext ctx) {
   return 0;
 }
 
-/* Acquire the lock-core object 'o' for the calling thread (a visible op). */
-static int do_acquire(lua_State *L, SimObject *o, int blocking, double deadline) {
-  PendingOp op = {.op = OP_ACQUIRE, .obj = o->id, .deadline = deadline};
-  if (!blocking) op.flags |= PEND_NOWAIT;
-  return sched_op(L, &op, acquire_k, o->id);
-}
-
 static int do_release(lua_State *L, SimObject *o, int32_t n) {
   PendingOp op = {.op = OP_RELEASE, .obj = o->id, .a = n, .deadline = INFINITY};
   return sched_op(L, &op, release_k, (lua_KContext)o->id | (lua_KContext)n << 32);
@@ -261,7 +287,8 @@ void lock_take_count(lua_State *L, SimObject *o, int32_t count, int op_flags) {
   LockState *s = LS(o);
   int64_t snap = snapshot(s);
   SimRun *r = sched_run_of(L);
-  if (!(r->mode == MODE_ASYNC && t->woken && s->owner == t->id)) take(s, t->id);
+  if (!(r->mode == MODE_ASYNC && t->woken && s->owner == t->id && s->flavor != LK_LOCK))
+    take(s, t->id);
   if (s->flavor == LK_RLOCK) s->count = count;
   finish_acquire(L, o, 1, snap);
   r->events[r->nevents - 1].flags |= (uint16_t)op_flags;
@@ -291,16 +318,23 @@ static int Lock_acquire(lua_State *L) {
   int has_timeout = !lua_isnoneornil(L, 3) &&
                     !(s->flavor <= LK_RLOCK && lua_type(L, 3) == LUA_TNUMBER &&
                       lua_tonumber(L, 3) == -1);
+  int lock = s->flavor <= LK_RLOCK;
+  /* _thread's Lock converts the timeout first, then checks the rest;
+     threading's Semaphore overflows only where it waits (its Condition) */
+  unsigned over = lua_type(L, 3) == LUA_TNUMBER ? lapi_overflow(L, lua_tonumber(L, 3), lock) : 0;
+  if (lock && (over & PEND_OVERFLOW_TS)) return lapi_raise_overflow(L, over);
   if (!blocking && has_timeout)
-    return sched_arg_error(L, s->flavor >= LK_SEM
-                                           ? "can't specify timeout for non-blocking acquire"
-                                           : "can't specify a timeout for a non-blocking call");
+    return sched_arg_error(L, !lock ? "can't specify timeout for non-blocking acquire"
+                                    : "can't specify a timeout for a non-blocking call");
+  if (lock && over) return lapi_raise_overflow(L, over);
   double deadline;
-  if (has_timeout && s->flavor >= LK_SEM && lua_type(L, 3) == LUA_TNUMBER &&
-      lua_tonumber(L, 3) < 0)
+  if (has_timeout && !lock && lua_type(L, 3) == LUA_TNUMBER && lua_tonumber(L, 3) < 0)
     deadline = sched_run_of(L)->vtime; /* Python: a negative timeout gives up at once */
-  else deadline = has_timeout ? lapi_timeout(L, 3, "acquire") : INFINITY;
-  return do_acquire(L, o, blocking, deadline);
+  else deadline = has_timeout && !over ? lapi_timeout(L, 3, "acquire") : INFINITY;
+  PendingOp op = {.op = OP_ACQUIRE, .obj = o->id, .deadline = deadline};
+  if (!blocking) op.flags |= PEND_NOWAIT;
+  if (over) op.flags |= (uint16_t)(PEND_NOWAIT | over);
+  return sched_op(L, &op, acquire_k, o->id);
 }
 
 /* release([n=1]) */
@@ -347,9 +381,13 @@ static int locked_k(lua_State *L, int status, lua_KContext ctx) {
   LockState *s = LS(o);
   SimEvent *e = sched_event(L, OP_LOCKED, o->id);
   e->snap = snapshot(s);
+  /* asyncio's Semaphore is locked while tasks wait for it too, even with
+     permits free for an instant (its FIFO rule) */
+  int locked = s->value == 0 ||
+               (r->mode == MODE_ASYNC && s->flavor >= LK_SEM && has_waiter(r, o));
   e->value.tag = VAL_BOOL;
-  e->value.u.i = s->value == 0;
-  lua_pushboolean(L, s->value == 0);
+  e->value.u.i = locked;
+  lua_pushboolean(L, locked);
   return 1;
 }
 

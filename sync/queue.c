@@ -25,6 +25,7 @@ typedef struct QueueState {
   int32_t size;
   int32_t head; /* FIFO: index of the first item */
   int32_t unfinished;
+  double given; /* maxsize as given (Python keeps a float one) */
 } QueueState;
 
 OBJ_STATE_TYPE(QueueState);
@@ -299,6 +300,7 @@ static int put_k(lua_State *L, int status, lua_KContext ctx) {
   if (full(q)) {
     r->events[ev].flags |= ((t->pend.flags & PEND_NOWAIT) ? EV_FAILED : EV_TIMEOUT) | EV_RAISED;
     r->events[ev].frd = F_TAIL | F_ITEMS, r->events[ev].fwr = 0; /* it saw a full queue */
+    if (t->pend.flags & PEND_OVERFLOW) return lapi_raise_overflow(L, t->pend.flags);
     return sched_raise(L, "Full", "%s", "");
   }
   lua_getiuservalue(L, 1, 1);
@@ -328,6 +330,7 @@ static int get_k(lua_State *L, int status, lua_KContext ctx) {
   if (q->size == 0) {
     r->events[ev].flags |= ((t->pend.flags & PEND_NOWAIT) ? EV_FAILED : EV_TIMEOUT) | EV_RAISED;
     r->events[ev].frd = F_ITEMS | F_TAIL, r->events[ev].fwr = 0; /* it saw an empty queue */
+    if (t->pend.flags & PEND_OVERFLOW) return lapi_raise_overflow(L, t->pend.flags);
     return sched_raise(L, "Empty", "%s", "");
   }
   lua_getiuservalue(L, 1, 1);
@@ -344,9 +347,11 @@ static int Queue_put(lua_State *L) {
     return sched_raise(L, "TypeError", "put() missing 1 required argument: 'item' (nil is a valid item: put(nil))");
   int block = lapi_optbool(L, 3, 1, "put");
   double deadline = lapi_timeout(L, 4, "put");
+  unsigned over = block && lua_type(L, 4) == LUA_TNUMBER ? lapi_overflow(L, lua_tonumber(L, 4), 0) : 0;
   lua_settop(L, 2);
   PendingOp op = {.op = OP_Q_PUT, .obj = o->id, .deadline = deadline};
   if (!block) op.flags |= PEND_NOWAIT;
+  if (over) op.flags |= (uint16_t)(PEND_NOWAIT | over), op.deadline = INFINITY;
   return sched_op(L, &op, put_k, o->id);
 }
 
@@ -363,9 +368,11 @@ static int Queue_get(lua_State *L) {
   SimObject *o = lapi_check1(L, 1, &queue_class);
   int block = lapi_optbool(L, 2, 1, "get");
   double deadline = lapi_timeout(L, 3, "get");
+  unsigned over = block && lua_type(L, 3) == LUA_TNUMBER ? lapi_overflow(L, lua_tonumber(L, 3), 0) : 0;
   lua_settop(L, 1);
   PendingOp op = {.op = OP_Q_GET, .obj = o->id, .deadline = deadline};
   if (!block) op.flags |= PEND_NOWAIT;
+  if (over) op.flags |= (uint16_t)(PEND_NOWAIT | over), op.deadline = INFINITY;
   return sched_op(L, &op, get_k, o->id);
 }
 
@@ -442,7 +449,11 @@ static int Queue_index(lua_State *L) {
   SimObject *o = lapi_check1(L, 1, &queue_class);
   const char *k = lua_tostring(L, 2);
   if (k && strcmp(k, "maxsize") == 0) {
-    lua_pushinteger(L, QS(o)->maxsize);
+    const QueueState *q = QS(o);
+    if (q->given == floor(q->given) && fabs(q->given) < 1e15)
+      lua_pushinteger(L, (lua_Integer)q->given);
+    else
+      lua_pushnumber(L, q->given);
     return 1;
   }
   if (k && strcmp(k, "name") == 0) {
@@ -452,18 +463,32 @@ static int Queue_index(lua_State *L) {
   return 0;
 }
 
+/*
+** Python compares the size with maxsize as given: a float maxsize is
+** accepted, Queue(1.3) is full at 2 items (size >= 1.3), one <= 0, NaN or
+** infinite never is.  The bound in whole items.
+*/
+static void bound_of(lua_State *L, double m, int32_t *bound) {
+  if (!(m > 0) || isinf(m)) {
+    *bound = 0;
+    return;
+  }
+  if (m > 30000) sched_arg_error(L, "maxsize is too large (at most 30000)");
+  *bound = (int32_t)ceil(m);
+}
+
 static int make_queue(lua_State *L, int kind) {
-  lua_Integer maxsize = 0;
+  double given = 0;
+  int32_t bound = 0;
   int nameidx = 0;
   if (lua_type(L, 1) == LUA_TNUMBER) {
-    if (!lua_isinteger(L, 1)) return lapi_type_error(L, 1, qkinds[kind], "an integer maxsize");
-    maxsize = lua_tointeger(L, 1);
-    if (maxsize > 30000) return sched_arg_error(L, "maxsize is too large (at most 30000)");
+    given = lua_tonumber(L, 1);
+    bound_of(L, given, &bound);
     if (lua_type(L, 2) == LUA_TSTRING) nameidx = 2;
   } else if (lua_type(L, 1) == LUA_TSTRING) {
     nameidx = 1;
   } else if (!lua_isnoneornil(L, 1)) {
-    return lapi_type_error(L, 1, qkinds[kind], "an integer maxsize");
+    return lapi_type_error(L, 1, qkinds[kind], "a number (maxsize)");
   }
   if (!nameidx) {
     lua_pushnil(L);
@@ -476,7 +501,8 @@ static int make_queue(lua_State *L, int kind) {
   SimObject *o = run_new_object(r, &queue_class, name, line, -1);
   QueueState *q = QS(o);
   q->kind = kind;
-  q->maxsize = (int32_t)(maxsize < 0 ? 0 : maxsize);
+  q->maxsize = bound;
+  q->given = given;
   q->head = 1;
   lapi_push_handle(L, &queue_class, o->id);
   lua_newtable(L);

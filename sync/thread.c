@@ -164,9 +164,13 @@ static int join_k(lua_State *L, int status, lua_KContext ctx) {
 /* t:join([timeout]) */
 static int Thread_join(lua_State *L) {
   SimObject *o = lapi_check1(L, 1, &thread_class);
-  double deadline = lapi_timeout(L, 2, "join");
+  double deadline = lapi_wait_timeout(L, 2, "join");
   if (target_of(o) == sched_self(L)->id)
     return sched_raise(L, "RuntimeError", "cannot join current thread");
+  /* (Python's join() does not convert the timeout once it has seen the
+     thread end, in a join or is_alive(); racesim always does) */
+  unsigned over = lua_type(L, 2) == LUA_TNUMBER ? lapi_overflow(L, lua_tonumber(L, 2), 0) : 0;
+  if (over) return lapi_raise_overflow(L, over);
   PendingOp op = {.op = OP_JOIN, .obj = o->id, .deadline = deadline};
   return sched_op(L, &op, join_k, 0);
 }
@@ -224,14 +228,23 @@ static int sleep_k(lua_State *L, int status, lua_KContext ctx) {
   return 0;
 }
 
-/* sleep(seconds): virtual time; sleep(0) just yields. */
+/* sleep(seconds, [jitter]): virtual time; sleep(0) just yields.  With a
+   jitter it ends within [seconds - jitter, seconds + jitter], in either
+   order with the waits it overlaps (a modelled I/O wait; step.c). */
 static int l_sleep(lua_State *L) {
   if (lua_type(L, 1) != LUA_TNUMBER)
     return lapi_type_error(L, 1, "sleep", "a number of seconds");
-  double t = lua_tonumber(L, 1);
+  double t = lua_tonumber(L, 1), jitter = 0;
   if (isnan(t) || t < 0)
     return sched_arg_error(L, "sleep length must be non-negative");
-  PendingOp op = {.op = OP_SLEEP, .obj = -1,
+  if (!lua_isnoneornil(L, 2)) {
+    if (lua_type(L, 2) != LUA_TNUMBER)
+      return lapi_type_error(L, 2, "sleep", "a number of seconds (the jitter)");
+    jitter = lua_tonumber(L, 2);
+    if (!(jitter >= 0) || isinf(jitter))
+      return sched_arg_error(L, "sleep: jitter must be a non-negative number of seconds");
+  }
+  PendingOp op = {.op = OP_SLEEP, .obj = -1, .jitter = t > 0 ? jitter : 0,
                   .deadline = sched_run_of(L)->vtime + t};
   return sched_op(L, &op, sleep_k, 0);
 }

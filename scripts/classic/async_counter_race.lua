@@ -8,8 +8,12 @@
 --   task1 writes 1; task2 writes 1 -- task1's increment is lost.
 -- racesim (mode "async": only awaits are scheduling points) reports
 -- lost_update, and the final check fails (assertion).  Unlike seed 000's
--- version, the await here is a bare yield (asyncio.sleep(0)), so how much
--- is lost depends on the interleaving: racesim explores them all.
+-- version, the await here is a bare yield (asyncio.sleep(0)): asyncio's
+-- ready queue is first in, first out, so the tasks take turns at every
+-- await, each reading what the other has not written yet, and half the
+-- increments are lost (one run: counter 2, expected 4).  With
+-- scenario{ order = "any" } (an unknown event loop) how much is lost
+-- depends on the order of the tasks, and racesim explores every one.
 --
 -- The fix (async_counter_lock.lua): hold an asyncio.Lock across the
 -- read-await-write, or do not await between the read and the write.

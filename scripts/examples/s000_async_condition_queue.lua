@@ -8,8 +8,8 @@
 -- (maxsize 1, 2 items each), and racesim finds that it can hang: producers
 -- and consumers wait on the same condition, so a notify() meant for a
 -- consumer can wake a producer (or the reverse), which finds its own
--- condition false and waits again -- the wake-up is lost.  The first
--- interleaving dfs tries (no preemption at all) already hangs:
+-- condition false and waits again -- the wake-up is lost.  asyncio's own
+-- order (first in, first out: the one run there is) hangs:
 --   consumer1, consumer2 wait (queue empty);
 --   producer1 puts item 1, notify() wakes consumer1; producer1's second
 --   put finds the queue full and waits;

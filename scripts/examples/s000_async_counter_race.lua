@@ -8,7 +8,7 @@
 -- exhaustive exploration finishes (param n).
 --
 -- The tutorial says "Often less than 100!".  racesim shows it is worse than
--- "often": in every interleaving all tasks read 0 before any of them wakes
+-- "often": in asyncio's order (first in, first out) all tasks read 0 before any of them wakes
 -- from sleep(0.001) (the sleep suspends each task and virtual time only
 -- advances when no task is ready), so every task writes 1 and the result is
 -- always 1, the same as in CPython.  The check below (expected n) therefore

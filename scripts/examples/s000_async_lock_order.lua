@@ -8,8 +8,8 @@
 -- Where racesim refines the tutorial: as written (`pass` between the two
 -- `async with`), these coroutines CANNOT deadlock under asyncio.  Acquiring
 -- a free asyncio.Lock does not suspend, so each task takes both locks and
--- releases them without letting the other run; dfs explores every
--- interleaving and finds no deadlock.  Only the lock order is wrong.  Add
+-- releases them without letting the other run; in asyncio's order (and in
+-- any order, scenario{ order = "any" }) no run deadlocks.  Only the lock order is wrong.  Add
 -- an await while holding the first lock (run with -D pause=true, i.e. an
 -- `await asyncio.sleep(0)` between the two `async with`) and the deadlock
 -- is real:

@@ -6,7 +6,7 @@
 -- compared element by element -- (0, "high priority") comes out before
 -- (1, "low priority") although it was put second.  A producer task fills
 -- the queues while a consumer task waits for it (an Event), so the order is
--- the same in every interleaving.
+-- the same in any order of the tasks.
 scenario{ name = "seed000 async queue types", mode = "async", expect = "clean" }
 
 local queue = Queue(10, "fifo")

@@ -3,7 +3,7 @@
 --
 -- Shows: "variable value must be 10000 but it's 1 in the end".  Each task
 -- reads the shared value, awaits twice, and writes back its stale copy plus
--- one.  racesim agrees with the tutorial: in every interleaving all tasks
+-- one.  racesim agrees with the tutorial: in asyncio's order all tasks
 -- read 0 before any of them writes (the first await suspends each one right
 -- after its read, and virtual time only advances when no task is ready), so
 -- the final value is always 1.  Expect lost_update and assertion (the

@@ -12,7 +12,8 @@
 ---@class ScenarioOptions
 ---@field name? string a name for reports
 ---@field mode? "threads"|"async" threads (default): every visible operation is a scheduling point; async: asyncio semantics
----@field expect? FindingKind|FindingKind[] what `racesim check` expects to find
+---@field order? "fifo"|"any" async mode: ready tasks first in, first out as asyncio runs them (default), or any ready task next
+---@field expect? FindingKind|FindingKind[]|table what `racesim check` expects: every listed kind found, every bug of a listed kind (`{ "lost_update", others = true }`: bugs of other kinds allowed)
 ---@field description? string
 
 ---Declare the scenario (once, before any spawn).
@@ -21,7 +22,7 @@ function scenario(opts) end
 
 ---An error raised by a primitive, as Python would raise it.
 ---@class RacesimError
----@field type "RuntimeError"|"ValueError"|"TypeError"|"BrokenBarrierError"|"TimeoutError"|"Full"|"Empty"
+---@field type "RuntimeError"|"ValueError"|"TypeError"|"OverflowError"|"BrokenBarrierError"|"TimeoutError"|"Full"|"Empty"
 ---@field message string
 ---@field line? integer
 
@@ -51,12 +52,15 @@ function Thread:is_alive() end
 ---@return Thread
 function spawn(name, fn, ...) end
 
----An explicit scheduling point (`await asyncio.sleep(0)`).
+---An explicit scheduling point (`await asyncio.sleep(0)`: in async mode the task goes behind every ready task).
 function yield() end
 
----Sleep in virtual time; no run ever waits for real time.
+---Sleep in virtual time; no run ever waits for real time.  With a jitter the
+---sleep ends within seconds +- jitter, in either order with the waits it
+---overlaps (a modelled I/O wait; exploration covers the orders).
 ---@param seconds number
-function sleep(seconds) end
+---@param jitter? number seconds, >= 0
+function sleep(seconds, jitter) end
 
 ---The virtual time, in seconds.
 ---@return number

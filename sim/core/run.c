@@ -50,6 +50,8 @@ void run_reset(SimRun *r) {
   r->cur = -1;
   r->ndaemons = 0;
   r->next_ticket = 0;
+  r->next_rseq = 0;
+  r->order = ORDER_FIFO;
   r->end = END_NONE;
   r->in_finally = 0;
   r->mode = MODE_THREADS;
@@ -170,6 +172,7 @@ SimThread *run_new_thread(SimRun *r, const char *name, int32_t parent) {
   t->pend.site = -1;
   t->pend.obj = -1;
   t->pend.deadline = INFINITY;
+  t->rseq = ++r->next_rseq; /* asyncio queues a new task when it is created */
   /* Ids follow creation order, which differs between interleavings; keys
      name a thread by its ancestry (the k-th thread spawned by its parent),
      which does not.  Partial-order reduction compares keys across runs. */

@@ -20,6 +20,9 @@ struct lua_State;
 struct ObjClass;
 
 enum { MODE_THREADS = 0, MODE_ASYNC = 1 };
+/* Async mode's run order: asyncio's first-in first-out ready queue (the
+   default), or any ready task next (scenario{ order = "any" }). */
+enum { ORDER_FIFO = 0, ORDER_ANY = 1 };
 
 /* A value seen by an operation, kept without reference to Lua. */
 enum {
@@ -85,13 +88,21 @@ typedef struct PendingOp {
   int32_t obj;
   int64_t a, b;    /* operation arguments (count, blocking, ...) */
   double deadline; /* virtual time of the timeout; INFINITY when none */
+  double jitter;   /* sleep(t, jitter): it may end up to this much earlier or
+                      later than 'deadline', in any order with the waits it
+                      overlaps (step.c) */
   int32_t line;
   int32_t site;    /* call path (run->sites), or -1; set with 'line' */
 } PendingOp;
 
 enum {
   PEND_NOWAIT = 1 << 0,   /* a non-blocking attempt: always enabled */
-  PEND_SELF_TIMED = 1 << 1 /* ready() decides even after the deadline */
+  PEND_SELF_TIMED = 1 << 1, /* ready() decides even after the deadline */
+  /* threads mode, a timeout Python's clock cannot hold (lapi_overflow): the
+     operation is tried without waiting (with PEND_NOWAIT) and raises
+     OverflowError where it would have waited */
+  PEND_OVERFLOW = 1 << 2,
+  PEND_OVERFLOW_TS = 1 << 3 /* ... beyond _PyTime_t, not just TIMEOUT_MAX */
 };
 
 /*
@@ -122,6 +133,7 @@ typedef struct SimThread {
   uint8_t waited;     /* its pending operation was blocked at some step */
   PendingOp pend;
   uint64_t ticket;    /* arrival order of the pending wait (FIFO in async) */
+  uint64_t rseq;      /* async, order fifo: its place in the ready queue (0: not in it) */
   int32_t wake_ev;    /* event that signalled the pending operation, or -1 */
   int32_t last_ev;    /* its latest event, or -1 */
   int32_t obj;        /* the thread's own object (joined, ended) */
@@ -265,6 +277,7 @@ typedef struct SimRun {
   uint64_t index;     /* run index within the exploration */
   uint64_t seed;      /* run seed (data and math.random streams) */
   uint8_t mode;       /* MODE_* */
+  uint8_t order;      /* ORDER_* (async mode) */
   uint8_t end;        /* END_* */
   uint8_t in_finally; /* running finally() callbacks */
   uint32_t max_steps;
@@ -277,6 +290,7 @@ typedef struct SimRun {
   int32_t cur;    /* thread being resumed, or -1 */
   int32_t ndaemons; /* daemon threads spawned */
   uint64_t next_ticket;
+  uint64_t next_rseq; /* the ready queue's last place handed out */
 
   SimThread *threads;
   int32_t nthreads;

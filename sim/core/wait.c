@@ -31,16 +31,35 @@ int wait_list(const SimRun *r, int32_t obj, uint64_t ops, unsigned flags, int32_
   return n;
 }
 
+void wait_ready(SimRun *r, int32_t tid) {
+  if (wait_fifo(r) && !r->threads[tid].rseq) r->threads[tid].rseq = ++r->next_rseq;
+}
+
 void wait_wake(SimRun *r, int32_t tid, int32_t ev) {
   r->threads[tid].woken = 1;
   r->threads[tid].wake_ev = ev;
+  wait_ready(r, tid);
 }
 
 int wait_wake_all(SimRun *r, int32_t obj, uint64_t ops, unsigned flags, int32_t ev) {
   int n = 0;
-  for (int32_t i = 0; i < r->nthreads; i++)
-    if (waits(r, &r->threads[i], obj, ops, flags)) wait_wake(r, i, ev), n++;
-  return n;
+  if (!wait_fifo(r)) { /* (the order matters only to the ready queue) */
+    for (int32_t i = 0; i < r->nthreads; i++)
+      if (waits(r, &r->threads[i], obj, ops, flags)) wait_wake(r, i, ev), n++;
+    return n;
+  }
+  for (uint64_t after = 0;; n++) { /* by arrival: tickets are unique */
+    int32_t next = -1;
+    for (int32_t i = 0; i < r->nthreads; i++) {
+      const SimThread *t = &r->threads[i];
+      if (waits(r, t, obj, ops, flags) && (!n || t->ticket > after) &&
+          (next < 0 || t->ticket < r->threads[next].ticket))
+        next = i;
+    }
+    if (next < 0) return n;
+    after = r->threads[next].ticket;
+    wait_wake(r, next, ev);
+  }
 }
 
 int32_t wait_first(const SimRun *r, int32_t obj, uint64_t ops, unsigned flags) {

@@ -32,9 +32,23 @@ int wait_list(const SimRun *r, int32_t obj, uint64_t ops, unsigned flags, int32_
 int32_t wait_first(const SimRun *r, int32_t obj, uint64_t ops, unsigned flags);
 
 /* Mark thread 'tid's pending operation as signalled by event 'ev' (a
-   notify, a set, a release): its object may now let it proceed. */
+   notify, a set, a release): its object may now let it proceed.  In
+   asyncio's order it also joins the ready queue (wait_ready). */
 void wait_wake(SimRun *r, int32_t tid, int32_t ev);
-/* Wake every one of them; returns how many. */
+/* Wake every one of them, oldest first; returns how many. */
 int wait_wake_all(SimRun *r, int32_t obj, uint64_t ops, unsigned flags, int32_t ev);
+
+/*
+** asyncio's ready queue (async mode, order "fifo"): tasks run first in,
+** first out.  A task joins the queue when it is created, when it yields
+** (yield(), sleep(0): behind every task already ready), and when what it
+** awaits is done (a wake-up here, in the order asyncio makes them; a timer
+** or a join at the next step, step.c).
+*/
+static inline int wait_fifo(const SimRun *r) {
+  return r->mode == MODE_ASYNC && r->order == ORDER_FIFO;
+}
+/* Put thread 'tid' at the end of the ready queue unless it is in it. */
+void wait_ready(SimRun *r, int32_t tid);
 
 #endif

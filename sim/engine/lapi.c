@@ -112,6 +112,28 @@ double lapi_timeout(lua_State *L, int idx, const char *fname) {
   return sched_run_of(L)->vtime + t;
 }
 
+/* threading.TIMEOUT_MAX on POSIX: PY_TIMEOUT_MAX (LLONG_MAX / 1000)
+   microseconds; and 2**63 nanoseconds, where _PyTime_t ends. */
+#define TIMEOUT_MAX_US 9223372036854775.0
+#define PYTIME_END_NS 9223372036854775808.0
+
+unsigned lapi_overflow(lua_State *L, double t, int negative) {
+  if (sched_run_of(L)->mode != MODE_THREADS || isnan(t) || (t < 0 && !negative)) return 0;
+  if (fabs(t) * 1e9 >= PYTIME_END_NS) return PEND_OVERFLOW | PEND_OVERFLOW_TS;
+  return ceil(t * 1e6) > TIMEOUT_MAX_US ? PEND_OVERFLOW : 0;
+}
+
+int lapi_raise_overflow(lua_State *L, unsigned flags) {
+  return sched_raise(L, "OverflowError", "%s",
+                     (flags & PEND_OVERFLOW_TS) ? "timestamp too large to convert to C _PyTime_t"
+                                                : "timeout value is too large");
+}
+
+double lapi_wait_timeout(lua_State *L, int idx, const char *fname) {
+  if (lua_type(L, idx) == LUA_TNUMBER && lua_tonumber(L, idx) < 0) return sched_run_of(L)->vtime;
+  return lapi_timeout(L, idx, fname);
+}
+
 int lapi_optbool(lua_State *L, int idx, int dflt, const char *fname) {
   if (lua_isnoneornil(L, idx)) return dflt;
   if (!lua_isboolean(L, idx)) return lapi_type_error(L, idx, fname, "a boolean");

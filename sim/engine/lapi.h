@@ -49,6 +49,20 @@ int lapi_type_error(lua_State *L, int arg, const char *fname,
 ** Returns the absolute deadline in virtual time (INFINITY for none).
 */
 double lapi_timeout(lua_State *L, int idx, const char *fname);
+/* The same for a wait that threading makes through Condition.wait, where a
+   negative timeout is no error: it gives up at once (deadline: now). */
+double lapi_wait_timeout(lua_State *L, int idx, const char *fname);
+
+/*
+** Threads mode: does a wait of 't' seconds overflow what Python's lock
+** waits take?  0 if not (and always in async mode: asyncio's timeouts are
+** floats), else PEND_OVERFLOW, with PEND_OVERFLOW_TS when 't' is beyond
+** _PyTime_t itself (inf, 1e100, TIMEOUT_MAX + 1) rather than beyond
+** threading.TIMEOUT_MAX.  A negative 't' is checked only if 'negative'.
+*/
+unsigned lapi_overflow(lua_State *L, double t, int negative);
+/* Raise Python's OverflowError for 'flags' (from lapi_overflow). */
+int lapi_raise_overflow(lua_State *L, unsigned flags);
 
 /* An optional boolean argument (nil/absent -> dflt). */
 int lapi_optbool(lua_State *L, int idx, int dflt, const char *fname);

@@ -645,12 +645,64 @@ static int l_randomseed(lua_State *L) {
 
 /* ---- scenario-level API ---------------------------------------------- */
 
+/* Is 'k' a finding kind (or, if 'clean_ok', "clean")? */
+static int known_kind(const char *k, int clean_ok) {
+  if (clean_ok && !strcmp(k, "clean")) return 1;
+  for (int i = 0; i < FIND__COUNT; i++)
+    if (!strcmp(k, finding_kind_names[i])) return 1;
+  return 0;
+}
+
+/*
+** scenario{ expect = ... } at the top of the stack, into r->expect as
+** "kind,kind" ("clean"; a last ",others" for `others = true`: bugs of other
+** kinds are allowed).  Raises for anything else, before it keeps a byte.
+*/
+static void expect_field(lua_State *L, SimRun *r) {
+  static const char *const bad =
+      "scenario{}: expect must be \"clean\", a finding kind, or a list of them "
+      "(with others = true to allow bugs of other kinds)";
+  char text[256];
+  size_t len = 0;
+  text[0] = '\0';
+  if (lua_type(L, -1) == LUA_TSTRING) {
+    const char *k = lua_tostring(L, -1);
+    if (!known_kind(k, 1)) luaL_error(L, "scenario{}: expect: unknown kind '%s'", k);
+    snprintf(text, sizeof text, "%s", k);
+  } else if (lua_istable(L, -1)) {
+    lua_pushnil(L);
+    while (lua_next(L, -2)) { /* (only the list and 'others') */
+      int others = lua_type(L, -2) == LUA_TSTRING && !strcmp(lua_tostring(L, -2), "others");
+      if (!others && !lua_isinteger(L, -2)) luaL_error(L, "%s", bad);
+      if (others && !lua_isboolean(L, -1)) luaL_error(L, "scenario{}: expect: others must be a boolean");
+      lua_pop(L, 1);
+    }
+    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+    for (lua_Integer i = 1; i <= n; i++) {
+      if (lua_rawgeti(L, -1, i) != LUA_TSTRING) luaL_error(L, "%s", bad);
+      const char *k = lua_tostring(L, -1);
+      if (!known_kind(k, 0)) luaL_error(L, "scenario{}: expect: unknown kind '%s'", k);
+      if (len + strlen(k) + 2 < sizeof text)
+        len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", len ? "," : "", k);
+      lua_pop(L, 1);
+    }
+    lua_getfield(L, -1, "others");
+    if (lua_toboolean(L, -1)) snprintf(text + len, sizeof text - len, "%sothers", len ? "," : "");
+    lua_pop(L, 1);
+    if (!text[0]) luaL_error(L, "%s", bad);
+  } else {
+    luaL_error(L, "%s", bad);
+  }
+  r->expect = run_text(r, text, strlen(text));
+}
+
 static int l_scenario(lua_State *L) {
   SimRun *r = sched_run_of(L);
   if (!lua_istable(L, 1))
     return lapi_type_error(L, 1, "scenario", "a table like scenario{ name = ... }");
   if (sched_spawned(L) || r->scenario_name != UINT32_MAX || r->expect != UINT32_MAX)
     return luaL_error(L, "scenario{} must be called once, before any spawn()");
+  int any = 0;
   lua_pushnil(L);
   while (lua_next(L, 1)) {
     const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
@@ -661,27 +713,20 @@ static int l_scenario(lua_State *L) {
       if (strcmp(m, "threads") == 0) r->mode = MODE_THREADS;
       else if (strcmp(m, "async") == 0) r->mode = MODE_ASYNC;
       else return luaL_error(L, "scenario{}: mode must be \"threads\" or \"async\", not \"%s\"", m);
+    } else if (strcmp(k, "order") == 0) {
+      const char *m = luaL_checkstring(L, -1);
+      if (strcmp(m, "fifo") == 0) r->order = ORDER_FIFO;
+      else if (strcmp(m, "any") == 0) r->order = ORDER_ANY, any = 1;
+      else return luaL_error(L, "scenario{}: order must be \"fifo\" or \"any\", not \"%s\"", m);
     } else if (strcmp(k, "expect") == 0) {
-      StrBuf b;
-      sb_init(&b);
-      if (lua_type(L, -1) == LUA_TSTRING) sb_puts(&b, lua_tostring(L, -1));
-      else if (lua_istable(L, -1)) {
-        for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TSTRING; i++) {
-          sb_printf(&b, "%s%s", i > 1 ? "," : "", lua_tostring(L, -1));
-          lua_pop(L, 1);
-        }
-        lua_pop(L, 1);
-      } else {
-        sb_free(&b);
-        return luaL_error(L, "scenario{}: expect must be a string or a list of strings");
-      }
-      r->expect = run_text(r, b.s ? b.s : "", b.len);
-      sb_free(&b);
+      expect_field(L, r);
     } else if (strcmp(k, "description") != 0) {
-      return luaL_error(L, "scenario{}: unknown field '%s' (known: name, mode, expect, description)", k);
+      return luaL_error(L, "scenario{}: unknown field '%s' (known: name, mode, order, expect, description)", k);
     }
     lua_pop(L, 1);
   }
+  if (any && r->mode != MODE_ASYNC)
+    return luaL_error(L, "scenario{}: order = \"any\" is for mode = \"async\" (threads mode runs any thread next anyway)");
   return 0;
 }
 

@@ -527,7 +527,9 @@ int sched_op(lua_State *L, const PendingOp *op, lua_KFunction k,
   t->wake_ev = -1;
   t->waited = 0;
   t->ticket = r->next_ticket++;
+  if (!r->in_finally) step_queue_ready(r); /* (what its previous operation made ready) */
   int suspend = must_suspend(r, t);
+  if (suspend && step_enabled(r, t)) wait_ready(r, t->id); /* asyncio: yield() goes behind the ready */
   record_arrival(L, r, t, suspend);
   if (!suspend) {
     if (r->in_finally && !step_enabled(r, t)) {

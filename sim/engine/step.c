@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "object.h"
+#include "wait.h"
 
 void step_reset(Stepper *p) {
   p->prev = -1;
@@ -24,13 +25,15 @@ void step_free(Stepper *p) {
 int step_enabled(const SimRun *r, const SimThread *t) {
   const PendingOp *op = &t->pend;
   if (!op_table[op->op].blocking || (op->flags & PEND_NOWAIT)) return 1;
-  if (op->op == OP_SLEEP) return r->vtime >= op->deadline;
+  if (op->op == OP_SLEEP) return r->vtime >= op->deadline + op->jitter; /* (see next_timer) */
   const SimObject *o = &r->objs[op->obj];
   if (r->vtime >= op->deadline && !(op->flags & PEND_SELF_TIMED)) return 1;
   return o->cls->ready ? o->cls->ready(r, o, t) : 1;
 }
 
-/* The enabled threads into p->enabled (the others have waited); how many. */
+/* The enabled threads into p->enabled (the others have waited); how many.
+   A thread of the ready queue that cannot proceed leaves it: it ran and
+   suspended again (a woken Condition waiter that must wait for its lock). */
 static int collect_enabled(Stepper *p, SimRun *r) {
   UTIL_GROW(p->enabled, (size_t)r->nthreads + 1, p->cap_enabled);
   int n = 0;
@@ -38,20 +41,114 @@ static int collect_enabled(Stepper *p, SimRun *r) {
     SimThread *t = &r->threads[i];
     if (t->state != TS_READY) continue;
     if (step_enabled(r, t)) p->enabled[n++] = i;
-    else t->waited = 1;
+    else t->waited = 1, t->rseq = 0;
   }
   return n;
 }
 
-/* The earliest deadline still ahead of the clock. */
-static double next_deadline(const SimRun *r) {
-  double d = INFINITY;
+/* Does a wait on 'a' end before one on 'b' when both end on time: by
+   deadline, then by arrival? */
+static int ends_before(const SimThread *a, const SimThread *b) {
+  if (a->pend.deadline != b->pend.deadline) return a->pend.deadline < b->pend.deadline;
+  return a->ticket < b->ticket;
+}
+
+void step_queue_ready(SimRun *r) {
+  if (!wait_fifo(r)) return;
+  for (;;) {
+    int32_t next = -1;
+    for (int32_t i = 0; i < r->nthreads; i++) {
+      const SimThread *t = &r->threads[i];
+      if (t->state == TS_READY && !t->rseq && step_enabled(r, t) &&
+          (next < 0 || ends_before(t, &r->threads[next])))
+        next = i;
+    }
+    if (next < 0) return;
+    r->threads[next].rseq = ++r->next_rseq;
+  }
+}
+
+/*
+** asyncio's ready queue (wait.h): the first of the n enabled threads in it,
+** after queueing those that became able to proceed without a wake-up (a
+** timer that went off, a join of a task that ended), by deadline then
+** arrival.
+*/
+static int32_t fifo_head(SimRun *r, const int32_t *enabled, int n) {
+  for (;;) {
+    int32_t next = -1;
+    for (int i = 0; i < n; i++) {
+      const SimThread *t = &r->threads[enabled[i]];
+      if (!t->rseq && (next < 0 || ends_before(t, &r->threads[next]))) next = enabled[i];
+    }
+    if (next < 0) break;
+    r->threads[next].rseq = ++r->next_rseq;
+  }
+  int32_t head = enabled[0];
+  for (int i = 1; i < n; i++)
+    if (r->threads[enabled[i]].rseq < r->threads[head].rseq) head = enabled[i];
+  return head;
+}
+
+/* Is 't' a timer still to go off: a wait whose deadline (or, for a sleep
+   with a jitter, whose window) has not passed? */
+static int pending_timer(const SimRun *r, const SimThread *t) {
+  return t->state == TS_READY && !isinf(t->pend.deadline) &&
+         t->pend.deadline + t->pend.jitter > r->vtime;
+}
+
+/*
+** Nothing can proceed: the time of the next timer to go off, INFINITY if
+** none (*fire: that timer's thread, to run first, or -1).  Timers go off by
+** deadline, then arrival.  A sleep with a jitter may end anywhere in
+** [deadline - jitter, deadline + jitter]; where such windows overlap, which
+** timer goes off first is a choice (a data decision, explored like
+** choose(n)): the candidates are the first by deadline and every timer
+** whose window opens before the earliest window closes (at 'close'), choice
+** 0 the nominal order.  The one chosen goes off at its deadline, or at
+** 'close' if that is earlier, and never before the clock; a sleep with a
+** jitter goes off only so (step_enabled: or when its window closes), so
+** the others stay candidates at the next jump.  Returns -1 if the strategy
+** ends the run (r->end set).
+*/
+static int next_timer(Stepper *p, SimRun *r, Strategy *s, double *at, int32_t *fire) {
+  int32_t first = -1;
+  double close = INFINITY;
+  *fire = -1;
+  *at = INFINITY;
   for (int32_t i = 0; i < r->nthreads; i++) {
     const SimThread *t = &r->threads[i];
-    if (t->state == TS_READY && t->pend.deadline > r->vtime && t->pend.deadline < d)
-      d = t->pend.deadline;
+    if (!pending_timer(r, t)) continue;
+    if (first < 0 || ends_before(t, &r->threads[first])) first = i;
+    if (t->pend.deadline + t->pend.jitter < close) close = t->pend.deadline + t->pend.jitter;
   }
-  return d;
+  if (first < 0) return 0;
+  int32_t *cand = p->enabled; /* (nothing is enabled: scratch) */
+  int k = 0;
+  cand[k++] = first;
+  for (int32_t i = 0; i < r->nthreads; i++) {
+    const SimThread *t = &r->threads[i];
+    if (i == first || !pending_timer(r, t) || !(t->pend.deadline - t->pend.jitter < close))
+      continue;
+    int j = k++; /* by deadline, then arrival, after the first */
+    for (; j > 1 && ends_before(t, &r->threads[cand[j - 1]]); j--) cand[j] = cand[j - 1];
+    cand[j] = i;
+  }
+  int64_t v = 0;
+  if (k > 1) {
+    uint8_t end;
+    v = step_choose(p, r, s, (uint32_t)k, &end);
+    if (v < 0) {
+      r->end = end;
+      return -1;
+    }
+  }
+  SimThread *t = &r->threads[cand[v]];
+  *at = t->pend.deadline < close ? t->pend.deadline : close;
+  if (*at < r->vtime) *at = r->vtime;
+  if (t->pend.jitter > 0) t->pend.deadline = *at, t->pend.jitter = 0; /* it goes off now */
+  *fire = t->id;
+  return 0;
 }
 
 /* Only daemon threads (or none) are left. */
@@ -150,12 +247,19 @@ int32_t step_next(Stepper *p, SimRun *r, Strategy *s, int (*cut)(void *ud), void
     return -1;
   }
   while ((n = collect_enabled(p, r)) == 0) {
-    double d = next_deadline(r);
+    double d;
+    int32_t fire;
+    if (next_timer(p, r, s, &d, &fire) < 0) return -1;
     if (d == INFINITY) {
       r->end = only_daemons_left(r) ? END_OK : END_STALL;
       return -1;
     }
     r->vtime = d; /* nothing can run before it: time jumps */
+    if (fire >= 0) wait_ready(r, fire);
+  }
+  if (wait_fifo(r) && n > 1) { /* asyncio: the first of the ready queue, no choice */
+    p->enabled[0] = fifo_head(r, p->enabled, n);
+    n = 1;
   }
   if (r->steps >= r->max_steps) {
     step_limit(r);
@@ -181,6 +285,7 @@ int32_t step_next(Stepper *p, SimRun *r, Strategy *s, int (*cut)(void *ud), void
   push_step(p, r, tid, preempted, n);
   r->steps++;
   p->prev = tid;
+  r->threads[tid].rseq = 0; /* it leaves the ready queue to run */
   return tid;
 }
 

@@ -48,6 +48,16 @@ int step_enabled(const SimRun *r, const SimThread *t);
 */
 int32_t step_next(Stepper *p, SimRun *r, Strategy *s, int (*cut)(void *ud), void *ud);
 
+/*
+** asyncio's ready queue (async mode, order fifo; wait.h): queue the threads
+** that can proceed now but are not in the queue, by deadline then arrival:
+** those that became able to without a wake-up (a lock released under a
+** woken Condition waiter, a join of a task that ended).  The scheduler
+** calls it before every operation of a task, so that they are queued in
+** the order it made them ready.
+*/
+void step_queue_ready(SimRun *r);
+
 /* Give the detectors (NULL: none) the events they have not seen. */
 void step_observe(Stepper *p, SimRun *r, DetectorSet *d);
 

@@ -1417,6 +1417,47 @@ class CheckAndNew(RacesimTest):
         self.assertIn("2 passed, 0 failed", r.out)
         self.assertNotIn("FAIL", r.out)
 
+    # A lost update (with its data races and the failed check folded in as
+    # evidence) and, elsewhere, an unrelated deadlock.
+    TWO_BUGS = """\
+    scenario{ name = "two bugs", expect = %s }
+    local c = shared("c", 0)
+    for i = 1, 2 do spawn(function() local v = c:get(); c:set(v + 1) end) end
+    local l = Lock("l")
+    spawn("self", function() l:acquire() l:acquire() end)
+    finally(function() check(c:get() == 2, "c = %%d", c:get()) end)
+    """
+
+    def test_check_expect_is_strict(self):
+        # Every bug's headline kind must be listed; evidence folded into a
+        # listed bug (data_race, assertion) need not be; others = true allows
+        # bugs of other kinds.
+        os.mkdir(self.path("sc"))
+        cases = {"only_lost.lua": ('"lost_update"', 1),
+                 "listed.lua": ('{ "lost_update", "deadlock" }', 0),
+                 "others.lua": ('{ "lost_update", others = true }', 0),
+                 "evidence.lua": ('{ "lost_update", "deadlock", "data_race" }', 0),
+                 "missing.lua": ('{ "lost_update", "deadlock", "stuck", others = true }', 1)}
+        for name, (expect, _) in cases.items():
+            self.write("sc/" + name, self.TWO_BUGS % expect)
+        for name, (_, code) in sorted(cases.items()):
+            r = self.racesim("check", "sc/" + name)
+            self.assertExit(r, code)
+            if name == "only_lost.lua":
+                self.assertWords(r.out, ["FAIL", "kind it does not list: deadlock",
+                                         "others = true"], r)
+
+    def test_check_expect_bad_kind(self):
+        os.mkdir(self.path("sc"))
+        self.write("sc/typo.lua", 'scenario{ expect = "lost_updates" }\n')
+        self.write("sc/field.lua", 'scenario{ expect = { "deadlock", other = true } }\n')
+        r = self.racesim("check", "sc/typo.lua")
+        self.assertExit(r, 1)
+        self.assertWords(r.out, ["FAIL", "unknown kind 'lost_updates'"], r)
+        r = self.racesim("check", "sc/field.lua")
+        self.assertExit(r, 1)
+        self.assertWords(r.out, ["FAIL", "expect must be"], r)
+
     def test_check_broken_scenario_fails(self):
         os.mkdir(self.path("sc"))
         self.write("sc/broken.lua", 'scenario{ expect = "clean" }\nundefined_fn()\n')

@@ -1,10 +1,10 @@
 -- asyncio: waiters are served first come, first served, and an uncontended
--- acquire does not suspend.  In every interleaving the lock goes to the
--- tasks in the order they started waiting, and a new acquire queues behind
--- them even though the lock is free for an instant.  Which ready task runs first is
--- a scheduling choice (racesim explores it), so the main task lets each
--- one queue up before it creates the next: a sleep lets time pass only once
--- every task that can run has run, here up to its suspending acquire.
+-- acquire does not suspend.  The lock goes to the tasks in the order they
+-- started waiting, and a new acquire queues behind them even though the
+-- lock is free for an instant.  The main task lets each one queue up before
+-- it creates the next (a sleep lets time pass only once every task that can
+-- run has run, here up to its suspending acquire), so that this holds in
+-- any order of the ready tasks too (order = "any"), not only asyncio's.
 scenario{ name = "async FIFO wake-up", mode = "async", expect = "clean" }
 local lock = Lock("l")
 local order = shared("order", "")

@@ -9,6 +9,7 @@
 #include "object.h"
 #include "step.h"
 #include "test.h"
+#include "wait.h"
 
 /* An object whose blocking operations proceed when its state byte is 1. */
 static int gate_ready(const SimRun *r, const SimObject *o, const SimThread *t) {
@@ -213,11 +214,84 @@ static void test_choose_and_observe(void) {
   run_free(&r);
 }
 
+/* asyncio's ready queue: the first queued of the enabled threads goes, with
+   no decision; a thread that became enabled without a place (a timer) is
+   queued behind by deadline then arrival, and a thread leaves the queue
+   when it runs. */
+static void test_fifo_ready_queue(void) {
+  SimRun r;
+  run_init(&r);
+  world(&r, 3, OP_YIELD, -1); /* created in order: places 1, 2, 3 */
+  r.mode = MODE_ASYNC;
+  Stepper p;
+  memset(&p, 0, sizeof p);
+  step_reset(&p);
+  Fake f;
+  fake_init(&f, 2); /* would pick thread 2 if asked */
+  CHECK_EQ_INT(step_next(&p, &r, &f.base, NULL, NULL), 0);
+  CHECK_EQ_INT(r.threads[0].rseq, 0); /* left the queue */
+  CHECK_EQ_INT(r.ndecisions, 0);
+  CHECK_EQ_INT(f.picks, 0);
+  wait_ready(&r, 0); /* thread 0 yields: behind 1 and 2 */
+  CHECK_EQ_INT(step_next(&p, &r, &f.base, NULL, NULL), 1);
+  CHECK_EQ_INT(step_next(&p, &r, &f.base, NULL, NULL), 2);
+  CHECK_EQ_INT(step_next(&p, &r, &f.base, NULL, NULL), 0);
+  CHECK_EQ_INT(r.preemptions, 0);
+  /* order "any": every enabled thread is the strategy's choice again */
+  r.order = ORDER_ANY;
+  CHECK_EQ_INT(step_next(&p, &r, &f.base, NULL, NULL), 2);
+  CHECK_EQ_INT(r.ndecisions, 1);
+  step_free(&p);
+  run_free(&r);
+}
+
+/* Timers: overlapping jitter windows make the order in which they go off a
+   data decision, choice 0 the nominal order; windows that do not overlap,
+   or no jitter, make none. */
+static void test_jitter_timers(void) {
+  SimRun r;
+  run_init(&r);
+  world(&r, 2, OP_SLEEP, -1);
+  r.mode = MODE_ASYNC;
+  for (int i = 0; i < 2; i++) r.threads[i].rseq = 0; /* asleep, not queued */
+  r.threads[0].pend.deadline = 0.10, r.threads[0].pend.jitter = 0.05;
+  r.threads[1].pend.deadline = 0.12, r.threads[1].pend.jitter = 0.05;
+  Stepper p;
+  memset(&p, 0, sizeof p);
+  step_reset(&p);
+  Fake f;
+  fake_init(&f, -1);
+  f.value = 1; /* the later one first */
+  CHECK_EQ_INT(step_next(&p, &r, &f.base, NULL, NULL), 1);
+  CHECK_EQ_INT(r.ndecisions, 1);
+  CHECK_EQ_INT(r.decisions[0].kind, DEC_DATA);
+  CHECK_EQ_INT(r.decisions[0].n, 2);
+  CHECK(r.vtime == 0.12); /* at its deadline, before the first window closes (0.15) */
+  r.threads[1].state = TS_DONE;
+  CHECK_EQ_INT(step_next(&p, &r, &f.base, NULL, NULL), 0); /* alone now: no choice */
+  CHECK_EQ_INT(r.ndecisions, 1);
+  CHECK(r.vtime == 0.12); /* a little late, within its window; time never goes back */
+  /* no overlap: nominal order, no decision */
+  world(&r, 2, OP_SLEEP, -1);
+  r.mode = MODE_ASYNC;
+  for (int i = 0; i < 2; i++) r.threads[i].rseq = 0;
+  r.threads[0].pend.deadline = 0.10, r.threads[0].pend.jitter = 0.001;
+  r.threads[1].pend.deadline = 0.12, r.threads[1].pend.jitter = 0.001;
+  step_reset(&p);
+  CHECK_EQ_INT(step_next(&p, &r, &f.base, NULL, NULL), 0);
+  CHECK_EQ_INT(r.ndecisions, 0);
+  CHECK(r.vtime == 0.10);
+  step_free(&p);
+  run_free(&r);
+}
+
 int main(void) {
   test_begin(30);
   RUN_TEST(test_pick_and_preempt);
   RUN_TEST(test_blocked_and_time);
   RUN_TEST(test_ends);
   RUN_TEST(test_choose_and_observe);
+  RUN_TEST(test_fifo_ready_queue);
+  RUN_TEST(test_jitter_timers);
   return test_end("test_step");
 }

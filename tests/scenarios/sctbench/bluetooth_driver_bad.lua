@@ -12,7 +12,7 @@
 -- flag, drop the count to 0 and stop in between, and the request then works
 -- on a stopped driver: two preemptions, one to let the adder go first, one
 -- inside its entry.
-scenario{ name = "CS.bluetooth_driver_bad", expect = { "assertion" } }
+scenario{ name = "CS.bluetooth_driver_bad", expect = { "assertion", others = true } }
 
 local pending = shared("pendingIo", 1)
 local stopping = shared("stoppingFlag", false)

@@ -19,7 +19,7 @@
 -- 100,000 runs (the README's SCTBench table), so racesim check needs a
 -- budget of about 100,000 random runs for it (table.py --check gives it
 -- that).
-scenario{ name = "misc.safestack", expect = { "assertion" } }
+scenario{ name = "misc.safestack", expect = { "assertion", others = true } }
 
 local nodes, threads, loops = param("nodes", 3), param("threads", 3), param("loops", 2)
 local cas_lock = Lock("cas")

@@ -1,4 +1,4 @@
-scenario{ mode = 'async' }
+scenario{ mode = 'async', order = 'any' }
 local x = shared('x', 0)
 local function log(v) print(tostring(v)) end
 local function op(f)

@@ -1,0 +1,8 @@
+-- CPython Lib/test/lock_tests.py: RLockTests (BaseLockTests).test_try_acquire_contended.
+scenario{ name = "threading RLockTests.test_try_acquire_contended", expect = "clean" }
+local lock = RLock()
+lock:acquire()
+local result = shared("result", nil)
+spawn(function() result:set(lock:acquire(false)) end):join()
+check(result:get() == false, "another thread cannot take it")
+lock:release()
