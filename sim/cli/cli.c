@@ -498,6 +498,42 @@ static int add_param(const char *cmd, int argc, char **argv, int *i, ExploreOpti
   return 0;
 }
 
+/* Edits (insert, delete, replace, swap two) from a to b, up to 3 (a typo). */
+static int typo_distance(const char *a, const char *b) {
+  size_t n = strlen(a), m = strlen(b);
+  if (n > 40 || m > 40 || (n > m ? n - m : m - n) > 3) return 4;
+  int d[41][41];
+  for (size_t i = 0; i <= n; i++) d[i][0] = (int)i;
+  for (size_t j = 0; j <= m; j++) d[0][j] = (int)j;
+  for (size_t i = 1; i <= n; i++)
+    for (size_t j = 1; j <= m; j++) {
+      int v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+      if (d[i - 1][j] + 1 < v) v = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+        v = d[i - 2][j - 2] + 1;
+      d[i][j] = v;
+    }
+  return d[n][m];
+}
+
+/* The option 'name' is likely a typo of (--run: --runs), or NULL. */
+static const char *likely_option(const char *name) {
+  const char *best = NULL;
+  int bd = 3; /* (closer than 3 edits, and fewer edits than half the name) */
+  for (size_t k = 0; k < sizeof options / sizeof options[0]; k++) {
+    if (!options[k].set) continue;
+    int dd = typo_distance(name, options[k].name);
+    if (dd < bd && 2 * dd < (int)strlen(name)) best = options[k].name, bd = dd;
+  }
+  for (int i = 0; strategy_at(i); i++)
+    for (const StrategyOption *so = strategy_at(i)->options; so && so->name; so++) {
+      int dd = typo_distance(name, so->name);
+      if (dd < bd && 2 * dd < (int)strlen(name)) best = so->name, bd = dd;
+    }
+  return best;
+}
+
 static const Option *find_option(const char *name) {
   for (size_t k = 0; k < sizeof options / sizeof options[0]; k++)
     if (options[k].set && !strcmp(options[k].name, name)) return &options[k];
@@ -535,7 +571,9 @@ int cli_parse_run_options(const char *cmd, int argc, char **argv, ExploreOptions
     const Option *opt = find_option(name);
     const StrategyOption *so = opt ? NULL : strategy_option(name, NULL);
     if (!opt && !so) {
-      usage_error(cmd, "unknown option '%s'", name);
+      const char *like = likely_option(name);
+      if (like) usage_error(cmd, "unknown option '%s' (did you mean %s?)", name, like);
+      else usage_error(cmd, "unknown option '%s'", name);
       return 2;
     }
     if (!(opt ? opt->arg : so->arg)) { /* a flag */

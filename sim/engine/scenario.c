@@ -1052,8 +1052,14 @@ static Sandbox *sandbox_open(lua_State *L, const SandboxConfig *cfg, char *err, 
   sb_free(&name);
   if (st != LUA_OK) {
     const char *m = lua_tostring(L, -1);
+    size_t n = strlen(cfg->script); /* a Python program given for its scenario */
+    int py = n > 3 && !strcmp(cfg->script + n - 3, ".py");
     if (st == LUA_ERRSYNTAX)
-      snprintf(err, errlen, "syntax error: %s", m ? m : "?");
+      snprintf(err, errlen, "syntax error: %s%s", m ? m : "?",
+               py ? " (a scenario is a Lua script: racesim runs a model of the Python "
+                    "program, written with its primitives; racesim new NAME writes one to "
+                    "start from)"
+                  : "");
     else snprintf(err, errlen, "cannot load the script: %s", m ? m : "?");
     lua_pop(L, 1);
     free(sb);

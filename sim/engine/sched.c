@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "prim.h"
 #include "sha256.h"
@@ -164,8 +165,13 @@ Sim *sched_open(const SimConfig *cfg, const SchedParts *parts, char *err, size_t
   }
   if (!s->source) s->source = util_read_file(cfg->script, &s->source_len);
   if (!s->source) {
-    snprintf(err, errlen, "cannot read script '%s': %s", cfg->script,
-             strerror(errno ? errno : ENOENT));
+    int e = errno ? errno : ENOENT;
+    char lua[4096];
+    snprintf(lua, sizeof lua, "%s.lua", cfg->script); /* ("run counter" for counter.lua) */
+    snprintf(err, errlen, "cannot read script '%s': %s%s%s%s", cfg->script, strerror(e),
+             e == ENOENT && access(lua, R_OK) == 0 ? " (did you mean '" : "",
+             e == ENOENT && access(lua, R_OK) == 0 ? lua : "",
+             e == ENOENT && access(lua, R_OK) == 0 ? "'?)" : "");
     goto fail;
   }
   sha256_hex(s->source, s->source_len, s->sha);

@@ -269,6 +269,23 @@ class Basics(RacesimTest):
         self.assertIn("Virtual time moves only when no thread can run", f["message"])
         self.assertNotIn(":?", f["message"])
 
+    def test_typos_get_a_suggestion(self):
+        self.write("c.lua", LOST_UPDATE)
+        for typo, meant in (("--run", "--runs"), ("--seeds", "--seed"),
+                            ("--strategey", "--strategy"), ("--preemption-bund",
+                                                           "--preemption-bound")):
+            r = self.usage_error("run", "c.lua", "--no-db", typo, "1", words=[typo])
+            self.assertIn("(did you mean %s?)" % meant, r.err)
+        r = self.usage_error("run", "c.lua", "--no-db", "--xyz", words=["--xyz"])
+        self.assertNotIn("did you mean", r.err)
+        r = self.racesim("run", "c", "--no-db")
+        self.assertExit(r, 2)
+        self.assertIn("(did you mean 'c.lua'?)", r.err)
+        self.write("p.py", "import threading\nx = 0\n")
+        r = self.racesim("run", "p.py", "--no-db")
+        self.assertExit(r, 2)
+        self.assertIn("a scenario is a Lua script", r.err)
+
     def test_parameter_given_twice_last_wins(self):
         # the first value was used, and the second -D warned that the
         # scenario never called param() for it
