@@ -498,6 +498,16 @@ static int add_param(const char *cmd, int argc, char **argv, int *i, ExploreOpti
   return 0;
 }
 
+/* The options a replay would ignore: it runs one run, on this thread, and
+   shows it as it was found. */
+static int run_only(const char *name) {
+  static const char *const only[] = {"--runs", "--max-runs", "--jobs", "--shard",
+                                     "--stop-first", "--shrink-budget", NULL};
+  for (int i = 0; only[i]; i++)
+    if (!strcmp(name, only[i])) return 1;
+  return 0;
+}
+
 /* Edits (insert, delete, replace, swap two) from a to b, up to 3 (a typo). */
 static int typo_distance(const char *a, const char *b) {
   size_t n = strlen(a), m = strlen(b);
@@ -574,6 +584,11 @@ int cli_parse_run_options(const char *cmd, int argc, char **argv, ExploreOptions
       const char *like = likely_option(name);
       if (like) usage_error(cmd, "unknown option '%s' (did you mean %s?)", name, like);
       else usage_error(cmd, "unknown option '%s'", name);
+      return 2;
+    }
+    if (opt && !strcmp(cmd, "replay") && run_only(opt->name)) { /* (it would do nothing) */
+      usage_error(cmd, "%s is an option of racesim run: a replay runs one run, on this thread",
+                  name);
       return 2;
     }
     if (!(opt ? opt->arg : so->arg)) { /* a flag */

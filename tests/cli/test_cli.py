@@ -286,6 +286,16 @@ class Basics(RacesimTest):
         self.assertExit(r, 2)
         self.assertIn("a scenario is a Lua script", r.err)
 
+    def test_replay_refuses_what_it_would_ignore(self):
+        # --runs, --jobs, --shard, --stop-first were accepted and ignored
+        self.write("c.lua", LOST_UPDATE)
+        for opt in (["--runs", "5"], ["--jobs", "2"], ["--shard", "1/2"], ["--stop-first"],
+                    ["--shrink-budget", "10"]):
+            self.usage_error("replay", "c.lua", "--seed", "1", "--no-db", *opt,
+                             words=[opt[0], "racesim run", "one run"])
+        r = self.racesim("replay", "c.lua", "--seed", "1", "--no-db", "--max-steps", "500")
+        self.assertIn(r.rc, (0, 1), r)
+
     def test_parameter_given_twice_last_wins(self):
         # the first value was used, and the second -D warned that the
         # scenario never called param() for it
