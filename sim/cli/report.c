@@ -127,9 +127,9 @@ static void text_bug(StrBuf *o, const RepBug *g, int k, long long runs) {
   if (g->note) sb_printf(o, "      %s\n", g->note);
   if (g->shrink) sb_printf(o, "      %s\n", g->shrink);
   else if (g->shrunk_schedule)
-    sb_printf(o, "      shrunk: %lld step%s, %lld preemption%s (from %lld, %lld)\n",
-              g->shrunk_steps, util_plural(g->shrunk_steps), g->shrunk_preemptions,
-              util_plural(g->shrunk_preemptions), g->steps, g->preemptions);
+    sb_printf(o, "      shrunk: %lld preemption%s, %lld step%s (from %lld, %lld)\n",
+              g->shrunk_preemptions, util_plural(g->shrunk_preemptions), g->shrunk_steps,
+              util_plural(g->shrunk_steps), g->preemptions, g->steps); /* (as run says it) */
   if (g->replay) sb_printf(o, "      replay: %s\n", g->replay);
 }
 

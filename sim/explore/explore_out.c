@@ -41,11 +41,11 @@ void explore_progress(Explore *x, uint64_t budget, int final) {
   double el = now - x->t0;
   double rate = el > 0 ? (double)x->runs / el : 0;
   if (x->strat && (x->strat->ops->flags & STRAT_TREE))
-    fprintf(stderr, "\r\033[K  %llu runs  %.0f runs/s  %zu finding%s  ~%.1f%% explored (%u subtrees)",
+    fprintf(stderr, "\r\033[K  %llu runs  %.0f runs/s  %zu observation%s  ~%.1f%% explored (%u subtrees)",
             (unsigned long long)x->runs, rate, x->fs.n, x->fs.n == 1 ? "" : "s",
             100.0 * x->dfs_frac, x->dfs_subtrees);
   else
-    fprintf(stderr, "\r\033[K  %llu/%llu runs  %.0f runs/s  %zu finding%s",
+    fprintf(stderr, "\r\033[K  %llu/%llu runs  %.0f runs/s  %zu observation%s",
             (unsigned long long)x->runs, (unsigned long long)budget, rate, x->fs.n,
             x->fs.n == 1 ? "" : "s");
   fflush(stderr);
