@@ -18,6 +18,7 @@
 ** scenario is escaped.
 */
 #include <sqlite3.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -516,11 +517,14 @@ int cli_report(int argc, char **argv) {
   }
   sqlite3_close(r.db);
   if (rc == 0 && htmlfile) {
+    errno = 0;
     FILE *f = fopen(htmlfile, "w");
     int ok = f && fwrite(r.out.s, 1, r.out.len, f) == r.out.len;
-    if (f && fclose(f) != 0) ok = 0; /* (a full disk shows at the close) */
+    int why = errno;
+    if (f && fclose(f) != 0) ok = 0, why = errno; /* (a full disk shows at the close) */
     if (!ok) {
-      fprintf(stderr, "racesim report: cannot write '%s'\n", htmlfile);
+      fprintf(stderr, "racesim report: cannot write '%s'%s%s\n", htmlfile, why ? ": " : "",
+              why ? strerror(why) : "");
       rc = 2;
     } else {
       printf("wrote %s\n", htmlfile);

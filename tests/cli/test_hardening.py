@@ -97,6 +97,12 @@ class Report(RacesimTest):
             self.assertNotIn("unknown option", r.err)
         self.assertEqual(self.files(), ["lu.lua", "t.db"])
 
+    def test_html_file_that_cannot_be_written_says_why(self):
+        db = self.explored()
+        r = self.racesim("report", db, "--html", "no/such/dir/x.html")
+        self.assertExit(r, 2)
+        self.assertIn("cannot write 'no/such/dir/x.html': No such file or directory", r.err)
+
 
 class New(RacesimTest):
 
