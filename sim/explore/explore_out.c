@@ -188,6 +188,10 @@ void explore_print_human(Explore *x) {
   if (x->timed_out && !tree)
     printf("stopped: --time-limit ran out before the run budget (%llu of %llu runs)\n",
            (unsigned long long)x->runs, (unsigned long long)o->runs);
+  else if (o->stop_first && !tree && !x->interrupted && x->bugs.n &&
+           o->command != EXPLORE_REPLAY && x->runs < o->runs)
+    printf("stopped: --stop-first, at the first run that showed a bug (%llu of %llu runs)\n",
+           (unsigned long long)x->runs, (unsigned long long)o->runs);
   if (tree) {
     char part[96] = "";
     if (o->nshards > 1)
@@ -230,7 +234,7 @@ void explore_print_human(Explore *x) {
   for (size_t i = 0; i < x->warnings.n; i++)
     print_line("warning: ", x->warnings.v[i].msg);
   if (x->bugs.n == 0) {
-    printf("no findings\n");
+    printf(x->runs ? "no findings\n" : "no findings (no run finished)\n");
   } else {
     printf("%zu bug%s (%zu observation%s):\n", x->bugs.n, util_plural(x->bugs.n), x->fs.n,
            util_plural(x->fs.n));

@@ -296,6 +296,13 @@ class Basics(RacesimTest):
         r = self.racesim("replay", "c.lua", "--seed", "1", "--no-db", "--max-steps", "500")
         self.assertIn(r.rc, (0, 1), r)
 
+    def test_stop_first_says_it_stopped(self):
+        self.write("c.lua", LOST_UPDATE)
+        r = self.racesim("run", "c.lua", "--no-db", "--stop-first", "--seed", "1")
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"stopped: --stop-first, at the first run that showed a bug "
+                                r"\(\d+ of 1000 runs\)")
+
     def test_parameter_given_twice_last_wins(self):
         # the first value was used, and the second -D warned that the
         # scenario never called param() for it
