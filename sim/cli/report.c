@@ -312,8 +312,9 @@ static int one_run(Report *r, long long run) {
       sb_free(&w);
       sb_puts(o, ")\n");
     }
-    sb_printf(o, "%5s %8s  %-14s %-11s %-18s %-14s %s\n", "step", "time", "thread", "op",
-              "object", "value", "line");
+    if (recorded) /* (an empty table says nothing) */
+      sb_printf(o, "%5s %8s  %-14s %-11s %-18s %-14s %s\n", "step", "time", "thread", "op",
+                "object", "value", "line");
   }
   sqlite3_finalize(st);
   st = report_prep(r, "SELECT step, vtime, thread, op, object, value, line, flags, path,"
