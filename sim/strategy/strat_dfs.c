@@ -205,10 +205,13 @@ static void keep_asleep(Node *n, Node *p, int32_t t, const SimRun *r) {
   const SleepFp *f = fp_get(p, t);
   if (!f) return; /* footprint unknown: cannot keep it asleep */
   const FpEntry *fp = f->len ? p->fp + f->off : NULL; /* (no entries: maybe no array) */
-  if (dpor_conflicts(fp, f->len, r, p->ev, r->nevents)) return;
-  /* p may be reallocated by fp_put on n (different node): copy first */
-  fp_put(n, t, fp, f->len);
-  tset_add(&n->sleep, t);
+  /* (a copy: its takes' slack as it is at n) */
+  FpEntry buf[16], *now = f->len > 16 ? util_xmalloc(f->len * sizeof *now) : buf;
+  if (!dpor_conflicts(fp, f->len, r, p->ev, r->nevents, now)) {
+    fp_put(n, t, now, f->len);
+    tset_add(&n->sleep, t);
+  }
+  if (now != buf) free(now);
 }
 
 /*
@@ -281,7 +284,10 @@ static int32_t pick_single(DfsStrategy *s, const SchedView *v) {
   }
   if (s->chk_woken) return t;
   const SleepFp *f = fp_get(p, t);
-  if (dpor_conflicts(f->len ? p->fp + f->off : NULL, f->len, r, s->chk_ev, r->nevents)) {
+  const FpEntry *fp = f->len ? p->fp + f->off : NULL;
+  /* a free take counts the takes since it fell asleep: check them all */
+  uint32_t from = dpor_fp_takes(fp, f->len) ? p->ev : s->chk_ev;
+  if (dpor_conflicts(fp, f->len, r, from, r->nevents, NULL)) {
     s->chk_woken = 1;
     return t;
   }
