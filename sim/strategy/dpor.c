@@ -408,6 +408,25 @@ static void report(Dpor *d, const SimRun *r, uint32_t s, uint32_t s2, DporRaceFn
 }
 
 /*
+** The reversal of a race (j, e2) runs what does not happen after j's step
+** s, then e2, from the state before s.  If such an event touches e2's
+** object (between j and e2, in another step than e2's), it may be what lets
+** e2 proceed there (a thread's own get that makes room for its put): the
+** state before s says nothing then.
+*/
+static int unordered_between(Dpor *d, const SimRun *r, const SimEvent *e2, uint32_t s2,
+                             uint32_t j) {
+  uint32_t s = r->events[j].step;
+  const Trans *t = &d->tr[s];
+  for (int32_t k = e2->prev_obj; k > (int32_t)j; k = r->events[k].prev_obj) {
+    const SimEvent *e = &r->events[k];
+    if (e->step == s2 || e->step == s || (e->flags & EV_FINALLY)) continue;
+    if (VC(d, e->step)[t->tid] < t->pos) return 1;
+  }
+  return 0;
+}
+
+/*
 ** Event j (of an earlier step s, not ordered before s2) conflicts with e2:
 ** if e2 could have gone before all of s, report the race and order
 ** everything before s before e2 (d->scratch); return whether it did.
@@ -415,7 +434,8 @@ static void report(Dpor *d, const SimRun *r, uint32_t s, uint32_t s2, DporRaceFn
 static int try_race(Dpor *d, const SimRun *r, const SimEvent *e2, uint32_t s2, uint32_t j,
                     int first, DporRaceFn fn, void *ud) {
   uint32_t s = r->events[j].step;
-  if (!feasible(r, e2, first_in_step(r, j), first) || needs_later_time(d, r, s, s2, &r->events[j]))
+  if (needs_later_time(d, r, s, s2, &r->events[j])) return 0;
+  if (!feasible(r, e2, first_in_step(r, j), first) && !unordered_between(d, r, e2, s2, j))
     return 0;
   report(d, r, s, s2, fn, ud);
   join(d->scratch, VC(d, s), d->T);

@@ -115,7 +115,7 @@ class PorCounts(unittest.TestCase):
     def test_semaphore_series(self):
         # seed 004 section 5, Semaphore(3); before: 1,296, 22,464, 1,537,920
         self.counts(os.path.join(POR, "seed004_semaphore.lua"),
-                    ((["n=3"], 36), (["n=4"], 1008), (["n=5"], 30960)))
+                    ((["n=3"], 36), (["n=4"], 1584), (["n=5"], 66240)))
 
     def test_queue_series(self):
         # seed 001, Queue(2), 3 consumers: which consumer processes each item
