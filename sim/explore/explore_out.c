@@ -154,6 +154,25 @@ static void print_bug(const Explore *x, size_t i) {
   print_command(x, "    replay: ", d->replay);
 }
 
+/* "23%", "0.17%": dfs's estimate, with two figures when it is small. */
+static const char *percent(double frac, char *buf, size_t len) {
+  double p = 100.0 * frac;
+  snprintf(buf, len, p >= 1 || p == 0 ? "%.0f%%" : "%.2g%%", p);
+  return buf;
+}
+
+/*
+** When dfs stopped with a small part of its tree explored, a bigger budget
+** is not the way: say how many runs the whole would take, and what would.
+*/
+static void advise_small(const Explore *x) {
+  if (x->dfs_frac <= 0 || x->dfs_frac >= 0.01 || x->runs == 0) return;
+  printf("the whole tree would take some %.2g runs: make the scenario smaller (a smaller -D "
+         "parameter), or search it with --strategy random or pct, which prints the "
+         "probability with which it finds a bug of a given depth\n",
+         (double)x->runs / x->dfs_frac);
+}
+
 void explore_print_human(Explore *x) {
   const ExploreOptions *o = x->o;
   double el = util_now() - x->t0;
@@ -181,6 +200,8 @@ void explore_print_human(Explore *x) {
       snprintf(part, sizeof part, " of shard %u/%u (%u of the %u subtrees)", o->shard + 1,
                o->nshards, (x->dfs_subtrees + o->nshards - 1 - o->shard) / o->nshards,
                x->dfs_subtrees);
+    char pc[32];
+    percent(x->dfs_frac, pc, sizeof pc);
     if (x->complete)
       printf("complete: every interleaving%s%s was explored (%llu run%s pruned as redundant)\n",
              part, scope,
@@ -193,20 +214,20 @@ void explore_print_human(Explore *x) {
              "not explored (%llu run%s pruned)\n",
              (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned));
     else if (x->timed_out)
-      printf("not complete: --time-limit ran out with about %.0f%%%s explored (%llu run%s "
+      printf("not complete: --time-limit ran out with about %s%s explored (%llu run%s "
              "pruned)\n",
-             100.0 * x->dfs_frac, part, (unsigned long long)x->strat->pruned,
-             util_plural(x->strat->pruned));
+             pc, part, (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned));
     else if (x->interrupted || x->status == 2 || o->stop_first)
-      printf("not complete: the exploration stopped before the end (about %.0f%%%s explored, "
+      printf("not complete: the exploration stopped before the end (about %s%s explored, "
              "%llu run%s pruned)\n",
-             100.0 * x->dfs_frac, part, (unsigned long long)x->strat->pruned,
-             util_plural(x->strat->pruned));
+             pc, part, (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned));
     else
-      printf("not complete: the run budget ran out with about %.0f%%%s explored (%llu run%s "
-             "pruned); raise --runs to go on\n",
-             100.0 * x->dfs_frac, part, (unsigned long long)x->strat->pruned,
-             util_plural(x->strat->pruned));
+      printf("not complete: the run budget ran out with about %s%s explored (%llu run%s "
+             "pruned); %s\n",
+             pc, part, (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned),
+             x->dfs_frac < 0.01 ? "raising --runs will not be enough" : "raise --runs to go on");
+    if (!x->complete && (x->timed_out || !(x->interrupted || x->status == 2 || o->stop_first)))
+      advise_small(x);
   }
   fputs(said.s ? said.s : "", stdout);
   sb_free(&said);

@@ -138,6 +138,27 @@ class PorCounts(unittest.TestCase):
                     ((["k=1", "n=3"], 6), (["k=1", "n=4"], 24), (["k=3", "n=3"], 1),
                      (["k=4", "n=4"], 1), (["k=2", "n=3"], 9)))
 
+    def test_progress_the_same_for_any_jobs(self):
+        sem = os.path.join(POR, "seed004_semaphore.lua")
+        seen = set()
+        for jobs in ("1", "2"):
+            r = subprocess.run([RACESIM, "run", sem, "-D", "n=6", "--strategy", "dfs", "--runs",
+                                "20000", "--no-db", "--json", "--jobs", jobs],
+                               capture_output=True, text=True, timeout=TIMEOUT)
+            res = json.loads(r.stdout)
+            self.assertFalse(res["complete"])
+            seen.add((res["runs"], res["explored"]))
+        self.assertEqual(len(seen), 1, seen)
+        # 19,222 of 1,175,040 runs: the estimate says a few percent, not 98%
+        self.assertLess(seen.pop()[1], 0.10)
+        # a tree far too big for the budget: say what would do instead
+        r = subprocess.run([RACESIM, "run", os.path.join(BENCH, "dfs_counter.lua"), "-D",
+                            "threads=3", "-D", "locked=0", "--strategy", "dfs", "--no-por",
+                            "--detectors", "none", "--no-db", "--runs", "1000"],
+                           capture_output=True, text=True, timeout=TIMEOUT)
+        self.assertIn("raising --runs will not be enough", r.stdout)
+        self.assertIn("a smaller -D parameter", r.stdout)
+
     def test_races_stay_found(self):
         race = self.write("race.lua", SEM_RACE)
         for jobs in ("1", "2"):
