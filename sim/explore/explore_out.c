@@ -163,13 +163,15 @@ static const char *percent(double frac, char *buf, size_t len) {
 
 /*
 ** When dfs stopped with a small part of its tree explored, a bigger budget
-** is not the way: say how many runs the whole would take, and what would.
+** may not be the way (a preemption bound would not be either: it explores
+** without the reduction): say how many runs the whole would take, and what
+** else would do.
 */
 static void advise_small(const Explore *x) {
   if (x->dfs_frac <= 0 || x->dfs_frac >= 0.01 || x->runs == 0) return;
-  printf("the whole tree would take some %.2g runs: make the scenario smaller (a smaller -D "
-         "parameter), or search it with --strategy random or pct, which prints the "
-         "probability with which it finds a bug of a given depth\n",
+  printf("the whole tree would take some %.2g runs; if that is too many, make the scenario "
+         "smaller (a smaller -D parameter), or search it with --strategy random or pct, which "
+         "prints the probability with which it finds a bug of a given depth\n",
          (double)x->runs / x->dfs_frac);
 }
 
@@ -223,9 +225,8 @@ void explore_print_human(Explore *x) {
              pc, part, (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned));
     else
       printf("not complete: the run budget ran out with about %s%s explored (%llu run%s "
-             "pruned); %s\n",
-             pc, part, (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned),
-             x->dfs_frac < 0.01 ? "raising --runs will not be enough" : "raise --runs to go on");
+             "pruned); raise --runs to go on\n",
+             pc, part, (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned));
     if (!x->complete && (x->timed_out || !(x->interrupted || x->status == 2 || o->stop_first)))
       advise_small(x);
   }

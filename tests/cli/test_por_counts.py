@@ -156,7 +156,7 @@ class PorCounts(unittest.TestCase):
                             "threads=3", "-D", "locked=0", "--strategy", "dfs", "--no-por",
                             "--detectors", "none", "--no-db", "--runs", "1000"],
                            capture_output=True, text=True, timeout=TIMEOUT)
-        self.assertIn("raising --runs will not be enough", r.stdout)
+        self.assertIn("the whole tree would take some", r.stdout)
         self.assertIn("a smaller -D parameter", r.stdout)
 
     def test_races_stay_found(self):
