@@ -13,11 +13,14 @@
 ** raced another take for the last unit: it is a write, and starts a new
 ** segment.
 **
-** Which takes are free depends only on the set of takes of the segment
-** before each, which every reordering of its commuting updates keeps: the
-** reduction's happens-before is the same for all of them.  A sleeping
-** take's next step stays free only while fewer than 'slack' + 1 other free
-** takes happen (dpor_conflicts).
+** Which takes are free depends only on how many takes of the segment come
+** before each: whatever the order of its commuting updates, the free ones
+** are its first 'base' takes, and the write that ends it comes after all of
+** them.  So the reduction's happens-before is the same for every such order.
+** Two places judge a take out of its place (dpor.c): a sleeping take's next
+** step stays free only while at most 'slack' other free takes happen
+** (dpor_conflicts), and a take that a race would move before the write it
+** was held up by is judged as a write there (races_of_event).
 */
 #ifndef RACESIM_COUNT_H
 #define RACESIM_COUNT_H
