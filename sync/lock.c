@@ -22,6 +22,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "count.h"
 #include "lapi.h"
 #include "sync.h"
 
@@ -35,6 +36,7 @@ typedef struct LockState {
   int32_t count;      /* RLock: recursion depth */
   int32_t owner_line; /* where the holder took it */
   int32_t owner_ev;   /* the event of that acquire */
+  CountSeg seg;       /* semaphores: the permits' commuting updates (count.h) */
 } LockState;
 
 OBJ_STATE_TYPE(LockState);
@@ -178,6 +180,33 @@ static void give(lua_State *L, SimObject *o, int32_t n, int32_t ev) {
   hand_over(sched_run_of(L), o, ev);
 }
 
+/*
+** A semaphore's permits commute (count.h): in threads mode a plain
+** Semaphore's release is an update, and so is an acquire that blocks
+** without a timeout and takes a free permit.  Everything else on it (timed
+** and non-blocking attempts, a BoundedSemaphore's release, which reads the
+** bound) writes and begins a new segment.  Lock and RLock are unchanged, and
+** so is async mode, whose first-come first-served line orders every waiter.
+*/
+static int counts(const SimRun *r, const LockState *s) {
+  return r->mode != MODE_ASYNC && s->flavor >= LK_SEM;
+}
+
+static void count_acquire(SimRun *r, LockState *s, const SimThread *t, int got) {
+  SimEvent *e = &r->events[r->nevents - 1];
+  if (!counts(r, s)) return;
+  if (got && !(t->pend.flags & PEND_NOWAIT) && isinf(t->pend.deadline))
+    count_take(&s->seg, e, F_MAIN, s->value);
+  else count_after(&s->seg, e, F_MAIN, s->value);
+}
+
+static void count_release(SimRun *r, LockState *s) {
+  SimEvent *e = &r->events[r->nevents - 1];
+  if (!counts(r, s)) return;
+  if (s->flavor == LK_SEM && !(e->flags & EV_RAISED)) count_give(e, F_MAIN);
+  else count_after(&s->seg, e, F_MAIN, s->value);
+}
+
 /* ---- operations (shared with Condition) ------------------------------- */
 
 /* Record an acquire by the current thread; 'got' says whether it succeeded. */
@@ -217,6 +246,7 @@ static int acquire_k(lua_State *L, int status, lua_KContext ctx) {
            (r->mode != MODE_ASYNC || (t->pend.flags & PEND_NOWAIT) || !has_waiter(r, o)))
     take(s, t->id), got = 1;
   finish_acquire(L, o, got, snap);
+  count_acquire(r, s, t, got);
   if (!got && (t->pend.flags & PEND_OVERFLOW)) { /* it would have waited */
     r->events[r->nevents - 1].flags |= EV_RAISED;
     return lapi_raise_overflow(L, t->pend.flags);
@@ -252,6 +282,7 @@ static int release_k(lua_State *L, int status, lua_KContext ctx) {
   int32_t ev = (int32_t)(r->nevents - 1);
   if (err) {
     e->flags |= EV_RAISED;
+    count_release(r, s);
     return sched_raise(L, etype, "%s", err);
   }
   if (s->flavor == LK_RLOCK && s->count > 1) {
@@ -261,6 +292,7 @@ static int release_k(lua_State *L, int status, lua_KContext ctx) {
     return 0;
   }
   give(L, o, n, ev);
+  count_release(r, s);
   return 0;
 }
 
@@ -279,6 +311,7 @@ int32_t lock_release_all(lua_State *L, SimObject *o, int op_flags) {
   e->flags |= (uint16_t)op_flags;
   e->aux = count;
   give(L, o, 1, (int32_t)(r->nevents - 1));
+  count_after(&s->seg, &r->events[r->nevents - 1], F_MAIN, s->value);
   return count;
 }
 
@@ -292,6 +325,7 @@ void lock_take_count(lua_State *L, SimObject *o, int32_t count, int op_flags) {
   if (s->flavor == LK_RLOCK) s->count = count;
   finish_acquire(L, o, 1, snap);
   r->events[r->nevents - 1].flags |= (uint16_t)op_flags;
+  count_after(&s->seg, &r->events[r->nevents - 1], F_MAIN, s->value);
 }
 
 /* ---- bindings --------------------------------------------------------- */
@@ -417,6 +451,7 @@ static int make_lock(lua_State *L, const ObjClass *cls, int flavor, int32_t valu
   s->flavor = flavor;
   s->value = s->bound = value;
   s->owner = -1;
+  count_reset(&s->seg, value);
   return 1;
 }
 

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "count.h"
 #include "lapi.h"
 #include "sync.h"
 
@@ -26,6 +27,7 @@ typedef struct QueueState {
   int32_t head; /* FIFO: index of the first item */
   int32_t unfinished;
   double given; /* maxsize as given (Python keeps a float one) */
+  CountSeg seg; /* the unfinished count's commuting updates (count.h) */
 } QueueState;
 
 OBJ_STATE_TYPE(QueueState);
@@ -307,6 +309,10 @@ static int put_k(lua_State *L, int status, lua_KContext ctx) {
   lua_pushvalue(L, 2);
   push_item(L, q, lua_gettop(L) - 1);
   q->unfinished++;
+  /* its count of unfinished tasks commutes with others (count.h); not in
+     async mode, where join() and task_done() wake in line */
+  if (r->mode != MODE_ASYNC) count_give(&r->events[ev], F_TASKS);
+  else count_after(&q->seg, &r->events[ev], F_TASKS, q->unfinished);
   r->events[ev].aux = q->kind == Q_FIFO && q->maxsize > 0 ? q->maxsize : 0; /* EV_FIFO */
   wake_next(r, o, OP_Q_GET, ev);
   return 0;
@@ -392,9 +398,12 @@ static int task_done_k(lua_State *L, int status, lua_KContext ctx) {
   int32_t ev = (int32_t)(r->nevents - 1);
   if (q->unfinished <= 0) {
     e->flags |= EV_RAISED;
+    count_after(&q->seg, e, F_TASKS, q->unfinished);
     return sched_raise(L, "ValueError", "task_done() called too many times");
   }
   q->unfinished--;
+  if (r->mode != MODE_ASYNC) count_take(&q->seg, e, F_TASKS, q->unfinished);
+  else count_after(&q->seg, e, F_TASKS, q->unfinished);
   e->value.tag = VAL_INT;
   e->value.u.i = q->unfinished;
   if (q->unfinished == 0) wake_next(r, o, OP_Q_JOIN, ev);
@@ -504,6 +513,7 @@ static int make_queue(lua_State *L, int kind) {
   q->maxsize = bound;
   q->given = given;
   q->head = 1;
+  count_reset(&q->seg, 0);
   lapi_push_handle(L, &queue_class, o->id);
   lua_newtable(L);
   lua_setiuservalue(L, -2, 1);

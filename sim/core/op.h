@@ -5,6 +5,11 @@
 **   ACC_NONE   touches no shared object (start, yield, sleep, choose, ...)
 **   ACC_READ   observes its object without changing it (two reads commute)
 **   ACC_WRITE  changes its object (conflicts with every other access)
+** and, set by a primitive on an event where it holds (run.h, SimEvent.fup):
+**   ACC_UPDATE a commuting update: changes its object in a way that any
+**              other update commutes with (a semaphore release, a free
+**              acquire, the unfinished count of put and task_done); it
+**              conflicts with reads and writes of the same facet
 ** 'blocking' marks operations that can be disabled (wait for a condition).
 */
 #ifndef RACESIM_OP_H
@@ -12,7 +17,7 @@
 
 #include <stdint.h>
 
-enum { ACC_NONE = 0, ACC_READ = 1, ACC_WRITE = 2 };
+enum { ACC_NONE = 0, ACC_READ = 1, ACC_WRITE = 2, ACC_UPDATE = 3 };
 enum { F_MAIN = 1, F_ITEMS = 1, F_TASKS = 2, F_TAIL = 4 };
 
 /*
@@ -101,12 +106,16 @@ static inline int op_access(int op) {
   return op_table[op].wr ? ACC_WRITE : op_table[op].rd ? ACC_READ : ACC_NONE;
 }
 
-/* Do two operations on the same object conflict (not commute)? */
-static inline int facets_conflict(int rd1, int wr1, int rd2, int wr2) {
-  return (wr1 & (rd2 | wr2)) || (wr2 & (rd1 | wr1));
+/*
+** Do two accesses to the same object conflict (not commute)?  Facets read,
+** written and updated by each: a write conflicts with any access of its
+** facet, an update with reads (and writes), two updates or two reads never.
+*/
+static inline int facets_conflict(int rd1, int wr1, int up1, int rd2, int wr2, int up2) {
+  return (wr1 & (rd2 | wr2 | up2)) || (wr2 & (rd1 | wr1 | up1)) || (up1 & rd2) || (up2 & rd1);
 }
 static inline int op_conflict(int a, int b) {
-  return facets_conflict(op_table[a].rd, op_table[a].wr, op_table[b].rd, op_table[b].wr);
+  return facets_conflict(op_table[a].rd, op_table[a].wr, 0, op_table[b].rd, op_table[b].wr, 0);
 }
 /* Does 'a' write every facet 'b' touches (so that whatever conflicts with
    b also conflicts with a)? */

@@ -240,6 +240,8 @@ SimEvent *run_event(SimRun *r, int32_t tid, int op, int32_t obj) {
   e->flags = 0;
   e->frd = op_table[op].rd;
   e->fwr = op_table[op].wr;
+  e->fup = 0;
+  e->slack = 0;
   e->obj = obj;
   e->line = 0;
   e->site = -1;

@@ -56,6 +56,8 @@ typedef struct SimEvent {
   uint16_t op;      /* OpCode */
   uint16_t flags;   /* EV_* */
   uint8_t frd, fwr; /* facets read and written (op.h; the op's by default) */
+  uint8_t fup;      /* facets changed by a commuting update (op.h ACC_UPDATE) */
+  uint8_t slack;    /* EV_TAKE: how many more takes its segment has room for */
   int32_t obj;      /* object id, or -1 */
   int32_t line;     /* scenario source line, 0 if unknown */
   int32_t site;     /* its call path: an index in run->sites, or -1 */
@@ -77,8 +79,10 @@ enum {
   EV_FINALLY = 1 << 5,  /* performed by a finally() callback */
   EV_BROKE = 1 << 6,    /* this operation broke a barrier */
   EV_NOWAIT = 1 << 7,   /* a non-blocking attempt (acquire(false), get_nowait) */
-  EV_FIFO = 1 << 8      /* a put or get on a FIFO queue (see dpor.c); a put's
+  EV_FIFO = 1 << 8,     /* a put or get on a FIFO queue (see dpor.c); a put's
                            aux is the queue's maxsize (0: unbounded) */
+  EV_TAKE = 1 << 9      /* an update that takes one of a count's units (a free
+                           acquire, a task_done): see sync/count.h */
 };
 
 /* The operation a thread will perform when it is next scheduled. */

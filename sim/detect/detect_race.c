@@ -6,14 +6,19 @@
 ** Two accesses to a shared location race when they come from different
 ** threads, at least one writes, and nothing orders them.  Happens-before
 ** comes from program order, spawn (the child starts after its spawn) and
-** every operation on a primitive: as in Python, where each primitive guards
-** its state with an internal lock, an operation on an object happens after
-** every earlier operation on it (lock release -> acquire, set -> wait,
-** notify -> wake, put -> get, task_done -> join, barrier arrivals, a thread's
-** end -> join).  finally() happens after every thread.  Atomic variables and
-** add() synchronize instead of racing.  In async mode a task is never
-** interrupted between awaits, so there are no data races to report (lost
-** updates still are).
+** the primitives' synchronization: an operation on an object happens after
+** the earlier operations on it that it does not commute with, by the facets
+** each reads, writes or updates (op.h), which are those the exhaustive
+** search orders too: lock release -> acquire, set -> wait, notify -> wake,
+** barrier arrivals, a thread's end -> join, a semaphore's release -> the
+** acquire that needed it (not a later acquire that took a permit to spare:
+** sync/count.h), a put -> the get of its item (and, bounded, the get that
+** made its room -> the put), task_done -> join.  So either order of two
+** operations that commute (two releases, two free acquires, a put and a
+** task_done) reports the same races.  finally() happens after every
+** thread.  Atomic variables and add() synchronize instead of racing.  In
+** async mode a task is never interrupted between awaits, so there are no
+** data races to report (lost updates still are).
 **
 ** Per location: the last write as an epoch (thread, clock) and the reads
 ** since, one epoch per thread.
@@ -37,18 +42,42 @@ typedef struct Loc {
   uint32_t nreads, cap;
 } Loc;
 
+#define NFACETS 3 /* F_MAIN/F_ITEMS, F_TASKS, F_TAIL */
+
+/* An object's synchronization: per facet, the clocks of the operations that
+   wrote, updated and read it so far; a FIFO queue's puts and gets, in order. */
+typedef struct ObjSync {
+  VClock w[NFACETS], u[NFACETS], rd[NFACETS];
+  VClock *put, *get;
+  uint32_t np, ng;
+  size_t cap_put, cap_get;
+} ObjSync;
+
 typedef struct RaceDetector {
   Detector base;
   VClock *tc; /* per thread */
   size_t ntc;
-  VClock *oc; /* per object: the clock of its synchronization */
-  size_t noc;
+  ObjSync *os; /* per object */
+  size_t nos;
   Loc *loc;
   size_t nloc;
   int joined; /* finally: every thread's clock joined into the main thread */
   uint64_t sigs[32];
   int nsigs;
 } RaceDetector;
+
+static void objsync_free(ObjSync *o) {
+  for (int f = 0; f < NFACETS; f++) vc_free(&o->w[f]), vc_free(&o->u[f]), vc_free(&o->rd[f]);
+  for (size_t i = 0; i < o->cap_put; i++) vc_free(&o->put[i]);
+  for (size_t i = 0; i < o->cap_get; i++) vc_free(&o->get[i]);
+  free(o->put);
+  free(o->get);
+}
+
+static void objsync_clear(ObjSync *o) {
+  for (int f = 0; f < NFACETS; f++) vc_clear(&o->w[f]), vc_clear(&o->u[f]), vc_clear(&o->rd[f]);
+  o->np = o->ng = 0;
+}
 
 static Detector *race_create(void) {
   RaceDetector *d = util_xcalloc(1, sizeof *d);
@@ -58,10 +87,10 @@ static Detector *race_create(void) {
 static void race_destroy(Detector *base) {
   RaceDetector *d = (RaceDetector *)base;
   for (size_t i = 0; i < d->ntc; i++) vc_free(&d->tc[i]);
-  for (size_t i = 0; i < d->noc; i++) vc_free(&d->oc[i]);
+  for (size_t i = 0; i < d->nos; i++) objsync_free(&d->os[i]);
   for (size_t i = 0; i < d->nloc; i++) free(d->loc[i].reads);
   free(d->tc);
-  free(d->oc);
+  free(d->os);
   free(d->loc);
   free(d);
 }
@@ -70,7 +99,7 @@ static void race_begin(Detector *base, SimRun *r) {
   (void)r;
   RaceDetector *d = (RaceDetector *)base;
   for (size_t i = 0; i < d->ntc; i++) vc_clear(&d->tc[i]);
-  for (size_t i = 0; i < d->noc; i++) vc_clear(&d->oc[i]);
+  for (size_t i = 0; i < d->nos; i++) objsync_clear(&d->os[i]);
   for (size_t i = 0; i < d->nloc; i++) d->loc[i].w.tid = -1, d->loc[i].nreads = 0;
   d->joined = 0;
   d->nsigs = 0;
@@ -92,6 +121,55 @@ static VClock *thread_clock(RaceDetector *d, int32_t t) {
   VClock *c = clock_at(&d->tc, &d->ntc, t);
   if (vc_get(c, t) == 0) vc_set(c, t, 1);
   return c;
+}
+
+static ObjSync *objsync_at(RaceDetector *d, int32_t obj) {
+  if ((size_t)obj >= d->nos) {
+    size_t cap = d->nos ? d->nos : 16;
+    while (cap <= (size_t)obj) cap *= 2;
+    d->os = util_xrealloc(d->os, cap * sizeof *d->os);
+    memset(d->os + d->nos, 0, (cap - d->nos) * sizeof *d->os); /* (zero: an empty VClock) */
+    d->nos = cap;
+  }
+  return &d->os[obj];
+}
+
+/* Append a copy of clock 'c' to a list of clocks. */
+static void clock_push(VClock **v, uint32_t *n, size_t *cap, const VClock *c) {
+  if (*n >= *cap) {
+    size_t had = *cap;
+    UTIL_GROW(*v, (size_t)*n + 1, *cap);
+    memset(*v + had, 0, (*cap - had) * sizeof **v);
+  }
+  vc_copy(&(*v)[(*n)++], c);
+}
+
+/*
+** An operation on a primitive by a thread whose clock is 'c': order it
+** after what it does not commute with (facets, and a FIFO queue's partner:
+** dpor.c fifo_partners), then let later operations order after it.
+*/
+static void sync_op(RaceDetector *d, const SimEvent *e, VClock *c) {
+  ObjSync *o = objsync_at(d, e->obj);
+  for (int f = 0; f < NFACETS; f++) {
+    int bit = 1 << f, rd = e->frd & bit, wr = e->fwr & bit, up = e->fup & bit;
+    if (rd | wr) vc_join(c, &o->u[f]);
+    if (wr | up) vc_join(c, &o->rd[f]);
+    if (rd | wr | up) vc_join(c, &o->w[f]);
+  }
+  int fifo = (e->flags & EV_FIFO) && !(e->flags & (EV_RAISED | EV_FINALLY));
+  if (fifo && e->op == OP_Q_GET && o->ng < o->np) vc_join(c, &o->put[o->ng]);
+  if (fifo && e->op == OP_Q_PUT && e->aux > 0 && o->np >= (uint32_t)e->aux &&
+      o->np - (uint32_t)e->aux < o->ng)
+    vc_join(c, &o->get[o->np - (uint32_t)e->aux]);
+  for (int f = 0; f < NFACETS; f++) {
+    int bit = 1 << f;
+    if (e->fwr & bit) vc_join(&o->w[f], c);
+    if (e->fup & bit) vc_join(&o->u[f], c);
+    if (e->frd & bit) vc_join(&o->rd[f], c);
+  }
+  if (fifo && e->op == OP_Q_PUT) clock_push(&o->put, &o->np, &o->cap_put, c);
+  if (fifo && e->op == OP_Q_GET) clock_push(&o->get, &o->ng, &o->cap_get, c);
 }
 
 static Loc *loc_at(RaceDetector *d, int32_t obj) {
@@ -185,7 +263,7 @@ static void race_event(Detector *base, SimRun *r, uint32_t ev) {
     vc_tick(c, e->tid);
     return;
   }
-  if (e->obj < 0 || !(e->frd | e->fwr)) return;
+  if (e->obj < 0 || !(e->frd | e->fwr | e->fup)) return;
   const SimObject *o = &r->objs[e->obj];
   if (o->cls->location && !o->atomic &&
       (e->op == OP_READ || e->op == OP_WRITE || e->op == OP_NEW)) {
@@ -193,10 +271,8 @@ static void race_event(Detector *base, SimRun *r, uint32_t ev) {
     return;
   }
   /* an operation on a primitive (or an atomic access): synchronize */
-  VClock *oc = clock_at(&d->oc, &d->noc, e->obj);
   c = thread_clock(d, e->tid);
-  vc_join(c, oc);
-  vc_join(oc, c);
+  sync_op(d, e, c);
   vc_tick(c, e->tid);
 }
 

@@ -38,7 +38,8 @@ typedef struct Drive {
   Explore *x;
   Sub *sub;
   size_t nsub;
-  double *frac;     /* per subtree (main thread) */
+  double *est;      /* per subtree: the runs it will take, estimated (main thread) */
+  uint64_t *made;   /* ... and the runs it made, as last heard of */
   size_t *round;    /* this round's subtrees */
   size_t nround, next;
   int stop;
@@ -78,12 +79,27 @@ static SimRun *next_run(Sub *s, Sim *sim, DetectorSet *dets) {
 
 static const char *run_error(const Sub *s, Sim *sim) { return engine_error(sim, s->strat); }
 
-static void set_progress(Drive *d, const Sub *s, double frac) {
+/*
+** The fraction explored: the runs made over the runs all subtrees will take
+** (strategy_dfs_estimate; a subtree not begun is taken to be the average of
+** those begun).  Runs, not subtrees: most subtrees are small.  It depends
+** only on the runs each subtree made, which the rounds make the same for
+** any --jobs.
+*/
+static void set_progress(Drive *d, const Sub *s, uint64_t made, double est) {
   Explore *x = d->x;
-  d->frac[s - d->sub] = frac;
-  double sum = 0;
-  for (size_t i = 0; i < d->nsub; i++) sum += d->frac[i];
-  x->dfs_frac = d->nsub ? sum / (double)d->nsub : 1.0;
+  d->est[s - d->sub] = est;
+  d->made[s - d->sub] = made;
+  double runs = 0, total = 0;
+  size_t begun = 0;
+  for (size_t i = 0; i < d->nsub; i++) {
+    if (d->est[i] <= 0) continue;
+    runs += (double)d->made[i], total += d->est[i];
+    begun++;
+  }
+  if (begun && begun < d->nsub) total += total / (double)begun * (double)(d->nsub - begun);
+  x->dfs_frac = total > 0 ? runs / total : 1.0;
+  if (x->dfs_frac > 1) x->dfs_frac = 1;
 }
 
 /* Merge a run (main thread); 1: stop everything (an error, --stop-first). */
@@ -141,7 +157,8 @@ static void *worker_main(void *arg) {
           r = &slot->run;
           util_copy(slot->err, sizeof slot->err, run_error(s, w->sim));
           slot->sub = (uint32_t)(s - d->sub);
-          slot->frac = strategy_dfs_fraction(s->strat);
+          slot->made = strategy_dfs_runs(s->strat);
+          slot->est = strategy_dfs_estimate(s->strat);
         }
         pthread_mutex_lock(&d->mu);
         if (!r) break;
@@ -169,7 +186,7 @@ static void drain(Drive *d, Worker *ws, int nw) {
     int stop = 0;
     for (int i = 0; i < n && !stop; i++) {
       Slot *slot = &w->ring[(w->head + i) % RING];
-      set_progress(d, &d->sub[slot->sub], slot->frac);
+      set_progress(d, &d->sub[slot->sub], slot->made, slot->est);
       stop = merge(d, &slot->run, slot->err);
     }
     pthread_mutex_lock(&d->mu);
@@ -203,7 +220,7 @@ static void run_round(Drive *d, Worker *ws, int nw) {
     if (mine && !d->stop) {
       SimRun *r = next_run(mine, x->sim, &x->dets);
       if (!r) continue;
-      set_progress(d, mine, strategy_dfs_fraction(mine->strat));
+      set_progress(d, mine, strategy_dfs_runs(mine->strat), strategy_dfs_estimate(mine->strat));
       int stop = r->end != END_PRUNED ? merge(d, r, run_error(mine, x->sim))
                                        : explore_should_stop(x);
       if (stop) {
@@ -342,7 +359,8 @@ void explore_dfs(Explore *x, int jobs) {
      other shards' */
   if (o->nshards > 1)
     for (size_t k = 0; k < d.nsub; k++) d.sub[k].id = (uint32_t)(o->shard + k * o->nshards);
-  d.frac = util_xcalloc(d.nsub ? d.nsub : 1, sizeof(double));
+  d.est = util_xcalloc(d.nsub ? d.nsub : 1, sizeof(double));
+  d.made = util_xcalloc(d.nsub ? d.nsub : 1, sizeof(uint64_t));
   d.round = util_xcalloc(d.nsub ? d.nsub : 1, sizeof(size_t));
   x->dfs_subtrees = (uint32_t)tasks.n;
   x->dfs_depth = (uint32_t)tasks.depth;
@@ -381,6 +399,10 @@ void explore_dfs(Explore *x, int jobs) {
 
   int complete = !d.stop && x->status != 2 && !x->interrupted;
   uint64_t pruned = o->shard == 0 ? tasks.pruned : 0;
+  for (size_t i = 0; i < d.nsub; i++) /* the last word, from every subtree as it stopped */
+    if (d.sub[i].strat)
+      set_progress(&d, &d.sub[i], strategy_dfs_runs(d.sub[i].strat),
+                   strategy_dfs_estimate(d.sub[i].strat));
   for (size_t i = 0; i < d.nsub; i++) {
     Sub *s = &d.sub[i];
     complete &= s->finished && s->strat && s->strat->complete;
@@ -392,7 +414,8 @@ void explore_dfs(Explore *x, int jobs) {
   if (!x->dfs_keyed) renumber_all(&d);
   else if (x->cov) coverage_finish(x->cov, NULL, NULL);
   free(d.sub);
-  free(d.frac);
+  free(d.est);
+  free(d.made);
   free(d.round);
   dfs_tasks_free(&tasks);
   pthread_mutex_destroy(&d.mu);

@@ -103,8 +103,9 @@ typedef struct Slot {
   char *token; /* its schedule token, if its maker made it (or NULL) */
   int none;    /* the strategy had no run left */
   char err[256];
-  uint32_t sub; /* dfs: the subtree, and the fraction of it explored */
-  double frac;
+  uint32_t sub;  /* dfs: the subtree, the runs it made, and those it will take */
+  uint64_t made;
+  double est;
 } Slot;
 
 typedef struct Worker {

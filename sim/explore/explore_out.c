@@ -163,6 +163,27 @@ static void print_bug(const Explore *x, size_t i) {
   print_command(x, "    replay: ", d->replay);
 }
 
+/* "23%", "0.17%": dfs's estimate, with two figures when it is small. */
+static const char *percent(double frac, char *buf, size_t len) {
+  double p = 100.0 * frac;
+  snprintf(buf, len, p >= 1 || p == 0 ? "%.0f%%" : "%.2g%%", p);
+  return buf;
+}
+
+/*
+** When dfs stopped with a small part of its tree explored, a bigger budget
+** may not be the way (a preemption bound would not be either: it explores
+** without the reduction): say how many runs the whole would take, and what
+** else would do.
+*/
+static void advise_small(const Explore *x) {
+  if (x->dfs_frac <= 0 || x->dfs_frac >= 0.01 || x->runs == 0) return;
+  printf("the whole tree would take some %.2g runs; if that is too many, make the scenario "
+         "smaller (a smaller -D parameter), or search it with --strategy random or pct, which "
+         "prints the probability with which it finds a bug of a given depth\n",
+         (double)x->runs / x->dfs_frac);
+}
+
 void explore_print_human(Explore *x) {
   const ExploreOptions *o = x->o;
   double end = util_now(), el = (x->t_explored > 0 ? x->t_explored : end) - x->t0;
@@ -198,6 +219,8 @@ void explore_print_human(Explore *x) {
       snprintf(part, sizeof part, " of shard %u/%u (%u of the %u subtrees)", o->shard + 1,
                o->nshards, (x->dfs_subtrees + o->nshards - 1 - o->shard) / o->nshards,
                x->dfs_subtrees);
+    char pc[32];
+    percent(x->dfs_frac, pc, sizeof pc);
     if (x->complete)
       printf("complete: every interleaving%s%s was explored (%llu run%s pruned as redundant)\n",
              part, scope,
@@ -210,20 +233,19 @@ void explore_print_human(Explore *x) {
              "not explored (%llu run%s pruned)\n",
              (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned));
     else if (x->timed_out)
-      printf("not complete: --time-limit ran out with about %.0f%%%s explored (%llu run%s "
+      printf("not complete: --time-limit ran out with about %s%s explored (%llu run%s "
              "pruned)\n",
-             100.0 * x->dfs_frac, part, (unsigned long long)x->strat->pruned,
-             util_plural(x->strat->pruned));
+             pc, part, (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned));
     else if (x->interrupted || x->status == 2 || o->stop_first)
-      printf("not complete: the exploration stopped before the end (about %.0f%%%s explored, "
+      printf("not complete: the exploration stopped before the end (about %s%s explored, "
              "%llu run%s pruned)\n",
-             100.0 * x->dfs_frac, part, (unsigned long long)x->strat->pruned,
-             util_plural(x->strat->pruned));
+             pc, part, (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned));
     else
-      printf("not complete: the run budget ran out with about %.0f%%%s explored (%llu run%s "
+      printf("not complete: the run budget ran out with about %s%s explored (%llu run%s "
              "pruned); raise --runs to go on\n",
-             100.0 * x->dfs_frac, part, (unsigned long long)x->strat->pruned,
-             util_plural(x->strat->pruned));
+             pc, part, (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned));
+    if (!x->complete && (x->timed_out || !(x->interrupted || x->status == 2 || o->stop_first)))
+      advise_small(x);
   }
   fputs(said.s ? said.s : "", stdout);
   sb_free(&said);

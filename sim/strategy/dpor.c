@@ -5,9 +5,11 @@
 **
 ** A transition is one scheduling step: the events a thread performed when it
 ** was resumed once.  Two transitions are dependent when they touch the same
-** object and at least one writes it (op.h says which operations write);
-** happens-before is the transitive closure of program order, spawn and
-** dependency, kept as vector clocks over transitions.
+** facet of an object and at least one writes it, or one updates it and the
+** other reads it (op.h: a commuting update, such as a semaphore's release,
+** commutes with another update; sync/count.h says which takes of a count
+** are updates); happens-before is the transitive closure of program order,
+** spawn and dependency, kept as vector clocks over transitions.
 **
 ** Blocking operations (an acquire of a held lock, a get on an empty queue)
 ** need care: the transition that made such an operation possible (the
@@ -75,7 +77,8 @@ struct Dpor {
   size_t cap_vc;
   uint32_t *obj_w; /* per object facet: last writing transition, 0 none */
   uint32_t *obj_r; /* per object facet: T-vector, join of reads since */
-  size_t cap_w, cap_r;
+  uint32_t *obj_u; /* per object facet: T-vector, join of updates since */
+  size_t cap_w, cap_r, cap_u;
   uint32_t *spawn_vc; /* per thread: VC of its spawn (T x T) */
   size_t cap_spawn;
   uint32_t *first_pos; /* per thread: position of its first transition in v, 0 */
@@ -86,7 +89,8 @@ struct Dpor {
   TSet initials;       /* of the race being reported */
   uint32_t *pairs;     /* races already reported for the current transition */
   size_t npairs, cap_pairs;
-  int32_t *prev_w;    /* per event: the previous event on its object that writes */
+  int32_t *prev_w;    /* per event: the previous event on its object that
+                         writes or updates */
   size_t cap_prev_w;
   int32_t *lastw;     /* per object: its last writing event so far */
   size_t cap_lastw;
@@ -109,6 +113,7 @@ void dpor_free(Dpor *d) {
   free(d->vc);
   free(d->obj_w);
   free(d->obj_r);
+  free(d->obj_u);
   free(d->spawn_vc);
   free(d->first_pos);
   free(d->seen);
@@ -137,17 +142,26 @@ static void join(uint32_t *a, const uint32_t *b, int T) {
 }
 
 static int has_access(const SimEvent *e) {
-  return e->obj >= 0 && !(e->flags & EV_FINALLY) && (e->frd | e->fwr);
+  return e->obj >= 0 && !(e->flags & EV_FINALLY) && (e->frd | e->fwr | e->fup);
 }
 
 static int ev_conflict(const SimEvent *a, const SimEvent *b) {
-  return facets_conflict(a->frd, a->fwr, b->frd, b->fwr);
+  return facets_conflict(a->frd, a->fwr, a->fup, b->frd, b->fwr, b->fup);
 }
 
 /* Does 'a' write every facet 'b' touches? */
 static int ev_covers(const SimEvent *a, const SimEvent *b) {
-  int t = b->frd | b->fwr;
+  int t = b->frd | b->fwr | b->fup;
   return (a->fwr & t) == t;
+}
+
+/* Order transition clock 'v' after the accesses of facet 'k' so far that
+   conflict with reading 'rd', writing 'wr' or updating 'up' it. */
+static void order_facet(Dpor *d, uint32_t *v, size_t k, int rd, int wr, int up) {
+  int T = d->T;
+  if (d->obj_w[k]) join(v, VC(d, d->obj_w[k]), T);
+  if (wr | up) join(v, d->obj_r + k * (size_t)T, T);
+  if (rd | wr) join(v, d->obj_u + k * (size_t)T, T);
 }
 
 /* Index of facet bit 'f' of object 'obj' in the per-facet arrays. */
@@ -210,6 +224,8 @@ static void build(Dpor *d, const SimRun *r) {
   memset(d->obj_w, 0, sizeof(uint32_t) * no);
   UTIL_GROW(d->obj_r, no * (size_t)T, d->cap_r);
   memset(d->obj_r, 0, sizeof(uint32_t) * no * (size_t)T);
+  UTIL_GROW(d->obj_u, no * (size_t)T, d->cap_u);
+  memset(d->obj_u, 0, sizeof(uint32_t) * no * (size_t)T);
   UTIL_GROW(d->spawn_vc, (size_t)T * (size_t)T, d->cap_spawn);
   memset(d->spawn_vc, 0, sizeof(uint32_t) * (size_t)T * (size_t)T);
   fifo_partners(d, r);
@@ -220,7 +236,7 @@ static void build(Dpor *d, const SimRun *r) {
     const SimEvent *e = &r->events[i];
     if (e->obj < 0 || e->obj >= r->nobjs) continue;
     d->prev_w[i] = d->lastw[e->obj];
-    if (e->fwr) d->lastw[e->obj] = (int32_t)i;
+    if (e->fwr | e->fup) d->lastw[e->obj] = (int32_t)i;
   }
   uint32_t *last = d->last, *count = d->count;
   memset(last, 0, sizeof(uint32_t) * (size_t)T);
@@ -240,28 +256,26 @@ static void build(Dpor *d, const SimRun *r) {
       if (!has_access(e)) continue;
       if (d->partner[i] >= 0 && r->events[d->partner[i]].step != s)
         join(v, VC(d, r->events[d->partner[i]].step), T);
-      int rd = e->frd, wr = e->fwr;
-      for (int f = 1; f <= F_TAIL; f <<= 1) {
-        if (!((rd | wr) & f)) continue;
-        uint32_t w = d->obj_w[facet(e->obj, f)];
-        if (w) join(v, VC(d, w), T);
-        if (wr & f) join(v, d->obj_r + facet(e->obj, f) * (size_t)T, T);
-      }
+      int rd = e->frd, wr = e->fwr, up = e->fup;
+      for (int f = 1; f <= F_TAIL; f <<= 1)
+        if ((rd | wr | up) & f) order_facet(d, v, facet(e->obj, f), rd & f, wr & f, up & f);
     }
     for (uint32_t i = t->first; i < t->first + t->nev; i++) {
       const SimEvent *e = &r->events[i];
       if (e->op == OP_SPAWN && e->aux >= 0 && e->aux < T)
         memcpy(d->spawn_vc + (size_t)e->aux * (size_t)T, v, sizeof(uint32_t) * (size_t)T);
       if (!has_access(e)) continue;
-      int rd = e->frd, wr = e->fwr;
+      int rd = e->frd, wr = e->fwr, up = e->fup;
       for (int f = 1; f <= F_TAIL; f <<= 1) {
         size_t k = facet(e->obj, f);
         if (wr & f) {
           d->obj_w[k] = s;
           memset(d->obj_r + k * (size_t)T, 0, sizeof(uint32_t) * (size_t)T);
-        } else if (rd & f) {
-          join(d->obj_r + k * (size_t)T, v, T);
+          memset(d->obj_u + k * (size_t)T, 0, sizeof(uint32_t) * (size_t)T);
+          continue;
         }
+        if (rd & f) join(d->obj_r + k * (size_t)T, v, T);
+        if (up & f) join(d->obj_u + k * (size_t)T, v, T);
       }
     }
     last[tid] = s;
@@ -301,12 +315,8 @@ static void build(Dpor *d, const SimRun *r) {
     if (last[i]) memcpy(v, VC(d, last[i]), sizeof(uint32_t) * (size_t)T);
     else memcpy(v, d->spawn_vc + (size_t)i * (size_t)T, sizeof(uint32_t) * (size_t)T);
     v[i] = t->pos;
-    for (int f = 1; f <= F_TAIL; f <<= 1) {
-      if (!((e->frd | e->fwr) & f)) continue;
-      uint32_t w = d->obj_w[facet(e->obj, f)];
-      if (w) join(v, VC(d, w), T);
-      if (e->fwr & f) join(v, d->obj_r + facet(e->obj, f) * (size_t)T, T);
-    }
+    for (int f = 1; f <= F_TAIL; f <<= 1)
+      if ((e->frd | e->fwr) & f) order_facet(d, v, facet(e->obj, f), e->frd & f, e->fwr & f, 0);
   }
 }
 
@@ -398,6 +408,25 @@ static void report(Dpor *d, const SimRun *r, uint32_t s, uint32_t s2, DporRaceFn
 }
 
 /*
+** The reversal of a race (j, e2) runs what does not happen after j's step
+** s, then e2, from the state before s.  If such an event touches e2's
+** object (between j and e2, in another step than e2's), it may be what lets
+** e2 proceed there (a thread's own get that makes room for its put): the
+** state before s says nothing then.
+*/
+static int unordered_between(Dpor *d, const SimRun *r, const SimEvent *e2, uint32_t s2,
+                             uint32_t j) {
+  uint32_t s = r->events[j].step;
+  const Trans *t = &d->tr[s];
+  for (int32_t k = e2->prev_obj; k > (int32_t)j; k = r->events[k].prev_obj) {
+    const SimEvent *e = &r->events[k];
+    if (e->step == s2 || e->step == s || (e->flags & EV_FINALLY)) continue;
+    if (VC(d, e->step)[t->tid] < t->pos) return 1;
+  }
+  return 0;
+}
+
+/*
 ** Event j (of an earlier step s, not ordered before s2) conflicts with e2:
 ** if e2 could have gone before all of s, report the race and order
 ** everything before s before e2 (d->scratch); return whether it did.
@@ -405,7 +434,8 @@ static void report(Dpor *d, const SimRun *r, uint32_t s, uint32_t s2, DporRaceFn
 static int try_race(Dpor *d, const SimRun *r, const SimEvent *e2, uint32_t s2, uint32_t j,
                     int first, DporRaceFn fn, void *ud) {
   uint32_t s = r->events[j].step;
-  if (!feasible(r, e2, first_in_step(r, j), first) || needs_later_time(d, r, s, s2, &r->events[j]))
+  if (needs_later_time(d, r, s, s2, &r->events[j])) return 0;
+  if (!feasible(r, e2, first_in_step(r, j), first) && !unordered_between(d, r, e2, s2, j))
     return 0;
   report(d, r, s, s2, fn, ud);
   join(d->scratch, VC(d, s), d->T);
@@ -426,30 +456,36 @@ static void races_of_event(Dpor *d, const SimRun *r, const SimEvent *e2, uint32_
     if (p->step != s2 && tp->tid != t2->tid && tp->pos > C[tp->tid])
       try_race(d, r, e2, s2, (uint32_t)pj, first, fn, ud);
   }
-  /* a read races only with writes: follow the writers (a busy loop's
+  /* a read races only with writes and updates: follow those (a busy loop's
      thousands of reads of a flag are not walked again at every read) */
-  int readonly = e2->fwr == 0, walked = 0;
+  int readonly = (e2->fwr | e2->fup) == 0, walked = 0;
+  /* as e2 would be before the write it was held up by: a take there may
+     compete for the last unit with the takes of that segment (count.h), so
+     it is judged as a write from then on */
+  SimEvent as = *e2;
   int32_t j = e2->prev_obj;
-  if (readonly && j >= 0 && r->events[j].fwr == 0) j = d->prev_w[j];
+  if (readonly && j >= 0 && (r->events[j].fwr | r->events[j].fup) == 0) j = d->prev_w[j];
   for (; j >= 0 && walked < WALK_LIMIT;
        j = readonly ? d->prev_w[j] : r->events[j].prev_obj, walked++) {
     const SimEvent *e = &r->events[j];
     if (e->flags & EV_FINALLY) continue;
     uint32_t s = e->step;
     if (s == s2) continue;
-    int write = ev_covers(e, e2); /* all before it is before e */
+    int write = ev_covers(e, &as); /* all before it is before e */
     const Trans *t = &d->tr[s];
     if (t->tid == t2->tid) {
       if (write) break;
       continue;
     }
-    if (!ev_conflict(e, e2)) continue;
+    if (!ev_conflict(e, &as)) continue;
     if (t->pos <= C[t->tid]) { /* already ordered before s2's thread */
       if (write) break;
       continue;
     }
-    if (!try_race(d, r, e2, s2, (uint32_t)j, first, fn, ud))
+    if (!try_race(d, r, e2, s2, (uint32_t)j, first, fn, ud)) {
+      if (write) as.fwr |= as.fup, as.fup = 0;
       continue; /* e (or time) enabled e2: look further back */
+    }
     if (write) break;
   }
 }
@@ -513,19 +549,45 @@ void dpor_footprint(const SimRun *r, uint32_t step, FpEntry **out, size_t *n,
     (*out)[*n].key = r->objs[e->obj].key;
     (*out)[*n].rd = e->frd;
     (*out)[*n].wr = e->fwr;
+    (*out)[*n].up = e->fup;
+    (*out)[*n].take = (e->flags & EV_TAKE) != 0;
+    (*out)[*n].slack = e->slack;
     (*n)++;
   }
 }
 
+/*
+** A free take stays free only while the other takes of its segment leave a
+** unit for it (sync/count.h): more than 'slack' of them since, and it would
+** write instead, so they conflict.  (Its entry's takes are counted from
+** 'from', which must then be where its thread fell asleep; 'after', if not
+** NULL, receives the footprint as it stands at 'to', the slack used up.)
+*/
 int dpor_conflicts(const FpEntry *fp, size_t n, const SimRun *r, uint32_t from,
-                   uint32_t to) {
+                   uint32_t to, FpEntry *after) {
+  uint32_t takes[8] = {0}; /* per take entry (the first 8; later ones: any take) */
   for (uint32_t i = from; i < to && i < r->nevents; i++) {
     const SimEvent *e = &r->events[i];
     if (!has_access(e)) continue;
     uint64_t key = r->objs[e->obj].key;
-    int rd = e->frd, wr = e->fwr;
-    for (size_t k = 0; k < n; k++)
-      if (fp[k].key == key && facets_conflict(fp[k].rd, fp[k].wr, rd, wr)) return 1;
+    int rd = e->frd, wr = e->fwr, up = e->fup;
+    for (size_t k = 0; k < n; k++) {
+      if (fp[k].key != key) continue;
+      if (facets_conflict(fp[k].rd, fp[k].wr, fp[k].up, rd, wr, up)) return 1;
+      if (fp[k].take && (e->flags & EV_TAKE) && (fp[k].up & up) &&
+          (k >= 8 || ++takes[k] > fp[k].slack))
+        return 1;
+    }
   }
+  for (size_t k = 0; after && k < n; k++) {
+    after[k] = fp[k];
+    if (k < 8) after[k].slack = (uint8_t)(fp[k].slack - takes[k]);
+  }
+  return 0;
+}
+
+int dpor_fp_takes(const FpEntry *fp, size_t n) {
+  for (size_t k = 0; k < n; k++)
+    if (fp[k].take) return 1;
   return 0;
 }

@@ -17,7 +17,9 @@
 /* One footprint entry: an object (by stable key) and the facets accessed. */
 typedef struct FpEntry {
   uint64_t key;
-  uint8_t rd, wr; /* facets read and written (op.h) */
+  uint8_t rd, wr, up; /* facets read, written and updated (op.h) */
+  uint8_t take;       /* a free take of a count (sync/count.h) ... */
+  uint8_t slack;      /* ... that stays free over this many other takes */
 } FpEntry;
 
 typedef struct Dpor Dpor;
@@ -43,8 +45,15 @@ void dpor_analyse(Dpor *d, const SimRun *r, DporRaceFn fn, void *ud);
 void dpor_footprint(const SimRun *r, uint32_t step, FpEntry **out, size_t *n,
                     size_t *cap);
 
-/* Does footprint 'fp' conflict with any access of events [from, to) of 'r'? */
+/* Does footprint 'fp' conflict with any access of events [from, to) of 'r'?
+   With a take (dpor_fp_takes), 'from' must be where its thread fell asleep;
+   if none, 'after' (n entries, or NULL) receives the footprint as it is at
+   'to': its takes' slack used up by the takes since. */
 int dpor_conflicts(const FpEntry *fp, size_t n, const SimRun *r, uint32_t from,
-                   uint32_t to);
+                   uint32_t to, FpEntry *after);
+
+/* Has footprint 'fp' a free take, whose conflicts depend on all events since
+   its thread fell asleep? */
+int dpor_fp_takes(const FpEntry *fp, size_t n);
 
 #endif

@@ -177,8 +177,11 @@ int dfs_split(const StrategyConfig *cfg, size_t want, DfsRunFn run, void *ud, Df
 void dfs_tasks_free(DfsTasks *t);
 /* Has dfs explored all of its tree (or subtree)? */
 int strategy_dfs_finished(const Strategy *s);
-/* An estimate of the fraction of its tree (or subtree) dfs has explored. */
+/* An estimate of the fraction of its tree (or subtree) dfs has explored:
+   the runs it made over strategy_dfs_estimate, the runs it will take. */
 double strategy_dfs_fraction(const Strategy *s);
+double strategy_dfs_estimate(const Strategy *s);
+uint64_t strategy_dfs_runs(const Strategy *s); /* made so far, not pruned */
 /* Races whose reversal could not start where they were (diagnostics). */
 uint64_t strategy_dfs_fallbacks(const Strategy *s);
 

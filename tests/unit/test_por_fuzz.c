@@ -13,6 +13,14 @@
 ** outcome of the second: the reduction may skip a run only if an equivalent
 ** one is explored.
 **
+** A second generator writes programs around counts whose operations commute
+** (sync/count.h): a Semaphore or BoundedSemaphore of 1 to 3 permits that two
+** to four threads take at once, releases that give permits to spare, a
+** Queue with put, get, task_done and join, and x:add with and without a
+** later read.  Both explorations also collect the signatures of the bugs
+** their runs show (data races included, the detectors of a normal run): the
+** reduction must find every one plain dfs does.
+**
 ** An outcome is what the threads saw and how the run ended: each thread's
 ** print()s in its own order (grouped by thread, so that the order of
 ** independent steps does not show), the final state printed by finally(),
@@ -23,7 +31,8 @@
 ** and the logs of stuck runs are outcomes too.)
 **
 ** POR_FUZZ_SEED, POR_FUZZ_COUNT, POR_FUZZ_FIRST pick the programs (program
-** i is generated from the seed and i alone); POR_FUZZ_BOUND the preemption
+** i is generated from the seed and i alone); POR_FUZZ_COUNTS how many of
+** the second kind (default 150, from the same seed); POR_FUZZ_BOUND the preemption
 ** bound (default 2); POR_FUZZ_VERBOSE=1 prints every program and its counts;
 ** POR_FUZZ_FILE=path checks that one scenario instead (to shrink a failure);
 ** POR_FUZZ_TRACE=por|plain|all lists every run (thread per step, outcome).
@@ -36,12 +45,14 @@
 #include <time.h>
 
 #include "prng.h"
+#include "detect.h"
 #include "engine.h"
 #include "strategy.h"
 #include "util.h"
 #include "test.h"
 
 #define DEFAULT_COUNT 300
+#define DEFAULT_COUNTS 150 /* programs of the counts generator */
 #define MAX_RUNS_PLAIN 40000 /* a cap per program: the reference is a subset anyway */
 #define MAX_RUNS_POR 40000   /* beyond it the program is skipped (not judged) */
 #define MAX_SHOWN 8          /* missed outcomes printed per program */
@@ -151,8 +162,19 @@ typedef struct Explored {
   int lua_error; /* a program bug: an error that is not a racesim error */
 } Explored;
 
-/* dfs over the whole scenario (por, or plain under 'bound'), into 'set'. */
-static Explored explore(Sim *s, int por, int bound, OutSet *set) {
+/* The bugs run 'r' showed, one "kind:signature" each, into 'bugs'. */
+static void bugs_of(const SimRun *r, OutSet *bugs, const char *sched) {
+  for (uint32_t i = 0; i < r->nfindings; i++) {
+    char key[64];
+    snprintf(key, sizeof key, "%d:%016llx", r->findings[i].kind,
+             (unsigned long long)r->findings[i].sig);
+    if (!set_find(bugs, key)) set_add(bugs, key, sched);
+  }
+}
+
+/* dfs over the whole scenario (por, or plain under 'bound'), into 'set';
+   the bugs seen into 'bugs'. */
+static Explored explore(Sim *s, int por, int bound, OutSet *set, OutSet *bugs) {
   StrategyConfig c;
   strategy_config_init(&c);
   c.por = por;
@@ -167,7 +189,10 @@ static Explored explore(Sim *s, int por, int bound, OutSet *set) {
   const char *tr = getenv("POR_FUZZ_TRACE"); /* "por", "plain" or "all" */
   int trace = tr && (!strcmp(tr, "all") || !strcmp(tr, por ? "por" : "plain"));
   SimRun *r;
-  for (uint64_t i = 0; (r = engine_run(s, st, NULL, i, i)) != NULL; i++) {
+  DetectorSet dets;
+  char err[256];
+  CHECK(detect_open(&dets, NULL, err, sizeof err) == 0);
+  for (uint64_t i = 0; (r = engine_run(s, st, &dets, i, i)) != NULL; i++) {
     if (trace) {
       schedule_of(r, &sc);
       outcome_of(r, &o, logs);
@@ -183,7 +208,12 @@ static Explored explore(Sim *s, int por, int bound, OutSet *set) {
       schedule_of(r, &sc);
       set_add(set, o.s, sc.len ? sc.s : "");
     }
+    if (r->nfindings) {
+      schedule_of(r, &sc);
+      bugs_of(r, bugs, sc.len ? sc.s : "");
+    }
   }
+  detect_close(&dets);
   x.complete = st->complete;
   strategy_destroy(st);
   sb_free(&o);
@@ -428,6 +458,118 @@ static void generate(uint64_t seed, uint64_t idx, StrBuf *b) {
   }
 }
 
+/* ---- the second generator: counts that commute ---------------------------- */
+
+/* A critical section's body: nothing, or an access to x or the location y
+   (whose races only the semaphore or the queue may order). */
+static void count_body(Gen *g) {
+  switch (below(g, 5)) {
+  case 0: break;
+  case 1: sb_printf(g->b, "; y:set(%d)", g->k++); break;
+  case 2: sb_puts(g->b, "; local v = y:get(); log(v)"); break;
+  default: sb_puts(g->b, "; "); shared_op(g); break;
+  }
+}
+
+static void count_sem_op(Gen *g) {
+  StrBuf *b = g->b;
+  switch (below(g, 10)) {
+  case 0: case 1: case 2:
+    sb_puts(b, "sm:acquire()");
+    count_body(g);
+    sb_puts(b, "; sm:release()");
+    break;
+  case 3: sb_puts(b, "sm:acquire()"); count_body(g); break;  /* kept */
+  case 4: count_body(g); sb_puts(b, "; sm:release()"); break; /* a permit to spare */
+  case 5:
+    sb_puts(b, "local ok = sm:acquire(false); log(ok); if ok then yield()");
+    count_body(g);
+    sb_puts(b, "; sm:release() end");
+    break;
+  case 6:
+    sb_printf(b, "local ok = sm:acquire(true, %s); log(ok); if ok then", secs(g));
+    count_body(g);
+    sb_puts(b, "; sm:release() end");
+    break;
+  case 7: sb_puts(b, "local v = sm:locked(); log(v)"); break;
+  case 8: sb_puts(b, "sm:with(function() yield() end)"); count_body(g); break;
+  default: sb_puts(b, "sm:acquire(); sm:acquire()"); count_body(g); sb_puts(b, "; sm:release(); sm:release()"); break;
+  }
+}
+
+static void count_queue_op(Gen *g) {
+  StrBuf *b = g->b;
+  switch (below(g, 10)) {
+  case 0: case 1: sb_printf(b, "y:set(%d); q:put(%d)", g->k, g->k); g->k++; break;
+  case 2: sb_printf(b, "q:put_nowait(%d)", g->k++); break;
+  case 3: case 4: sb_puts(b, "local v = q:get(); log(v); local w = y:get(); q:task_done()"); break;
+  case 5: sb_puts(b, "local v = q:get(true, 0.5); log(v); q:task_done()"); break;
+  case 6: sb_puts(b, "q:task_done()"); break; /* maybe too many: raises */
+  case 7: sb_puts(b, "q:join(); local v = y:get(); log(v)"); break;
+  case 8: sb_puts(b, "local v = q:get_nowait(); log(v)"); break;
+  default: sb_puts(b, "local v = q:qsize(); log(v)"); break;
+  }
+}
+
+/* One operation of a thread of a counts program. */
+static void count_op(Gen *g, int i) {
+  sb_puts(g->b, "  op(function() ");
+  int w = below(g, 10);
+  if (w < 2) {
+    if (below(g, 2)) sb_puts(g->b, "x:add(1)"); /* its result unused */
+    else shared_op(g);
+  } else if (w < 3) {
+    thread_op(g, i);
+  } else if ((g->prims & 1u) && (!(g->prims & 2u) || w < 7)) {
+    count_sem_op(g);
+  } else if (g->prims & 2u) {
+    count_queue_op(g);
+  } else {
+    count_sem_op(g);
+  }
+  sb_puts(g->b, " end)\n");
+}
+
+/* Program 'idx' of the counts generator with 'seed', into 'b'. */
+static void generate_counts(uint64_t seed, uint64_t idx, StrBuf *b) {
+  Gen g;
+  prng_seed(&g.p, prng_run_seed(seed ^ UINT64_C(0x636f756e7473), idx));
+  g.b = b;
+  g.prims = 1u + (unsigned)below(&g, 3); /* 1 semaphore, 2 queue, 3 both */
+  g.nthreads = 2 + below(&g, 3);
+  sb_reset(b);
+  sb_puts(b, "local x = shared('x', 0)\n"
+             "local y = shared('y', 0)\n"
+             "local function log(v) print(tostring(v)) end\n"
+             "local function op(f)\n"
+             "  local ok, e = pcall(f)\n"
+             "  if not ok then log(type(e) == 'table' and e.type or 'LUAERR ' .. tostring(e)) end\n"
+             "end\n");
+  if (g.prims & 1u)
+    sb_printf(b, "local sm = %s(%d)\n", chance(&g, 25) ? "BoundedSemaphore" : "Semaphore",
+              1 + below(&g, 3));
+  if (g.prims & 2u) sb_printf(b, "local q = Queue(%d)\n", below(&g, 3));
+  sb_puts(b, "local T = {}\n");
+  for (int i = 1; i <= g.nthreads; i++) {
+    g.k = 10 * i + 1;
+    sb_printf(b, "T[%d] = spawn(function()\n", i);
+    int nops = 1 + below(&g, g.nthreads > 3 ? 3 : 4);
+    for (int j = 0; j < nops; j++) count_op(&g, i);
+    sb_puts(b, "end)\n");
+  }
+  if (chance(&g, 25)) {
+    g.k = 1;
+    count_op(&g, 0);
+  }
+  sb_puts(b, "finally(function()\n  print('x=' .. tostring(x:get()) .. ' y=' .. tostring(y:get()) .. ' t=' .. now()");
+  if (g.prims & 2u) sb_puts(b, " .. ' q=' .. q:qsize()");
+  sb_puts(b, ")\n");
+  if (g.prims & 1u)
+    sb_puts(b, "  local n = 0; while n < 8 and sm:acquire(false) do n = n + 1 end; "
+               "print('sm=' .. n)\n");
+  sb_puts(b, "end)\n");
+}
+
 /* ---- the test ---------------------------------------------------------- */
 
 static uint64_t env_u64(const char *name, uint64_t dflt) {
@@ -452,9 +594,9 @@ static int check_program(const char *src, uint64_t seed, uint64_t idx, int bound
     CHECK(s != NULL);
     return 1;
   }
-  OutSet plain = {0}, por = {0};
-  Explored xp = explore(s, 0, bound, &plain);
-  Explored xr = explore(s, 1, -1, &por);
+  OutSet plain = {0}, por = {0}, plain_bugs = {0}, por_bugs = {0};
+  Explored xp = explore(s, 0, bound, &plain, &plain_bugs);
+  Explored xr = explore(s, 1, -1, &por, &por_bugs);
   engine_close(s);
   tot->programs++;
   tot->plain_runs += xp.runs;
@@ -489,10 +631,26 @@ static int check_program(const char *src, uint64_t seed, uint64_t idx, int bound
                 o->sched);
     }
     if (shown > MAX_SHOWN) fprintf(stderr, "  ... and %d more\n", shown - MAX_SHOWN);
+    for (size_t i = 0; i < plain_bugs.cap; i++) {
+      const Outcome *o = &plain_bugs.v[i];
+      if (!o->text || set_find(&por_bugs, o->text)) continue;
+      if (!bad)
+        fprintf(stderr,
+                "\n== program %llu (POR_FUZZ_SEED=%llu POR_FUZZ_FIRST=%llu POR_FUZZ_COUNT=1): "
+                "dfs with reduction (%llu runs) misses bugs of plain dfs (%llu runs)\n%s",
+                (unsigned long long)idx, (unsigned long long)seed, (unsigned long long)idx,
+                (unsigned long long)xr.runs, (unsigned long long)xp.runs, src);
+      bad = 1;
+      tot->missed++;
+      fprintf(stderr, "  missed bug (kind:signature) %s\n    (plain schedule: %s)\n", o->text,
+              o->sched);
+    }
   }
   tot->mismatched += (uint64_t)bad;
   set_clear(&plain);
   set_clear(&por);
+  set_clear(&plain_bugs);
+  set_clear(&por_bugs);
   return bad;
 }
 
@@ -554,6 +712,13 @@ static void test_por_fuzz(void) {
     generate(seed, i, &src);
     check_program(src.s, seed, i, bound, &tot);
   }
+  uint64_t ncounts = file && *file ? 0 : env_u64("POR_FUZZ_COUNTS", DEFAULT_COUNTS);
+  for (uint64_t i = first; i < first + ncounts; i++) {
+    generate_counts(seed, i, &src);
+    if (check_program(src.s, seed, i, bound, &tot))
+      fprintf(stderr, "  (the program above is of the counts generator: POR_FUZZ_COUNT=0 "
+                      "POR_FUZZ_COUNTS=1)\n");
+  }
   if (!(file && *file) && !getenv("POR_FUZZ_FIRST")) {
     /* programs that once found a miss, as files (each fails without its
        fix), then programs of other seeds that did */
@@ -583,7 +748,9 @@ static void test_por_fuzz(void) {
 
 int main(void) {
   /* the default run is about a minute; a longer one asked for has no limit */
-  test_begin(env_u64("POR_FUZZ_COUNT", DEFAULT_COUNT) > DEFAULT_COUNT ? 0 : 280);
+  int longer = env_u64("POR_FUZZ_COUNT", DEFAULT_COUNT) > DEFAULT_COUNT ||
+               env_u64("POR_FUZZ_COUNTS", DEFAULT_COUNTS) > DEFAULT_COUNTS;
+  test_begin(longer ? 0 : 280);
   RUN_TEST(test_por_fuzz);
   return test_end("test_por_fuzz");
 }

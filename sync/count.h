@@ -1,0 +1,68 @@
+/*
+** count.h - commuting updates of a count of units (a semaphore's permits, a
+** queue's unfinished tasks), for partial-order reduction (dpor.c).
+**
+** Giving units back (a release, a put) commutes with every other give, and
+** with every take that did not need it.  A take (an acquire that succeeds,
+** a task_done) commutes with the others when it succeeds in any order.  The
+** count is cut into segments at the events that write it (which conflict
+** with every access): in a segment that began with 'base' units, the first
+** 'base' takes are free: in any order of the segment's updates each of them
+** finds a unit without any give of the segment.  They are updates (op.h
+** ACC_UPDATE).  A later take of the segment may have needed a give, or have
+** raced another take for the last unit: it is a write, and starts a new
+** segment.
+**
+** Which takes are free depends only on how many takes of the segment come
+** before each: whatever the order of its commuting updates, the free ones
+** are its first 'base' takes, and the write that ends it comes after all of
+** them.  So the reduction's happens-before is the same for every such order.
+** Two places judge a take out of its place (dpor.c): a sleeping take's next
+** step stays free only while at most 'slack' other free takes happen
+** (dpor_conflicts), and a take that a race would move before the write it
+** was held up by is judged as a write there (races_of_event).
+*/
+#ifndef RACESIM_COUNT_H
+#define RACESIM_COUNT_H
+
+#include "run.h"
+
+typedef struct CountSeg {
+  int32_t base;  /* the units when the segment began */
+  int32_t taken; /* free takes in it so far */
+} CountSeg;
+
+/* Begin a segment with 'units' (after a write, or at creation). */
+static inline void count_reset(CountSeg *c, int32_t units) {
+  c->base = units;
+  c->taken = 0;
+}
+
+/* Event 'e' gives units back: an update of facet 'f'. */
+static inline void count_give(SimEvent *e, int f) {
+  e->fwr = (uint8_t)(e->fwr & ~f);
+  e->fup = (uint8_t)(e->fup | f);
+}
+
+/* Event 'e' took one unit of facet 'f', leaving 'units': free, it is an
+   update; else it writes and begins a new segment. */
+static inline void count_take(CountSeg *c, SimEvent *e, int f, int32_t units) {
+  if (c->taken < c->base) {
+    int32_t room = c->base - c->taken - 1;
+    e->fwr = (uint8_t)(e->fwr & ~f);
+    e->fup = (uint8_t)(e->fup | f);
+    e->flags |= EV_TAKE;
+    e->slack = (uint8_t)(room > 255 ? 255 : room); /* (less is only more cautious) */
+    c->taken++;
+    return;
+  }
+  e->fwr = (uint8_t)(e->fwr | f);
+  count_reset(c, units);
+}
+
+/* After any other event 'e' on the count: a write of 'f' begins a segment. */
+static inline void count_after(CountSeg *c, const SimEvent *e, int f, int32_t units) {
+  if (e->fwr & f) count_reset(c, units);
+}
+
+#endif

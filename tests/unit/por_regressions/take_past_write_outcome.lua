@@ -1,0 +1,28 @@
+local x = shared('x', 0)
+local y = shared('y', 0)
+local function log(v) print(tostring(v)) end
+local function op(f)
+  local ok, e = pcall(f)
+  if not ok then log(type(e) == 'table' and e.type or 'LUAERR ' .. tostring(e)) end
+end
+local sm = BoundedSemaphore(1)
+local T = {}
+T[1] = spawn(function()
+  op(function() x:set(11) end)
+  op(function() x:add(1) end)
+  op(function() sm:acquire(); y:set(12); sm:release() end)
+  op(function() sleep(0.5) end)
+end)
+T[2] = spawn(function()
+  op(function() x:set(21) end)
+end)
+T[3] = spawn(function()
+  op(function() x:add(1) end)
+  op(function() T[2]:join() end)
+  op(function() sm:acquire(); local v = x:get(); log(v); sm:release() end)
+  op(function() x:set(31) end)
+end)
+finally(function()
+  print('x=' .. tostring(x:get()) .. ' y=' .. tostring(y:get()) .. ' t=' .. now())
+  local n = 0; while n < 8 and sm:acquire(false) do n = n + 1 end; print('sm=' .. n)
+end)
