@@ -59,6 +59,7 @@ typedef struct RaceDetector {
   size_t ntc;
   ObjSync *os; /* per object */
   size_t nos;
+  size_t os_used; /* objects this run touched: 0..os_used-1 (the rest stay clear) */
   Loc *loc;
   size_t nloc;
   int joined; /* finally: every thread's clock joined into the main thread */
@@ -99,7 +100,8 @@ static void race_begin(Detector *base, SimRun *r) {
   (void)r;
   RaceDetector *d = (RaceDetector *)base;
   for (size_t i = 0; i < d->ntc; i++) vc_clear(&d->tc[i]);
-  for (size_t i = 0; i < d->nos; i++) objsync_clear(&d->os[i]);
+  for (size_t i = 0; i < d->os_used; i++) objsync_clear(&d->os[i]);
+  d->os_used = 0;
   for (size_t i = 0; i < d->nloc; i++) d->loc[i].w.tid = -1, d->loc[i].nreads = 0;
   d->joined = 0;
   d->nsigs = 0;
@@ -131,6 +133,7 @@ static ObjSync *objsync_at(RaceDetector *d, int32_t obj) {
     memset(d->os + d->nos, 0, (cap - d->nos) * sizeof *d->os); /* (zero: an empty VClock) */
     d->nos = cap;
   }
+  if ((size_t)obj >= d->os_used) d->os_used = (size_t)obj + 1;
   return &d->os[obj];
 }
 
