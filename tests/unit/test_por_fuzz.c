@@ -595,8 +595,11 @@ static int check_program(const char *src, uint64_t seed, uint64_t idx, int bound
     return 1;
   }
   OutSet plain = {0}, por = {0}, plain_bugs = {0}, por_bugs = {0};
-  Explored xp = explore(s, 0, bound, &plain, &plain_bugs);
+  /* The reduction first: a program it cannot finish is not judged, so
+  ** its plain exploration would be time spent for nothing. */
   Explored xr = explore(s, 1, -1, &por, &por_bugs);
+  Explored xp = {0};
+  if (xr.complete) xp = explore(s, 0, bound, &plain, &plain_bugs);
   engine_close(s);
   tot->programs++;
   tot->plain_runs += xp.runs;
@@ -608,7 +611,8 @@ static int check_program(const char *src, uint64_t seed, uint64_t idx, int bound
   if (getenv("POR_FUZZ_VERBOSE"))
     fprintf(stderr, "program %llu: %llu runs plain (%zu outcomes%s), %llu with reduction (%zu)\n%s\n",
             (unsigned long long)idx, (unsigned long long)xp.runs, plain.n,
-            xp.complete ? "" : ", capped", (unsigned long long)xr.runs, por.n, src);
+            xp.complete ? "" : xr.complete ? ", capped" : ", not run", (unsigned long long)xr.runs,
+            por.n, src);
   int bad = 0;
   if (!xr.complete) {
     tot->skipped++;
