@@ -60,7 +60,8 @@ void run_reset(SimRun *r) {
   r->scenario_name = r->expect = UINT32_MAX;
   if (r->nsites) memset(r->site_slots, 0, sizeof(uint32_t) * r->nslots);
   r->nsites = 0;
-  u64map_clear(&r->names);
+  if (r->names_on) u64map_clear(&r->names);
+  r->names_on = 0;
 }
 
 #define COPY_ARRAY(field, n, cap)                                              \
@@ -85,8 +86,9 @@ void run_copy(SimRun *dst, const SimRun *src) {
   dst->text = keep.text;
   dst->sites = keep.sites, dst->cap_sites = keep.cap_sites;
   dst->site_slots = keep.site_slots, dst->nslots = keep.nslots; /* (a copy adds none) */
-  dst->names = keep.names; /* (a copy makes no objects: its own map, empty) */
+  dst->names = keep.names; /* (its own map, built if asked: run_name_uses) */
   u64map_clear(&dst->names);
+  dst->names_on = 0;
   COPY_ARRAY(threads, nthreads, cap_threads);
   COPY_ARRAY(objs, nobjs, cap_objs);
   COPY_ARRAY(events, nevents, cap_events);
@@ -197,20 +199,31 @@ size_t run_bytes(const SimRun *r) {
          r->text.cap + r->names.slots * 2 * sizeof(uint64_t);
 }
 
-uint32_t run_name_uses(const SimRun *r, int32_t creator, const char *base, size_t len) {
+/* Count object 'name' made by 'creator' under its name and each prefix a
+   '#' ends (a default name is shorter than 128 bytes: no longer one is
+   looked up). */
+static void count_name(SimRun *r, int32_t creator, const char *name) {
+  size_t len = strnlen(name, 128);
+  if (len < 128) ++*u64map_at(&r->names, name_key(creator, name, len));
+  for (const char *h = memchr(name, '#', len); h; h = memchr(h + 1, '#', len - (size_t)(h + 1 - name)))
+    ++*u64map_at(&r->names, name_key(creator, name, (size_t)(h - name)));
+}
+
+uint32_t run_name_uses(SimRun *r, int32_t creator, const char *base, size_t len) {
+  if (!r->names_on) { /* the first default name of the run: count the objects so far */
+    r->names_on = 1;
+    for (int32_t i = 0; i < r->nobjs; i++)
+      count_name(r, r->objs[i].creator, r->text.s + r->objs[i].full_name);
+  }
   const uint64_t *n = u64map_get(&r->names, name_key(creator, base, len));
   return n ? (uint32_t)*n : 0;
 }
 
 SimObject *run_new_object(SimRun *r, const ObjClass *cls, const char *name,
                           int32_t line, int32_t link) {
-  /* counted under its name and each prefix a '#' ends (run_name_uses):
-     finding the next default name is a lookup, not a pass over every object */
-  /* (a default name is shorter than 128 bytes: no longer one is looked up) */
-  size_t len = strnlen(name, 128);
-  if (len < 128) ++*u64map_at(&r->names, name_key(r->cur, name, len));
-  for (const char *h = memchr(name, '#', len); h; h = memchr(h + 1, '#', len - (size_t)(h + 1 - name)))
-    ++*u64map_at(&r->names, name_key(r->cur, name, (size_t)(h - name)));
+  /* counted once a run has asked for a default name (run_name_uses):
+     finding the next one is a lookup, not a pass over every object */
+  if (r->names_on) count_name(r, r->cur, name);
   UTIL_GROW(r->objs, (size_t)r->nobjs + 1, r->cap_objs);
   SimObject *o = &r->objs[r->nobjs];
   memset(o, 0, sizeof *o);

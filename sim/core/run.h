@@ -335,8 +335,9 @@ typedef struct SimRun {
   size_t nslots;
   const FuncNames *fnames; /* the scenario's function names (the engine's) */
   /* how many objects each thread made of each name, and of each name with
-     a "#..." after it (run_name_uses) */
+     a "#..." after it (run_name_uses: counted from its first call on) */
   U64Map names;
+  int names_on;
 
   /* scenario declarations made during the run */
   uint32_t scenario_name; /* offset, or UINT32_MAX */
@@ -393,7 +394,7 @@ SimThread *run_new_thread(SimRun *r, const char *name, int32_t parent);
    values, threads and objects): what --max-memory counts besides Lua's. */
 size_t run_bytes(const SimRun *r);
 /* How many objects thread 'creator' has made named 'base' or "base#...". */
-uint32_t run_name_uses(const SimRun *r, int32_t creator, const char *base, size_t len);
+uint32_t run_name_uses(SimRun *r, int32_t creator, const char *base, size_t len);
 SimObject *run_new_object(SimRun *r, const struct ObjClass *cls,
                           const char *name, int32_t line, int32_t link);
 

@@ -341,10 +341,9 @@ uint64_t util_fnv(uint64_t h, const void *p, size_t n) {
   return h;
 }
 
-uint64_t util_fnv_u64(uint64_t h, uint64_t v) {
-  unsigned char b[8];
-  for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
-  return util_fnv(h, b, 8);
+uint64_t util_fnv_u64(uint64_t h, uint64_t v) { /* (util_fnv of its 8 bytes, low first) */
+  for (int i = 0; i < 8; i++, v >>= 8) h = (h ^ (v & 0xff)) * 0x100000001b3ULL;
+  return h;
 }
 
 int util_cores(void) {

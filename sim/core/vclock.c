@@ -15,8 +15,9 @@ void vc_free(VClock *v) {
   vc_init(v);
 }
 
+/* (Entries at n and beyond are always zero: only those below n are cleared.) */
 void vc_clear(VClock *v) {
-  if (v->c) memset(v->c, 0, v->cap * sizeof *v->c);
+  if (v->n) memset(v->c, 0, v->n * sizeof *v->c);
   v->n = 0;
 }
 
@@ -29,10 +30,6 @@ static void grow(VClock *v, uint32_t n) {
   v->cap = cap;
 }
 
-uint32_t vc_get(const VClock *v, int32_t t) {
-  return t >= 0 && (uint32_t)t < v->n ? v->c[t] : 0;
-}
-
 void vc_set(VClock *v, int32_t t, uint32_t x) {
   grow(v, (uint32_t)t + 1);
   if ((uint32_t)t >= v->n) v->n = (uint32_t)t + 1;
@@ -41,7 +38,7 @@ void vc_set(VClock *v, int32_t t, uint32_t x) {
 
 void vc_tick(VClock *v, int32_t t) { vc_set(v, t, vc_get(v, t) + 1); }
 
-void vc_join(VClock *a, const VClock *b) {
+void vc_join_slow(VClock *a, const VClock *b) {
   grow(a, b->n);
   if (b->n > a->n) a->n = b->n;
   for (uint32_t i = 0; i < b->n; i++)

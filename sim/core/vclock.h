@@ -19,11 +19,16 @@ typedef struct VClock {
 void vc_init(VClock *v);
 void vc_free(VClock *v);
 void vc_clear(VClock *v); /* all zero, capacity kept */
-uint32_t vc_get(const VClock *v, int32_t t);
+static inline uint32_t vc_get(const VClock *v, int32_t t) {
+  return t >= 0 && (uint32_t)t < v->n ? v->c[t] : 0;
+}
 void vc_set(VClock *v, int32_t t, uint32_t x);
 void vc_tick(VClock *v, int32_t t);
-/* a := a join b */
-void vc_join(VClock *a, const VClock *b);
+/* a := a join b (inline: most joins are of an empty clock) */
+void vc_join_slow(VClock *a, const VClock *b);
+static inline void vc_join(VClock *a, const VClock *b) {
+  if (b->n) vc_join_slow(a, b);
+}
 void vc_copy(VClock *dst, const VClock *src);
 /* Does epoch (t, clock) happen before (or at) v? */
 static inline int vc_epoch_leq(uint32_t clock, int32_t t, const VClock *v) {

@@ -297,6 +297,19 @@ static void test_runs(void) {
   finding_free(&fs);
 }
 
+/* Signatures are stored and merged across versions: the hash of a number
+   is the FNV-1a hash of its 8 bytes, low first, and stays so. */
+static void test_signature_hash(void) {
+  const uint64_t v[] = {0, 1, 0xff, 0x0123456789abcdefULL, UINT64_MAX};
+  for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+    unsigned char b[8];
+    for (int k = 0; k < 8; k++) b[k] = (unsigned char)(v[i] >> (8 * k));
+    CHECK(util_fnv_u64(UTIL_FNV_INIT, v[i]) == util_fnv(UTIL_FNV_INIT, b, 8));
+    CHECK(util_fnv_u64(12345, v[i]) == util_fnv(12345, b, 8));
+  }
+  CHECK(util_fnv_u64(UTIL_FNV_INIT, 42) == UINT64_C(0xff3add6b3789daef));
+}
+
 int main(void) {
   test_begin(30);
   RUN_TEST(test_counter);
@@ -307,5 +320,6 @@ int main(void) {
   RUN_TEST(test_merge);
   RUN_TEST(test_families_and_stuck);
   RUN_TEST(test_runs);
+  RUN_TEST(test_signature_hash);
   return test_end("test_bugs");
 }
