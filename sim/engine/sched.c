@@ -301,7 +301,10 @@ int32_t sched_spawn(lua_State *L, const char *name, int nargs, int daemon) {
   int32_t tid = t->id;
   t->daemon = (uint8_t)daemon;
   r->ndaemons += daemon != 0;
-  SimObject *o = run_new_object(r, s->thread_class, name, sched_line(L), tid);
+  /* the line of the spawn: known from the spawning thread's pending op */
+  const SimThread *by = r->cur >= 0 && r->cur < r->nthreads ? &r->threads[r->cur] : NULL;
+  int32_t line = by && by->pend.op == OP_SPAWN && by->pend.line > 0 ? by->pend.line : sched_line(L);
+  SimObject *o = run_new_object(r, s->thread_class, name, line, tid);
   o->key = prng_mix(r->threads[tid].key ^ 0x7468726561640000ULL);
   t = &r->threads[tid];
   t->obj = o->id;
