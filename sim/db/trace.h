@@ -45,8 +45,10 @@ int64_t trace_begin(Trace *t, const TraceExploration *x);
 ** its threads, objects and events, with 'findings' its findings (with
 ** 'replay' per finding, may be NULL): their details are {"events": [steps],
 ** "replay": ...} and the members of the finding's own details object
-** (RunFinding.details), if it has one.  Returns the run id, or -1 on a write
-** error (see trace_error).
+** (RunFinding.details), if it has one.  Returns the run id; 0 for a row with
+** neither events nor findings, which waits to be written with others (before
+** anything else is written, and in every commit); -1 on a write error (see
+** trace_error).
 */
 int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token, int events,
                   int findings, const char *const *replay);
