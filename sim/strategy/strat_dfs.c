@@ -27,9 +27,10 @@
 ** So the bound is put on the class instead: dpor_forced counts the
 ** preemptions every run of a class makes at least, a count that only grows
 ** along a run, and no decision whose prefix is over K branches again
-** (close_over_bound).  That explores a part of the unbounded search's tree,
-** with the same sleep sets: never more runs, every schedule within K and
-** some beyond (checked against plain bounded dfs by test_por_fuzz.c and
+** (close_over_bound).  That explores the unbounded search's tree less the
+** subtrees below those decisions, with the same sleep sets, and covers
+** every schedule within K and some beyond (checked against plain bounded
+** dfs, and for no more runs than unbounded, by test_por_fuzz.c and
 ** test_strategies.c).
 **
 ** Splitting (dfs_split, for --jobs and --shard): a probe explores the first
