@@ -31,7 +31,12 @@
 ** subtrees below those decisions, with the same sleep sets, and covers
 ** every schedule within K and some beyond (checked against plain bounded
 ** dfs, and for no more runs than unbounded, by test_por_fuzz.c and
-** test_strategies.c).
+** test_strategies.c).  What is not proved: a closed decision's other
+** branches are never run, so the races they would show are never seen,
+** and source-DPOR may need one of those to reach a class within K.  A
+** stronger count (one that also counted, at each decision, the threads
+** whose next step must come after another's) made test_strategies miss
+** outcomes that way; this one has not.
 **
 ** Splitting (dfs_split, for --jobs and --shard): a probe explores the first
 ** D levels in full and stops every run at level D; each path it reaches,
