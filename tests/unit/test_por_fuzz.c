@@ -38,7 +38,8 @@
 ** the second kind (default 150, from the same seed); POR_FUZZ_BOUND the preemption
 ** bound (default 2); POR_FUZZ_VERBOSE=1 prints every program and its counts;
 ** POR_FUZZ_FILE=path checks that one scenario instead (to shrink a failure);
-** POR_FUZZ_TRACE=por|plain|all lists every run (thread per step, outcome).
+** POR_FUZZ_TRACE=por|bpor|plain|all lists every run (thread per step,
+** outcome; bpor: the reduction within the bound).
 **
 ** Programs that once found a miss are kept in tests/unit/por_regressions/
 ** (each fails without the fix named by its file name) and checked too.
