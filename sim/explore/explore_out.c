@@ -172,9 +172,9 @@ static const char *percent(double frac, char *buf, size_t len) {
 
 /*
 ** When dfs stopped with a small part of its tree explored, a bigger budget
-** may not be the way (a preemption bound would not be either: it explores
-** without the reduction): say how many runs the whole would take, and what
-** else would do.
+** may not be the way (a preemption bound often would not be either: it
+** explores a part of the same tree, most of it where threads block): say
+** how many runs the whole would take, and what else would do.
 */
 static void advise_small(const Explore *x) {
   if (x->dfs_frac <= 0 || x->dfs_frac >= 0.01 || x->runs == 0) return;

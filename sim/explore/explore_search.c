@@ -159,7 +159,8 @@ static void shrink_guided(Explore *x, const Distinct *d, const uint64_t *need, i
 
 /*
 ** Every schedule with at most 'bound' preemptions, in depth-first order
-** (plain: a reduced search within a bound can miss schedules), until one
+** (plain: a reduced search covers each class within the bound with one
+** run, which may make more preemptions than that), until one
 ** shows the bug; then a little further for fewer steps.  Returns 1 found
 ** (in 'best'), 0 none exists, -1 the budget ran out first.
 */

@@ -101,6 +101,8 @@ struct Dpor {
   Virtual *virt;             /* pending operations of blocked threads */
   int nvirt;
   size_t cap_virt;
+  uint32_t *off, *bypos;     /* dpor_forced: each thread's transitions by position */
+  size_t cap_off, cap_bypos;
   uint32_t m;                /* real transitions: 1..m */
   int T;
 };
@@ -126,6 +128,8 @@ void dpor_free(Dpor *d) {
   free(d->partner);
   free(d->prev_w);
   free(d->lastw);
+  free(d->off);
+  free(d->bypos);
   for (size_t o = 0; o < d->cap_fifo; o++) {
     free(d->fifo[o].put);
     free(d->fifo[o].get);
@@ -525,6 +529,40 @@ void dpor_analyse(Dpor *d, const SimRun *r, DporRaceFn fn, void *ud) {
   for (int k = 0; k < d->nvirt; k++) {
     d->npairs = 0;
     races_of_event(d, r, &d->virt[k].ev, d->m + 1 + (uint32_t)k, d->virt[k].first, fn, ud);
+  }
+}
+
+/*
+** A switch away from thread X between two of its steps a and b is forced
+** when some step c of another thread happens after a and before b: every
+** equivalent order runs c between them.  If b's operation cannot block, X
+** could have gone on all along, so that switch is a preemption in every
+** order.  c need only be the latest step of its thread before b (clocks
+** grow along a thread): b's clock names it, and c is after a when its
+** clock has seen a.
+*/
+void dpor_forced(Dpor *d, const SimRun *r, uint32_t *lb) {
+  int T = d->T;
+  uint32_t m = d->m;
+  UTIL_GROW(d->off, (size_t)T + 1, d->cap_off);
+  d->off[0] = 0;
+  for (int t = 0; t < T; t++) d->off[t + 1] = d->off[t] + d->count[t];
+  UTIL_GROW(d->bypos, (size_t)d->off[T] + 1, d->cap_bypos);
+  for (uint32_t s = 1; s <= m; s++) /* each thread's transitions by position */
+    if (d->tr[s].nev) d->bypos[d->off[d->tr[s].tid] + d->tr[s].pos - 1] = s;
+  lb[0] = 0;
+  for (uint32_t s = 1; s <= m; s++) {
+    const Trans *t = &d->tr[s];
+    int forced = 0;
+    const SimEvent *e = t->nev ? &r->events[t->first] : NULL;
+    if (e && t->prev_same && (!op_table[e->op].blocking || (e->flags & EV_NOWAIT))) {
+      const uint32_t *v = VC(d, s);
+      uint32_t a = d->tr[t->prev_same].pos;
+      for (int y = 0; y < T && !forced; y++)
+        if (y != t->tid && v[y] && v[y] <= d->count[y])
+          forced = VC(d, d->bypos[d->off[y] + v[y] - 1])[t->tid] >= a;
+    }
+    lb[s] = lb[s - 1] + (uint32_t)forced;
   }
 }
 

@@ -41,6 +41,16 @@ typedef void (*DporRaceFn)(void *ud, uint32_t step, const TSet *initials, int32_
 /* Analyse a finished run.  Transitions are the run's steps (1..r->steps). */
 void dpor_analyse(Dpor *d, const SimRun *r, DporRaceFn fn, void *ud);
 
+/*
+** After dpor_analyse of run 'r': lb[k] (k = 0..r->steps) receives how many
+** preemptions every interleaving equivalent to the run's first k steps
+** makes at least: one per forced switch, a thread's step that happens after
+** another thread's step that happens after the thread's previous one, when
+** the step's operation cannot block (its thread could go on all along).
+** The same for every equivalent run, and it only grows with the run.
+*/
+void dpor_forced(Dpor *d, const SimRun *r, uint32_t *lb);
+
 /* Append the footprint of transition 'step' of run 'r' to 'out'. */
 void dpor_footprint(const SimRun *r, uint32_t step, FpEntry **out, size_t *n,
                     size_t *cap);

@@ -10,10 +10,33 @@
 ** prune the runs that would only reorder independent steps (Abdulla et al.,
 ** POPL 2014).  Data choices are always explored in full.
 **
-** With --preemption-bound K the reduction is off and every schedule with at
-** most K preemptions is explored (iterative context bounding, Musuvathi and
-** Qadeer, PLDI 2007); a preemption is switching away from a thread that could
-** have gone on.
+** A preemption is switching away from a thread that could have gone on.
+** With --preemption-bound K every schedule with at most K preemptions is
+** covered.  Plainly (--no-por), by exploring each (iterative context
+** bounding, Musuvathi and Qadeer, PLDI 2007).  With the reduction, the
+** tree cannot simply be cut where a run goes over K: equivalent runs need
+** not make as many preemptions, and the run kept for a class may make more
+** than another of the class within K (Coons, Musuvathi and McKinley,
+** "Bounded partial-order reduction", OOPSLA 2013).  The paper's repair,
+** conservative backtrack points, was tried here: with sleep sets as they
+** are, the fuzzer found outcomes it missed (the run a sleep set leaves to
+** an earlier branch, with the sleeping thread's step moved to the front,
+** may make more preemptions); with sleep sets weakened until it found
+** none, it took up to 21 times the runs of the unbounded search on the
+** issue's Queue and Semaphore programs.
+** So the bound is put on the class instead: dpor_forced counts the
+** preemptions every run of a class makes at least, a count that only grows
+** along a run, and no decision whose prefix is over K branches again
+** (close_over_bound).  That explores the unbounded search's tree less the
+** subtrees below those decisions, with the same sleep sets, and covers
+** every schedule within K and some beyond (checked against plain bounded
+** dfs, and for no more runs than unbounded, by test_por_fuzz.c and
+** test_strategies.c).  What is not proved: a closed decision's other
+** branches are never run, so the races they would show are never seen,
+** and source-DPOR may need one of those to reach a class within K.  A
+** stronger count (one that also counted, at each decision, the threads
+** whose next step must come after another's) made test_strategies miss
+** outcomes that way; this one has not.
 **
 ** Splitting (dfs_split, for --jobs and --shard): a probe explores the first
 ** D levels in full and stops every run at level D; each path it reaches,
@@ -43,6 +66,7 @@ typedef struct Node {
   TSet enabled, backtrack, done, sleep; /* (tset.h: each owns its memory) */
   int32_t prev;      /* thread of the previous step */
   uint32_t preempt;  /* preemptions before this decision */
+  uint8_t closed;    /* bounded, reduced: its prefix is over the bound (close_over_bound) */
   uint64_t br_start; /* runs made before its current branch began */
   uint64_t br_runs;  /* runs made in its branches already finished ... */
   uint32_t br_done;  /* ... and how many those are */
@@ -74,6 +98,8 @@ typedef struct DfsStrategy {
   uint32_t chk_ev;    /* the events before this were checked */
   int chk_woken;      /* a conflict woke chk_tid */
   int truncated;      /* a run was cut short (step limit): not complete */
+  uint32_t *forced;   /* bounded, reduced: dpor_forced's counts for the run */
+  size_t cap_forced;
   /* probe: the tasks found, and whether this run stopped at level D */
   DfsTask **tasks;
   size_t ntasks, cap_tasks;
@@ -133,7 +159,7 @@ static void grow_path(DfsStrategy *s, size_t n) {
 static Strategy *dfs_create(const StrategyConfig *cfg) {
   DfsStrategy *s = util_xcalloc(1, sizeof *s);
   s->dpor = dpor_new();
-  s->base.pick_single = cfg->por && cfg->preemption_bound < 0;
+  s->base.pick_single = cfg->por;
   const DfsTask *t = cfg->dfs_task;
   if (t) { /* start from the task's path, frozen */
     grow_path(s, t->n);
@@ -154,14 +180,19 @@ static void dfs_destroy(Strategy *base) {
   for (size_t i = 0; i < s->cap_path; i++) node_free(&s->path[i]);
   free(s->path);
   tset_free(&s->en);
+  free(s->forced);
   for (size_t i = 0; i < s->ntasks; i++) task_free(s->tasks[i]);
   free(s->tasks);
   dpor_free(s->dpor);
   free(s);
 }
 
-static int por(const DfsStrategy *s) {
-  return s->base.cfg.por && s->base.cfg.preemption_bound < 0;
+static int por(const DfsStrategy *s) { return s->base.cfg.por; }
+
+/* The bound on the preemptions of each schedule explored: plain dfs's (the
+   reduced search bounds classes instead, close_over_bound). */
+static int schedule_bound(const DfsStrategy *s) {
+  return por(s) ? -1 : s->base.cfg.preemption_bound;
 }
 
 /* ---- footprints of done and sleeping threads, per node -------------- */
@@ -408,6 +439,12 @@ static void on_race(void *ud, uint32_t step, const TSet *initials, int32_t tid2,
     }
 }
 
+/* A probe explores its levels in full: races add nothing. */
+static void no_race(void *ud, uint32_t step, const TSet *initials, int32_t tid2,
+                    int pending) {
+  (void)ud, (void)step, (void)initials, (void)tid2, (void)pending;
+}
+
 /* Probing: the path of this run (to level D, or all of it) is a task. */
 static void take_task(DfsStrategy *s) {
   DfsTask *t = util_xcalloc(1, sizeof *t);
@@ -432,6 +469,26 @@ static int32_t next_branch(const Node *n, const TSet *want, int bound) {
   for (int32_t t = tset_next(want, 0); t >= 0; t = tset_next(want, t + 1))
     if (usable(n, t, bound)) return t;
   return -1;
+}
+
+/*
+** Bounded, with the reduction: close every decision of the run whose prefix
+** (the steps before it) makes more than K preemptions in every equivalent
+** order; the search does not branch there again.  Every run through it
+** would be over the bound, and a class within the bound never has a prefix
+** over it (the count only grows), so the decisions on the way to each such
+** class stay open.  (The run itself went on to its end: its races count.)
+*/
+static void close_over_bound(DfsStrategy *s, const SimRun *r) {
+  int bound = s->base.cfg.preemption_bound;
+  if (bound < 0) return;
+  UTIL_GROW(s->forced, (size_t)r->steps + 1, s->cap_forced);
+  dpor_forced(s->dpor, r, s->forced);
+  for (size_t i = s->nfrozen; i < s->ndec && i < s->npath; i++) {
+    Node *n = &s->path[i];
+    uint32_t before = n->step > 0 ? n->step - 1 : 0; /* (a data choice: inside its step) */
+    if (before <= r->steps && s->forced[before] > (uint32_t)bound) n->closed = 1;
+  }
 }
 
 static void dfs_end_run(Strategy *base, const SimRun *r) {
@@ -475,21 +532,28 @@ static void dfs_end_run(Strategy *base, const SimRun *r) {
       }
     }
   }
-  if (por(s) && !probe) /* a pruned run too: the races of its prefix count */
+  if (por(s) && !probe) { /* a pruned run too: the races of its prefix count */
     dpor_analyse(s->dpor, r, on_race, s);
+    close_over_bound(s, r);
+  } else if (por(s) && base->cfg.preemption_bound >= 0) { /* a probe closes the same */
+    dpor_analyse(s->dpor, r, no_race, s);
+    close_over_bound(s, r);
+  }
   /* the path of this run ends at its last decision */
   if (s->npath > s->ndec) s->npath = s->ndec;
   for (size_t i = 0; i < s->npath; i++)
     if (s->path[i].kind == DEC_THREAD) tset_add(&s->path[i].done, (int32_t)s->path[i].value);
   if (probe && (s->at_frontier || r->end != END_PRUNED)) take_task(s);
   /* backtrack to the deepest node with something left to explore */
-  int bound = base->cfg.preemption_bound;
+  int bound = schedule_bound(s);
   while (s->npath > s->nfrozen) {
     Node *n = &s->path[s->npath - 1];
     n->br_runs += s->kept - n->br_start; /* (the progress estimate) */
     n->br_done++;
     n->br_start = s->kept;
-    if (n->kind == DEC_DATA) {
+    if (n->closed) {
+      /* over the bound: no more branches */
+    } else if (n->kind == DEC_DATA) {
       if (n->value + 1 < n->n) {
         n->value++;
         break;
@@ -571,6 +635,7 @@ double strategy_dfs_estimate(const Strategy *base) {
     } else {
       k = thread_branches(n, por(s) ? &n->backtrack : &n->enabled, &before);
     }
+    if (n->closed) k = before + 1; /* (no branch after the current one) */
     double cur = below > (double)(s->kept - n->br_start) ? below : (double)(s->kept - n->br_start);
     double avg = n->br_done ? (double)n->br_runs / n->br_done : cur;
     double left = k > before + 1 ? (double)(k - before - 1) : 0;

@@ -4,7 +4,7 @@
 dfs keeps sets of thread ids (enabled, backtrack, done, sleep, source-DPOR's
 initials); threads from 64 on must be explored like the others, by the
 reduced search, plain search (--no-por) and bounded search
-(--preemption-bound K).
+(--preemption-bound K, with the reduction and without).
 
 Run:  python3 tests/cli/test_dfs_many.py PATH/TO/racesim [unittest options]
 """
@@ -128,13 +128,20 @@ class DfsManyThreads(unittest.TestCase):
         for chain in ("2", "98"):  # 5 and 101 threads: the same choices
             for args, want in (([], 2),  # the two orders of the writes
                                (["--no-por"], len(pre)),
-                               (["--preemption-bound", "0"], sum(p <= 0 for p in pre)),
-                               (["--preemption-bound", "1"], sum(p <= 1 for p in pre)),
-                               (["--preemption-bound", "2"], sum(p <= 2 for p in pre))):
+                               (["--preemption-bound", "0", "--no-por"], sum(p <= 0 for p in pre)),
+                               (["--preemption-bound", "1", "--no-por"], sum(p <= 1 for p in pre)),
+                               (["--preemption-bound", "2", "--no-por"], sum(p <= 2 for p in pre))):
                 res = self.dfs(script, "-D", "chain=" + chain, *args)
                 self.assertEqual(res["runs"], want, "chain=%s %s" % (chain, " ".join(args)))
                 kinds = {f["kind"] for f in res["findings"]}
                 self.assertEqual(kinds, {"data_race"} if want > 1 else set(), args)
+            # within a bound with the reduction: what plain dfs finds within it
+            for k in ("0", "1", "2"):
+                res = self.dfs(script, "-D", "chain=" + chain, "--preemption-bound", k)
+                plain = sum(p <= int(k) for p in pre)
+                self.assertLessEqual(res["runs"], 2, (chain, k))  # (the unbounded search's)
+                kinds = {f["kind"] for f in res["findings"]}
+                self.assertEqual(kinds, {"data_race"} if plain > 1 else set(), (chain, k))
 
 
 if __name__ == "__main__":

@@ -99,10 +99,10 @@ class PorCounts(unittest.TestCase):
         self.assertTrue(res["complete"], "%s %s: not complete" % (script, args))
         return res
 
-    def counts(self, script, cases, clean=True):
+    def counts(self, script, cases, clean=True, extra=()):
         for params, want in cases:
             for j in ("1", "2"):  # the same for any --jobs
-                args = [a for p in params for a in ("-D", p)]
+                args = [a for p in params for a in ("-D", p)] + list(extra)
                 res = self.dfs(script, *args, "--jobs", j)
                 self.assertEqual(res["runs"], want, "%s %s --jobs %s" % (os.path.basename(script),
                                                                         " ".join(args), j))
@@ -126,6 +126,26 @@ class PorCounts(unittest.TestCase):
         self.counts(os.path.join(POR, "seed001_queue.lua"),
                     ((["pause=0", "items=2"], 366), (["pause=0", "items=3"], 3006),
                      (["pause=0", "items=4"], 25974)))
+
+    def test_bounded_is_part_of_the_tree(self):
+        # --preemption-bound K with the reduction: no branch below a decision
+        # every equivalent run reaches with more than K preemptions, so never
+        # more runs than unbounded; as many where the switches are free
+        # (threads block), fewer where threads are switched away from while
+        # they could go on (without the producer's pause)
+        queue = os.path.join(POR, "seed001_queue.lua")
+        for k in ("0", "1", "2"):
+            self.counts(queue, [(["items=4"], 486)], extra=["--preemption-bound", k])
+            self.counts(os.path.join(POR, "seed004_semaphore.lua"), [(["n=4"], 1584)],
+                        extra=["--preemption-bound", k])
+        for k, want in (("0", 7471), ("1", 21046), ("2", 25804)):  # unbounded: 25,974
+            self.counts(queue, [(["pause=0", "items=4"], want)], extra=["--preemption-bound", k])
+        # plain within the bound: every schedule within it, many more runs
+        self.counts(queue, [(["items=4"], 49572)], extra=["--preemption-bound", "0", "--no-por"])
+        r = subprocess.run([RACESIM, "run", queue, "--strategy", "dfs", "--preemption-bound", "1",
+                            "--no-db", "--runs", "100000"],
+                           capture_output=True, text=True, timeout=TIMEOUT)
+        self.assertIn("within the preemption bound", r.stdout)
 
     def test_no_commuting_operations_stay_exact(self):
         self.counts(os.path.join(BENCH, "dfs_counter.lua"),

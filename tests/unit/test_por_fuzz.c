@@ -11,7 +11,10 @@
 ** with at most K preemptions: a subset of all schedules, and small), and
 ** with source-DPOR and sleep sets.  Every outcome of the first must be an
 ** outcome of the second: the reduction may skip a run only if an equivalent
-** one is explored.
+** one is explored.  Then with the reduction within the same bound: it too
+** must find every outcome and bug of plain dfs within the bound, in no more
+** runs than the reduction takes unbounded; one program in BOUND1_EVERY is
+** compared at bound 1 as well.
 **
 ** A second generator writes programs around counts whose operations commute
 ** (sync/count.h): a Semaphore or BoundedSemaphore of 1 to 3 permits that two
@@ -35,7 +38,8 @@
 ** the second kind (default 150, from the same seed); POR_FUZZ_BOUND the preemption
 ** bound (default 2); POR_FUZZ_VERBOSE=1 prints every program and its counts;
 ** POR_FUZZ_FILE=path checks that one scenario instead (to shrink a failure);
-** POR_FUZZ_TRACE=por|plain|all lists every run (thread per step, outcome).
+** POR_FUZZ_TRACE=por|bpor|plain|all lists every run (thread per step,
+** outcome; bpor: the reduction within the bound).
 **
 ** Programs that once found a miss are kept in tests/unit/por_regressions/
 ** (each fails without the fix named by its file name) and checked too.
@@ -56,6 +60,7 @@
 #define MAX_RUNS_PLAIN 40000 /* a cap per program: the reference is a subset anyway */
 #define MAX_RUNS_POR 40000   /* beyond it the program is skipped (not judged) */
 #define MAX_SHOWN 8          /* missed outcomes printed per program */
+#define BOUND1_EVERY 4       /* programs compared at bound 1 too: one in this many */
 
 /* ---- a set of outcomes ------------------------------------------------- */
 
@@ -172,22 +177,23 @@ static void bugs_of(const SimRun *r, OutSet *bugs, const char *sched) {
   }
 }
 
-/* dfs over the whole scenario (por, or plain under 'bound'), into 'set';
-   the bugs seen into 'bugs'. */
+/* dfs over the whole scenario (with the reduction or plain, under 'bound'
+   or none: -1), into 'set'; the bugs seen into 'bugs'. */
 static Explored explore(Sim *s, int por, int bound, OutSet *set, OutSet *bugs) {
   StrategyConfig c;
   strategy_config_init(&c);
   c.por = por;
   c.max_runs = por ? MAX_RUNS_POR : MAX_RUNS_PLAIN;
-  if (!por) c.preemption_bound = bound;
+  c.preemption_bound = bound;
   Strategy *st = strategy_create("dfs", &c);
   StrBuf o, sc, logs[MAX_LOGGED];
   sb_init(&o);
   sb_init(&sc);
   for (int t = 0; t < MAX_LOGGED; t++) sb_init(&logs[t]);
   Explored x = {0, 0, 0};
-  const char *tr = getenv("POR_FUZZ_TRACE"); /* "por", "plain" or "all" */
-  int trace = tr && (!strcmp(tr, "all") || !strcmp(tr, por ? "por" : "plain"));
+  const char *tr = getenv("POR_FUZZ_TRACE"); /* "por", "plain", "bpor" or "all" */
+  const char *kind = !por ? "plain" : bound >= 0 ? "bpor" : "por";
+  int trace = tr && (!strcmp(tr, "all") || !strcmp(tr, kind));
   SimRun *r;
   DetectorSet dets;
   char err[256];
@@ -196,7 +202,7 @@ static Explored explore(Sim *s, int por, int bound, OutSet *set, OutSet *bugs) {
     if (trace) {
       schedule_of(r, &sc);
       outcome_of(r, &o, logs);
-      fprintf(stderr, "  %s run %llu: %s%s -> %s\n", por ? "por" : "plain",
+      fprintf(stderr, "  %s run %llu: %s%s -> %s\n", kind,
               (unsigned long long)i, sc.s ? sc.s : "", r->end == END_PRUNED ? " (pruned)" : "",
               o.s);
     }
@@ -579,9 +585,63 @@ static uint64_t env_u64(const char *name, uint64_t dflt) {
 
 typedef struct Totals {
   uint64_t programs, mismatched, skipped, plain_runs, por_runs, missed;
+  uint64_t bounded, bskipped, bpor_runs, bplain_runs, bpor_more; /* the bounded comparisons */
 } Totals;
 
-/* Explore one program both ways and compare; returns 1 if it mismatched. */
+/* The two explorations of a comparison: the reference and the reduced one
+   that must find all it finds. */
+typedef struct Side {
+  const char *name;
+  Explored x;
+  OutSet out, bugs;
+} Side;
+
+/*
+** Report what 'ref' saw that 'got' did not (outcomes, then bugs), with the
+** program and how to run it alone; returns how many were missed.
+*/
+static int compare(const Side *ref, const Side *got, const char *src, uint64_t seed,
+                   uint64_t idx, int bound) {
+  int missed = 0, shown = 0;
+  for (int bugs = 0; bugs < 2; bugs++) {
+    const OutSet *want = bugs ? &ref->bugs : &ref->out, *have = bugs ? &got->bugs : &got->out;
+    for (size_t i = 0; i < want->cap; i++) {
+      const Outcome *o = &want->v[i];
+      if (!o->text || set_find(have, o->text)) continue;
+      if (!missed)
+        fprintf(stderr,
+                "\n== program %llu (POR_FUZZ_SEED=%llu POR_FUZZ_FIRST=%llu POR_FUZZ_COUNT=1 "
+                "POR_FUZZ_BOUND=%d): %s (%llu runs) misses what %s (%llu runs) finds\n%s",
+                (unsigned long long)idx, (unsigned long long)seed, (unsigned long long)idx,
+                bound, got->name, (unsigned long long)got->x.runs, ref->name,
+                (unsigned long long)ref->x.runs, src);
+      missed++;
+      if (bugs)
+        fprintf(stderr, "  missed bug (kind:signature) %s\n    (%s schedule: %s)\n", o->text,
+                ref->name, o->sched);
+      else if (shown++ < MAX_SHOWN)
+        fprintf(stderr, "  missed: %s\n    (%s schedule, thread per step: %s)\n", o->text,
+                ref->name, o->sched);
+    }
+    if (!bugs && shown > MAX_SHOWN) fprintf(stderr, "  ... and %d more\n", shown - MAX_SHOWN);
+  }
+  return missed;
+}
+
+static void side_clear(Side *x) {
+  set_clear(&x->out);
+  set_clear(&x->bugs);
+}
+
+/* Does the program take part in the comparisons at bound 1 (a sample)? */
+static int sampled(uint64_t idx) { return idx % BOUND1_EVERY == 0; }
+
+/*
+** Explore one program four ways and compare: plain dfs within 'bound'
+** against the unbounded reduction, and against the reduction within the
+** same bound (then, for a sample, the same at bound 1); returns 1 if any
+** missed something.
+*/
 static int check_program(const char *src, uint64_t seed, uint64_t idx, int bound, Totals *tot) {
   SimConfig cfg = {0};
   cfg.script = "por_fuzz.lua";
@@ -594,67 +654,60 @@ static int check_program(const char *src, uint64_t seed, uint64_t idx, int bound
     CHECK(s != NULL);
     return 1;
   }
-  OutSet plain = {0}, por = {0}, plain_bugs = {0}, por_bugs = {0};
+  Side plain = {.name = "plain dfs within the bound"}, por = {.name = "dfs with reduction"};
+  Side bpor = {.name = "dfs with reduction within the bound"};
   /* The reduction first: a program it cannot finish is not judged, so
   ** its plain exploration would be time spent for nothing. */
-  Explored xr = explore(s, 1, -1, &por, &por_bugs);
-  Explored xp = {0};
-  if (xr.complete) xp = explore(s, 0, bound, &plain, &plain_bugs);
-  engine_close(s);
+  por.x = explore(s, 1, -1, &por.out, &por.bugs);
+  if (por.x.complete) plain.x = explore(s, 0, bound, &plain.out, &plain.bugs);
   tot->programs++;
-  tot->plain_runs += xp.runs;
-  tot->por_runs += xr.runs;
-  if (xp.lua_error || xr.lua_error) { /* the generator wrote a bad program */
+  tot->plain_runs += plain.x.runs;
+  tot->por_runs += por.x.runs;
+  if (plain.x.lua_error || por.x.lua_error) { /* the generator wrote a bad program */
     fprintf(stderr, "program %llu raised a Lua error:\n%s", (unsigned long long)idx, src);
-    CHECK(!xp.lua_error && !xr.lua_error);
+    CHECK(!plain.x.lua_error && !por.x.lua_error);
   }
-  if (getenv("POR_FUZZ_VERBOSE"))
-    fprintf(stderr, "program %llu: %llu runs plain (%zu outcomes%s), %llu with reduction (%zu)\n%s\n",
-            (unsigned long long)idx, (unsigned long long)xp.runs, plain.n,
-            xp.complete ? "" : xr.complete ? ", capped" : ", not run", (unsigned long long)xr.runs,
-            por.n, src);
   int bad = 0;
-  if (!xr.complete) {
+  if (!por.x.complete) {
     tot->skipped++;
   } else {
-    int shown = 0;
-    for (size_t i = 0; i < plain.cap; i++) {
-      const Outcome *o = &plain.v[i];
-      if (!o->text || set_find(&por, o->text)) continue;
-      if (!bad)
-        fprintf(stderr,
-                "\n== program %llu (POR_FUZZ_SEED=%llu POR_FUZZ_FIRST=%llu POR_FUZZ_COUNT=1): "
-                "dfs with reduction (%llu runs) misses outcomes of plain dfs (%llu runs, "
-                "preemption bound %d)\n%s",
-                (unsigned long long)idx, (unsigned long long)seed, (unsigned long long)idx,
-                (unsigned long long)xr.runs, (unsigned long long)xp.runs, bound, src);
-      bad = 1;
-      tot->missed++;
-      if (shown++ < MAX_SHOWN)
-        fprintf(stderr, "  missed: %s\n    (plain schedule, thread per step: %s)\n", o->text,
-                o->sched);
+    int m = compare(&plain, &por, src, seed, idx, bound);
+    /* within the bound, with the reduction: it must find what plain dfs
+       finds within it, and never take more runs than it does unbounded */
+    for (int b = bound, pass = 0; pass < 2; pass++, b = 1) {
+      if (pass && (bound == 1 || !sampled(idx))) break;
+      if (pass) { /* plain within bound 1 too */
+        side_clear(&plain);
+        plain.x = explore(s, 0, b, &plain.out, &plain.bugs);
+      }
+      bpor.x = explore(s, 1, b, &bpor.out, &bpor.bugs);
+      tot->bounded++;
+      tot->bplain_runs += plain.x.runs;
+      tot->bpor_runs += bpor.x.runs;
+      if (bpor.x.runs > por.x.runs) {
+        tot->bpor_more++;
+        if (getenv("POR_FUZZ_VERBOSE"))
+          fprintf(stderr, "program %llu: %llu runs within bound %d, %llu without\n",
+                  (unsigned long long)idx, (unsigned long long)bpor.x.runs, b,
+                  (unsigned long long)por.x.runs);
+      }
+      if (bpor.x.complete) m += compare(&plain, &bpor, src, seed, idx, b);
+      else tot->bskipped++;
+      side_clear(&bpor);
     }
-    if (shown > MAX_SHOWN) fprintf(stderr, "  ... and %d more\n", shown - MAX_SHOWN);
-    for (size_t i = 0; i < plain_bugs.cap; i++) {
-      const Outcome *o = &plain_bugs.v[i];
-      if (!o->text || set_find(&por_bugs, o->text)) continue;
-      if (!bad)
-        fprintf(stderr,
-                "\n== program %llu (POR_FUZZ_SEED=%llu POR_FUZZ_FIRST=%llu POR_FUZZ_COUNT=1): "
-                "dfs with reduction (%llu runs) misses bugs of plain dfs (%llu runs)\n%s",
-                (unsigned long long)idx, (unsigned long long)seed, (unsigned long long)idx,
-                (unsigned long long)xr.runs, (unsigned long long)xp.runs, src);
-      bad = 1;
-      tot->missed++;
-      fprintf(stderr, "  missed bug (kind:signature) %s\n    (plain schedule: %s)\n", o->text,
-              o->sched);
-    }
+    tot->missed += (uint64_t)m;
+    bad = m > 0;
   }
+  if (getenv("POR_FUZZ_VERBOSE"))
+    fprintf(stderr,
+            "program %llu: %llu runs plain (%zu outcomes%s), %llu with reduction (%zu)\n%s\n",
+            (unsigned long long)idx, (unsigned long long)plain.x.runs, plain.out.n,
+            plain.x.complete ? "" : por.x.complete ? ", capped" : ", not run",
+            (unsigned long long)por.x.runs, por.out.n, src);
+  engine_close(s);
   tot->mismatched += (uint64_t)bad;
-  set_clear(&plain);
-  set_clear(&por);
-  set_clear(&plain_bugs);
-  set_clear(&por_bugs);
+  side_clear(&plain);
+  side_clear(&por);
   return bad;
 }
 
@@ -741,13 +794,20 @@ static void test_por_fuzz(void) {
   fprintf(stderr,
           "por_fuzz: seed %llu, %llu programs: %llu runs plain (bound %d), %llu with "
           "reduction; %llu skipped (reduction over %d runs); %llu mismatched, %llu "
-          "outcomes missed; %.1f s\n",
+          "outcomes missed; %.1f s\n"
+          "  within the bound (%llu comparisons, bound 1 for one program in %d): %llu runs "
+          "plain, %llu with reduction (%llu skipped); more runs than unbounded: %llu\n",
           (unsigned long long)seed, (unsigned long long)tot.programs,
           (unsigned long long)tot.plain_runs, bound, (unsigned long long)tot.por_runs,
           (unsigned long long)tot.skipped, MAX_RUNS_POR, (unsigned long long)tot.mismatched,
-          (unsigned long long)tot.missed, (double)(clock() - t0) / CLOCKS_PER_SEC);
+          (unsigned long long)tot.missed, (double)(clock() - t0) / CLOCKS_PER_SEC,
+          (unsigned long long)tot.bounded, BOUND1_EVERY, (unsigned long long)tot.bplain_runs,
+          (unsigned long long)tot.bpor_runs, (unsigned long long)tot.bskipped,
+          (unsigned long long)tot.bpor_more);
   CHECK_EQ_INT(tot.mismatched, 0);
   CHECK(tot.skipped * 10 <= tot.programs); /* the cap must not hide most of them */
+  CHECK(tot.bskipped * 10 <= tot.bounded);
+  CHECK_EQ_INT(tot.bpor_more, 0);
 }
 
 int main(void) {

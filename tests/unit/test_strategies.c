@@ -192,11 +192,13 @@ static void set_free(Set *s) {
   memset(s, 0, sizeof *s);
 }
 
-/* Explore 'p' exhaustively; returns the runs explored (pruned excluded). */
-static uint64_t explore(const Prog *p, int por, Set *out, uint64_t *pruned) {
+/* Explore 'p' exhaustively (within preemption bound 'bound', -1 none);
+   returns the runs explored (pruned excluded). */
+static uint64_t explore(const Prog *p, int por, int bound, Set *out, uint64_t *pruned) {
   StrategyConfig c;
   strategy_config_init(&c);
   c.por = por;
+  c.preemption_bound = bound;
   c.max_runs = 2000000;
   Strategy *s = strategy_create("dfs", &c);
   Exec x;
@@ -272,7 +274,7 @@ static uint64_t explore_split(const Prog *p, int por, size_t want, Set *out, uin
 
 /* The count, unsplit and split at a few depths: all the same. */
 static uint64_t count_all(const Prog *p) {
-  uint64_t n = explore(p, 1, NULL, NULL);
+  uint64_t n = explore(p, 1, -1, NULL, NULL);
   static const size_t wants[] = {1, 2, 5, 64};
   for (size_t i = 0; i < sizeof wants / sizeof *wants; i++)
     CHECK_EQ_INT(explore_split(p, 1, wants[i], NULL, NULL), n);
@@ -379,8 +381,8 @@ static void test_soundness(void) {
     random_prog(&g, &p);
     if (only && atoi(only) != i) continue;
     Set a = {0}, b = {0}, c = {0};
-    por_runs += explore(&p, 1, &a, NULL);
-    plain_runs += explore(&p, 0, &b, NULL);
+    por_runs += explore(&p, 1, -1, &a, NULL);
+    plain_runs += explore(&p, 0, -1, &b, NULL);
     split_runs += explore_split(&p, 1, 1 + (size_t)(i % 8) * 3, &c, NULL);
     int same = a.n == b.n && c.n == b.n;
     for (size_t k = 0; k < b.n && same; k++) {
@@ -419,6 +421,40 @@ static void test_soundness(void) {
          "runs\n",
          nprog, (unsigned long long)por_runs, (unsigned long long)split_runs,
          (unsigned long long)plain_runs);
+}
+
+/*
+** Within a preemption bound, with the reduction: on random programs it
+** reaches every outcome plain dfs reaches within the same bound, in no more
+** runs than the reduction takes unbounded.
+*/
+static void test_bounded_soundness(void) {
+  Prng g;
+  prng_seed(&g, 2027);
+  int bad = 0;
+  uint64_t runs[3] = {0, 0, 0}; /* reduced within the bound, plain within it, reduced */
+  for (int i = 0; i < 400; i++) {
+    Prog p;
+    random_prog(&g, &p);
+    int bound = i % 3;
+    Set a = {0}, b = {0};
+    uint64_t r = explore(&p, 1, bound, &a, NULL), all = explore(&p, 1, -1, NULL, NULL);
+    runs[0] += r, runs[2] += all;
+    runs[1] += explore(&p, 0, bound, &b, NULL);
+    CHECK(r <= all);
+    for (size_t k = 0; k < b.n; k++) {
+      int found = 0;
+      for (size_t j = 0; j < a.n; j++) found |= !strcmp(a.v[j], b.v[k]);
+      if (!found && bad++ < 3)
+        fprintf(stderr, "program %d, bound %d: missed %s\n", i, bound, b.v[k]);
+    }
+    set_free(&a);
+    set_free(&b);
+  }
+  CHECK_EQ_INT(bad, 0);
+  printf("bounded soundness: 400 programs, bounds 0-2: reduced %llu runs, plain %llu, "
+         "reduced unbounded %llu\n",
+         (unsigned long long)runs[0], (unsigned long long)runs[1], (unsigned long long)runs[2]);
 }
 
 /* ---- random, pct, replay --------------------------------------------- */
@@ -622,13 +658,14 @@ static void test_replay_and_divergence(void) {
   run_free(&x.r);
 }
 
-/* A preemption bound of 0 explores exactly the serial schedules: 3! = 6
-   orders of three threads. */
+/* A preemption bound of 0 explores exactly the serial schedules, plainly:
+   3! = 6 orders of three threads. */
 static void test_preemption_bound(void) {
   Prog p = three_writers();
   StrategyConfig c;
   strategy_config_init(&c);
   c.preemption_bound = 0;
+  c.por = 0;
   Strategy *s = strategy_create("dfs", &c);
   Exec x;
   run_init(&x.r);
@@ -682,6 +719,7 @@ int main(void) {
   }
   RUN_TEST(test_exact_counts);
   RUN_TEST(test_soundness);
+  RUN_TEST(test_bounded_soundness);
   RUN_TEST(test_random_and_pct_deterministic);
   RUN_TEST(test_pct_depth1_never_preempts);
   RUN_TEST(test_pct_depth2_bound);

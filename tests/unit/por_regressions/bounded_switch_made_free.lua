@@ -1,0 +1,27 @@
+local x = shared('x', 0)
+local function log(v) print(tostring(v)) end
+local function op(f)
+  local ok, e = pcall(f)
+  if not ok then log(type(e) == 'table' and e.type or 'LUAERR ' .. tostring(e)) end
+end
+local rl = RLock()
+local ev = Event()
+local T = {}
+T[1] = spawn(function()
+  op(function() local ok = rl:acquire(true, 1); log(ok); if ok then yield(); local v = x:get(); log(v); rl:release() end end)
+  op(function() ev:clear() end)
+end)
+T[2] = spawn(function()
+  op(function() local v = x:add(1); log(v) end)
+  op(function() x:set(21) end)
+  op(function() ev:set() end)
+  op(function() rl:acquire() end)
+  op(function() local r = ev:is_set(); log(r) end)
+end)
+T[3] = spawn(function()
+  op(function() yield() end)
+  op(function() local r = ev:is_set(); log(r) end)
+end)
+finally(function()
+  print('x=' .. tostring(x:get()) .. ' t=' .. now() .. ' rl=' .. tostring(rl:locked()) .. ' ev=' .. tostring(ev:is_set()))
+end)
