@@ -22,9 +22,8 @@ void step_free(Stepper *p) {
   memset(p, 0, sizeof *p);
 }
 
-int step_enabled(const SimRun *r, const SimThread *t) {
+int step_enabled_wait(const SimRun *r, const SimThread *t) {
   const PendingOp *op = &t->pend;
-  if (!op_table[op->op].blocking || (op->flags & PEND_NOWAIT)) return 1;
   if (op->op == OP_SLEEP) return r->vtime >= op->deadline + op->jitter; /* (see next_timer) */
   const SimObject *o = &r->objs[op->obj];
   if (r->vtime >= op->deadline && !(op->flags & PEND_SELF_TIMED)) return 1;

@@ -36,8 +36,13 @@ typedef struct Stepper {
 void step_reset(Stepper *p);
 void step_free(Stepper *p);
 
-/* Can 't's pending operation proceed now, by the object's state or by time? */
-int step_enabled(const SimRun *r, const SimThread *t);
+/* Can 't's pending operation proceed now, by the object's state or by time?
+   (Inline where it cannot block: most operations, asked at every step.) */
+int step_enabled_wait(const SimRun *r, const SimThread *t);
+static inline int step_enabled(const SimRun *r, const SimThread *t) {
+  if (!op_table[t->pend.op].blocking || (t->pend.flags & PEND_NOWAIT)) return 1;
+  return step_enabled_wait(r, t);
+}
 
 /*
 ** The thread that performs the next step (its step counted, 'prev' set), or
