@@ -235,7 +235,11 @@ class WriteFailure(RacesimTest):
                            capture_output=True, text=True, timeout=300)
         self.assertEqual(p.returncode, 2, p.stderr)
         status, kept, bugs = self.agree("t.db")
-        self.assertEqual(status, "failed")
+        # 'failed', written once the batch is rolled back; but where the limit
+        # falls right after a commit, not even the page that says so fits
+        # (seen once in some twenty runs under ASan): the row then stays
+        # 'running', as after a kill -9, its runs still the runs kept (agree)
+        self.assertIn(status, ("failed", "running"))
         self.assertGreater(kept, 0)  # the batches before the failure
         self.assertEqual(bugs, 0)    # (grouped over runs the file does not have)
         self.assertWords(p.stderr, ["t.db", "keeps the first %d of the" % kept,
@@ -250,8 +254,10 @@ class WriteFailure(RacesimTest):
         r = self.racesim("report", "t.db")  # the findings of the runs kept
         self.assertExit(r, 0)
         self.assertIn("lost_update: in", r.out)
-        self.assertIn("not grouped into bugs: the exploration failed before they were "
-                      "recorded", r.out)
+        self.assertIn("not grouped into bugs: the exploration failed before they were recorded"
+                      if status == "failed" else
+                      "not grouped into bugs: the exploration is still running, or it was killed",
+                      r.out)
         self.assertIn("%d runs" % kept, r.out)
 
     def test_held_by_another_process(self):
