@@ -1,8 +1,8 @@
 /*
 ** shared.c - tracked shared state: shared(name, value, [opts]) variables
 ** and shared_table(name) tables whose fields are tracked locations.  Every
-** access is a visible operation (read, write, or the atomic add) that the
-** lost-update and data-race detectors see.  A location's Lua value lives in
+** access is a visible operation (read, write, or the atomic add and inc)
+** that the lost-update and data-race detectors see.  A location's Lua value lives in
 ** its handle's user value.
 */
 #include <lauxlib.h>
@@ -59,6 +59,34 @@ static int add_k(lua_State *L, int status, lua_KContext ctx) {
   return 1;
 }
 
+/*
+** inc: add without a result.  Two incs of integers reach the same value in
+** either order, so each is a commuting update (op.h), which only reads and
+** writes of the variable are ordered against.  Float additions do not
+** commute exactly ((a + 0.1) + 0.2 is not (a + 0.2) + 0.1), so an inc that
+** adds or meets a float writes.  Only a write changes the value's type, so
+** whether an inc is an update is the same in every order of the incs
+** between two writes.
+*/
+static int inc_k(lua_State *L, int status, lua_KContext ctx) {
+  (void)status, (void)ctx;
+  SimObject *o = lapi_to_object(L, 1);
+  lua_getiuservalue(L, 1, 1);
+  if (lua_type(L, -1) != LUA_TNUMBER)
+    return sched_raise(L, "TypeError",
+                      "inc: shared variable '%s' holds a %s, not a number",
+                      obj_name(sched_run_of(L), o->id), luaL_typename(L, -1));
+  int exact = lua_isinteger(L, -1) && lua_isinteger(L, 2);
+  lua_pushvalue(L, 2);
+  lua_arith(L, LUA_OPADD);
+  lua_setiuservalue(L, 1, 1);
+  SimEvent *e = sched_event(L, OP_INC, o->id);
+  lua_getiuservalue(L, 1, 1);
+  lapi_value(L, -1, &e->value);
+  if (exact) e->fwr = (uint8_t)(e->fwr & ~F_MAIN), e->fup = (uint8_t)(e->fup | F_MAIN);
+  return 0;
+}
+
 static int do_read(lua_State *L, int h) {
   SimObject *o = lapi_to_object(L, h);
   PendingOp op = {.op = OP_READ, .obj = o->id, .deadline = INFINITY};
@@ -90,6 +118,19 @@ static int Shared_add(lua_State *L) {
   lua_settop(L, 2);
   PendingOp op = {.op = OP_ADD, .obj = o->id, .deadline = INFINITY};
   return sched_op(L, &op, add_k, 0);
+}
+
+static int Shared_inc(lua_State *L) {
+  SimObject *o = lapi_check1(L, 1, &shared_class);
+  if (lua_isnoneornil(L, 2)) {
+    lua_settop(L, 1);
+    lua_pushinteger(L, 1);
+  } else if (lua_type(L, 2) != LUA_TNUMBER) {
+    return lapi_type_error(L, 2, "inc", "a number");
+  }
+  lua_settop(L, 2);
+  PendingOp op = {.op = OP_INC, .obj = o->id, .deadline = INFINITY};
+  return sched_op(L, &op, inc_k, 0);
 }
 
 static int Shared_index(lua_State *L) {
@@ -196,7 +237,8 @@ static int l_shared_table(lua_State *L) {
 
 void shared_open(lua_State *L, int base) {
   static const luaL_Reg methods[] = {
-      {"get", Shared_get}, {"set", Shared_set}, {"add", Shared_add}, {NULL, NULL}};
+      {"get", Shared_get}, {"set", Shared_set}, {"add", Shared_add}, {"inc", Shared_inc},
+      {NULL, NULL}};
   lapi_class(L, &shared_class, methods, Shared_index);
   lapi_class(L, &shared_table_class, NULL, NULL);
   lua_rawgetp(L, LUA_REGISTRYINDEX, &shared_table_class);

@@ -87,6 +87,11 @@ function Shared:set(value) end
 ---@return number
 function Shared:add(delta) end
 
+---Atomic add (one step) that returns nothing: two incs of integers commute,
+---so exhaustive search does not order them and they order nothing else.
+---@param delta? number default 1
+function Shared:inc(delta) end
+
 ---@class SharedOptions
 ---@field atomic? boolean accesses are interleaved but never reported as data races
 

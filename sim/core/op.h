@@ -8,7 +8,8 @@
 ** and, set by a primitive on an event where it holds (run.h, SimEvent.fup):
 **   ACC_UPDATE a commuting update: changes its object in a way that any
 **              other update commutes with (a semaphore release, a free
-**              acquire, the unfinished count of put and task_done); it
+**              acquire, the unfinished count of put and task_done, an
+**              inc of an integer); it
 **              conflicts with reads and writes of the same facet
 ** 'blocking' marks operations that can be disabled (wait for a condition).
 */
@@ -78,7 +79,8 @@ enum { AR_ALWAYS = 1, AR_SUSPEND = 2, AR_LINE = 3 };
   X(Q_JOIN, "join", F_TASKS, 0, 1, AR_ALWAYS)                                  \
   X(Q_QSIZE, "qsize", F_ITEMS|F_TAIL, 0, 0, 0)                                 \
   X(Q_EMPTY, "empty", F_ITEMS|F_TAIL, 0, 0, 0)                                 \
-  X(Q_FULL, "full", F_ITEMS|F_TAIL, 0, 0, 0)
+  X(Q_FULL, "full", F_ITEMS|F_TAIL, 0, 0, 0)                                   \
+  X(INC, "inc", 0, F_MAIN, 0, 0) /* (new codes go last: tokens store them) */
 
 typedef enum OpCode {
 #define OP_ENUM(c, n, r, w, b, a) OP_##c,

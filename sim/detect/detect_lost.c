@@ -159,6 +159,7 @@ static void lost_event(Detector *base, SimRun *r, uint32_t ev) {
     break;
   }
   case OP_ADD: /* atomic read-modify-write: sees the latest value */
+  case OP_INC:
   case OP_NEW:
     drop_read(d, l, e->tid);
     l->version++;
@@ -170,4 +171,6 @@ static void lost_event(Detector *base, SimRun *r, uint32_t ev) {
 
 const DetectorOps detector_lost_update_ops = {
     "lost_update", lost_create, lost_begin, lost_event, NULL, lost_destroy,
-    DET_OP(OP_READ) | DET_OP(OP_WRITE) | DET_OP(OP_ADD) | DET_OP(OP_NEW), 0};
+    DET_OP(OP_READ) | DET_OP(OP_WRITE) | DET_OP(OP_ADD) | DET_OP(OP_INC) |
+        DET_OP(OP_NEW),
+    0};

@@ -225,7 +225,8 @@ static void reads_of(Explore *x, const SimRun *r, int32_t tid, int32_t ev, size_
         x->dep_objs[n++] = e->obj;
       }
     }
-    if (e->op == OP_WRITE || e->op == OP_ADD || e->op == OP_NEW) x->dep_writer[e->obj] = e->tid;
+    if (e->op == OP_WRITE || e->op == OP_ADD || e->op == OP_INC || e->op == OP_NEW)
+      x->dep_writer[e->obj] = e->tid;
   }
   *nobjs = n;
 }

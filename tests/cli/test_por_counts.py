@@ -80,6 +80,39 @@ end
 """
 
 
+# n threads count hits with inc() (a result unused: the incs commute) or
+# add(1) (n! orders), and one of them reads the count after its own inc when
+# 'peek' is set (which incs come before that read: 2^(n-1) classes).  A
+# float inc does not commute exactly (floats round), so it orders like add.
+COUNTER = """\
+local n, how, peek = param("n", 3), param("how", "inc"), param("peek", 0)
+local hits = shared("hits", 0)
+for i = 1, n do
+  spawn("t" .. i, function()
+    if how == "inc" then hits:inc() elseif how == "float" then hits:inc(0.5) else hits:add(1) end
+    if peek == 1 and i == 1 then local v = hits:get() end
+  end)
+end
+finally(function()
+  local want = how == "float" and n * 0.5 or n
+  check(hits:get() == want, "hits %s, want %s", tostring(hits:get()), tostring(want))
+end)
+"""
+
+# Two incs order nothing: a write before an inc in one thread and a read
+# after an inc in another race in either order (with add they do not: the
+# second add reads the first one's value).
+INC_RACE = """\
+local x, c = shared("x", 0), shared("c", 0)
+local how = param("how", "inc")
+spawn("a", function() x:set(1); if how == "inc" then c:inc() else c:add(1) end end)
+spawn("b", function()
+  if how == "inc" then c:inc() else local v = c:add(1); if v < 2 then return end end
+  local v = x:get()
+end)
+"""
+
+
 class PorCounts(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="racesim-por-counts-")
@@ -126,6 +159,17 @@ class PorCounts(unittest.TestCase):
         self.counts(os.path.join(POR, "seed001_queue.lua"),
                     ((["pause=0", "items=2"], 366), (["pause=0", "items=3"], 3006),
                      (["pause=0", "items=4"], 25974)))
+
+    def test_inc_commutes(self):
+        counter = self.write("counter.lua", COUNTER)
+        self.counts(counter, [(["n=%d" % n], 1) for n in (2, 3, 5)])
+        self.counts(counter, [(["n=%d" % n, "how=add"], f) for n, f in ((2, 2), (3, 6), (4, 24))])
+        self.counts(counter, [(["n=%d" % n, "how=float"], f) for n, f in ((2, 2), (3, 6))])
+        self.counts(counter, [(["n=%d" % n, "peek=1"], 2 ** (n - 1)) for n in (2, 3, 4)])
+        race = self.write("inc_race.lua", INC_RACE)
+        for jobs in ("1", "2"):
+            self.assertEqual(self.kinds(race, "--jobs", jobs), {"data_race"})
+            self.assertEqual(self.kinds(race, "-D", "how=add", "--jobs", jobs), set())
 
     def test_bounded_is_part_of_the_tree(self):
         # --preemption-bound K with the reduction: no branch below a decision

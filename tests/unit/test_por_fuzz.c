@@ -19,7 +19,7 @@
 ** A second generator writes programs around counts whose operations commute
 ** (sync/count.h): a Semaphore or BoundedSemaphore of 1 to 3 permits that two
 ** to four threads take at once, releases that give permits to spare, a
-** Queue with put, get, task_done and join, and x:add with and without a
+** Queue with put, get, task_done and join, x:add and x:inc with and without a
 ** later read.  Both explorations also collect the signatures of the bugs
 ** their runs show (data races included, the detectors of a normal run): the
 ** reduction must find every one plain dfs does.
@@ -522,8 +522,12 @@ static void count_op(Gen *g, int i) {
   sb_puts(g->b, "  op(function() ");
   int w = below(g, 10);
   if (w < 2) {
-    if (below(g, 2)) sb_puts(g->b, "x:add(1)"); /* its result unused */
-    else shared_op(g);
+    if (below(g, 2)) { /* a result unused; inc: a commuting update, but a float's writes */
+      static const char *const unused[] = {"x:add(1)", "x:inc()", "x:inc(2)", "x:inc(0.5)"};
+      sb_puts(g->b, unused[below(g, 4)]);
+    } else {
+      shared_op(g);
+    }
   } else if (w < 3) {
     thread_op(g, i);
   } else if ((g->prims & 1u) && (!(g->prims & 2u) || w < 7)) {
