@@ -2,19 +2,27 @@
 ** explore_dfs.c - dfs over subtrees: how --jobs and --shard split the
 ** exhaustive strategy.
 **
-** dfs_split (strat_dfs.c) cuts the tree into independent subtrees; shard
-** I/N takes every N-th.  They are explored in rounds: each round gives every
-** unfinished subtree an equal share of what is left of the run budget, so a
-** budget spreads over the whole tree instead of its first corner, and
-** nothing depends on how many workers there are.  Workers take subtrees
-** from the round's list and hand their runs to the main thread as they
-** finish.  Run k of subtree s is numbered s << 32 | k while exploring; at
-** the end the runs are renumbered in subtree order (0, 1, 2... as if one
-** thread had explored the subtrees one after another).  Findings, the lock
-** graph and coverage keep the lowest run number they saw, so merging runs
-** in any order gives one result: the same findings, counts and completeness
-** for any --jobs.  A shard keeps the s << 32 | k numbers, so that the
-** shards' databases merge into one order.
+** An exploration with the reduction (and no --shard) splits its tree as
+** it goes (a plan, strat_dfs.c): it begins as one subtree, the whole tree,
+** and between rounds the plan cuts subtrees still at work and turns the
+** races found for decisions above a cut into subtrees of their own, so it
+** makes the runs one search would (no level explored in full), in subtrees
+** that only the runs decide.  A shard cannot hear of the other shards'
+** races: dfs_split cuts the tree at fixed levels, the same in every shard,
+** and shard I/N takes every N-th subtree (plain dfs too, which explores
+** those levels in full anyway).  Subtrees are explored in rounds: each
+** round gives every unfinished subtree an equal share of what is left of
+** the run budget (a plan's first rounds less), so a budget spreads over the
+** whole tree instead of its first corner, and nothing depends on how many
+** workers there are.  Workers take subtrees from the round's list and hand
+** their runs to the main thread as they finish.  Run k of subtree s is
+** numbered s << 32 | k while exploring; at the end the runs are renumbered
+** in subtree order (0, 1, 2... as if one thread had explored the subtrees
+** one after another).  Findings, the lock graph and coverage keep the
+** lowest run number they saw, so merging runs in any order gives one
+** result: the same findings, counts and completeness for any --jobs.  A
+** shard keeps the s << 32 | k numbers, so that the shards' databases merge
+** into one order.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +30,9 @@
 
 #include "explore_int.h"
 
-#define SUBTREES 64 /* at least this many, if the tree has them */
+#define SUBTREES 64   /* --shard: at least this many, if the tree has them */
+#define SPLIT_OPEN 16 /* a plan: split its tasks while fewer are open */
+#define ROUND_RUNS 64 /* ... and the runs a task makes in its first round */
 
 typedef struct Sub {
   DfsTask *task;
@@ -32,12 +42,19 @@ typedef struct Sub {
   uint64_t kept;    /* runs not pruned: the next run's number */
   uint64_t quota;   /* this round: go on while made < quota */
   int finished;
+  /* retired (its strategy freed once finished and heard): what it said */
+  int retired, complete;
+  uint64_t pruned;
 } Sub;
 
 typedef struct Drive {
   Explore *x;
   Sub *sub;
-  size_t nsub;
+  size_t nsub, cap_sub;
+  DfsPlan *plan;    /* splitting as it goes (not with --shard) */
+  DfsTasks all;     /* every subtree's task */
+  size_t cap_all;
+  unsigned rounds;
   double *est;      /* per subtree: the runs it will take, estimated (main thread) */
   uint64_t *made;   /* ... and the runs it made, as last heard of */
   size_t *round;    /* this round's subtrees */
@@ -274,10 +291,16 @@ static size_t plan_round(Drive *d, uint64_t budget) {
   d->nround = d->next = 0;
   if (!open || used >= budget) return 0;
   uint64_t left = budget - used, share = left / open;
+  /* a plan's tasks split between rounds: short rounds first, so that it
+     has tasks for every worker soon, and never long ones (a round ends
+     when its last task has made its share, the other workers idle) */
+  uint64_t cap = d->plan ? (uint64_t)ROUND_RUNS << (d->rounds < 8 ? d->rounds : 8) : UINT64_MAX;
+  d->rounds++;
   for (size_t i = 0; i < d->nsub; i++) {
     Sub *s = &d->sub[i];
     if (s->finished) continue;
     uint64_t q = share ? share : (d->nround < left ? 1 : 0);
+    if (q > cap) q = cap;
     if (!q) break;
     s->quota = s->made + q;
     d->round[d->nround++] = i;
@@ -335,35 +358,92 @@ static int probe_run(void *ud, Strategy *s, uint64_t index) {
   return 1;
 }
 
+/* Add subtree 'task', numbered 'id'. */
+static void add_sub(Drive *d, DfsTask *task, uint32_t id) {
+  if (d->nsub == d->cap_sub) {
+    size_t cap = d->cap_sub ? 2 * d->cap_sub : 64;
+    d->sub = util_xrealloc(d->sub, cap * sizeof *d->sub);
+    d->est = util_xrealloc(d->est, cap * sizeof *d->est);
+    d->made = util_xrealloc(d->made, cap * sizeof *d->made);
+    d->round = util_xrealloc(d->round, cap * sizeof *d->round);
+    d->cap_sub = cap;
+  }
+  Sub *s = &d->sub[d->nsub];
+  memset(s, 0, sizeof *s);
+  s->task = task;
+  s->id = id;
+  d->est[d->nsub] = 0;
+  d->made[d->nsub] = 0;
+  d->nsub++;
+}
+
+/* Free a finished subtree's strategy (its tree's memory), keeping what it
+   said (main thread, between rounds). */
+static void retire(Drive *d, Sub *s) {
+  set_progress(d, s, strategy_dfs_runs(s->strat), strategy_dfs_estimate(s->strat));
+  s->complete = s->strat->complete;
+  s->pruned = s->strat->pruned;
+  strategy_destroy(s->strat);
+  s->strat = NULL;
+  s->retired = 1;
+}
+
+static void retire_finished(Drive *d) {
+  for (size_t i = 0; i < d->nsub; i++)
+    if (d->sub[i].strat && d->sub[i].finished) retire(d, &d->sub[i]);
+}
+
+/*
+** Between rounds, a plan's new subtrees: from what each subtree found for
+** the frozen levels, in subtree order, and from splitting the subtrees
+** still at work while there are few (main thread; workers idle).
+*/
+static int plan_more(Drive *d) {
+  Explore *x = d->x;
+  size_t open = 0;
+  for (size_t i = 0; i < d->nsub; i++) open += !d->sub[i].finished;
+  for (size_t i = 0; i < d->nsub; i++)
+    if (d->sub[i].strat) dfs_plan_collect(d->plan, d->sub[i].strat, open < SPLIT_OPEN);
+  retire_finished(d);
+  DfsTasks fresh;
+  int rc = dfs_plan_tasks(d->plan, probe_run, x, &fresh);
+  for (size_t i = 0; i < fresh.n; i++) {
+    UTIL_GROW(d->all.v, d->all.n + 1, d->cap_all);
+    d->all.v[d->all.n++] = fresh.v[i];
+    add_sub(d, fresh.v[i], (uint32_t)d->nsub);
+  }
+  free(fresh.v);
+  x->dfs_subtrees = (uint32_t)d->nsub;
+  return rc;
+}
+
 void explore_dfs(Explore *x, int jobs) {
   const ExploreOptions *o = x->o;
-  DfsTasks tasks;
-  int split = dfs_split(&x->strat->cfg, SUBTREES, probe_run, x, &tasks);
-  if (split != 0) { /* an error (x->status 2), a signal or --time-limit */
-    x->complete = 0;
-    return;
-  }
   Drive d;
   memset(&d, 0, sizeof d);
   d.x = x;
+  /* every shard must find the same subtrees alone; plain dfs tries every
+     branch anyway (the fixed levels cost it no run) */
+  if (o->nshards > 1 || !x->strat->cfg.por) {
+    if (dfs_split(&x->strat->cfg, SUBTREES, probe_run, x, &d.all) != 0) {
+      x->complete = 0; /* an error (x->status 2), a signal or --time-limit */
+      return;
+    }
+    /* this shard's, with the ids of the whole split: they order its runs
+       among the other shards' */
+    for (size_t i = o->shard; i < d.all.n; i += o->nshards) add_sub(&d, d.all.v[i], (uint32_t)i);
+    x->dfs_subtrees = (uint32_t)d.all.n;
+    x->dfs_depth = (uint32_t)d.all.depth;
+  } else {
+    d.plan = dfs_plan_new(&x->strat->cfg);
+    d.all.v = util_xmalloc(sizeof *d.all.v);
+    d.cap_all = 1;
+    d.all.v[d.all.n++] = dfs_plan_root(d.plan);
+    add_sub(&d, d.all.v[0], 0);
+    x->dfs_subtrees = 1;
+  }
   pthread_mutex_init(&d.mu, NULL);
   pthread_cond_init(&d.cv, NULL);
-  /* this shard's subtrees */
-  d.sub = util_xcalloc(tasks.n ? tasks.n : 1, sizeof(Sub));
-  for (size_t i = o->shard; i < tasks.n; i += o->nshards) {
-    Sub *s = &d.sub[d.nsub++];
-    s->task = tasks.v[i];
-    s->id = (uint32_t)d.nsub - 1;
-  }
-  /* a shard keeps the ids of the whole split: they order its runs among the
-     other shards' */
-  if (o->nshards > 1)
-    for (size_t k = 0; k < d.nsub; k++) d.sub[k].id = (uint32_t)(o->shard + k * o->nshards);
-  d.est = util_xcalloc(d.nsub ? d.nsub : 1, sizeof(double));
-  d.made = util_xcalloc(d.nsub ? d.nsub : 1, sizeof(uint64_t));
-  d.round = util_xcalloc(d.nsub ? d.nsub : 1, sizeof(size_t));
-  x->dfs_subtrees = (uint32_t)tasks.n;
-  x->dfs_depth = (uint32_t)tasks.depth;
   x->dfs_keyed = o->nshards > 1;
   /* the budget: --runs over all shards */
   uint64_t budget = o->runs / o->nshards + (o->shard < o->runs % o->nshards);
@@ -384,7 +464,15 @@ void explore_dfs(Explore *x, int jobs) {
     }
   }
   nw = started;
-  while (!d.stop && plan_round(&d, budget)) run_round(&d, ws, nw);
+  for (;;) {
+    if (d.plan && plan_more(&d) != 0) { /* a probe's error, a signal, --time-limit */
+      d.stop = 1;
+      break;
+    }
+    if (!d.plan) retire_finished(&d);
+    if (d.stop || !plan_round(&d, budget)) break;
+    run_round(&d, ws, nw);
+  }
   pthread_mutex_lock(&d.mu);
   d.quit = 1;
   pthread_cond_broadcast(&d.cv);
@@ -398,15 +486,15 @@ void explore_dfs(Explore *x, int jobs) {
   free(ws);
 
   int complete = !d.stop && x->status != 2 && !x->interrupted;
-  uint64_t pruned = o->shard == 0 ? tasks.pruned : 0;
+  uint64_t pruned = o->shard == 0 ? d.all.pruned : 0;
   for (size_t i = 0; i < d.nsub; i++) /* the last word, from every subtree as it stopped */
     if (d.sub[i].strat)
       set_progress(&d, &d.sub[i], strategy_dfs_runs(d.sub[i].strat),
                    strategy_dfs_estimate(d.sub[i].strat));
   for (size_t i = 0; i < d.nsub; i++) {
     Sub *s = &d.sub[i];
-    complete &= s->finished && s->strat && s->strat->complete;
-    if (s->strat) pruned += s->strat->pruned;
+    complete &= s->finished && (s->strat ? s->strat->complete : s->retired && s->complete);
+    pruned += s->strat ? s->strat->pruned : s->pruned;
     strategy_destroy(s->strat);
   }
   x->strat->pruned = pruned;
@@ -417,7 +505,8 @@ void explore_dfs(Explore *x, int jobs) {
   free(d.est);
   free(d.made);
   free(d.round);
-  dfs_tasks_free(&tasks);
+  dfs_tasks_free(&d.all);
+  dfs_plan_free(d.plan);
   pthread_mutex_destroy(&d.mu);
   pthread_cond_destroy(&d.cv);
 }

@@ -150,7 +150,7 @@ void strategy_option_set(const StrategyOption *o, StrategyConfig *cfg, int64_t v
 void strategy_config_init(StrategyConfig *cfg);
 
 /*
-** Splitting dfs into subtrees, for --jobs and --shard.  The first levels of
+** Splitting dfs into subtrees at fixed levels, for --shard.  The first levels of
 ** the tree (the first D decisions of every run) are explored in full, each
 ** thread a branch, with the sleep sets of the branches explored before it:
 ** every path through them is a subtree, a DfsTask, that a dfs strategy
@@ -175,6 +175,26 @@ typedef struct DfsTasks {
 } DfsTasks;
 int dfs_split(const StrategyConfig *cfg, size_t want, DfsRunFn run, void *ud, DfsTasks *out);
 void dfs_tasks_free(DfsTasks *t);
+
+/*
+** Splitting dfs as it goes (strat_dfs.c, "planning"), for --jobs: no level
+** is explored in full, so no run is made that one dfs would not make.  The
+** plan's first task is the whole tree (dfs_plan_root).  After each round,
+** in task order, dfs_plan_collect takes what a task found for the frozen
+** levels (the races whose backtrack point is there) and, if 'split', cuts
+** the task at its shallowest decision with branches left; dfs_plan_tasks
+** then gives out the new tasks, in an order that depends on nothing but
+** the runs (each costs a run to its next decision, by 'run', for the
+** footprint that later tasks' sleep sets need).  A plan's task is
+** explored with cfg.dfs_task as a subtree of dfs_split is.
+*/
+typedef struct DfsPlan DfsPlan;
+DfsPlan *dfs_plan_new(const StrategyConfig *cfg);
+void dfs_plan_free(DfsPlan *p);
+DfsTask *dfs_plan_root(DfsPlan *p);
+void dfs_plan_collect(DfsPlan *p, Strategy *task, int split);
+int dfs_plan_tasks(DfsPlan *p, DfsRunFn run, void *ud, DfsTasks *out);
+uint64_t dfs_plan_probes(const DfsPlan *p);
 /* Has dfs explored all of its tree (or subtree)? */
 int strategy_dfs_finished(const Strategy *s);
 /* An estimate of the fraction of its tree (or subtree) dfs has explored:

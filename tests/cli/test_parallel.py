@@ -144,6 +144,9 @@ class SameForAnyJobs(Base):
         ("mixed.lua", ["--strategy", "pct", "--runs", "300"]),
         ("mixed.lua", ["--strategy", "dfs", "--runs", "100000"]),
         ("mixed.lua", ["--strategy", "dfs", "--runs", "150"]),  # a budget: rounds
+        # big enough that dfs splits it into subtrees as it goes (576 runs)
+        ("scripts/bench/dfs_counter.lua", ["-D", "threads=4", "-D", "locked=0", "--strategy", "dfs",
+                                           "--runs", "100000"]),
         ("scripts/classic/philosophers_deadlock.lua", ["--strategy", "dfs", "--runs", "3000"]),
         ("scripts/classic/bounded_buffer_notify.lua", ["-D", "items=2", "--strategy", "dfs", "--runs", "2000"]),
         ("scripts/classic/bank_transfer_deadlock.lua", ["--strategy", "random", "--runs", "500"]),
@@ -159,7 +162,7 @@ class SameForAnyJobs(Base):
                                      "--jobs %d differs from --jobs 1" % jobs)
 
     def test_database(self):
-        for script, extra in self.CASES[:4] + self.CASES[-1:]:
+        for script, extra in self.CASES[:5] + self.CASES[-1:]:
             for record in ("all", "failing:3"):  # failing:K keeps the same first K for any J
                 with self.subTest(script=script, args=" ".join(extra), record=record):
                     dbs = []
@@ -194,12 +197,14 @@ class SameForAnyJobs(Base):
 
     def test_dfs_counts_are_the_trees(self):
         # a budget large enough: complete, whatever the jobs
-        obj = self.explore("mixed.lua", 2, "--strategy", "dfs", "--runs", "100000")
+        script, extra = self.CASES[4]
+        obj = self.explore(script, 2, *extra)
         self.assertTrue(obj["complete"])
+        self.assertEqual(obj["runs"], 576)  # (4!)^2, as one search
         self.assertGreater(obj["subtrees"], 1)
         # run numbers are 0..runs-1, in subtree order
         db = self.path("n.db")
-        self.explore("mixed.lua", 2, "--strategy", "dfs", "--runs", "100000", db=db)
+        self.explore(script, 2, *extra, db=db)
         con = sqlite3.connect(db)
         idx = [r[0] for r in con.execute("SELECT idx FROM runs ORDER BY idx")]
         con.close()

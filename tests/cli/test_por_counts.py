@@ -182,7 +182,9 @@ class PorCounts(unittest.TestCase):
             self.counts(queue, [(["items=4"], 486)], extra=["--preemption-bound", k])
             self.counts(os.path.join(POR, "seed004_semaphore.lua"), [(["n=4"], 1584)],
                         extra=["--preemption-bound", k])
-        for k, want in (("0", 7471), ("1", 21046), ("2", 25804)):  # unbounded: 25,974
+        # (the class bound's count depends on the order branches are taken in:
+        # K = 0 was 7,471 with the subtrees split at fixed levels)
+        for k, want in (("0", 7453), ("1", 21046), ("2", 25804)):  # unbounded: 25,974
             self.counts(queue, [(["pause=0", "items=4"], want)], extra=["--preemption-bound", k])
         # plain within the bound: every schedule within it, many more runs
         self.counts(queue, [(["items=4"], 49572)], extra=["--preemption-bound", "0", "--no-por"])

@@ -163,6 +163,7 @@ static void schedule_of(const SimRun *r, StrBuf *out) {
 
 typedef struct Explored {
   uint64_t runs;
+  uint64_t tasks; /* split: the subtrees */
   int complete;
   int lua_error; /* a program bug: an error that is not a racesim error */
 } Explored;
@@ -177,6 +178,54 @@ static void bugs_of(const SimRun *r, OutSet *bugs, const char *sched) {
   }
 }
 
+/* What an exploration collects from its runs. */
+typedef struct Collect {
+  Explored x;
+  OutSet *set, *bugs;
+  StrBuf o, sc, logs[MAX_LOGGED];
+  int trace;
+  const char *kind;
+  uint64_t made; /* runs, pruned ones too */
+} Collect;
+
+static void collect_open(Collect *k, const char *kind, OutSet *set, OutSet *bugs) {
+  memset(k, 0, sizeof *k);
+  k->set = set, k->bugs = bugs, k->kind = kind;
+  sb_init(&k->o);
+  sb_init(&k->sc);
+  for (int t = 0; t < MAX_LOGGED; t++) sb_init(&k->logs[t]);
+  const char *tr = getenv("POR_FUZZ_TRACE"); /* "por", "plain", "bpor", "plan" or "all" */
+  k->trace = tr && (!strcmp(tr, "all") || !strcmp(tr, kind));
+}
+
+static void collect_close(Collect *k) {
+  sb_free(&k->o);
+  sb_free(&k->sc);
+  for (int t = 0; t < MAX_LOGGED; t++) sb_free(&k->logs[t]);
+}
+
+static void collect_run(Collect *k, const SimRun *r) {
+  if (k->trace) {
+    schedule_of(r, &k->sc);
+    outcome_of(r, &k->o, k->logs);
+    fprintf(stderr, "  %s run %llu: %s%s -> %s\n", k->kind, (unsigned long long)k->made,
+            k->sc.s ? k->sc.s : "", r->end == END_PRUNED ? " (pruned)" : "", k->o.s);
+  }
+  k->made++;
+  if (r->end == END_PRUNED) return;
+  k->x.runs++;
+  outcome_of(r, &k->o, k->logs);
+  if (strstr(k->o.s, "LUAERR")) k->x.lua_error = 1;
+  if (!set_find(k->set, k->o.s)) {
+    schedule_of(r, &k->sc);
+    set_add(k->set, k->o.s, k->sc.len ? k->sc.s : "");
+  }
+  if (r->nfindings) {
+    schedule_of(r, &k->sc);
+    bugs_of(r, k->bugs, k->sc.len ? k->sc.s : "");
+  }
+}
+
 /* dfs over the whole scenario (with the reduction or plain, under 'bound'
    or none: -1), into 'set'; the bugs seen into 'bugs'. */
 static Explored explore(Sim *s, int por, int bound, OutSet *set, OutSet *bugs) {
@@ -186,46 +235,98 @@ static Explored explore(Sim *s, int por, int bound, OutSet *set, OutSet *bugs) {
   c.max_runs = por ? MAX_RUNS_POR : MAX_RUNS_PLAIN;
   c.preemption_bound = bound;
   Strategy *st = strategy_create("dfs", &c);
-  StrBuf o, sc, logs[MAX_LOGGED];
-  sb_init(&o);
-  sb_init(&sc);
-  for (int t = 0; t < MAX_LOGGED; t++) sb_init(&logs[t]);
-  Explored x = {0, 0, 0};
-  const char *tr = getenv("POR_FUZZ_TRACE"); /* "por", "plain", "bpor" or "all" */
-  const char *kind = !por ? "plain" : bound >= 0 ? "bpor" : "por";
-  int trace = tr && (!strcmp(tr, "all") || !strcmp(tr, kind));
+  Collect k;
+  collect_open(&k, !por ? "plain" : bound >= 0 ? "bpor" : "por", set, bugs);
   SimRun *r;
   DetectorSet dets;
   char err[256];
   CHECK(detect_open(&dets, NULL, err, sizeof err) == 0);
-  for (uint64_t i = 0; (r = engine_run(s, st, &dets, i, i)) != NULL; i++) {
-    if (trace) {
-      schedule_of(r, &sc);
-      outcome_of(r, &o, logs);
-      fprintf(stderr, "  %s run %llu: %s%s -> %s\n", kind,
-              (unsigned long long)i, sc.s ? sc.s : "", r->end == END_PRUNED ? " (pruned)" : "",
-              o.s);
-    }
-    if (r->end == END_PRUNED) continue;
-    x.runs++;
-    outcome_of(r, &o, logs);
-    if (strstr(o.s, "LUAERR")) x.lua_error = 1;
-    if (!set_find(set, o.s)) {
-      schedule_of(r, &sc);
-      set_add(set, o.s, sc.len ? sc.s : "");
-    }
-    if (r->nfindings) {
-      schedule_of(r, &sc);
-      bugs_of(r, bugs, sc.len ? sc.s : "");
-    }
-  }
+  for (uint64_t i = 0; (r = engine_run(s, st, &dets, i, i)) != NULL; i++) collect_run(&k, r);
   detect_close(&dets);
-  x.complete = st->complete;
+  k.x.complete = st->complete;
   strategy_destroy(st);
-  sb_free(&o);
-  sb_free(&sc);
-  for (int t = 0; t < MAX_LOGGED; t++) sb_free(&logs[t]);
-  return x;
+  collect_close(&k);
+  return k.x;
+}
+
+/*
+** The same search split as --jobs splits it (dfs_plan, explore_dfs.c), one
+** task after another: a few runs a task a round, splitting every task at
+** work after every round, so that most races land on frozen levels.
+*/
+#define PLAN_QUOTA 3
+
+typedef struct PlanCtx {
+  Sim *s;
+  DetectorSet *dets;
+} PlanCtx;
+
+static int plan_probe(void *ud, Strategy *st, uint64_t index) {
+  PlanCtx *p = ud;
+  return engine_run(p->s, st, p->dets, index, index) != NULL;
+}
+
+static Explored explore_planned(Sim *s, int bound, OutSet *set, OutSet *bugs) {
+  StrategyConfig c;
+  strategy_config_init(&c);
+  c.por = 1;
+  c.preemption_bound = bound;
+  DfsPlan *plan = dfs_plan_new(&c);
+  DfsTask **task = util_xmalloc(sizeof *task);
+  Strategy **strat = util_xcalloc(1, sizeof *strat);
+  size_t n = 1, cap = 1;
+  task[0] = dfs_plan_root(plan);
+  Collect k;
+  collect_open(&k, "plan", set, bugs);
+  DetectorSet dets;
+  char err[256];
+  CHECK(detect_open(&dets, NULL, err, sizeof err) == 0);
+  PlanCtx ctx = {s, &dets};
+  int over = 0;
+  for (;;) {
+    for (size_t i = 0; i < n; i++)
+      if (strat[i]) dfs_plan_collect(plan, strat[i], 1);
+    DfsTasks fresh;
+    CHECK(dfs_plan_tasks(plan, plan_probe, &ctx, &fresh) == 0);
+    if (n + fresh.n > cap) {
+      cap = 2 * (n + fresh.n);
+      task = util_xrealloc(task, cap * sizeof *task);
+      strat = util_xrealloc(strat, cap * sizeof *strat);
+    }
+    for (size_t i = 0; i < fresh.n; i++) task[n] = fresh.v[i], strat[n++] = NULL;
+    free(fresh.v);
+    int open = 0;
+    for (size_t i = 0; i < n && !over; i++) {
+      if (strat[i] && strategy_dfs_finished(strat[i])) continue;
+      if (!strat[i]) {
+        StrategyConfig tc = c;
+        tc.dfs_task = task[i];
+        strat[i] = strategy_create("dfs", &tc);
+      }
+      open = 1;
+      SimRun *r;
+      for (int q = 0; q < PLAN_QUOTA && (r = engine_run(s, strat[i], &dets, k.made, k.made));
+           q++) {
+        collect_run(&k, r);
+        if (k.x.runs >= MAX_RUNS_POR) over = 1;
+        if (strategy_dfs_finished(strat[i])) break;
+      }
+    }
+    if (!open || over) break;
+  }
+  k.x.complete = !over;
+  k.x.tasks = n;
+  for (size_t i = 0; i < n; i++) {
+    if (!strat[i] || !strat[i]->complete) k.x.complete = 0;
+    strategy_destroy(strat[i]);
+  }
+  DfsTasks all = {task, n, 0, 0, 0};
+  dfs_tasks_free(&all);
+  free(strat);
+  dfs_plan_free(plan);
+  detect_close(&dets);
+  collect_close(&k);
+  return k.x;
 }
 
 /* ---- the generator ------------------------------------------------------ */
@@ -590,6 +691,7 @@ static uint64_t env_u64(const char *name, uint64_t dflt) {
 typedef struct Totals {
   uint64_t programs, mismatched, skipped, plain_runs, por_runs, missed;
   uint64_t bounded, bskipped, bpor_runs, bplain_runs, bpor_more; /* the bounded comparisons */
+  uint64_t split_runs, split_tasks, split_other; /* split as --jobs splits it */
 } Totals;
 
 /* The two explorations of a comparison: the reference and the reduced one
@@ -660,10 +762,12 @@ static int check_program(const char *src, uint64_t seed, uint64_t idx, int bound
   }
   Side plain = {.name = "plain dfs within the bound"}, por = {.name = "dfs with reduction"};
   Side bpor = {.name = "dfs with reduction within the bound"};
+  Side bsplit = {.name = "dfs with reduction within the bound, split as --jobs splits it"};
   /* The reduction first: a program it cannot finish is not judged, so
   ** its plain exploration would be time spent for nothing. */
   por.x = explore(s, 1, -1, &por.out, &por.bugs);
   if (por.x.complete) plain.x = explore(s, 0, bound, &plain.out, &plain.bugs);
+  Side split = {.name = "dfs with reduction, split as --jobs splits it"};
   tot->programs++;
   tot->plain_runs += plain.x.runs;
   tot->por_runs += por.x.runs;
@@ -676,6 +780,20 @@ static int check_program(const char *src, uint64_t seed, uint64_t idx, int bound
     tot->skipped++;
   } else {
     int m = compare(&plain, &por, src, seed, idx, bound);
+    /* split: what one search finds, in as many runs (one a class) */
+    split.x = explore_planned(s, -1, &split.out, &split.bugs);
+    tot->split_runs += split.x.runs;
+    tot->split_tasks += split.x.tasks;
+    if (split.x.complete) {
+      m += compare(&plain, &split, src, seed, idx, bound);
+      if (split.x.runs != por.x.runs) {
+        tot->split_other++;
+        fprintf(stderr, "program %llu (seed %llu): %llu runs split, %llu in one search\n%s",
+                (unsigned long long)idx, (unsigned long long)seed,
+                (unsigned long long)split.x.runs, (unsigned long long)por.x.runs, src);
+      }
+    }
+    side_clear(&split);
     /* within the bound, with the reduction: it must find what plain dfs
        finds within it, and never take more runs than it does unbounded */
     for (int b = bound, pass = 0; pass < 2; pass++, b = 1) {
@@ -698,6 +816,10 @@ static int check_program(const char *src, uint64_t seed, uint64_t idx, int bound
       if (bpor.x.complete) m += compare(&plain, &bpor, src, seed, idx, b);
       else tot->bskipped++;
       side_clear(&bpor);
+      bsplit.x = explore_planned(s, b, &bsplit.out, &bsplit.bugs);
+      if (bsplit.x.runs > por.x.runs) tot->bpor_more++;
+      if (bsplit.x.complete) m += compare(&plain, &bsplit, src, seed, idx, b);
+      side_clear(&bsplit);
     }
     tot->missed += (uint64_t)m;
     bad = m > 0;
@@ -800,18 +922,22 @@ static void test_por_fuzz(void) {
           "reduction; %llu skipped (reduction over %d runs); %llu mismatched, %llu "
           "outcomes missed; %.1f s\n"
           "  within the bound (%llu comparisons, bound 1 for one program in %d): %llu runs "
-          "plain, %llu with reduction (%llu skipped); more runs than unbounded: %llu\n",
+          "plain, %llu with reduction (%llu skipped); more runs than unbounded: %llu\n"
+          "  split as --jobs splits it: %llu runs in %llu subtrees; programs where that is "
+          "not one search's count: %llu\n",
           (unsigned long long)seed, (unsigned long long)tot.programs,
           (unsigned long long)tot.plain_runs, bound, (unsigned long long)tot.por_runs,
           (unsigned long long)tot.skipped, MAX_RUNS_POR, (unsigned long long)tot.mismatched,
           (unsigned long long)tot.missed, (double)(clock() - t0) / CLOCKS_PER_SEC,
           (unsigned long long)tot.bounded, BOUND1_EVERY, (unsigned long long)tot.bplain_runs,
           (unsigned long long)tot.bpor_runs, (unsigned long long)tot.bskipped,
-          (unsigned long long)tot.bpor_more);
+          (unsigned long long)tot.bpor_more, (unsigned long long)tot.split_runs,
+          (unsigned long long)tot.split_tasks, (unsigned long long)tot.split_other);
   CHECK_EQ_INT(tot.mismatched, 0);
   CHECK(tot.skipped * 10 <= tot.programs); /* the cap must not hide most of them */
   CHECK(tot.bskipped * 10 <= tot.bounded);
   CHECK_EQ_INT(tot.bpor_more, 0);
+  CHECK_EQ_INT(tot.split_other, 0);
 }
 
 int main(void) {
