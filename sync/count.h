@@ -21,6 +21,21 @@
 ** step stays free only while at most 'slack' other free takes happen
 ** (dpor_conflicts), and a take that a race would move before the write it
 ** was held up by is judged as a write there (races_of_event).
+**
+** The sleep sets also judge a take and a give by the state they meet in
+** (dpor_conflicts): a thread asleep before a give (EV_GIVE) is not woken by
+** another thread's take, free or writing (EV_TAKE, EV_TAKEW), since that
+** take found its unit without the give, and the two in either order reach
+** the same state; a thread asleep before a writing take is not woken by a
+** give (it was enabled where it fell asleep, and only another take, which
+** wakes it, could have disabled it since).  Neither holds for a take that
+** woke waiters (EV_WAKES: the task_done that left no task unfinished wakes
+** every join(), whose waiters keep the mark even if a put follows): in the
+** other order nobody would have been woken.  Happens-before still orders a
+** writing take after every give of its segment, so races are looked for as
+** before; the sleep sets then abandon the orders that differ only in which
+** gives came before it.  The count facet of a give is its update, of a
+** writing take its write.
 */
 #ifndef RACESIM_COUNT_H
 #define RACESIM_COUNT_H
@@ -42,6 +57,7 @@ static inline void count_reset(CountSeg *c, int32_t units) {
 static inline void count_give(SimEvent *e, int f) {
   e->fwr = (uint8_t)(e->fwr & ~f);
   e->fup = (uint8_t)(e->fup | f);
+  e->flags |= EV_GIVE;
 }
 
 /* Event 'e' took one unit of facet 'f', leaving 'units': free, it is an
@@ -57,6 +73,7 @@ static inline void count_take(CountSeg *c, SimEvent *e, int f, int32_t units) {
     return;
   }
   e->fwr = (uint8_t)(e->fwr | f);
+  e->flags |= EV_TAKEW;
   count_reset(c, units);
 }
 

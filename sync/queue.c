@@ -166,15 +166,13 @@ const ObjClass queue_class = {"Queue", queue_ready, NULL, queue_explain,
                               queue_enabled_before, 0, 0, NULL, 0};
 
 /* Wake the oldest not-yet-woken waiter doing 'op' (async mode), or every
-   join() waiter (either mode). */
-static void wake_next(SimRun *r, SimObject *o, int op, int32_t ev) {
-  if (op == OP_Q_JOIN) {
-    wait_wake_all(r, o->id, WAIT_OP(op), WAIT_UNWOKEN, ev);
-    return;
-  }
-  if (r->mode != MODE_ASYNC) return;
+   join() waiter (either mode); returns how many it woke. */
+static int wake_next(SimRun *r, SimObject *o, int op, int32_t ev) {
+  if (op == OP_Q_JOIN) return wait_wake_all(r, o->id, WAIT_OP(op), WAIT_UNWOKEN, ev);
+  if (r->mode != MODE_ASYNC) return 0;
   int32_t w = wait_first(r, o->id, WAIT_OP(op), WAIT_UNWOKEN);
   if (w >= 0) wait_wake(r, w, ev);
+  return w >= 0;
 }
 
 /* Compare two items like Python: numbers, strings, arrays element-wise. */
@@ -406,7 +404,8 @@ static int task_done_k(lua_State *L, int status, lua_KContext ctx) {
   else count_after(&q->seg, e, F_TASKS, q->unfinished);
   e->value.tag = VAL_INT;
   e->value.u.i = q->unfinished;
-  if (q->unfinished == 0) wake_next(r, o, OP_Q_JOIN, ev);
+  /* (whoever waits in join() is woken: not a quiet take) */
+  if (q->unfinished == 0 && wake_next(r, o, OP_Q_JOIN, ev)) r->events[ev].flags |= EV_WAKES;
   return 0;
 }
 

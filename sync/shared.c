@@ -42,14 +42,20 @@ static int write_k(lua_State *L, int status, lua_KContext ctx) {
   return 0;
 }
 
-static int add_k(lua_State *L, int status, lua_KContext ctx) {
-  (void)status, (void)ctx;
+/* Push the value of the variable at index 1, which 'what' needs a number
+   (else it raises TypeError). */
+static SimObject *push_number(lua_State *L, const char *what) {
   SimObject *o = lapi_to_object(L, 1);
   lua_getiuservalue(L, 1, 1);
   if (lua_type(L, -1) != LUA_TNUMBER)
-    return sched_raise(L, "TypeError",
-                      "add: shared variable '%s' holds a %s, not a number",
-                      obj_name(sched_run_of(L), o->id), luaL_typename(L, -1));
+    sched_raise(L, "TypeError", "%s: shared variable '%s' holds a %s, not a number", what,
+                obj_name(sched_run_of(L), o->id), luaL_typename(L, -1));
+  return o;
+}
+
+static int add_k(lua_State *L, int status, lua_KContext ctx) {
+  (void)status, (void)ctx;
+  SimObject *o = push_number(L, "add");
   lua_pushvalue(L, 2);
   lua_arith(L, LUA_OPADD);
   lua_pushvalue(L, -1);
@@ -70,12 +76,7 @@ static int add_k(lua_State *L, int status, lua_KContext ctx) {
 */
 static int inc_k(lua_State *L, int status, lua_KContext ctx) {
   (void)status, (void)ctx;
-  SimObject *o = lapi_to_object(L, 1);
-  lua_getiuservalue(L, 1, 1);
-  if (lua_type(L, -1) != LUA_TNUMBER)
-    return sched_raise(L, "TypeError",
-                      "inc: shared variable '%s' holds a %s, not a number",
-                      obj_name(sched_run_of(L), o->id), luaL_typename(L, -1));
+  SimObject *o = push_number(L, "inc");
   int exact = lua_isinteger(L, -1) && lua_isinteger(L, 2);
   lua_pushvalue(L, 2);
   lua_arith(L, LUA_OPADD);

@@ -81,8 +81,11 @@ enum {
   EV_NOWAIT = 1 << 7,   /* a non-blocking attempt (acquire(false), get_nowait) */
   EV_FIFO = 1 << 8,     /* a put or get on a FIFO queue (see dpor.c); a put's
                            aux is the queue's maxsize (0: unbounded) */
-  EV_TAKE = 1 << 9      /* an update that takes one of a count's units (a free
+  EV_TAKE = 1 << 9,     /* an update that takes one of a count's units (a free
                            acquire, a task_done): see sync/count.h */
+  EV_TAKEW = 1 << 10,   /* a take of a count's units that writes it (count.h) */
+  EV_GIVE = 1 << 11,    /* gives a count's units back (a release, a put) */
+  EV_WAKES = 1 << 12    /* a take that woke waiters (the last task_done) */
 };
 
 /* The operation a thread will perform when it is next scheduled. */

@@ -590,6 +590,8 @@ void dpor_footprint(const SimRun *r, uint32_t step, FpEntry **out, size_t *n,
     (*out)[*n].up = e->fup;
     (*out)[*n].take = (e->flags & EV_TAKE) != 0;
     (*out)[*n].slack = e->slack;
+    (*out)[*n].give = (e->flags & EV_GIVE) != 0;
+    (*out)[*n].takew = (e->flags & (EV_TAKEW | EV_WAKES)) == EV_TAKEW;
     (*n)++;
   }
 }
@@ -611,7 +613,19 @@ int dpor_conflicts(const FpEntry *fp, size_t n, const SimRun *r, uint32_t from,
     int rd = e->frd, wr = e->fwr, up = e->fup;
     for (size_t k = 0; k < n; k++) {
       if (fp[k].key != key) continue;
-      if (facets_conflict(fp[k].rd, fp[k].wr, fp[k].up, rd, wr, up)) return 1;
+      int krd = fp[k].rd, kwr = fp[k].wr, kup = fp[k].up, erd = rd, ewr = wr, eup = up;
+      /* a sleeping thread's give and a take since (or its take and a give):
+         the take found its unit without the give, so either order reaches
+         the same state (its count facet: a give's update, a take's update
+         or write), unless the take woke waiters (count.h) */
+      if (fp[k].give && (e->flags & (EV_TAKE | EV_TAKEW)) && !(e->flags & EV_WAKES)) {
+        int c = kup & (e->flags & EV_TAKE ? up : wr);
+        kup &= ~c, eup &= ~c, ewr &= ~c;
+      } else if (fp[k].takew && (e->flags & EV_GIVE)) {
+        int c = kwr & up;
+        kwr &= ~c, eup &= ~c;
+      }
+      if (facets_conflict(krd, kwr, kup, erd, ewr, eup)) return 1;
       if (fp[k].take && (e->flags & EV_TAKE) && (fp[k].up & up) &&
           (k >= 8 || ++takes[k] > fp[k].slack))
         return 1;

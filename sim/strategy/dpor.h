@@ -20,6 +20,7 @@ typedef struct FpEntry {
   uint8_t rd, wr, up; /* facets read, written and updated (op.h) */
   uint8_t take;       /* a free take of a count (sync/count.h) ... */
   uint8_t slack;      /* ... that stays free over this many other takes */
+  uint8_t give, takew; /* gives units of a count back; takes one, writing it */
 } FpEntry;
 
 typedef struct Dpor Dpor;
@@ -56,6 +57,7 @@ void dpor_footprint(const SimRun *r, uint32_t step, FpEntry **out, size_t *n,
                     size_t *cap);
 
 /* Does footprint 'fp' conflict with any access of events [from, to) of 'r'?
+   (A give and a take of a count do not, either way round: sync/count.h.)
    With a take (dpor_fp_takes), 'from' must be where its thread fell asleep;
    if none, 'after' (n entries, or NULL) receives the footprint as it is at
    'to': its takes' slack used up by the takes since. */
