@@ -472,7 +472,8 @@ static void on_race(void *ud, uint32_t step, const TSet *initials, int32_t tid2,
     int asks = pending && tset_has(&n->enabled, tid2) && !tset_has(&n->sleep, tid2) &&
                !tset_has(&n->backtrack, tid2);
     if (!tset_intersects(initials, &n->enabled)) {
-      for (int32_t t = tset_next(&n->enabled, 0); t >= 0 && !asks; t = tset_next(&n->enabled, t + 1))
+      const TSet *en = &n->enabled;
+      for (int32_t t = tset_next(en, 0); t >= 0 && !asks; t = tset_next(en, t + 1))
         asks = !tset_has(&n->backtrack, t);
     } else if (!tset_intersects(initials, &n->backtrack) && !tset_intersects(initials, &n->done) &&
                !tset_intersects(initials, &n->sleep)) {
