@@ -148,6 +148,12 @@ class SameForAnyJobs(Base):
         ("scripts/bench/dfs_counter.lua", ["-D", "threads=4", "-D", "locked=0", "--strategy", "dfs",
                                            "--runs", "100000"]),
         ("scripts/classic/philosophers_deadlock.lua", ["--strategy", "dfs", "--runs", "3000"]),
+        # takes and gives of counts, which the sleep sets judge by the state;
+        # a budget cuts both short
+        ("tests/scenarios/por/seed004_semaphore.lua", ["-D", "n=5", "--strategy", "dfs", "--runs",
+                                                       "3000"]),
+        ("tests/scenarios/por/seed001_queue.lua", ["-D", "pause=0", "--strategy", "dfs", "--runs",
+                                                   "500"]),
         ("scripts/classic/bounded_buffer_notify.lua", ["-D", "items=2", "--strategy", "dfs", "--runs", "2000"]),
         ("scripts/classic/bank_transfer_deadlock.lua", ["--strategy", "random", "--runs", "500"]),
     ]
