@@ -96,7 +96,7 @@ CLAIMS = {
     "CS.token_ring_bad":       {"random": 10, "pct1": 10, "pct2": 10, "pct3": 10, "dfs": 10, "ipb": 0},
     "CS.twostage_bad":         {"random": 100, "pct2": 10, "pct3": 10, "dfs": 10, "ipb": 1},
     "CS.twostage_100_bad":     {"pct3": 10000},
-    "CS.wronglock_bad":        {"random": 100, "pct2": 100, "pct3": 100},
+    "CS.wronglock_bad":        {"random": 100, "pct2": 100, "pct3": 100, "dfs": 10000},
     "CS.wronglock_3_bad":      {"random": 10, "pct2": 100, "pct3": 100, "dfs": 1000, "ipb": 1},
     "stringbuffer-jdk1.4":     {"random": 100, "pct2": 10, "pct3": 10, "dfs": 10, "ipb": 2},
     "CHESS.WorkStealQueue":    {"random": 100, "pct2": 100, "pct3": 10, "dfs": 10, "ipb": 1},
