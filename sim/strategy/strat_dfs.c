@@ -59,6 +59,7 @@
 typedef struct SleepFp {
   int32_t tid;
   uint32_t off, len; /* in the node's fp array */
+  int cut;           /* its branch had a run cut short: it sleeps no more */
 } SleepFp;
 
 typedef struct Node {
@@ -242,18 +243,24 @@ static int schedule_bound(const DfsStrategy *s) {
 
 /* ---- footprints of done and sleeping threads, per node -------------- */
 
-static const SleepFp *fp_get(const Node *n, int32_t tid) {
+static SleepFp *fp_find(const Node *n, int32_t tid) {
   for (size_t i = 0; i < n->nsf; i++)
     if (n->sf[i].tid == tid) return &n->sf[i];
   return NULL;
 }
 
+/* Thread tid's footprint at n, if known and it may sleep on it. */
+static const SleepFp *fp_get(const Node *n, int32_t tid) {
+  const SleepFp *f = fp_find(n, tid);
+  return f && !f->cut ? f : NULL;
+}
+
 static void fp_put(Node *n, int32_t tid, const FpEntry *fp, size_t len) {
-  if (fp_get(n, tid)) return;
+  if (fp_find(n, tid)) return;
   UTIL_GROW(n->fp, n->nfp + len, n->cap_fp);
   if (len) memcpy(n->fp + n->nfp, fp, len * sizeof *fp);
   UTIL_GROW(n->sf, n->nsf + 1, n->cap_sf);
-  n->sf[n->nsf++] = (SleepFp){tid, (uint32_t)n->nfp, (uint32_t)len};
+  n->sf[n->nsf++] = (SleepFp){tid, (uint32_t)n->nfp, (uint32_t)len, 0};
   n->nfp += len;
 }
 
@@ -569,7 +576,7 @@ static void dfs_end_run(Strategy *base, const SimRun *r) {
   for (size_t i = 0; i < s->ndec && i < s->npath; i++) {
     Node *n = &s->path[i];
     if (n->kind != DEC_THREAD || n->step > r->steps) continue;
-    if (!fp_get(n, (int32_t)n->value)) {
+    if (!fp_find(n, (int32_t)n->value)) {
       ntmp = 0;
       dpor_footprint(r, n->step, &tmp, &ntmp, &cap);
       fp_put(n, (int32_t)n->value, tmp, ntmp);
@@ -582,6 +589,15 @@ static void dfs_end_run(Strategy *base, const SimRun *r) {
        turn at the first such node (a fairness backtrack), and never claim
        completeness. */
     s->truncated = 1;
+    /* nor is what the branches it took cover: none of them puts its
+       thread to sleep for a later branch (a spinning thread's branch, cut
+       at the step limit, does not cover the runs where another thread
+       ends its spin) */
+    for (size_t i = s->nfrozen; i < s->ndec && i < s->npath; i++) {
+      SleepFp *f = s->path[i].kind == DEC_THREAD ? fp_find(&s->path[i], (int32_t)s->path[i].value)
+                                                 : NULL;
+      if (f) f->cut = 1;
+    }
     for (int32_t t = 0; t < r->nthreads; t++) {
       if (!thread_alive(&r->threads[t])) continue;
       uint32_t last = r->threads[t].last_ev >= 0 ? r->events[r->threads[t].last_ev].step : 0;
@@ -959,7 +975,7 @@ int dfs_plan_tasks(DfsPlan *p, DfsRunFn run, void *ud, DfsTasks *out) {
     }
     /* the branches given out before: their footprints, for the sleep sets */
     for (int32_t t = tset_next(&n->done, 0); t >= 0; t = tset_next(&n->done, t + 1))
-      if (!fp_get(n, t) && pnode_probe(p, (uint32_t)id, t, run, ud) < 0) return -1;
+      if (!fp_find(n, t) && pnode_probe(p, (uint32_t)id, t, run, ud) < 0) return -1;
     int32_t t;
     while ((t = next_branch(&p->v[id].node, &p->v[id].pending, bound)) >= 0) {
       f = &p->v[id];

@@ -1917,5 +1917,40 @@ def main():
     return 0 if res.wasSuccessful() else 1
 
 
+class DfsPastSpins(RacesimTest):
+    """A thread that spins on a flag is cut at the step limit in every run
+    where nothing sets the flag; dfs must still reach the runs where another
+    thread sets it (a branch whose runs were cut short covers nothing for
+    the sleep sets), and the bug after the spin."""
+
+    SPIN = """scenario{ name = "spin, then a lost update" }
+local flag = shared("flag", false)
+local hits = shared("hits", 0)
+spawn("waiter", function()
+  while not flag:get() do yield() end
+  local v = hits:get(); hits:set(v + 1)
+end)
+spawn("starter", function()
+  local v = hits:get(); hits:set(v + 1)
+  flag:set(true)
+end)
+spawn("other", function() local v = hits:get(); hits:set(v + 1) end)
+finally(function() check(hits:get() == 3, "hits %d", hits:get()) end)
+"""
+
+    def test_the_bug_after_the_spin(self):
+        s = self.write("spin.lua", self.SPIN)
+        seen = set()
+        for jobs in ("1", "2"):
+            obj, r = self.run_json(s, "--no-db", "--strategy", "dfs", "--max-steps", "80",
+                                   "--runs", "100000", "--jobs", jobs)
+            kinds = {k for k, m in self.findings(obj)}
+            self.assertIn("lost_update", kinds, r)  # (runs cut short only, before)
+            self.assertIn("step_limit", kinds, r)
+            self.assertFalse(obj["complete"], r)  # runs were cut short: no proof
+            seen.add((obj["runs"], obj["pruned"]))
+        self.assertEqual(len(seen), 1, seen)
+
+
 if __name__ == "__main__":
     sys.exit(main())
