@@ -89,11 +89,12 @@ struct DfsTask {
 
 /* A race or a fairness turn for a frozen node, which a planned task hands
    to its plan (dfs_plan_collect) instead of dropping. */
-enum { REQ_RACE, REQ_TURN };
+enum { REQ_RACE, REQ_TURN, REQ_CUT };
 typedef struct Req {
   uint32_t level;
   uint8_t kind, pending;
-  int32_t tid; /* REQ_RACE: the later thread of the race; REQ_TURN: the thread */
+  int32_t tid; /* REQ_RACE: the later thread of the race; REQ_TURN: the thread
+                  to give a turn; REQ_CUT: the branch with a run cut short */
   TSet initials;
 } Req;
 
@@ -593,9 +594,13 @@ static void dfs_end_run(Strategy *base, const SimRun *r) {
        thread to sleep for a later branch (a spinning thread's branch, cut
        at the step limit, does not cover the runs where another thread
        ends its spin) */
-    for (size_t i = s->nfrozen; i < s->ndec && i < s->npath; i++) {
-      SleepFp *f = s->path[i].kind == DEC_THREAD ? fp_find(&s->path[i], (int32_t)s->path[i].value)
-                                                 : NULL;
+    for (size_t i = s->planned ? 0 : s->nfrozen; i < s->ndec && i < s->npath; i++) {
+      if (s->path[i].kind != DEC_THREAD) continue;
+      if (i < s->nfrozen) { /* the plan's, for the branches it gives out later */
+        req_push(s, (uint32_t)i, REQ_CUT, (int32_t)s->path[i].value, 0, NULL);
+        continue;
+      }
+      SleepFp *f = fp_find(&s->path[i], (int32_t)s->path[i].value);
       if (f) f->cut = 1;
     }
     for (int32_t t = 0; t < r->nthreads; t++) {
@@ -874,6 +879,11 @@ static DfsTask *pnode_task(const PNode *f, uint32_t id, uint32_t value) {
    what it gave out and what is asked for. */
 static void pnode_race(PNode *f, const Req *q) {
   Node *n = &f->node;
+  if (q->kind == REQ_CUT) { /* (a footprint not known yet stays unknown) */
+    if (!fp_find(n, q->tid)) fp_put(n, q->tid, NULL, 0);
+    fp_find(n, q->tid)->cut = 1;
+    return;
+  }
   if (q->kind == REQ_TURN) {
     tset_add(&f->pending, q->tid);
     return;
@@ -930,7 +940,7 @@ void dfs_plan_collect(DfsPlan *p, Strategy *base, int split) {
     if (q->level >= s->nfrozen || !s->fref) continue;
     PNode *f = &p->v[s->fref[q->level]];
     if (s->path[q->level].closed) f->node.closed = 1;
-    if (!f->node.closed) pnode_race(f, q);
+    if (!f->node.closed || q->kind == REQ_CUT) pnode_race(f, q);
   }
   reqs_clear(s);
   if (split && !s->finished) split_task(p, s);
