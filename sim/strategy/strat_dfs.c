@@ -123,7 +123,8 @@ typedef struct DfsStrategy {
   DfsTask **tasks;
   size_t ntasks, cap_tasks;
   int at_frontier;
-  TSet en; /* the enabled threads at the current pick */
+  TSet en;  /* the enabled threads at the current pick */
+  TSet add; /* on_race: the threads a race adds */
   /* planned (dfs_plan): the plan's node of each frozen level, and what
      this task asks of the frozen levels */
   int planned;
@@ -226,6 +227,7 @@ static void dfs_destroy(Strategy *base) {
   for (size_t i = 0; i < s->cap_path; i++) node_free(&s->path[i]);
   free(s->path);
   tset_free(&s->en);
+  tset_free(&s->add);
   reqs_clear(s);
   free(s->req);
   free(s->fref);
@@ -457,6 +459,32 @@ static Node *node_at_step(DfsStrategy *s, uint32_t step) {
   return NULL;
 }
 
+/*
+** Source-DPOR's rule for a race whose reversal starts at node n: the
+** threads to add, into 'add', beside those 'asked' for already (its
+** backtrack set, or what a plan node was asked for); 1 if no initial can
+** start it there, and every thread is tried.
+*/
+static int race_rule(const Node *n, const TSet *asked, const TSet *initials, int32_t tid2,
+                     int pending, TSet *add) {
+  /* a blocked thread's later steps were never seen: do not rely on another
+     initial (possibly asleep) to cover them; start with that thread too */
+  if (pending && tset_has(&n->enabled, tid2) && !tset_has(&n->sleep, tid2)) tset_add(add, tid2);
+  if (!tset_intersects(initials, &n->enabled)) { /* cannot start the reversal here: */
+    tset_or(add, &n->enabled);                 /* try everything */
+    return 1;
+  }
+  if (tset_intersects(initials, asked) || tset_intersects(initials, &n->done) ||
+      tset_intersects(initials, &n->sleep))
+    return 0;
+  for (int32_t t = tset_next(initials, 0); t >= 0; t = tset_next(initials, t + 1))
+    if (tset_has(&n->enabled, t) && !tset_has(&n->sleep, t)) { /* the first awake one */
+      tset_add(add, t);
+      break;
+    }
+  return 0;
+}
+
 /* A race: source-DPOR's rule for the node just before transition 'step'. */
 static void on_race(void *ud, uint32_t step, const TSet *initials, int32_t tid2, int pending) {
   DfsStrategy *s = ud;
@@ -474,41 +502,19 @@ static void on_race(void *ud, uint32_t step, const TSet *initials, int32_t tid2,
     n = thread_node_before(s, lo);
     if (!n) return;
   }
-  if ((size_t)(n - s->path) < s->nfrozen) { /* tried in full (dfs_split), or the plan's */
-    if (!s->planned) return;
+  if ((size_t)(n - s->path) < s->nfrozen && !s->planned) return; /* tried in full (dfs_split) */
+  tset_clear(&s->add);
+  s->fallbacks += (uint64_t)race_rule(n, &n->backtrack, initials, tid2, pending, &s->add);
+  if ((size_t)(n - s->path) < s->nfrozen) {
     /* the plan's to decide (dfs_plan_collect), unless this copy of the node
-       already answers (what it gave out only grows): ask once, and keep
-       the answer here, so that the same race in later runs asks nothing */
-    int asks = pending && tset_has(&n->enabled, tid2) && !tset_has(&n->sleep, tid2) &&
-               !tset_has(&n->backtrack, tid2);
-    if (!tset_intersects(initials, &n->enabled)) {
-      const TSet *en = &n->enabled;
-      for (int32_t t = tset_next(en, 0); t >= 0 && !asks; t = tset_next(en, t + 1))
-        asks = !tset_has(&n->backtrack, t);
-    } else if (!tset_intersects(initials, &n->backtrack) && !tset_intersects(initials, &n->done) &&
-               !tset_intersects(initials, &n->sleep)) {
-      asks = 1;
-    }
-    if (!asks) return;
-    req_push(s, (uint32_t)(n - s->path), REQ_RACE, tid2, pending, initials);
+       already answers (what the plan gave out only grows): ask once, and
+       keep the answer here, so that the same race in later runs asks nothing */
+    int asks = 0;
+    for (int32_t t = tset_next(&s->add, 0); t >= 0 && !asks; t = tset_next(&s->add, t + 1))
+      asks = !tset_has(&n->backtrack, t);
+    if (asks) req_push(s, (uint32_t)(n - s->path), REQ_RACE, tid2, pending, initials);
   }
-  /* a blocked thread's later steps were never seen: do not rely on another
-     initial (possibly asleep) to cover them; start with that thread too */
-  if (pending && tset_has(&n->enabled, tid2) && !tset_has(&n->sleep, tid2))
-    tset_add(&n->backtrack, tid2);
-  if (!tset_intersects(initials, &n->enabled)) { /* cannot start the reversal here: */
-    tset_or(&n->backtrack, &n->enabled);       /* try everything */
-    s->fallbacks++;
-    return;
-  }
-  if (tset_intersects(initials, &n->backtrack) || tset_intersects(initials, &n->done) ||
-      tset_intersects(initials, &n->sleep))
-    return;
-  for (int32_t t = tset_next(initials, 0); t >= 0; t = tset_next(initials, t + 1))
-    if (tset_has(&n->enabled, t) && !tset_has(&n->sleep, t)) { /* the first awake one */
-      tset_add(&n->backtrack, t);
-      return;
-    }
+  tset_or(&n->backtrack, &s->add);
 }
 
 /* A probe explores its levels in full: races add nothing. */
@@ -877,8 +883,8 @@ static DfsTask *pnode_task(const PNode *f, uint32_t id, uint32_t value) {
   return t;
 }
 
-/* Source-DPOR's rule (on_race) for a plan node, whose backtrack set is
-   what it gave out and what is asked for. */
+/* A request for plan node f: source-DPOR's rule (race_rule), with what f
+   was asked for as its backtrack set and what it gave out as done. */
 static void pnode_race(PNode *f, const Req *q) {
   Node *n = &f->node;
   if (q->kind == REQ_CUT) { /* (a footprint not known yet stays unknown) */
@@ -890,20 +896,10 @@ static void pnode_race(PNode *f, const Req *q) {
     tset_add(&f->pending, q->tid);
     return;
   }
-  if (q->pending && tset_has(&n->enabled, q->tid) && !tset_has(&n->sleep, q->tid))
-    tset_add(&f->pending, q->tid);
-  if (!tset_intersects(&q->initials, &n->enabled)) {
-    tset_or(&f->pending, &n->enabled);
-    return;
-  }
-  if (tset_intersects(&q->initials, &f->pending) || tset_intersects(&q->initials, &n->done) ||
-      tset_intersects(&q->initials, &n->sleep))
-    return;
-  for (int32_t t = tset_next(&q->initials, 0); t >= 0; t = tset_next(&q->initials, t + 1))
-    if (tset_has(&n->enabled, t) && !tset_has(&n->sleep, t)) {
-      tset_add(&f->pending, t);
-      return;
-    }
+  TSet add = {0};
+  race_rule(n, &f->pending, &q->initials, q->tid, q->pending, &add);
+  tset_or(&f->pending, &add);
+  tset_free(&add);
 }
 
 /* Split task s: freeze down to its shallowest decision with a branch left;
