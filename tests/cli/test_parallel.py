@@ -208,6 +208,9 @@ class SameForAnyJobs(Base):
         self.assertTrue(obj["complete"])
         self.assertEqual(obj["runs"], 576)  # (4!)^2, as one search
         self.assertGreater(obj["subtrees"], 1)
+        # split as it goes: no run is spent on paths one search would not take
+        # (cut at fixed levels, explored in full, it pruned hundreds)
+        self.assertEqual(obj["pruned"], 0)
         # run numbers are 0..runs-1, in subtree order
         db = self.path("n.db")
         self.explore(script, 2, *extra, db=db)
