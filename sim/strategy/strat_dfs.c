@@ -585,12 +585,12 @@ static void close_over_bound(DfsStrategy *s, const SimRun *r) {
 static void lift_dropped(DfsStrategy *s, size_t at) {
   Node *n = &s->path[at];
   for (int32_t t = tset_next(&n->backtrack, 0); t >= 0; t = tset_next(&n->backtrack, t + 1)) {
-    if (tset_has(&n->done, t) || tset_has(&n->sleep, t) || !tset_has(&n->enabled, t)) continue;
+    if (!usable(n, t, -1)) continue;
     for (size_t j = at; j-- > (s->planned ? 0 : s->nfrozen);) {
       Node *m = &s->path[j];
       if (m->kind != DEC_THREAD || m->closed || !tset_has(&m->enabled, t)) continue;
       if (j < s->nfrozen) req_push(s, (uint32_t)j, REQ_TURN, t, 0, NULL);
-      else if (!tset_has(&m->done, t) && !tset_has(&m->sleep, t)) tset_add(&m->backtrack, t);
+      else if (usable(m, t, -1)) tset_add(&m->backtrack, t);
       break;
     }
   }
@@ -996,14 +996,12 @@ static int pnode_probe(DfsPlan *p, uint32_t id, int32_t tid, DfsRunFn run, void 
 static void pnode_lift(DfsPlan *p, PNode *f) {
   const Node *n = &f->node;
   for (int32_t t = tset_next(&f->pending, 0); t >= 0; t = tset_next(&f->pending, t + 1)) {
-    if (n->kind != DEC_THREAD || tset_has(&n->done, t) || tset_has(&n->sleep, t) ||
-        !tset_has(&n->enabled, t))
-      continue;
+    if (n->kind != DEC_THREAD || !usable(n, t, -1)) continue;
     for (uint32_t k = f->level; k-- > 0;) {
       PNode *g = &p->v[f->fref[k]];
       const Node *m = &g->node;
       if (m->kind != DEC_THREAD || m->closed || !tset_has(&m->enabled, t)) continue;
-      if (!tset_has(&m->done, t) && !tset_has(&m->sleep, t)) tset_add(&g->pending, t);
+      if (usable(m, t, -1)) tset_add(&g->pending, t);
       break;
     }
   }
