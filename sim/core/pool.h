@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#define POOL_MAX 256
+#define POOL_MAX 1024
 
 typedef struct PoolBlock PoolBlock;
 

@@ -16,10 +16,6 @@ void vc_free(VClock *v) {
 }
 
 /* (Entries at n and beyond are always zero: only those below n are cleared.) */
-void vc_clear(VClock *v) {
-  if (v->n) memset(v->c, 0, v->n * sizeof *v->c);
-  v->n = 0;
-}
 
 static void grow(VClock *v, uint32_t n) {
   if (n <= v->cap) return;

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct VClock {
   uint32_t *c;
@@ -18,7 +19,11 @@ typedef struct VClock {
 
 void vc_init(VClock *v);
 void vc_free(VClock *v);
-void vc_clear(VClock *v); /* all zero, capacity kept */
+/* all zero, capacity kept (inline: a run begins by clearing many, most empty) */
+static inline void vc_clear(VClock *v) {
+  if (v->n) memset(v->c, 0, v->n * sizeof *v->c);
+  v->n = 0;
+}
 static inline uint32_t vc_get(const VClock *v, int32_t t) {
   return t >= 0 && (uint32_t)t < v->n ? v->c[t] : 0;
 }

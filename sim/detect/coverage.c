@@ -21,6 +21,11 @@ struct Coverage {
   /* a hash index over (object, kind, item) */
   uint32_t *slots;
   size_t nslots;
+  /* what a run of a lock or a condition saw, by a 64-bit hash of (object,
+     kind, thread names): item index + 1, so that a run that sees an order
+     seen before builds no string */
+  U64Map memo;
+  StrBuf b;
 };
 
 Coverage *coverage_new(void) { return util_xcalloc(1, sizeof(Coverage)); }
@@ -34,6 +39,8 @@ void coverage_free(Coverage *c) {
   }
   free(c->v);
   free(c->slots);
+  u64map_free(&c->memo);
+  sb_free(&c->b);
   free(c);
 }
 
@@ -104,59 +111,80 @@ static int counts(const SimEvent *ev, int op) {
   return !(op == OP_ACQUIRE && ev->value.tag == VAL_BOOL && !ev->value.u.i);
 }
 
-/* The threads, in order, whose events on object 'o' match 'op' (at most
-   MAX_ORDER of the first ones). */
-static void order_of(const SimRun *r, int32_t o, int op, StrBuf *b) {
-  int32_t ring[MAX_ORDER];
+/* The events on object 'o' that match 'op', earliest first: the first
+   MAX_ORDER into ring[0..n); returns how many there are in all. */
+static int order_events(const SimRun *r, int32_t o, int op, int32_t ring[MAX_ORDER], int *n) {
+  int32_t last[MAX_ORDER];
   int total = 0;
   /* the chain runs from the latest event back: the last MAX_ORDER seen are
      the first ones in time */
   for (int32_t e = r->objs[o].last_ev; e >= 0; e = r->events[e].prev_obj)
-    if (counts(&r->events[e], op)) ring[total++ % MAX_ORDER] = e;
-  int n = total < MAX_ORDER ? total : MAX_ORDER;
-  for (int i = 0; i < n; i++) { /* earliest first */
-    int32_t e = ring[(total - 1 - i) % MAX_ORDER];
-    if (i) sb_putn(b, " > ", 3);
-    sb_puts(b, thread_name(r, r->events[e].tid));
+    if (counts(&r->events[e], op)) last[total++ % MAX_ORDER] = e;
+  *n = total < MAX_ORDER ? total : MAX_ORDER;
+  for (int i = 0; i < *n; i++) ring[i] = last[(total - 1 - i) % MAX_ORDER];
+  return total;
+}
+
+/* Count the order of 'op' on object 'o' ("Thread-1 > Thread-2"), if any. */
+static void see_order(Coverage *c, const SimRun *r, int32_t o, int op, const char *kind) {
+  int32_t ev[MAX_ORDER];
+  int n, total = order_events(r, o, op, ev, &n);
+  if (!n) return;
+  const char *name = obj_name(r, o);
+  uint64_t h = util_fnv(UTIL_FNV_INIT, name, strlen(name) + 1);
+  h = util_fnv(h, kind, strlen(kind) + 1);
+  for (int i = 0; i < n; i++) {
+    const char *t = thread_name(r, r->events[ev[i]].tid);
+    h = util_fnv(h, t, strlen(t) + 1);
   }
-  if (total > MAX_ORDER) sb_printf(b, " > ... (%d in all)", total);
+  h = util_fnv_u64(h, (uint64_t)total);
+  uint64_t *memo = u64map_at(&c->memo, h ? h : 1);
+  Item *x;
+  if (*memo) {
+    x = &c->v[*memo - 1];
+  } else {
+    StrBuf *b = &c->b;
+    sb_reset(b);
+    for (int i = 0; i < n; i++) {
+      if (i) sb_putn(b, " > ", 3);
+      sb_puts(b, thread_name(r, r->events[ev[i]].tid));
+    }
+    if (total > MAX_ORDER) sb_printf(b, " > ... (%d in all)", total);
+    x = item_of(c, name, kind, b->s);
+    *memo = (uint64_t)(x - c->v) + 1;
+  }
+  if (x->last_run != r->index) x->runs++, x->last_run = r->index;
+  if (r->index < x->first_run) x->first_run = r->index;
 }
 
 void coverage_add_run(Coverage *c, const SimRun *r) {
-  StrBuf b;
-  sb_init(&b);
+  StrBuf *b = &c->b;
   for (int32_t o = 0; o < r->nobjs; o++) {
     const SimObject *obj = &r->objs[o];
     if (obj->last_ev < 0) continue;
-    sb_reset(&b);
-    if (obj->cls->lock_like) {
-      order_of(r, o, OP_ACQUIRE, &b);
-      if (b.len) see(c, obj_name(r, o), "acquisition_order", b.s, r->index);
-    } else if (obj->cls->traits & OBJ_WAKEUP_ORDER) {
-      order_of(r, o, OP_CV_WAKE, &b);
-      if (b.len) see(c, obj_name(r, o), "wakeup_order", b.s, r->index);
-    }
+    if (obj->cls->lock_like) see_order(c, r, o, OP_ACQUIRE, "acquisition_order");
+    else if (obj->cls->traits & OBJ_WAKEUP_ORDER) see_order(c, r, o, OP_CV_WAKE, "wakeup_order");
   }
   /* timeouts, barrier outcomes, non-blocking failures */
   for (uint32_t i = 0; i < r->nevents; i++) {
     const SimEvent *e = &r->events[i];
-    if (e->obj < 0) continue;
+    if (e->obj < 0 || (!(e->flags & (EV_TIMEOUT | EV_FAILED | EV_BROKE)) && e->op != OP_BAR_TRIP))
+      continue;
     const char *name = obj_name(r, e->obj);
-    sb_reset(&b);
+    sb_reset(b);
     if (e->flags & EV_TIMEOUT) {
-      sb_printf(&b, "%s() timed out at line %d", op_name(e->op), (int)e->line);
-      see(c, name, "timeout", b.s, r->index);
+      sb_printf(b, "%s() timed out at line %d", op_name(e->op), (int)e->line);
+      see(c, name, "timeout", b->s, r->index);
     } else if (e->flags & EV_FAILED) {
-      sb_printf(&b, "%s() failed without waiting at line %d", op_name(e->op), (int)e->line);
-      see(c, name, "outcome", b.s, r->index);
+      sb_printf(b, "%s() failed without waiting at line %d", op_name(e->op), (int)e->line);
+      see(c, name, "outcome", b->s, r->index);
     } else if (e->op == OP_BAR_TRIP) {
       see(c, name, "barrier", "tripped: all parties passed", r->index);
     } else if (e->flags & EV_BROKE) {
-      sb_printf(&b, "broken by %s", op_name(e->op));
-      see(c, name, "barrier", b.s, r->index);
+      sb_printf(b, "broken by %s", op_name(e->op));
+      see(c, name, "barrier", b->s, r->index);
     }
   }
-  sb_free(&b);
 }
 
 size_t coverage_item(const Coverage *c, size_t i, const char **object, const char **kind,
@@ -180,4 +208,5 @@ void coverage_finish(Coverage *c, uint64_t (*fn)(void *ud, uint64_t idx), void *
   for (size_t i = 0; fn && i < c->n; i++) c->v[i].first_run = fn(ud, c->v[i].first_run);
   if (c->n) qsort(c->v, c->n, sizeof *c->v, by_first);
   reindex(c); /* the index pointed at the old places */
+  u64map_clear(&c->memo); /* (and so did the memo) */
 }

@@ -40,6 +40,8 @@ typedef struct Loc {
   Access w;      /* last write; tid -1 when none */
   Access *reads; /* reads since the last write, one per thread */
   uint32_t nreads, cap;
+  int named;     /* name_sig is this run's */
+  uint64_t name_sig; /* detect_sig_str of its name (a run reports many races on it) */
 } Loc;
 
 #define NFACETS 3 /* F_MAIN/F_ITEMS, F_TASKS, F_TAIL */
@@ -57,6 +59,7 @@ typedef struct RaceDetector {
   Detector base;
   VClock *tc; /* per thread */
   size_t ntc;
+  size_t tc_used; /* threads this run has clocks for: 0..tc_used-1 (the rest stay clear) */
   ObjSync *os; /* per object */
   size_t nos;
   size_t os_used; /* objects this run touched: 0..os_used-1 (the rest stay clear) */
@@ -99,10 +102,11 @@ static void race_destroy(Detector *base) {
 static void race_begin(Detector *base, SimRun *r) {
   (void)r;
   RaceDetector *d = (RaceDetector *)base;
-  for (size_t i = 0; i < d->ntc; i++) vc_clear(&d->tc[i]);
+  for (size_t i = 0; i < d->tc_used; i++) vc_clear(&d->tc[i]);
+  d->tc_used = 0;
   for (size_t i = 0; i < d->os_used; i++) objsync_clear(&d->os[i]);
   d->os_used = 0;
-  for (size_t i = 0; i < d->nloc; i++) d->loc[i].w.tid = -1, d->loc[i].nreads = 0;
+  for (size_t i = 0; i < d->nloc; i++) d->loc[i].w.tid = -1, d->loc[i].nreads = 0, d->loc[i].named = 0;
   d->joined = 0;
   d->nsigs = 0;
 }
@@ -119,8 +123,10 @@ static VClock *clock_at(VClock **v, size_t *n, int32_t i) {
   return &(*v)[i];
 }
 
+/* Thread t's clock (its own entry at least 1). */
 static VClock *thread_clock(RaceDetector *d, int32_t t) {
   VClock *c = clock_at(&d->tc, &d->ntc, t);
+  if ((size_t)t >= d->tc_used) d->tc_used = (size_t)t + 1;
   if (vc_get(c, t) == 0) vc_set(c, t, 1);
   return c;
 }
@@ -208,10 +214,11 @@ static void tell(const SimRun *r, const RunFinding *f, StrBuf *m) {
              "between them)");
 }
 
-static void report(RaceDetector *d, SimRun *r, int32_t obj, int32_t first, int32_t second) {
+static void report(RaceDetector *d, SimRun *r, Loc *l, int32_t obj, int32_t first, int32_t second) {
   const SimEvent *a = &r->events[first], *b = &r->events[second];
   int32_t la = a->line, lb = b->line;
-  uint64_t sig = detect_sig_str(UTIL_FNV_INIT, obj_name(r, obj));
+  if (!l->named) l->name_sig = detect_sig_str(UTIL_FNV_INIT, obj_name(r, obj)), l->named = 1;
+  uint64_t sig = l->name_sig;
   sig = detect_sig_num(sig, la < lb ? la : lb);
   sig = detect_sig_num(sig, la < lb ? lb : la);
   sig = detect_sig_num(sig, (a->op == OP_READ) + (b->op == OP_READ));
@@ -228,7 +235,7 @@ static void access(RaceDetector *d, SimRun *r, const SimEvent *e, uint32_t ev) {
   VClock *c = thread_clock(d, e->tid);
   int32_t t = e->tid;
   if (l->w.tid >= 0 && l->w.tid != t && !vc_epoch_leq(l->w.clock, l->w.tid, c))
-    report(d, r, e->obj, l->w.ev, (int32_t)ev);
+    report(d, r, l, e->obj, l->w.ev, (int32_t)ev);
   if (e->op == OP_READ) {
     for (uint32_t i = 0; i < l->nreads; i++)
       if (l->reads[i].tid == t) {
@@ -241,7 +248,7 @@ static void access(RaceDetector *d, SimRun *r, const SimEvent *e, uint32_t ev) {
   }
   for (uint32_t i = 0; i < l->nreads; i++) {
     const Access *x = &l->reads[i];
-    if (x->tid != t && !vc_epoch_leq(x->clock, x->tid, c)) report(d, r, e->obj, x->ev, (int32_t)ev);
+    if (x->tid != t && !vc_epoch_leq(x->clock, x->tid, c)) report(d, r, l, e->obj, x->ev, (int32_t)ev);
   }
   l->nreads = 0;
   l->w = (Access){t, vc_get(c, t), (int32_t)ev};
@@ -260,6 +267,7 @@ static void race_event(Detector *base, SimRun *r, uint32_t ev) {
   VClock *c = thread_clock(d, e->tid);
   if (e->op == OP_SPAWN && e->aux >= 0) { /* the child starts after this */
     VClock *child = clock_at(&d->tc, &d->ntc, e->aux);
+    if ((size_t)e->aux >= d->tc_used) d->tc_used = (size_t)e->aux + 1;
     c = &d->tc[e->tid]; /* clock_at may have moved the array */
     vc_copy(child, c);
     vc_set(child, e->aux, 1);

@@ -68,6 +68,9 @@ struct Hidden {
   Decl *decls;
   size_t ndecls, cap_decls;
   int ref_slots; /* per run: the closure, last and first values of locals[i] */
+  lua_State *fns; /* per run: locals[i]'s closure at stack index i + 1, to look at
+                     after every step without a table lookup */
+  int ref_fns;
   Watched locals[WATCH_MAX];
   int nlocals;
   Watched globals[WATCH_MAX];
@@ -271,6 +274,9 @@ static Watched *note_local(Hidden *h, lua_State *L, int fn, int up, const char *
   lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_slots);
   lua_pushvalue(L, fn);
   lua_rawseti(L, -2, SLOT_FN(h->nlocals));
+  if (!lua_checkstack(h->fns, 1)) luaL_error(L, "not enough memory"); /* (the GC shrinks stacks) */
+  lua_pushvalue(L, fn);
+  lua_xmove(L, h->fns, 1);
   lua_pushvalue(L, -2);
   lua_rawseti(L, -2, SLOT_LAST(h->nlocals));
   lua_pushvalue(L, -2);
@@ -358,6 +364,8 @@ Hidden *hidden_open(lua_State *L, const char *source, size_t len) {
   h->len = len;
   lua_newtable(L);
   h->ref_slots = luaL_ref(L, LUA_REGISTRYINDEX);
+  h->fns = lua_newthread(L);
+  h->ref_fns = luaL_ref(L, LUA_REGISTRYINDEX);
   lua_pushlightuserdata(L, h);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &hidden_key);
   return h;
@@ -378,6 +386,7 @@ void hidden_begin_run(Hidden *h, lua_State *L) {
     }
     lua_pop(L, 1);
   }
+  lua_settop(h->fns, 0);
   h->nlocals = h->nglobals = 0;
 }
 
@@ -393,20 +402,24 @@ void hidden_stepped(Hidden *h, lua_State *L, int32_t tid) {
   if (h->nlocals == 0) return;
   const SimRun *r = sched_run_of(L);
   int others = -1; /* (found out when something changed) */
-  lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_slots);
-  int slots = lua_gettop(L);
+  int slots = 0;     /* (looked up when something changed) */
   for (int i = 0; i < h->nlocals; i++) {
     Watched *w = &h->locals[i];
     /* only a sharer can change a local (and the main thread, which may have
        declared it); nobody else sees what a lone sharer does */
     if ((w->sharers & (w->sharers - 1)) == 0 || (tid != 0 && !(w->sharers & bit(tid))))
       continue;
-    lua_rawgeti(L, slots, SLOT_FN(i));
-    lua_getupvalue(L, -1, w->up);
+    lua_getupvalue(h->fns, i + 1, w->up);
+    lua_xmove(h->fns, L, 1);
     int tp;
     uint64_t key = value_key(L, -1, &tp);
     int changed = key != w->last_key || tp != w->last_type;
     if (changed) {
+      if (!slots) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_slots);
+        lua_insert(L, -2);
+        slots = lua_gettop(L) - 1;
+      }
       lua_pushvalue(L, -1);
       lua_rawseti(L, slots, SLOT_LAST(i));
       w->last_key = key, w->last_type = tp;
@@ -425,9 +438,9 @@ void hidden_stepped(Hidden *h, lua_State *L, int32_t tid) {
         w->sharers |= bit(tid);
       }
     }
-    lua_pop(L, 2);
+    lua_pop(L, 1);
   }
-  lua_pop(L, 1);
+  if (slots) lua_pop(L, 1);
 }
 
 int hidden_push_shadow(lua_State *L, int idx) {
