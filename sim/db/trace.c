@@ -623,13 +623,13 @@ static int ran(Trace *t, const SimRun *r) {
   return trace_flush(t, 0);
 }
 
-int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token, int events,
+int64_t trace_run(Trace *t, int64_t expl, uint64_t idx, const SimRun *r, const char *token, int events,
                   int findings, const char *const *replay) {
   if (begin_tx(t) != 0) return -1;
   int wait = !events && !findings; /* nothing but its row: it waits (RUN_ROWS) */
   PendingRow one, *w = wait ? &t->rows[t->nrows] : &one;
   w->expl = expl;
-  w->idx = (int64_t)r->index;
+  w->idx = (int64_t)idx;
   w->steps = r->steps;
   w->vtime = r->vtime;
   w->status = trace_run_status(r);

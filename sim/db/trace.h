@@ -41,7 +41,8 @@ void trace_close(Trace *t);
 int64_t trace_begin(Trace *t, const TraceExploration *x);
 
 /*
-** Record a run: its row (with its findings' signatures), and with 'events'
+** Record a run: its row (numbered 'idx', r->index unless the explorer
+** knows better: explore_dfs.c), with its findings' signatures, and with 'events'
 ** its threads, objects and events, with 'findings' its findings (with
 ** 'replay' per finding, may be NULL): their details are {"events": [steps],
 ** "replay": ...} and the members of the finding's own details object
@@ -50,7 +51,7 @@ int64_t trace_begin(Trace *t, const TraceExploration *x);
 ** anything else is written, and in every commit); -1 on a write error (see
 ** trace_error).
 */
-int64_t trace_run(Trace *t, int64_t expl, const SimRun *r, const char *token, int events,
+int64_t trace_run(Trace *t, int64_t expl, uint64_t idx, const SimRun *r, const char *token, int events,
                   int findings, const char *const *replay);
 
 /* Record an edge of the lock-order graph ('graph': its lock_edges.graph JSON, or NULL). */

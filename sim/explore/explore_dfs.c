@@ -18,7 +18,10 @@
 ** their runs to the main thread as they finish.  Run k of subtree s is
 ** numbered s << 32 | k while exploring; at the end the runs are renumbered
 ** in subtree order (0, 1, 2... as if one thread had explored the subtrees
-** one after another).  Findings, the lock graph and coverage keep the
+** one after another).  A run of a subtree whose predecessors the main
+** thread has heard finish has its final number already, and its database
+** row is written with it (most of them with one job): only the others'
+** rows are renumbered.  Findings, the lock graph and coverage keep the
 ** lowest run number they saw, so merging runs in any order gives one
 ** result: the same findings, counts and completeness for any --jobs.  A
 ** shard keeps the s << 32 | k numbers, so that the shards' databases merge
@@ -58,6 +61,15 @@ typedef struct Drive {
   double *est;      /* per subtree: the runs it will take, estimated (main thread) */
   uint64_t *made;   /* ... and the runs it made, as last heard of */
   size_t *round;    /* this round's subtrees */
+  /* what the main thread has heard of each subtree (its own runs, the
+     workers' slots, the end of a round): runs kept, finished; the subtrees
+     before 'known' have all finished, and subtree i <= known begins at final
+     run number base[i] */
+  uint64_t *heard_kept;
+  uint8_t *heard_done;
+  uint64_t *base;
+  size_t known;
+  uint8_t *renumbered; /* subtree i has rows written before its beginning was known */
   size_t nround, next;
   int stop;
   int main_waiting; /* for a run (signal it when one comes) */
@@ -119,6 +131,26 @@ static void set_progress(Drive *d, const Sub *s, uint64_t made, double est) {
   if (x->dfs_frac > 1) x->dfs_frac = 1;
 }
 
+/* The main thread hears how far subtree i is. */
+static void heard(Drive *d, size_t i, uint64_t kept, int finished) {
+  d->heard_kept[i] = kept;
+  d->heard_done[i] |= (uint8_t)(finished != 0);
+  while (d->known < d->nsub && d->heard_done[d->known]) {
+    d->base[d->known + 1] = d->base[d->known] + d->heard_kept[d->known];
+    d->known++;
+  }
+}
+
+/* A run's database number: final if its subtree's beginning is known. */
+static uint64_t db_index(void *ud, uint64_t index) {
+  Drive *d = ud;
+  uint64_t s = index >> 32;
+  if (s >= d->nsub) return index; /* (a probe's run, shown for its error) */
+  if (s <= d->known) return d->base[s] + (index & UINT32_MAX);
+  d->renumbered[s] = 1;
+  return index;
+}
+
 /* Merge a run (main thread); 1: stop everything (an error, --stop-first). */
 static int merge(Drive *d, SimRun *r, const char *err) {
   Explore *x = d->x;
@@ -176,6 +208,8 @@ static void *worker_main(void *arg) {
           slot->sub = (uint32_t)(s - d->sub);
           slot->made = strategy_dfs_runs(s->strat);
           slot->est = strategy_dfs_estimate(s->strat);
+          slot->kept = s->kept;
+          slot->finished = s->finished;
         }
         pthread_mutex_lock(&d->mu);
         if (!r) break;
@@ -205,6 +239,7 @@ static void drain(Drive *d, Worker *ws, int nw) {
       Slot *slot = &w->ring[(w->head + i) % RING];
       set_progress(d, &d->sub[slot->sub], slot->made, slot->est);
       stop = merge(d, &slot->run, slot->err);
+      heard(d, slot->sub, slot->kept, slot->finished);
     }
     pthread_mutex_lock(&d->mu);
     w->head = (w->head + n) % RING;
@@ -236,10 +271,14 @@ static void run_round(Drive *d, Worker *ws, int nw) {
     }
     if (mine && !d->stop) {
       SimRun *r = next_run(mine, x->sim, &x->dets);
-      if (!r) continue;
+      if (!r) {
+        heard(d, (size_t)(mine - d->sub), mine->kept, mine->finished);
+        continue;
+      }
       set_progress(d, mine, strategy_dfs_runs(mine->strat), strategy_dfs_estimate(mine->strat));
       int stop = r->end != END_PRUNED ? merge(d, r, run_error(mine, x->sim))
                                        : explore_should_stop(x);
+      heard(d, (size_t)(mine - d->sub), mine->kept, mine->finished);
       if (stop) {
         pthread_mutex_lock(&d->mu);
         d->stop = 1;
@@ -331,8 +370,8 @@ static void renumber_all(Drive *d) {
   if (x->cov) coverage_finish(x->cov, renumber, &m);
   for (size_t i = 1; x->trace && i < d->nsub; i++) {
     uint64_t lo = (uint64_t)i << 32;
-    if (d->sub[i].kept && trace_renumber(x->trace, x->expl_id, lo, lo + d->sub[i].kept,
-                                         m.start[i]) != 0) {
+    if (d->renumbered[i] && trace_renumber(x->trace, x->expl_id, lo, lo + d->sub[i].kept,
+                                           m.start[i]) != 0) {
       snprintf(x->err, sizeof x->err, "cannot write the trace database: %s",
                trace_error(x->trace));
       x->status = 2;
@@ -366,6 +405,10 @@ static void add_sub(Drive *d, DfsTask *task, uint32_t id) {
     d->est = util_xrealloc(d->est, cap * sizeof *d->est);
     d->made = util_xrealloc(d->made, cap * sizeof *d->made);
     d->round = util_xrealloc(d->round, cap * sizeof *d->round);
+    d->heard_kept = util_xrealloc(d->heard_kept, cap * sizeof *d->heard_kept);
+    d->heard_done = util_xrealloc(d->heard_done, cap * sizeof *d->heard_done);
+    d->base = util_xrealloc(d->base, (cap + 1) * sizeof *d->base);
+    d->renumbered = util_xrealloc(d->renumbered, cap * sizeof *d->renumbered);
     d->cap_sub = cap;
   }
   Sub *s = &d->sub[d->nsub];
@@ -374,6 +417,10 @@ static void add_sub(Drive *d, DfsTask *task, uint32_t id) {
   s->id = id;
   d->est[d->nsub] = 0;
   d->made[d->nsub] = 0;
+  d->heard_kept[d->nsub] = 0;
+  d->heard_done[d->nsub] = 0;
+  d->renumbered[d->nsub] = 0;
+  if (d->nsub == 0) d->base[0] = 0;
   d->nsub++;
 }
 
@@ -445,6 +492,7 @@ void explore_dfs(Explore *x, int jobs) {
   pthread_mutex_init(&d.mu, NULL);
   pthread_cond_init(&d.cv, NULL);
   x->dfs_keyed = o->nshards > 1;
+  if (!x->dfs_keyed) x->db_index = db_index, x->db_index_ud = &d;
   /* the budget: --runs over all shards */
   uint64_t budget = o->runs / o->nshards + (o->shard < o->runs % o->nshards);
 
@@ -472,6 +520,7 @@ void explore_dfs(Explore *x, int jobs) {
     if (!d.plan) retire_finished(&d);
     if (d.stop || !plan_round(&d, budget)) break;
     run_round(&d, ws, nw);
+    for (size_t i = 0; i < d.nsub; i++) heard(&d, i, d.sub[i].kept, d.sub[i].finished);
   }
   pthread_mutex_lock(&d.mu);
   d.quit = 1;
@@ -501,10 +550,15 @@ void explore_dfs(Explore *x, int jobs) {
   x->strat->complete = x->complete = complete;
   if (!x->dfs_keyed) renumber_all(&d);
   else if (x->cov) coverage_finish(x->cov, NULL, NULL);
+  x->db_index = NULL, x->db_index_ud = NULL;
   free(d.sub);
   free(d.est);
   free(d.made);
   free(d.round);
+  free(d.heard_kept);
+  free(d.heard_done);
+  free(d.base);
+  free(d.renumbered);
   dfs_tasks_free(&d.all);
   dfs_plan_free(d.plan);
   pthread_mutex_destroy(&d.mu);

@@ -79,6 +79,10 @@ typedef struct Explore {
   uint32_t dfs_subtrees, dfs_depth;
   double dfs_frac;
   int dfs_keyed;
+  /* dfs: the number a run's database row takes, its final one where it is
+     known already (explore_dfs.c); NULL: the run's index */
+  uint64_t (*db_index)(void *ud, uint64_t index);
+  void *db_index_ud;
   StrBuf listing; /* replay: the run, step by step */
   StrBuf scratch; /* a finding's message, told when it is needed */
   char *given_token; /* the token of the run being merged, made by its maker */
@@ -103,9 +107,11 @@ typedef struct Slot {
   char *token; /* its schedule token, if its maker made it (or NULL) */
   int none;    /* the strategy had no run left */
   char err[256];
-  uint32_t sub;  /* dfs: the subtree, the runs it made, and those it will take */
+  uint32_t sub;  /* dfs: the subtree, the runs it made, and those it will take, */
   uint64_t made;
   double est;
+  uint64_t kept; /* ... its runs kept so far, and whether it has finished */
+  int finished;
 } Slot;
 
 typedef struct Worker {

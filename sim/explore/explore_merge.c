@@ -392,7 +392,8 @@ static int process_run(Explore *x, SimRun *r) {
       token = explore_token(x, r);
     int shown = 0; /* the run a signature shows keeps its findings' rows */
     for (uint32_t i = 0; i < r->nfindings && !shown; i++) shown = x->replays[i] != NULL;
-    if (trace_run(x->trace, x->expl_id, r, token, events, events || shown, x->replays) < 0) {
+    uint64_t idx = x->db_index ? x->db_index(x->db_index_ud, r->index) : r->index;
+    if (trace_run(x->trace, x->expl_id, idx, r, token, events, events || shown, x->replays) < 0) {
       snprintf(x->err, sizeof x->err, "cannot write the trace database: %s",
                trace_error(x->trace));
       free_own(own, r->nfindings);

@@ -55,17 +55,17 @@ static void test_create_and_record(void) {
   const char *own = "{\"waits\":[{\"thread\":\"MainThread\"}]}";
   f->details = run_text(&r, own, strlen(own));
   const char *replay[] = {"racesim replay s.lua --seed 0x1", NULL};
-  CHECK(trace_run(t, e, &r, "TOKEN", 1, 1, replay) > 0);
+  CHECK(trace_run(t, e, r.index, &r, "TOKEN", 1, 1, replay) > 0);
   /* a failing run not kept: its row alone, which waits for others (0) */
   r.index = 1;
-  CHECK(trace_run(t, e, &r, NULL, 0, 0, NULL) == 0);
+  CHECK(trace_run(t, e, r.index, &r, NULL, 0, 0, NULL) == 0);
   run_reset(&r);
   r.index = 2;
-  CHECK(trace_run(t, e, &r, NULL, 0, 1, NULL) > 0);
+  CHECK(trace_run(t, e, r.index, &r, NULL, 0, 1, NULL) > 0);
   run_reset(&r); /* a run of many findings names every one */
   r.index = 3;
   for (int i = 0; i < 40; i++) run_finding(&r, FIND_ERROR, -1, 0, -1, (uint64_t)(100 + i % 20), "e");
-  CHECK(trace_run(t, e, &r, NULL, 0, 0, NULL) == 0);
+  CHECK(trace_run(t, e, r.index, &r, NULL, 0, 0, NULL) == 0);
   run_reset(&r);
   trace_end(t, e, 4, 1, 0, 0, "done", "threads");
   trace_close(t);
@@ -118,7 +118,7 @@ static void test_waiting_rows(void) {
     r.seed = (uint64_t)i * 7919;
     r.steps = (uint32_t)i;
     int recorded = i == 20; /* one written at once, between waiting ones */
-    CHECK(trace_run(t, e, &r, i % 3 ? NULL : "TOK", recorded, recorded, NULL) >= 0);
+    CHECK(trace_run(t, e, r.index, &r, i % 3 ? NULL : "TOK", recorded, recorded, NULL) >= 0);
     if (i == 25) {
       CHECK(trace_flush(t, 1) == 0); /* a commit writes the rows waiting */
       CHECK_EQ_INT(scalar("t6.db", "SELECT count(*) FROM runs"), 26);
