@@ -210,6 +210,15 @@ static void *worker_main(void *arg) {
           slot->est = strategy_dfs_estimate(s->strat);
           slot->kept = s->kept;
           slot->finished = s->finished;
+          /* its schedule token, here rather than on the main thread (which
+             merges every worker's runs): where process_run would make it */
+          free(slot->token);
+          slot->token = NULL;
+          int failing = r->nfindings > 0 || r->end == END_ABORT;
+          if (w->x->trace && (w->x->o->record != RECORD_NONE || failing)) {
+            if (!w->coder) w->coder = token_coder_new();
+            slot->token = token_encode_run(w->coder, w->x->digest, w->x->params_text.s, r);
+          }
         }
         pthread_mutex_lock(&d->mu);
         if (!r) break;
@@ -229,6 +238,7 @@ static void *worker_main(void *arg) {
 
 /* Merge the runs waiting in the rings (main thread; d->mu not held). */
 static void drain(Drive *d, Worker *ws, int nw) {
+  Explore *x = d->x;
   for (int k = 0; k < nw && !d->stop; k++) {
     Worker *w = &ws[k];
     pthread_mutex_lock(&d->mu);
@@ -238,7 +248,11 @@ static void drain(Drive *d, Worker *ws, int nw) {
     for (int i = 0; i < n && !stop; i++) {
       Slot *slot = &w->ring[(w->head + i) % RING];
       set_progress(d, &d->sub[slot->sub], slot->made, slot->est);
+      x->given_token = slot->token; /* (process_run's now) */
+      slot->token = NULL;
       stop = merge(d, &slot->run, slot->err);
+      free(x->given_token); /* (if the run went no further) */
+      x->given_token = NULL;
       heard(d, slot->sub, slot->kept, slot->finished);
     }
     pthread_mutex_lock(&d->mu);

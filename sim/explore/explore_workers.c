@@ -172,7 +172,7 @@ void explore_worker_close(Worker *w) {
   strategy_destroy(w->strat);
   engine_close(w->sim);
   detect_close(&w->dets);
-  for (int k = 0; k < RING; k++) run_free(&w->ring[k].run);
+  for (int k = 0; k < RING; k++) run_free(&w->ring[k].run), free(w->ring[k].token);
   pthread_mutex_destroy(&w->mu);
   pthread_cond_destroy(&w->cv);
 }
