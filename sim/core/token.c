@@ -62,11 +62,20 @@ typedef struct Predictor {
   int64_t *gsucc; /* per action + 1 (slot 0: a thread's first action), or -1 */
   size_t ngsucc;
   U64Map succ; /* (thread << 32 | action) + 1 -> the action that followed */
+  /* ... for the first DENSE_T threads and DENSE_A actions, a table instead:
+     dsucc[tid * DENSE_A + action], valid where dstamp has this 'stamp' (a
+     new stamp forgets them all) */
+  uint32_t *dsucc, *dstamp;
+  uint32_t stamp;
   int32_t prev; /* the thread of the previous step (0, the main thread, at first) */
 } Predictor;
 
+#define DENSE_T 16
+#define DENSE_A 64
+
 static void pred_free(Predictor *p) {
   free(p->act), free(p->hash), free(p->last), free(p->gsucc);
+  free(p->dsucc), free(p->dstamp);
   u64map_free(&p->succ);
 }
 
@@ -76,10 +85,36 @@ static void pred_reset(Predictor *p) {
   for (size_t i = 0; i < p->nlast; i++) p->last[i] = -1;
   for (size_t i = 0; i < p->ngsucc; i++) p->gsucc[i] = -1;
   u64map_clear(&p->succ);
+  if (++p->stamp == 0 && p->dstamp) /* (after 2^32 runs) */
+    memset(p->dstamp, 0, sizeof *p->dstamp * DENSE_T * DENSE_A);
   p->prev = 0;
 }
 
-static void succ_put(Predictor *p, uint64_t key, uint32_t v) { *u64map_at(&p->succ, key) = v; }
+static int dense(int32_t tid, int64_t a) { return tid >= 0 && tid < DENSE_T && a < DENSE_A; }
+
+/* What followed action 'a' of thread 'tid' (a >= 0), or -1. */
+static int64_t succ_get(const Predictor *p, int32_t tid, int64_t a) {
+  if (dense(tid, a)) {
+    size_t i = (size_t)tid * DENSE_A + (size_t)a;
+    return p->stamp && p->dstamp && p->dstamp[i] == p->stamp ? (int64_t)p->dsucc[i] : -1;
+  }
+  const uint64_t *next = u64map_get(&p->succ, ((uint64_t)tid << 32 | (uint64_t)a) + 1);
+  return next ? (int64_t)*next : -1;
+}
+
+static void succ_put(Predictor *p, int32_t tid, int64_t a, uint32_t v) {
+  if (!dense(tid, a)) {
+    *u64map_at(&p->succ, ((uint64_t)tid << 32 | (uint64_t)a) + 1) = v;
+    return;
+  }
+  if (!p->dstamp) {
+    p->dsucc = util_xcalloc(DENSE_T * DENSE_A, sizeof *p->dsucc);
+    p->dstamp = util_xcalloc(DENSE_T * DENSE_A, sizeof *p->dstamp);
+  }
+  if (!p->stamp) p->stamp = 1;
+  size_t i = (size_t)tid * DENSE_A + (size_t)a;
+  p->dsucc[i] = v, p->dstamp[i] = p->stamp;
+}
 
 static void ensure_thread(Predictor *p, int32_t tid) {
   size_t need = (size_t)tid + 1;
@@ -95,8 +130,8 @@ static int64_t predict(Predictor *p, int32_t tid) {
   ensure_thread(p, tid);
   int64_t a = p->last[tid];
   if (a >= 0) {
-    const uint64_t *next = u64map_get(&p->succ, ((uint64_t)tid << 32 | (uint64_t)a) + 1);
-    if (next) return (int64_t)*next;
+    int64_t next = succ_get(p, tid, a);
+    if (next >= 0) return next;
   }
   size_t g = (size_t)(a + 1);
   return g < p->ngsucc ? p->gsucc[g] : -1;
@@ -106,7 +141,7 @@ static int64_t predict(Predictor *p, int32_t tid) {
 static void learn(Predictor *p, int32_t tid, uint32_t a) {
   ensure_thread(p, tid);
   int64_t from = p->last[tid];
-  if (from >= 0) succ_put(p, ((uint64_t)tid << 32 | (uint64_t)from) + 1, a);
+  if (from >= 0) succ_put(p, tid, from, a);
   size_t g = (size_t)(from + 1);
   if (g >= p->ngsucc) {
     size_t n = g + 1 > 2 * p->ngsucc ? g + 1 : 2 * p->ngsucc;
