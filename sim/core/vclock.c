@@ -26,13 +26,11 @@ static void grow(VClock *v, uint32_t n) {
   v->cap = cap;
 }
 
-void vc_set(VClock *v, int32_t t, uint32_t x) {
+void vc_set_slow(VClock *v, int32_t t, uint32_t x) {
   grow(v, (uint32_t)t + 1);
   if ((uint32_t)t >= v->n) v->n = (uint32_t)t + 1;
   v->c[t] = x;
 }
-
-void vc_tick(VClock *v, int32_t t) { vc_set(v, t, vc_get(v, t) + 1); }
 
 void vc_join_slow(VClock *a, const VClock *b) {
   grow(a, b->n);

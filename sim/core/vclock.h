@@ -27,8 +27,13 @@ static inline void vc_clear(VClock *v) {
 static inline uint32_t vc_get(const VClock *v, int32_t t) {
   return t >= 0 && (uint32_t)t < v->n ? v->c[t] : 0;
 }
-void vc_set(VClock *v, int32_t t, uint32_t x);
-void vc_tick(VClock *v, int32_t t);
+/* v[t] := x (inline: most sets are of an entry in use) */
+void vc_set_slow(VClock *v, int32_t t, uint32_t x);
+static inline void vc_set(VClock *v, int32_t t, uint32_t x) {
+  if ((uint32_t)t < v->n) v->c[t] = x;
+  else vc_set_slow(v, t, x);
+}
+static inline void vc_tick(VClock *v, int32_t t) { vc_set(v, t, vc_get(v, t) + 1); }
 /* a := a join b (inline: most joins are of an empty clock) */
 void vc_join_slow(VClock *a, const VClock *b);
 static inline void vc_join(VClock *a, const VClock *b) {

@@ -65,6 +65,7 @@ typedef struct RaceDetector {
   size_t os_used; /* objects this run touched: 0..os_used-1 (the rest stay clear) */
   Loc *loc;
   size_t nloc;
+  size_t loc_used; /* locations this run touched: 0..loc_used-1 (the rest stay clear) */
   int joined; /* finally: every thread's clock joined into the main thread */
   uint64_t sigs[32];
   int nsigs;
@@ -106,25 +107,28 @@ static void race_begin(Detector *base, SimRun *r) {
   d->tc_used = 0;
   for (size_t i = 0; i < d->os_used; i++) objsync_clear(&d->os[i]);
   d->os_used = 0;
-  for (size_t i = 0; i < d->nloc; i++) d->loc[i].w.tid = -1, d->loc[i].nreads = 0, d->loc[i].named = 0;
+  for (size_t i = 0; i < d->loc_used; i++) d->loc[i].w.tid = -1, d->loc[i].nreads = 0, d->loc[i].named = 0;
+  d->loc_used = 0;
   d->joined = 0;
   d->nsigs = 0;
 }
 
 /* Grow an array of VClocks to hold index i. */
-static VClock *clock_at(VClock **v, size_t *n, int32_t i) {
-  if ((size_t)i >= *n) {
-    size_t cap = *n ? *n : 8;
-    while (cap <= (size_t)i) cap *= 2;
-    *v = util_xrealloc(*v, cap * sizeof **v);
-    for (size_t k = *n; k < cap; k++) vc_init(&(*v)[k]);
-    *n = cap;
-  }
+static void grow_clocks(VClock **v, size_t *n, int32_t i) {
+  size_t cap = *n ? *n : 8;
+  while (cap <= (size_t)i) cap *= 2;
+  *v = util_xrealloc(*v, cap * sizeof **v);
+  for (size_t k = *n; k < cap; k++) vc_init(&(*v)[k]);
+  *n = cap;
+}
+
+static inline VClock *clock_at(VClock **v, size_t *n, int32_t i) {
+  if ((size_t)i >= *n) grow_clocks(v, n, i);
   return &(*v)[i];
 }
 
 /* Thread t's clock (its own entry at least 1). */
-static VClock *thread_clock(RaceDetector *d, int32_t t) {
+static inline VClock *thread_clock(RaceDetector *d, int32_t t) {
   VClock *c = clock_at(&d->tc, &d->ntc, t);
   if ((size_t)t >= d->tc_used) d->tc_used = (size_t)t + 1;
   if (vc_get(c, t) == 0) vc_set(c, t, 1);
@@ -192,6 +196,7 @@ static Loc *loc_at(RaceDetector *d, int32_t obj) {
     }
     d->nloc = cap;
   }
+  if ((size_t)obj >= d->loc_used) d->loc_used = (size_t)obj + 1;
   return &d->loc[obj];
 }
 
@@ -230,9 +235,8 @@ static void report(RaceDetector *d, SimRun *r, Loc *l, int32_t obj, int32_t firs
 }
 
 /* FastTrack's read and write rules. */
-static void access(RaceDetector *d, SimRun *r, const SimEvent *e, uint32_t ev) {
+static void access(RaceDetector *d, SimRun *r, const SimEvent *e, uint32_t ev, const VClock *c) {
   Loc *l = loc_at(d, e->obj);
-  VClock *c = thread_clock(d, e->tid);
   int32_t t = e->tid;
   if (l->w.tid >= 0 && l->w.tid != t && !vc_epoch_leq(l->w.clock, l->w.tid, c))
     report(d, r, l, e->obj, l->w.ev, (int32_t)ev);
@@ -278,11 +282,10 @@ static void race_event(Detector *base, SimRun *r, uint32_t ev) {
   const SimObject *o = &r->objs[e->obj];
   if (o->cls->location && !o->atomic &&
       (e->op == OP_READ || e->op == OP_WRITE || e->op == OP_NEW)) {
-    access(d, r, e, ev);
+    access(d, r, e, ev, c);
     return;
   }
   /* an operation on a primitive (or an atomic access): synchronize */
-  c = thread_clock(d, e->tid);
   sync_op(d, e, c);
   vc_tick(c, e->tid);
 }
