@@ -821,17 +821,22 @@ static int l_param(lua_State *L) {
 /* print(...): upvalue 1 says whether to echo to stdout (--print). */
 static int l_print(lua_State *L) {
   SimRun *r = sched_run_of(L);
-  luaL_Buffer b;
   int n = lua_gettop(L);
-  luaL_buffinit(L, &b);
-  for (int i = 1; i <= n; i++) {
-    lua_pushcfunction(L, l_tostring);
-    lua_pushvalue(L, i);
-    lua_call(L, 1, 1);
-    if (i > 1) luaL_addchar(&b, '\t');
-    luaL_addvalue(&b);
+  /* print(string.format(...)), the usual: the string as it is */
+  int plain = n == 1 && lua_type(L, 1) == LUA_TSTRING;
+  if (plain && luaL_getmetafield(L, 1, "__tostring") != LUA_TNIL) lua_pop(L, 1), plain = 0;
+  if (!plain) {
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (int i = 1; i <= n; i++) {
+      lua_pushcfunction(L, l_tostring);
+      lua_pushvalue(L, i);
+      lua_call(L, 1, 1);
+      if (i > 1) luaL_addchar(&b, '\t');
+      luaL_addvalue(&b);
+    }
+    luaL_pushresult(&b);
   }
-  luaL_pushresult(&b);
   size_t len;
   const char *msg = lua_tolstring(L, -1, &len);
   if (len > 200) len = 200;
