@@ -572,10 +572,69 @@ static int l_collectgarbage(lua_State *L) {
 ** its type (as tostring does here), and %p is refused.  Upvalue 1 is the
 ** real string.format.
 */
+/* An integer in decimal, as string.format's %d writes it; its length. */
+static size_t fmt_integer(char out[24], lua_Integer v) {
+  char tmp[24];
+  size_t n = 0, k = 0;
+  unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+  do tmp[n++] = (char)('0' + u % 10); while ((u /= 10) != 0);
+  if (v < 0) out[k++] = '-';
+  while (n) out[k++] = tmp[--n];
+  return k;
+}
+
+/*
+** string.format of the formats the tutorials write ("Worker %d done: %s"):
+** only %d of an integer, %s of a string (or an integer) and %%, without
+** flags, width or precision.  Pushes what string.format would and returns
+** 1, or 0 (nothing pushed) for anything else, which string.format does.
+*/
+static int simple_format(lua_State *L, const char *f, size_t flen, int top) {
+  int arg = 1;
+  for (size_t i = 0; i < flen; i++) {
+    if (f[i] != '%') continue;
+    char c = i + 1 < flen ? f[++i] : '\0';
+    if (c == '%') continue;
+    if ((c != 'd' && c != 's') || ++arg > top) return 0;
+    int tp = lua_type(L, arg);
+    if (c == 'd' ? !lua_isinteger(L, arg)
+                 : !(tp == LUA_TSTRING || (tp == LUA_TNUMBER && lua_isinteger(L, arg))))
+      return 0;
+    if (tp == LUA_TSTRING && luaL_getmetafield(L, arg, "__tostring") != LUA_TNIL) {
+      lua_pop(L, 1);
+      return 0;
+    }
+  }
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  arg = 1;
+  size_t from = 0;
+  for (size_t i = 0; i < flen; i++) {
+    if (f[i] != '%') continue;
+    luaL_addlstring(&b, f + from, i - from);
+    char c = f[++i];
+    from = i + 1;
+    if (c == '%') {
+      luaL_addchar(&b, '%');
+    } else if (lua_type(L, ++arg) == LUA_TSTRING) {
+      size_t len;
+      const char *str = lua_tolstring(L, arg, &len);
+      luaL_addlstring(&b, str, len);
+    } else {
+      char num[24];
+      luaL_addlstring(&b, num, fmt_integer(num, lua_tointeger(L, arg)));
+    }
+  }
+  luaL_addlstring(&b, f + from, flen - from);
+  luaL_pushresult(&b);
+  return 1;
+}
+
 static int l_format(lua_State *L) {
   size_t flen;
   const char *f = luaL_checklstring(L, 1, &flen);
   int arg = 1, top = lua_gettop(L);
+  if (simple_format(L, f, flen, top)) return 1;
   for (size_t i = 0; i < flen; i++) {
     if (f[i] != '%') continue;
     if (++i < flen && f[i] == '%') continue;
