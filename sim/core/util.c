@@ -58,7 +58,13 @@ void sb_free(StrBuf *b) {
 static size_t fmt_digits(char *out, size_t n, const char *prefix, const char *digits,
                          size_t nd) {
   if (!n) return 0;
-  size_t len = 0;
+  size_t len = 0, np = strlen(prefix);
+  if (np + nd < n) { /* (it fits: the usual) */
+    memcpy(out, prefix, np);
+    memcpy(out + np, digits, nd);
+    out[np + nd] = '\0';
+    return np + nd;
+  }
   while (*prefix && len + 1 < n) out[len++] = *prefix++;
   for (size_t i = 0; i < nd && len + 1 < n; i++) out[len++] = digits[i];
   out[len] = '\0';
