@@ -275,6 +275,7 @@ static Watched *note_local(Hidden *h, lua_State *L, int fn, int up, const char *
   lua_pushvalue(L, fn);
   lua_rawseti(L, -2, SLOT_FN(h->nlocals));
   if (!lua_checkstack(h->fns, 1)) luaL_error(L, "not enough memory"); /* (the GC shrinks stacks) */
+  lua_settop(h->fns, h->nlocals); /* (at i + 1, whatever an error left) */
   lua_pushvalue(L, fn);
   lua_xmove(L, h->fns, 1);
   lua_pushvalue(L, -2);
