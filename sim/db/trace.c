@@ -623,8 +623,8 @@ static int ran(Trace *t, const SimRun *r) {
   return trace_flush(t, 0);
 }
 
-int64_t trace_run(Trace *t, int64_t expl, uint64_t idx, const SimRun *r, const char *token, int events,
-                  int findings, const char *const *replay) {
+int64_t trace_run(Trace *t, int64_t expl, uint64_t idx, const SimRun *r, const char *token,
+                  int events, int findings, const char *const *replay) {
   if (begin_tx(t) != 0) return -1;
   int wait = !events && !findings; /* nothing but its row: it waits (RUN_ROWS) */
   PendingRow one, *w = wait ? &t->rows[t->nrows] : &one;

@@ -51,8 +51,8 @@ int64_t trace_begin(Trace *t, const TraceExploration *x);
 ** anything else is written, and in every commit); -1 on a write error (see
 ** trace_error).
 */
-int64_t trace_run(Trace *t, int64_t expl, uint64_t idx, const SimRun *r, const char *token, int events,
-                  int findings, const char *const *replay);
+int64_t trace_run(Trace *t, int64_t expl, uint64_t idx, const SimRun *r, const char *token,
+                  int events, int findings, const char *const *replay);
 
 /* Record an edge of the lock-order graph ('graph': its lock_edges.graph JSON, or NULL). */
 void trace_lock_edge(Trace *t, int64_t expl, const char *from, const char *to,

@@ -107,7 +107,8 @@ static void race_begin(Detector *base, SimRun *r) {
   d->tc_used = 0;
   for (size_t i = 0; i < d->os_used; i++) objsync_clear(&d->os[i]);
   d->os_used = 0;
-  for (size_t i = 0; i < d->loc_used; i++) d->loc[i].w.tid = -1, d->loc[i].nreads = 0, d->loc[i].named = 0;
+  for (size_t i = 0; i < d->loc_used; i++)
+    d->loc[i].w.tid = -1, d->loc[i].nreads = 0, d->loc[i].named = 0;
   d->loc_used = 0;
   d->joined = 0;
   d->nsigs = 0;
@@ -252,7 +253,8 @@ static void access(RaceDetector *d, SimRun *r, const SimEvent *e, uint32_t ev, c
   }
   for (uint32_t i = 0; i < l->nreads; i++) {
     const Access *x = &l->reads[i];
-    if (x->tid != t && !vc_epoch_leq(x->clock, x->tid, c)) report(d, r, l, e->obj, x->ev, (int32_t)ev);
+    if (x->tid != t && !vc_epoch_leq(x->clock, x->tid, c))
+      report(d, r, l, e->obj, x->ev, (int32_t)ev);
   }
   l->nreads = 0;
   l->w = (Access){t, vc_get(c, t), (int32_t)ev};
