@@ -131,14 +131,34 @@ static void set_progress(Drive *d, const Sub *s, uint64_t made, double est) {
   if (x->dfs_frac > 1) x->dfs_frac = 1;
 }
 
-/* The main thread hears how far subtree i is. */
+/* Give subtree s's rows written so far their final numbers (main thread). */
+static void renumber_rows(Drive *d, size_t s) {
+  Explore *x = d->x;
+  uint64_t lo = (uint64_t)s << 32;
+  d->renumbered[s] = 0;
+  if (!x->trace || x->status == 2) return;
+  if (trace_renumber(x->trace, x->expl_id, lo, lo + UINT32_MAX, d->base[s]) != 0) {
+    snprintf(x->err, sizeof x->err, "cannot write the trace database: %s",
+             trace_error(x->trace));
+    x->status = 2;
+  }
+}
+
+/*
+** The main thread hears how far subtree i is.  A subtree whose beginning
+** becomes known has the rows it wrote before renumbered now, while the
+** workers go on (not all at the end, when nothing else runs).
+*/
 static void heard(Drive *d, size_t i, uint64_t kept, int finished) {
   d->heard_kept[i] = kept;
   d->heard_done[i] |= (uint8_t)(finished != 0);
+  size_t was = d->known;
   while (d->known < d->nsub && d->heard_done[d->known]) {
     d->base[d->known + 1] = d->base[d->known] + d->heard_kept[d->known];
     d->known++;
   }
+  for (size_t s = was + 1; s <= d->known && s < d->nsub; s++)
+    if (d->renumbered[s]) renumber_rows(d, s);
 }
 
 /* A run's database number: final if its subtree's beginning is known. */
