@@ -231,11 +231,10 @@ static void *worker_main(void *arg) {
           slot->kept = s->kept;
           slot->finished = s->finished;
           /* its schedule token, here rather than on the main thread (which
-             merges every worker's runs): where process_run would make it */
+             merges every worker's runs) */
           free(slot->token);
           slot->token = NULL;
-          int failing = r->nfindings > 0 || r->end == END_ABORT;
-          if (w->x->trace && (w->x->o->record != RECORD_NONE || failing)) {
+          if (explore_row_token(w->x, r)) {
             if (!w->coder) w->coder = token_coder_new();
             slot->token = token_encode_run(w->coder, w->x->digest, w->x->params_text.s, r);
           }

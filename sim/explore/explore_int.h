@@ -146,6 +146,9 @@ extern atomic_int explore_signal;
    database. */
 char *explore_replay_command(Explore *x, uint64_t seed, const char *token, int token_only);
 /* The schedule token of run 'r'. */
+/* Does run r's database row need its schedule token (its seed does not
+   replay it; kept, or failing)?  Its events, if kept, need one too. */
+int explore_row_token(const Explore *x, const SimRun *r);
 char *explore_token(Explore *x, const SimRun *r);
 /* The token of the run that decisions 'dec' make (replayed once, without
    detectors, to learn what each step was); a version 1 token if that replay

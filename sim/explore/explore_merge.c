@@ -62,6 +62,12 @@ char *explore_replay_command(Explore *x, uint64_t seed, const char *token, int t
   return sb_take(&b);
 }
 
+int explore_row_token(const Explore *x, const SimRun *r) {
+  int failing = r->nfindings > 0 || r->end == END_ABORT;
+  int by_seed = x->strat->ops->flags & STRAT_BY_SEED;
+  return x->trace && !by_seed && (x->o->record != RECORD_NONE || failing);
+}
+
 char *explore_token(Explore *x, const SimRun *r) {
   if (!x->coder) x->coder = token_coder_new();
   return token_encode_run(x->coder, x->digest, x->params_text.s, r);
@@ -385,11 +391,7 @@ static int process_run(Explore *x, SimRun *r) {
     }
   }
   if (x->trace) {
-    /* a run's token, where its seed does not replay it or it is shown */
-    int failing = r->nfindings > 0 || r->end == END_ABORT;
-    int by_seed = x->strat->ops->flags & STRAT_BY_SEED;
-    if (!token && (events || (!by_seed && (x->o->record != RECORD_NONE || failing))))
-      token = explore_token(x, r);
+    if (!token && (events || explore_row_token(x, r))) token = explore_token(x, r);
     int shown = 0; /* the run a signature shows keeps its findings' rows */
     for (uint32_t i = 0; i < r->nfindings && !shown; i++) shown = x->replays[i] != NULL;
     uint64_t idx = x->db_index ? x->db_index(x->db_index_ud, r->index) : r->index;

@@ -98,7 +98,7 @@ static int make_run(Pool *p, uint64_t k, Sim *sim, Strategy *strat, DetectorSet 
     if (r->end != END_CUT && r->end != END_PRUNED && r->end != END_DIVERGED &&
         r->end != END_SETUP) {
       if (cov) coverage_add_run(cov, r);
-      if (x->trace && !(strat->ops->flags & STRAT_BY_SEED))
+      if (explore_row_token(x, r))
         slot->token = token_encode_run(coder, x->digest, x->params_text.s, r);
     }
   }
