@@ -36,6 +36,18 @@
 ** before; the sleep sets then abandon the orders that differ only in which
 ** gives came before it.  The count facet of a give is its update, of a
 ** writing take its write.
+**
+** The reduction's own happens-before (dpor.c) goes further for a writing
+** take that would have waited for a unit (an acquire; a task_done raises
+** instead, so its order with a put shows): it is not ordered after the gives
+** of its segment, since where it found a unit without one they commute, and
+** where it did not it could not have gone first.  Nor are the free takes and
+** gives of the segment it begins ordered after it: it found one unit more
+** than that segment's base, so in any order of it and them no take finds the
+** count empty.  They follow what it followed instead.  Races between such
+** pairs are not looked for.  (This is the search's happens-before only:
+** the race detector still orders a writing take after every give of its
+** segment and the free takes after the write that began theirs.)
 */
 #ifndef RACESIM_COUNT_H
 #define RACESIM_COUNT_H

@@ -148,9 +148,12 @@ class PorCounts(unittest.TestCase):
     def test_semaphore_series(self):
         # seed 004 section 5, Semaphore(3); before: 1,296, 22,464, 1,537,920;
         # with takes that may have needed a release ordered with every release
-        # of their segment (no judging by the state): 36, 1,584, 66,240
+        # of their segment (no judging by the state): 36, 1,584, 66,240; with
+        # the sleep sets judging by the state: 36, 432, 11,520; with acquires
+        # not ordered after the releases they did not need, nor after the
+        # acquire that began their segment (sync/count.h): 36, 432, 10,080
         self.counts(os.path.join(POR, "seed004_semaphore.lua"),
-                    ((["n=3"], 36), (["n=4"], 432), (["n=5"], 11520)))
+                    ((["n=3"], 36), (["n=4"], 432), (["n=5"], 10080)))
 
     def test_queue_series(self):
         # seed 001, Queue(2), 3 consumers: which consumer processes each item
@@ -209,9 +212,12 @@ class PorCounts(unittest.TestCase):
                     clean=False)
         self.counts(self.write("readers.lua", READERS),
                     [(["readers=%d" % n], 2 ** n) for n in (1, 2, 3, 4)], clean=False)
+        # k=2, n=4: nothing shows which two went in first, and an acquire that
+        # waited is ordered after neither the releases nor the acquire before
+        # it (sync/count.h): 4 runs (12 while it was ordered after every release)
         self.counts(self.write("holders.lua", HOLDERS),
                     ((["k=1", "n=3"], 6), (["k=1", "n=4"], 24), (["k=3", "n=3"], 1),
-                     (["k=4", "n=4"], 1), (["k=2", "n=3"], 3), (["k=2", "n=4"], 12)))
+                     (["k=4", "n=4"], 1), (["k=2", "n=3"], 3), (["k=2", "n=4"], 4)))
 
     def test_progress_the_same_for_any_jobs(self):
         sem = os.path.join(POR, "seed004_semaphore.lua")
@@ -224,8 +230,8 @@ class PorCounts(unittest.TestCase):
             self.assertFalse(res["complete"])
             seen.add((res["runs"], res["explored"]))
         self.assertEqual(len(seen), 1, seen)
-        # 17,693 of 362,880 runs (4.9%): the estimate says a few percent, not 98%
-        self.assertLess(seen.pop()[1], 0.10)
+        # 20,000 of 333,216 runs (6%): the estimate says 11%, not 98%
+        self.assertLess(seen.pop()[1], 0.20)
         # a tree far too big for the budget: say what would do instead
         r = subprocess.run([RACESIM, "run", os.path.join(BENCH, "dfs_counter.lua"), "-D",
                             "threads=3", "-D", "locked=0", "--strategy", "dfs", "--no-por",
