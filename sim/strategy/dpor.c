@@ -186,10 +186,10 @@ static int count_head(const Dpor *d, size_t k, int rd, int wr, int up, const Sim
 
 /* Order transition clock 'v' after the accesses of facet 'k' so far that
    conflict with event 'e' reading 'rd', writing 'wr' or updating 'up' it
-   ('takew': e is a writing take, after no give). */
-static void order_facet(Dpor *d, uint32_t *v, size_t k, int rd, int wr, int up, int takew,
+   (a writing take: after no give). */
+static void order_facet(Dpor *d, uint32_t *v, size_t k, int rd, int wr, int up,
                         const SimEvent *e) {
-  int T = d->T;
+  int T = d->T, takew = writing_take(e);
   if (d->obj_w[k]) {
     if (count_head(d, k, rd, wr, up, e)) join(v, d->obj_pre + k * (size_t)T, T);
     else join(v, VC(d, d->obj_w[k]), T);
@@ -298,7 +298,7 @@ static void build(Dpor *d, const SimRun *r) {
       int rd = e->frd, wr = e->fwr, up = e->fup;
       for (int f = 1; f <= F_TAIL; f <<= 1)
         if ((rd | wr | up) & f)
-          order_facet(d, v, facet(e->obj, f), rd & f, wr & f, up & f, writing_take(e), e);
+          order_facet(d, v, facet(e->obj, f), rd & f, wr & f, up & f, e);
     }
     for (uint32_t i = t->first; i < t->first + t->nev; i++) {
       const SimEvent *e = &r->events[i];
@@ -367,7 +367,7 @@ static void build(Dpor *d, const SimRun *r) {
     v[i] = t->pos;
     for (int f = 1; f <= F_TAIL; f <<= 1)
       if ((e->frd | e->fwr) & f)
-        order_facet(d, v, facet(e->obj, f), e->frd & f, e->fwr & f, 0, 0, e);
+        order_facet(d, v, facet(e->obj, f), e->frd & f, e->fwr & f, 0, e);
   }
 }
 
