@@ -712,7 +712,7 @@ static void test_registry_options(void) {
 }
 
 int main(void) {
-  test_begin(120);
+  test_begin(280); /* 10 s here; ctest's TIMEOUT is 300 */
   if (getenv("DPOR_PROGRAM") || getenv("DPOR_COUNT")) { /* soundness only */
     RUN_TEST(test_soundness);
     return test_end("test_strategies");
