@@ -369,10 +369,17 @@ static void random_prog(Prng *g, Prog *p) {
   }
 }
 
+/* How many random programs each soundness test explores: 400, or
+   STRATEGIES_PROGRAMS (the sanitizer build checks a third). */
+static int programs(void) {
+  const char *n = getenv("STRATEGIES_PROGRAMS");
+  return n && atoi(n) > 0 ? atoi(n) : 400;
+}
+
 static void test_soundness(void) {
   Prng g;
   prng_seed(&g, getenv("DPOR_SEED") ? (uint64_t)atoll(getenv("DPOR_SEED")) : 2026);
-  int nprog = getenv("DPOR_COUNT") ? atoi(getenv("DPOR_COUNT")) : 400;
+  int nprog = getenv("DPOR_COUNT") ? atoi(getenv("DPOR_COUNT")) : programs();
   int bad = 0;
   uint64_t por_runs = 0, plain_runs = 0, split_runs = 0;
   const char *only = getenv("DPOR_PROGRAM");
@@ -433,7 +440,8 @@ static void test_bounded_soundness(void) {
   prng_seed(&g, 2027);
   int bad = 0;
   uint64_t runs[3] = {0, 0, 0}; /* reduced within the bound, plain within it, reduced */
-  for (int i = 0; i < 400; i++) {
+  int nprog = programs();
+  for (int i = 0; i < nprog; i++) {
     Prog p;
     random_prog(&g, &p);
     int bound = i % 3;
@@ -452,9 +460,9 @@ static void test_bounded_soundness(void) {
     set_free(&b);
   }
   CHECK_EQ_INT(bad, 0);
-  printf("bounded soundness: 400 programs, bounds 0-2: reduced %llu runs, plain %llu, "
+  printf("bounded soundness: %d programs, bounds 0-2: reduced %llu runs, plain %llu, "
          "reduced unbounded %llu\n",
-         (unsigned long long)runs[0], (unsigned long long)runs[1], (unsigned long long)runs[2]);
+         nprog, (unsigned long long)runs[0], (unsigned long long)runs[1], (unsigned long long)runs[2]);
 }
 
 /* ---- random, pct, replay --------------------------------------------- */
