@@ -27,8 +27,10 @@
 ** another thread's take, free or writing (EV_TAKE, EV_TAKEW), since that
 ** take found its unit without the give, and the two in either order reach
 ** the same state; a thread asleep before a writing take is not woken by a
-** give (it was enabled where it fell asleep, and only another take, which
-** wakes it, could have disabled it since).  Neither holds for a take that
+** give (it was enabled where it fell asleep, and only another take could
+** have disabled it since), nor by a take that left a unit (EV_TAKE with
+** room, EV_TAKEW with 'slack' units left): there were two, so both orders
+** find their units and reach the same state.  Neither holds for a take that
 ** woke waiters (EV_WAKES: the task_done that left no task unfinished wakes
 ** every join(), whose waiters keep the mark even if a put follows): in the
 ** other order nobody would have been woken.  Happens-before still orders a
@@ -41,13 +43,12 @@
 ** take that would have waited for a unit (an acquire; a task_done raises
 ** instead, so its order with a put shows): it is not ordered after the gives
 ** of its segment, since where it found a unit without one they commute, and
-** where it did not it could not have gone first.  Nor are the free takes and
-** gives of the segment it begins ordered after it: it found one unit more
-** than that segment's base, so in any order of it and them no take finds the
-** count empty.  They follow what it followed instead.  Races between such
-** pairs are not looked for.  (This is the search's happens-before only:
-** the race detector still orders a writing take after every give of its
-** segment and the free takes after the write that began theirs.)
+** where it did not it could not have gone first.  Races between such pairs
+** are not looked for.  (This is the search's happens-before only: the race
+** detector still orders a writing take after every give of its segment.)
+** The free takes and gives of the segment such a take begins stay ordered
+** after it: treating them as commuting with it missed outcomes (the
+** soundness fuzzer's seed 2, kept in tests/unit/por_regressions/).
 */
 #ifndef RACESIM_COUNT_H
 #define RACESIM_COUNT_H
@@ -86,6 +87,7 @@ static inline void count_take(CountSeg *c, SimEvent *e, int f, int32_t units) {
   }
   e->fwr = (uint8_t)(e->fwr | f);
   e->flags |= EV_TAKEW;
+  e->slack = (uint8_t)(units > 255 ? 255 : units < 0 ? 0 : units); /* the units it left */
   count_reset(c, units);
 }
 

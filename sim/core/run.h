@@ -57,7 +57,8 @@ typedef struct SimEvent {
   uint16_t flags;   /* EV_* */
   uint8_t frd, fwr; /* facets read and written (op.h; the op's by default) */
   uint8_t fup;      /* facets changed by a commuting update (op.h ACC_UPDATE) */
-  uint8_t slack;    /* EV_TAKE: how many more takes its segment has room for */
+  uint8_t slack;    /* EV_TAKE: how many more takes its segment has room for;
+                       EV_TAKEW: the units it left (both at most 255) */
   int32_t obj;      /* object id, or -1 */
   int32_t line;     /* scenario source line, 0 if unknown */
   int32_t site;     /* its call path: an index in run->sites, or -1 */

@@ -79,10 +79,7 @@ struct Dpor {
   uint32_t *obj_r; /* per object facet: T-vector, join of reads since */
   uint32_t *obj_u; /* per object facet: T-vector, join of updates since */
   uint32_t *obj_t; /* ... of the updates that give no units back (count.h) */
-  uint32_t *obj_pre; /* per object facet: T-vector, what its last write, a
-                        writing take, was ordered after (count_head) */
-  uint8_t *obj_wt;   /* per object facet: its last write is such a take */
-  size_t cap_w, cap_r, cap_u, cap_t2, cap_pre, cap_wt;
+  size_t cap_w, cap_r, cap_u, cap_t2;
   uint32_t *spawn_vc; /* per thread: VC of its spawn (T x T) */
   size_t cap_spawn;
   uint32_t *first_pos; /* per thread: position of its first transition in v, 0 */
@@ -121,8 +118,6 @@ void dpor_free(Dpor *d) {
   free(d->obj_r);
   free(d->obj_u);
   free(d->obj_t);
-  free(d->obj_pre);
-  free(d->obj_wt);
   free(d->spawn_vc);
   free(d->first_pos);
   free(d->seen);
@@ -173,27 +168,13 @@ static int writing_take(const SimEvent *e) {
   return (e->flags & (EV_TAKEW | EV_WAKES)) == EV_TAKEW && op_table[e->op].blocking;
 }
 
-/*
-** The segment that a writing take t begins (count.h) has the units t left,
-** and t found one more: its free takes and gives commute with t too (in any
-** order of them and t, no take finds the count empty), so they follow only
-** what t followed (obj_pre), not t.
-*/
-static int count_head(const Dpor *d, size_t k, int rd, int wr, int up, const SimEvent *e) {
-  return d->obj_wt[k] && up && !(rd | wr) && (e->flags & (EV_TAKE | EV_GIVE)) &&
-         !(e->flags & EV_WAKES);
-}
-
 /* Order transition clock 'v' after the accesses of facet 'k' so far that
    conflict with event 'e' reading 'rd', writing 'wr' or updating 'up' it
    (a writing take: after no give). */
 static void order_facet(Dpor *d, uint32_t *v, size_t k, int rd, int wr, int up,
                         const SimEvent *e) {
   int T = d->T, takew = writing_take(e);
-  if (d->obj_w[k]) {
-    if (count_head(d, k, rd, wr, up, e)) join(v, d->obj_pre + k * (size_t)T, T);
-    else join(v, VC(d, d->obj_w[k]), T);
-  }
+  if (d->obj_w[k]) join(v, VC(d, d->obj_w[k]), T);
   if (wr | up) join(v, d->obj_r + k * (size_t)T, T);
   if (rd | wr) join(v, (takew ? d->obj_t : d->obj_u) + k * (size_t)T, T);
 }
@@ -262,9 +243,6 @@ static void build(Dpor *d, const SimRun *r) {
   memset(d->obj_u, 0, sizeof(uint32_t) * no * (size_t)T);
   UTIL_GROW(d->obj_t, no * (size_t)T, d->cap_t2);
   memset(d->obj_t, 0, sizeof(uint32_t) * no * (size_t)T);
-  UTIL_GROW(d->obj_pre, no * (size_t)T, d->cap_pre);
-  UTIL_GROW(d->obj_wt, no, d->cap_wt);
-  memset(d->obj_wt, 0, no);
   UTIL_GROW(d->spawn_vc, (size_t)T * (size_t)T, d->cap_spawn);
   memset(d->spawn_vc, 0, sizeof(uint32_t) * (size_t)T * (size_t)T);
   fifo_partners(d, r);
@@ -309,14 +287,6 @@ static void build(Dpor *d, const SimRun *r) {
       for (int f = 1; f <= F_TAIL; f <<= 1) {
         size_t k = facet(e->obj, f);
         if (wr & f) {
-          d->obj_wt[k] = (uint8_t)(writing_take(e) && !(rd & f));
-          if (d->obj_wt[k]) { /* what t followed, for its segment (count_head) */
-            uint32_t *pre = d->obj_pre + k * (size_t)T;
-            memset(pre, 0, sizeof(uint32_t) * (size_t)T);
-            if (d->obj_w[k]) join(pre, VC(d, d->obj_w[k]), T);
-            join(pre, d->obj_r + k * (size_t)T, T);
-            join(pre, d->obj_t + k * (size_t)T, T);
-          }
           d->obj_w[k] = s;
           memset(d->obj_r + k * (size_t)T, 0, sizeof(uint32_t) * (size_t)T);
           memset(d->obj_u + k * (size_t)T, 0, sizeof(uint32_t) * (size_t)T);
@@ -515,9 +485,6 @@ static void races_of_event(Dpor *d, const SimRun *r, const SimEvent *e2, uint32_
      it is judged as a write from then on */
   SimEvent as = *e2;
   int takew = s2 <= d->m && writing_take(e2);
-  /* a free take or a give: the writing take that began its segment, if any,
-     commutes with it (count_head) */
-  int head = s2 <= d->m && (e2->flags & (EV_TAKE | EV_GIVE)) && !(e2->flags & EV_WAKES);
   int32_t j = e2->prev_obj;
   if (readonly && j >= 0 && (r->events[j].fwr | r->events[j].fup) == 0) j = d->prev_w[j];
   for (; j >= 0 && walked < WALK_LIMIT;
@@ -528,12 +495,6 @@ static void races_of_event(Dpor *d, const SimRun *r, const SimEvent *e2, uint32_
     if (s == s2) continue;
     int write = ev_covers(e, &as); /* all before it is before e */
     const Trans *t = &d->tr[s];
-    if (head && (e->fwr & as.fup)) {
-      head = 0;
-      if (writing_take(e) && t->tid != t2->tid &&
-          !facets_conflict(as.frd, as.fwr, as.fup & ~e->fwr, e->frd, e->fwr & ~as.fup, e->fup))
-        continue;
-    }
     if (t->tid == t2->tid) {
       if (write) break;
       continue;
@@ -685,6 +646,12 @@ int dpor_conflicts(const FpEntry *fp, size_t n, const SimRun *r, uint32_t from,
       } else if (fp[k].takew && (e->flags & EV_GIVE)) {
         int c = kwr & up;
         kwr &= ~c, eup &= ~c;
+      } else if (fp[k].takew && (e->flags & (EV_TAKE | EV_TAKEW)) && !(e->flags & EV_WAKES) &&
+                 e->slack > 0) {
+        /* a sleeping thread's take and a take since that left a unit: there
+           were two, so either order finds both and reaches the same state */
+        int c = kwr & (e->flags & EV_TAKE ? up : wr);
+        kwr &= ~c, eup &= ~c, ewr &= ~c;
       }
       if (facets_conflict(krd, kwr, kup, erd, ewr, eup)) return 1;
       if (fp[k].take && (e->flags & EV_TAKE) && (fp[k].up & up) &&

@@ -917,6 +917,7 @@ static void test_por_fuzz(void) {
       uint64_t seed, idx;
     } regressions[] = {
         {5, 50}, {6, 11}, {6, 133}, {6, 169}, {6, 202}, {7, 21}, {2, 154}, {4, 183},
+        {2, 109}, {2, 135},
     };
     for (size_t k = 0; k < sizeof regressions / sizeof regressions[0]; k++) {
       generate(regressions[k].seed, regressions[k].idx, &src);
