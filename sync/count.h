@@ -48,7 +48,8 @@
 ** detector still orders a writing take after every give of its segment.)
 ** The free takes and gives of the segment such a take begins stay ordered
 ** after it: treating them as commuting with it missed outcomes (the
-** soundness fuzzer's seed 2, kept in tests/unit/por_regressions/).
+** soundness fuzzer's seeds 2 and 24: the regressions of test_por_fuzz.c and
+** por_regressions/take_segment_head.lua).
 */
 #ifndef RACESIM_COUNT_H
 #define RACESIM_COUNT_H
