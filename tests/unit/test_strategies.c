@@ -462,7 +462,8 @@ static void test_bounded_soundness(void) {
   CHECK_EQ_INT(bad, 0);
   printf("bounded soundness: %d programs, bounds 0-2: reduced %llu runs, plain %llu, "
          "reduced unbounded %llu\n",
-         nprog, (unsigned long long)runs[0], (unsigned long long)runs[1], (unsigned long long)runs[2]);
+         nprog, (unsigned long long)runs[0], (unsigned long long)runs[1],
+         (unsigned long long)runs[2]);
 }
 
 /* ---- random, pct, replay --------------------------------------------- */
