@@ -304,11 +304,14 @@ static const Option options[] = {
       "(default 10000,10)", NULL}},
     {"--strict", NULL, set_true, AT(strict), 0, 0, NULL,
      {"threads sharing state racesim cannot see (a plain local,\n"
-      "a global) is an error (exit 2), not a warning",
+      "a global), or dfs drawing from math.random, is an error\n"
+      "(exit 2), not a warning",
       "threads sharing state racesim cannot see (a plain local,\n"
-      "a global) is an error (exit 2), not a warning",
+      "a global), or dfs drawing from math.random, is an error\n"
+      "(exit 2), not a warning",
       "threads sharing state racesim cannot see (a plain local,\n"
-      "a global) is an error (exit 2), not a warning"}},
+      "a global), or dfs drawing from math.random, is an error\n"
+      "(exit 2), not a warning"}},
     {"--lock-graph", "FILE.dot", set_text, AT(lock_graph), 0, 0, NULL,
      {"write the lock-order graph for Graphviz", "write the lock-order graph for Graphviz",
       "write the lock-order graph for Graphviz"}},

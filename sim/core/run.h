@@ -231,8 +231,10 @@ typedef struct LockEdge {
 ** local captured by several threads, or a global, written while another
 ** thread lived (the sandbox finds it; see sim/engine/hidden.c).  Its reads
 ** and writes are no operations, so no interleaving of them was explored.
+** Or numbers drawn from math.random, a data choice that an exhaustive
+** search does not enumerate (unlike choose).
 */
-enum { WARN_LOCAL = 0, WARN_GLOBAL = 1 };
+enum { WARN_LOCAL = 0, WARN_GLOBAL = 1, WARN_RANDOM = 2 };
 typedef struct RunWarning {
   uint64_t sig;  /* equal warnings across runs share it */
   uint8_t kind;  /* WARN_* */

@@ -75,6 +75,8 @@ struct Hidden {
   int nlocals;
   Watched globals[WATCH_MAX];
   int nglobals;
+  int drew;          /* math.random was called in this run ... */
+  int32_t drew_line; /* ... first at this line */
 };
 
 static const char hidden_key = 0; /* registry: the Hidden of this state */
@@ -213,19 +215,25 @@ static int32_t declaration(Hidden *h, const char *name, int32_t linedefined) {
   return line;
 }
 
-/* Does the table at idx hold anything but functions and racesim objects? */
+/*
+** Does the table at idx hold anything but functions and racesim objects?
+** An empty one does: it is there to be filled (local results = {}, then
+** table.insert(results, v) in the threads).
+*/
 static int holds_data(lua_State *L, int idx) {
   idx = lua_absindex(L, idx);
+  int empty = 1;
   lua_pushnil(L);
   while (lua_next(L, idx)) {
     int tp = lua_type(L, -1);
     lua_pop(L, 1);
+    empty = 0;
     if (tp != LUA_TFUNCTION && tp != LUA_TUSERDATA) {
       lua_pop(L, 1);
       return 1;
     }
   }
-  return 0;
+  return empty;
 }
 
 /*
@@ -389,6 +397,16 @@ void hidden_begin_run(Hidden *h, lua_State *L) {
   }
   lua_settop(h->fns, 0);
   h->nlocals = h->nglobals = 0;
+  h->drew = 0;
+}
+
+void hidden_drew_random(lua_State *L) {
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &hidden_key);
+  Hidden *h = lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  if (!h || h->drew) return;
+  h->drew = 1;
+  h->drew_line = sched_line(L);
 }
 
 void hidden_spawned(Hidden *h, lua_State *L, int fn, int32_t tid) {
@@ -506,11 +524,19 @@ static void suggest(const Watched *w, StrBuf *b) {
 }
 
 void hidden_end_run(Hidden *h, lua_State *L) {
-  if (h->nlocals == 0 && h->nglobals == 0) return;
+  if (h->nlocals == 0 && h->nglobals == 0 && !h->drew) return;
   SimRun *r = sched_run_of(L);
   const char *script = util_basename(r->script ? r->script : "?");
   StrBuf b;
   sb_init(&b);
+  if (h->drew) { /* (said by an exhaustive search only: explore_merge.c) */
+    sb_puts(&b, "math.random");
+    if (h->drew_line > 0) sb_printf(&b, " (first at %s:%d)", script, (int)h->drew_line);
+    sb_puts(&b, ": dfs tried only the numbers this seed draws, not every value; use "
+                "choose(n) for a choice it should try in full");
+    run_warning(r, WARN_RANDOM, util_fnv_u64(UTIL_FNV_INIT, 0x72616e646f6dULL), "math.random",
+                b.s, 0);
+  }
   lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_slots);
   int slots = lua_gettop(L);
   for (int i = 0; i < h->nlocals; i++) {

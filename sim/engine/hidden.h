@@ -36,6 +36,10 @@ int hidden_global_newindex(lua_State *L);
    globals table: pushed, and 1; else nothing pushed, 0. */
 int hidden_push_shadow(lua_State *L, int idx);
 
+/* The thread running in L drew a number from math.random: a data choice
+   that dfs does not enumerate (the first one's line is noted). */
+void hidden_drew_random(lua_State *L);
+
 /* Make the run's warnings from what was seen. */
 void hidden_end_run(Hidden *h, lua_State *L);
 

@@ -666,6 +666,7 @@ static int l_format(lua_State *L) {
 
 static int l_random(lua_State *L) {
   Prng *p = sched_rng(L);
+  hidden_drew_random(L);
   lua_Integer lo, hi;
   switch (lua_gettop(L)) {
   case 0: lua_pushnumber(L, prng_double(p)); return 1;

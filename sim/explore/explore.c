@@ -395,7 +395,10 @@ static int run_exploration(Explore *x) {
     if (dot_failed) x->status = 2; /* (x->err says why; the runs are kept) */
     if (x->o->strict && x->warnings.n && x->status != 2) {
       snprintf(x->err, sizeof x->err,
-               "--strict: the threads share state racesim cannot see (%zu warning%s)",
+               explore_hidden_state(x)
+                   ? "--strict: the threads share state racesim cannot see (%zu warning%s)"
+                   : "--strict: dfs did not try every value math.random could draw (%zu "
+                     "warning%s)",
                x->warnings.n, util_plural(x->warnings.n));
       x->status = 2;
     }

@@ -149,6 +149,9 @@ char *explore_replay_command(Explore *x, uint64_t seed, const char *token, int t
 /* Does run r's database row need its schedule token (its seed does not
    replay it; kept, or failing)?  Its events, if kept, need one too. */
 int explore_row_token(const Explore *x, const SimRun *r);
+/* Does a warning say the threads share state racesim cannot see (rather
+   than only that math.random was drawn from)? */
+int explore_hidden_state(const Explore *x);
 char *explore_token(Explore *x, const SimRun *r);
 /* The token of the run that decisions 'dec' make (replayed once, without
    detectors, to learn what each step was); a version 1 token if that replay

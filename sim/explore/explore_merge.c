@@ -294,11 +294,19 @@ void warnings_free(WarningList *w) {
   memset(w, 0, sizeof *w);
 }
 
+int explore_hidden_state(const Explore *x) {
+  for (size_t i = 0; i < x->warnings.n; i++)
+    if (x->warnings.v[i].kind != WARN_RANDOM) return 1;
+  return 0;
+}
+
 /* The run's warnings, each told as the run that saw the most threads write
-   it did (the lowest-numbered of them). */
+   it did (the lowest-numbered of them).  math.random is news to an
+   exhaustive search only: random and pct runs draw new numbers each run. */
 static void merge_warnings(Explore *x, const SimRun *r) {
   for (uint32_t i = 0; i < r->nwarnings; i++) {
     const RunWarning *rw = &r->warnings[i];
+    if (rw->kind == WARN_RANDOM && !(x->strat->ops->flags & STRAT_TREE)) continue;
     ExploreWarning *w = NULL;
     for (size_t k = 0; k < x->warnings.n && !w; k++)
       if (x->warnings.v[k].sig == rw->sig) w = &x->warnings.v[k];

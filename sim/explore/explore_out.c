@@ -225,9 +225,12 @@ void explore_print_human(Explore *x) {
       printf("complete: every interleaving%s%s was explored (%llu run%s pruned as redundant)\n",
              part, scope,
              (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned));
-    else if (x->warnings.n && x->strat->complete)
+    else if (x->warnings.n && x->strat->complete && explore_hidden_state(x))
       printf("not complete: the threads share state racesim cannot see (below), so the "
              "interleavings of its reads and writes were not told apart\n");
+    else if (x->warnings.n && x->strat->complete)
+      printf("not complete: the scenario draws numbers from math.random (below), whose other "
+             "values were not tried\n");
     else if (x->strat->complete == 0 && x->truncated)
       printf("not complete: some runs hit --max-steps, so what they would have done next was "
              "not explored (%llu run%s pruned)\n",
@@ -368,7 +371,7 @@ void explore_print_json(Explore *x) {
   for (size_t i = 0; i < x->warnings.n; i++) {
     const ExploreWarning *w = &x->warnings.v[i];
     sb_printf(&b, "%s{\"kind\": \"%s\", \"name\": ", i ? ", " : "",
-              w->kind == WARN_GLOBAL ? "global" : "local");
+              w->kind == WARN_GLOBAL ? "global" : w->kind == WARN_RANDOM ? "random" : "local");
     sb_json_str(&b, w->name);
     sb_puts(&b, ", \"message\": ");
     sb_json_str(&b, w->msg);

@@ -80,6 +80,27 @@ spawn("w2", make(2))
 finally(function() check(hits:get() == 4, "hits %d", hits:get()) end)
 """
 
+# an empty table the threads fill: there to be filled, so watched
+APPEND = """\
+local results = {}
+for i = 1, 2 do
+  spawn("w" .. i, function()
+    yield()
+    table.insert(results, i)
+  end)
+end
+finally(function() check(results[1] == 1, "w2 appended first") end)
+"""
+
+# a data choice made with math.random: dfs does not try its other values
+RANDOM = """\
+local x = shared("x", 0)
+spawn("t", function()
+  if math.random(1, 10) == 3 then x:set(1) end
+end)
+finally(function() check(x:get() == 0, "x was set") end)
+"""
+
 
 class Hidden(unittest.TestCase):
     def setUp(self):
@@ -130,6 +151,43 @@ class Hidden(unittest.TestCase):
         self.assertIn("warning: stats, a table in a local at t.lua:1, is changed by a", r.stdout)
         self.assertIn('use shared_table("stats")', r.stdout)
         self.assertNotIn("cache,", r.stdout)  # holds functions only: never changed
+
+    def test_table_filled_by_the_threads(self):
+        self.write("append.lua", APPEND)
+        r = self.racesim("run", "append.lua", "--strategy", "dfs", "--no-db", "--json")
+        j = json.loads(r.stdout)
+        self.assertFalse(j["complete"], r.stdout)
+        self.assertEqual([(w["kind"], w["name"]) for w in j["warnings"]], [("local", "results")])
+        self.assertIn("results, a table in a local at append.lua:1, is changed by w1",
+                      j["warnings"][0]["message"])
+
+    def test_math_random_under_dfs_is_no_proof(self):
+        self.write("rnd.lua", RANDOM)
+        for seed in ("1", "2", "3"):  # whether or not this seed's number sets x
+            r = self.racesim("run", "rnd.lua", "--strategy", "dfs", "--no-db", "--seed", seed)
+            self.assertNotIn("\ncomplete:", "\n" + r.stdout, r.stdout)
+            self.assertIn("not complete: the scenario draws numbers from math.random (below), "
+                          "whose other values were not tried", r.stdout)
+            self.assertIn("warning: math.random (first at rnd.lua:3): dfs tried only the "
+                          "numbers this seed draws, not every value; use choose(n)", r.stdout)
+        j = json.loads(self.racesim("run", "rnd.lua", "--strategy", "dfs", "--no-db",
+                                    "--json").stdout)
+        self.assertFalse(j["complete"])
+        self.assertEqual([w["kind"] for w in j["warnings"]], ["random"])
+        r = self.racesim("run", "rnd.lua", "--strategy", "dfs", "--no-db", "--strict")
+        self.assertEqual(r.returncode, 2, r)
+        self.assertIn("--strict: dfs did not try every value math.random could draw", r.stderr)
+        # random runs draw new numbers every run: nothing to say there
+        j = json.loads(self.racesim("run", "rnd.lua", "--runs", "100", "--no-db",
+                                    "--json").stdout)
+        self.assertEqual(j["warnings"], [])
+        self.assertGreater(j["bugs"], 0)
+        # the same choice with choose(): every value tried, and the proof holds
+        self.write("choose.lua", RANDOM.replace("math.random(1, 10)", "choose(10)")
+                   .replace("x:get() == 0", "true"))
+        j = json.loads(self.racesim("run", "choose.lua", "--strategy", "dfs", "--no-db",
+                                    "--json").stdout)
+        self.assertEqual((j["complete"], j["warnings"], j["runs"]), (True, [], 10))
 
     def test_constants_and_private_locals_are_not_warned(self):
         self.write("clean.lua", CLEAN)
