@@ -188,8 +188,49 @@ static void explain_lost(const SimRun *r, const SimObject *c, const int32_t *tid
             (unsigned)since + 1);
 }
 
+static const char *const advice_nested =
+    "A nested-monitor lockout: wait() releases only the Condition's own lock, so a thread "
+    "that needs another lock the waiter keeps can never reach its notify(); release that "
+    "lock before waiting, or make it the Condition's lock (Condition(lock))";
+
+/*
+** A thread blocked acquiring a lock that one of the waiters tids[0..n) holds
+** while it waits on 'c' (a lock other than c's own, which wait() released):
+** the thread that would notify them is locked out.  Its id (and the lock,
+** the waiter holding it), or -1.
+*/
+static int32_t locked_out(const SimRun *r, const SimObject *c, const int32_t *tids, int n,
+                          const SimObject **held, int32_t *holder) {
+  const SimObject *own = lock_of(r, c);
+  for (int32_t i = 0; i < r->nthreads; i++) {
+    const SimThread *t = &r->threads[i];
+    if (!thread_alive(t) || t->pend.op != OP_ACQUIRE || t->pend.obj < 0) continue;
+    const SimObject *lk = &r->objs[t->pend.obj];
+    if (lk == own || !lk->cls->waits_for) continue;
+    int32_t owner = lk->cls->waits_for(r, lk, t);
+    for (int k = 0; k < n && owner >= 0; k++)
+      if (tids[k] == owner) {
+        *held = lk, *holder = owner;
+        return i;
+      }
+  }
+  return -1;
+}
+
 static const char *cond_explain(const SimRun *r, const SimObject *c, const int32_t *tids,
                                 int n, StrBuf *out) {
+  const SimObject *held;
+  int32_t holder, out_tid = signalled(r, &r->threads[tids[0]])
+                                 ? -1 : locked_out(r, c, tids, n, &held, &holder);
+  if (out_tid >= 0) {
+    sb_printf(out, "%s on Condition '%s' while ", obj_verb(n, "waits", "wait"),
+              obj_name(r, c->id));
+    if (n > 1) sb_printf(out, "%s ", thread_name(r, holder));
+    sb_printf(out, "%s %s '%s', which wait() does not release, and %s needs it to go on",
+              n > 1 ? "holds" : "it holds", held->cls->kind, obj_name(r, held->id),
+              thread_name(r, out_tid));
+    return advice_nested;
+  }
   if (signalled(r, &r->threads[tids[0]])) {
     sb_printf(out, "%s notified on Condition '%s' but ", obj_verb(n, "was", "were"),
               obj_name(r, c->id));

@@ -677,6 +677,40 @@ class OneBugOneEntry(BugTest):
                 self.assertEqual(self.kinds_roles(b), [("stuck", "headline")], r)
                 self.assertRegex(b["message"], self.POOL_STUCK)
 
+    NESTED_MONITOR = """\
+-- the consumer waits on a Condition while it keeps another lock
+local outer = Lock("outer")
+local cond = Condition(nil, "cond")
+local ready = shared("ready", false)
+spawn("consumer", function()
+  outer:acquire()
+  cond:acquire()
+  while not ready:get() do cond:wait() end
+  cond:release()
+  outer:release()
+end)
+spawn("producer", function()
+  outer:acquire()
+  cond:acquire()
+  ready:set(true)
+  cond:notify()
+  cond:release()
+  outer:release()
+end)
+"""
+
+    def test_nested_monitor_is_not_called_a_lost_wakeup(self):
+        s = self.write("nested.lua", self.NESTED_MONITOR)
+        obj, r = self.explore(s, "--no-db", "--strategy", "dfs")
+        self.assertEqual([b["kind"] for b in obj["findings"]], ["stuck"], r)
+        m = obj["findings"][0]["message"]
+        self.assertIn("consumer at nested.lua:8 waits on Condition 'cond' while it holds Lock "
+                      "'outer', which wait() does not release, and producer needs it to go on; "
+                      "producer at nested.lua:13 waits to acquire Lock 'outer', held by "
+                      "consumer (taken at nested.lua:6). A nested-monitor lockout", m)
+        self.assertNotIn("lost wake-up", m)
+        self.assertNotIn("nobody is left to notify", m)
+
     def test_philosophers_deadlock_folds_the_lock_order_cycle(self):
         shutil.copy(os.path.join(ROOT, "scripts", "classic", "philosophers_deadlock.lua"),
                     self.path("philosophers_deadlock.lua"))
