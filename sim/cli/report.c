@@ -102,28 +102,46 @@ static void json_bug(StrBuf *o, const RepBug *g) {
   sb_puts(o, "]}");
 }
 
+/*
+** A run index as `racesim run` prints it: a dfs shard numbers run K of its
+** subtree S as S << 32 | K and prints "S:K" ('keyed').
+*/
+static const char *run_label(char *buf, size_t n, long long idx, int keyed) {
+  if (keyed && idx >= 0)
+    snprintf(buf, n, "%lld:%lld", idx >> 32, idx & (long long)UINT32_MAX);
+  else snprintf(buf, n, "%lld", idx);
+  return buf;
+}
+
+/* Does the exploration number runs by subtree (a dfs shard)? */
+static int keyed_runs(const char *strategy, const char *shard) {
+  return strcmp(strategy, "dfs") == 0 && strcmp(shard, "1/1") != 0;
+}
+
 /* One bug as text: what `racesim run` prints, and what it folds in. */
-static void text_bug(StrBuf *o, const RepBug *g, int k, long long runs) {
+static void text_bug(StrBuf *o, const RepBug *g, int k, long long runs, int keyed) {
+  char first[48];
   StrBuf at;
   sb_init(&at);
   if (g->steps >= 0) sb_printf(&at, ", %lld step%s", g->steps, util_plural(g->steps));
   if (g->preemptions >= 0)
     sb_printf(&at, ", %lld preemption%s", g->preemptions, util_plural(g->preemptions));
   if (g->kind && !strcmp(g->kind, "potential_deadlock"))
-    sb_printf(o, "  [%d] %s: in the lock-order graph of %lld run%s (cycle complete in run %lld%s)\n",
-              k, g->kind, runs, util_plural(runs), g->first_run, at.s ? at.s : "");
+    sb_printf(o, "  [%d] %s: in the lock-order graph of %lld run%s (cycle complete in run %s%s)\n",
+              k, g->kind, runs, util_plural(runs),
+              run_label(first, sizeof first, g->first_run, keyed), at.s ? at.s : "");
   else
-    sb_printf(o, "  [%d] %s: in %lld of %lld run%s (first: run %lld%s)\n", k,
-              g->kind ? g->kind : "?", g->runs, runs, util_plural(runs), g->first_run,
-              at.s ? at.s : "");
+    sb_printf(o, "  [%d] %s: in %lld of %lld run%s (first: run %s%s)\n", k,
+              g->kind ? g->kind : "?", g->runs, runs, util_plural(runs),
+              run_label(first, sizeof first, g->first_run, keyed), at.s ? at.s : "");
   sb_free(&at);
   sb_printf(o, "      %s\n", g->message ? g->message : "");
   if (g->nobs > 1) sb_puts(o, "      folds in:\n");
   for (size_t j = 1; j < g->nobs; j++) {
     const RepObs *e = &g->obs[j];
-    sb_printf(o, "        %-11s %s in %lld run%s (first: run %lld): %s\n",
+    sb_printf(o, "        %-11s %s in %lld run%s (first: run %s): %s\n",
               e->role ? e->role : "", e->kind ? e->kind : "?", e->runs, util_plural(e->runs),
-              e->first_run, e->message ? e->message : "");
+              run_label(first, sizeof first, e->first_run, keyed), e->message ? e->message : "");
   }
   if (g->note) sb_printf(o, "      %s\n", g->note);
   if (g->shrink) sb_printf(o, "      %s\n", g->shrink);
@@ -191,7 +209,8 @@ static int summary(Report *r) {
         report_bug_count(o, &bs, report_col(x, 7));
         sb_puts(o, ":\n");
       }
-      for (size_t k = 0; k < bs.n; k++) text_bug(o, &bs.v[k], (int)k + 1, runs);
+      int keyed = keyed_runs(report_col(x, 2), report_col(x, 9));
+      for (size_t k = 0; k < bs.n; k++) text_bug(o, &bs.v[k], (int)k + 1, runs, keyed);
       sb_putc(o, '\n');
     }
     report_bugs_free(&bs);
@@ -256,10 +275,16 @@ static long long find_run(Report *r, long long idx, const char *text, int given)
   fprintf(stderr, "racesim report: exploration %lld%s of '%s' has no run %s: ", r->expl,
           given ? "" : " (the latest)", r->path, text);
   if (n[0] <= 0) fprintf(stderr, "it has no runs");
-  else if (n[0] == 1) fprintf(stderr, "it has 1 run, index %lld", n[1]);
-  else
-    fprintf(stderr, "it has %lld runs, indices %lld to %lld%s", n[0], n[1], n[2],
-            n[2] - n[1] + 1 == n[0] ? "" : " (not every index in between: a shard)");
+  else {
+    char lo[48], hi[48];
+    int keyed = n[2] > (long long)UINT32_MAX; /* (only a dfs shard's go that far) */
+    run_label(lo, sizeof lo, n[1], keyed), run_label(hi, sizeof hi, n[2], keyed);
+    if (n[0] == 1) fprintf(stderr, "it has 1 run, index %s", lo);
+    else
+      fprintf(stderr, "it has %lld runs, indices %s to %s%s", n[0], lo, hi,
+              keyed ? " (a dfs shard: subtree:run)"
+              : n[2] - n[1] + 1 == n[0] ? "" : " (not every index in between: a shard)");
+  }
   fprintf(stderr, "%s\n", given ? "" : "; --exploration ID looks in another");
   return -1;
 }
@@ -269,7 +294,8 @@ static int one_run(Report *r, long long run) {
   StrBuf *o = &r->out;
   char file[256] = "?"; /* the script's base name: places read as in a replay */
   sqlite3_stmt *st = report_prep(r, "SELECT r.idx, r.seed, r.schedule, r.steps, r.status, x.script,"
-                             " r.recorded, r.exploration_id, x.params FROM runs r JOIN explorations x"
+                             " r.recorded, r.exploration_id, x.params, x.strategy, x.shard"
+                             " FROM runs r JOIN explorations x"
                              " ON x.id = r.exploration_id WHERE r.id = ?");
   if (!st) return 2;
   sqlite3_bind_int64(st, 1, run);
@@ -292,8 +318,11 @@ static int one_run(Report *r, long long run) {
     sb_json_str(o, report_col(st, 5));
     sb_puts(o, ", \"events\": [");
   } else {
-    sb_printf(o, "run %lld of exploration %lld (%s; runs.id %lld): %s, %lld steps, seed %s\n",
-              sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 7), report_col(st, 5), run,
+    char label[48];
+    run_label(label, sizeof label, sqlite3_column_int64(st, 0),
+              keyed_runs(report_col(st, 9), report_col(st, 10)));
+    sb_printf(o, "run %s of exploration %lld (%s; runs.id %lld): %s, %lld steps, seed %s\n",
+              label, sqlite3_column_int64(st, 7), report_col(st, 5), run,
               report_col(st, 4), sqlite3_column_int64(st, 3), report_col(st, 1));
     if (!recorded && sqlite3_column_type(st, 2) != SQLITE_NULL) {
       sb_printf(o, "its events were not recorded (use --record all, or replay it: racesim "
@@ -415,7 +444,8 @@ const char cli_report_help[] =
     "\n"
     "options (--opt V or --opt=V):\n"
     "  --run N            show run N step by step.  N is the run index, from 0: the\n"
-    "                     number in \"first: run N\" (column runs.idx, not runs.id),\n"
+    "                     number in \"first: run N\" (column runs.idx, not runs.id;\n"
+    "                     a dfs shard's S:K is run K of its subtree S),\n"
     "                     looked for in the latest exploration in DB or in the one\n"
     "                     --exploration gives\n"
     "  --exploration ID   only exploration ID: the number a run prints as\n"
@@ -445,10 +475,25 @@ static int number_value(const char *name, const char *what, const char *v, long 
 ** it has); anything else (-1 too) is a usage error.
 */
 static int run_value(const char *v, long long *out) {
-  uint64_t u;
+  uint64_t u, sub, k;
+  const char *colon = strchr(v, ':');
+  if (colon && colon > v && colon - v < 24) { /* a dfs shard's "S:K" */
+    char head[24];
+    memcpy(head, v, (size_t)(colon - v));
+    head[colon - v] = '\0';
+    if (args_u64(head, &sub) == 0 && args_u64(colon + 1, &k) == 0 && sub < (UINT64_C(1) << 31) &&
+        k <= UINT32_MAX) {
+      *out = (long long)(sub << 32 | k);
+      return 0;
+    }
+  }
   if (args_u64(v, &u) == 0 && u <= INT64_MAX) *out = (long long)u;
   else if (*v && strspn(v, "0123456789") == strlen(v)) *out = -2;
-  else return number_value("--run", "a run index", v, out);
+  else {
+    fprintf(stderr, "racesim report: --run needs a run index (a number, or S:K: run K of "
+                    "subtree S in a dfs shard), got '%s'\n", v);
+    return 2;
+  }
   return 0;
 }
 

@@ -257,6 +257,29 @@ class Shards(Base):
                          (1, one["runs"]))
         con.close()
 
+    def test_a_dfs_shard_run_as_printed_opens_in_report(self):
+        """A dfs shard prints run K of subtree S as "S:K": report --run takes it."""
+        db = self.path("s.db")
+        code, out, err = racesim("run", self.path("mixed.lua"), "--strategy", "dfs", "--runs",
+                                 "100000", "--shard", "2/2", "--db", db)
+        self.assertIn(code, (0, 1), err)
+        m = re.search(r"\(first: run (\d+):(\d+),", out)
+        self.assertTrue(m, out)
+        label = "%s:%s" % m.groups()
+        code, rep, err = racesim("report", db)
+        self.assertEqual(code, 0, err)
+        self.assertIn("(first: run %s," % label, rep)  # as the run printed it
+        code, one, err = racesim("report", db, "--run", label)
+        self.assertEqual(code, 0, err)
+        self.assertTrue(one.startswith("run %s of exploration 1 " % label), one)
+        idx = int(m.group(1)) << 32 | int(m.group(2))
+        code, again, err = racesim("report", db, "--run", str(idx))  # the column's number
+        self.assertEqual((code, again), (0, one), err)
+        code, _, err = racesim("report", db, "--run", "99999:0")
+        self.assertEqual(code, 2)
+        self.assertRegex(err, r"has no run 99999:0: it has \d+ runs, indices \d+:\d+ to "
+                              r"\d+:\d+ \(a dfs shard: subtree:run\)")
+
     def test_random_shards_merge_like_one(self):
         extra = ["--strategy", "random", "--runs", "300"]
         self.explore("mixed.lua", 1, *extra, db=self.path("one.db"))
