@@ -96,8 +96,11 @@ SimObject *lapi_check1(lua_State *L, int idx, const ObjClass *cls) {
 
 int lapi_type_error(lua_State *L, int arg, const char *fname,
                     const char *expected) {
+  /* a method's arguments are counted after its object, as the call reads
+     (q:get(true, "x"): argument 2 is "x") and as Lua's own messages count */
+  int shown = arg > 1 && lapi_to_object(L, 1) ? arg - 1 : arg;
   return sched_raise(L, "TypeError", "%s: argument %d must be %s, not %s", fname,
-                    arg, expected, type_of(L, arg));
+                    shown, expected, type_of(L, arg));
 }
 
 double lapi_timeout(lua_State *L, int idx, const char *fname) {

@@ -286,6 +286,27 @@ class Basics(RacesimTest):
         self.assertExit(r, 2)
         self.assertIn("a scenario is a Lua script", r.err)
 
+    def test_argument_numbers_count_what_the_call_shows(self):
+        # a method's arguments are counted after its object: q:get(true, "x")
+        # has "x" as argument 2, as Lua's own messages count them
+        self.write("args.lua", """\
+            local q, e, x = Queue(), Event(), shared("x", 0)
+            for _, f in ipairs({
+              function() q:get(1, "x") end, function() q:get(true, "x") end,
+              function() e:wait("soon") end, function() x:add("a") end,
+              function() sleep("x") end, function() Barrier("two") end,
+            }) do print(select(2, pcall(f))) end
+            """)
+        r = self.racesim("replay", "args.lua", "--seed", "1", "--no-db")
+        said = re.findall(r"'(TypeError: [^']*)'", r.out)
+        self.assertEqual(said, [
+            "TypeError: get: argument 1 must be a boolean, not number",
+            "TypeError: get: argument 2 must be a number of seconds or nil, not string",
+            "TypeError: wait: argument 1 must be a number of seconds or nil, not string",
+            "TypeError: add: argument 1 must be a number, not string",
+            "TypeError: sleep: argument 1 must be a number of seconds, not string",
+            "TypeError: Barrier: argument 1 must be an integer (parties), not string"], r)
+
     def test_replay_refuses_what_it_would_ignore(self):
         # --runs, --jobs, --shard, --stop-first were accepted and ignored
         self.write("c.lua", LOST_UPDATE)
