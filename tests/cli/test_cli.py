@@ -307,6 +307,17 @@ class Basics(RacesimTest):
             "TypeError: sleep: argument 1 must be a number of seconds, not string",
             "TypeError: Barrier: argument 1 must be an integer (parties), not string"], r)
 
+    def test_wrong_object_is_no_dot_call(self):
+        self.write("objs.lua", """\
+            local q = Queue()
+            for _, f in ipairs({
+              function() Condition(Semaphore(1)) end, function() q.get(true) end,
+            }) do print(select(2, pcall(f))) end
+            """)
+        r = self.racesim("replay", "objs.lua", "--seed", "1", "--no-db")
+        self.assertIn("'TypeError: a Lock or RLock expected, got Semaphore'", r.out)
+        self.assertIn("TypeError: Queue expected, got boolean (call methods with ':')", r.out)
+
     def test_replay_refuses_what_it_would_ignore(self):
         # --runs, --jobs, --shard, --stop-first were accepted and ignored
         self.write("c.lua", LOST_UPDATE)
