@@ -96,6 +96,48 @@ static int32_t lock_waits_for(const SimRun *r, const SimObject *o,
   return s->flavor <= LK_RLOCK ? s->owner : -1;
 }
 
+/*
+** The threads that ended holding permits of semaphore 'o' (acquired more
+** than they released, by the run's events), each with its last acquire:
+** ": client2 (taken at pool.lua:4) and client4 (...) ended holding permits".
+*/
+#define LEAKERS 8
+static void leaked_permits(const SimRun *r, const SimObject *o, StrBuf *out) {
+  int32_t tids[LEAKERS], at[LEAKERS];
+  int n = 0, more = 0;
+  for (int32_t t = 0; t < r->nthreads; t++) {
+    if (thread_alive(&r->threads[t])) continue;
+    int64_t net = 0;
+    int32_t last = -1;
+    for (int32_t i = o->last_ev; i >= 0; i = r->events[i].prev_obj) {
+      const SimEvent *e = &r->events[i];
+      if (e->tid != t || (e->flags & EV_RAISED)) continue;
+      if (e->op == OP_ACQUIRE && e->value.u.i) {
+        net++;
+        if (last < 0) last = i;
+      } else if (e->op == OP_RELEASE) {
+        net -= e->aux;
+      }
+    }
+    if (net <= 0) continue;
+    if (n == LEAKERS) {
+      more = 1;
+      break;
+    }
+    tids[n] = t, at[n++] = last;
+  }
+  if (!n) return;
+  sb_puts(out, ": ");
+  for (int i = 0; i < n; i++) {
+    if (i) sb_puts(out, i == n - 1 && !more ? " and " : ", ");
+    sb_printf(out, "%s (taken at ", thread_name(r, tids[i]));
+    run_format_event_at(r, &r->events[at[i]], out);
+    sb_putc(out, ')');
+  }
+  sb_printf(out, "%s ended holding %s", more ? " and others" : "",
+            n > 1 || more ? "permits they never released" : "a permit it never released");
+}
+
 static const char *lock_explain(const SimRun *r, const SimObject *o, const int32_t *tids,
                                 int n, StrBuf *out) {
   const LockState *s = LS(o);
@@ -115,6 +157,7 @@ static const char *lock_explain(const SimRun *r, const SimObject *o, const int32
     }
   } else if (s->flavor >= LK_SEM) {
     sb_puts(out, ", whose value is 0 and which nobody will release");
+    leaked_permits(r, o, out);
   }
   return NULL;
 }

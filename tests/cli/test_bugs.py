@@ -711,6 +711,31 @@ end)
         self.assertNotIn("lost wake-up", m)
         self.assertNotIn("nobody is left to notify", m)
 
+    POOL_LEAK = """\
+-- a connection pool: the even clients return without releasing
+local pool = Semaphore(2, "pool")
+local function use(i)
+  pool:acquire()
+  if i % 2 == 0 then return end
+  sleep(0.5)
+  pool:release()
+end
+local ts = {}
+for i = 1, 4 do ts[i] = spawn("client" .. i, use, i) end
+for i = 1, 4 do ts[i]:join() end
+"""
+
+    def test_stuck_semaphore_names_who_kept_its_permits(self):
+        s = self.write("pool_leak.lua", self.POOL_LEAK)
+        obj, r = self.explore(s, "--no-db", "--strategy", "dfs", "--runs", "2000")
+        msgs = [b["message"] for b in obj["findings"] if b["kind"] == "stuck"]
+        self.assertTrue(msgs, r)
+        for m in msgs:
+            self.assertRegex(m, r"waits? to acquire Semaphore 'pool', whose value is 0 and "
+                                r"which nobody will release: client2 \(taken at "
+                                r"pool_leak\.lua:4\) and client4 \(taken at pool_leak\.lua:4\)"
+                                r" ended holding permits they never released")
+
     def test_philosophers_deadlock_folds_the_lock_order_cycle(self):
         shutil.copy(os.path.join(ROOT, "scripts", "classic", "philosophers_deadlock.lua"),
                     self.path("philosophers_deadlock.lua"))
