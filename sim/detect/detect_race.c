@@ -201,18 +201,15 @@ static Loc *loc_at(RaceDetector *d, int32_t obj) {
   return &d->loc[obj];
 }
 
-static const char *verb(const SimEvent *e, int past) {
-  if (e->op == OP_READ) return past ? "read" : "reads";
-  return past ? "wrote" : "writes";
-}
+static const char *verb(const SimEvent *e) { return e->op == OP_READ ? "read" : "wrote"; }
 
 static void tell(const SimRun *r, const RunFinding *f, StrBuf *m) {
   const SimEvent *a = &r->events[f->evs[0]], *b = &r->events[f->evs[1]];
   sb_printf(m, "data race on '%s': %s %s ", obj_name(r, f->obj), thread_name(r, a->tid),
-            verb(a, 1));
+            verb(a));
   run_format_value(r, &a->value, m);
   run_puts_where(r, a->site, a->line, m);
-  sb_printf(m, ", and %s %s ", thread_name(r, b->tid), verb(b, 0));
+  sb_printf(m, ", and %s %s ", thread_name(r, b->tid), verb(b));
   if (b->op == OP_READ) sb_puts(m, "it");
   else run_format_value(r, &b->value, m);
   run_puts_where(r, b->site, b->line, m);

@@ -571,7 +571,7 @@ class OneBugOneEntry(BugTest):
         self.assertEqual(len(bugs), 1, r)
         self.assertEqual(bugs[0]["kind"], "data_race")
         self.assertEqual(self.kinds_roles(bugs[0]), [("data_race", "headline")])
-        self.assertIn("data race on 'flag': setter wrote true at flag.lua:3, and reader reads "
+        self.assertIn("data race on 'flag': setter wrote true at flag.lua:3, and reader read "
                       "it at flag.lua:6", bugs[0]["message"])
         self.assertEqual(bugs[0]["count"], obj["runs"], r)
 

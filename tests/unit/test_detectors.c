@@ -170,7 +170,7 @@ static void test_data_race(void) {
   ev(&w, 1, OP_WRITE, x, 1, 5);
   ev(&w, 2, OP_READ, x, 1, 9);
   CHECK_EQ_INT(count(&w, FIND_DATA_RACE), 1);
-  CHECK_CONTAINS(message(&w, FIND_DATA_RACE), "T1 wrote 1 at t.lua:5, and T2 reads it at t.lua:9");
+  CHECK_CONTAINS(message(&w, FIND_DATA_RACE), "T1 wrote 1 at t.lua:5, and T2 read it at t.lua:9");
 
   /* ordered through each kind of primitive operation: no race.  Every
      operation on an object synchronizes with the earlier ones on it (lock
