@@ -124,7 +124,27 @@ static const char *barrier_explain(const SimRun *r, const SimObject *o,
     raised |= never_arrived(r, missing[i], out);
   }
   if (more) sb_printf(out, ", and %d more", more);
-  if (!k) sb_puts(out, "nobody else is coming");
+  if (!k) {
+    sb_puts(out, "nobody else is coming");
+    /* no party known by its code or its use of the barrier: one that
+       raised before it got there may well have been one */
+    for (int32_t x = 0; x < r->nthreads && k < 4; x++) {
+      const SimThread *t = &r->threads[x];
+      if (thread_alive(t) || !t->failed) continue;
+      sb_puts(out, k++ ? ", and " : "; ");
+      StrBuf said;
+      sb_init(&said);
+      if (never_arrived(r, x, &said)) { /* "X raised E at L and never arrived" */
+        raised = 1;
+        const char *cut = strstr(said.s, " and never arrived");
+        sb_putn(out, said.s, cut ? (size_t)(cut - said.s) : said.len);
+        sb_puts(out, " and ended");
+      } else {
+        sb_printf(out, "%s ended by an error", thread_name(r, x));
+      }
+      sb_free(&said);
+    }
+  }
   return raised ? advice_raised : NULL;
 }
 

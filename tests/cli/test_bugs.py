@@ -736,6 +736,17 @@ for i = 1, 4 do ts[i]:join() end
                                 r"pool_leak\.lua:4\) and client4 \(taken at pool_leak\.lua:4\)"
                                 r" ended holding permits they never released")
 
+    def test_short_barrier_names_a_thread_that_raised(self):
+        # u misspells wait: no code shared with t, the barrier never used
+        s = self.write("typo.lua", 'local b = Barrier(2, nil, nil, "b")\n'
+                                   'spawn("t", function() b:wait() end)\n'
+                                   'spawn("u", function() b:wiat() end)\n')
+        obj, r = self.explore(s, "--no-db", "--strategy", "dfs")
+        (m,) = [b["message"] for b in obj["findings"] if b["kind"] == "stuck"]
+        self.assertIn("t at typo.lua:2 waits at Barrier 'b' with 1 of 2 parties: nobody else "
+                      "is coming; u raised an error at typo.lua:3 and ended. A party that "
+                      "raises before wait()", m)
+
     def test_philosophers_deadlock_folds_the_lock_order_cycle(self):
         shutil.copy(os.path.join(ROOT, "scripts", "classic", "philosophers_deadlock.lua"),
                     self.path("philosophers_deadlock.lua"))
