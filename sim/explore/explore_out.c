@@ -62,6 +62,29 @@ const char *explore_mode_name(uint8_t m) { return m == MODE_ASYNC ? "async" : "t
 
 /* What the strategy says of the exploration (its bound, its scope):
    'line' and 'json' initialised here, freed by the caller. */
+/*
+** With the reduction, a preemption bound is where dfs stops branching, not
+** a wall: a class of schedules with one order inside the bound is run in
+** whichever order the search reaches, so a bug can be shown by a run past
+** it.  Say so where one is (--no-por keeps to the bound).
+*/
+static void beyond_bound(const Explore *x) {
+  const StrategyConfig *c = &x->strat->cfg;
+  if (!(x->strat->ops->flags & STRAT_TREE) || c->preemption_bound < 0 || !c->por) return;
+  size_t first = SIZE_MAX;
+  uint32_t most = 0;
+  for (size_t i = 0; i < x->bugs.n; i++) {
+    const Distinct *d = &x->fs.v[x->bugs.v[i].rep];
+    uint32_t p = d->shrunk && d->shrunk_preemptions < d->preemptions ? d->shrunk_preemptions
+                                                                     : d->preemptions;
+    if (p > (uint32_t)c->preemption_bound && p > most) most = p, first = i;
+  }
+  if (first == SIZE_MAX) return;
+  printf("note: the reduction also ran schedules past the bound: bug [%zu] was found with %u "
+         "preemption%s (--no-por keeps to --preemption-bound %d exactly)\n",
+         first + 1, most, util_plural(most), c->preemption_bound);
+}
+
 static void strategy_report(const Explore *x, StrBuf *line, StrBuf *json, const char **scope) {
   sb_init(line);
   sb_init(json);
@@ -252,6 +275,7 @@ void explore_print_human(Explore *x) {
   }
   fputs(said.s ? said.s : "", stdout);
   sb_free(&said);
+  beyond_bound(x);
   if (x->lg_cut)
     printf("warning: the search for lock-order cycles stopped %s (the graph has room for "
            "cycles of %d locks): potential deadlocks through more locks may be missing\n",

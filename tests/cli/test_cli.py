@@ -318,6 +318,18 @@ class Basics(RacesimTest):
         self.assertIn("'TypeError: a Lock or RLock expected, got Semaphore'", r.out)
         self.assertIn("TypeError: Queue expected, got boolean (call methods with ':')", r.out)
 
+    def test_bug_past_the_preemption_bound_says_so(self):
+        self.write("c.lua", LOST_UPDATE)
+        r = self.racesim("run", "c.lua", "--no-db", "--strategy", "dfs", "--preemption-bound", "0")
+        self.assertIn("note: the reduction also ran schedules past the bound: bug [1] was found "
+                      "with 1 preemption (--no-por keeps to --preemption-bound 0 exactly)", r.out)
+        r = self.racesim("run", "c.lua", "--no-db", "--strategy", "dfs", "--preemption-bound", "1")
+        self.assertNotIn("past the bound", r.out)  # found within it
+        r = self.racesim("run", "c.lua", "--no-db", "--strategy", "dfs", "--preemption-bound", "0",
+                         "--no-por")
+        self.assertNotIn("past the bound", r.out)
+        self.assertNotIn("lost_update", r.out)  # it needs a preemption
+
     def test_replay_refuses_what_it_would_ignore(self):
         # --runs, --jobs, --shard, --stop-first were accepted and ignored
         self.write("c.lua", LOST_UPDATE)
