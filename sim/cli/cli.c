@@ -556,6 +556,7 @@ static const Option *find_option(const char *name) {
 /* Parse run/replay options into 'o'.  Returns 0, or 2 after an error. */
 int cli_parse_run_options(const char *cmd, int argc, char **argv, ExploreOptions *o) {
   const char *script = NULL;
+  int gave_strategy_option = 0;
   o->params = util_xcalloc(64, sizeof(Param)); /* freed by cli_free_options, also
                                                    after an error */
   o->nparams = 0;
@@ -607,6 +608,19 @@ int cli_parse_run_options(const char *cmd, int argc, char **argv, ExploreOptions
       val = argv[++i];
     }
     if (opt ? opt->set(cmd, opt, val, o) : set_strategy_option(cmd, so, val, o)) return 2;
+    gave_strategy_option |= so != NULL;
+  }
+  /* (checked once --strategy is known: it may come after) */
+  const StrategyOps *chosen = strategy_find(o->strategy);
+  for (int i = 0; gave_strategy_option && chosen && i < argc; i++) {
+    const StrategyOps *owner = NULL;
+    char name[64];
+    snprintf(name, sizeof name, "%s", argv[i]);
+    if (strchr(name, '=')) *strchr(name, '=') = '\0';
+    if (argv[i][0] != '-' || !strategy_option(name, &owner) || owner == chosen) continue;
+    usage_error(cmd, "%s is an option of --strategy %s, not of %s (it would do nothing)", name,
+                owner->name, chosen->name);
+    return 2;
   }
   if (!script) {
     usage_error(cmd, "missing SCRIPT");

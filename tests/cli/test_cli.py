@@ -330,6 +330,19 @@ class Basics(RacesimTest):
         self.assertNotIn("past the bound", r.out)
         self.assertNotIn("lost_update", r.out)  # it needs a preemption
 
+    def test_another_strategys_option_is_refused(self):
+        self.write("c.lua", LOST_UPDATE)
+        for args, owner, chosen in ((["--preemption-bound", "1"], "dfs", "random"),
+                                    (["--strategy", "dfs", "--depth=2"], "pct", "dfs"),
+                                    (["--pct-steps", "9", "--strategy", "random"], "pct",
+                                     "random")):
+            r = self.usage_error("run", "c.lua", "--no-db", *args, words=[owner])
+            self.assertIn("is an option of --strategy %s, not of %s (it would do nothing)"
+                          % (owner, chosen), r.err)
+        r = self.racesim("run", "c.lua", "--no-db", "--depth", "2", "--strategy", "pct",
+                         "--runs", "5")
+        self.assertExit(r, 1)
+
     def test_replay_refuses_what_it_would_ignore(self):
         # --runs, --jobs, --shard, --stop-first were accepted and ignored
         self.write("c.lua", LOST_UPDATE)
