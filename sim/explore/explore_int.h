@@ -145,13 +145,10 @@ extern atomic_int explore_signal;
    'token_only'), else by schedule token; with the exploration's limits and
    database. */
 char *explore_replay_command(Explore *x, uint64_t seed, const char *token, int token_only);
-/* The schedule token of run 'r'. */
 /* Does run r's database row need its schedule token (its seed does not
    replay it; kept, or failing)?  Its events, if kept, need one too. */
 int explore_row_token(const Explore *x, const SimRun *r);
-/* Does a warning say the threads share state racesim cannot see (rather
-   than only that math.random was drawn from)? */
-int explore_hidden_state(const Explore *x);
+/* The schedule token of run 'r'. */
 char *explore_token(Explore *x, const SimRun *r);
 /* The token of the run that decisions 'dec' make (replayed once, without
    detectors, to learn what each step was); a version 1 token if that replay
@@ -203,6 +200,10 @@ void explore_confirm(Explore *x);
 void explore_shrink(Explore *x);
 
 /* ---- explore_out.c: what it prints ----------------------------------- */
+
+/* Does a warning say the threads share state racesim cannot see (rather
+   than only that math.random was drawn from)? */
+int explore_hidden_state(const Explore *x);
 
 const char *explore_mode_name(uint8_t m);
 void explore_print_human(Explore *x);

@@ -294,12 +294,6 @@ void warnings_free(WarningList *w) {
   memset(w, 0, sizeof *w);
 }
 
-int explore_hidden_state(const Explore *x) {
-  for (size_t i = 0; i < x->warnings.n; i++)
-    if (x->warnings.v[i].kind != WARN_RANDOM) return 1;
-  return 0;
-}
-
 /* The run's warnings, each told as the run that saw the most threads write
    it did (the lowest-numbered of them).  math.random is news to an
    exhaustive search only: random and pct runs draw new numbers each run. */

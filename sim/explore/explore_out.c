@@ -62,6 +62,12 @@ const char *explore_mode_name(uint8_t m) { return m == MODE_ASYNC ? "async" : "t
 
 /* What the strategy says of the exploration (its bound, its scope):
    'line' and 'json' initialised here, freed by the caller. */
+int explore_hidden_state(const Explore *x) {
+  for (size_t i = 0; i < x->warnings.n; i++)
+    if (x->warnings.v[i].kind != WARN_RANDOM) return 1;
+  return 0;
+}
+
 /*
 ** With the reduction, a preemption bound is where dfs stops branching, not
 ** a wall: a class of schedules with one order inside the bound is run in
