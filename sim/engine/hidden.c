@@ -516,8 +516,17 @@ static void thread_list(const SimRun *r, uint64_t set, StrBuf *out) {
   if (set & bit(OTHERS)) sb_puts(out, n ? " and other threads" : "other threads");
 }
 
-static void suggest(const Watched *w, StrBuf *b) {
-  if (w->table) sb_printf(b, "use shared_table(\"%s\")", w->name);
+/*
+** What to use instead.  A table with a sequence in it is most likely a list
+** the threads append to: a Queue is that, each put() one visible operation
+** (as Python's list.append is atomic); a shared_table's fields are
+** locations of their own, for records and maps.
+*/
+static void suggest(const Watched *w, int list, StrBuf *b) {
+  if (w->table && list)
+    sb_printf(b, "use a Queue for a list the threads add to (%s:put(v)), or "
+                 "shared_table(\"%s\") for its fields", w->name, w->name);
+  else if (w->table) sb_printf(b, "use shared_table(\"%s\")", w->name);
   else if (w->init[0] && strcmp(w->init, "nil") != 0)
     sb_printf(b, "use shared(\"%s\", %s)", w->name, w->init);
   else sb_printf(b, "use shared(\"%s\")", w->name);
@@ -562,7 +571,10 @@ void hidden_end_run(Hidden *h, lua_State *L) {
       sb_puts(&b, (others & (others - 1)) ? " share it" : " shares it");
     }
     sb_puts(&b, ": racesim cannot see these accesses; ");
-    suggest(w, &b);
+    lua_rawgeti(L, slots, SLOT_LAST(i));
+    int list = w->table && lua_istable(L, -1) && lua_rawlen(L, -1) > 0;
+    lua_pop(L, 1);
+    suggest(w, list, &b);
     uint64_t sig = util_fnv(util_fnv_u64(UTIL_FNV_INIT, (uint64_t)(w->line + 1)), w->name,
                             strlen(w->name));
     run_warning(r, WARN_LOCAL, sig, w->name, b.s, (uint32_t)__builtin_popcountll(w->writers));
@@ -575,7 +587,7 @@ void hidden_end_run(Hidden *h, lua_State *L) {
     thread_list(r, w->writers, &b);
     if (w->line > 0) sb_printf(&b, " (first at %s:%d)", script, (int)w->line);
     sb_puts(&b, " while other threads run: racesim cannot see these accesses; ");
-    suggest(w, &b);
+    suggest(w, 0, &b);
     sb_puts(&b, " in a local");
     uint64_t sig = util_fnv(util_fnv_u64(UTIL_FNV_INIT, 0x676c6f62616cULL), w->name,
                             strlen(w->name));

@@ -160,6 +160,10 @@ class Hidden(unittest.TestCase):
         self.assertEqual([(w["kind"], w["name"]) for w in j["warnings"]], [("local", "results")])
         self.assertIn("results, a table in a local at append.lua:1, is changed by w1",
                       j["warnings"][0]["message"])
+        # a list: a Queue is what the threads append to, visibly (put is atomic,
+        # as list.append is in Python)
+        self.assertIn('use a Queue for a list the threads add to (results:put(v)), or '
+                      'shared_table("results") for its fields', j["warnings"][0]["message"])
 
     def test_math_random_under_dfs_is_no_proof(self):
         self.write("rnd.lua", RANDOM)
