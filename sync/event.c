@@ -130,6 +130,7 @@ static int Event_wait(lua_State *L) {
 }
 
 static int l_Event(lua_State *L) {
+  lapi_only_name(L, "Event");
   lua_settop(L, 1);
   lapi_new_object(L, &event_class, 1, -1);
   return 1;

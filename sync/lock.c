@@ -498,8 +498,14 @@ static int make_lock(lua_State *L, const ObjClass *cls, int flavor, int32_t valu
   return 1;
 }
 
-static int l_Lock(lua_State *L) { return make_lock(L, &lock_class, LK_LOCK, 1); }
-static int l_RLock(lua_State *L) { return make_lock(L, &rlock_class, LK_RLOCK, 1); }
+static int l_Lock(lua_State *L) {
+  lapi_only_name(L, "Lock");
+  return make_lock(L, &lock_class, LK_LOCK, 1);
+}
+static int l_RLock(lua_State *L) {
+  lapi_only_name(L, "RLock");
+  return make_lock(L, &rlock_class, LK_RLOCK, 1);
+}
 
 static int make_sem(lua_State *L, const ObjClass *cls, int flavor) {
   lua_Integer v = 1;

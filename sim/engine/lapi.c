@@ -106,6 +106,14 @@ int lapi_type_error(lua_State *L, int arg, const char *fname,
                     shown, expected, type_of(L, arg));
 }
 
+void lapi_only_name(lua_State *L, const char *fname) {
+  if (lua_gettop(L) > 1)
+    sched_raise(L, "TypeError", "%s() takes at most a name (%d arguments given)", fname,
+                lua_gettop(L));
+  if (!lua_isnoneornil(L, 1) && lua_type(L, 1) != LUA_TSTRING)
+    lapi_type_error(L, 1, fname, "a name (a string)");
+}
+
 double lapi_timeout(lua_State *L, int idx, const char *fname) {
   if (lua_isnoneornil(L, idx)) return INFINITY;
   if (lua_type(L, idx) != LUA_TNUMBER)

@@ -44,6 +44,10 @@ SimObject *lapi_to_object(lua_State *L, int idx);
 int lapi_type_error(lua_State *L, int arg, const char *fname,
                     const char *expected);
 
+/* A constructor whose only argument is a name (Lock, RLock, Event): anything
+   but a string or nil there is a TypeError, as Python's take no value. */
+void lapi_only_name(lua_State *L, const char *fname);
+
 /*
 ** A timeout argument: nil (or absent) means none; otherwise a number >= 0.
 ** Returns the absolute deadline in virtual time (INFINITY for none).

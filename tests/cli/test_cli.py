@@ -317,6 +317,18 @@ class Basics(RacesimTest):
         r = self.racesim("replay", "objs.lua", "--seed", "1", "--no-db")
         self.assertIn("'TypeError: a Lock or RLock expected, got Semaphore'", r.out)
         self.assertIn("TypeError: Queue expected, got boolean (call methods with ':')", r.out)
+        # Python's Lock(), RLock() and Event() take no value: here, only a name
+        self.write("names.lua", """\
+            for _, f in ipairs({ function() Lock(5) end, function() RLock("a", "b") end,
+                                 function() Event({}) end }) do print(select(2, pcall(f))) end
+            print(tostring(Lock("ok")), tostring(Event()))
+            """)
+        r = self.racesim("replay", "names.lua", "--seed", "1", "--no-db")
+        for said in ("TypeError: Lock: argument 1 must be a name (a string), not number",
+                     "TypeError: RLock() takes at most a name (2 arguments given)",
+                     "TypeError: Event: argument 1 must be a name (a string), not table",
+                     "Lock 'ok'\tEvent 'Event@3'"):
+            self.assertIn(said, r.out)
 
     def test_bug_past_the_preemption_bound_says_so(self):
         self.write("c.lua", LOST_UPDATE)
