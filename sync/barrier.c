@@ -138,9 +138,9 @@ static const char *barrier_explain(const SimRun *r, const SimObject *o,
         raised = 1;
         const char *cut = strstr(said.s, " and never arrived");
         sb_putn(out, said.s, cut ? (size_t)(cut - said.s) : said.len);
-        sb_puts(out, " and ended");
+        sb_puts(out, " and ended (perhaps a party)");
       } else {
-        sb_printf(out, "%s ended by an error", thread_name(r, x));
+        sb_printf(out, "%s ended by an error (perhaps a party)", thread_name(r, x));
       }
       sb_free(&said);
     }

@@ -392,8 +392,11 @@ static int l_Condition(lua_State *L) {
   int32_t lock = -1;
   int nameidx = 1;
   if (!lua_isnoneornil(L, 1) && lua_type(L, 1) != LUA_TSTRING) {
-    static const ObjClass *const locks[] = {&lock_class, &rlock_class, NULL};
-    lock = lapi_check(L, 1, locks, "a Lock or RLock")->id;
+    SimObject *lk = lapi_to_object(L, 1); /* (an argument, not an object of ours) */
+    if (!lk || (lk->cls != &lock_class && lk->cls != &rlock_class))
+      return sched_raise(L, "TypeError", "Condition: a Lock or RLock expected, got %s",
+                         lk ? lk->cls->kind : luaL_typename(L, 1));
+    lock = lk->id;
     nameidx = 2;
   } else if (lua_isnil(L, 1)) {
     nameidx = 2; /* Condition(nil, "name") */

@@ -100,13 +100,15 @@ static int32_t lock_waits_for(const SimRun *r, const SimObject *o,
 ** The threads that ended holding permits of semaphore 'o' (acquired more
 ** than they released, by the run's events), each with its last acquire:
 ** ": client2 (taken at pool.lua:4) and client4 (...) ended holding permits".
+** Only for a semaphore used as a pool: where a thread released more than it
+** acquired, the semaphore counts something else (items a producer gives),
+** and a consumer that took one is no culprit.
 */
 #define LEAKERS 8
 static void leaked_permits(const SimRun *r, const SimObject *o, StrBuf *out) {
   int32_t tids[LEAKERS], at[LEAKERS];
   int n = 0, more = 0;
   for (int32_t t = 0; t < r->nthreads; t++) {
-    if (thread_alive(&r->threads[t])) continue;
     int64_t net = 0;
     int32_t last = -1;
     for (int32_t i = o->last_ev; i >= 0; i = r->events[i].prev_obj) {
@@ -119,12 +121,10 @@ static void leaked_permits(const SimRun *r, const SimObject *o, StrBuf *out) {
         net -= e->aux;
       }
     }
-    if (net <= 0) continue;
-    if (n == LEAKERS) {
-      more = 1;
-      break;
-    }
-    tids[n] = t, at[n++] = last;
+    if (net < 0) return; /* a giver: not a pool */
+    if (net == 0 || thread_alive(&r->threads[t])) continue;
+    if (n == LEAKERS) more = 1;
+    else tids[n] = t, at[n++] = last;
   }
   if (!n) return;
   sb_puts(out, ": ");

@@ -229,7 +229,7 @@ static int check_one(const char *path, const CheckOptions *co) {
     for (size_t i = 0; i < res.warnings.n; i++) unseen |= res.warnings.v[i].kind != WARN_RANDOM;
     if (res.warnings.n && n[0] == co->runs && n[1] == co->runs)
       snprintf(detail, sizeof detail, "dfs not complete: %s; random and pct, %llu runs each",
-               unseen ? "state it cannot see" : "math.random", (unsigned long long)co->runs);
+               unseen ? "state it cannot see" : "it draws from math.random", (unsigned long long)co->runs);
     else if (n[0] == co->runs && n[1] == co->runs)
       snprintf(detail, sizeof detail, "dfs incomplete after %llu runs; random and pct, %llu runs each",
                (unsigned long long)res.runs, (unsigned long long)co->runs);

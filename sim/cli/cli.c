@@ -556,7 +556,9 @@ static const Option *find_option(const char *name) {
 /* Parse run/replay options into 'o'.  Returns 0, or 2 after an error. */
 int cli_parse_run_options(const char *cmd, int argc, char **argv, ExploreOptions *o) {
   const char *script = NULL;
-  int gave_strategy_option = 0;
+  const StrategyOps *owners[8]; /* the strategy options given: whose they are */
+  const char *given[8];
+  int ngiven = 0;
   o->params = util_xcalloc(64, sizeof(Param)); /* freed by cli_free_options, also
                                                    after an error */
   o->nparams = 0;
@@ -583,7 +585,8 @@ int cli_parse_run_options(const char *cmd, int argc, char **argv, ExploreOptions
       val = a + (eq - name) + 1;
     }
     const Option *opt = find_option(name);
-    const StrategyOption *so = opt ? NULL : strategy_option(name, NULL);
+    const StrategyOps *owner = NULL;
+    const StrategyOption *so = opt ? NULL : strategy_option(name, &owner);
     if (!opt && !so) {
       const char *like = likely_option(name);
       if (like) usage_error(cmd, "unknown option '%s' (did you mean %s?)", name, like);
@@ -608,18 +611,19 @@ int cli_parse_run_options(const char *cmd, int argc, char **argv, ExploreOptions
       val = argv[++i];
     }
     if (opt ? opt->set(cmd, opt, val, o) : set_strategy_option(cmd, so, val, o)) return 2;
-    gave_strategy_option |= so != NULL;
+    if (so && ngiven < 8) owners[ngiven] = owner, given[ngiven++] = so->name;
   }
   /* (checked once --strategy is known: it may come after) */
   const StrategyOps *chosen = strategy_find(o->strategy);
-  for (int i = 0; gave_strategy_option && chosen && i < argc; i++) {
-    const StrategyOps *owner = NULL;
-    char name[64];
-    snprintf(name, sizeof name, "%s", argv[i]);
-    if (strchr(name, '=')) *strchr(name, '=') = '\0';
-    if (argv[i][0] != '-' || !strategy_option(name, &owner) || owner == chosen) continue;
-    usage_error(cmd, "%s is an option of --strategy %s, not of %s (it would do nothing)", name,
-                owner->name, chosen->name);
+  for (int k = 0; chosen && k < ngiven; k++) {
+    if (o->schedule) {
+      usage_error(cmd, "%s: a --schedule replay takes no strategy option (the token is the "
+                       "whole schedule)", given[k]);
+      return 2;
+    }
+    if (owners[k] == chosen) continue;
+    usage_error(cmd, "%s is an option of --strategy %s, not of %s (it would do nothing)",
+                given[k], owners[k]->name, chosen->name);
     return 2;
   }
   if (!script) {

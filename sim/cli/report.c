@@ -276,8 +276,17 @@ static long long find_run(Report *r, long long idx, const char *text, int given)
           given ? "" : " (the latest)", r->path, text);
   if (n[0] <= 0) fprintf(stderr, "it has no runs");
   else {
-    char lo[48], hi[48];
-    int keyed = n[2] > (long long)UINT32_MAX; /* (only a dfs shard's go that far) */
+    char lo[48], hi[48], strategy[16] = "", shard[16] = "";
+    sqlite3_stmt *st = report_prep(r, "SELECT strategy, shard FROM explorations WHERE id = ?");
+    if (st) {
+      sqlite3_bind_int64(st, 1, r->expl);
+      if (sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(strategy, sizeof strategy, "%s", report_col(st, 0));
+        snprintf(shard, sizeof shard, "%s", report_col(st, 1));
+      }
+      sqlite3_finalize(st);
+    }
+    int keyed = keyed_runs(strategy, shard);
     run_label(lo, sizeof lo, n[1], keyed), run_label(hi, sizeof hi, n[2], keyed);
     if (n[0] == 1) fprintf(stderr, "it has 1 run, index %s", lo);
     else
@@ -484,6 +493,11 @@ static int run_value(const char *v, long long *out) {
     if (args_u64(head, &sub) == 0 && args_u64(colon + 1, &k) == 0 && sub < (UINT64_C(1) << 31) &&
         k <= UINT32_MAX) {
       *out = (long long)(sub << 32 | k);
+      return 0;
+    }
+    size_t digits = strspn(colon + 1, "0123456789");
+    if (strspn(head, "0123456789") == strlen(head) && digits && !colon[1 + digits]) {
+      *out = -2; /* digits past any subtree or run: said with the range there is */
       return 0;
     }
   }

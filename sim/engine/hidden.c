@@ -77,6 +77,7 @@ struct Hidden {
   int nglobals;
   int drew;          /* math.random was called in this run ... */
   int32_t drew_line; /* ... first at this line */
+  uint64_t seeded;   /* threads whose stream the program seeded (bit()) */
 };
 
 static const char hidden_key = 0; /* registry: the Hidden of this state */
@@ -398,15 +399,30 @@ void hidden_begin_run(Hidden *h, lua_State *L) {
   lua_settop(h->fns, 0);
   h->nlocals = h->nglobals = 0;
   h->drew = 0;
+  h->seeded = 0;
 }
 
-void hidden_drew_random(lua_State *L) {
+static Hidden *hidden_of(lua_State *L) {
   lua_rawgetp(L, LUA_REGISTRYINDEX, &hidden_key);
   Hidden *h = lua_touserdata(L, -1);
   lua_pop(L, 1);
-  if (!h || h->drew) return;
+  return h;
+}
+
+void hidden_drew_random(lua_State *L) {
+  Hidden *h = hidden_of(L);
+  int32_t tid = sched_run_of(L)->cur;
+  if (!h || h->drew || (tid >= 0 && tid < OTHERS && (h->seeded & bit(tid)))) return;
   h->drew = 1;
   h->drew_line = sched_line(L);
+}
+
+void hidden_seeded(lua_State *L, int fixed) {
+  Hidden *h = hidden_of(L);
+  int32_t tid = sched_run_of(L)->cur;
+  if (!h || tid < 0 || tid >= OTHERS) return; /* (63 and up: counted as drawing) */
+  if (fixed) h->seeded |= bit(tid);
+  else h->seeded &= ~bit(tid);
 }
 
 void hidden_spawned(Hidden *h, lua_State *L, int fn, int32_t tid) {
@@ -480,9 +496,7 @@ int hidden_global_newindex(lua_State *L) {
   int tp = lua_type(L, 3);
   if (lua_type(L, 2) == LUA_TSTRING && tp != LUA_TFUNCTION && tp != LUA_TUSERDATA && sched_spawned(L) &&
       !r->in_finally && r->cur >= 0 && others_alive(r, r->cur)) {
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &hidden_key);
-    Hidden *h = lua_touserdata(L, -1);
-    lua_pop(L, 1);
+    Hidden *h = hidden_of(L);
     const char *name = lua_tostring(L, 2);
     Watched *w = NULL;
     for (int i = 0; i < h->nglobals && !w; i++)

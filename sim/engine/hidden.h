@@ -37,8 +37,11 @@ int hidden_global_newindex(lua_State *L);
 int hidden_push_shadow(lua_State *L, int idx);
 
 /* The thread running in L drew a number from math.random: a data choice
-   that dfs does not enumerate (the first one's line is noted). */
+   that dfs does not enumerate (the first one's line is noted), unless the
+   thread seeded its stream itself ('fixed' in hidden_seeded: the program
+   decides its numbers, not the run's seed). */
 void hidden_drew_random(lua_State *L);
+void hidden_seeded(lua_State *L, int fixed);
 
 /* Make the run's warnings from what was seen. */
 void hidden_end_run(Hidden *h, lua_State *L);

@@ -86,7 +86,7 @@ SimObject *lapi_check(lua_State *L, int idx, const ObjClass *const *cls,
       if (o->cls == cls[i]) return o;
   /* a method called with '.' finds its first argument where its object
      should be; a wrong object given as an argument is no such mistake */
-  int dot = idx == 1 && !o && !cls[1];
+  int dot = idx == 1 && !o;
   return sched_raise(L, "TypeError", "%s expected, got %s%s", what, type_of(L, idx),
                      dot ? " (call methods with ':')" : ""),
          NULL;

@@ -700,6 +700,7 @@ static int l_randomseed(lua_State *L) {
     memcpy(&seed, &x, sizeof seed);
   } else seed = sched_run_of(L)->seed;
   prng_seed(p, prng_mix(seed));
+  hidden_seeded(L, !lua_isnoneornil(L, 1));
   return 0;
 }
 

@@ -54,12 +54,13 @@ typedef struct ExploreOptions {
 
 /*
 ** State the threads share that racesim cannot see (a plain Lua local
-** captured by several threads, a global written by threads): said once per
-** variable, from the first run that showed it.
+** captured by several threads, a global written by threads), or numbers a
+** dfs run drew from math.random: said once per variable, from the first
+** run that showed it.
 */
 typedef struct ExploreWarning {
   uint64_t sig;
-  int kind;          /* WARN_LOCAL, WARN_GLOBAL (run.h) */
+  int kind;          /* WARN_LOCAL, WARN_GLOBAL, WARN_RANDOM (run.h) */
   char *name, *msg;
   uint64_t runs, first_run; /* first_run: the run whose words are kept */
   uint32_t writers;

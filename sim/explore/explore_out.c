@@ -60,8 +60,6 @@ void explore_searching(Explore *x, const char *what, size_t k, size_t n) {
 
 const char *explore_mode_name(uint8_t m) { return m == MODE_ASYNC ? "async" : "threads"; }
 
-/* What the strategy says of the exploration (its bound, its scope):
-   'line' and 'json' initialised here, freed by the caller. */
 int explore_hidden_state(const Explore *x) {
   for (size_t i = 0; i < x->warnings.n; i++)
     if (x->warnings.v[i].kind != WARN_RANDOM) return 1;
@@ -91,6 +89,8 @@ static void beyond_bound(const Explore *x) {
          first + 1, most, util_plural(most), c->preemption_bound);
 }
 
+/* What the strategy says of the exploration (its bound, its scope):
+   'line' and 'json' initialised here, freed by the caller. */
 static void strategy_report(const Explore *x, StrBuf *line, StrBuf *json, const char **scope) {
   sb_init(line);
   sb_init(json);

@@ -744,8 +744,20 @@ for i = 1, 4 do ts[i]:join() end
         obj, r = self.explore(s, "--no-db", "--strategy", "dfs")
         (m,) = [b["message"] for b in obj["findings"] if b["kind"] == "stuck"]
         self.assertIn("t at typo.lua:2 waits at Barrier 'b' with 1 of 2 parties: nobody else "
-                      "is coming; u raised an error at typo.lua:3 and ended. A party that "
+                      "is coming; u raised an error at typo.lua:3 and ended (perhaps a party). A party that "
                       "raises before wait()", m)
+
+    def test_stuck_semaphore_that_counts_items_names_nobody(self):
+        # a producer gives one item, two consumers take: the second waits, and
+        # the first, which took its item, kept nothing it should have given
+        s = self.write("items.lua", 'local items = Semaphore(0, "items")\n'
+                                    'spawn("producer", function() items:release() end)\n'
+                                    'for i = 1, 2 do spawn("consumer" .. i, function() '
+                                    'items:acquire() end) end\n')
+        obj, r = self.explore(s, "--no-db", "--strategy", "dfs")
+        (m,) = [b["message"] for b in obj["findings"] if b["kind"] == "stuck"]
+        self.assertTrue(m.endswith("waits to acquire Semaphore 'items', whose value is 0 and "
+                                   "which nobody will release"), m)
 
     def test_philosophers_deadlock_folds_the_lock_order_cycle(self):
         shutil.copy(os.path.join(ROOT, "scripts", "classic", "philosophers_deadlock.lua"),

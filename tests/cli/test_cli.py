@@ -312,11 +312,13 @@ class Basics(RacesimTest):
             local q = Queue()
             for _, f in ipairs({
               function() Condition(Semaphore(1)) end, function() q.get(true) end,
+              function() local lk = Lock(); lk.acquire() end,
             }) do print(select(2, pcall(f))) end
             """)
         r = self.racesim("replay", "objs.lua", "--seed", "1", "--no-db")
-        self.assertIn("'TypeError: a Lock or RLock expected, got Semaphore'", r.out)
+        self.assertIn("'TypeError: Condition: a Lock or RLock expected, got Semaphore'", r.out)
         self.assertIn("TypeError: Queue expected, got boolean (call methods with ':')", r.out)
+        self.assertIn("expected, got no value (call methods with ':')", r.out)  # lk.acquire()
         # Python's Lock(), RLock() and Event() take no value: here, only a name
         self.write("names.lua", """\
             for _, f in ipairs({ function() Lock(5) end, function() RLock("a", "b") end,
@@ -354,6 +356,12 @@ class Basics(RacesimTest):
         r = self.racesim("run", "c.lua", "--no-db", "--depth", "2", "--strategy", "pct",
                          "--runs", "5")
         self.assertExit(r, 1)
+        # a value that looks like an option is a value
+        r = self.racesim("run", "c.lua", "--db", "--no-por", "--runs", "5")
+        self.assertExit(r, 1)
+        r = self.usage_error("replay", "c.lua", "--no-db", "--schedule", "x", "--depth", "2",
+                             words=["--depth"])
+        self.assertIn("a --schedule replay takes no strategy option", r.err)
 
     def test_replay_refuses_what_it_would_ignore(self):
         # --runs, --jobs, --shard, --stop-first were accepted and ignored

@@ -182,10 +182,20 @@ class Hidden(unittest.TestCase):
         self.assertEqual(r.returncode, 2, r)
         self.assertIn("--strict: dfs did not try every value math.random could draw", r.stderr)
         # random runs draw new numbers every run: nothing to say there
-        j = json.loads(self.racesim("run", "rnd.lua", "--runs", "100", "--no-db",
-                                    "--json").stdout)
+        j = json.loads(self.racesim("run", "rnd.lua", "--runs", "100", "--seed", "1",
+                                    "--no-db", "--json").stdout)
         self.assertEqual(j["warnings"], [])
         self.assertGreater(j["bugs"], 0)
+        self.write("rcheck.lua", 'scenario{ expect = "assertion" }\n' + RANDOM)
+        r = self.racesim("check", "rcheck.lua")
+        self.assertIn("(dfs not complete: it draws from math.random; random and pct", r.stdout)
+        self.assertIn("        warning: math.random (first at rcheck.lua:4)", r.stdout)
+        # a stream the program seeds itself: its numbers are the program's
+        self.write("seeded.lua", RANDOM.replace('spawn("t", function()',
+                                                'spawn("t", function() math.randomseed(7);'))
+        j = json.loads(self.racesim("run", "seeded.lua", "--strategy", "dfs", "--no-db",
+                                    "--json").stdout)
+        self.assertEqual((j["complete"], j["warnings"]), (True, []))
         # the same choice with choose(): every value tried, and the proof holds
         self.write("choose.lua", RANDOM.replace("math.random(1, 10)", "choose(10)")
                    .replace("x:get() == 0", "true"))
