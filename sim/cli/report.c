@@ -337,6 +337,12 @@ static int one_run(Report *r, long long run) {
       sb_printf(o, "its events were not recorded (use --record all, or replay it: racesim "
                    "replay %s --schedule %s)\n",
                 report_col(st, 5), report_col(st, 2));
+    } else if (!recorded && strcmp(report_col(st, 9), "random") != 0) {
+      /* pct and dfs runs are replayed by their token, which --record none
+         keeps only for failing runs */
+      sb_printf(o, "its events were not recorded, nor its schedule: --record none keeps the "
+                   "schedules of failing runs only (--record failing keeps every run's, "
+                   "--record all every run's events)\n");
     } else if (!recorded) { /* a random run: its seed replays it, with the parameters */
       sb_printf(o, "its events were not recorded (use --record all, or replay it: racesim "
                    "replay %s --seed %s",

@@ -225,6 +225,24 @@ class Concurrency(Base):
 
 
 class ReportCommand(Base):
+    def test_unrecorded_run_is_replayed_as_its_strategy_can(self):
+        # a random run without events: its seed replays it; a pct one's seed
+        # would replay a random run, and --record none kept no schedule
+        self.run_into_db("deadlock.lua", "--runs", "20", "--seed", "1", "--record", "none")
+        (ok,), = self.query("SELECT min(idx) FROM runs WHERE status = 'ok'")
+        code, out, err = racesim("report", self.db, "--run", str(ok))
+        self.assertEqual(code, 0, err)
+        self.assertIn("or replay it: racesim replay %s --seed 0x" % self.path("deadlock.lua"), out)
+        self.run_into_db("deadlock.lua", "--strategy", "pct", "--runs", "20", "--seed", "1",
+                         "--record", "none")
+        (ok,), = self.query("SELECT min(idx) FROM runs WHERE status = 'ok' AND "
+                            "exploration_id = 2")
+        code, out, err = racesim("report", self.db, "--run", str(ok))
+        self.assertEqual(code, 0, err)
+        self.assertNotIn("--seed", out)
+        self.assertIn("its events were not recorded, nor its schedule: --record none keeps the "
+                      "schedules of failing runs only", out)
+
     def test_text_json_run(self):
         self.run_into_db("racy.lua", "--runs", "100", "--seed", "3")
         code, out, err = racesim("report", self.db)
