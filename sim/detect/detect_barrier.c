@@ -35,6 +35,7 @@ static void bar_event(Detector *base, SimRun *r, uint32_t ev) {
   const char *who = thread_name(r, e->tid);
   sb_printf(&b, "Barrier '%s' broke: ", name);
   uint64_t sig = detect_sig_str(UTIL_FNV_INIT, name);
+  int by_line = 1; /* the wait, abort or reset that broke it */
   switch (e->op) {
   case OP_BAR_PASS:
     sb_printf(&b, "%s's wait timed out at t=%g with %lld thread%s at the barrier", who,
@@ -54,12 +55,13 @@ static void bar_event(Detector *base, SimRun *r, uint32_t ev) {
   default:
     sb_printf(&b, "its action raised an error in %s", who);
     sig = detect_sig_str(sig, "action");
+    by_line = 0; /* (the action runs in whichever party came last: one bug) */
   }
   sb_puts(&b, " (at ");
   run_format_event_at(r, e, &b);
   sb_puts(&b, "); BrokenBarrierError for: ");
   waiters(r, e, (int32_t)ev, &b);
-  sig = detect_sig_num(sig, e->line);
+  if (by_line) sig = detect_sig_num(sig, e->line);
   RunFinding *f = run_finding(r, FIND_BARRIER_BROKEN, (int32_t)ev, e->tid, e->obj,
                               sig, "%s", b.s);
   f->evs[0] = (int32_t)ev;

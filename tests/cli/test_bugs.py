@@ -759,6 +759,19 @@ for i = 1, 4 do ts[i]:join() end
         self.assertTrue(m.endswith("waits to acquire Semaphore 'items', whose value is 0 and "
                                    "which nobody will release"), m)
 
+    def test_barrier_action_raising_is_one_break_whoever_came_last(self):
+        # the action runs in the last party to arrive, a or c: one bug, not
+        # one per arrival line
+        s = self.write("action.lua",
+                       'local b = Barrier(2, function() error("boom") end, nil, "b")\n'
+                       'local a = spawn("a", function() pcall(b.wait, b) end)\n'
+                       'local c = spawn("c", function() pcall(b.wait, b) end)\n')
+        obj, r = self.explore(s, "--no-db", "--strategy", "dfs")
+        broken = [b for b in obj["findings"] if b["kind"] == "barrier_broken"]
+        self.assertEqual(len(broken), 1, r)
+        self.assertEqual(broken[0]["count"], obj["runs"], r)
+        self.assertGreater(obj["runs"], 1, r)  # both orders of arrival were run
+
     def test_philosophers_deadlock_folds_the_lock_order_cycle(self):
         shutil.copy(os.path.join(ROOT, "scripts", "classic", "philosophers_deadlock.lua"),
                     self.path("philosophers_deadlock.lua"))
