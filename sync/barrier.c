@@ -54,6 +54,30 @@ static int a_party(const SimRun *r, const SimObject *o, int32_t x, const int32_t
   return 0;
 }
 
+/* "X raised ValueError at f.lua:4", of the error event 'e' of thread x. */
+static void put_raised(const SimRun *r, int32_t x, const SimEvent *e, StrBuf *out) {
+  const char *type = e->aux > 0 && (size_t)e->aux < r->text.len ? run_str(r, (uint32_t)e->aux)
+                                                                 : "error";
+  if (strcmp(type, "error") == 0) sb_printf(out, "%s raised an error", thread_name(r, x));
+  else sb_printf(out, "%s raised %s", thread_name(r, x), type);
+  if (e->line > 0) {
+    sb_puts(out, " at ");
+    run_format_event_at(r, e, out);
+  }
+}
+
+/* The error that ended thread x (its event), or -1. */
+static int32_t raised_at(const SimRun *r, int32_t x) {
+  const SimThread *t = &r->threads[x];
+  for (int32_t i = t->last_ev; t->failed && i >= 0; i--) {
+    const SimEvent *e = &r->events[i];
+    if (e->tid != x) continue;
+    if (e->op == OP_START) break;
+    if (e->op == OP_ERROR) return i;
+  }
+  return -1;
+}
+
 /* How thread 'x', which will never arrive, got there; 1 if it raised. */
 static int never_arrived(const SimRun *r, int32_t x, StrBuf *out) {
   const SimThread *t = &r->threads[x];
@@ -64,26 +88,18 @@ static int never_arrived(const SimRun *r, int32_t x, StrBuf *out) {
     sb_puts(out, " and never arrives");
     return 0;
   }
+  int32_t err = raised_at(r, x);
+  if (err >= 0) {
+    put_raised(r, x, &r->events[err], out);
+    sb_puts(out, " and never arrived");
+    return 1;
+  }
   int32_t last = -1;
-  for (int32_t i = t->last_ev; i >= 0; i--) {
+  for (int32_t i = t->last_ev; i >= 0 && last < 0; i--) {
     const SimEvent *e = &r->events[i];
     if (e->tid != x) continue;
     if (e->op == OP_START) break;
-    if (e->op == OP_ERROR) {
-      const char *type = e->aux > 0 && (size_t)e->aux < r->text.len
-                             ? run_str(r, (uint32_t)e->aux)
-                             : "error";
-      if (strcmp(type, "error") == 0) sb_printf(out, "%s raised an error", name);
-      else sb_printf(out, "%s raised %s", name, type);
-      if (e->line > 0) {
-        sb_puts(out, " at ");
-        run_format_event_at(r, e, out);
-      }
-      sb_puts(out, " and never arrived");
-      return 1;
-    }
-    if (last < 0 && e->line > 0) last = i;
-    if (!t->failed && last >= 0) break;
+    if (e->line > 0) last = i;
   }
   if (t->state == TS_KILLED) sb_printf(out, "%s was stopped before it arrived", name);
   else sb_printf(out, "%s returned without arriving", name);
@@ -129,20 +145,12 @@ static const char *barrier_explain(const SimRun *r, const SimObject *o,
     /* no party known by its code or its use of the barrier: one that
        raised before it got there may well have been one */
     for (int32_t x = 0; x < r->nthreads && k < 4; x++) {
-      const SimThread *t = &r->threads[x];
-      if (thread_alive(t) || !t->failed) continue;
+      int32_t err = thread_alive(&r->threads[x]) ? -1 : raised_at(r, x);
+      if (err < 0) continue;
       sb_puts(out, k++ ? ", and " : "; ");
-      StrBuf said;
-      sb_init(&said);
-      if (never_arrived(r, x, &said)) { /* "X raised E at L and never arrived" */
-        raised = 1;
-        const char *cut = strstr(said.s, " and never arrived");
-        sb_putn(out, said.s, cut ? (size_t)(cut - said.s) : said.len);
-        sb_puts(out, " and ended (perhaps a party)");
-      } else {
-        sb_printf(out, "%s ended by an error (perhaps a party)", thread_name(r, x));
-      }
-      sb_free(&said);
+      put_raised(r, x, &r->events[err], out);
+      sb_puts(out, " and ended (perhaps a party)");
+      raised = 1;
     }
   }
   return raised ? advice_raised : NULL;
