@@ -20,6 +20,7 @@
 */
 #include <lauxlib.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "count.h"
@@ -107,26 +108,29 @@ static int32_t lock_waits_for(const SimRun *r, const SimObject *o,
 #define LEAKERS 8
 static void leaked_permits(const SimRun *r, const SimObject *o, StrBuf *out) {
   int32_t tids[LEAKERS], at[LEAKERS];
-  int n = 0, more = 0;
-  for (int32_t t = 0; t < r->nthreads; t++) {
-    int64_t net = 0;
-    int32_t last = -1;
-    for (int32_t i = o->last_ev; i >= 0; i = r->events[i].prev_obj) {
-      const SimEvent *e = &r->events[i];
-      if (e->tid != t || (e->flags & EV_RAISED)) continue;
-      if (e->op == OP_ACQUIRE && e->value.u.i) {
-        net++;
-        if (last < 0) last = i;
-      } else if (e->op == OP_RELEASE) {
-        net -= e->aux;
-      }
+  int n = 0, more = 0, giver = 0;
+  int64_t *net = util_xcalloc((size_t)r->nthreads + 1, sizeof *net);
+  int32_t *last = util_xmalloc(((size_t)r->nthreads + 1) * sizeof *last);
+  for (int32_t t = 0; t < r->nthreads; t++) last[t] = -1;
+  for (int32_t i = o->last_ev; i >= 0; i = r->events[i].prev_obj) { /* newest first */
+    const SimEvent *e = &r->events[i];
+    if (e->tid < 0 || e->tid >= r->nthreads || (e->flags & EV_RAISED)) continue;
+    if (e->op == OP_ACQUIRE && e->value.u.i) {
+      net[e->tid]++;
+      if (last[e->tid] < 0) last[e->tid] = i;
+    } else if (e->op == OP_RELEASE) {
+      net[e->tid] -= e->aux;
     }
-    if (net < 0) return; /* a giver: not a pool */
-    if (net == 0 || thread_alive(&r->threads[t])) continue;
-    if (n == LEAKERS) more = 1;
-    else tids[n] = t, at[n++] = last;
   }
-  if (!n) return;
+  for (int32_t t = 0; t < r->nthreads; t++) {
+    giver |= net[t] < 0; /* then not a pool */
+    if (net[t] <= 0 || thread_alive(&r->threads[t])) continue;
+    if (n == LEAKERS) more = 1;
+    else tids[n] = t, at[n++] = last[t];
+  }
+  free(net);
+  free(last);
+  if (!n || giver) return;
   sb_puts(out, ": ");
   for (int i = 0; i < n; i++) {
     if (i) sb_puts(out, i == n - 1 && !more ? " and " : ", ");
