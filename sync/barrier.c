@@ -54,32 +54,9 @@ static int a_party(const SimRun *r, const SimObject *o, int32_t x, const int32_t
   return 0;
 }
 
-/* "X raised ValueError at f.lua:4", of the error event 'e' of thread x. */
-static void put_raised(const SimRun *r, int32_t x, const SimEvent *e, StrBuf *out) {
-  const char *type = e->aux > 0 && (size_t)e->aux < r->text.len ? run_str(r, (uint32_t)e->aux)
-                                                                 : "error";
-  if (strcmp(type, "error") == 0) sb_printf(out, "%s raised an error", thread_name(r, x));
-  else sb_printf(out, "%s raised %s", thread_name(r, x), type);
-  if (e->line > 0) {
-    sb_puts(out, " at ");
-    run_format_event_at(r, e, out);
-  }
-}
-
-/* The error that ended thread x (its event), or -1. */
-static int32_t raised_at(const SimRun *r, int32_t x) {
-  const SimThread *t = &r->threads[x];
-  for (int32_t i = t->last_ev; t->failed && i >= 0; i--) {
-    const SimEvent *e = &r->events[i];
-    if (e->tid != x) continue;
-    if (e->op == OP_START) break;
-    if (e->op == OP_ERROR) return i;
-  }
-  return -1;
-}
-
-/* How thread 'x', which will never arrive, got there; 1 if it raised. */
-static int never_arrived(const SimRun *r, int32_t x, StrBuf *out) {
+/* How thread 'x', which will never arrive, got there; 1 if it raised (its
+   error is then a cause of the wait). */
+static int never_arrived(const SimRun *r, int32_t x, StrBuf *out, int32_t *because) {
   const SimThread *t = &r->threads[x];
   const char *name = thread_name(r, x);
   if (thread_alive(t)) {
@@ -88,10 +65,11 @@ static int never_arrived(const SimRun *r, int32_t x, StrBuf *out) {
     sb_puts(out, " and never arrives");
     return 0;
   }
-  int32_t err = raised_at(r, x);
+  int32_t err = run_error_of(r, x);
   if (err >= 0) {
-    put_raised(r, x, &r->events[err], out);
+    run_format_raised(r, &r->events[err], out);
     sb_puts(out, " and never arrived");
+    run_because(because, err);
     return 1;
   }
   int32_t last = -1;
@@ -116,7 +94,8 @@ static const char *const advice_raised =
     "when a party fails (the waiters get BrokenBarrierError), or give wait() a timeout";
 
 static const char *barrier_explain(const SimRun *r, const SimObject *o,
-                                   const int32_t *tids, int n, StrBuf *out) {
+                                   const int32_t *tids, int n, StrBuf *out,
+                                   int32_t *because) {
   const BarrierState *b = BS(o);
   const char *verb = obj_verb(n, "waits", "wait");
   if (r->threads[tids[0]].pend.op == OP_BAR_WAIT) {
@@ -137,7 +116,7 @@ static const char *barrier_explain(const SimRun *r, const SimObject *o,
   }
   for (int i = 0; i < k; i++) {
     if (i) sb_puts(out, i == k - 1 && !more ? ", and " : ", ");
-    raised |= never_arrived(r, missing[i], out);
+    raised |= never_arrived(r, missing[i], out, because);
   }
   if (more) sb_printf(out, ", and %d more", more);
   if (!k) {
@@ -145,11 +124,12 @@ static const char *barrier_explain(const SimRun *r, const SimObject *o,
     /* no party known by its code or its use of the barrier: one that
        raised before it got there may well have been one */
     for (int32_t x = 0; x < r->nthreads && k < 4; x++) {
-      int32_t err = thread_alive(&r->threads[x]) ? -1 : raised_at(r, x);
+      int32_t err = thread_alive(&r->threads[x]) ? -1 : run_error_of(r, x);
       if (err < 0) continue;
       sb_puts(out, k++ ? ", and " : "; ");
-      put_raised(r, x, &r->events[err], out);
+      run_format_raised(r, &r->events[err], out);
       sb_puts(out, " and ended (perhaps a party)");
+      run_because(because, err);
       raised = 1;
     }
   }

@@ -218,7 +218,7 @@ static int32_t locked_out(const SimRun *r, const SimObject *c, const int32_t *ti
 }
 
 static const char *cond_explain(const SimRun *r, const SimObject *c, const int32_t *tids,
-                                int n, StrBuf *out) {
+                                int n, StrBuf *out, int32_t *because) {
   const SimObject *held;
   int32_t holder, out_tid = signalled(r, &r->threads[tids[0]])
                                  ? -1 : locked_out(r, c, tids, n, &held, &holder);
@@ -235,7 +235,7 @@ static const char *cond_explain(const SimRun *r, const SimObject *c, const int32
     sb_printf(out, "%s notified on Condition '%s' but ", obj_verb(n, "was", "were"),
               obj_name(r, c->id));
     const SimObject *lk = lock_of(r, c);
-    return lk->cls->explain(r, lk, tids, n, out);
+    return lk->cls->explain(r, lk, tids, n, out, because);
   }
   sb_printf(out, "%s on Condition '%s' and nobody is left to notify %s",
             obj_verb(n, "waits", "wait"), obj_name(r, c->id), obj_verb(n, "it", "them"));

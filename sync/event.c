@@ -28,8 +28,8 @@ static int event_ready(const SimRun *r, const SimObject *o, const SimThread *t) 
 }
 
 static const char *event_explain(const SimRun *r, const SimObject *o, const int32_t *tids,
-                                 int n, StrBuf *out) {
-  (void)tids;
+                                 int n, StrBuf *out, int32_t *because) {
+  (void)tids, (void)because;
   sb_printf(out, "%s for Event '%s', which is never set", obj_verb(n, "waits", "wait"),
             obj_name(r, o->id));
   if (ES(o)->set_line > 0) {

@@ -103,10 +103,12 @@ static int32_t lock_waits_for(const SimRun *r, const SimObject *o,
 ** ": client2 (taken at pool.lua:4) and client4 (...) ended holding permits".
 ** Only for a semaphore used as a pool: where a thread released more than it
 ** acquired, the semaphore counts something else (items a producer gives),
-** and a consumer that took one is no culprit.
+** and a consumer that took one is no culprit.  Their errors, where an
+** error ended them, are causes of the wait; returns 1 if there are any.
 */
 #define LEAKERS 8
-static void leaked_permits(const SimRun *r, const SimObject *o, StrBuf *out) {
+static int leaked_permits(const SimRun *r, const SimObject *o, StrBuf *out,
+                          int32_t *because) {
   int32_t tids[LEAKERS], at[LEAKERS];
   int n = 0, more = 0, giver = 0;
   int64_t *net = util_xcalloc((size_t)r->nthreads + 1, sizeof *net);
@@ -130,7 +132,13 @@ static void leaked_permits(const SimRun *r, const SimObject *o, StrBuf *out) {
   }
   free(net);
   free(last);
-  if (!n || giver) return;
+  if (!n || giver) return 0;
+  int raised = 0;
+  for (int i = 0; i < n; i++) {
+    int32_t err = run_error_of(r, tids[i]);
+    run_because(because, err);
+    raised |= err >= 0;
+  }
   sb_puts(out, ": ");
   for (int i = 0; i < n; i++) {
     if (i) sb_puts(out, i == n - 1 && !more ? " and " : ", ");
@@ -140,18 +148,35 @@ static void leaked_permits(const SimRun *r, const SimObject *o, StrBuf *out) {
   }
   sb_printf(out, "%s ended holding %s", more ? " and others" : "",
             n > 1 || more ? "permits they never released" : "a permit it never released");
+  return raised;
 }
 
+static const char *const advice_raised =
+    "A thread that raises while it holds a lock or a permit never releases it: take it "
+    "with obj:with(function() ... end) or local _ <close> = obj:hold(), which release it "
+    "however the code ends (Python's with)";
+
 static const char *lock_explain(const SimRun *r, const SimObject *o, const int32_t *tids,
-                                int n, StrBuf *out) {
+                                int n, StrBuf *out, int32_t *because) {
   const LockState *s = LS(o);
+  const char *advice = NULL;
   sb_printf(out, "%s to acquire %s '%s'", obj_verb(n, "waits", "wait"), o->cls->kind,
             obj_name(r, o->id));
   if (s->flavor <= LK_RLOCK && s->owner >= 0) {
     if (n == 1 && s->owner == tids[0]) sb_puts(out, ", which it already holds");
-    else if (!thread_alive(&r->threads[s->owner]))
-      sb_printf(out, ", held by %s, which ended without releasing it", thread_name(r, s->owner));
-    else sb_printf(out, ", held by %s", thread_name(r, s->owner));
+    else if (!thread_alive(&r->threads[s->owner])) {
+      int32_t err = run_error_of(r, s->owner);
+      sb_printf(out, ", held by %s, which ended ", thread_name(r, s->owner));
+      if (err >= 0) {
+        sb_puts(out, "by ");
+        run_format_error(r, &r->events[err], out);
+        sb_putc(out, ' ');
+        run_because(because, err), advice = advice_raised;
+      }
+      sb_puts(out, "without releasing it");
+    } else {
+      sb_printf(out, ", held by %s", thread_name(r, s->owner));
+    }
     if (s->owner_line > 0) {
       sb_puts(out, " (taken at ");
       if (s->owner_ev >= 0 && (uint32_t)s->owner_ev < r->nevents)
@@ -161,9 +186,9 @@ static const char *lock_explain(const SimRun *r, const SimObject *o, const int32
     }
   } else if (s->flavor >= LK_SEM) {
     sb_puts(out, ", whose value is 0 and which nobody will release");
-    leaked_permits(r, o, out);
+    if (leaked_permits(r, o, out, because)) advice = advice_raised;
   }
-  return NULL;
+  return advice;
 }
 
 static int lock_enabled_before(const SimEvent *e, const SimEvent *ev, uint32_t bi) {

@@ -40,8 +40,9 @@ static int32_t thread_waits_for(const SimRun *r, const SimObject *o,
 }
 
 static const char *thread_explain(const SimRun *r, const SimObject *o,
-                                  const int32_t *tids, int n, StrBuf *out) {
-  (void)tids;
+                                  const int32_t *tids, int n, StrBuf *out,
+                                  int32_t *because) {
+  (void)tids, (void)because;
   sb_printf(out, "%s in join() for %s, which never finishes",
             obj_verb(n, "waits", "wait"), thread_name(r, target_of(o)));
   return NULL;

@@ -131,8 +131,31 @@ static long best_cause(const FindingStore *fs, const Distinct *c, uint64_t runs)
   return best;
 }
 
-/* Join the observations that explain one bug; role[i] says how i takes part. */
-static void join_rules(const FindingStore *fs, uint64_t runs, size_t *p, uint8_t *role) {
+/* The failure that observation i came of in some run (an error that ended
+   the thread its wait needed, the break behind its BrokenBarrierError):
+   the first in the store's order; -1 if none. */
+static long failure_behind(const FindingStore *fs, size_t i) {
+  for (size_t j = 0; j < fs->n; j++)
+    if (j != i && finding_is_failure(fs->v[j].kind) && depended(&fs->v[i], fs->v[j].sig))
+      return (long)j;
+  return -1;
+}
+
+/* after[i]: observation i came of a failure (not of a race), as a
+   consequence or as evidence the failure's consequence tells */
+enum { AFTER_NONE, AFTER_CONSEQ, AFTER_TOLD };
+
+/* Has the class whose root is 'r' a member that came of a failure? */
+static int of_failure(size_t *p, const uint8_t *after, size_t n, size_t r) {
+  for (size_t m = 0; m < n; m++)
+    if (after[m] && root(p, m) == r) return 1;
+  return 0;
+}
+
+/* Join the observations that explain one bug; role[i] says how i takes part,
+   after[i] whether it came of a failure. */
+static void join_rules(const FindingStore *fs, uint64_t runs, size_t *p, uint8_t *role,
+                       uint8_t *after) {
   size_t n = fs->n;
   const Distinct *v = fs->v;
   for (size_t i = 0; i < n; i++) /* lost updates of one location, same lines */
@@ -148,10 +171,6 @@ static void join_rules(const FindingStore *fs, uint64_t runs, size_t *p, uint8_t
   for (size_t i = 0; i < n; i++) /* the other races: per location and lines */
     for (size_t j = i + 1; j < n && v[i].kind == FIND_DATA_RACE && !role[i]; j++)
       if (v[j].kind == FIND_DATA_RACE && !role[j] && overlap(&v[i], &v[j])) unite(p, i, j);
-  for (size_t i = 0; i < n; i++) /* stuck on the same objects, however many waited */
-    for (size_t j = i + 1; j < n && v[i].kind == FIND_STUCK; j++)
-      if (v[j].kind == FIND_STUCK && locks_within(&v[i], &v[j]) && locks_within(&v[j], &v[i]))
-        unite(p, i, j);
   for (size_t i = 0; i < n; i++) /* a potential deadlock that happened */
     for (size_t j = 0; j < n && v[i].kind == FIND_POTENTIAL_DEADLOCK; j++)
       if (v[j].kind == FIND_DEADLOCK && locks_within(&v[i], &v[j])) {
@@ -166,6 +185,28 @@ static void join_rules(const FindingStore *fs, uint64_t runs, size_t *p, uint8_t
     unite(p, i, (size_t)c);
     role[i] = BUG_CONSEQUENCE;
   }
+  for (size_t i = 0; i < n; i++) { /* what a failure brought about */
+    if (role[i]) continue;
+    long c = failure_behind(fs, i);
+    if (c < 0) continue;
+    unite(p, i, (size_t)c);
+    /* a break names the threads that got BrokenBarrierError: their errors
+       are its evidence, the break the consequence */
+    int told = v[i].kind == FIND_ERROR && v[c].kind == FIND_BARRIER_BROKEN;
+    role[i] = told ? BUG_EVIDENCE : BUG_CONSEQUENCE;
+    after[i] = told ? AFTER_TOLD : AFTER_CONSEQ;
+    /* an action's error is told at the line of whichever party ran it: a
+       break by its action came of each */
+    for (size_t j = (size_t)c + 1; j < n && v[i].kind == FIND_BARRIER_BROKEN; j++)
+      if (j != i && finding_is_failure(v[j].kind) && depended(&v[i], v[j].sig)) unite(p, i, j);
+  }
+  /* stuck on the same objects, however many waited: one bug, unless each
+     came of a failure of its own (two threads that raised, two bugs) */
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = i + 1; j < n && v[i].kind == FIND_STUCK; j++)
+      if (v[j].kind == FIND_STUCK && locks_within(&v[i], &v[j]) && locks_within(&v[j], &v[i]) &&
+          !(of_failure(p, after, n, root(p, i)) && of_failure(p, after, n, root(p, j))))
+        unite(p, i, j);
 }
 
 /* Is observation a a better headline than b (both members of one bug)? */
@@ -176,14 +217,19 @@ static int better_head(const FindingStore *fs, size_t a, size_t b) {
 }
 
 /* Headline, representative and order of the members of bug 'b'. */
-static void shape(const FindingStore *fs, uint64_t runs, Bug *b, const uint8_t *role) {
-  size_t first_conseq = SIZE_MAX;
-  for (size_t k = 0; k < b->nobs; k++)
-    if (role[b->obs[k]] == BUG_CONSEQUENCE && b->obs[k] < first_conseq) first_conseq = b->obs[k];
+static void shape(const FindingStore *fs, uint64_t runs, Bug *b, const uint8_t *role,
+                  const uint8_t *after) {
+  size_t first_conseq = SIZE_MAX, first_after = SIZE_MAX; /* of a race; of a failure */
+  for (size_t k = 0; k < b->nobs; k++) {
+    size_t i = b->obs[k];
+    if (role[i] != BUG_CONSEQUENCE) continue;
+    if (after[i] == AFTER_CONSEQ && i < first_after) first_after = i;
+    if (!after[i] && i < first_conseq) first_conseq = i;
+  }
   size_t head = SIZE_MAX;
   for (size_t k = 0; k < b->nobs; k++) {
     size_t i = b->obs[k];
-    if (role[i] == BUG_CONSEQUENCE) continue;
+    if (role[i] == BUG_CONSEQUENCE || after[i] == AFTER_TOLD) continue;
     /* with a consequence, the headline is one of its causes: the run that
        shows the consequence shows it too */
     if (first_conseq != SIZE_MAX && !explains(&fs->v[first_conseq], &fs->v[i], runs)) continue;
@@ -191,6 +237,8 @@ static void shape(const FindingStore *fs, uint64_t runs, Bug *b, const uint8_t *
   }
   if (head == SIZE_MAX) { /* (cannot happen: a consequence joins one of its causes) */
     head = b->obs[0];
+    for (size_t k = 1; k < b->nobs; k++)
+      if (better_head(fs, b->obs[k], head)) head = b->obs[k];
     first_conseq = SIZE_MAX;
   }
   /* A race explains the consequence where no one lost update does: a path
@@ -207,7 +255,8 @@ static void shape(const FindingStore *fs, uint64_t runs, Bug *b, const uint8_t *
       }
     }
   b->head = head;
-  b->rep = first_conseq != SIZE_MAX ? first_conseq : head;
+  /* the run shown shows the consequence: of a race, else of a failure */
+  b->rep = first_conseq != SIZE_MAX ? first_conseq : first_after != SIZE_MAX ? first_after : head;
   b->kind = fs->v[head].kind;
   b->rank = FIND__COUNT;
   for (size_t k = 0; k < b->nobs; k++) {
@@ -279,9 +328,9 @@ void bug_group(FindingStore *fs, uint64_t runs, BugList *out) {
   size_t n = fs->n;
   if (!n) return;
   size_t *p = util_xmalloc(sizeof(size_t) * n);
-  uint8_t *role = util_xcalloc(n, 1);
+  uint8_t *role = util_xcalloc(n, 1), *after = util_xcalloc(n, 1);
   for (size_t i = 0; i < n; i++) p[i] = i;
-  join_rules(fs, runs, p, role);
+  join_rules(fs, runs, p, role, after);
   out->v = util_xcalloc(n, sizeof(Bug));
   out->of = util_xmalloc(sizeof(size_t) * n);
   out->nof = n;
@@ -300,7 +349,7 @@ void bug_group(FindingStore *fs, uint64_t runs, BugList *out) {
   for (size_t k = 0; k < out->n; k++) {
     Bug *b = &out->v[k];
     b->role = util_xmalloc(b->nobs);
-    shape(fs, runs, b, role);
+    shape(fs, runs, b, role, after);
     bug_compose(fs, b);
     b->runs = fs->v[b->head].count;
   }
@@ -309,6 +358,7 @@ void bug_group(FindingStore *fs, uint64_t runs, BugList *out) {
     for (size_t j = 0; j < out->v[k].nobs; j++) out->of[out->v[k].obs[j]] = k;
   free(slot);
   free(role);
+  free(after);
   free(p);
 }
 

@@ -20,7 +20,11 @@
 ** - a potential deadlock whose locks are those of an actual deadlock is
 **   evidence of the deadlock;
 ** - stuck states that wait on the same objects are one bug, whoever and
-**   however many were left waiting.
+**   however many were left waiting;
+** - what a failure brought about in some run is its consequence: a stuck
+**   wait for a thread that an error ended (a lock's holder, a party that
+**   never arrived, a producer), a break by a barrier action that raised,
+**   a BrokenBarrierError that escaped a thread (RunFinding.because).
 **
 ** Plain C over plain data: the same grouping serves an exploration, a
 ** `racesim check` over several strategies and a merge of shards.

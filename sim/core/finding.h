@@ -60,7 +60,10 @@ typedef struct Distinct {
   uint8_t causes_known; /* at least one run has been intersected */
   /* assertion, error: the lost updates and races it depended on in some
      run: its thread read their location, or read what one of their threads
-     wrote, or took part in them (signatures, sorted) */
+     wrote, or took part in them; and for any kind, the failures it came of
+     in some run (RunFinding.because: an error that ended a thread a stuck
+     wait needed, the break behind a BrokenBarrierError) (signatures,
+     sorted) */
   uint64_t *related;
   uint32_t nrelated;
   char *conseq;         /* assertion, error: "the check at x.lua:9 failed: ..." */
@@ -90,6 +93,12 @@ void finding_sort(FindingStore *fs);
 ** signatures sigs[0..n): keep, in d->causes, those seen in every such run.
 */
 void finding_note_causes(Distinct *d, const uint64_t *sigs, size_t n);
+
+/* A failure that others can come of (RunFinding.because): an error or a
+   failed check that ended a thread, a barrier break. */
+static inline int finding_is_failure(int kind) {
+  return kind == FIND_ERROR || kind == FIND_ASSERTION || kind == FIND_BARRIER_BROKEN;
+}
 
 /* Add the signatures sigs[0..n) to those d depended on (a union). */
 void finding_note_related(Distinct *d, const uint64_t *sigs, size_t n);

@@ -29,12 +29,15 @@ typedef struct ObjClass {
   ** in the same operation on 'o', at the same line, in the same state.
   ** Append what follows "<names> at <file:LINE> ", the verb agreeing with n
   ** ("waits for Event 'done', which is never set" / "wait for ..."), with
-  ** the cause wherever the run's events show it.  Return a sentence of
+  ** the cause wherever the run's events show it.  Where that cause is an
+  ** error that ended a thread the wait needed (a lock's holder, a party
+  ** that never arrived), add its event to 'because' (run_because): the
+  ** error and the stuck state are then one bug.  Return a sentence of
   ** general advice (a static string) that the finding states once, however
   ** many waits call for it, or NULL.
   */
   const char *(*explain)(const SimRun *r, const SimObject *o, const int32_t *tids, int n,
-                         StrBuf *out);
+                         StrBuf *out, int32_t *because);
 
   /*
   ** Partial-order reduction: could the blocking operation of event 'e' have

@@ -286,7 +286,46 @@ RunFinding *run_finding_told(SimRun *r, int kind, int32_t ev, int32_t tid, int32
   f->tell = tell;
   f->details = UINT32_MAX;
   for (int i = 0; i < FINDING_EVS; i++) f->evs[i] = -1;
+  for (int i = 0; i < FINDING_CAUSES; i++) f->because[i] = -1;
   return f;
+}
+
+void run_because(int32_t *because, int32_t ev) {
+  if (ev < 0) return;
+  for (int i = 0; i < FINDING_CAUSES; i++) {
+    if (because[i] == ev) return;
+    if (because[i] < 0) {
+      because[i] = ev;
+      return;
+    }
+  }
+}
+
+void run_format_error(const SimRun *r, const SimEvent *e, StrBuf *out) {
+  const char *type = e->aux > 0 && (size_t)e->aux < r->text.len ? run_str(r, (uint32_t)e->aux)
+                                                                 : "error";
+  sb_puts(out, strcmp(type, "error") == 0 ? "an error" : type);
+  if (e->line > 0) {
+    sb_puts(out, " at ");
+    run_format_event_at(r, e, out);
+  }
+}
+
+void run_format_raised(const SimRun *r, const SimEvent *e, StrBuf *out) {
+  sb_printf(out, "%s raised ", thread_name(r, e->tid));
+  run_format_error(r, e, out);
+}
+
+int32_t run_error_of(const SimRun *r, int32_t tid) {
+  if (tid < 0 || tid >= r->nthreads) return -1;
+  const SimThread *t = &r->threads[tid];
+  for (int32_t i = t->last_ev; t->failed && i >= 0; i--) {
+    const SimEvent *e = &r->events[i];
+    if (e->tid != tid) continue;
+    if (e->op == OP_START) break;
+    if (e->op == OP_ERROR) return i;
+  }
+  return -1;
 }
 
 const char *run_finding_msg(const SimRun *r, const RunFinding *f, StrBuf *scratch) {

@@ -195,6 +195,7 @@ extern const char *const finding_kind_names[FIND__COUNT];
 
 /* A finding made in this run. */
 #define FINDING_EVS 8
+#define FINDING_CAUSES 4
 struct RunFinding;
 struct SimRun;
 /* How a finding is told, from the run and the finding alone (its events). */
@@ -210,6 +211,10 @@ typedef struct RunFinding {
   RunTell tell;     /* ... how, for a finding made by run_finding_told */
   uint32_t details; /* offset in run->text of a JSON object, or UINT32_MAX */
   int32_t evs[FINDING_EVS]; /* events involved (highlighted in reports), -1 unused */
+  /* the events of this run's other findings that brought this one about
+     (the error that ended a thread a stuck wait needed, the break that
+     raised a BrokenBarrierError), -1 unused: one bug (bug.h) */
+  int32_t because[FINDING_CAUSES];
 } RunFinding;
 
 /*
@@ -421,6 +426,16 @@ RunFinding *run_finding_told(SimRun *r, int kind, int32_t ev, int32_t tid, int32
 /* The message of finding 'f' of 'r': in the run's text, or told now into
    'scratch' (reset first). */
 const char *run_finding_msg(const SimRun *r, const RunFinding *f, StrBuf *scratch);
+
+/* Add event 'ev' (another finding's: an error, a barrier break) to a
+   finding's causes because[0..FINDING_CAUSES), once; ev < 0 adds nothing. */
+void run_because(int32_t *because, int32_t ev);
+/* The error event that ended thread 'tid' (an error escaped it), or -1. */
+int32_t run_error_of(const SimRun *r, int32_t tid);
+/* "ValueError at f.lua:4" ("an error at ..." for a plain Lua error), of
+   the error event 'e'; run_format_raised: "w1 raised ValueError at ...". */
+void run_format_error(const SimRun *r, const SimEvent *e, StrBuf *out);
+void run_format_raised(const SimRun *r, const SimEvent *e, StrBuf *out);
 
 /* Record a warning (one per signature in a run). */
 void run_warning(SimRun *r, int kind, uint64_t sig, const char *name, const char *msg,

@@ -36,6 +36,10 @@ struct Detector {
 
 #define DET_OP(op) (UINT64_C(1) << (op))
 
+/* How a stuck finding begins; what follows is the waits, which say the
+   finding as a consequence (bug.h: "..., so w1 at x.lua:5 waits ..."). */
+#define DETECT_STUCK_LEAD "stuck: no thread can proceed and no timeout is pending: "
+
 /* The set of detectors of one exploration. */
 typedef struct DetectorSet {
   Detector *d[16];

@@ -5,6 +5,7 @@
 ** and who was waiting.
 */
 #include <stdlib.h>
+#include <string.h>
 
 #include "detect.h"
 #include "object.h"
@@ -68,8 +69,49 @@ static void bar_event(Detector *base, SimRun *r, uint32_t ev) {
   sb_free(&b);
 }
 
+/* Is 'e' an error of type BrokenBarrierError? */
+static int broken_barrier_error(const SimRun *r, const SimEvent *e) {
+  return e->op == OP_ERROR && e->aux > 0 && (size_t)e->aux < r->text.len &&
+         !strcmp(run_str(r, (uint32_t)e->aux), "BrokenBarrierError");
+}
+
+/* The break of the barrier that raised thread 'tid''s error 'err': its
+   latest barrier operation before, then the latest break of that barrier
+   before that; -1 if none. */
+static int32_t break_behind(const SimRun *r, int32_t tid, int32_t err) {
+  for (int32_t i = err - 1; i >= 0; i--) {
+    const SimEvent *e = &r->events[i];
+    if (e->tid != tid) continue;
+    if (e->op == OP_START) return -1;
+    if (e->op != OP_BAR_WAIT && e->op != OP_BAR_PASS && e->op != OP_BAR_TRIP) continue;
+    for (int32_t j = i; j >= 0; j = r->events[j].prev_obj)
+      if (r->events[j].flags & EV_BROKE) return j;
+    return -1;
+  }
+  return -1;
+}
+
+/*
+** A break and the errors of the run are one bug (bug.h): the break by an
+** action that raised comes of that error (which escapes the party that ran
+** it), and each BrokenBarrierError that escaped a thread comes of the
+** break behind it.
+*/
+static void bar_end(Detector *base, SimRun *r) {
+  (void)base;
+  for (uint32_t i = 0; i < r->nfindings; i++) {
+    RunFinding *f = &r->findings[i];
+    if (f->kind == FIND_BARRIER_BROKEN && f->ev >= 0 && r->events[f->ev].op == OP_BAR_BREAK) {
+      int32_t err = run_error_of(r, f->tid);
+      if (err > f->ev) run_because(f->because, err);
+    } else if (f->kind == FIND_ERROR && f->ev >= 0 && broken_barrier_error(r, &r->events[f->ev])) {
+      run_because(f->because, break_behind(r, f->tid, f->ev));
+    }
+  }
+}
+
 const DetectorOps detector_barrier_ops = {
-    "barrier_broken", bar_create, NULL, bar_event, NULL, bar_destroy,
+    "barrier_broken", bar_create, NULL, bar_event, bar_end, bar_destroy,
     DET_OP(OP_BAR_PASS) | DET_OP(OP_BAR_ABORT) | DET_OP(OP_BAR_RESET) |
         DET_OP(OP_BAR_BREAK),
     0};

@@ -71,13 +71,14 @@ static void put_advice(const Advice *a, StrBuf *b) {
 ** for a group of threads waiting the same way, "w1, w2 and w3 at x.lua:8
 ** wait in get() on Queue 'q', ...".
 */
-static void describe(const SimRun *r, const int32_t *tids, int n, StrBuf *b, Advice *a) {
+static void describe(const SimRun *r, const int32_t *tids, int n, StrBuf *b, Advice *a,
+                     int32_t *because) {
   const SimThread *t = &r->threads[tids[0]];
   run_format_threads(r, tids, n, b);
   run_puts_where(r, t->pend.site, t->pend.line, b);
   sb_putc(b, ' ');
   const SimObject *o = waited_object(r, t);
-  if (o && o->cls->explain) advise(a, o->cls->explain(r, o, tids, n, b));
+  if (o && o->cls->explain) advise(a, o->cls->explain(r, o, tids, n, b, because));
   else sb_printf(b, "%s in %s()", obj_verb(n, "waits", "wait"), op_pending_name(t->pend.op));
 }
 
@@ -214,9 +215,11 @@ static void dl_end(Detector *base, SimRun *r) {
       if (self) sb_puts(&b, "self-deadlock: ");
       else sb_puts(&b, "deadlock: ");
       Advice adv = {{0}, 0};
+      int32_t because[FINDING_CAUSES]; /* (a cycle of live threads: no error to blame) */
+      for (int i = 0; i < FINDING_CAUSES; i++) because[i] = -1;
       do {
         if (k) sb_puts(&b, "; ");
-        describe(r, &y, 1, &b, &adv);
+        describe(r, &y, 1, &b, &adv, because);
         if (k < 64) sigs[k] = wait_sig(r, &r->threads[y]);
         k++;
         y = d->next[y];
@@ -258,10 +261,12 @@ static void dl_end(Detector *base, SimRun *r) {
   StrBuf b;
   sb_init(&b);
   Advice adv = {{0}, 0};
+  int32_t because[FINDING_CAUSES];
+  for (int i = 0; i < FINDING_CAUSES; i++) because[i] = -1;
   uint64_t acc = 0;
   int k = 0;
   int32_t first = -1;
-  sb_puts(&b, "stuck: no thread can proceed and no timeout is pending: ");
+  sb_puts(&b, DETECT_STUCK_LEAD);
   memset(d->mark, 0, (size_t)n);
   for (int32_t i = 0; i < n; i++) {
     const SimThread *t = &r->threads[i];
@@ -276,7 +281,7 @@ static void dl_end(Detector *base, SimRun *r) {
         d->next[m++] = j; /* the cycle search is over: reuse its array */
       }
     if (k++) sb_puts(&b, "; ");
-    describe(r, d->next, m, &b, &adv);
+    describe(r, d->next, m, &b, &adv, because);
   }
   put_advice(&adv, &b);
   if (k) {
@@ -284,6 +289,7 @@ static void dl_end(Detector *base, SimRun *r) {
                                 r->threads[first].pend.obj,
                                 detect_sig_num(UTIL_FNV_INIT, (int64_t)acc), "%s", b.s);
     f->evs[0] = r->threads[first].last_ev;
+    memcpy(f->because, because, sizeof because);
     f->details = waits_json(r, NULL, 0);
   }
   sb_free(&b);

@@ -124,6 +124,19 @@ uint64_t explore_lock_hash(const char *name) {
   return fam ? fam : name_hash(name);
 }
 
+/* A stuck state or a barrier break told as the consequence of a failure:
+   the break, the waits without the lead ("..., so w1 at x.lua:5 waits to
+   acquire Lock 'm', ..."). */
+static void failure_conseq(Distinct *d, const SimRun *r, const RunFinding *f) {
+  StrBuf b;
+  sb_init(&b);
+  const char *m = run_finding_msg(r, f, &b);
+  size_t lead = strlen(DETECT_STUCK_LEAD);
+  if (f->kind == FIND_STUCK && !strncmp(m, DETECT_STUCK_LEAD, lead)) m += lead;
+  d->conseq = util_xstrdup(m);
+  sb_free(&b);
+}
+
 /*
 ** What grouping into bugs needs to know of a new observation (bug.h): its
 ** location and lines, the locks of its cycle, or how to say it as a
@@ -155,7 +168,9 @@ void explore_describe_obs(Distinct *d, const SimRun *r, const RunFinding *f) {
       for (int k = 0; k < d->nlocks && !have; k++) have = d->locks[k] == o;
       if (!have) d->locks[d->nlocks++] = o;
     }
+    failure_conseq(d, r, f);
     break;
+  case FIND_BARRIER_BROKEN: failure_conseq(d, r, f); break;
   case FIND_ASSERTION: {
     const SimEvent *e = f->ev >= 0 ? &r->events[f->ev] : NULL;
     if (!e) break;
@@ -186,6 +201,10 @@ static void show_run(Explore *x, Distinct *d, const SimRun *r, const RunFinding 
   d->ndec = r->ndecisions;
   d->dec = util_xmalloc(sizeof(Decision) * (r->ndecisions ? r->ndecisions : 1));
   if (r->ndecisions) memcpy(d->dec, r->decisions, sizeof(Decision) * r->ndecisions);
+  if (d->kind == FIND_STUCK || d->kind == FIND_BARRIER_BROKEN) { /* (this run's threads) */
+    free(d->conseq);
+    failure_conseq(d, r, f);
+  }
   if (d->kind == FIND_ASSERTION || d->kind == FIND_ERROR) { /* how this run tells it */
     Distinct tmp;
     memset(&tmp, 0, sizeof tmp);
@@ -285,6 +304,27 @@ static void note_causes(Explore *x, const SimRun *r) {
   }
 }
 
+/*
+** The findings of this run that came of others in it (RunFinding.because:
+** a stuck wait of an error that ended the thread it needed, a
+** BrokenBarrierError of its break): keep those others' signatures among
+** the ones each depended on, which grouping joins into one bug (bug.h).
+*/
+static void note_because(Explore *x, const SimRun *r) {
+  for (uint32_t i = 0; i < r->nfindings; i++) {
+    const RunFinding *f = &r->findings[i];
+    size_t nrel = 0;
+    for (int k = 0; k < FINDING_CAUSES && f->because[k] >= 0; k++)
+      for (uint32_t j = 0; j < r->nfindings; j++) {
+        const RunFinding *g = &r->findings[j];
+        if (j == i || g->ev != f->because[k] || !finding_is_failure(g->kind)) continue;
+        UTIL_GROW(x->related, nrel + 1, x->cap_related);
+        x->related[nrel++] = g->sig;
+      }
+    if (nrel) finding_note_related(finding_get(&x->fs, f->sig), x->related, nrel);
+  }
+}
+
 void warnings_free(WarningList *w) {
   for (size_t i = 0; i < w->n; i++) {
     free(w->v[i].name);
@@ -377,6 +417,7 @@ static int process_run(Explore *x, SimRun *r) {
     x->replays[i] = d->first_run == r->index ? d->replay : NULL;
   }
   note_causes(x, r);
+  note_because(x, r);
   merge_warnings(x, r);
   UTIL_GROW(x->causes, x->nseen + 1, x->cap_causes); /* (a scratch copy: sorted) */
   if (x->nseen) memcpy(x->causes, x->seen, sizeof(uint64_t) * x->nseen);

@@ -487,6 +487,16 @@ class BugTest(unittest.TestCase):
     def kinds_roles(self, bug):
         return sorted((e["kind"], e["role"]) for e in bug["evidence"])
 
+    def bugs_of_db(self, con):
+        out = []
+        for (bid, kind, runs, first, sig) in con.execute(
+                "SELECT id, kind, runs, first_run, signature FROM bugs ORDER BY rank"):
+            ev = sorted(con.execute("SELECT role, kind, runs, first_run, signature "
+                                    "FROM bug_evidence WHERE bug_id = ?", (bid,)))
+            out.append((kind, runs, first, sig, ev))
+        return out
+
+
     def db(self, name):
         con = sqlite3.connect(self.path(name))
         self.addCleanup(con.close)
@@ -742,10 +752,12 @@ for i = 1, 4 do ts[i]:join() end
                                    'spawn("t", function() b:wait() end)\n'
                                    'spawn("u", function() b:wiat() end)\n')
         obj, r = self.explore(s, "--no-db", "--strategy", "dfs")
-        (m,) = [b["message"] for b in obj["findings"] if b["kind"] == "stuck"]
+        # the error and the wait it left are one bug (FailureBringsAbout)
+        (bug,) = obj["findings"]
+        (stuck,) = self.evidence(bug, "stuck", "consequence")
         self.assertIn("t at typo.lua:2 waits at Barrier 'b' with 1 of 2 parties: nobody else "
                       "is coming; u raised an error at typo.lua:3 and ended (perhaps a party). A party that "
-                      "raises before wait()", m)
+                      "raises before wait()", stuck["message"])
 
     def test_stuck_semaphore_that_counts_items_names_nobody(self):
         # a producer gives one item, two consumers take: the second waits, and
@@ -771,6 +783,36 @@ for i = 1, 4 do ts[i]:join() end
         self.assertEqual(len(broken), 1, r)
         self.assertEqual(broken[0]["count"], obj["runs"], r)
         self.assertGreater(obj["runs"], 1, r)  # both orders of arrival were run
+
+    def test_barrier_action_that_raises_is_one_bug_with_its_error(self):
+        # the action's error escapes the party that ran it, the other gets
+        # BrokenBarrierError: one bug, told from the error
+        s = self.write("action.lua",
+                       'local b = Barrier(2, function() error("boom") end, nil, "b")\n'
+                       'spawn("a", function() b:wait() end)\n'
+                       'spawn("c", function() b:wait() end)\n')
+        obj, r = self.explore(s, "--no-db", "--strategy", "dfs")
+        (bug,) = obj["findings"]
+        # the action's error is told at the line of the party that ran it (a
+        # or c), and so is the other's BrokenBarrierError: four errors
+        self.assertEqual(self.kinds_roles(bug), [("barrier_broken", "consequence")] +
+                         [("error", "evidence")] * 3 + [("error", "headline")], r)
+        self.assertEqual(bug["count"], obj["runs"], r)
+        (head,) = self.evidence(bug, role="headline")
+        self.assertIn("boom", head["message"])
+        told = sorted(e["message"] for e in self.evidence(bug, "error", "evidence"))
+        self.assertEqual(told, ["BrokenBarrierError escaped a at action.lua:2",
+                                "BrokenBarrierError escaped c at action.lua:3",
+                                "error in %s: action.lua:1: boom" %
+                                ("a" if "error in c" in head["message"] else "c")], r)
+        self.assertRegex(bug["message"], r"^error in [ac]\b.*boom, so Barrier 'b' broke: its "
+                                         r"action raised an error in ([ac]) .*"
+                                         r"BrokenBarrierError for: [ac]$")
+        # the bug's names are those of one run: the party that ran the action
+        # raised the error the headline tells
+        ran = re.search(r"action raised an error in ([ac]) ", bug["message"]).group(1)
+        self.assertTrue(bug["message"].startswith("error in %s" % ran), bug["message"])
+        self.assertIn("BrokenBarrierError for: %s" % ("c" if ran == "a" else "a"), bug["message"])
 
     def test_philosophers_deadlock_folds_the_lock_order_cycle(self):
         shutil.copy(os.path.join(ROOT, "scripts", "classic", "philosophers_deadlock.lua"),
@@ -884,6 +926,163 @@ for i = 1, 4 do ts[i]:join() end
         h = self.racesim("run", s, "--no-db", "--runs", "5", "-D", "n=40", "--seed", "1")
         self.assertIn("warning: the search for lock-order cycles stopped at cycles of 32 locks "
                       "(the graph has room for cycles of 40 locks)", h.out, h)
+
+
+# ---- 1b. what a failure brings about ----------------------------------------
+
+HOLDER_RAISES = """\
+local m = Lock("m")
+spawn("holder", function()
+  m:acquire()
+  error({type = "ValueError", message = "bad row"})
+end)
+spawn("waiter", function()
+  m:acquire()
+  m:release()
+end)
+"""
+
+PRODUCER_DIES = """\
+local q = Queue(0, "jobs")
+spawn("producer", function()
+  for i = 1, 3 do
+    if i == 3 then error("bad item") end
+    q:put(i)
+  end
+end)
+spawn("consumer", function()
+  for _ = 1, 3 do q:get() end
+end)
+"""
+
+# two errors, each leaving its own wait: the waiter of 'm' needs 'holder',
+# the consumer needs 'producer' (which raises after its first put)
+TWO_FAILURES = """\
+local m = Lock("m")
+local q = Queue(0, "jobs")
+spawn("holder", function()
+  m:acquire()
+  error("holder failed")
+end)
+spawn("waiter", function() m:acquire() end)
+spawn("producer", function()
+  q:put(1)
+  error("producer failed")
+end)
+spawn("consumer", function() q:get(); q:get() end)
+"""
+
+
+class FailureBringsAbout(BugTest):
+    """An error that ended a thread another one needed, and the stuck wait
+    or the barrier break it left, are one bug told from the error."""
+
+    def one_bug(self, obj, r):
+        bugs = obj["findings"]
+        self.assertEqual(len(bugs), 1, r)
+        return bugs[0]
+
+    def test_a_lock_holder_that_raised(self):
+        s = self.write("holder.lua", HOLDER_RAISES)
+        obj, r = self.explore(s, "--no-db", "--strategy", "dfs")
+        bug = self.one_bug(obj, r)
+        self.assertEqual(self.kinds_roles(bug), [("error", "headline"),
+                                                 ("stuck", "consequence")], r)
+        self.assertEqual(bug["count"], obj["runs"])
+        m = bug["message"]
+        self.assertTrue(m.startswith(
+            "ValueError escaped holder at holder.lua:4: bad row, so waiter at holder.lua:7 "
+            "waits to acquire Lock 'm', held by holder, which ended by ValueError at "
+            "holder.lua:4 without releasing it (taken at holder.lua:3)"), m)
+        self.assertNotIn("stuck: no thread can proceed", m)  # the consequence, not the finding
+        self.assertIn("take it with obj:with(function() ... end)", m)
+        h = self.racesim("run", s, "--no-db", "--strategy", "dfs")
+        self.assertIn("1 bug (2 observations):", h.out, h)
+        self.assertIn("also seen: stuck in", h.out, h)
+
+    def test_a_pool_permit_kept_by_a_thread_that_raised(self):
+        s = self.write("pool.lua", 'local pool = Semaphore(1, "pool")\n'
+                                   'for i = 1, 2 do spawn("client" .. i, function()\n'
+                                   '  pool:acquire()\n'
+                                   '  if i == 1 then error("timeout talking to db") end\n'
+                                   '  pool:release()\n'
+                                   'end) end\n')
+        obj, r = self.explore(s, "--no-db", "--strategy", "dfs")
+        bug = self.one_bug(obj, r)
+        self.assertEqual(self.kinds_roles(bug), [("error", "headline"),
+                                                 ("stuck", "consequence")], r)
+        self.assertIn("timeout talking to db, so client2 at pool.lua:3 waits to acquire "
+                      "Semaphore 'pool', whose value is 0 and which nobody will release: "
+                      "client1 (taken at pool.lua:3) ended holding a permit it never released",
+                      bug["message"])
+
+    def test_a_producer_that_raised_after_putting(self):
+        s = self.write("prod.lua", PRODUCER_DIES)
+        obj, r = self.explore(s, "--no-db", "--strategy", "dfs")
+        bug = self.one_bug(obj, r)
+        self.assertEqual(self.kinds_roles(bug), [("error", "headline"),
+                                                 ("stuck", "consequence")], r)
+        self.assertIn("bad item, so consumer at prod.lua:9 waits in get() on Queue 'jobs', "
+                      "which stays empty: no live thread will put(); producer, which called "
+                      "put() on it at prod.lua:5, ended by an error at prod.lua:4",
+                      bug["message"])
+
+    def test_two_failures_stay_two_bugs(self):
+        # a stuck state whose waits need two threads that raised joins the
+        # bug of one of them, never both errors into one bug
+        s = self.write("two.lua", TWO_FAILURES)
+        obj, r = self.explore(s, "--no-db", "--strategy", "dfs")
+        bugs = obj["findings"]
+        heads = sorted(b["message"].split(",")[0] for b in bugs if b["kind"] == "error")
+        self.assertEqual(heads, ["error in holder at two.lua:5: holder failed",
+                                 "error in producer at two.lua:10: producer failed"], r)
+        for b in bugs:
+            self.assertEqual(len(self.evidence(b, "error")), 1 if b["kind"] == "error" else 0, b)
+        # every stuck state is folded: each waits for a thread that raised
+        self.assertEqual([b["kind"] for b in bugs], ["error", "error"], r)
+
+    def test_an_unrelated_error_stays_its_own_bug(self):
+        # the error ends a thread nobody waits for; the Event is never set
+        s = self.write("apart.lua", 'local ev = Event("go")\n'
+                                    'spawn("logger", function() error("disk full") end)\n'
+                                    'spawn("worker", function() ev:wait() end)\n')
+        obj, r = self.explore(s, "--no-db", "--strategy", "dfs")
+        bugs = obj["findings"]
+        self.assertEqual(sorted(b["kind"] for b in bugs), ["error", "stuck"], r)
+        for b in bugs:
+            self.assertEqual(len(b["evidence"]), 1, b)
+
+    def test_the_database_and_a_merge_keep_the_bug_whole(self):
+        s = self.write("holder.lua", HOLDER_RAISES)
+        common = ("--strategy", "random", "--seed", "9", "--runs", "60")
+        whole, _ = self.explore(s, "--db", "whole.db", *common)
+        for i in (1, 2):
+            r = self.racesim("run", s, "--db", "shard%d.db" % i, "--shard", "%d/2" % i,
+                             "--quiet", *common)
+            self.assertExit(r, 1)
+        self.assertExit(self.racesim("merge", "all.db", "shard1.db", "shard2.db"), 0)
+        expect = [(b["kind"], b["count"], b["first_run"], b["signature"],
+                   sorted((e["role"], e["kind"], e["count"], e["first_run"], e["signature"])
+                          for e in b["evidence"]))
+                  for b in whole["findings"]]
+        self.assertEqual([(k, [e[:2] for e in ev]) for k, _, _, _, ev in expect],
+                         [("error", [("consequence", "stuck"), ("headline", "error")])])
+        self.assertEqual(self.bugs_of_db(self.db("whole.db")), expect)
+        self.assertEqual(self.bugs_of_db(self.db("all.db")), expect)
+        rep = self.racesim("report", "all.db")
+        self.assertIn("1 bug (2 observations)", rep.out, rep)
+
+    def test_the_replay_shows_one_bug(self):
+        s = self.write("holder.lua", HOLDER_RAISES)
+        obj, _ = self.explore(s, "--no-db", "--strategy", "dfs")
+        (bug,) = obj["findings"]
+        r = self.racesim("replay", s, "--schedule", bug["shrunk"]["schedule"]
+                         if "shrunk" in bug else bug["schedule"], "--json", "--no-db")
+        self.assertExit(r, 1)
+        rep = self.json_of(r)
+        self.check_bugs(rep, r)
+        self.assertEqual([self.kinds_roles(b) for b in rep["findings"]],
+                         [[("error", "headline"), ("stuck", "consequence")]], r)
 
 
 # ---- 2. the order of the bugs ----------------------------------------------
@@ -1031,15 +1230,6 @@ class Contract(BugTest):
                             (xid,)).fetchone()
         self.assertEqual(nf, nv, "findings rows outside findings_by_bug")
         self.assertEqual(nf, sum(e["count"] for b in obj["findings"] for e in b["evidence"]))
-
-    def bugs_of_db(self, con):
-        out = []
-        for (bid, kind, runs, first, sig) in con.execute(
-                "SELECT id, kind, runs, first_run, signature FROM bugs ORDER BY rank"):
-            ev = sorted(con.execute("SELECT role, kind, runs, first_run, signature "
-                                    "FROM bug_evidence WHERE bug_id = ?", (bid,)))
-            out.append((kind, runs, first, sig, ev))
-        return out
 
     def test_merge_of_shards_gives_the_same_bugs(self):
         s = self.write("err.lua", COUNTER_AND_ERROR)

@@ -1258,12 +1258,19 @@ class Stuck(RacesimTest):
     def test_short_barrier_names_the_party_that_raised(self):
         s = self.write("bar.lua", self.BARRIER.replace(
             "SKIP", 'error({type = "ValueError", message = "bad input"})'))
-        stuck, r = self.stuck(s, "--strategy", "dfs")
-        self.assertEqual(len(stuck), 1, r)
-        m = stuck[0]["message"]
+        obj, r = self.run_json(s, "--no-db", "--strategy", "dfs", code=1)
+        # one bug: the error, and the wait it left as its consequence
+        (bug,) = obj["findings"]
+        self.assertEqual(bug["kind"], "error", r)
+        (stuck,) = [e for e in bug["evidence"] if e["kind"] == "stuck"]
+        self.assertEqual(stuck["role"], "consequence", r)
+        m = stuck["message"]
         self.assertIn("worker1 and worker2 at bar.lua:5 wait at Barrier 'phase' with 2 of 3 "
                       "parties: worker3 raised ValueError at bar.lua:4 and never arrived", m)
         self.assertEqual(m.count("abort()"), 1, m)
+        self.assertTrue(bug["message"].startswith(
+            "ValueError escaped worker3 at bar.lua:4: bad input, so worker1 and worker2 at "
+            "bar.lua:5 wait at Barrier 'phase'"), bug["message"])
 
     def test_short_barrier_names_the_party_that_returned(self):
         s = self.write("bar.lua", self.BARRIER.replace("SKIP", "return"))

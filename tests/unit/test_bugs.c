@@ -259,6 +259,62 @@ static void test_families_and_stuck(void) {
   finding_free(&fs);
 }
 
+/* What failures brought about (finding.h related, of RunFinding.because):
+   a stuck wait joins the error it came of, told as its consequence; two
+   stuck states on the same objects, each of its own error, stay apart; a
+   break by an action joins the action's error at every party's line, and
+   the BrokenBarrierError it raised is evidence; the order of the store
+   changes nothing. */
+static void test_what_failures_bring(void) {
+  for (int order = 0; order < 2; order++) {
+    FindingStore fs;
+    finding_init(&fs);
+    uint64_t e1 = 11, e2 = 12, act_a = 13, act_c = 14, brk = 15, bbe = 16;
+    if (order) { /* (another order of first runs) */
+      obs(&fs, FIND_ERROR, e2, 10, 0, "error in producer");
+      obs(&fs, FIND_ERROR, e1, 10, 1, "error in holder");
+    } else {
+      obs(&fs, FIND_ERROR, e1, 10, 0, "error in holder");
+      obs(&fs, FIND_ERROR, e2, 10, 1, "error in producer");
+    }
+    Distinct *s1 = obs(&fs, FIND_STUCK, 21, 6, 2, "stuck: w1 waits for m");
+    Distinct *s2 = obs(&fs, FIND_STUCK, 22, 4, 3, "stuck: w2 waits for q");
+    Distinct *s3 = obs(&fs, FIND_STUCK, 23, 2, 4, "stuck: nobody to blame");
+    s1->conseq = util_xstrdup("w1 waits for m");
+    s1->locks[s1->nlocks++] = 70, s2->locks[s2->nlocks++] = 70, s3->locks[s3->nlocks++] = 70;
+    finding_note_related(s1, (uint64_t[]){e1}, 1);
+    finding_note_related(s2, (uint64_t[]){e2}, 1);
+    obs(&fs, FIND_ERROR, act_a, 5, 5, "boom, in a");
+    obs(&fs, FIND_ERROR, act_c, 5, 6, "boom, in c");
+    Distinct *b = obs(&fs, FIND_BARRIER_BROKEN, brk, 10, 5, "Barrier 'b' broke");
+    finding_note_related(b, (uint64_t[]){act_c, act_a}, 2);
+    Distinct *x = obs(&fs, FIND_ERROR, bbe, 10, 5, "BrokenBarrierError escaped a");
+    finding_note_related(x, (uint64_t[]){brk}, 1);
+    BugList bl;
+    bug_group(&fs, 10, &bl);
+    const Bug *holder = bug_with(&fs, &bl, e1), *producer = bug_with(&fs, &bl, e2);
+    CHECK(holder != producer);
+    CHECK(bug_with(&fs, &bl, 21) == holder);
+    CHECK(bug_with(&fs, &bl, 22) == producer);
+    CHECK(bug_with(&fs, &bl, 23) == holder || bug_with(&fs, &bl, 23) == producer);
+    CHECK_EQ_INT(role_of(&fs, holder, 21), BUG_CONSEQUENCE);
+    CHECK_EQ_INT(fs.v[holder->head].sig, e1);
+    CHECK_EQ_STR(holder->message, "error in holder, so w1 waits for m");
+    const Bug *act = bug_with(&fs, &bl, brk);
+    CHECK(bug_with(&fs, &bl, act_a) == act && bug_with(&fs, &bl, act_c) == act);
+    CHECK(bug_with(&fs, &bl, bbe) == act);
+    CHECK_EQ_INT(act->kind, FIND_ERROR);
+    CHECK_EQ_INT(fs.v[act->head].sig, act_a); /* the first in the store */
+    CHECK_EQ_INT(role_of(&fs, act, brk), BUG_CONSEQUENCE);
+    CHECK_EQ_INT(role_of(&fs, act, bbe), BUG_EVIDENCE);
+    CHECK_EQ_INT(role_of(&fs, act, act_c), BUG_EVIDENCE);
+    CHECK_EQ_STR(act->message, "boom, in a, so Barrier 'b' broke");
+    CHECK_EQ_INT(bl.n, 3);
+    bug_free(&bl);
+    finding_free(&fs);
+  }
+}
+
 /* A bug's runs: every run with an observation of its headline's kind,
    counted once however many it showed. */
 static void test_runs(void) {
@@ -319,6 +375,7 @@ int main(void) {
   RUN_TEST(test_order_independent);
   RUN_TEST(test_merge);
   RUN_TEST(test_families_and_stuck);
+  RUN_TEST(test_what_failures_bring);
   RUN_TEST(test_runs);
   RUN_TEST(test_signature_hash);
   return test_end("test_bugs");

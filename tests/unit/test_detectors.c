@@ -23,15 +23,15 @@ static int32_t mutex_waits_for(const SimRun *r, const SimObject *o, const SimThr
   return owner_of(o);
 }
 static const char *mutex_explain(const SimRun *r, const SimObject *o, const int32_t *tids,
-                                 int n, StrBuf *b) {
-  (void)tids;
+                                 int n, StrBuf *b, int32_t *because) {
+  (void)tids, (void)because;
   sb_printf(b, "%s to acquire Lock '%s', held by %s", obj_verb(n, "waits", "wait"),
             obj_name(r, o->id), thread_name(r, owner_of(o)));
   return NULL;
 }
 static const char *ev_explain(const SimRun *r, const SimObject *o, const int32_t *tids,
-                              int n, StrBuf *b) {
-  (void)tids;
+                              int n, StrBuf *b, int32_t *because) {
+  (void)tids, (void)because;
   sb_printf(b, "%s for Event '%s', which is never set", obj_verb(n, "waits", "wait"),
             obj_name(r, o->id));
   return NULL;
