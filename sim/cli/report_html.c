@@ -77,6 +77,16 @@ static void finding_steps(Report *r, long long fid, Steps *out) {
   sqlite3_finalize(st);
 }
 
+/* The steps of run 'run' that show a thread still blocked at its end. */
+static void blocked_steps(Report *r, long long run, Steps *out) {
+  sqlite3_stmt *st = report_prep(r, "SELECT step FROM events WHERE run_id = ? AND flags = 'blocked'"
+                                    " ORDER BY step");
+  if (!st) return;
+  sqlite3_bind_int64(st, 1, run);
+  while (sqlite3_step(st) == SQLITE_ROW) steps_add(out, sqlite3_column_int64(st, 0));
+  sqlite3_finalize(st);
+}
+
 /*
 ** The swimlane timeline of run 'run': one lane per thread, one row per
 ** step, with where it happened (its call path, or its line).  'hits' are
@@ -538,9 +548,15 @@ static void html_bug_run(Report *r, long long expl, const RepBug *g, const char 
     report_int_row(r, "SELECT step FROM findings WHERE id = ?", fid, &step, 1);
     if (step >= 0) steps_add(&hits, step);
   }
+  long long stuck = -1; /* a stuck state that followed (from an error): its waits */
   for (size_t j = 1; j < g->nobs; j++) {
     if (!g->obs[j].role || strcmp(g->obs[j].role, "consequence")) continue;
     long long step, cf = finding_in_run(r, v[0], g->obs[j].sig);
+    if (cf >= 0 && g->obs[j].kind && !strcmp(g->obs[j].kind, "stuck")) {
+      blocked_steps(r, v[0], &conseq); /* what followed: the threads left waiting */
+      stuck = cf;
+      continue;
+    }
     report_int_row(r, "SELECT step FROM findings WHERE id = ?", cf, &step, 1);
     if (cf >= 0 && step >= 0 && !steps_has(&hits, step)) steps_add(&conseq, step);
   }
@@ -561,6 +577,8 @@ static void html_bug_run(Report *r, long long expl, const RepBug *g, const char 
   }
   if (fid >= 0 && g->kind && (!strcmp(g->kind, "deadlock") || !strcmp(g->kind, "stuck")))
     html_waits(r, fid, v[0]);
+  else if (stuck >= 0)
+    html_waits(r, stuck, v[0]);
   sb_printf(o, "<details open><summary>Run %lld, step by step: one column per thread. "
                "<span class=\"key\" style=\"background:#ffcf5c\"></span>%s",
             g->first_run, hit_legend(g->kind));

@@ -605,6 +605,30 @@ def overlap(a, b):
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
+class HtmlFailure(Base):
+    """A bug told from an error: the page shows the stuck state it left."""
+
+    def test_stuck_consequence_shows_its_waits(self):
+        with open(self.path("holder.lua"), "w") as f:
+            f.write('local m = Lock("m")\n'
+                    'spawn("holder", function() m:acquire(); error("bad row") end)\n'
+                    'spawn("waiter", function() m:acquire(); m:release() end)\n')
+        self.run_into_db("holder.lua", "--strategy", "dfs")
+        code, _, err = racesim("report", self.db, "--html", self.path("h.html"))
+        self.assertEqual(code, 0, err)
+        with open(self.path("h.html")) as f:
+            page = f.read()
+        self.assertEqual(page.count('<div class="bug"'), 1)
+        self.assertIn("bad row, so waiter at holder.lua:3 waits to acquire Lock", page)
+        # the wait-for graph of the stuck state, and the waiter's blocked row
+        # marked as what followed from the error
+        self.assertIn("Wait-for graph at the end of that run", page)
+        rows = re.findall(r'<tr data-step="\d+" class="([^"]*)"[^>]*>(.*?)</tr>', page)
+        self.assertTrue([c for c, row in rows if "conseq" in c and "blocked: acquire m" in row],
+                        rows)
+        self.assertIn("what followed from it", page)
+
+
 class HtmlSize(Base):
     """The HTML report was threads x events (a 300 KB database gave a 60 MB
     page): a row is one cell per side of the thread's lane, and a long run
