@@ -240,6 +240,10 @@ static const char *cond_explain(const SimRun *r, const SimObject *c, const int32
   sb_printf(out, "%s on Condition '%s' and nobody is left to notify %s",
             obj_verb(n, "waits", "wait"), obj_name(r, c->id), obj_verb(n, "it", "them"));
   explain_lost(r, c, tids, n, out);
+  /* a notifier that an error ended: that, not a lost wake-up, left them */
+  if (run_raised_after(r, c, UINT64_C(1) << OP_NOTIFY | UINT64_C(1) << OP_NOTIFY_ALL, out,
+                       because))
+    return NULL;
   return lost_advice(r, c);
 }
 

@@ -124,30 +124,6 @@ static int put_causes(const SimRun *r, const SimObject *o, const int32_t *tids, 
   return k;
 }
 
-/*
-** The threads that did 'op' on queue 'o' (put, for a get that waits) and
-** then ended by an error: each told ("; producer, which called put() on
-** it at q.lua:5, ended by ValueError at q.lua:7") and blamed; how many.
-*/
-static int raised_after(const SimRun *r, const SimObject *o, int op, StrBuf *out,
-                        int32_t *because) {
-  int k = 0;
-  for (int32_t x = 0; x < r->nthreads && k < 4; x++) {
-    int32_t err = thread_alive(&r->threads[x]) ? -1 : run_error_of(r, x), did = -1;
-    for (int32_t i = o->last_ev; err >= 0 && did < 0 && i >= 0; i = r->events[i].prev_obj)
-      if (r->events[i].tid == x && r->events[i].op == op && !(r->events[i].flags & EV_RAISED))
-        did = i;
-    if (did < 0) continue;
-    sb_printf(out, "; %s, which called %s() on it at ", thread_name(r, x), op_name(op));
-    run_format_event_at(r, &r->events[did], out);
-    sb_puts(out, ", ended by ");
-    run_format_error(r, &r->events[err], out);
-    run_because(because, err);
-    k++;
-  }
-  return k;
-}
-
 static const char *queue_explain(const SimRun *r, const SimObject *o, const int32_t *tids,
                                  int n, StrBuf *out, int32_t *because) {
   const QueueState *q = QS(o);
@@ -157,13 +133,13 @@ static const char *queue_explain(const SimRun *r, const SimObject *o, const int3
     sb_printf(out, "%s in get() on %s '%s', which stays empty: ", verb, qkinds[q->kind],
               name);
     if (put_causes(r, o, tids, n, "put", out)) return advice_get;
-    raised_after(r, o, OP_Q_PUT, out, because);
+    run_raised_after(r, o, UINT64_C(1) << OP_Q_PUT, out, because);
     return NULL;
   case OP_Q_PUT:
     sb_printf(out, "%s in put() on %s '%s', full at %d item%s: ", verb, qkinds[q->kind],
               name, (int)q->maxsize, q->maxsize == 1 ? "" : "s");
     if (put_causes(r, o, tids, n, "get", out)) return advice_put;
-    raised_after(r, o, OP_Q_GET, out, because);
+    run_raised_after(r, o, UINT64_C(1) << OP_Q_GET, out, because);
     return NULL;
   default:
     sb_printf(out, "%s in join() on %s '%s' for %d task_done() call%s that never come%s",

@@ -23,7 +23,8 @@
 **   however many were left waiting;
 ** - what a failure brought about in some run is its consequence: a stuck
 **   wait for a thread that an error ended (a lock's holder, a party that
-**   never arrived, a producer), a break by a barrier action that raised,
+**   never arrived, a producer, a notifier), a break by a barrier action
+**   that raised,
 **   a BrokenBarrierError that escaped a thread (RunFinding.because).
 **
 ** Plain C over plain data: the same grouping serves an exploration, a

@@ -316,6 +316,27 @@ void run_format_raised(const SimRun *r, const SimEvent *e, StrBuf *out) {
   run_format_error(r, e, out);
 }
 
+int run_raised_after(const SimRun *r, const SimObject *o, uint64_t ops, StrBuf *out,
+                     int32_t *because) {
+  int k = 0;
+  for (int32_t x = 0; x < r->nthreads && k < 4; x++) {
+    int32_t err = thread_alive(&r->threads[x]) ? -1 : run_error_of(r, x), did = -1;
+    for (int32_t i = o->last_ev; err >= 0 && did < 0 && i >= 0; i = r->events[i].prev_obj) {
+      const SimEvent *e = &r->events[i];
+      if (e->tid == x && (ops >> e->op & 1) && !(e->flags & EV_RAISED)) did = i;
+    }
+    if (did < 0) continue;
+    sb_printf(out, "; %s, which called %s() on it at ", thread_name(r, x),
+              op_name(r->events[did].op));
+    run_format_event_at(r, &r->events[did], out);
+    sb_puts(out, ", ended by ");
+    run_format_error(r, &r->events[err], out);
+    run_because(because, err);
+    k++;
+  }
+  return k;
+}
+
 int32_t run_error_of(const SimRun *r, int32_t tid) {
   if (tid < 0 || tid >= r->nthreads) return -1;
   const SimThread *t = &r->threads[tid];

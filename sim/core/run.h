@@ -436,6 +436,15 @@ int32_t run_error_of(const SimRun *r, int32_t tid);
    the error event 'e'; run_format_raised: "w1 raised ValueError at ...". */
 void run_format_error(const SimRun *r, const SimEvent *e, StrBuf *out);
 void run_format_raised(const SimRun *r, const SimEvent *e, StrBuf *out);
+/*
+** The threads that did one of the operations 'ops' (a bit per OpCode) on
+** object 'o' and then ended by an error, which a wait on 'o' needed (the
+** producer of a Queue, the notifier of a Condition): each told ("; producer,
+** which called put() on it at q.lua:5, ended by an error at q.lua:7") and
+** added to 'because'; how many (at most 4 are told).
+*/
+int run_raised_after(const SimRun *r, const struct SimObject *o, uint64_t ops, StrBuf *out,
+                     int32_t *because);
 
 /* Record a warning (one per signature in a run). */
 void run_warning(SimRun *r, int kind, uint64_t sig, const char *name, const char *msg,

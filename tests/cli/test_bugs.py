@@ -1027,6 +1027,30 @@ class FailureBringsAbout(BugTest):
                       "put() on it at prod.lua:5, ended by an error at prod.lua:4",
                       bug["message"])
 
+    def test_a_notifier_that_raised(self):
+        s = self.write("cond.lua", 'local cv = Condition(nil, "ready")\n'
+                                   'local items = shared("items", 0)\n'
+                                   'spawn("producer", function()\n'
+                                   '  cv:with(function() items:set(1); cv:notify() end)\n'
+                                   '  error("feed broke")\n'
+                                   'end)\n'
+                                   'spawn("consumer", function()\n'
+                                   '  for _ = 1, 2 do cv:with(function()\n'
+                                   '    while items:get() == 0 do cv:wait() end\n'
+                                   '    items:set(items:get() - 1)\n'
+                                   '  end) end\n'
+                                   'end)\n')
+        obj, r = self.explore(s, "--no-db", "--strategy", "dfs")
+        bug = self.one_bug(obj, r)
+        self.assertEqual(self.kinds_roles(bug), [("error", "headline"),
+                                                 ("stuck", "consequence")], r)
+        self.assertTrue(bug["message"].startswith(
+            "error in producer at cond.lua:5: feed broke, so consumer at cond.lua:9"), bug)
+        self.assertIn("; producer, which called notify() on it at cond.lua:4 <- with(), ended "
+                      "by an error at cond.lua:5", bug["message"])
+        # not a lost wake-up: no advice to loop or to notify_all
+        self.assertNotIn("notify_all", bug["message"])
+
     def test_two_failures_stay_two_bugs(self):
         # a stuck state whose waits need two threads that raised joins the
         # bug of one of them, never both errors into one bug
