@@ -24,8 +24,8 @@
 ** - what a failure brought about in some run is its consequence: a stuck
 **   wait for a thread that an error ended (a lock's holder, a party that
 **   never arrived, a producer, a notifier), a break by a barrier action
-**   that raised,
-**   a BrokenBarrierError that escaped a thread (RunFinding.because).
+**   that raised; a BrokenBarrierError that escaped a thread is evidence
+**   of the break behind it (RunFinding.because).
 **
 ** Plain C over plain data: the same grouping serves an exploration, a
 ** `racesim check` over several strategies and a merge of shards.
