@@ -102,22 +102,6 @@ static void json_bug(StrBuf *o, const RepBug *g) {
   sb_puts(o, "]}");
 }
 
-/*
-** A run index as `racesim run` prints it: a dfs shard numbers run K of its
-** subtree S as S << 32 | K and prints "S:K" ('keyed').
-*/
-static const char *run_label(char *buf, size_t n, long long idx, int keyed) {
-  if (keyed && idx >= 0)
-    snprintf(buf, n, "%lld:%lld", idx >> 32, idx & (long long)UINT32_MAX);
-  else snprintf(buf, n, "%lld", idx);
-  return buf;
-}
-
-/* Does the exploration number runs by subtree (a dfs shard)? */
-static int keyed_runs(const char *strategy, const char *shard) {
-  return strcmp(strategy, "dfs") == 0 && strcmp(shard, "1/1") != 0;
-}
-
 /* One bug as text: what `racesim run` prints, and what it folds in. */
 static void text_bug(StrBuf *o, const RepBug *g, int k, long long runs, int keyed) {
   char first[48];
@@ -129,11 +113,11 @@ static void text_bug(StrBuf *o, const RepBug *g, int k, long long runs, int keye
   if (g->kind && !strcmp(g->kind, "potential_deadlock"))
     sb_printf(o, "  [%d] %s: in the lock-order graph of %lld run%s (cycle complete in run %s%s)\n",
               k, g->kind, runs, util_plural(runs),
-              run_label(first, sizeof first, g->first_run, keyed), at.s ? at.s : "");
+              report_run_label(first, sizeof first, g->first_run, keyed), at.s ? at.s : "");
   else
     sb_printf(o, "  [%d] %s: in %lld of %lld run%s (first: run %s%s)\n", k,
               g->kind ? g->kind : "?", g->runs, runs, util_plural(runs),
-              run_label(first, sizeof first, g->first_run, keyed), at.s ? at.s : "");
+              report_run_label(first, sizeof first, g->first_run, keyed), at.s ? at.s : "");
   sb_free(&at);
   sb_printf(o, "      %s\n", g->message ? g->message : "");
   if (g->nobs > 1) sb_puts(o, "      folds in:\n");
@@ -141,7 +125,7 @@ static void text_bug(StrBuf *o, const RepBug *g, int k, long long runs, int keye
     const RepObs *e = &g->obs[j];
     sb_printf(o, "        %-11s %s in %lld run%s (first: run %s): %s\n",
               e->role ? e->role : "", e->kind ? e->kind : "?", e->runs, util_plural(e->runs),
-              run_label(first, sizeof first, e->first_run, keyed), e->message ? e->message : "");
+              report_run_label(first, sizeof first, e->first_run, keyed), e->message ? e->message : "");
   }
   if (g->note) sb_printf(o, "      %s\n", g->note);
   if (g->shrink) sb_printf(o, "      %s\n", g->shrink);
@@ -209,7 +193,7 @@ static int summary(Report *r) {
         report_bug_count(o, &bs, report_col(x, 7));
         sb_puts(o, ":\n");
       }
-      int keyed = keyed_runs(report_col(x, 2), report_col(x, 9));
+      int keyed = report_keyed_runs(report_col(x, 2), report_col(x, 9));
       for (size_t k = 0; k < bs.n; k++) text_bug(o, &bs.v[k], (int)k + 1, runs, keyed);
       sb_putc(o, '\n');
     }
@@ -286,8 +270,8 @@ static long long find_run(Report *r, long long idx, const char *text, int given)
       }
       sqlite3_finalize(st);
     }
-    int keyed = keyed_runs(strategy, shard);
-    run_label(lo, sizeof lo, n[1], keyed), run_label(hi, sizeof hi, n[2], keyed);
+    int keyed = report_keyed_runs(strategy, shard);
+    report_run_label(lo, sizeof lo, n[1], keyed), report_run_label(hi, sizeof hi, n[2], keyed);
     if (n[0] == 1) fprintf(stderr, "it has 1 run, index %s", lo);
     else
       fprintf(stderr, "it has %lld runs, indices %s to %s%s", n[0], lo, hi,
@@ -328,8 +312,8 @@ static int one_run(Report *r, long long run) {
     sb_puts(o, ", \"events\": [");
   } else {
     char label[48];
-    run_label(label, sizeof label, sqlite3_column_int64(st, 0),
-              keyed_runs(report_col(st, 9), report_col(st, 10)));
+    report_run_label(label, sizeof label, sqlite3_column_int64(st, 0),
+              report_keyed_runs(report_col(st, 9), report_col(st, 10)));
     sb_printf(o, "run %s of exploration %lld (%s; runs.id %lld): %s, %lld steps, seed %s\n",
               label, sqlite3_column_int64(st, 7), report_col(st, 5), run,
               report_col(st, 4), sqlite3_column_int64(st, 3), report_col(st, 1));

@@ -328,3 +328,14 @@ void report_int_row(Report *r, const char *sql, long long arg, long long *v, int
       if (sqlite3_column_type(st, i) != SQLITE_NULL) v[i] = sqlite3_column_int64(st, i);
   sqlite3_finalize(st);
 }
+
+const char *report_run_label(char *buf, size_t n, long long idx, int keyed) {
+  if (keyed && idx >= 0)
+    snprintf(buf, n, "%lld:%lld", idx >> 32, idx & (long long)UINT32_MAX);
+  else snprintf(buf, n, "%lld", idx);
+  return buf;
+}
+
+int report_keyed_runs(const char *strategy, const char *shard) {
+  return strcmp(strategy, "dfs") == 0 && strcmp(shard, "1/1") != 0;
+}

@@ -99,11 +99,13 @@ static void blocked_steps(Report *r, long long run, Steps *out) {
 
 /* A row for the steps left out there. */
 static void gap_row(StrBuf *o, int width, long long n, const char *db, long long expl,
-                    long long idx) {
+                    long long idx, int keyed) {
   sb_printf(o, "<tr class=\"gap\"><td colspan=\"%d\">&hellip; %lld step%s not shown "
                "(<code>racesim report ", width, n, n == 1 ? "" : "s");
   sb_html(o, util_basename(db));
-  sb_printf(o, " --exploration %lld --run %lld</code> lists every step)</td></tr>\n", expl, idx);
+  char label[48];
+  sb_printf(o, " --exploration %lld --run %s</code> lists every step)</td></tr>\n", expl,
+            report_run_label(label, sizeof label, idx, keyed));
 }
 
 /* n empty lanes, as one cell: a row is as large however many threads the run has */
@@ -159,7 +161,7 @@ static void html_timeline(Report *r, long long run, const Steps *hits, const Ste
       skipped++;
       continue;
     }
-    if (skipped) gap_row(o, width, skipped, r->path, expl, idx);
+    if (skipped) gap_row(o, width, skipped, r->path, expl, idx, r->keyed);
     skipped = 0;
     shown++;
     /* the call path, or the line: on hover as file:line, in its column as the line */
@@ -230,7 +232,7 @@ static void html_timeline(Report *r, long long run, const Steps *hits, const Ste
     }
     sb_puts(o, "</tr>\n");
   }
-  if (skipped) gap_row(o, width, skipped, r->path, expl, idx);
+  if (skipped) gap_row(o, width, skipped, r->path, expl, idx, r->keyed);
   sb_free(&where);
   sqlite3_finalize(st);
   sb_puts(o, "</table></div>\n");
@@ -523,6 +525,8 @@ static long long finding_in_run(Report *r, long long run, const char *sig) {
 */
 static void html_bug_run(Report *r, long long expl, const RepBug *g, const char *script) {
   StrBuf *o = &r->out;
+  char first[48];
+  report_run_label(first, sizeof first, g->first_run, r->keyed);
   long long v[2]; /* runs.id, recorded */
   sqlite3_stmt *st = report_prep(r, "SELECT id, recorded FROM runs WHERE exploration_id = ? AND idx = ?"
                              " ORDER BY id LIMIT 1");
@@ -533,9 +537,9 @@ static void html_bug_run(Report *r, long long expl, const RepBug *g, const char 
   if (sqlite3_step(st) == SQLITE_ROW) v[0] = report_num_col(st, 0), v[1] = report_num_col(st, 1);
   sqlite3_finalize(st);
   if (v[0] < 0 || v[1] != 1) {
-    sb_printf(o, "<p class=\"small\">The events of run %lld are not in this database (%s); "
+    sb_printf(o, "<p class=\"small\">The events of run %s are not in this database (%s); "
                  "the replay command above runs the bug again and prints it step by step.</p>\n",
-              g->first_run, v[0] < 0 ? "nor is the run" : "--record none keeps none");
+              first, v[0] < 0 ? "nor is the run" : "--record none keeps none");
     return;
   }
   /* the headline's finding in that run, or any of the bug's that is there */
@@ -565,10 +569,10 @@ static void html_bug_run(Report *r, long long expl, const RepBug *g, const char 
     if (m) {
       sqlite3_bind_int64(m, 1, fid);
       if (sqlite3_step(m) == SQLITE_ROW) {
-        sb_printf(o, "<p class=\"small\">Below is run %lld, the first to show this bug whole. The "
+        sb_printf(o, "<p class=\"small\">Below is run %s, the first to show this bug whole. The "
                      "replay command above replays a shorter run, the one the message above "
-                     "tells; run %lld told it so: ",
-                  g->first_run, g->first_run);
+                     "tells; run %s told it so: ",
+                  first, first);
         sb_html(o, report_col(m, 0));
         sb_puts(o, "</p>\n");
       }
@@ -579,9 +583,9 @@ static void html_bug_run(Report *r, long long expl, const RepBug *g, const char 
     html_waits(r, fid, v[0]);
   else if (stuck >= 0)
     html_waits(r, stuck, v[0]);
-  sb_printf(o, "<details open><summary>Run %lld, step by step: one column per thread. "
+  sb_printf(o, "<details open><summary>Run %s, step by step: one column per thread. "
                "<span class=\"key\" style=\"background:#ffcf5c\"></span>%s",
-            g->first_run, hit_legend(g->kind));
+            first, hit_legend(g->kind));
   if (conseq.n)
     sb_puts(o, "; <span class=\"key\" style=\"background:#f6b3b3\"></span>what followed from it");
   sb_puts(o, "; <span class=\"pre\">&#x21c4;</span> a preemption (the thread of the step before "
@@ -596,6 +600,8 @@ static void html_bug_run(Report *r, long long expl, const RepBug *g, const char 
 static void html_bug(Report *r, long long expl, long long runs, int k, const RepBug *g,
                      const char *script) {
   StrBuf *o = &r->out;
+  char first[48];
+  report_run_label(first, sizeof first, g->first_run, r->keyed);
   sb_printf(o, "<div class=\"bug\" id=\"bug-%lld-%d\" data-run=\"%lld\" data-kind=\"", expl, k,
             g->first_run);
   sb_html(o, g->kind ? g->kind : "");
@@ -603,12 +609,12 @@ static void html_bug(Report *r, long long expl, long long runs, int k, const Rep
   sb_html(o, g->kind ? g->kind : "?");
   if (g->kind && !strcmp(g->kind, "potential_deadlock"))
     sb_printf(o, "</span> &mdash; in the lock-order graph of %lld run%s; the cycle was complete "
-                 "in <span class=\"run\">run %lld</span>",
-              runs, util_plural(runs), g->first_run);
+                 "in <span class=\"run\">run %s</span>",
+              runs, util_plural(runs), first);
   else
     sb_printf(o, "</span> &mdash; in %lld of %lld run%s; shown: <span class=\"run\">run "
-                 "%lld</span>",
-              g->runs, runs, util_plural(runs), g->first_run);
+                 "%s</span>",
+              g->runs, runs, util_plural(runs), first);
   if (g->steps >= 0) sb_printf(o, " (%lld step%s", g->steps, util_plural(g->steps));
   if (g->steps >= 0 && g->preemptions >= 0)
     sb_printf(o, ", %lld preemption%s", g->preemptions, util_plural(g->preemptions));
@@ -630,8 +636,8 @@ static void html_bug(Report *r, long long expl, long long runs, int k, const Rep
       sb_html(o, e->role ? e->role : "");
       sb_puts(o, "</td><td>");
       sb_html(o, e->kind ? e->kind : "");
-      sb_printf(o, "</td><td>%lld</td><td class=\"run\">run %lld</td><td>", e->runs,
-                e->first_run);
+      sb_printf(o, "</td><td>%lld</td><td class=\"run\">run %s</td><td>", e->runs,
+                report_run_label(first, sizeof first, e->first_run, r->keyed));
       sb_html(o, e->message ? e->message : "");
       sb_puts(o, "</td></tr>\n");
     }
@@ -669,6 +675,7 @@ int report_html(Report *r) {
   sqlite3_bind_int64(x, 1, r->expl);
   while (sqlite3_step(x) == SQLITE_ROW) {
     long long id = sqlite3_column_int64(x, 0), runs = sqlite3_column_int64(x, 4);
+    r->keyed = report_keyed_runs(report_col(x, 2), report_col(x, 9));
     char script[1024];
     snprintf(script, sizeof script, "%s", report_col(x, 1));
     sb_printf(o, "<section id=\"exploration-%lld\"><h2>Exploration %lld: ", id, id);

@@ -17,6 +17,7 @@ typedef struct Report {
   int json;
   long long expl; /* --exploration ID, or -1: every exploration */
   int nsvg;       /* SVGs written so far: each has its own marker ids */
+  int keyed;      /* the exploration shown numbers runs by subtree (report_run_label) */
   StrBuf out;
 } Report;
 
@@ -71,5 +72,13 @@ void report_bug_count(StrBuf *o, const BugSet *bs, const char *status);
 
 /* The HTML report (report_html.c). */
 int report_html(Report *r);
+
+/*
+** A run index as `racesim run` prints it: a dfs shard numbers run K of its
+** subtree S as S << 32 | K and prints "S:K" ('keyed', which
+** report_keyed_runs tells from the exploration's strategy and shard).
+*/
+const char *report_run_label(char *buf, size_t n, long long idx, int keyed);
+int report_keyed_runs(const char *strategy, const char *shard);
 
 #endif

@@ -279,6 +279,15 @@ class Shards(Base):
         self.assertEqual(code, 2)
         self.assertRegex(err, r"has no run 99999:0: it has \d+ runs, indices \d+:\d+ to "
                               r"\d+:\d+ \(a dfs shard: subtree:run\)")
+        # the HTML report says the same runs so, never the column's S << 32 | K
+        page = self.path("s.html")
+        code, _, err = racesim("report", db, "--html", page)
+        self.assertEqual(code, 0, err)
+        with open(page) as f:
+            text = f.read()
+        self.assertIn('shown: <span class="run">run %s</span>' % label, text)
+        self.assertIn("Run %s, step by step" % label, text)
+        self.assertNotIn("run %d" % idx, text)
 
     def test_random_shards_merge_like_one(self):
         extra = ["--strategy", "random", "--runs", "300"]
