@@ -111,6 +111,29 @@ static int32_t early_notify(const SimRun *r, const SimObject *c, int32_t before)
   return -1;
 }
 
+/* Did thread 'tid' read shared state between events 'from' and 'to' (a
+   predicate it checked under the lock before it waited)? */
+static int checked_between(const SimRun *r, int32_t tid, int32_t from, int32_t to) {
+  for (int32_t i = from + 1; i < to && i >= 0 && (uint32_t)i < r->nevents; i++) {
+    const SimEvent *e = &r->events[i];
+    if (e->tid == tid && e->op == OP_READ && e->obj >= 0 && r->objs[e->obj].cls->location)
+      return 1;
+  }
+  return 0;
+}
+
+/* The early notify (early_notify) that the waiters tids[0..n), parked at
+   at[i], missed: unless each of them checked a predicate after it and
+   before its wait() (the notify was not lost: what it signalled was taken,
+   and the waiter waits for more); or -1. */
+static int32_t missed_notify(const SimRun *r, const SimObject *c, const int32_t *tids, int n,
+                             const int32_t *at, int32_t since) {
+  int32_t early = since >= 0 ? early_notify(r, c, since) : -1;
+  for (int i = 0; early >= 0 && i < n; i++)
+    if (at[i] >= 0 && !checked_between(r, tids[i], early, at[i])) return early;
+  return -1;
+}
+
 static const char *const advice_wasted =
     "A notify() wakes one waiter, and it may be one that cannot proceed: use "
     "notify_all(), or one Condition per predicate";
@@ -146,12 +169,13 @@ static const char *lost_advice(const SimRun *r, const SimObject *c) {
   int32_t since = earliest(r, c, tids, n, at);
   if (since < 0) return advice_lost;
   if (wasted_notifies(r, c, since, wakes, 1)) return advice_wasted;
-  return early_notify(r, c, since) >= 0 ? advice_early : advice_lost;
+  return missed_notify(r, c, tids, n, at, since) >= 0 ? advice_early : advice_lost;
 }
 
-/* Unsignalled waiters tids[0..n): say which notify went astray, if any did. */
-static void explain_lost(const SimRun *r, const SimObject *c, const int32_t *tids, int n,
-                         StrBuf *out) {
+/* Unsignalled waiters tids[0..n): say which notify went astray, if any did
+   (then 1). */
+static int explain_lost(const SimRun *r, const SimObject *c, const int32_t *tids, int n,
+                        StrBuf *out) {
   int32_t at[64], wakes[3];
   if (n > 64) n = 64;
   int32_t since = earliest(r, c, tids, n, at);
@@ -175,10 +199,10 @@ static void explain_lost(const SimRun *r, const SimObject *c, const int32_t *tid
       sb_puts(out, ", and no notify() reached ");
       run_format_threads(r, missed, nm, out);
     }
-    return;
+    return 1;
   }
-  int32_t early = since >= 0 ? early_notify(r, c, since) : -1;
-  if (early < 0) return;
+  int32_t early = missed_notify(r, c, tids, n, at, since);
+  if (early < 0) return 0;
   sb_printf(out, ": the last notify() on it, by %s at ",
             thread_name(r, r->events[early].tid));
   put_step(r, early, out);
@@ -186,6 +210,7 @@ static void explain_lost(const SimRun *r, const SimObject *c, const int32_t *tid
             n > 1 ? ", came before their wait()s (the first at step %u) and woke nobody"
                   : ", came before its wait() at step %u and woke nobody",
             (unsigned)since + 1);
+  return 1;
 }
 
 static const char *const advice_nested =
@@ -239,8 +264,9 @@ static const char *cond_explain(const SimRun *r, const SimObject *c, const int32
   }
   sb_printf(out, "%s on Condition '%s' and nobody is left to notify %s",
             obj_verb(n, "waits", "wait"), obj_name(r, c->id), obj_verb(n, "it", "them"));
-  explain_lost(r, c, tids, n, out);
-  /* a notifier that an error ended: that, not a lost wake-up, left them */
+  /* a lost wake-up; or a notifier that an error ended, the notifies it
+     made all taken (which a lost wake-up would not explain) */
+  if (explain_lost(r, c, tids, n, out)) return lost_advice(r, c);
   if (run_raised_after(r, c, UINT64_C(1) << OP_NOTIFY | UINT64_C(1) << OP_NOTIFY_ALL, out,
                        because))
     return NULL;

@@ -62,7 +62,7 @@ function M.barrier_wait(self, timeout)
   if last then
     local action = action_of(self)
     if action ~= nil then
-      local ok, e = pcall(action)
+      local ok, e = xpcall(action, mark) -- (told where it raised, not at wait())
       if not ok then
         trip(self, true)
         error(e, 0)

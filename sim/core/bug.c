@@ -295,6 +295,10 @@ void bug_compose(const FindingStore *fs, Bug *b) {
   for (size_t j = 0; j < b->nobs; j++) {
     if (b->role[j] != BUG_CONSEQUENCE) continue;
     const Distinct *c = &fs->v[b->obs[j]];
+    /* what a failure brought about is told as the run shown tells it: the
+       others (another thread left waiting, in other runs) are also seen */
+    if ((c->kind == FIND_STUCK || c->kind == FIND_BARRIER_BROKEN) && b->obs[j] != b->rep)
+      continue;
     const char *say = c->conseq ? c->conseq : c->message ? c->message : "";
     if (b->obs[j] == b->rep && c->shrunk && c->shrunk_conseq) say = c->shrunk_conseq;
     sb_puts(&m, k++ ? "; and " : ", so ");

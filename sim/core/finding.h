@@ -100,6 +100,12 @@ static inline int finding_is_failure(int kind) {
   return kind == FIND_ERROR || kind == FIND_ASSERTION || kind == FIND_BARRIER_BROKEN;
 }
 
+/* The findings of its run that an observation keeps as that run tells them
+   (with_sig): what it may have come of. */
+static inline int finding_told_with(int kind) {
+  return kind == FIND_LOST_UPDATE || kind == FIND_DATA_RACE || finding_is_failure(kind);
+}
+
 /* Add the signatures sigs[0..n) to those d depended on (a union). */
 void finding_note_related(Distinct *d, const uint64_t *sigs, size_t n);
 

@@ -86,7 +86,10 @@ enum {
                            acquire, a task_done): see sync/count.h */
   EV_TAKEW = 1 << 10,   /* a take of a count's units that writes it (count.h) */
   EV_GIVE = 1 << 11,    /* gives a count's units back (a release, a put) */
-  EV_WAKES = 1 << 12    /* a take that woke waiters (the last task_done) */
+  EV_WAKES = 1 << 12,   /* a take that woke waiters (the last task_done) */
+  EV_RERAISED = 1 << 13 /* an error re-raised by racesim's own Lua (obj:with, a
+                           Barrier's wait() for its action), told where it was
+                           raised first */
 };
 
 /* The operation a thread will perform when it is next scheduled. */
@@ -150,6 +153,7 @@ typedef struct SimThread {
   uint32_t nmade;     /* objects it has created */
   /* where the error escaping it was raised (scenario.c's message handler) */
   int32_t err_line, err_site;
+  uint8_t err_reraised; /* ... and re-raised by a helper that marked it (EV_RERAISED) */
   const void *marked; /* an error caught by obj:with at its raise (to re-raise) */
   int32_t mark_line, mark_site;
   struct lua_State *co;

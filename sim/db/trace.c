@@ -1046,19 +1046,24 @@ static int kind_of(const char *name) {
   return -1;
 }
 
-/* The messages of the lost updates and races of run 'idx', for 'd' (with_sig). */
+/* The messages of the lost updates, races and failures of d's run (with_sig:
+   finding_told_with). */
 static void load_with(Trace *t, int64_t expl, Distinct *d) {
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(t->db,
                          "SELECT f.signature, f.message FROM findings f JOIN runs r"
                          " ON r.id = f.run_id WHERE r.exploration_id = ? AND r.idx = ?"
-                         " AND f.kind IN ('lost_update', 'data_race') ORDER BY f.id",
+                         " AND f.kind IN ('lost_update', 'data_race', 'error', 'assertion',"
+                         " 'barrier_broken') AND f.signature != ? ORDER BY f.id",
                          -1, &st, NULL) != SQLITE_OK) {
     fail_db(t);
     return;
   }
   sqlite3_bind_int64(st, 1, expl);
   sqlite3_bind_int64(st, 2, (int64_t)d->first_run);
+  char sig[20];
+  util_fmt_hex(sig, sizeof sig, "", d->sig, 16);
+  sqlite3_bind_text(st, 3, sig, -1, SQLITE_TRANSIENT);
   finding_clear_with(d);
   while (sqlite3_step(st) == SQLITE_ROW)
     finding_add_with(d, strtoull(col_text(st, 0) ? col_text(st, 0) : "0", NULL, 16),
@@ -1126,7 +1131,7 @@ int trace_observations(Trace *t, int64_t expl, FindingStore *fs) {
       d->shrunk_conseq = dup_col(st, 21);
       d->shrunk_head = dup_col(st, 22);
     }
-    if (kind == FIND_ASSERTION || kind == FIND_ERROR) load_with(t, expl, d);
+    if (finding_is_failure(kind) || kind == FIND_STUCK) load_with(t, expl, d);
   }
   sqlite3_finalize(st);
   finding_merge(fs, &one);

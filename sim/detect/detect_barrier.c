@@ -75,19 +75,24 @@ static int broken_barrier_error(const SimRun *r, const SimEvent *e) {
          !strcmp(run_str(r, (uint32_t)e->aux), "BrokenBarrierError");
 }
 
-/* The break of the barrier that raised thread 'tid''s error 'err': its
-   latest barrier operation before, then the latest break of that barrier
-   before that; -1 if none. */
+/* Thread tid's event next after event 'ev' (step > 0) or last before it
+   (step < 0), or -1. */
+static int32_t beside(const SimRun *r, int32_t tid, int32_t ev, int step) {
+  for (int32_t i = ev + step; i >= 0 && (uint32_t)i < r->nevents; i += step)
+    if (r->events[i].tid == tid) return i;
+  return -1;
+}
+
+/* The break behind thread 'tid''s BrokenBarrierError 'err': the error came
+   straight out of a barrier operation (none of the thread's own steps
+   between), and the latest break of that barrier before it; -1 if none. */
 static int32_t break_behind(const SimRun *r, int32_t tid, int32_t err) {
-  for (int32_t i = err - 1; i >= 0; i--) {
-    const SimEvent *e = &r->events[i];
-    if (e->tid != tid) continue;
-    if (e->op == OP_START) return -1;
-    if (e->op != OP_BAR_WAIT && e->op != OP_BAR_PASS && e->op != OP_BAR_TRIP) continue;
-    for (int32_t j = i; j >= 0; j = r->events[j].prev_obj)
-      if (r->events[j].flags & EV_BROKE) return j;
-    return -1;
-  }
+  int32_t i = beside(r, tid, err, -1);
+  if (i < 0) return -1;
+  const SimEvent *e = &r->events[i];
+  if (e->op != OP_BAR_WAIT && e->op != OP_BAR_PASS && e->op != OP_BAR_TRIP) return -1;
+  for (int32_t j = i; j >= 0; j = r->events[j].prev_obj)
+    if (r->events[j].flags & EV_BROKE) return j;
   return -1;
 }
 
@@ -102,8 +107,11 @@ static void bar_end(Detector *base, SimRun *r) {
   for (uint32_t i = 0; i < r->nfindings; i++) {
     RunFinding *f = &r->findings[i];
     if (f->kind == FIND_BARRIER_BROKEN && f->ev >= 0 && r->events[f->ev].op == OP_BAR_BREAK) {
-      int32_t err = run_error_of(r, f->tid);
-      if (err > f->ev) run_because(f->because, err);
+      /* the action's error, re-raised by wait() (a party that caught it
+         and raised something else later: not that) */
+      int32_t err = beside(r, f->tid, f->ev, 1);
+      if (err >= 0 && r->events[err].op == OP_ERROR && (r->events[err].flags & EV_RERAISED))
+        run_because(f->because, err);
     } else if (f->kind == FIND_ERROR && f->ev >= 0 && broken_barrier_error(r, &r->events[f->ev])) {
       run_because(f->because, break_behind(r, f->tid, f->ev));
     }

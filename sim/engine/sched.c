@@ -439,7 +439,8 @@ void sched_mark_raise(lua_State *L, int idx) {
 
 void sched_where_raised(lua_State *L, int idx) {
   SimThread *t = sched_self(L);
-  if (is_marked(L, t, idx)) { /* re-raised by obj:with */
+  t->err_reraised = (uint8_t)is_marked(L, t, idx);
+  if (t->err_reraised) { /* re-raised by obj:with */
     t->err_line = t->mark_line, t->err_site = t->mark_site;
   } else {
     t->err_line = sched_where(L, &t->err_site);
@@ -698,6 +699,7 @@ void sched_thread_error(lua_State *L, int idx) {
   e->aux = (int32_t)type_off; /* "error" for a plain Lua error */
   e->site = line > 0 && line == t->err_line ? t->err_site : -1;
   e->flags |= EV_RAISED | (r->in_finally ? EV_FINALLY : 0);
+  if (line > 0 && line == t->err_line && t->err_reraised) e->flags |= EV_RERAISED;
   e->value.tag = VAL_STR;
   size_t n = strlen(msg);
   if (n > 200) n = 200;

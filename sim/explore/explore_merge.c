@@ -211,10 +211,14 @@ static void show_run(Explore *x, Distinct *d, const SimRun *r, const RunFinding 
     explore_describe_obs(&tmp, r, f);
     free(d->conseq);
     d->conseq = tmp.conseq; /* (the values it names are this run's) */
+  }
+  if (finding_is_failure(d->kind) || d->kind == FIND_STUCK) {
+    /* what it may come of, as this run tells it: the bug's headline when
+       this run shows the bug (bug_headline_text), names and all */
     finding_clear_with(d);
     for (uint32_t i = 0; i < r->nfindings; i++) {
       const RunFinding *g = &r->findings[i];
-      if (g->kind == FIND_LOST_UPDATE || g->kind == FIND_DATA_RACE)
+      if (g != f && finding_told_with(g->kind))
         finding_add_with(d, g->sig, run_finding_msg(r, g, &x->scratch));
     }
   }
