@@ -23,8 +23,9 @@
 **   however many were left waiting;
 ** - what a failure brought about in some run is its consequence: a stuck
 **   wait for a thread that an error ended (a lock's holder, a party that
-**   never arrived, a producer, a notifier), a break by a barrier action
-**   that raised; a BrokenBarrierError that escaped a thread is evidence
+**   never arrived, a producer, a notifier), a barrier break by an action
+**   that raised or by a timeout that a party which raised never came to;
+**   a BrokenBarrierError that escaped a thread is evidence
 **   of the break behind it (RunFinding.because).
 **
 ** Plain C over plain data: the same grouping serves an exploration, a

@@ -96,10 +96,38 @@ static int32_t break_behind(const SimRun *r, int32_t tid, int32_t err) {
   return -1;
 }
 
+/* Did thread x step on barrier 'o' before event 'ev'? */
+static int arrived(const SimRun *r, const SimObject *o, int32_t x, int32_t ev) {
+  for (int32_t i = o->last_ev; i >= 0; i = r->events[i].prev_obj)
+    if (i < ev && r->events[i].tid == x) return 1;
+  return 0;
+}
+
+/*
+** The parties missing at timeout break 'f' that an error ended first: each
+** thread that raised before it and never arrived, running the code of a
+** thread that did (the same spawn site and function).
+*/
+static void missing_raised(const SimRun *r, RunFinding *f) {
+  const SimObject *o = &r->objs[f->obj];
+  for (int32_t x = 0; x < r->nthreads; x++) {
+    int32_t err = run_error_of(r, x);
+    if (err < 0 || err > f->ev || arrived(r, o, x, f->ev)) continue;
+    uint64_t code = obj_site(r, &r->objs[r->threads[x].obj]);
+    int party = 0;
+    for (int32_t i = o->last_ev; i >= 0 && !party; i = r->events[i].prev_obj) {
+      int32_t y = r->events[i].tid;
+      party = i < f->ev && y >= 0 && y != x && obj_site(r, &r->objs[r->threads[y].obj]) == code;
+    }
+    if (party) run_because(f->because, err);
+  }
+}
+
 /*
 ** A break and the errors of the run are one bug (bug.h): the break by an
 ** action that raised comes of that error (which escapes the party that ran
-** it), and each BrokenBarrierError that escaped a thread comes of the
+** it), a break by a wait that timed out comes of the errors of the missing
+** parties, and each BrokenBarrierError that escaped a thread comes of the
 ** break behind it.
 */
 static void bar_end(Detector *base, SimRun *r) {
@@ -112,6 +140,9 @@ static void bar_end(Detector *base, SimRun *r) {
       int32_t err = beside(r, f->tid, f->ev, 1);
       if (err >= 0 && r->events[err].op == OP_ERROR && (r->events[err].flags & EV_RERAISED))
         run_because(f->because, err);
+    } else if (f->kind == FIND_BARRIER_BROKEN && f->ev >= 0 && f->obj >= 0 &&
+               r->events[f->ev].op == OP_BAR_PASS) {
+      missing_raised(r, f);
     } else if (f->kind == FIND_ERROR && f->ev >= 0 && broken_barrier_error(r, &r->events[f->ev])) {
       run_because(f->because, break_behind(r, f->tid, f->ev));
     }

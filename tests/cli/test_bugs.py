@@ -1089,6 +1089,23 @@ class FailureBringsAbout(BugTest):
         self.assertIn("came before its wait()", stuck["message"])
         self.assertIn("check the predicate under the lock", stuck["message"])
 
+    def test_a_party_that_raised_before_a_barrier_with_a_timeout(self):
+        # the others' wait times out: the break, and the BrokenBarrierError
+        # it raises in them, came of worker3's error
+        s = self.write("barto.lua", 'local b = Barrier(3, nil, 1.0, "phase")\n'
+                                    'for i = 1, 3 do spawn("worker" .. i, function()\n'
+                                    '  if i == 3 then error({type = "ValueError", '
+                                    'message = "bad input"}) end\n'
+                                    '  b:wait()\n'
+                                    'end) end\n')
+        obj, r = self.explore(s, "--no-db", "--strategy", "dfs")
+        bug = self.one_bug(obj, r)
+        self.assertEqual(self.kinds_roles(bug), [("barrier_broken", "consequence"),
+                                                 ("error", "evidence"), ("error", "headline")], r)
+        self.assertRegex(bug["message"], r"^ValueError escaped worker3 at barto\.lua:3: bad "
+                                         r"input, so Barrier 'phase' broke: worker[12]'s wait "
+                                         r"timed out at t=1 with 2 threads at the barrier")
+
     def test_errors_after_a_caught_action_error_are_their_own(self):
         # both parties catch the break; each then raises its own error
         s = self.write("caught.lua",
