@@ -305,10 +305,7 @@ void run_format_error(const SimRun *r, const SimEvent *e, StrBuf *out) {
   const char *type = e->aux > 0 && (size_t)e->aux < r->text.len ? run_str(r, (uint32_t)e->aux)
                                                                  : "error";
   sb_puts(out, strcmp(type, "error") == 0 ? "an error" : type);
-  if (e->line > 0) {
-    sb_puts(out, " at ");
-    run_format_event_at(r, e, out);
-  }
+  if (e->line > 0) run_puts_where(r, e->site, e->line, out); /* " at x:5", " in f at x:5 <- .." */
 }
 
 void run_format_raised(const SimRun *r, const SimEvent *e, StrBuf *out) {

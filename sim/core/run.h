@@ -436,8 +436,9 @@ const char *run_finding_msg(const SimRun *r, const RunFinding *f, StrBuf *scratc
 void run_because(int32_t *because, int32_t ev);
 /* The error event that ended thread 'tid' (an error escaped it), or -1. */
 int32_t run_error_of(const SimRun *r, int32_t tid);
-/* "ValueError at f.lua:4" ("an error at ..." for a plain Lua error), of
-   the error event 'e'; run_format_raised: "w1 raised ValueError at ...". */
+/* "ValueError at f.lua:4" ("an error at ..." for a plain Lua error; "...
+   in parse at f.lua:4 <- f.lua:9" in a named function), of the error event
+   'e'; run_format_raised: "w1 raised ValueError at ...". */
 void run_format_error(const SimRun *r, const SimEvent *e, StrBuf *out);
 void run_format_raised(const SimRun *r, const SimEvent *e, StrBuf *out);
 /*
