@@ -639,6 +639,29 @@ const char *sched_param(lua_State *L, const char *name) {
 ** that escaped the thread's function.  Records an 'error' finding; memory
 ** exhaustion ends the run.
 */
+/*
+** An error straight after a wait of thread t that timed out (Queue.get's
+** Empty, or the caller's own error when acquire(timeout) returned false):
+** the errors that kept the wait from ending, as its object explains a wait
+** nobody will end (a lock's holder, a queue's producer that raised), are
+** its causes (RunFinding.because).  A barrier's timeout breaks it: the
+** break tells that (detect_barrier.c).
+*/
+static void timed_out_cause(const SimRun *r, const SimThread *t, uint32_t err,
+                            int32_t *because) {
+  int32_t p = (int32_t)err - 1;
+  while (p >= 0 && r->events[p].tid != t->id) p--;
+  if (p < 0) return;
+  const SimEvent *e = &r->events[p];
+  if (!(e->flags & EV_TIMEOUT) || e->obj < 0 || e->obj != t->pend.obj) return;
+  const SimObject *o = &r->objs[e->obj];
+  if (!o->cls->explain || e->op == OP_BAR_PASS || e->op == OP_BAR_WAIT) return;
+  StrBuf scratch; /* (what it says of the wait is the stuck report's; not told here) */
+  sb_init(&scratch);
+  o->cls->explain(r, o, &t->id, 1, &scratch, because);
+  sb_free(&scratch);
+}
+
 void sched_thread_error(lua_State *L, int idx) {
   Sim *s = sched_sim(L);
   SimRun *r = &s->run;
@@ -727,6 +750,7 @@ void sched_thread_error(lua_State *L, int idx) {
                 r->in_finally ? " (finally)" : "", line > 0 ? site.s : "",
                 *msg ? ": " : "", msg);
   sb_free(&site);
+  timed_out_cause(r, t, ev, r->findings[r->nfindings - 1].because);
 }
 
 /* ---- the run loop ----------------------------------------------------- */

@@ -1106,6 +1106,46 @@ class FailureBringsAbout(BugTest):
                                          r"input, so Barrier 'phase' broke: worker[12]'s wait "
                                          r"timed out at t=1 with 2 threads at the barrier")
 
+    def test_an_error_after_a_timeout_that_another_error_caused(self):
+        # worker2 gives up on the lock worker1 took and kept by raising;
+        # the consumer's get(timeout) raises Empty: the producer died
+        s = self.write("tmo.lua", 'local lock = Lock("cache_lock")\n'
+                                  'spawn("worker1", function()\n'
+                                  '  lock:acquire()\n'
+                                  '  error({type = "ValueError", message = "bad row"})\n'
+                                  'end)\n'
+                                  'spawn("worker2", function()\n'
+                                  '  if not lock:acquire(true, 1.0) then\n'
+                                  '    error({type = "TimeoutError", message = "no lock in 1 s"})\n'
+                                  '  end\n'
+                                  '  lock:release()\n'
+                                  'end)\n')
+        obj, r = self.explore(s, "--no-db", "--strategy", "dfs")
+        bug = self.one_bug(obj, r)
+        self.assertEqual(self.kinds_roles(bug), [("error", "consequence"),
+                                                 ("error", "headline")], r)
+        self.assertEqual(bug["message"], "ValueError escaped worker1 at tmo.lua:4: bad row, so "
+                                         "TimeoutError escaped worker2 at tmo.lua:8: no lock in 1 s")
+        s = self.write("empty.lua", 'local q = Queue(0, "records")\n'
+                                    'spawn("producer", function()\n'
+                                    '  q:put(1)\n'
+                                    '  error({type = "ValueError", message = "bad record"})\n'
+                                    'end)\n'
+                                    'spawn("consumer", function()\n'
+                                    '  while true do q:get(true, 5.0) end\n'
+                                    'end)\n')
+        obj, r = self.explore(s, "--no-db", "--strategy", "dfs")
+        bug = self.one_bug(obj, r)
+        self.assertTrue(bug["message"].startswith(
+            "ValueError escaped producer at empty.lua:4: bad record, so Empty escaped consumer "
+            "at empty.lua:7"), bug["message"])
+        # a timeout with nobody to blame is the timeout's own bug
+        s = self.write("slow.lua", 'local q = Queue(0, "records")\n'
+                                   'spawn("consumer", function() q:get(true, 5.0) end)\n')
+        obj, r = self.explore(s, "--no-db", "--strategy", "dfs")
+        self.assertEqual([self.kinds_roles(b) for b in obj["findings"]],
+                         [[("error", "headline")]], r)
+
     def test_errors_after_a_caught_action_error_are_their_own(self):
         # both parties catch the break; each then raises its own error
         s = self.write("caught.lua",
