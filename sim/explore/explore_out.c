@@ -108,6 +108,29 @@ static const char *const kind_noun[FIND__COUNT] = {
 
 /* "assertion in 317 runs, data_race in 1000 runs (2 signatures)": what a
    bug folds in besides its headline (the runs that showed any of a kind). */
+/* The types of the errors among the observations j.. of bug b, each once
+   (" (BrokenBarrierError, Empty)"), from "<Type> escaped ..."; "error" for
+   a plain Lua error ("error in ..."). */
+static void error_types(const Explore *x, const Bug *b, size_t j, StrBuf *out) {
+  const char *type[4];
+  size_t len[4];
+  int n = 0;
+  for (size_t m = j; m < b->nobs && n < 4; m++) {
+    const Distinct *d = &x->fs.v[b->obs[m]];
+    if (d->kind != FIND_ERROR || !d->message) continue;
+    const char *t = d->message, *sp = strstr(t, " escaped ");
+    size_t l = sp ? (size_t)(sp - t) : 0;
+    if (!l || l > 64 || memchr(t, ' ', l)) t = "error", l = 5;
+    int have = 0;
+    for (int i = 0; i < n && !have; i++) have = len[i] == l && !memcmp(type[i], t, l);
+    if (have) continue;
+    sb_puts(out, n ? ", " : " (");
+    sb_putn(out, t, l);
+    type[n] = t, len[n++] = l;
+  }
+  if (n) sb_putc(out, ')');
+}
+
 static void evidence_line(const Explore *x, const Bug *b, StrBuf *out) {
   uint8_t done[FIND__COUNT] = {0};
   int k = 0;
@@ -117,9 +140,11 @@ static void evidence_line(const Explore *x, const Bug *b, StrBuf *out) {
     done[kind] = 1;
     uint64_t n = 0, runs = bug_runs_of(&x->fs, b, kind, &x->profiles); /* any of them */
     for (size_t m = j; m < b->nobs; m++) n += x->fs.v[b->obs[m]].kind == kind;
-    if (kind == b->kind) /* the headline's own kind: counted in the bug's runs */
+    if (kind == b->kind) { /* the headline's own kind: counted in the bug's runs */
       sb_printf(out, "%s%llu other %s%s", k++ ? ", " : "", (unsigned long long)n,
                 kind_noun[kind], util_plural(n));
+      if (kind == FIND_ERROR) error_types(x, b, j, out);
+    }
     else if (kind == FIND_POTENTIAL_DEADLOCK) /* one per exploration: no run count */
       sb_printf(out, "%s%s (its lock-order cycle)", k++ ? ", " : "", finding_kind_names[kind]);
     else

@@ -1126,6 +1126,8 @@ class FailureBringsAbout(BugTest):
                                                  ("error", "headline")], r)
         self.assertEqual(bug["message"], "ValueError escaped worker1 at tmo.lua:4: bad row, so "
                                          "TimeoutError escaped worker2 at tmo.lua:8: no lock in 1 s")
+        h = self.racesim("run", s, "--no-db", "--strategy", "dfs")
+        self.assertIn("    also seen: 1 other error (TimeoutError)\n", h.out, h)
         s = self.write("empty.lua", 'local q = Queue(0, "records")\n'
                                     'spawn("producer", function()\n'
                                     '  q:put(1)\n'
