@@ -8,11 +8,12 @@
 -- does when compute() raises.  The lock is never released.
 --
 -- The bug, an error that leaves the others waiting:
---   worker1 takes job 2 (the bad one), acquires results_lock, raises;
---   worker2 finishes job 1 and waits to acquire results_lock, forever.
--- racesim reports one bug, told from the error: "ValueError escaped worker1
--- at ...: bad job 2, so worker2 ... waits to acquire Lock 'results_lock',
--- held by worker1, which ended by ValueError at ... without releasing it".
+--   one worker takes job 2 (the bad one), acquires results_lock, raises;
+--   the other finishes job 1 and waits to acquire results_lock, forever.
+-- racesim reports one bug, told from the error: "ValueError escaped worker2
+-- in compute at ...: bad job 2, so worker1 ... waits to acquire Lock
+-- 'results_lock', held by worker2, which ended by ValueError ... without
+-- releasing it" (or the other way round, as the run shown has it).
 --
 -- The fix (job_workers_with.lua): take the lock with results_lock:with(fn),
 -- which releases it however fn ends (Python's `with lock:`), and record a

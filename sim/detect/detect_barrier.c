@@ -104,23 +104,32 @@ static int arrived(const SimRun *r, const SimObject *o, int32_t x, int32_t ev) {
 }
 
 /*
-** The parties missing at timeout break 'f' that an error ended first: each
-** thread that raised before it and never arrived, running the code of a
-** thread that did (the same spawn site and function).
+** The parties missing at timeout break 'f' that an error ended first: the
+** threads running the code of one that arrived (the same spawn site and
+** function) that never arrived, if each of them raised before the break.
 */
+static int party_code(const SimRun *r, const SimObject *o, int32_t x, int32_t ev) {
+  uint64_t code = obj_site(r, &r->objs[r->threads[x].obj]);
+  for (int32_t i = o->last_ev; i >= 0; i = r->events[i].prev_obj) {
+    int32_t y = r->events[i].tid;
+    if (i < ev && y >= 0 && y != x && obj_site(r, &r->objs[r->threads[y].obj]) == code) return 1;
+  }
+  return 0;
+}
+
 static void missing_raised(const SimRun *r, RunFinding *f) {
   const SimObject *o = &r->objs[f->obj];
+  int32_t raised[FINDING_CAUSES];
+  int n = 0;
   for (int32_t x = 0; x < r->nthreads; x++) {
+    if (arrived(r, o, x, f->ev) || !party_code(r, o, x, f->ev)) continue;
     int32_t err = run_error_of(r, x);
-    if (err < 0 || err > f->ev || arrived(r, o, x, f->ev)) continue;
-    uint64_t code = obj_site(r, &r->objs[r->threads[x].obj]);
-    int party = 0;
-    for (int32_t i = o->last_ev; i >= 0 && !party; i = r->events[i].prev_obj) {
-      int32_t y = r->events[i].tid;
-      party = i < f->ev && y >= 0 && y != x && obj_site(r, &r->objs[r->threads[y].obj]) == code;
-    }
-    if (party) run_because(f->because, err);
+    /* another that might have come (slow, or a party of another barrier
+       of the same code): the timeout says nothing of who was missing */
+    if (err < 0 || err > f->ev) return;
+    if (n < FINDING_CAUSES) raised[n++] = err;
   }
+  for (int i = 0; i < n; i++) run_because(f->because, raised[i]);
 }
 
 /*

@@ -644,8 +644,9 @@ const char *sched_param(lua_State *L, const char *name) {
 ** Empty, or the caller's own error when acquire(timeout) returned false):
 ** the errors that kept the wait from ending, as its object explains a wait
 ** nobody will end (a lock's holder, a queue's producer that raised), are
-** its causes (RunFinding.because).  A barrier's timeout breaks it: the
-** break tells that (detect_barrier.c).
+** its causes (RunFinding.because), when nobody else could still end it
+** (a lock's holder that raised; for the others, no other thread left).  A
+** barrier's timeout breaks it: the break tells that (detect_barrier.c).
 */
 static void timed_out_cause(const SimRun *r, const SimThread *t, uint32_t err,
                             int32_t *because) {
@@ -654,8 +655,15 @@ static void timed_out_cause(const SimRun *r, const SimThread *t, uint32_t err,
   if (p < 0) return;
   const SimEvent *e = &r->events[p];
   if (!(e->flags & EV_TIMEOUT) || e->obj < 0 || e->obj != t->pend.obj) return;
+  /* a wait that raised (Empty): that error, not a later one after a pcall */
+  if ((e->flags & EV_RAISED) && r->events[err].line != e->line) return;
   const SimObject *o = &r->objs[e->obj];
   if (!o->cls->explain || e->op == OP_BAR_PASS || e->op == OP_BAR_WAIT) return;
+  /* a lock's dead holder kept it whoever else lives; a queue's producer
+     that raised, only if no other thread lives that might have put */
+  if (!(o->cls->traits & OBJ_MUTEX))
+    for (int32_t i = 0; i < r->nthreads; i++)
+      if (i != t->id && thread_alive(&r->threads[i]) && !r->threads[i].daemon) return;
   StrBuf scratch; /* (what it says of the wait is the stuck report's; not told here) */
   sb_init(&scratch);
   o->cls->explain(r, o, &t->id, 1, &scratch, because);

@@ -1148,6 +1148,41 @@ class FailureBringsAbout(BugTest):
         self.assertEqual([self.kinds_roles(b) for b in obj["findings"]],
                          [[("error", "headline")]], r)
 
+    def test_no_blame_where_another_thread_could_have_ended_the_wait(self):
+        cases = {
+            # p2 is slow, not dead: the timeout is the consumer's own bug
+            "slowprod.lua": 'local q = Queue(0, "records")\n'
+                            'spawn("p1", function() q:put(1); error("flush failed") end)\n'
+                            'spawn("p2", function() sleep(10); q:put(2) end)\n'
+                            'spawn("consumer", function()\n'
+                            '  for i = 1, 2 do q:get(true, 5.0) end\n'
+                            'end)\n',
+            # Empty caught; the consumer's next error is its own
+            "caught.lua": 'local q = Queue(0, "records")\n'
+                          'spawn("producer", function() q:put(1); error("bad record") end)\n'
+                          'spawn("consumer", function()\n'
+                          '  q:get()\n'
+                          '  pcall(q.get, q, true, 1.0)\n'
+                          '  local t = {}\n'
+                          '  return t.x.y\n'
+                          'end)\n',
+            # b1 of group B raised; a2 of group A, the same code, is slow:
+            # who was missing at A's timeout is not known
+            "groups.lua": 'local bars = { Barrier(2, nil, 1.0, "A"), Barrier(2, nil, 1.0, "B") }\n'
+                          'local who = { {1, "a1", 0}, {1, "a2", 5}, {2, "b1", -1}, {2, "b2", 0} }\n'
+                          'for _, w in ipairs(who) do spawn(w[2], function()\n'
+                          '  if w[3] < 0 then error("bad input") end\n'
+                          '  if w[3] > 0 then sleep(w[3]) end\n'
+                          '  bars[w[1]]:wait()\n'
+                          'end) end\n',
+        }
+        for name, text in cases.items():
+            with self.subTest(name):
+                obj, r = self.explore(self.write(name, text), "--no-db", "--strategy", "dfs")
+                for b in obj["findings"]:
+                    self.assertEqual([e["role"] for e in b["evidence"]
+                                      if e["role"] == "consequence"], [], r)
+
     def test_errors_after_a_caught_action_error_are_their_own(self):
         # both parties catch the break; each then raises its own error
         s = self.write("caught.lua",
