@@ -463,8 +463,13 @@ void explore_describe_run(Explore *x, const SimRun *r) {
     run_format_value(r, &e->value, &v);
     char flags[64];
     trace_flags(e->flags, flags, sizeof flags);
+    /* an error's type where an operation's object goes ("error" for Lua's own) */
+    const char *what = e->obj >= 0 ? obj_name(r, e->obj)
+                       : e->op == OP_ERROR && e->aux > 0 && (size_t)e->aux < r->text.len
+                           ? run_str(r, (uint32_t)e->aux)
+                           : "";
     sb_printf(L, "%5u %8.3f  %-14s %-11s %-18s %-14s", i + 1, e->vtime, thread_name(r, e->tid),
-              op_name(e->op), e->obj >= 0 ? obj_name(r, e->obj) : "", v.s ? v.s : "");
+              op_name(e->op), what, v.s ? v.s : "");
     if (e->line > 0 || run_site_is_path(r, e->site)) {
       sb_putc(L, ' ');
       run_format_event_at(r, e, L);

@@ -1274,6 +1274,9 @@ class FailureBringsAbout(BugTest):
         self.check_bugs(rep, r)
         self.assertEqual([self.kinds_roles(b) for b in rep["findings"]],
                          [[("error", "headline"), ("stuck", "consequence")]], r)
+        # the step-by-step listing says which error, where an object goes
+        t = self.racesim("replay", s, "--schedule", bug["schedule"], "--no-db")
+        self.assertRegex(t.out, r"(?m)^ +\d+ +[\d.]+  holder +error +ValueError +'bad row'")
 
 
 # ---- 2. the order of the bugs ----------------------------------------------
