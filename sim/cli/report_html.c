@@ -67,24 +67,25 @@ static int steps_has(const Steps *s, long long step) {
   return 0;
 }
 
-/* The steps that finding 'fid' names (findings.details' "events"). */
-static void finding_steps(Report *r, long long fid, Steps *out) {
-  sqlite3_stmt *st = report_prep(r, "SELECT j.value FROM findings f, json_each(f.details, '$.events') j"
-                             " WHERE f.id = ? ORDER BY j.key");
+/* The steps that query 'sql' gives for id 'id' (its one parameter). */
+static void query_steps(Report *r, const char *sql, long long id, Steps *out) {
+  sqlite3_stmt *st = report_prep(r, sql);
   if (!st) return;
-  sqlite3_bind_int64(st, 1, fid);
+  sqlite3_bind_int64(st, 1, id);
   while (sqlite3_step(st) == SQLITE_ROW) steps_add(out, sqlite3_column_int64(st, 0));
   sqlite3_finalize(st);
 }
 
+/* The steps that finding 'fid' names (findings.details' "events"). */
+static void finding_steps(Report *r, long long fid, Steps *out) {
+  query_steps(r, "SELECT j.value FROM findings f, json_each(f.details, '$.events') j"
+                 " WHERE f.id = ? ORDER BY j.key", fid, out);
+}
+
 /* The steps of run 'run' that show a thread still blocked at its end. */
 static void blocked_steps(Report *r, long long run, Steps *out) {
-  sqlite3_stmt *st = report_prep(r, "SELECT step FROM events WHERE run_id = ? AND flags = 'blocked'"
-                                    " ORDER BY step");
-  if (!st) return;
-  sqlite3_bind_int64(st, 1, run);
-  while (sqlite3_step(st) == SQLITE_ROW) steps_add(out, sqlite3_column_int64(st, 0));
-  sqlite3_finalize(st);
+  query_steps(r, "SELECT step FROM events WHERE run_id = ? AND flags = 'blocked' ORDER BY step",
+              run, out);
 }
 
 /*

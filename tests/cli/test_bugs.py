@@ -497,6 +497,24 @@ class BugTest(unittest.TestCase):
         return out
 
 
+    def merged_like_whole(self, script, common):
+        """Explore 'script' whole (whole.db) and as two shards merged (all.db):
+        both databases hold the bugs of the whole run's JSON; returns them as
+        (kind, runs, first run, signature, sorted evidence)."""
+        whole, _ = self.explore(script, "--db", "whole.db", *common)
+        for i in (1, 2):
+            r = self.racesim("run", script, "--db", "shard%d.db" % i, "--shard", "%d/2" % i,
+                             "--quiet", *common)
+            self.assertExit(r, 1)
+        self.assertExit(self.racesim("merge", "all.db", "shard1.db", "shard2.db"), 0)
+        expect = [(b["kind"], b["count"], b["first_run"], b["signature"],
+                   sorted((e["role"], e["kind"], e["count"], e["first_run"], e["signature"])
+                          for e in b["evidence"]))
+                  for b in whole["findings"]]
+        self.assertEqual(self.bugs_of_db(self.db("whole.db")), expect)
+        self.assertEqual(self.bugs_of_db(self.db("all.db")), expect)
+        return expect
+
     def db(self, name):
         con = sqlite3.connect(self.path(name))
         self.addCleanup(con.close)
@@ -1245,21 +1263,10 @@ class FailureBringsAbout(BugTest):
 
     def test_the_database_and_a_merge_keep_the_bug_whole(self):
         s = self.write("holder.lua", HOLDER_RAISES)
-        common = ("--strategy", "random", "--seed", "9", "--runs", "60")
-        whole, _ = self.explore(s, "--db", "whole.db", *common)
-        for i in (1, 2):
-            r = self.racesim("run", s, "--db", "shard%d.db" % i, "--shard", "%d/2" % i,
-                             "--quiet", *common)
-            self.assertExit(r, 1)
-        self.assertExit(self.racesim("merge", "all.db", "shard1.db", "shard2.db"), 0)
-        expect = [(b["kind"], b["count"], b["first_run"], b["signature"],
-                   sorted((e["role"], e["kind"], e["count"], e["first_run"], e["signature"])
-                          for e in b["evidence"]))
-                  for b in whole["findings"]]
+        expect = self.merged_like_whole(s, ("--strategy", "random", "--seed", "9",
+                                            "--runs", "60"))
         self.assertEqual([(k, [e[:2] for e in ev]) for k, _, _, _, ev in expect],
                          [("error", [("consequence", "stuck"), ("headline", "error")])])
-        self.assertEqual(self.bugs_of_db(self.db("whole.db")), expect)
-        self.assertEqual(self.bugs_of_db(self.db("all.db")), expect)
         rep = self.racesim("report", "all.db")
         self.assertIn("1 bug (2 observations)", rep.out, rep)
 
@@ -1427,21 +1434,9 @@ class Contract(BugTest):
 
     def test_merge_of_shards_gives_the_same_bugs(self):
         s = self.write("err.lua", COUNTER_AND_ERROR)
-        common = ("--strategy", "random", "--seed", "42", "--runs", "200")
-        whole, _ = self.explore(s, "--db", "whole.db", *common)
-        for i in (1, 2):
-            r = self.racesim("run", s, "--db", "shard%d.db" % i, "--shard", "%d/2" % i,
-                             "--quiet", *common)
-            self.assertExit(r, 1)
-        r = self.racesim("merge", "all.db", "shard1.db", "shard2.db")
-        self.assertExit(r, 0)
-        expect = [(b["kind"], b["count"], b["first_run"], b["signature"],
-                   sorted((e["role"], e["kind"], e["count"], e["first_run"], e["signature"])
-                          for e in b["evidence"]))
-                  for b in whole["findings"]]
+        expect = self.merged_like_whole(s, ("--strategy", "random", "--seed", "42",
+                                            "--runs", "200"))
         self.assertEqual([k for k, *_ in expect], ["lost_update", "error"])
-        self.assertEqual(self.bugs_of_db(self.db("whole.db")), expect)
-        self.assertEqual(self.bugs_of_db(self.db("all.db")), expect)
         # a bug replayed from the merged database records into it, not into a shard
         con = self.db("all.db")
         try:
