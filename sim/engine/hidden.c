@@ -444,11 +444,15 @@ void hidden_stepped(Hidden *h, lua_State *L, int32_t tid) {
        declared it); nobody else sees what a lone sharer does */
     if ((w->sharers & (w->sharers - 1)) == 0 || (tid != 0 && !(w->sharers & bit(tid))))
       continue;
-    lua_getupvalue(h->fns, i + 1, w->up);
-    lua_xmove(h->fns, L, 1);
     int tp;
-    uint64_t key = value_key(L, -1, &tp);
+    lua_getupvalue(h->fns, i + 1, w->up);
+    uint64_t key = value_key(h->fns, -1, &tp);
     int changed = key != w->last_key || tp != w->last_type;
+    if (!changed && !w->table) { /* (most steps: looked at where it is) */
+      lua_pop(h->fns, 1);
+      continue;
+    }
+    lua_xmove(h->fns, L, 1);
     if (changed) {
       if (!slots) {
         lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_slots);

@@ -63,9 +63,8 @@ Handle *lapi_push_handle(lua_State *L, const ObjClass *cls, int32_t oid) {
 }
 
 SimObject *lapi_to_object(lua_State *L, int idx) {
-  if (lua_type(L, idx) != LUA_TUSERDATA || lua_rawlen(L, idx) != sizeof(Handle))
-    return NULL;
-  Handle *h = lua_touserdata(L, idx);
+  Handle *h = lua_touserdata(L, idx); /* (NULL for any other type) */
+  if (!h || lua_rawlen(L, idx) != sizeof(Handle)) return NULL; /* (0 for a light one) */
   SimRun *r = sched_run_of(L);
   if (h->magic != HANDLE_MAGIC || h->gen != sched_generation(L) || h->oid < 0 ||
       h->oid >= r->nobjs)
