@@ -82,8 +82,8 @@ static int never_arrived(const SimRun *r, int32_t x, StrBuf *out, int32_t *becau
   if (t->state == TS_KILLED) sb_printf(out, "%s was stopped before it arrived", name);
   else sb_printf(out, "%s returned without arriving", name);
   if (last >= 0) {
-    sb_puts(out, " (its last step was at ");
-    run_format_event_at(r, &r->events[last], out);
+    sb_puts(out, " (its last step was");
+    run_puts_event_where(r, &r->events[last], out);
     sb_putc(out, ')');
   }
   return 0;
@@ -275,6 +275,9 @@ static int B_trip(lua_State *L) {
   int broke = lua_toboolean(L, 2);
   PendingOp op = {.op = broke ? OP_BAR_BREAK : OP_BAR_TRIP, .obj = o->id,
                   .deadline = INFINITY};
+  const SimThread *t = sched_self(L);
+  if (broke && t->mark_line > 0) /* where the action raised (its xpcall marked it) */
+    op.line = t->mark_line, op.site = t->mark_site;
   return sched_op(L, &op, trip_k, (lua_KContext)o->id | (lua_KContext)broke << 32);
 }
 

@@ -187,9 +187,9 @@ static int explain_lost(const SimRun *r, const SimObject *c, const int32_t *tids
       sb_printf(out, "%sthe notify() by %s at ", i ? ", then " : "",
                 thread_name(r, nt->tid));
       put_step(r, w->aux, out);
-      sb_printf(out, " woke %s, which could not proceed and waited again at ",
+      sb_printf(out, " woke %s, which could not proceed and waited again",
                 thread_name(r, w->tid));
-      run_format_event_at(r, &r->events[waited_again(r, c, wakes[i])], out);
+      run_puts_event_where(r, &r->events[waited_again(r, c, wakes[i])], out);
     }
     int32_t missed[64];
     int nm = 0;

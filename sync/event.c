@@ -33,8 +33,8 @@ static const char *event_explain(const SimRun *r, const SimObject *o, const int3
   sb_printf(out, "%s for Event '%s', which is never set", obj_verb(n, "waits", "wait"),
             obj_name(r, o->id));
   if (ES(o)->set_line > 0) {
-    sb_puts(out, " again (it was set at ");
-    run_format_event_at(r, &r->events[ES(o)->set_ev], out);
+    sb_puts(out, " again (it was set");
+    run_puts_event_where(r, &r->events[ES(o)->set_ev], out);
     sb_puts(out, " and cleared since)");
   }
   return NULL;

@@ -142,8 +142,8 @@ static int leaked_permits(const SimRun *r, const SimObject *o, StrBuf *out,
   sb_puts(out, ": ");
   for (int i = 0; i < n; i++) {
     if (i) sb_puts(out, i == n - 1 && !more ? " and " : ", ");
-    sb_printf(out, "%s (taken at ", thread_name(r, tids[i]));
-    run_format_event_at(r, &r->events[at[i]], out);
+    sb_printf(out, "%s (taken", thread_name(r, tids[i]));
+    run_puts_event_where(r, &r->events[at[i]], out);
     sb_putc(out, ')');
   }
   sb_printf(out, "%s ended holding %s", more ? " and others" : "",
@@ -178,10 +178,10 @@ static const char *lock_explain(const SimRun *r, const SimObject *o, const int32
       sb_printf(out, ", held by %s", thread_name(r, s->owner));
     }
     if (s->owner_line > 0) {
-      sb_puts(out, " (taken at ");
+      sb_puts(out, " (taken");
       if (s->owner_ev >= 0 && (uint32_t)s->owner_ev < r->nevents)
-        run_format_event_at(r, &r->events[s->owner_ev], out);
-      else run_format_site(r, s->owner_line, out);
+        run_puts_event_where(r, &r->events[s->owner_ev], out);
+      else sb_puts(out, " at "), run_format_site(r, s->owner_line, out);
       sb_puts(out, ")");
     }
   } else if (s->flavor >= LK_SEM) {

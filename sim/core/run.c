@@ -323,9 +323,9 @@ int run_raised_after(const SimRun *r, const SimObject *o, uint64_t ops, StrBuf *
       if (e->tid == x && (ops >> e->op & 1) && !(e->flags & EV_RAISED)) did = i;
     }
     if (did < 0) continue;
-    sb_printf(out, "; %s, which called %s() on it at ", thread_name(r, x),
+    sb_printf(out, "; %s, which called %s() on it", thread_name(r, x),
               op_name(r->events[did].op));
-    run_format_event_at(r, &r->events[did], out);
+    run_puts_event_where(r, &r->events[did], out);
     sb_puts(out, ", ended by ");
     run_format_error(r, &r->events[err], out);
     run_because(because, err);

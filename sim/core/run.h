@@ -480,6 +480,9 @@ int run_site_is_path(const SimRun *r, int32_t site);
 /* " at x.lua:5", or " in bump at x.lua:3 <- worker at x.lua:8" where the
    innermost function has a name: the place after a verb ("read 0"). */
 void run_puts_where(const SimRun *r, int32_t site, int32_t line, StrBuf *out);
+static inline void run_puts_event_where(const SimRun *r, const SimEvent *e, StrBuf *out) {
+  run_puts_where(r, e->site, e->line, out);
+}
 
 /* The preemption that event 'ev' opens (the first event of a step that
    switched away from a thread that could go on), or NULL. */

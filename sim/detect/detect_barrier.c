@@ -58,8 +58,11 @@ static void bar_event(Detector *base, SimRun *r, uint32_t ev) {
     sig = detect_sig_str(sig, "action");
     by_line = 0; /* (the action runs in whichever party came last: one bug) */
   }
-  sb_puts(&b, " (at ");
-  run_format_event_at(r, e, &b);
+  StrBuf where; /* "(at x.lua:4)", "(in check at x.lua:2 <- x.lua:9)" */
+  sb_init(&where);
+  run_puts_where(r, e->site, e->line, &where);
+  sb_printf(&b, " (%s", where.s ? where.s + 1 : "");
+  sb_free(&where);
   sb_puts(&b, "); BrokenBarrierError for: ");
   waiters(r, e, (int32_t)ev, &b);
   if (by_line) sig = detect_sig_num(sig, e->line);

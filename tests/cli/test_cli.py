@@ -1982,6 +1982,68 @@ class SelfContainedDocs(RacesimTest):
 
 # ---- main ------------------------------------------------------------------------
 
+class SaysWhatItKnows(RacesimTest):
+    """Places in a named function read "taken in handle at x.lua:9 <- ...",
+    a barrier broken by its action says where the action raised, dfs stopped
+    by --stop-first says so, and an unfinished dfs with the reduction says
+    that its estimate can be far too high."""
+
+    LEAK = """scenario{ name = "semaphore leak" }
+local pool = Semaphore(2, "pool")
+local function handle(n)
+  pool:acquire()
+  if n % 2 == 0 then return false end
+  pool:release()
+  return true
+end
+for i = 1, 4 do spawn("req" .. i, function() handle(i) end) end
+"""
+
+    ACTION = """scenario{ name = "an action that raises" }
+local function merge()
+  error({ type = "ZeroDivisionError", message = "division by zero" })
+end
+local b = Barrier(2, merge, nil, "sync")
+for i = 1, 2 do
+  spawn("party" .. i, function() pcall(b.wait, b) end)
+end
+"""
+
+    TWICE = """scenario{ name = "two increments on each of 5 threads" }
+local c = shared("c", 0)
+for i = 1, 5 do
+  spawn("w" .. i, function() for _ = 1, 2 do local v = c:get(); c:set(v + 1) end end)
+end
+"""
+
+    def test_taken_in_a_named_function(self):
+        r = self.racesim("run", self.write("leak.lua", self.LEAK), "--no-db", "--seed", "1")
+        self.assertIn("(taken in handle at leak.lua:4 <- leak.lua:9)", r.out)
+        self.assertNotIn("taken at handle at", r.out)
+
+    def test_a_barrier_action_that_raised_is_told_where_it_raised(self):
+        r = self.racesim("run", self.write("action.lua", self.ACTION), "--no-db", "--seed", "1")
+        self.assertIn("its action raised an error in party", r.out)
+        self.assertIn("(in merge at action.lua:3 <- wait() at action.lua:7)", r.out)
+
+    def test_dfs_stopped_by_stop_first_says_so(self):
+        r = self.racesim("run", self.write("twice.lua", self.TWICE), "--no-db", "--strategy",
+                         "dfs", "--stop-first")
+        self.assertExit(r, 1)
+        self.assertIn("not complete: --stop-first stopped it at the first run that showed a "
+                      "bug", r.out)
+
+    def test_the_estimate_of_an_unfinished_dfs_says_it_may_be_far_too_high(self):
+        s = self.write("twice.lua", self.TWICE)
+        r = self.racesim("run", s, "--no-db", "--strategy", "dfs", "--runs", "2000")
+        self.assertIn("with an estimated ", r.out)
+        self.assertIn("races found later add branches, so it may be far less", r.out)
+        # plain dfs knows its branches from the start
+        r = self.racesim("run", s, "--no-db", "--strategy", "dfs", "--runs", "2000", "--no-por")
+        self.assertIn("with an estimated ", r.out)
+        self.assertNotIn("races found later", r.out)
+
+
 def main():
     global RACESIM
     if len(sys.argv) < 2 or sys.argv[1].startswith("-"):
