@@ -166,6 +166,46 @@ class Views(Base):
                           if not r[1].startswith("fork")},
                          {("a", "b", "cycle of 2"), ("b", "a", "cycle of 2")})
 
+    def canned(self, name, **params):
+        with open(os.path.join(ROOT, "reports", name)) as f:
+            sql = f.read()
+        con = sqlite3.connect(self.db)
+        try:
+            args = {"run": None, "exploration": None, "idx": None}
+            args.update(params)
+            cur = con.execute(sql, args)
+            return [d[0] for d in cur.description], cur.fetchall()
+        finally:
+            con.close()
+
+    def test_run_interleaving_by_run_number(self):
+        # the run racesim calls run N (runs.idx), of the latest exploration or of
+        # :exploration; runs.id is the row's, in the order rows were written
+        (racy, locks), = self.query("SELECT min(id), max(id) FROM explorations")
+        for expl in (locks, racy):
+            idx, rid = self.query("SELECT idx, id FROM runs WHERE exploration_id = ? AND "
+                                  "recorded = 1 ORDER BY idx DESC LIMIT 1", (expl,))[0]
+            cols, rows = self.canned("run_interleaving.sql", idx=idx,
+                                     exploration=None if expl == locks else expl)
+            want = self.query("SELECT count(*) FROM events WHERE run_id = ?", (rid,))[0][0]
+            self.assertEqual(len(rows), want)
+            self.assertGreater(want, 0)
+        # a run number that has no events: nothing, not the first failing run
+        self.assertEqual(self.canned("run_interleaving.sql", idx=10 ** 9)[1], [])
+
+    def test_lock_contention_waits_a_run_ended_in_are_not_acquires(self):
+        # locks.lua deadlocks: its threads' last rows ('blocked') wait for a and
+        # b, which they never got; those are waits, not acquisitions
+        cols, rows = self.canned("lock_contention.sql")
+        got = {r[0]: dict(zip(cols, r)) for r in rows}
+        for lock in ("a", "b"):
+            acquired, blocked = self.query(
+                "SELECT sum(coalesce(flags, '') <> 'blocked'), sum(flags = 'blocked') "
+                "FROM events_readable WHERE op = 'acquire' AND object = ?", (lock,))[0]
+            self.assertGreater(blocked, 0)
+            self.assertEqual(got[lock]["acquires"], acquired)
+            self.assertEqual(got[lock]["never_acquired"], blocked)
+
     def test_canned_queries(self):
         outputs = {}
         for name in sorted(os.listdir(os.path.join(ROOT, "reports"))):
@@ -174,7 +214,7 @@ class Views(Base):
             with open(os.path.join(ROOT, "reports", name)) as f:
                 sql = f.read()
             con = sqlite3.connect(self.db)
-            params = {"run": None, "exploration": None}
+            params = {"run": None, "exploration": None, "idx": None}
             try:
                 rows = con.execute(sql, params).fetchall()
                 cols = [d[0] for d in con.execute(sql, params).description]
