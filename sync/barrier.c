@@ -276,7 +276,7 @@ static int B_trip(lua_State *L) {
   PendingOp op = {.op = broke ? OP_BAR_BREAK : OP_BAR_TRIP, .obj = o->id,
                   .deadline = INFINITY};
   const SimThread *t = sched_self(L);
-  if (broke && t->mark_line > 0) /* where the action raised (its xpcall marked it) */
+  if (broke && t->marked && t->mark_line > 0) /* where the action raised (xpcall marked it) */
     op.line = t->mark_line, op.site = t->mark_site;
   return sched_op(L, &op, trip_k, (lua_KContext)o->id | (lua_KContext)broke << 32);
 }

@@ -179,9 +179,12 @@ static const char *lock_explain(const SimRun *r, const SimObject *o, const int32
     }
     if (s->owner_line > 0) {
       sb_puts(out, " (taken");
-      if (s->owner_ev >= 0 && (uint32_t)s->owner_ev < r->nevents)
+      if (s->owner_ev >= 0 && (uint32_t)s->owner_ev < r->nevents) {
         run_puts_event_where(r, &r->events[s->owner_ev], out);
-      else sb_puts(out, " at "), run_format_site(r, s->owner_line, out);
+      } else {
+        sb_puts(out, " at ");
+        run_format_site(r, s->owner_line, out);
+      }
       sb_puts(out, ")");
     }
   } else if (s->flavor >= LK_SEM) {
