@@ -60,8 +60,8 @@ static int never_arrived(const SimRun *r, int32_t x, StrBuf *out, int32_t *becau
   const SimThread *t = &r->threads[x];
   const char *name = thread_name(r, x);
   if (thread_alive(t)) {
-    sb_printf(out, "%s is blocked at ", name);
-    run_format_at(r, t->pend.site, t->pend.line, out);
+    sb_printf(out, "%s is blocked", name);
+    run_puts_where(r, t->pend.site, t->pend.line, out);
     sb_puts(out, " and never arrives");
     return 0;
   }
@@ -276,13 +276,17 @@ static int B_trip(lua_State *L) {
   PendingOp op = {.op = broke ? OP_BAR_BREAK : OP_BAR_TRIP, .obj = o->id,
                   .deadline = INFINITY};
   const SimThread *t = sched_self(L);
-  if (broke && t->marked && t->mark_line > 0) /* where the action raised (xpcall marked it) */
+  if (broke && t->mark_line > 0) /* where the action raised (its xpcall marked it) */
     op.line = t->mark_line, op.site = t->mark_site;
   return sched_op(L, &op, trip_k, (lua_KContext)o->id | (lua_KContext)broke << 32);
 }
 
+/* The action, for the last party to run; no raise is marked before it runs
+   (so that a break tells where it raised, or else the wait: B_trip). */
 static int B_action(lua_State *L) {
   lapi_check1(L, 1, &barrier_class);
+  SimThread *t = sched_self(L);
+  t->marked = NULL, t->mark_line = 0, t->mark_site = -1;
   lua_getiuservalue(L, 1, 1);
   return 1;
 }

@@ -1980,8 +1980,6 @@ class SelfContainedDocs(RacesimTest):
                 self.assertSelfContained("racesim help %s" % " ".join(cmd), r.out)
 
 
-# ---- main ------------------------------------------------------------------------
-
 class SaysWhatItKnows(RacesimTest):
     """Places in a named function read "taken in handle at x.lua:9 <- ...",
     a barrier broken by its action says where the action raised, dfs stopped
@@ -2026,6 +2024,27 @@ end
         self.assertIn("its action raised an error in party", r.out)
         self.assertIn("(in merge at action.lua:3 <- wait() at action.lua:7)", r.out)
 
+    def test_an_earlier_raise_is_not_where_the_action_raised(self):
+        # the action runs out of memory, which no handler sees: the break is
+        # told at the wait(), not where an error caught before was raised
+        s = self.write("mem.lua", """scenario{ name = "out of memory in the action" }
+local l = Lock("l")
+local function merge()
+  local t = {}
+  for i = 1, 1e8 do t[i] = string.rep("x", 100) .. i end
+end
+local b = Barrier(2, merge, nil, "sync")
+for i = 1, 2 do
+  spawn("party" .. i, function()
+    pcall(l.with, l, function() error({ type = "ValueError", message = "early" }) end)
+    pcall(b.wait, b)
+  end)
+end
+""")
+        r = self.racesim("run", s, "--no-db", "--seed", "1", "--runs", "2", "--max-memory", "16")
+        self.assertIn("its action raised an error in party2 (at mem.lua:11)", r.out)
+        self.assertNotIn("mem.lua:10", r.out)
+
     def test_dfs_stopped_by_stop_first_says_so(self):
         r = self.racesim("run", self.write("twice.lua", self.TWICE), "--no-db", "--strategy",
                          "dfs", "--stop-first")
@@ -2037,12 +2056,14 @@ end
         s = self.write("twice.lua", self.TWICE)
         r = self.racesim("run", s, "--no-db", "--strategy", "dfs", "--runs", "2000")
         self.assertIn("with an estimated ", r.out)
-        self.assertIn("races found later add branches, so it may be far less", r.out)
+        self.assertIn("explored, a rough figure while races found later add branches (", r.out)
         # plain dfs knows its branches from the start
         r = self.racesim("run", s, "--no-db", "--strategy", "dfs", "--runs", "2000", "--no-por")
         self.assertIn("with an estimated ", r.out)
         self.assertNotIn("races found later", r.out)
 
+
+# ---- main ------------------------------------------------------------------------
 
 def main():
     global RACESIM
