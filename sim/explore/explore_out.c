@@ -226,19 +226,17 @@ static const char *percent(double frac, char *buf, size_t len) {
 
 /*
 ** How much of its tree an unfinished dfs explored, estimated from the
-** branches found so far (strategy_dfs_estimate).  Races found later add
+** branches found so far (strategy_dfs_estimate): "an estimated 16% of
+** shard 1/2 (...) explored".  With the reduction, races found later add
 ** branches, often many (on 6 racy threads it says 75% where 1.9% was
 ** made; for two increments on each of 5 threads, 16% where 0.0005% was),
-** which the line that gives the estimate says (caveat(); plain dfs tries
-** every branch, which it knows from the start).
+** and it is low at times too (16% where 22% was), which the clause says;
+** plain dfs knows every branch from the start.
 */
-static const char *caveat(const Explore *x) {
-  return x->strat->cfg.por ? "; races found later add branches, so it may be far less" : "";
-}
-
-static const char *explored(const Explore *x, char *buf, size_t len) {
+static const char *explored(const Explore *x, const char *part, char *buf, size_t len) {
   char pc[32];
-  snprintf(buf, len, "an estimated %s", percent(x->dfs_frac, pc, sizeof pc));
+  snprintf(buf, len, "an estimated %s%s explored%s", percent(x->dfs_frac, pc, sizeof pc), part,
+           x->strat->cfg.por ? ", a rough figure while races found later add branches" : "");
   return buf;
 }
 
@@ -291,8 +289,8 @@ void explore_print_human(Explore *x) {
       snprintf(part, sizeof part, " of shard %u/%u (%u of the %u subtrees)", o->shard + 1,
                o->nshards, (x->dfs_subtrees + o->nshards - 1 - o->shard) / o->nshards,
                x->dfs_subtrees);
-    char pc[48];
-    explored(x, pc, sizeof pc);
+    char pc[256];
+    explored(x, part, pc, sizeof pc);
     if (x->complete)
       printf("complete: every interleaving%s%s was explored (%llu run%s pruned as redundant)\n",
              part, scope,
@@ -308,24 +306,21 @@ void explore_print_human(Explore *x) {
              "not explored (%llu run%s pruned)\n",
              (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned));
     else if (x->timed_out)
-      printf("not complete: --time-limit ran out with %s%s explored (%llu run%s pruned%s)\n",
-             pc, part, (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned),
-             caveat(x));
+      printf("not complete: --time-limit ran out with %s (%llu run%s pruned)\n", pc,
+             (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned));
     else if (o->stop_first && !x->interrupted && x->status != 2 && x->bugs.n)
       printf("not complete: --stop-first stopped it at the first run that showed a bug "
-             "(%s%s explored, %llu run%s pruned)\n",
-             pc, part, (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned));
-    else if (x->interrupted || x->status == 2 || o->stop_first)
-      printf("not complete: the exploration stopped before the end (%s%s explored, "
-             "%llu run%s pruned)\n",
-             pc, part, (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned));
+             "(%s; %llu run%s pruned)\n",
+             pc, (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned));
+    else if (x->interrupted || x->status == 2)
+      printf("not complete: the exploration stopped before the end (%s; %llu run%s pruned)\n",
+             pc, (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned));
     else
-      printf("not complete: the run budget ran out with %s%s explored (%llu run%s pruned%s); "
-             "raise --runs to go on\n",
-             pc, part, (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned),
-             caveat(x));
-    if (!x->complete && (x->timed_out || !(x->interrupted || x->status == 2 || o->stop_first)))
-      advise_small(x);
+      printf("not complete: the run budget ran out with %s (%llu run%s pruned); raise --runs "
+             "to go on\n",
+             pc, (unsigned long long)x->strat->pruned, util_plural(x->strat->pruned));
+    int stopped = x->interrupted || x->status == 2 || (o->stop_first && x->bugs.n);
+    if (!x->complete && (x->timed_out || !stopped)) advise_small(x);
   }
   fputs(said.s ? said.s : "", stdout);
   sb_free(&said);
