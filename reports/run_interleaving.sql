@@ -3,7 +3,8 @@
 -- ("first: run 10"), in the latest exploration or in :exploration:
 --   sqlite3 -header -column racesim.db -cmd ".param set :idx 10" < reports/run_interleaving.sql
 --   sqlite3 -header -column racesim.db -cmd ".param set :idx 10" -cmd ".param set :exploration 2" < ...
--- or by its row, runs.id (".param set :run 1"); with neither, the first failing run.
+-- or by its row, runs.id (".param set :run 1", which wins over :idx); with
+-- neither, the first recorded failing run of that exploration.
 -- (Failing runs have their events recorded, all runs with --record all.)
 SELECT e.step, e.transition, printf('%.3f', e.vtime) AS time, e.thread, e.op,
        coalesce(e.object, '') AS object, coalesce(e.value, '') AS value,
@@ -12,7 +13,7 @@ FROM events_readable e
 WHERE e.run_id = coalesce(
         :run,
         (SELECT r.id FROM runs r
-         WHERE r.idx = :idx
-           AND r.exploration_id = coalesce(:exploration, (SELECT max(id) FROM explorations))),
-        CASE WHEN :idx IS NULL THEN (SELECT min(run_id) FROM failing_runs) END)
+         WHERE r.exploration_id = coalesce(:exploration, (SELECT max(id) FROM explorations))
+           AND (r.idx = :idx OR (:idx IS NULL AND r.status <> 'ok' AND r.recorded = 1))
+         ORDER BY r.idx LIMIT 1))
 ORDER BY e.step;

@@ -192,6 +192,13 @@ class Views(Base):
             self.assertGreater(want, 0)
         # a run number that has no events: nothing, not the first failing run
         self.assertEqual(self.canned("run_interleaving.sql", idx=10 ** 9)[1], [])
+        # no run named: the first recorded failing run of the latest exploration,
+        # or of :exploration
+        for expl, given in ((locks, None), (racy, racy)):
+            rid, = self.query("SELECT id FROM runs WHERE exploration_id = ? AND status <> 'ok' "
+                              "AND recorded = 1 ORDER BY idx LIMIT 1", (expl,))[0]
+            want = self.query("SELECT count(*) FROM events WHERE run_id = ?", (rid,))[0][0]
+            self.assertEqual(len(self.canned("run_interleaving.sql", exploration=given)[1]), want)
 
     def test_lock_contention_waits_a_run_ended_in_are_not_acquires(self):
         # locks.lua deadlocks: its threads' last rows ('blocked') wait for a and
