@@ -283,7 +283,9 @@ static Watched *note_local(Hidden *h, lua_State *L, int fn, int up, const char *
   lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_slots);
   lua_pushvalue(L, fn);
   lua_rawseti(L, -2, SLOT_FN(h->nlocals));
-  if (!lua_checkstack(h->fns, 1)) luaL_error(L, "not enough memory"); /* (the GC shrinks stacks) */
+  /* room for the closure, and for the value hidden_stepped looks at above them
+     (the GC shrinks stacks) */
+  if (!lua_checkstack(h->fns, 2)) luaL_error(L, "not enough memory");
   lua_settop(h->fns, h->nlocals); /* (at i + 1, whatever an error left) */
   lua_pushvalue(L, fn);
   lua_xmove(L, h->fns, 1);
