@@ -140,10 +140,14 @@ static void evidence_line(const Explore *x, const Bug *b, StrBuf *out) {
     done[kind] = 1;
     uint64_t n = 0, runs = bug_runs_of(&x->fs, b, kind, &x->profiles); /* any of them */
     for (size_t m = j; m < b->nobs; m++) n += x->fs.v[b->obs[m]].kind == kind;
-    if (kind == b->kind) { /* the headline's own kind: counted in the bug's runs */
+    if (kind == b->kind) { /* the headline's own kind: counted in the bug's runs too */
+      Bug others = *b; /* (the runs that showed one of the others) */
+      others.obs = b->obs + 1, others.nobs = b->nobs - 1;
+      runs = bug_runs_of(&x->fs, &others, kind, &x->profiles);
       sb_printf(out, "%s%llu other %s%s", k++ ? ", " : "", (unsigned long long)n,
                 kind_noun[kind], util_plural(n));
       if (kind == FIND_ERROR) error_types(x, b, j, out);
+      sb_printf(out, " in %llu run%s", (unsigned long long)runs, util_plural(runs));
     }
     else if (kind == FIND_POTENTIAL_DEADLOCK) /* one per exploration: no run count */
       sb_printf(out, "%s%s (its lock-order cycle)", k++ ? ", " : "", finding_kind_names[kind]);

@@ -1124,6 +1124,32 @@ class FailureBringsAbout(BugTest):
                                          r"input, so Barrier 'phase' broke: worker[12]'s wait "
                                          r"timed out at t=1 with 2 threads at the barrier")
 
+    def test_other_observations_of_the_headlines_kind_say_in_how_many_runs(self):
+        # two stuck states, one bug: "also seen" gives the other's runs, those
+        # of its row in bug_evidence, and the bug's runs are both together
+        s = self.write("leak.lua", 'local pool = Semaphore(2, "pool")\n'
+                                   'local function handle(n)\n'
+                                   '  pool:acquire()\n'
+                                   '  if n % 2 == 0 then return false end\n'
+                                   '  pool:release()\n'
+                                   'end\n'
+                                   'for i = 1, 4 do spawn("req" .. i, function() handle(i) end) end\n')
+        db = self.path("leak.db")
+        r = self.racesim("run", s, "--seed", "1", "--db", db)
+        m = re.search(r"\[1\] stuck: in (\d+) of 1000 runs .*\n.*\n    also seen: 1 other stuck "
+                      r"state in (\d+) runs\n", r.out)
+        self.assertTrue(m, r)
+        con = sqlite3.connect(db)
+        try:
+            (kind, runs, _, _, ev), = self.bugs_of_db(con)
+        finally:
+            con.close()
+        self.assertEqual(kind, "stuck")
+        self.assertEqual([e[0] for e in ev], ["evidence", "headline"])
+        self.assertEqual(int(m.group(2)), ev[0][2])
+        self.assertEqual(int(m.group(1)), runs)
+        self.assertEqual(runs, ev[0][2] + ev[1][2])  # one stuck state a run
+
     def test_an_error_after_a_timeout_that_another_error_caused(self):
         # worker2 gives up on the lock worker1 took and kept by raising;
         # the consumer's get(timeout) raises Empty: the producer died
@@ -1145,7 +1171,7 @@ class FailureBringsAbout(BugTest):
         self.assertEqual(bug["message"], "ValueError escaped worker1 at tmo.lua:4: bad row, so "
                                          "TimeoutError escaped worker2 at tmo.lua:8: no lock in 1 s")
         h = self.racesim("run", s, "--no-db", "--strategy", "dfs")
-        self.assertIn("    also seen: 1 other error (TimeoutError)\n", h.out, h)
+        self.assertIn("    also seen: 1 other error (TimeoutError) in 1 run\n", h.out, h)
         s = self.write("empty.lua", 'local q = Queue(0, "records")\n'
                                     'spawn("producer", function()\n'
                                     '  q:put(1)\n'
