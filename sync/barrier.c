@@ -285,8 +285,7 @@ static int B_trip(lua_State *L) {
    (so that a break tells where it raised, or else the wait: B_trip). */
 static int B_action(lua_State *L) {
   lapi_check1(L, 1, &barrier_class);
-  SimThread *t = sched_self(L);
-  t->marked = NULL, t->mark_line = 0, t->mark_site = -1;
+  sched_clear_mark(L);
   lua_getiuservalue(L, 1, 1);
   return 1;
 }

@@ -57,6 +57,8 @@ int32_t sched_where(lua_State *L, int32_t *site);
 void sched_name_helper(lua_State *L, int idx, const char *name);
 /* obj:with caught the error at idx where it was raised: remember where. */
 void sched_mark_raise(lua_State *L, int idx);
+/* Forget the calling thread's mark (before code whose raise it will look for). */
+void sched_clear_mark(lua_State *L);
 /* An error (at idx) is escaping the current thread: note where it was
    raised (t->err_line, t->err_site), from here or from sched_mark_raise. */
 void sched_where_raised(lua_State *L, int idx);

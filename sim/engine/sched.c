@@ -437,6 +437,11 @@ void sched_mark_raise(lua_State *L, int idx) {
   t->marked = lua_topointer(L, idx);
 }
 
+void sched_clear_mark(lua_State *L) {
+  SimThread *t = sched_self(L);
+  t->marked = NULL, t->mark_line = 0, t->mark_site = -1;
+}
+
 void sched_where_raised(lua_State *L, int idx) {
   SimThread *t = sched_self(L);
   t->err_reraised = (uint8_t)is_marked(L, t, idx);
