@@ -40,6 +40,17 @@ static const char *const sql_of[S__COUNT] = {
 */
 #define RUN_ROWS 16
 
+/*
+** A run whose number is not final yet (explore_dfs.c: its subtree's first
+** number is not known while earlier subtrees are explored) and that has
+** nothing but its row is held until trace_renumber gives it its number, so
+** that it is written once: an UPDATE of a row costs more than its INSERT
+** (the index moves too), and with several jobs most rows would need one.
+** At most HOLD_ROWS are held (a few MiB); the rest are written as they come
+** and renumbered in the file.
+*/
+#define HOLD_ROWS 16384
+
 typedef struct PendingRow {
   int64_t expl, idx, steps;
   double vtime;
@@ -56,6 +67,9 @@ struct Trace {
   sqlite3_stmt *st_rows; /* RUN_ROWS runs rows at once */
   PendingRow rows[RUN_ROWS];
   int nrows;
+  PendingRow *held; /* held rows (HOLD_ROWS), and spare ones beyond nheld */
+  size_t nheld, cap_held;
+  uint64_t prov_written; /* rows with a provisional number written to the file */
   int in_tx;
   double tx_started;
   /* the exploration being written: its runs and steps committed, and
@@ -174,7 +188,14 @@ static int count_batch(Trace *t) {
   return rc == SQLITE_DONE ? 0 : fail_db(t);
 }
 
+static int release_held(Trace *t, int64_t expl, uint64_t lo, uint64_t hi, uint64_t to);
+
 int trace_flush(Trace *t, int force) {
+  /* rows still held when everything must be written: as they are numbered
+     (trace_renumber gives every held row its number before this) */
+  if (t && force && t->nheld && !t->broken &&
+      (begin_tx(t) != 0 || release_held(t, -1, 0, UINT64_MAX, 0) != 0))
+    return -1;
   if (!t || !t->in_tx) return t && t->broken ? -1 : 0;
   if (!force && util_now() - t->tx_started < 1.0) return 0;
   if (write_rows(t) != 0 || count_batch(t) != 0) return -1;
@@ -439,6 +460,8 @@ void trace_close(Trace *t) {
   sqlite3_close(t->db);
   sb_free(&t->sigs);
   for (int i = 0; i < RUN_ROWS; i++) sb_free(&t->rows[i].token), sb_free(&t->rows[i].sigs);
+  for (size_t i = 0; i < t->cap_held; i++) sb_free(&t->held[i].token), sb_free(&t->held[i].sigs);
+  free(t->held);
   free(t->path);
   free(t);
 }
@@ -623,11 +646,58 @@ static int ran(Trace *t, const SimRun *r) {
   return trace_flush(t, 0);
 }
 
+/* A free held row (its buffers kept from the last one there). */
+static PendingRow *held_slot(Trace *t) {
+  if (t->nheld == t->cap_held) {
+    size_t cap = t->cap_held ? 2 * t->cap_held : 256;
+    t->held = util_xrealloc(t->held, cap * sizeof *t->held);
+    memset(t->held + t->cap_held, 0, (cap - t->cap_held) * sizeof *t->held); /* (empty StrBufs) */
+    t->cap_held = cap;
+  }
+  return &t->held[t->nheld];
+}
+
+static void swap_rows(PendingRow *a, PendingRow *b) {
+  PendingRow x = *a;
+  *a = *b;
+  *b = x;
+}
+
+/*
+** Write the held rows of exploration 'expl' (any, if negative) numbered
+** lo <= idx < hi, renumbered to start at 'to', with the rows that wait
+** (in a transaction).  The others stay held, in their order; rows are only
+** swapped, so every buffer keeps one owner.
+*/
+static int release_held(Trace *t, int64_t expl, uint64_t lo, uint64_t hi, uint64_t to) {
+  size_t keep = 0;
+  for (size_t i = 0; i < t->nheld; i++) {
+    PendingRow *h = &t->held[i];
+    uint64_t idx = (uint64_t)h->idx;
+    if ((expl >= 0 && h->expl != expl) || idx < lo || idx >= hi) {
+      swap_rows(&t->held[keep++], h);
+      continue;
+    }
+    h->idx = (int64_t)(idx - lo + to);
+    t->batch_runs++;
+    t->batch_steps += (uint64_t)h->steps;
+    swap_rows(h, &t->rows[t->nrows]);
+    if (++t->nrows == RUN_ROWS && write_rows(t) != 0) {
+      t->nheld = keep;
+      return -1;
+    }
+  }
+  t->nheld = keep;
+  return 0;
+}
+
 int64_t trace_run(Trace *t, int64_t expl, uint64_t idx, const SimRun *r, const char *token,
-                  int events, int findings, const char *const *replay) {
+                  int events, int findings, const char *const *replay, int provisional) {
   if (begin_tx(t) != 0) return -1;
   int wait = !events && !findings; /* nothing but its row: it waits (RUN_ROWS) */
-  PendingRow one, *w = wait ? &t->rows[t->nrows] : &one;
+  int hold = wait && provisional && t->nheld < HOLD_ROWS; /* ... for its number */
+  if (provisional && !hold) t->prov_written++;
+  PendingRow one, *w = hold ? held_slot(t) : wait ? &t->rows[t->nrows] : &one;
   w->expl = expl;
   w->idx = (int64_t)idx;
   w->steps = r->steps;
@@ -648,6 +718,10 @@ int64_t trace_run(Trace *t, int64_t expl, uint64_t idx, const SimRun *r, const c
   if (wait) {
     sb_reset(&w->token);
     if (token) sb_puts(&w->token, token);
+    if (hold) { /* (counted in the batch when it is written) */
+      t->nheld++;
+      return trace_flush(t, 0) != 0 ? -1 : 0;
+    }
     if (++t->nrows == RUN_ROWS && write_rows(t) != 0) return -1;
     return ran(t, r) != 0 ? -1 : 0;
   }
@@ -819,7 +893,9 @@ void trace_late_finding(Trace *t, int64_t expl, uint64_t idx, const char *kind, 
 }
 
 int trace_renumber(Trace *t, int64_t expl, uint64_t lo, uint64_t hi, uint64_t to) {
-  if (begin_write(t) != 0) return -1;
+  if (begin_tx(t) != 0 || release_held(t, expl, lo, hi, to) != 0 || write_rows(t) != 0)
+    return -1;
+  if (!t->prov_written) return 0; /* (every row it could move was held) */
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(t->db,
                          "UPDATE runs SET idx = idx - ?1 + ?2"

@@ -49,10 +49,12 @@ int64_t trace_begin(Trace *t, const TraceExploration *x);
 ** (RunFinding.details), if it has one.  Returns the run id; 0 for a row with
 ** neither events nor findings, which waits to be written with others (before
 ** anything else is written, and in every commit); -1 on a write error (see
-** trace_error).
+** trace_error).  With 'provisional', 'idx' is not the run's number yet:
+** trace_renumber will give it one (a row that waits waits for that instead,
+** in memory, up to a limit, rather than being written and then moved).
 */
 int64_t trace_run(Trace *t, int64_t expl, uint64_t idx, const SimRun *r, const char *token,
-                  int events, int findings, const char *const *replay);
+                  int events, int findings, const char *const *replay, int provisional);
 
 /* Record an edge of the lock-order graph ('graph': its lock_edges.graph JSON, or NULL). */
 void trace_lock_edge(Trace *t, int64_t expl, const char *from, const char *to,
@@ -85,7 +87,9 @@ int trace_bugs(Trace *t, int64_t expl, const FindingStore *fs, const BugList *bl
 */
 int trace_observations(Trace *t, int64_t expl, FindingStore *fs);
 
-/* Renumber runs lo <= idx < hi of an exploration to start at 'to'. */
+/* Renumber runs lo <= idx < hi of an exploration to start at 'to': those
+   written, and those held (which are written now).  A forced trace_flush
+   writes the rows still held as they are numbered. */
 int trace_renumber(Trace *t, int64_t expl, uint64_t lo, uint64_t hi, uint64_t to);
 
 /* Finish an exploration; 'status' is done, interrupted or failed. */

@@ -161,13 +161,15 @@ static void heard(Drive *d, size_t i, uint64_t kept, int finished) {
     if (d->renumbered[s]) renumber_rows(d, s);
 }
 
-/* A run's database number: final if its subtree's beginning is known. */
-static uint64_t db_index(void *ud, uint64_t index) {
+/* A run's database number: final if its subtree's beginning is known, else
+   provisional (renumber_rows gives it its number, held or written). */
+static uint64_t db_index(void *ud, uint64_t index, int *provisional) {
   Drive *d = ud;
   uint64_t s = index >> 32;
   if (s >= d->nsub) return index; /* (a probe's run, shown for its error) */
   if (s <= d->known) return d->base[s] + (index & UINT32_MAX);
   d->renumbered[s] = 1;
+  *provisional = 1;
   return index;
 }
 

@@ -80,8 +80,9 @@ typedef struct Explore {
   double dfs_frac;
   int dfs_keyed;
   /* dfs: the number a run's database row takes, its final one where it is
-     known already (explore_dfs.c); NULL: the run's index */
-  uint64_t (*db_index)(void *ud, uint64_t index);
+     known already, else a provisional one (explore_dfs.c); NULL: the run's
+     index */
+  uint64_t (*db_index)(void *ud, uint64_t index, int *provisional);
   void *db_index_ud;
   StrBuf listing; /* replay: the run, step by step */
   StrBuf scratch; /* a finding's message, told when it is needed */

@@ -441,8 +441,10 @@ static int process_run(Explore *x, SimRun *r) {
     if (!token && (events || explore_row_token(x, r))) token = explore_token(x, r);
     int shown = 0; /* the run a signature shows keeps its findings' rows */
     for (uint32_t i = 0; i < r->nfindings && !shown; i++) shown = x->replays[i] != NULL;
-    uint64_t idx = x->db_index ? x->db_index(x->db_index_ud, r->index) : r->index;
-    if (trace_run(x->trace, x->expl_id, idx, r, token, events, events || shown, x->replays) < 0) {
+    int provisional = 0;
+    uint64_t idx = x->db_index ? x->db_index(x->db_index_ud, r->index, &provisional) : r->index;
+    if (trace_run(x->trace, x->expl_id, idx, r, token, events, events || shown, x->replays,
+                  provisional) < 0) {
       snprintf(x->err, sizeof x->err, "cannot write the trace database: %s",
                trace_error(x->trace));
       free_own(own, r->nfindings);

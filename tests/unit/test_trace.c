@@ -55,17 +55,17 @@ static void test_create_and_record(void) {
   const char *own = "{\"waits\":[{\"thread\":\"MainThread\"}]}";
   f->details = run_text(&r, own, strlen(own));
   const char *replay[] = {"racesim replay s.lua --seed 0x1", NULL};
-  CHECK(trace_run(t, e, r.index, &r, "TOKEN", 1, 1, replay) > 0);
+  CHECK(trace_run(t, e, r.index, &r, "TOKEN", 1, 1, replay, 0) > 0);
   /* a failing run not kept: its row alone, which waits for others (0) */
   r.index = 1;
-  CHECK(trace_run(t, e, r.index, &r, NULL, 0, 0, NULL) == 0);
+  CHECK(trace_run(t, e, r.index, &r, NULL, 0, 0, NULL, 0) == 0);
   run_reset(&r);
   r.index = 2;
-  CHECK(trace_run(t, e, r.index, &r, NULL, 0, 1, NULL) > 0);
+  CHECK(trace_run(t, e, r.index, &r, NULL, 0, 1, NULL, 0) > 0);
   run_reset(&r); /* a run of many findings names every one */
   r.index = 3;
   for (int i = 0; i < 40; i++) run_finding(&r, FIND_ERROR, -1, 0, -1, (uint64_t)(100 + i % 20), "e");
-  CHECK(trace_run(t, e, r.index, &r, NULL, 0, 0, NULL) == 0);
+  CHECK(trace_run(t, e, r.index, &r, NULL, 0, 0, NULL, 0) == 0);
   run_reset(&r);
   trace_end(t, e, 4, 1, 0, 0, "done", "threads");
   trace_close(t);
@@ -118,7 +118,7 @@ static void test_waiting_rows(void) {
     r.seed = (uint64_t)i * 7919;
     r.steps = (uint32_t)i;
     int recorded = i == 20; /* one written at once, between waiting ones */
-    CHECK(trace_run(t, e, r.index, &r, i % 3 ? NULL : "TOK", recorded, recorded, NULL) >= 0);
+    CHECK(trace_run(t, e, r.index, &r, i % 3 ? NULL : "TOK", recorded, recorded, NULL, 0) >= 0);
     if (i == 25) {
       CHECK(trace_flush(t, 1) == 0); /* a commit writes the rows waiting */
       CHECK_EQ_INT(scalar("t6.db", "SELECT count(*) FROM runs"), 26);
@@ -134,6 +134,59 @@ static void test_waiting_rows(void) {
   CHECK_EQ_INT(scalar("t6.db", "SELECT count(*) FROM runs WHERE seed = printf('0x%x', idx * 7919)"),
                37);
   run_free(&r);
+}
+
+/* Run 'i' of subtree 'sub' (dfs's numbering while it explores), its row alone
+   unless 'recorded'. */
+static int64_t sub_run(Trace *t, int64_t e, SimRun *r, uint64_t sub, int i, int recorded,
+                       int provisional) {
+  run_reset(r);
+  run_new_thread(r, "MainThread", -1);
+  r->steps = (uint32_t)i;
+  r->seed = (uint64_t)i;
+  return trace_run(t, e, sub << 32 | (uint64_t)i, r, "TOK", recorded, recorded, NULL,
+                   provisional);
+}
+
+/*
+** Rows with provisional numbers (dfs's subtrees whose beginning is not known
+** yet): those with nothing but their row are held and written once, with
+** their final numbers; those written at once (a recorded run, or more than
+** the trace holds) are moved; what is still held at the end is written as
+** it is numbered.  Every row once, none lost.
+*/
+static void test_provisional_rows(void) {
+  char err[512];
+  remove("t7.db"), remove("t7.db-wal"), remove("t7.db-shm");
+  Trace *t = trace_open("t7.db", err, sizeof err);
+  CHECK(t != NULL);
+  if (!t) return;
+  TraceExploration x = {"s.lua", "abc", "dfs", "", "0x1", "threads", "{}", "1/1", 1, "failing:10"};
+  int64_t e = trace_begin(t, &x);
+  SimRun r;
+  run_init(&r);
+  for (int i = 0; i < 40; i++) CHECK(sub_run(t, e, &r, 1, i, i == 7, 1) >= 0);
+  for (int i = 0; i < 5; i++) CHECK(sub_run(t, e, &r, 0, i, 0, 0) == 0);
+  CHECK(sub_run(t, e, &r, 2, 3, 0, 1) == 0); /* never given its number */
+  CHECK(trace_renumber(t, e, UINT64_C(1) << 32, (UINT64_C(2) << 32) - 1, 5) == 0);
+  for (int i = 0; i < 17000; i++) CHECK(sub_run(t, e, &r, 3, i, 0, 1) >= 0); /* more than held */
+  CHECK(trace_renumber(t, e, UINT64_C(3) << 32, (UINT64_C(4) << 32) - 1, 45) == 0);
+  trace_end(t, e, 17046, 0, 0, 0, "done", "dfs");
+  trace_close(t);
+  run_free(&r);
+  CHECK_EQ_INT(scalar("t7.db", "SELECT count(*) FROM runs"), 17046);
+  CHECK_EQ_INT(scalar("t7.db", "SELECT count(DISTINCT idx) FROM runs"), 17046);
+  CHECK_EQ_INT(scalar("t7.db", "SELECT count(*) FROM runs WHERE idx < 5 AND steps = idx"), 5);
+  CHECK_EQ_INT(scalar("t7.db", "SELECT count(*) FROM runs WHERE idx BETWEEN 5 AND 44"
+                               " AND steps = idx - 5 AND seed = printf('0x%x', steps)"),
+               40);
+  CHECK_EQ_INT(scalar("t7.db", "SELECT count(*) FROM runs WHERE idx = 12 AND recorded = 1"), 1);
+  CHECK_EQ_INT(scalar("t7.db", "SELECT count(*) FROM runs WHERE idx BETWEEN 45 AND 17044"
+                               " AND steps = idx - 45"),
+               17000);
+  CHECK_EQ_INT(scalar("t7.db", "SELECT count(*) FROM runs WHERE idx = (2 << 32) + 3"), 1);
+  CHECK_EQ_INT(scalar("t7.db", "SELECT count(*) FROM runs WHERE schedule = 'TOK'"), 17046);
+  remove("t7.db"), remove("t7.db-wal"), remove("t7.db-shm");
 }
 
 static void test_refusals(void) {
@@ -170,5 +223,6 @@ int main(void) {
   RUN_TEST(test_create_and_record);
   RUN_TEST(test_refusals);
   RUN_TEST(test_waiting_rows);
+  RUN_TEST(test_provisional_rows);
   return test_end("test_trace");
 }
