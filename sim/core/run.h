@@ -299,6 +299,7 @@ typedef struct SimRun {
   uint8_t order;      /* ORDER_* (async mode) */
   uint8_t end;        /* END_* */
   uint8_t in_finally; /* running finally() callbacks */
+  uint8_t op_sites;   /* its operations' call paths were taken (engine_set_op_sites) */
   uint32_t max_steps;
 
   /* time and steps */

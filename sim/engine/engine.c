@@ -40,6 +40,8 @@ void engine_set_cut(Sim *e, const atomic_int *flag, double deadline) {
 
 void engine_set_tick(Sim *e, void (*fn)(void *ud), void *ud) { sched_set_tick(e, fn, ud); }
 
+void engine_set_op_sites(Sim *e, int on) { sched_set_op_sites(e, on); }
+
 const char *engine_source(const Sim *e, size_t *len) { return sched_source(e, len); }
 const char *engine_sha256(const Sim *e) { return sched_sha256(e); }
 size_t engine_mem_peak(const Sim *e) { return sched_mem_peak(e); }

@@ -87,6 +87,14 @@ void engine_set_cut(Sim *e, const atomic_int *flag, double deadline);
 */
 void engine_set_tick(Sim *e, void (*fn)(void *ud), void *ud);
 
+/*
+** Take the call path of every operation (the default), or its line only
+** (SimRun.op_sites says which): the path costs about a tenth of a step, and
+** an exploration needs it only for the few runs it tells or records, which
+** it replays with it (explore_merge.c).  The runs are the same either way.
+*/
+void engine_set_op_sites(Sim *e, int on);
+
 /* The script's text and digest. */
 const char *engine_source(const Sim *e, size_t *len);
 const char *engine_sha256(const Sim *e);

@@ -41,6 +41,7 @@ void sched_close(Sim *s);
 /* See engine_set_cut. */
 void sched_set_cut(Sim *s, const atomic_int *flag, double deadline);
 void sched_set_tick(Sim *s, void (*fn)(void *ud), void *ud);
+void sched_set_op_sites(Sim *s, int on);
 
 /*
 ** Execute run 'index' with run seed 'seed' under 'strat' (its begin_run

@@ -18,6 +18,7 @@ enum { RT_COS = 1, RT_HANDLES = 2, RT_FINALLY = 3, RT_SIZE = 3 };
 
 struct Sim {
   lua_State *L;
+  int op_sites; /* take the call path of every operation (engine_set_op_sites) */
   SimConfig cfg; /* cfg.params: this engine's own copy (its 'used' flags) */
   SimRun run;
   Strategy *strat;

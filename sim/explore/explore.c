@@ -340,6 +340,8 @@ static void explore_free(Explore *x) {
   free(x->dep_objs);
   free(x->dep_from);
   free(x->replays);
+  if (x->site_keep) run_free(x->site_keep);
+  free(x->site_keep);
   u64map_free(&x->kept);
   bug_free(&x->bugs);
   warnings_free(&x->warnings);
@@ -364,9 +366,14 @@ static int run_exploration(Explore *x) {
     if (x->print && !x->o->json && !x->o->quiet && x->o->command != EXPLORE_REPLAY)
       printf("racesim %s: %s, strategy %s, base seed 0x%llx\n", RACESIM_VERSION,
              x->o->script, x->strat->ops->name, (unsigned long long)x->base_seed);
+    /* a run with all its events recorded needs every call path anyway */
+    x->lazy_sites = x->o->record != RECORD_ALL && x->o->command != EXPLORE_REPLAY;
+    engine_set_op_sites(x->sim, !x->lazy_sites);
     if (x->strat->ops->flags & STRAT_TREE) explore_dfs(x, x->jobs);
     else if (x->jobs > 1) explore_parallel(x, x->jobs);
     else explore_loop(x);
+    x->lazy_sites = 0; /* (the searches below replay runs to tell them) */
+    engine_set_op_sites(x->sim, 1);
     explore_progress(x, 0, 1);
     x->t_explored = util_now();
     if (x->warnings.n) x->complete = 0; /* interleavings of what it cannot see were not told apart */

@@ -87,6 +87,10 @@ typedef struct Explore {
   StrBuf listing; /* replay: the run, step by step */
   StrBuf scratch; /* a finding's message, told when it is needed */
   char *given_token; /* the token of the run being merged, made by its maker */
+  /* the exploration's runs leave out their operations' call paths; the few
+     it tells or records are replayed with them (explore_merge.c) */
+  int lazy_sites;
+  SimRun *site_keep; /* the run replayed, moved out of the main engine */
   int cov_by_makers; /* coverage is counted where runs are made (--jobs) */
   StrBuf events_json;
   char err[1024];

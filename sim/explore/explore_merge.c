@@ -471,6 +471,57 @@ static int shows_bug(const Explore *x, const SimRun *r) {
 }
 
 /*
+** Will merging run 'r' tell one of its findings (a signature new, or first
+** seen in a later run) or record its events, which need the call paths of
+** its operations?  process_run's and records_events' questions, asked
+** before them (and changing nothing).
+*/
+static int needs_sites(Explore *x, const SimRun *r) {
+  for (uint32_t i = 0; i < r->nfindings; i++) {
+    const Distinct *d = finding_get(&x->fs, r->findings[i].sig);
+    if (!d || r->index < d->first_run) return 1;
+  }
+  const ExploreOptions *o = x->o;
+  if (!x->trace || o->record != RECORD_FAILING) return o->record == RECORD_ALL && x->trace;
+  uint64_t sub = x->dfs_subtrees ? r->index >> 32 : 0;
+  if (!r->nfindings) return r->end == END_ABORT && *kept_count(x, 0, sub) < o->record_keep;
+  for (uint32_t i = 0; i < r->nfindings; i++)
+    if (*kept_count(x, r->findings[i].sig, sub) < o->record_keep) return 1;
+  return 0;
+}
+
+/*
+** Run 'r', made without its operations' call paths, with them: replayed
+** (its decisions and seed) on the main engine, the run it was moved out of
+** first.  The same run, step for step; were it not (a signal cut it), 'r'
+** as it is, whose messages then give lines without the paths.
+*/
+static SimRun *with_sites(Explore *x, SimRun *r) {
+  if (!x->site_keep) {
+    x->site_keep = util_xcalloc(1, sizeof *x->site_keep);
+    run_init(x->site_keep);
+  }
+  SimRun *engine_run_was = engine_result(x->sim);
+  engine_take_run(x->sim, x->site_keep); /* (r itself, with one job) */
+  const SimRun *orig = r == engine_run_was ? x->site_keep : r;
+  StrategyConfig c;
+  strategy_config_init(&c);
+  c.replay = orig->decisions;
+  c.nreplay = orig->ndecisions;
+  c.replay_seed = orig->seed;
+  Strategy *rs = strategy_create("replay", &c);
+  engine_set_op_sites(x->sim, 1);
+  SimRun *s = engine_run(x->sim, rs, &x->dets, 0, orig->index);
+  engine_set_op_sites(x->sim, 0);
+  int same = s && !rs->err[0] && s->end == orig->end && s->steps == orig->steps &&
+             s->nevents == orig->nevents && s->nfindings == orig->nfindings;
+  for (uint32_t i = 0; same && i < s->nfindings; i++)
+    same = s->findings[i].sig == orig->findings[i].sig;
+  strategy_destroy(rs);
+  return same ? s : (SimRun *)orig;
+}
+
+/*
 ** What a run means for the exploration: merge it and record it.  'err' is
 ** the message of a divergence or of a scenario broken before any thread.
 ** Returns 0 to go on, 1 to stop (--stop-first), -1 on an error.
@@ -499,6 +550,7 @@ int explore_handle_run(Explore *x, SimRun *r, const char *err, uint64_t budget) 
     return -1;
   }
   if (r->end == END_PRUNED) return 0;
+  if (x->lazy_sites && !r->op_sites && needs_sites(x, r)) r = with_sites(x, r);
   if (r->end == END_STEP_LIMIT || r->end == END_ABORT) x->truncated = 1;
   x->runs++;
   x->steps += r->steps;

@@ -160,6 +160,7 @@ int explore_worker_engine(Worker *w) {
   w->sim = engine_open(&cfg, w->err, sizeof w->err);
   if (!w->sim) return -1;
   engine_set_cut(w->sim, &explore_signal, explore_deadline(x));
+  engine_set_op_sites(w->sim, !x->lazy_sites);
   if (detect_open(&w->dets, x->o->detectors, w->err, sizeof w->err) != 0) return -1;
   w->strat = strategy_create(x->strat->ops->name, &x->strat->cfg);
   return 0;

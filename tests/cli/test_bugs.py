@@ -1585,6 +1585,41 @@ class CallPaths(BugTest):
         for op, line, path in rows:
             self.assertEqual(path, BUMP_READ if line == 3 else BUMP_WRITE, (op, line, path))
 
+    def test_paths_of_runs_made_without_them(self):
+        # An exploration's runs leave the call paths of their operations out
+        # (they cost a tenth of a step); the runs it tells or records are
+        # replayed with them.  Every message and every recorded event has its
+        # path, with one job or two, random or dfs, and the same either way.
+        s = self.write("x.lua", HELPER)
+        got = {}
+        for strategy in ("random", "dfs"):
+            for jobs in ("1", "2"):
+                db = "p-%s-%s.db" % (strategy, jobs)
+                obj, r = self.explore(s, "--strategy", strategy, "--runs", "400", "--seed", "5",
+                                      "--record", "failing:3", "--db", db, "--jobs", jobs)
+                (b,) = obj["findings"]
+                self.assertIn(BUMP_READ, b["message"])
+                self.assertIn(BUMP_WRITE, b["message"])
+                con = self.db(db)
+                rows = con.execute(
+                    "SELECT r.idx, e.step, e.line, e.path FROM events e JOIN runs r ON r.id = "
+                    "e.run_id JOIN objects o ON o.run_id = e.run_id AND o.oid = e.object WHERE "
+                    "o.name = 'counter' AND e.op IN ('read', 'write') AND e.line IN (3, 4) "
+                    "ORDER BY r.idx, e.step").fetchall()
+                recorded = con.execute("SELECT count(*) FROM runs WHERE recorded = 1").fetchone()[0]
+                messages = con.execute("SELECT r.idx, f.message FROM findings f JOIN runs r ON "
+                                       "r.id = f.run_id ORDER BY r.idx, f.id").fetchall()
+                con.close()
+                self.assertGreaterEqual(recorded, 3)
+                self.assertEqual(len({i for i, _, _, _ in rows}), recorded)
+                for idx, step, line, path in rows:
+                    self.assertEqual(path, BUMP_READ if line == 3 else BUMP_WRITE, (idx, step))
+                for idx, m in messages:
+                    if "counter" in m:
+                        self.assertIn(" <- worker at x.lua:8", m, (idx, m))
+                got[strategy, jobs] = (b["message"], rows, messages)
+            self.assertEqual(got[strategy, "1"], got[strategy, "2"])
+
     def test_at_most_four_frames(self):
         s = self.write("deep.lua", DEEP)
         obj, r = self.explore(s, "--no-db", "--strategy", "dfs")
