@@ -191,12 +191,14 @@ static uint64_t name_key(int32_t creator, const char *s, size_t len) {
   return util_fnv(util_fnv_u64(UTIL_FNV_INIT, (uint64_t)(int64_t)creator), s, len) | 1;
 }
 
+/* (Not its call paths, which an exploration's runs leave out and their
+   replays take: the same run must meet --max-memory the same way.) */
 size_t run_bytes(const SimRun *r) {
   return r->cap_events * sizeof *r->events + r->cap_trail * sizeof *r->trail +
          r->cap_decisions * sizeof *r->decisions + r->cap_runnable * sizeof *r->runnable +
          r->cap_threads * sizeof *r->threads + r->cap_objs * sizeof *r->objs +
-         r->cap_findings * sizeof *r->findings + r->cap_sites * sizeof *r->sites +
-         r->text.cap + r->names.slots * 2 * sizeof(uint64_t);
+         r->cap_findings * sizeof *r->findings + r->text.cap +
+         r->names.slots * 2 * sizeof(uint64_t);
 }
 
 /* Count object 'name' made by 'creator' under its name and each prefix a

@@ -493,8 +493,9 @@ static int needs_sites(Explore *x, const SimRun *r) {
 /*
 ** Run 'r', made without its operations' call paths, with them: replayed
 ** (its decisions and seed) on the main engine, the run it was moved out of
-** first.  The same run, step for step; were it not (a signal cut it), 'r'
-** as it is, whose messages then give lines without the paths.
+** first.  The same run, step for step.  --time-limit does not cut it (the
+** run itself ended in time); Ctrl-C does, and the run is then merged as it
+** is, its messages with lines but not paths (the exploration stops).
 */
 static SimRun *with_sites(Explore *x, SimRun *r) {
   if (!x->site_keep) {
@@ -511,7 +512,9 @@ static SimRun *with_sites(Explore *x, SimRun *r) {
   c.replay_seed = orig->seed;
   Strategy *rs = strategy_create("replay", &c);
   engine_set_op_sites(x->sim, 1);
+  engine_set_cut(x->sim, &explore_signal, 0);
   SimRun *s = engine_run(x->sim, rs, &x->dets, 0, orig->index);
+  engine_set_cut(x->sim, &explore_signal, explore_deadline(x));
   engine_set_op_sites(x->sim, 0);
   int same = s && !rs->err[0] && s->end == orig->end && s->steps == orig->steps &&
              s->nevents == orig->nevents && s->nfindings == orig->nfindings;
