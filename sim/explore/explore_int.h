@@ -158,6 +158,8 @@ char *explore_token(Explore *x, const SimRun *r);
 /* The token of the run that decisions 'dec' make (replayed once, without
    detectors, to learn what each step was); a version 1 token if that replay
    does not go through. */
+/* A strategy that replays decisions 'dec' with run seed 'seed' (one run). */
+Strategy *explore_replayer(const Decision *dec, uint32_t ndec, uint64_t seed);
 char *explore_token_dec(Explore *x, uint64_t seed, uint32_t max_steps, const Decision *dec,
                         uint32_t ndec);
 /* What grouping into bugs needs of a new observation (bug.h). */

@@ -73,14 +73,18 @@ char *explore_token(Explore *x, const SimRun *r) {
   return token_encode_run(x->coder, x->digest, x->params_text.s, r);
 }
 
-char *explore_token_dec(Explore *x, uint64_t seed, uint32_t max_steps, const Decision *dec,
-                        uint32_t ndec) {
+Strategy *explore_replayer(const Decision *dec, uint32_t ndec, uint64_t seed) {
   StrategyConfig c;
   strategy_config_init(&c);
   c.replay = dec;
   c.nreplay = ndec;
   c.replay_seed = seed;
-  Strategy *rs = strategy_create("replay", &c);
+  return strategy_create("replay", &c);
+}
+
+char *explore_token_dec(Explore *x, uint64_t seed, uint32_t max_steps, const Decision *dec,
+                        uint32_t ndec) {
+  Strategy *rs = explore_replayer(dec, ndec, seed);
   const SimRun *r = engine_run(x->sim, rs, NULL, 0, 0);
   char *tok = NULL;
   if (r && r->end != END_DIVERGED && r->end != END_CUT && !rs->err[0] &&
@@ -505,12 +509,7 @@ static SimRun *with_sites(Explore *x, SimRun *r) {
   SimRun *engine_run_was = engine_result(x->sim);
   engine_take_run(x->sim, x->site_keep); /* (r itself, with one job) */
   const SimRun *orig = r == engine_run_was ? x->site_keep : r;
-  StrategyConfig c;
-  strategy_config_init(&c);
-  c.replay = orig->decisions;
-  c.nreplay = orig->ndecisions;
-  c.replay_seed = orig->seed;
-  Strategy *rs = strategy_create("replay", &c);
+  Strategy *rs = explore_replayer(orig->decisions, orig->ndecisions, orig->seed);
   engine_set_op_sites(x->sim, 1);
   engine_set_cut(x->sim, &explore_signal, 0);
   SimRun *s = engine_run(x->sim, rs, &x->dets, 0, orig->index);

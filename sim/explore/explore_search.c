@@ -266,12 +266,7 @@ static const SimRun *replay_cycle_run(Explore *x, const LockGraphRun *how, uint6
   const char *to[LOCKGRAPH_MAX_CYCLE], *from[LOCKGRAPH_MAX_CYCLE], *thread[LOCKGRAPH_MAX_CYCLE];
   int32_t line[LOCKGRAPH_MAX_CYCLE];
   int n = lockgraph_cycle(x->lg, sig, to, line, from, thread, LOCKGRAPH_MAX_CYCLE);
-  StrategyConfig c;
-  strategy_config_init(&c);
-  c.replay = how->dec;
-  c.nreplay = how->ndec;
-  c.replay_seed = how->seed;
-  Strategy *g = strategy_create("replay", &c);
+  Strategy *g = explore_replayer(how->dec, how->ndec, how->seed);
   /* the replay's only run, numbered as the original */
   SimRun *r = engine_run(x->sim, g, &x->dets, 0, run);
   if (r && (r->end == END_DIVERGED || r->end == END_CUT || g->err[0])) r = NULL;
