@@ -99,16 +99,28 @@ static void test_create_and_record(void) {
   run_free(&r);
 }
 
+/* A new database file 'db' with one exploration of 'strategy' begun (its id
+   in '*e'), or NULL (a failed CHECK). */
+static Trace *fresh_exploration(const char *db, const char *strategy, int64_t *e) {
+  char err[512], wal[64], shm[64];
+  snprintf(wal, sizeof wal, "%s-wal", db);
+  snprintf(shm, sizeof shm, "%s-shm", db);
+  remove(db), remove(wal), remove(shm);
+  Trace *t = trace_open(db, err, sizeof err);
+  CHECK(t != NULL);
+  if (!t) return NULL;
+  TraceExploration x = {"s.lua", "abc", strategy, "", "0x1", "threads", "{}", "1/1", 1, "failing:10"};
+  *e = trace_begin(t, &x);
+  CHECK(*e > 0);
+  return t;
+}
+
 /* Runs rows that wait to be written sixteen at a time: none lost, none out of
    order, all in every commit. */
 static void test_waiting_rows(void) {
-  char err[512];
-  remove("t6.db"), remove("t6.db-wal"), remove("t6.db-shm");
-  Trace *t = trace_open("t6.db", err, sizeof err);
-  CHECK(t != NULL);
+  int64_t e;
+  Trace *t = fresh_exploration("t6.db", "random", &e);
   if (!t) return;
-  TraceExploration x = {"s.lua", "abc", "random", "", "0x1", "threads", "{}", "1/1", 1, "failing:10"};
-  int64_t e = trace_begin(t, &x);
   SimRun r;
   run_init(&r);
   for (int i = 0; i < 37; i++) {
@@ -156,13 +168,9 @@ static int64_t sub_run(Trace *t, int64_t e, SimRun *r, uint64_t sub, int i, int 
 ** it is numbered.  Every row once, none lost.
 */
 static void test_provisional_rows(void) {
-  char err[512];
-  remove("t7.db"), remove("t7.db-wal"), remove("t7.db-shm");
-  Trace *t = trace_open("t7.db", err, sizeof err);
-  CHECK(t != NULL);
+  int64_t e;
+  Trace *t = fresh_exploration("t7.db", "dfs", &e);
   if (!t) return;
-  TraceExploration x = {"s.lua", "abc", "dfs", "", "0x1", "threads", "{}", "1/1", 1, "failing:10"};
-  int64_t e = trace_begin(t, &x);
   SimRun r;
   run_init(&r);
   for (int i = 0; i < 40; i++) CHECK(sub_run(t, e, &r, 1, i, i == 7, 1) >= 0);
