@@ -273,8 +273,16 @@ static void clear_top(lua_State *L) {
   lua_pop(L, 1);
 }
 
-/* A coroutine for a new thread: a reset one from the pool, or a new one. */
+/*
+** A coroutine for a new thread: a finished one from the pool, or a new one.
+** Its hook's count starts afresh: the count is the coroutine's own, and a
+** pooled one keeps what an earlier run left of it, so that a slice near its
+** instruction budget would be cut or not by which runs the engine made
+** before.  Within the run, where a slice's count starts follows from the
+** thread's earlier slices, the same in every replay.
+*/
 static lua_State *new_coroutine(lua_State *L, Sim *s) {
+  lua_State *co;
   lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_pool);
   lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
   if (n > 0) {
@@ -282,10 +290,13 @@ static lua_State *new_coroutine(lua_State *L, Sim *s) {
     lua_pushnil(L);
     lua_rawseti(L, -3, n);
     lua_remove(L, -2);
-    return lua_tothread(L, -1);
+    co = lua_tothread(L, -1);
+  } else {
+    lua_pop(L, 1);
+    co = lua_newthread(L);
   }
-  lua_pop(L, 1);
-  return lua_newthread(L);
+  lua_sethook(co, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+  return co;
 }
 
 /*
@@ -818,6 +829,15 @@ static void broke_rule(Sim *s, SimThread *t) {
   r->end = END_ABORT;
 }
 
+/* Resume co for one slice, its instruction budget full. */
+static int resume_slice(Sim *s, lua_State *co, int nargs, int *nres) {
+  s->ticks = 0;
+  s->cap_active = 1;
+  int st = lua_resume(co, s->L, nargs, nres);
+  s->cap_active = 0;
+  return st;
+}
+
 /* Resume thread 'tid' for one step.  Returns 0 when the run is over. */
 static int resume(Sim *s, int32_t tid) {
   SimRun *r = &s->run;
@@ -834,11 +854,8 @@ static int resume(Sim *s, int32_t tid) {
   }
   r->cur = tid;
   t->state = TS_RUNNING;
-  s->ticks = 0;
-  s->cap_active = 1;
   int nres = 0;
-  int st = lua_resume(t->co, s->L, nargs, &nres);
-  s->cap_active = 0;
+  int st = resume_slice(s, t->co, nargs, &nres);
   r->cur = -1;
   t = &r->threads[tid];
   if (!s->cut && !s->runaway && !s->broken_rule)
@@ -924,11 +941,8 @@ static void run_finally(Sim *s) {
   lua_xmove(L, co, 1);
   r->in_finally = 1;
   r->cur = 0;
-  s->ticks = 0;
-  s->cap_active = 1;
   int nres;
-  int st = lua_resume(co, L, 1, &nres);
-  s->cap_active = 0;
+  int st = resume_slice(s, co, 1, &nres);
   r->cur = -1;
   r->in_finally = 0;
   if (s->cut) r->end = END_CUT;

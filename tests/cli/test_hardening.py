@@ -722,6 +722,27 @@ class CaughtLoops(RacesimTest):
                 self.assertEqual(kinds, ["step_limit"], r)
                 self.assertIn("Lua instructions without a visible operation", r.out)
 
+    def test_instruction_budget_is_the_same_in_every_run(self):
+        # Every run is the same slice of ~2n instructions: each one is cut,
+        # or none is.  Lengths near the budget (2 VM instructions a turn)
+        # catch a count that runs on from earlier slices or earlier runs.
+        s = self.write("edge.lua", """\
+            scenario{ name = "edge" }
+            local n = param("n", 1)
+            spawn(function()
+              local x = 0
+              for i = 1, n do x = x + i end
+            end)
+            """)
+        seen = set()
+        for n in range(100000, 101300, 50):
+            r = self.racesim("run", s, "-D", "n=%d" % n, "--no-db", "--runs", "30", "--json",
+                             "--max-instructions", "200000", timeout=60)
+            cut = [f["count"] for f in self.json_of(r)["findings"] if f["kind"] == "step_limit"]
+            self.assertIn(cut, ([], [30]), "n=%d: %s" % (n, r))
+            seen.add(bool(cut))
+        self.assertEqual(seen, {False, True})  # the range crosses the budget
+
     def test_time_limit_and_sigint(self):
         import signal
         import subprocess
