@@ -35,13 +35,14 @@ struct Sim {
 
   /* registry references */
   int ref_rt[RT_SIZE + 1]; /* the run's tables (RT_*): emptied after each run */
-  int ref_pool;        /* finished coroutines, reset for reuse */
+  int ref_pool;        /* finished coroutines, for reuse (end_run) */
+  int runs_unreset;    /* runs since the pool's coroutines were last reset */
 
   Stepper step; /* which thread goes next (step.h) */
 
   /* memory cap */
   MemPool pool; /* where Lua's small blocks come from */
-  size_t mem_used, mem_peak;
+  size_t mem_used, mem_peak, mem_begin; /* now, the run's peak, at its start */
   int cap_active;   /* the cap applies (scenario code is running) */
   int mem_refused;  /* allocations refused in this run */
 

@@ -689,6 +689,32 @@ class RecordMemory(RacesimTest):
         if "ASAN_OPTIONS" not in os.environ:  # (a sanitizer's shadow memory is its own)
             self.assertLess(peak_kb, 200 * 1024, "peak %d KB" % peak_kb)
 
+    def test_a_deep_stack_is_not_kept_for_later_runs(self):
+        # Finished coroutines are reused; one grown by a deep recursion must
+        # not keep that stack, which counts against --max-memory, into the
+        # runs after it: there the 20 MiB string (40 MiB while it is built)
+        # fits in 64 MiB, as it does in a run with fresh coroutines.
+        s = self.write("stacks.lua", """\
+            scenario{ name = "stacks" }
+            local flag = shared("flag", 0)
+            local function deep(n, a, b, c, d, e, f, g, h, i, j, k, l)
+              if n == 0 then return 0 end
+              return 1 + deep(n - 1, a, b, c, d, e, f, g, h, i, j, k, l)
+            end
+            spawn(function() flag:set(1) end)
+            spawn(function()
+              if flag:get() == 1 then
+                deep(60000)
+              else
+                check(#string.rep("x", 20 << 20) == 20 << 20, "the string")
+              end
+            end)
+            """)
+        o, r = self.run_json(s, "--no-db", "--runs", "60", "--seed", "1", "--max-memory", "64",
+                             "--no-shrink", "--jobs", "1")
+        kinds = sorted({f["kind"] for f in o["findings"]})
+        self.assertEqual(kinds, ["data_race"], r)  # (the flag's), and no MemoryError
+
 
 class CaughtLoops(RacesimTest):
     """A pcall looping inside a callback that cannot yield (a table.sort
