@@ -259,16 +259,14 @@ static void push_rt(lua_State *L, Sim *s, int slot) {
   lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_rt[slot]);
 }
 
-/* Empty the table at the top of the stack (popped), keeping its memory: a
-   run's tables are as large as the last run's, and filling them allocates
+/* Empty the run table 'slot', a list of up to n, keeping its memory: a run's
+   tables are as large as the last run's, and filling them allocates
    nothing. */
-static void clear_top(lua_State *L) {
-  lua_pushnil(L);
-  while (lua_next(L, -2)) {
-    lua_pop(L, 1);
-    lua_pushvalue(L, -1);
+static void clear_rt(lua_State *L, Sim *s, int slot, lua_Integer n) {
+  push_rt(L, s, slot);
+  for (lua_Integer i = 1; i <= n; i++) {
     lua_pushnil(L);
-    lua_rawset(L, -4); /* (setting an existing field to nil does not upset lua_next) */
+    lua_rawseti(L, -2, i);
   }
   lua_pop(L, 1);
 }
@@ -996,10 +994,14 @@ static void end_run(Sim *s) {
     t->co = NULL;
   }
   lua_pop(L, 1);
-  for (int i = 1; i <= RT_SIZE; i++) { /* what the run kept alive can go */
-    push_rt(L, s, i);
-    clear_top(L);
-  }
+  /* what the run kept alive can go: its coroutines and handles (by thread
+     id + 1) and its finally() callbacks (a list) */
+  clear_rt(L, s, RT_COS, r->nthreads);
+  clear_rt(L, s, RT_HANDLES, r->nthreads);
+  push_rt(L, s, RT_FINALLY);
+  lua_Integer nf = (lua_Integer)lua_rawlen(L, -1);
+  lua_pop(L, 1);
+  clear_rt(L, s, RT_FINALLY, nf);
 }
 
 static void begin_run(Sim *s, uint64_t index, uint64_t seed) {
