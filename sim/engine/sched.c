@@ -956,15 +956,15 @@ static void run_finally(Sim *s) {
 }
 
 /*
-** Return finished coroutines to the pool; drop the run table.  A coroutine
+** Return finished coroutines to the pool; empty the run's tables.  A coroutine
 ** whose function returned is at its base level with nothing to close, as
 ** good as new but for its stack, which keeps the size its deepest call
 ** needed: lua_resetthread gives that back (Lua's generational collector
-** never shrinks a stack), and then the next run grows it again, which
-** costs more than the run's rows.  So they are reset only after a run that
-** grew Lua's memory by more than POOL_RESET_GROWTH (the run's and the whole
-** pool's), and every POOL_RESET_EVERY-th run: what the pool's stacks grew
-** by since they were reset stays under 4 MiB.
+** never shrinks a stack), and then the next run grows it again, the two
+** some 4% of a small run.  So they, and the whole pool with them, are reset
+** only after a run that grew Lua's memory by more than POOL_RESET_GROWTH and
+** every POOL_RESET_EVERY-th run: what the pool's stacks grew by since they
+** were last reset stays under 4 MiB (64 runs of less than 64 KiB each).
 */
 #define POOL_RESET_GROWTH ((size_t)64 << 10)
 #define POOL_RESET_EVERY 64
