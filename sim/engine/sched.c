@@ -958,34 +958,36 @@ static void run_finally(Sim *s) {
 /*
 ** Return finished coroutines to the pool; empty the run's tables.  A coroutine
 ** whose function returned is at its base level with nothing to close, as
-** good as new but for its stack, which keeps the size its deepest call
-** needed: lua_resetthread gives that back (Lua's generational collector
-** never shrinks a stack), and then the next run grows it again, the two
-** some 4% of a small run.  So they, and the whole pool with them, are reset
-** only after a run that grew Lua's memory by more than POOL_RESET_GROWTH and
-** every POOL_RESET_EVERY-th run: what the pool's stacks grew by since they
-** were last reset stays under 4 MiB (64 runs of less than 64 KiB each).
+** good as new but for its memory: its stack keeps the size its deepest call
+** needed, and its list of call frames their number (lua_resetthread gives
+** back the stack only, and then the next run grows it again, the two some 4%
+** of a small run; Lua's generational collector shrinks neither).  What the
+** pool keeps counts against --max-memory in later runs, so it is let go, to
+** the collector, after a run that grew Lua's memory by more than
+** POOL_DROP_GROWTH, and after every POOL_DROP_EVERY-th run: what the pool's
+** coroutines have grown by stays under 128 KiB (a small run grows the
+** memory by one or two KiB; most of it is garbage by the end).
 */
-#define POOL_RESET_GROWTH ((size_t)64 << 10)
-#define POOL_RESET_EVERY 64
+#define POOL_DROP_GROWTH ((size_t)4 << 10)
+#define POOL_DROP_EVERY 32
 static void end_run(Sim *s) {
   lua_State *L = s->L;
   SimRun *r = &s->run;
-  int reset = s->mem_peak - s->mem_begin > POOL_RESET_GROWTH ||
-              ++s->runs_unreset >= POOL_RESET_EVERY;
-  if (reset) s->runs_unreset = 0;
+  int drop = s->mem_peak - s->mem_begin > POOL_DROP_GROWTH ||
+             ++s->runs_pooled >= POOL_DROP_EVERY;
   lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_pool);
   lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
-  for (lua_Integer i = 1; reset && i <= n; i++) {
-    lua_rawgeti(L, -1, i);
-    lua_resetthread(lua_tothread(L, -1));
-    lua_pop(L, 1);
+  if (drop) {
+    s->runs_pooled = 0;
+    for (; n > 0; n--) {
+      lua_pushnil(L);
+      lua_rawseti(L, -2, n);
+    }
   }
   for (int32_t i = 0; i < r->nthreads; i++) {
     SimThread *t = &r->threads[i];
-    if (t->state == TS_DONE && t->co && lua_status(t->co) == LUA_OK &&
+    if (!drop && t->state == TS_DONE && t->co && lua_status(t->co) == LUA_OK &&
         lua_gettop(t->co) == 0 && n < 256) {
-      if (reset) lua_resetthread(t->co);
       push_rt(L, s, RT_COS);
       lua_rawgeti(L, -1, i + 1);
       lua_rawseti(L, -3, ++n);
@@ -1021,6 +1023,11 @@ static void begin_run(Sim *s, uint64_t index, uint64_t seed) {
   s->abort_end = 0;
   s->spawned = 0;
   s->err[0] = '\0';
+  /* Near --max-memory, what earlier runs left matters: not every allocation
+     that would cross it makes Lua collect first (luaL_Buffer's do not, as in
+     string.rep), so garbage could decide whether this run fails.  Begin it
+     from what is alive, as a fresh engine would. */
+  if (s->mem_used > s->cfg.max_memory / 2) lua_gc(L, LUA_GCCOLLECT);
   s->mem_peak = s->mem_begin = s->mem_used;
   if (s->rng_ready) memset(s->rng_ready, 0, s->cap_rng);
 

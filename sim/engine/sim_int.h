@@ -36,7 +36,7 @@ struct Sim {
   /* registry references */
   int ref_rt[RT_SIZE + 1]; /* the run's tables (RT_*): emptied after each run */
   int ref_pool;        /* finished coroutines, for reuse (end_run) */
-  int runs_unreset;    /* runs since the pool's coroutines were last reset */
+  int runs_pooled;     /* runs since the pool was last let go (end_run) */
 
   Stepper step; /* which thread goes next (step.h) */
 

@@ -715,6 +715,36 @@ class RecordMemory(RacesimTest):
         kinds = sorted({f["kind"] for f in o["findings"]})
         self.assertEqual(kinds, ["data_race"], r)  # (the flag's), and no MemoryError
 
+    def test_what_earlier_runs_left_does_not_decide_a_memory_error(self):
+        # A run that fits --max-memory in a fresh engine fits after any other
+        # runs too, with one job or two: a deep recursion's stack and call
+        # frames are not kept for later runs, and neither is the garbage of
+        # a big string, which string.rep's buffer would not collect before
+        # refusing (in about one run in four, before).
+        s = self.write("edge.lua", """\
+            scenario{ name = "edge" }
+            local K = 10
+            local mode, who = math.random(2), math.random(K)
+            local function deep(n)
+              if n == 0 then return 0 end
+              return 1 + deep(n - 1)
+            end
+            for j = 1, K do
+              spawn(function()
+                if mode == 1 and j == who then
+                  deep(20000)
+                elseif mode == 2 and j == 1 then
+                  check(#string.rep("x", 20 << 20) == 20 << 20, "the string")
+                end
+              end)
+            end
+            """)
+        for jobs in ("1", "2"):
+            o, r = self.run_json(s, "--no-db", "--runs", "40", "--seed", "1", "--max-memory", "64",
+                                 "--no-shrink", "--jobs", jobs)
+            self.assertEqual(o["findings"], [], r)
+            self.assertEqual(o["runs"], 40, r)
+
 
 class CaughtLoops(RacesimTest):
     """A pcall looping inside a callback that cannot yield (a table.sort
