@@ -304,6 +304,10 @@ static lua_State *new_coroutine(lua_State *L, Sim *s) {
 int32_t sched_spawn(lua_State *L, const char *name, int nargs, int daemon) {
   Sim *s = sched_sim(L);
   SimRun *r = &s->run;
+  /* its coroutine first, with room for thread_main, fn and the arguments
+     (one has some 40 slots), before the run has a thread it cannot start */
+  lua_State *co = new_coroutine(L, s); /* pushed on L */
+  if (!lua_checkstack(co, nargs + 2)) luaL_error(L, "not enough memory");
   char buf[32];
   if (!name) {
     util_fmt_dec(buf, sizeof buf, r->mode == MODE_ASYNC ? "Task-" : "Thread-", r->nthreads);
@@ -321,8 +325,6 @@ int32_t sched_spawn(lua_State *L, const char *name, int nargs, int daemon) {
   t = &r->threads[tid];
   t->obj = o->id;
   t->pend.a = nargs + 1; /* arguments of thread_main at the first resume */
-
-  lua_State *co = new_coroutine(L, s); /* pushed on L */
   t->co = co;
   push_rt(L, s, RT_COS);
   lua_pushvalue(L, -2);

@@ -746,6 +746,32 @@ class RecordMemory(RacesimTest):
             self.assertEqual(o["runs"], 40, r)
 
 
+class SpawnArguments(RacesimTest):
+    """spawn(fn, ...) with some 40 arguments or more wrote them past the new
+    coroutine's stack: a segmentation fault in the first run."""
+
+    def test_many_arguments(self):
+        s = self.write("args.lua", """\
+            scenario{ name = "args" }
+            local t = {}
+            for i = 1, 200 do t[i] = i end
+            local got = shared("got", 0)
+            local function count(...)
+              local n = select("#", ...)
+              check(n == 0 or select(n, ...) == n, "the last argument")
+              got:inc(n)
+            end
+            spawn(count, table.unpack(t))
+            spawn("named", count, table.unpack(t, 1, 120))
+            spawn{count, table.unpack(t, 1, 59)}
+            spawn{name = "table", daemon = false, count, table.unpack(t, 1, 59)}
+            finally(function() check(got:get() == 438, "got %d", got:get()) end)
+            """)
+        for jobs in ("1", "2"):
+            o, r = self.run_json(s, "--no-db", "--runs", "80", "--jobs", jobs, code=0)
+            self.assertEqual(o["findings"], [], r)
+
+
 class CaughtLoops(RacesimTest):
     """A pcall looping inside a callback that cannot yield (a table.sort
     comparator, __tostring, an xpcall handler) caught the error by which the
