@@ -958,34 +958,39 @@ static void run_finally(Sim *s) {
 }
 
 /*
-** Return finished coroutines to the pool; empty the run's tables.  A coroutine
-** whose function returned is at its base level with nothing to close, as
-** good as new but for its memory: its stack keeps the size its deepest call
-** needed, and its list of call frames their number (lua_resetthread gives
-** back the stack only, and then the next run grows it again, the two some 4%
-** of a small run; Lua's generational collector shrinks neither).  What the
-** pool keeps counts against --max-memory in later runs, so it is let go, to
-** the collector, after a run that grew Lua's memory by more than
-** POOL_DROP_GROWTH, and after every POOL_DROP_EVERY-th run: what the pool's
-** coroutines have grown by stays under 128 KiB (a small run grows the
-** memory by one or two KiB; most of it is garbage by the end).
+** Let go of the pool's coroutines, to the collector.  A coroutine whose
+** function returned is at its base level with nothing to close, as good as
+** new but for its memory: its stack keeps the size its deepest call needed,
+** and its list of call frames their number (lua_resetthread gives back the
+** stack only, and then the next run grows it again, the two some 4% of a
+** small run; Lua's generational collector shrinks neither).  What the pool
+** keeps counts against --max-memory in later runs, so it is let go after a
+** run that grew Lua's memory by more than POOL_DROP_GROWTH, after every
+** POOL_DROP_EVERY-th run (what the pool's coroutines have grown by stays
+** under 2 MiB), and before a run that begins near the limit (begin_run).
 */
-#define POOL_DROP_GROWTH ((size_t)4 << 10)
+#define POOL_DROP_GROWTH ((size_t)64 << 10)
 #define POOL_DROP_EVERY 32
+static void drop_pool(lua_State *L, Sim *s) {
+  lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_pool);
+  for (lua_Integer n = (lua_Integer)lua_rawlen(L, -1); n > 0; n--) {
+    lua_pushnil(L);
+    lua_rawseti(L, -2, n);
+  }
+  lua_pop(L, 1);
+  s->runs_pooled = 0;
+}
+
+/* Return finished coroutines to the pool (or let them go); empty the run's
+   tables. */
 static void end_run(Sim *s) {
   lua_State *L = s->L;
   SimRun *r = &s->run;
   int drop = s->mem_peak - s->mem_begin > POOL_DROP_GROWTH ||
              ++s->runs_pooled >= POOL_DROP_EVERY;
+  if (drop) drop_pool(L, s);
   lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_pool);
   lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
-  if (drop) {
-    s->runs_pooled = 0;
-    for (; n > 0; n--) {
-      lua_pushnil(L);
-      lua_rawseti(L, -2, n);
-    }
-  }
   for (int32_t i = 0; i < r->nthreads; i++) {
     SimThread *t = &r->threads[i];
     if (!drop && t->state == TS_DONE && t->co && lua_status(t->co) == LUA_OK &&
@@ -1027,9 +1032,12 @@ static void begin_run(Sim *s, uint64_t index, uint64_t seed) {
   s->err[0] = '\0';
   /* Near --max-memory, what earlier runs left matters: not every allocation
      that would cross it makes Lua collect first (luaL_Buffer's do not, as in
-     string.rep), so garbage could decide whether this run fails.  Begin it
-     from what is alive, as a fresh engine would. */
-  if (s->mem_used > s->cfg.max_memory / 2) lua_gc(L, LUA_GCCOLLECT);
+     string.rep), so garbage could decide whether this run fails, and so could
+     the pool's grown coroutines.  Such a run begins as a fresh engine would. */
+  if (s->mem_used > s->cfg.max_memory / 2) {
+    drop_pool(L, s);
+    lua_gc(L, LUA_GCCOLLECT);
+  }
   s->mem_peak = s->mem_begin = s->mem_used;
   if (s->rng_ready) memset(s->rng_ready, 0, s->cap_rng);
 
